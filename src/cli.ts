@@ -1,0 +1,61 @@
+/**
+ * yargs wiring only, and the one place that maps errors to exit codes:
+ * 0 ok, 1 findings/differences, 2 usage or input error. Users see one line, never a stack
+ * trace, unless --debug.
+ */
+import yargs from 'yargs';
+import { PcxError, EXIT_ERROR } from './errors.js';
+import { processIo, type CommandContext, type Io } from './commands/context.js';
+import { explainBuilder, runExplain, type ExplainArgs } from './commands/explain.js';
+
+interface GlobalArgs { debug?: boolean; color?: boolean }
+
+export async function run(argv: string[], io: Io = processIo()): Promise<number> {
+  let code = 0;
+  const debug = argv.includes('--debug');
+  const ctxOf = (a: GlobalArgs): CommandContext => ({ io, debug: !!a.debug, color: a.color });
+  const parser = yargs(argv)
+    .scriptName('pcx')
+    .usage('pcx: where does traffic go from this Envoy proxy, and why?\n\nUsage: $0 <command> [options]')
+    .option('debug', { type: 'boolean', describe: 'show stack traces on errors' })
+    .option('color', { type: 'boolean', describe: 'force colour on or off (default: on a TTY, unless NO_COLOR)' })
+    .command<ExplainArgs>('explain <source> [target]', 'follow one request through the proxy: listener → chain → route → cluster → endpoints', explainBuilder, async (a) => {
+      code = await runExplain(a, ctxOf(a as GlobalArgs));
+    })
+    .demandCommand(1, 'give a command, e.g. pcx explain <dump.json> reviews:9080/')
+    .strict()
+    .recommendCommands()
+    .help()
+    .alias('h', 'help')
+    .version()
+    .wrap(Math.min(110, process.stdout.columns ?? 100))
+    .epilogue('Exit codes: 0 routed/ok, 1 a failing verdict or differences, 2 usage or input error.')
+    .exitProcess(false)
+    .fail((msg, err) => {
+      if (err) throw err;
+      throw new PcxError(msg ?? 'bad usage', { hint: 'see pcx --help' });
+    });
+  try {
+    let helped = '';
+    await parser.parseAsync(argv, {}, (_err, _argv, output) => {
+      helped = output;
+    });
+    if (helped) io.stdout.write(helped + '\n');
+    return code;
+  } catch (e) {
+    return reportError(e, io, debug);
+  }
+}
+
+export function reportError(e: unknown, io: Io, debug: boolean): number {
+  if (e instanceof PcxError) {
+    io.stderr.write(`pcx: ${e.message}\n`);
+    if (e.hint) io.stderr.write(`     ${e.hint}\n`);
+    if (debug && e.stack) io.stderr.write(e.stack + '\n');
+    return e.exitCode;
+  }
+  const err = e as Error;
+  io.stderr.write(`pcx: internal error: ${err?.message ?? String(e)}\n`);
+  io.stderr.write(debug && err?.stack ? err.stack + '\n' : '     this is a bug in pcx: re-run with --debug and report the stack trace\n');
+  return EXIT_ERROR;
+}

@@ -1,0 +1,193 @@
+/**
+ * Classic filter-chain selection (envoy-resolution.md §3.1). Criteria are applied in Envoy's fixed
+ * order; at each level only the most specific matching candidates go on, and there is no
+ * backtracking: a miss further down ends in `default_filter_chain`, or the connection is closed.
+ */
+import type { CidrRange, FilterChain, FilterChainMatch, Listener } from '../model/envoy-types.js';
+import { numberOf } from '../model/envoy-types.js';
+import { cidrContains, formatCidr, parseIp } from './ip.js';
+
+export interface ConnectionAttrs {
+  /** The (restored) destination; undefined when the IP the client dials is not known. */
+  dstIp?: string;
+  dstPort: number;
+  /** Set by tls_inspector from the ClientHello. */
+  sni?: string;
+  /** `tls` (tls_inspector saw a ClientHello) or `raw_buffer`. */
+  transport: string;
+  /** Requested application protocols: TLS ALPN, or what http_inspector detected. */
+  alpn: string[];
+  srcIp?: string;
+  srcPort?: number;
+}
+
+export interface ChainSelection {
+  chain?: FilterChain;
+  /** Index in `filter_chains`, or -1 for `default_filter_chain`. */
+  index?: number;
+  isDefault: boolean;
+  /** The connection is closed: nothing matched and there is no default chain (NR). */
+  closed: boolean;
+  /** Why, in words: the criteria that decided. */
+  reason: string;
+  /** Facts the match relied on that the dump cannot tell. */
+  assumptions: string[];
+}
+
+interface Cand { chain: FilterChain; index: number; m: FilterChainMatch }
+
+type Level = (cands: Cand[], c: ConnectionAttrs, notes: string[], assumptions: string[]) => Cand[];
+
+const byPort: Level = (cands, c, notes) => {
+  const specific = cands.filter((x) => numberOf(x.m.destination_port) === c.dstPort);
+  if (specific.length) {
+    notes.push(`destination_port ${c.dstPort}`);
+    return specific;
+  }
+  return cands.filter((x) => !numberOf(x.m.destination_port));
+};
+
+function longestPrefix(ranges: CidrRange[] | undefined, ip: string | undefined): number | undefined {
+  if (!ranges || ranges.length === 0) return 0; // an unset list registers 0.0.0.0/0 and ::/0
+  if (!ip) return ranges.some((r) => (numberOf(r.prefix_len as never) ?? 0) === 0) ? 0 : undefined;
+  const p = parseIp(ip);
+  if (!p) return undefined;
+  let best: number | undefined;
+  for (const r of ranges) {
+    const len = cidrContains(r, p);
+    if (len !== undefined && (best === undefined || len > best)) best = len;
+  }
+  return best;
+}
+
+function byPrefix(key: 'prefix_ranges' | 'direct_source_prefix_ranges' | 'source_prefix_ranges', ipOf: (c: ConnectionAttrs) => string | undefined, label: string): Level {
+  return (cands, c, notes, assumptions) => {
+    const ip = ipOf(c);
+    if (!ip && cands.some((x) => (x.m[key]?.length ?? 0) > 0)) {
+      assumptions.push(`${label} unknown: only chains without a specific ${key} can match (pass --${label === 'destination IP' ? 'ip' : 'source-ip'} to decide)`);
+    }
+    let best = -1;
+    const lens = cands.map((x) => longestPrefix(x.m[key], ip));
+    for (const l of lens) if (l !== undefined && l > best) best = l;
+    if (best < 0) return [];
+    const kept = cands.filter((_, i) => lens[i] === best);
+    if (best > 0) {
+      const r = kept[0].m[key]!.find((rr) => cidrContains(rr, parseIp(ip!)!) === best);
+      notes.push(`${key} ${r ? formatCidr(r) : ''} contains ${ip}`);
+    }
+    return kept;
+  };
+}
+
+const byServerName: Level = (cands, c, notes) => {
+  const sni = c.sni?.toLowerCase();
+  if (sni) {
+    const exact = cands.filter((x) => x.m.server_names?.some((n) => n.toLowerCase() === sni));
+    if (exact.length) {
+      notes.push(`server_names has SNI ${sni}`);
+      return exact;
+    }
+    // wildcard suffixes, longest first: a.b.example.com tries .b.example.com, .example.com, .com
+    const labels = sni.split('.');
+    for (let i = 1; i < labels.length; i++) {
+      const suffix = '.' + labels.slice(i).join('.');
+      const wild = cands.filter((x) => x.m.server_names?.some((n) => n.toLowerCase() === '*' + suffix));
+      if (wild.length) {
+        notes.push(`server_names *${suffix} matches SNI ${sni}`);
+        return wild;
+      }
+    }
+  }
+  return cands.filter((x) => !x.m.server_names?.length);
+};
+
+const byTransport: Level = (cands, c, notes) => {
+  const exact = cands.filter((x) => x.m.transport_protocol === c.transport);
+  if (exact.length) {
+    notes.push(`transport_protocol ${c.transport}`);
+    return exact;
+  }
+  return cands.filter((x) => !x.m.transport_protocol);
+};
+
+const byAlpn: Level = (cands, c, notes) => {
+  for (const p of c.alpn) {
+    const hit = cands.filter((x) => x.m.application_protocols?.includes(p));
+    if (hit.length) {
+      notes.push(`application_protocols [${hit[0].m.application_protocols!.join(', ')}] has ${p}`);
+      return hit;
+    }
+  }
+  return cands.filter((x) => !x.m.application_protocols?.length);
+};
+
+const bySourceType: Level = (cands, c, notes, assumptions) => {
+  const typed = cands.filter((x) => x.m.source_type && x.m.source_type !== 'ANY');
+  if (typed.length) {
+    const local = c.srcIp ? ['127.0.0.1', '::1', c.dstIp].includes(c.srcIp) : undefined;
+    if (local === undefined) assumptions.push('source address unknown: chains with source_type SAME_IP_OR_LOOPBACK/EXTERNAL judged as EXTERNAL');
+    const kind = local ? 'SAME_IP_OR_LOOPBACK' : 'EXTERNAL';
+    const hit = typed.filter((x) => x.m.source_type === kind);
+    if (hit.length) {
+      notes.push(`source_type ${kind}`);
+      return hit;
+    }
+  }
+  return cands.filter((x) => !x.m.source_type || x.m.source_type === 'ANY');
+};
+
+const bySourcePort: Level = (cands, c, notes) => {
+  if (c.srcPort !== undefined) {
+    const hit = cands.filter((x) => x.m.source_ports?.includes(c.srcPort!));
+    if (hit.length) {
+      notes.push(`source_ports has ${c.srcPort}`);
+      return hit;
+    }
+  }
+  return cands.filter((x) => !x.m.source_ports?.length);
+};
+
+const LEVELS: [string, Level][] = [
+  ['destination_port', byPort],
+  ['prefix_ranges (destination IP)', byPrefix('prefix_ranges', (c) => c.dstIp, 'destination IP')],
+  ['server_names (SNI)', byServerName],
+  ['transport_protocol', byTransport],
+  ['application_protocols (ALPN)', byAlpn],
+  ['direct_source_prefix_ranges', byPrefix('direct_source_prefix_ranges', (c) => c.srcIp, 'source IP')],
+  ['source_type', bySourceType],
+  ['source_prefix_ranges', byPrefix('source_prefix_ranges', (c) => c.srcIp, 'source IP')],
+  ['source_ports', bySourcePort],
+];
+
+export function describeConnection(c: ConnectionAttrs): string {
+  const parts = [`transport ${c.transport}`];
+  if (c.sni) parts.push(`SNI ${c.sni}`);
+  parts.push(c.alpn.length ? `ALPN [${c.alpn.join(', ')}]` : 'no ALPN');
+  return parts.join(', ');
+}
+
+export function selectFilterChain(listener: Listener, conn: ConnectionAttrs): ChainSelection {
+  let cands: Cand[] = (listener.filter_chains ?? []).map((chain, index) => ({ chain, index, m: chain.filter_chain_match ?? {} }));
+  const notes: string[] = [];
+  const assumptions: string[] = [];
+  let failedAt: string | undefined;
+  for (const [label, level] of LEVELS) {
+    const before = cands;
+    cands = level(cands, conn, notes, assumptions);
+    if (cands.length === 0) {
+      failedAt = before.length ? label : undefined;
+      break;
+    }
+  }
+  if (cands.length >= 1) {
+    const chosen = cands[0];
+    const reason = notes.length ? `matched ${notes.join('; ')}` : 'the catch-all chain (no criteria that this connection fails)';
+    if (cands.length > 1) assumptions.push(`${cands.length} chains match equally (Envoy rejects such listeners); showing the first`);
+    return { chain: chosen.chain, index: chosen.index, isDefault: false, closed: false, reason, assumptions };
+  }
+  const why = failedAt ? `no chain matches on ${failedAt}${notes.length ? ` after ${notes.join('; ')}` : ''} (${describeConnection(conn)})` : 'the listener has no filter chains';
+  if (listener.default_filter_chain) {
+    return { chain: listener.default_filter_chain, index: -1, isDefault: true, closed: false, reason: `${why}, so default_filter_chain`, assumptions };
+  }
+  return { isDefault: false, closed: true, reason: `${why}, and there is no default_filter_chain: the connection is closed`, assumptions };
+}

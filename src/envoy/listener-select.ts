@@ -1,0 +1,110 @@
+/**
+ * Listener selection (envoy-resolution.md §2.2, §2.3, §2.5).
+ *
+ * Sidecar: iptables sends the connection to the `use_original_dst` listener (virtualOutbound, 15001),
+ * which hands it to the listener for the original destination: exact `IP:port` first, then the
+ * wildcard `0.0.0.0:port` / `[::]:port` of the same family; otherwise it matches its own chains.
+ * Only active listeners are in Envoy's lookup map, warming ones are invisible.
+ *
+ * Gateway: listeners are really bound; the kernel picks the one whose address:port is the local one.
+ */
+import type { ConfigModel, ListenerRecord } from '../model/config-model.js';
+import type { Listener } from '../model/envoy-types.js';
+import { unwrap } from '../model/envoy-types.js';
+import { formatHostPort, isAnyAddress, parseIp, socketOf, type HostPort } from './ip.js';
+
+export function listenerAddresses(l: Listener): HostPort[] {
+  const out: HostPort[] = [];
+  const main = socketOf(l.address);
+  if (main) out.push(main);
+  for (const a of l.additional_addresses ?? []) {
+    const hp = socketOf(a.address);
+    if (hp) out.push(hp);
+  }
+  return out;
+}
+
+export function bindsToPort(l: Listener): boolean {
+  const b = unwrap(l.bind_to_port) ?? unwrap(l.deprecated_v1?.bind_to_port);
+  return b !== false;
+}
+
+export function usesOriginalDst(l: Listener): boolean {
+  return unwrap(l.use_original_dst) === true;
+}
+
+export interface ListenerChoice {
+  record?: ListenerRecord;
+  /** exact: IP:port listener; wildcard: 0.0.0.0/[::]:port; self: the capturing listener matched its own chains */
+  how: 'exact' | 'wildcard' | 'self' | 'bound' | 'none';
+  reason: string;
+  /** The iptables-capture listener that received the connection first (sidecars). */
+  capture?: ListenerRecord;
+  /** Listeners for this address that exist but do not serve (warming, draining, error). */
+  notServing: ListenerRecord[];
+}
+
+function sameAddress(hp: HostPort, ip: string, port: number): boolean {
+  if (hp.port !== port) return false;
+  const a = parseIp(hp.address);
+  const b = parseIp(ip);
+  return a && b ? a.family === b.family && a.value === b.value : hp.address === ip;
+}
+
+function wildcardFor(ip: string | undefined): string[] {
+  if (!ip) return ['0.0.0.0', '::'];
+  return parseIp(ip)?.family === 6 ? ['::'] : ['0.0.0.0', '::']; // a [::] listener without v6only also takes IPv4 (§2.2)
+}
+
+function findByAddress(records: ListenerRecord[], ip: string, port: number): ListenerRecord | undefined {
+  return records.find((r) => listenerAddresses(r.listener).some((hp) => sameAddress(hp, ip, port)));
+}
+
+function findWildcard(records: ListenerRecord[], ip: string | undefined, port: number): ListenerRecord | undefined {
+  for (const any of wildcardFor(ip)) {
+    const r = records.find((rec) => listenerAddresses(rec.listener).some((hp) => hp.port === port && isAnyAddress(hp.address) && (parseIp(hp.address)?.family ?? 4) === (parseIp(any)?.family ?? 4)));
+    if (r) return r;
+  }
+  return undefined;
+}
+
+export function captureListener(model: ConfigModel): ListenerRecord | undefined {
+  const serving = model.listeners.filter((l) => l.serving);
+  return serving.find((l) => l.name === 'virtualOutbound') ?? serving.find((l) => usesOriginalDst(l.listener) && l.name !== 'virtualInbound');
+}
+
+/** Sidecar outbound: capture listener → original-destination hand-off. `ip` undefined = not known. */
+export function selectOutboundListener(model: ConfigModel, ip: string | undefined, port: number): ListenerChoice {
+  const serving = model.listeners.filter((l) => l.serving);
+  const notServing = model.listeners.filter((l) => !l.serving && listenerAddresses(l.listener).some((hp) => hp.port === port && (!ip || sameAddress(hp, ip, port) || isAnyAddress(hp.address))));
+  const capture = captureListener(model);
+  const via = capture ? `${capture.name} (${formatHostPort(socketOf(capture.listener.address)?.address ?? '0.0.0.0', socketOf(capture.listener.address)?.port ?? 15001)}, use_original_dst) captured the connection and handed it off` : 'the connection was captured';
+  if (ip) {
+    const exact = findByAddress(serving, ip, port);
+    if (exact && exact !== capture) {
+      return { record: exact, how: 'exact', capture, notServing, reason: `${via} to the listener bound to exactly ${formatHostPort(ip, port)}` };
+    }
+  }
+  const wild = findWildcard(serving, ip, port);
+  if (wild && wild !== capture) {
+    const why = ip ? `no listener for exactly ${formatHostPort(ip, port)}, so ` : '';
+    return { record: wild, how: 'wildcard', capture, notServing, reason: `${via}: ${why}the wildcard listener for port ${port}` };
+  }
+  if (capture) {
+    return { record: capture, how: 'self', capture, notServing, reason: `no listener for ${ip ? formatHostPort(ip, port) : `port ${port}`} (exact or 0.0.0.0), so ${capture.name} matched the connection against its own filter chains` };
+  }
+  return { how: 'none', notServing, reason: `no listener for port ${port} and no use_original_dst (capture) listener in this dump` };
+}
+
+/** Gateways and other bound listeners: the kernel delivers to address:port, exact before wildcard. */
+export function selectBoundListener(model: ConfigModel, ip: string | undefined, port: number): ListenerChoice {
+  const serving = model.listeners.filter((l) => l.serving && bindsToPort(l.listener));
+  const notServing = model.listeners.filter((l) => !l.serving && listenerAddresses(l.listener).some((hp) => hp.port === port));
+  if (ip) {
+    const exact = findByAddress(serving, ip, port);
+    if (exact) return { record: exact, how: 'exact', notServing, reason: `listener bound to ${formatHostPort(ip, port)}` };
+  }
+  const wild = findWildcard(serving, ip, port);
+  if (wild) return { record: wild, how: 'bound', notServing, reason: `listener bound to ${formatHostPort(socketOf(wild.listener.address)?.address ?? '0.0.0.0', port)} receives every connection to port ${port}` };
+  return { how: 'none', notServing, reason: `nothing listens on port ${port}` };
+}

@@ -1,0 +1,32 @@
+/**
+ * HTTP filters that can answer or rewrite a request before the router (envoy-resolution.md §4.1):
+ * pcx cannot evaluate them, so it names them as "may affect this request" instead of guessing.
+ */
+import type { HcmInfo } from '../envoy/network-filters.js';
+
+/** Filters that only observe (stats, telemetry, ALPN labelling, metadata exchange). */
+const BENIGN = /^(envoy\.filters\.http\.router|envoy\.router|istio\.(stats|metadata_exchange|alpn|telemetry)|envoy\.filters\.http\.grpc_stats|envoy\.filters\.http\.cors|envoy\.cors|envoy\.filters\.http\.health_check|envoy\.health_check|istio_authn|istio\.authn|envoy\.filters\.http\.upstream_codec|mixer|envoy\.filters\.http\.grpc_web|envoy\.grpc_web)$/;
+
+const KNOWN: [RegExp, string][] = [
+  [/fault/, 'fault injection can abort or delay it'],
+  [/rbac/, 'RBAC (AuthorizationPolicy) can deny it with 403'],
+  [/ext_authz/, 'external authorization can deny it'],
+  [/jwt/, 'JWT authentication can reject it with 401'],
+  [/lua/, 'a Lua script can answer or rewrite it'],
+  [/wasm/, 'a Wasm plugin can answer or rewrite it'],
+  [/ratelimit/, 'rate limiting can reject it with 429'],
+  [/ext_proc/, 'an external processor can answer or rewrite it'],
+  [/composite|golang|dynamic_forward_proxy/, 'it can change how the request is handled'],
+];
+
+export function filtersThatMayAffect(hcm: HcmInfo): string[] {
+  const out: string[] = [];
+  for (const f of hcm.httpFilters) {
+    const key = `${f.name} ${f.type ?? ''}`.toLowerCase();
+    if (BENIGN.test(f.name) && !f.discovered) continue;
+    if (/stats|metadata_exchange|istio\.alpn/.test(key)) continue;
+    const why = KNOWN.find(([re]) => re.test(key))?.[1] ?? (f.discovered ? 'its config is delivered separately (ECDS) and can do anything' : 'pcx does not evaluate it');
+    out.push(`${f.name}: ${why}`);
+  }
+  return out;
+}

@@ -1,0 +1,33 @@
+/** Bytes → JSON document, with errors a person can act on. */
+import { InputError } from '../errors.js';
+
+/**
+ * Parses a dump's text. Accepts what real tools write around the JSON: an HTTP status line
+ * (`pilot-agent request` prints `200` first), a UTF-8 BOM, and leading whitespace.
+ */
+export function parseJsonText(text: string, origin: string): unknown {
+  let body = text;
+  if (body.charCodeAt(0) === 0xfeff) body = body.slice(1);
+  const m = /^\s*(?:HTTP\/[\d.]+\s+)?(\d{3})(?:[ \t][^\n]*)?\r?\n/.exec(body.slice(0, 200));
+  if (m && !/^\s*[[{]/.test(body)) body = body.slice(m[0].length);
+  const first = body.trimStart()[0];
+  if (first !== '{' && first !== '[') {
+    const what = looksLikeYaml(body) ? 'it looks like YAML' : 'it does not start with { or [';
+    throw new InputError(`${origin}: not JSON (${what}); expected an Envoy config dump`, {
+      hint: 'save it with `istioctl proxy-config all <pod> -o json > dump.json` or `kubectl exec <pod> -c istio-proxy -- pilot-agent request GET config_dump?include_eds`',
+    });
+  }
+  try {
+    return JSON.parse(body);
+  } catch (e) {
+    const msg = (e as Error).message;
+    if (/end of JSON input|Unterminated|Unexpected end/i.test(msg)) {
+      throw new InputError(`${origin}: JSON is truncated (${msg}); expected a complete Envoy config dump`, { hint: 'the capture was cut short: fetch the dump again' });
+    }
+    throw new InputError(`${origin}: invalid JSON (${msg}); expected an Envoy config dump`);
+  }
+}
+
+function looksLikeYaml(s: string): boolean {
+  return /^\s*(---|[A-Za-z_"]+\s*:)/.test(s);
+}

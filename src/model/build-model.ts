@@ -1,0 +1,298 @@
+/**
+ * Parsed document → ConfigModel. Accepts every shape pcx is handed (envoy-resolution.md §1):
+ * a full `/config_dump` envelope (v3 or v2alpha), a partial one, `?resource=` per-element entries,
+ * `istioctl proxy-config <type> -o json` arrays, `/clusters?format=json`, and snake or camel keys.
+ * Sections are found by `@type`, never by position.
+ */
+import { InputError } from '../errors.js';
+import type { ClusterStatus, Json } from './envoy-types.js';
+import {
+  ClusterRecord, EndpointRecord, ListenerRecord, RouteConfigRecord,
+  type ConfigModel, type ProxyInfo, type SecretRecord, type Section,
+} from './config-model.js';
+import { snakeKeys } from '../load/normalize.js';
+import { proxyInfoFrom } from './proxy-info.js';
+
+/** Field access that accepts both the snake_case and lowerCamelCase spelling. */
+export function field(obj: Json, snake: string): Json {
+  if (obj === null || typeof obj !== 'object') return undefined;
+  const v = obj[snake];
+  if (v !== undefined) return v;
+  return obj[snake.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase())];
+}
+
+function list(obj: Json, snake: string): Json[] {
+  const v = field(obj, snake);
+  return Array.isArray(v) ? v : [];
+}
+
+/** `type.googleapis.com/envoy.admin.v3.ListenersConfigDump` → { version: 'v3', kind: 'ListenersConfigDump' } */
+function typeOf(entry: Json): { version: string; kind: string } | undefined {
+  const t: unknown = entry?.['@type'];
+  if (typeof t !== 'string') return undefined;
+  const m = /envoy\.admin\.(v\w+)\.([A-Za-z]+(?:\.[A-Za-z]+)?)$/.exec(t);
+  return m ? { version: m[1], kind: m[2] } : { version: '?', kind: t.slice(t.lastIndexOf('.') + 1) };
+}
+
+class Builder {
+  sections = new Set<Section>();
+  apiVersions = new Set<string>();
+  listeners: ListenerRecord[] = [];
+  routeConfigs: RouteConfigRecord[] = [];
+  clusters: ClusterRecord[] = [];
+  endpoints: EndpointRecord[] = [];
+  secrets: SecretRecord[] = [];
+  ecds: { name: string; config: Json; state: string }[] = [];
+  clusterStatuses?: Map<string, ClusterStatus>;
+  bootstrap?: Json;
+  warnings: string[] = [];
+
+  addListenersDump(d: Json): void {
+    this.sections.add('listeners');
+    for (const s of list(d, 'static_listeners')) {
+      const l = field(s, 'listener');
+      this.listeners.push(new ListenerRecord(l?.name ?? '', 'static', l, { lastUpdated: field(s, 'last_updated') }));
+    }
+    for (const dl of list(d, 'dynamic_listeners')) this.addDynamicListener(dl);
+    // envoy.admin.v2alpha (Envoy < 1.12): one list per state, each entry {version_info, listener, last_updated}
+    for (const [key, state] of [['dynamic_active_listeners', 'active'], ['dynamic_warming_listeners', 'warming'], ['dynamic_draining_listeners', 'draining']] as const) {
+      for (const e of list(d, key)) {
+        const l = field(e, 'listener');
+        this.listeners.push(new ListenerRecord(l?.name ?? '', state, l, { versionInfo: field(e, 'version_info'), lastUpdated: field(e, 'last_updated') }));
+      }
+    }
+  }
+
+  addDynamicListener(dl: Json): void {
+    const name: string = dl?.name ?? '';
+    for (const [key, state] of [['active_state', 'active'], ['warming_state', 'warming'], ['draining_state', 'draining']] as const) {
+      const st = field(dl, key);
+      if (st) {
+        const l = field(st, 'listener');
+        this.listeners.push(new ListenerRecord(name || l?.name || '', state, l, { versionInfo: field(st, 'version_info'), lastUpdated: field(st, 'last_updated') }));
+      }
+    }
+    const err = field(dl, 'error_state');
+    if (err) {
+      const l = field(err, 'failed_configuration');
+      this.listeners.push(new ListenerRecord(name || l?.name || '', 'error', l ?? {}, {
+        errorDetails: field(err, 'details'), lastUpdated: field(err, 'last_update_attempt'), versionInfo: field(err, 'version_info'),
+      }));
+    }
+  }
+
+  addClustersDump(d: Json): void {
+    this.sections.add('clusters');
+    for (const s of list(d, 'static_clusters')) this.pushCluster(field(s, 'cluster'), 'static', s);
+    for (const s of list(d, 'dynamic_active_clusters')) this.pushCluster(field(s, 'cluster'), 'active', s);
+    for (const s of list(d, 'dynamic_warming_clusters')) this.pushCluster(field(s, 'cluster'), 'warming', s);
+  }
+
+  pushCluster(c: Json, state: 'static' | 'active' | 'warming', envelope: Json): void {
+    if (!c) return;
+    const err = field(envelope, 'error_state');
+    this.clusters.push(new ClusterRecord(c.name ?? '', state, c, { versionInfo: field(envelope, 'version_info'), errorDetails: err ? field(err, 'details') : undefined }));
+  }
+
+  addRoutesDump(d: Json): void {
+    this.sections.add('routes');
+    for (const s of list(d, 'static_route_configs')) {
+      const rc = field(s, 'route_config');
+      if (rc) this.routeConfigs.push(new RouteConfigRecord(rc.name ?? '', 'static', rc));
+    }
+    for (const s of list(d, 'dynamic_route_configs')) this.pushDynamicRoute(s);
+  }
+
+  pushDynamicRoute(s: Json): void {
+    const rc = field(s, 'route_config');
+    const err = field(s, 'error_state');
+    if (rc) this.routeConfigs.push(new RouteConfigRecord(rc.name ?? '', 'dynamic', rc, { versionInfo: field(s, 'version_info') }));
+    if (err) {
+      const failed = field(err, 'failed_configuration');
+      this.routeConfigs.push(new RouteConfigRecord(failed?.name ?? rc?.name ?? '', 'error', failed ?? {}, { errorDetails: field(err, 'details') }));
+    }
+  }
+
+  addEndpointsDump(d: Json): void {
+    this.sections.add('endpoints');
+    for (const [key, isStatic] of [['static_endpoint_configs', true], ['dynamic_endpoint_configs', false]] as const) {
+      for (const s of list(d, key)) {
+        const cla = field(s, 'endpoint_config');
+        if (!cla) continue;
+        this.endpoints.push(new EndpointRecord(field(cla, 'cluster_name') ?? '', isStatic, cla));
+      }
+    }
+  }
+
+  addSecretsDump(d: Json): void {
+    this.sections.add('secrets');
+    for (const [key, state] of [['static_secrets', 'static'], ['dynamic_active_secrets', 'active'], ['dynamic_warming_secrets', 'warming']] as const) {
+      for (const s of list(d, key)) {
+        this.secrets.push({ name: s?.name ?? '', state, secret: field(s, 'secret'), versionInfo: field(s, 'version_info'), lastUpdated: field(s, 'last_updated') });
+      }
+    }
+  }
+
+  addEcdsDump(d: Json): void {
+    this.sections.add('ecds');
+    for (const f of list(d, 'ecds_filters')) {
+      const cfg = field(f, 'ecds_filter');
+      this.ecds.push({ name: cfg?.name ?? '', config: cfg, state: field(f, 'error_state') ? 'error' : 'active' });
+    }
+  }
+
+  addClusterStatuses(statuses: Json[]): void {
+    this.sections.add('cluster_statuses');
+    this.clusterStatuses ??= new Map();
+    for (const s of statuses) {
+      const st = snakeKeys(s) as ClusterStatus;
+      if (st?.name) this.clusterStatuses.set(st.name, st);
+    }
+  }
+
+  /** One `configs[]` entry, switched on its `@type`. */
+  addConfigEntry(entry: Json, origin: string): void {
+    const t = typeOf(entry);
+    if (!t) return;
+    this.apiVersions.add(t.version);
+    switch (t.kind) {
+      case 'BootstrapConfigDump':
+        this.sections.add('bootstrap');
+        this.bootstrap = snakeKeys(field(entry, 'bootstrap'));
+        break;
+      case 'ListenersConfigDump': this.addListenersDump(entry); break;
+      case 'ClustersConfigDump': this.addClustersDump(entry); break;
+      case 'RoutesConfigDump': this.addRoutesDump(entry); break;
+      case 'EndpointsConfigDump': this.addEndpointsDump(entry); break;
+      case 'SecretsConfigDump': this.addSecretsDump(entry); break;
+      case 'EcdsConfigDump': this.addEcdsDump(entry); break;
+      case 'ScopedRoutesConfigDump': break; // Istio does not use SRDS (§1.2)
+      // `?resource=` packs each element on its own (§1.3)
+      case 'ListenersConfigDump.DynamicListener': this.sections.add('listeners'); this.addDynamicListener(entry); break;
+      case 'ListenersConfigDump.StaticListener': this.sections.add('listeners'); this.addListenersDump({ static_listeners: [entry] }); break;
+      case 'ClustersConfigDump.DynamicCluster': this.sections.add('clusters'); this.pushCluster(field(entry, 'cluster'), 'active', entry); break;
+      case 'ClustersConfigDump.StaticCluster': this.sections.add('clusters'); this.pushCluster(field(entry, 'cluster'), 'static', entry); break;
+      case 'RoutesConfigDump.DynamicRouteConfig': this.sections.add('routes'); this.pushDynamicRoute(entry); break;
+      case 'RoutesConfigDump.StaticRouteConfig': this.sections.add('routes'); this.addRoutesDump({ static_route_configs: [entry] }); break;
+      default:
+        this.warnings.push(`${origin}: ignored a config section of unknown type ${entry['@type']}`);
+    }
+  }
+
+  /** A bare array, as `istioctl proxy-config listeners|clusters|routes -o json` prints. */
+  addResourceArray(arr: Json[], origin: string): void {
+    const first = arr.find((x) => x && typeof x === 'object');
+    if (!first) throw new InputError(`${origin}: an empty list; expected an Envoy config dump`);
+    const has = (k: string) => field(first, k) !== undefined;
+    if (has('host_statuses') || (has('name') && has('added_via_api'))) return this.addClusterStatuses(arr);
+    if (has('virtual_hosts')) return this.addRoutesDump({ dynamic_route_configs: arr.map((rc) => ({ route_config: rc })) });
+    if (has('filter_chains') || has('default_filter_chain') || has('listener_filters') || (has('address') && !has('type') && !has('connect_timeout'))) {
+      return this.addListenersDump({ dynamic_listeners: arr.map((l) => ({ name: l.name, active_state: { listener: l } })) });
+    }
+    if (has('eds_cluster_config') || has('connect_timeout') || has('type') || has('lb_policy') || has('load_assignment')) {
+      return this.addClustersDump({ dynamic_active_clusters: arr.map((c) => ({ cluster: c })) });
+    }
+    if (has('endpoints') && has('cluster_name')) return this.addEndpointsDump({ dynamic_endpoint_configs: arr.map((e) => ({ endpoint_config: e })) });
+    if (has('active_state') || has('warming_state') || has('error_state')) return this.addListenersDump({ dynamic_listeners: arr });
+    throw new InputError(`${origin}: a JSON list, but not of listeners, routes, clusters or endpoints; expected an Envoy config dump`);
+  }
+
+  build(origin: string): ConfigModel {
+    const routeByName = new Map<string, RouteConfigRecord>();
+    for (const r of this.routeConfigs) {
+      // dynamic wins over static on a name clash (inline HCM routes are cross-checks only, §1.2)
+      if (r.state === 'error') continue;
+      const prev = routeByName.get(r.name);
+      if (!prev || (prev.state === 'static' && r.state === 'dynamic')) routeByName.set(r.name, r);
+    }
+    const clustersByName = new Map<string, ClusterRecord[]>();
+    for (const c of this.clusters) {
+      const arr = clustersByName.get(c.name);
+      if (arr) arr.push(c);
+      else clustersByName.set(c.name, [c]);
+    }
+    const epByName = new Map<string, EndpointRecord>();
+    for (const e of this.endpoints) if (!epByName.has(e.clusterName)) epByName.set(e.clusterName, e);
+
+    const proxy: ProxyInfo = proxyInfoFrom(this.bootstrap, this.listeners);
+    const model: ConfigModel = {
+      origin,
+      proxy,
+      sections: this.sections,
+      apiVersions: this.apiVersions,
+      listeners: this.listeners,
+      routeConfigs: this.routeConfigs,
+      clusters: this.clusters,
+      endpoints: this.endpoints,
+      secrets: this.secrets,
+      ecds: this.ecds,
+      clusterStatuses: this.clusterStatuses,
+      bootstrap: this.bootstrap,
+      warnings: this.warnings,
+      routeConfig: (name) => routeByName.get(name),
+      cluster: (name) => clustersByName.get(name)?.find((c) => c.serving),
+      clusterStates: (name) => clustersByName.get(name) ?? [],
+      endpointsFor: (name) => epByName.get(name),
+    };
+    return model;
+  }
+}
+
+/**
+ * Unwraps what other tools put around a dump: `{"config_dump": …}`, egctl's `{"<ns>": {"<pod>": dump}}`.
+ * Returns the dump document, or throws naming what was found.
+ */
+export function unwrapDocument(doc: Json, origin: string): Json {
+  if (doc && typeof doc === 'object' && !Array.isArray(doc)) {
+    if (Array.isArray(doc.configs)) return doc;
+    if (doc.config_dump || doc.configDump) return unwrapDocument(doc.config_dump ?? doc.configDump, origin);
+    if (field(doc, 'cluster_statuses')) return doc;
+    if (doc['@type']) return { configs: [doc] };
+    // egctl writes {"<namespace>": {"<pod>": <dump>}}
+    const nested: { key: string; dump: Json }[] = [];
+    for (const [ns, v] of Object.entries(doc)) {
+      if (v && typeof v === 'object' && !Array.isArray(v)) {
+        for (const [pod, d] of Object.entries(v as Record<string, Json>)) {
+          if (d && typeof d === 'object' && Array.isArray(d.configs)) nested.push({ key: `${pod}.${ns}`, dump: d });
+        }
+      }
+    }
+    if (nested.length === 1) return nested[0].dump;
+    if (nested.length > 1) {
+      throw new InputError(`${origin} holds dumps of ${nested.length} proxies (${nested.map((n) => n.key).join(', ')})`, { hint: 'pick one with --pod <name.namespace>' });
+    }
+  }
+  return doc;
+}
+
+export function buildModel(doc: Json, origin: string): ConfigModel {
+  const b = new Builder();
+  const d = unwrapDocument(doc, origin);
+  if (Array.isArray(d)) {
+    b.addResourceArray(d, origin);
+  } else if (d && typeof d === 'object' && Array.isArray(d.configs)) {
+    for (const entry of d.configs) b.addConfigEntry(entry, origin);
+    if (d.configs.length === 0) throw new InputError(`${origin}: the config dump is empty ("configs": [])`);
+  } else if (d && typeof d === 'object' && Array.isArray(field(d, 'cluster_statuses'))) {
+    b.addClusterStatuses(field(d, 'cluster_statuses'));
+  } else {
+    const keys = d && typeof d === 'object' ? Object.keys(d).slice(0, 5).join(', ') : typeof d;
+    throw new InputError(`${origin}: valid JSON but not an Envoy config dump (found ${keys || 'an empty object'}; expected "configs")`, {
+      hint: 'pass the output of `istioctl proxy-config all <pod> -o json` or Envoy\'s /config_dump',
+    });
+  }
+  return b.build(origin);
+}
+
+/** Adds `/clusters?format=json` host statuses (live health) to a model built from a dump. */
+export function attachClusterStatuses(model: ConfigModel, doc: Json, origin: string): void {
+  const d = unwrapDocument(doc, origin);
+  const statuses = Array.isArray(d) ? d : field(d, 'cluster_statuses');
+  if (!Array.isArray(statuses)) throw new InputError(`${origin}: not Envoy /clusters?format=json output (no "cluster_statuses")`);
+  model.clusterStatuses ??= new Map();
+  for (const s of statuses) {
+    const st = snakeKeys(s) as ClusterStatus;
+    if (st?.name) model.clusterStatuses.set(st.name, st);
+  }
+  model.sections.add('cluster_statuses');
+}

@@ -1,0 +1,62 @@
+/**
+ * Who the proxy is, from the bootstrap node (Istio node id `<type>~<ip>~<pod>.<ns>~<ns>.svc.<domain>`
+ * and node metadata), or from the listeners when the dump has no bootstrap.
+ */
+import type { Json } from './envoy-types.js';
+import type { ListenerRecord, ProxyInfo, ProxyKind } from './config-model.js';
+import { unwrap } from './envoy-types.js';
+
+export function proxyInfoFrom(bootstrap: Json, listeners: ListenerRecord[]): ProxyInfo {
+  const node = bootstrap?.node ?? {};
+  const md: Record<string, Json> = node.metadata ?? {};
+  const info: ProxyInfo = { kind: 'unknown', kindSource: 'unknown', ips: [] };
+  const id: string | undefined = node.id;
+  if (id) info.id = id;
+  const parts = id?.split('~') ?? [];
+  if (parts.length === 4) {
+    const [type, ip, podNs, domain] = parts;
+    if (type === 'sidecar' || type === 'router' || type === 'waypoint' || type === 'ztunnel') {
+      info.kind = type as ProxyKind;
+      info.kindSource = `node id ${id}`;
+    }
+    info.ip = ip;
+    const dot = podNs.lastIndexOf('.');
+    if (dot > 0) {
+      info.pod = podNs.slice(0, dot);
+      info.namespace = podNs.slice(dot + 1);
+    } else info.pod = podNs;
+    info.dnsDomain = domain;
+    const m = /^[^.]+\.svc\.(.+)$/.exec(domain);
+    if (m) info.clusterDomain = m[1];
+  }
+  if (typeof md.NAMESPACE === 'string') info.namespace = md.NAMESPACE;
+  if (typeof md.NAME === 'string') info.pod = md.NAME;
+  else if (typeof md.POD_NAME === 'string') info.pod = md.POD_NAME;
+  if (typeof md.ISTIO_VERSION === 'string') info.istioVersion = md.ISTIO_VERSION;
+  if (typeof md.CLUSTER_ID === 'string') info.clusterId = md.CLUSTER_ID;
+  if (typeof md.MESH_ID === 'string') info.meshId = md.MESH_ID;
+  if (md.LABELS && typeof md.LABELS === 'object') info.labels = md.LABELS;
+  if (typeof md.INSTANCE_IPS === 'string') info.ips = md.INSTANCE_IPS.split(',').filter(Boolean);
+  if (info.ip && !info.ips.includes(info.ip)) info.ips.unshift(info.ip);
+  if (!info.clusterDomain && info.namespace) info.clusterDomain = 'cluster.local';
+  if (!info.dnsDomain && info.namespace && info.clusterDomain) info.dnsDomain = `${info.namespace}.svc.${info.clusterDomain}`;
+
+  const v = node.user_agent_build_version?.version;
+  if (v && v.major_number !== undefined) info.envoyVersion = `${v.major_number}.${v.minor_number ?? 0}.${v.patch ?? 0}`;
+  else if (typeof node.build_version === 'string') info.envoyVersion = node.build_version.split('/')[1];
+
+  if (info.kind === 'unknown') {
+    const active = listeners.filter((l) => l.serving);
+    if (active.some((l) => l.name === 'virtualOutbound' || unwrap(l.listener?.use_original_dst) === true)) {
+      info.kind = 'sidecar';
+      info.kindSource = 'a listener with use_original_dst (iptables capture)';
+    } else if (active.some((l) => l.name === 'main_internal' || l.name === 'connect_originate')) {
+      info.kind = 'waypoint';
+      info.kindSource = 'internal listeners main_internal/connect_originate';
+    } else if (active.length > 0) {
+      info.kind = 'router';
+      info.kindSource = 'no use_original_dst listener: bound listeners only, as on a gateway';
+    }
+  }
+  return info;
+}
