@@ -3,10 +3,13 @@
  * 0 ok, 1 findings/differences, 2 usage or input error. Users see one line, never a stack
  * trace, unless --debug.
  */
-import yargs from 'yargs';
+import yargs, { type Argv } from 'yargs';
 import { PcxError, EXIT_ERROR } from './errors.js';
 import { processIo, type CommandContext, type Io } from './commands/context.js';
 import { explainBuilder, runExplain, type ExplainArgs } from './commands/explain.js';
+import { registerTableCommands } from './commands/tables.js';
+import { registerDiffCommand } from './commands/diff.js';
+import type { Registrar } from './commands/register.js';
 
 interface GlobalArgs { debug?: boolean; color?: boolean }
 
@@ -14,14 +17,18 @@ export async function run(argv: string[], io: Io = processIo()): Promise<number>
   let code = 0;
   const debug = argv.includes('--debug');
   const ctxOf = (a: GlobalArgs): CommandContext => ({ io, debug: !!a.debug, color: a.color });
-  const parser = yargs(argv)
+  const registrar: Registrar = { ctxOf, setCode: (c) => (code = c) };
+  let parser: Argv = yargs(argv)
     .scriptName('pcx')
     .usage('pcx: where does traffic go from this Envoy proxy, and why?\n\nUsage: $0 <command> [options]')
     .option('debug', { type: 'boolean', describe: 'show stack traces on errors' })
     .option('color', { type: 'boolean', describe: 'force colour on or off (default: on a TTY, unless NO_COLOR)' })
     .command<ExplainArgs>('explain <source> [target]', 'follow one request through the proxy: listener → chain → route → cluster → endpoints', explainBuilder, async (a) => {
       code = await runExplain(a, ctxOf(a as GlobalArgs));
-    })
+    });
+  parser = registerTableCommands(parser, registrar);
+  parser = registerDiffCommand(parser, registrar);
+  parser = parser
     .demandCommand(1, 'give a command, e.g. pcx explain <dump.json> reviews:9080/')
     .strict()
     .recommendCommands()
