@@ -14,7 +14,7 @@ export interface HcmInfo {
   scoped: boolean;
   stripAnyHostPort: boolean;
   stripMatchingHostPort: boolean;
-  httpFilters: { name: string; type?: string; discovered: boolean }[];
+  httpFilters: { name: string; type?: string; discovered: boolean; config?: Json }[];
   config: Json;
 }
 
@@ -69,7 +69,7 @@ export function terminalFilter(chain: FilterChain): TerminalFilter | undefined {
         scoped: !!c.scoped_routes,
         stripAnyHostPort: c.strip_any_host_port === true,
         stripMatchingHostPort: c.strip_matching_host_port === true,
-        httpFilters: (c.http_filters ?? []).map((h: Json) => ({ name: h.name ?? '', type: h.typed_config?.['@type'], discovered: !!h.config_discovery })),
+        httpFilters: (c.http_filters ?? []).map((h: Json) => ({ name: h.name ?? '', type: h.typed_config?.['@type'] ?? h.typed_config?.type_url, discovered: !!h.config_discovery, config: h.typed_config?.value ?? h.typed_config ?? h.config })),
         config: c,
       };
     }

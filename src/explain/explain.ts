@@ -279,7 +279,6 @@ function buildHttpRequest(ctx: Ctx, path: string): HttpRequest {
 function httpConnectionManager(ctx: Ctx, hcm: HcmInfo, listenerPort: number): Verdict {
   const { model, tr } = ctx;
   if (!ctx.http) tr.warn('the chain is HTTP but the client was declared plain TCP (--tcp): non-HTTP bytes make the HTTP connection manager reset the connection');
-  for (const f of filtersThatMayAffect(hcm)) tr.warn(`HTTP filter ${f}; it may affect this request before routing`);
   let rc: RouteConfiguration | undefined;
   let rcName: string;
   let rcReason: string;
@@ -332,6 +331,7 @@ function httpConnectionManager(ctx: Ctx, hcm: HcmInfo, listenerPort: number): Ve
     });
   }
   const route = rs.route;
+  for (const f of filtersThatMayAffect(hcm, [vh.typed_per_filter_config, route.typed_per_filter_config])) tr.warn(`HTTP filter ${f}; it may affect this request before routing`);
   const refs = toIstioRefs([...istioConfigRefs(route.metadata), ...envoyGatewayRefs(route.metadata)]);
   tr.hop({
     kind: 'route', name: route.name || `routes[${rs.index}]`, reason: rs.reason, istio: refs,

@@ -19,12 +19,22 @@ const KNOWN: [RegExp, string][] = [
   [/composite|golang|dynamic_forward_proxy/, 'it can change how the request is handled'],
 ];
 
-export function filtersThatMayAffect(hcm: HcmInfo): string[] {
+/**
+ * `perFilter`: the typed_per_filter_config maps of the chosen virtual host and route. Istio puts a
+ * fault filter in every sidecar HCM, but it only acts when the filter's own config, or the route's
+ * per-filter config (a VirtualService `fault`), says so: otherwise it is noise, not a warning.
+ */
+export function filtersThatMayAffect(hcm: HcmInfo, perFilter: (Record<string, unknown> | undefined)[] = []): string[] {
   const out: string[] = [];
   for (const f of hcm.httpFilters) {
     const key = `${f.name} ${f.type ?? ''}`.toLowerCase();
     if (BENIGN.test(f.name) && !f.discovered) continue;
     if (/stats|metadata_exchange|istio\.alpn/.test(key)) continue;
+    if (/fault/.test(key) && !f.discovered) {
+      const own = f.config && (f.config.abort || f.config.delay);
+      const routed = perFilter.some((m) => m && Object.prototype.hasOwnProperty.call(m, f.name));
+      if (!own && !routed) continue;
+    }
     const why = KNOWN.find(([re]) => re.test(key))?.[1] ?? (f.discovered ? 'its config is delivered separately (ECDS) and can do anything' : 'pcx does not evaluate it');
     out.push(`${f.name}: ${why}`);
   }

@@ -1,0 +1,102 @@
+import { readFileSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
+import { Readable } from 'node:stream';
+import { snakeKeys, snakeCase } from '../../src/load/normalize.js';
+import { parseJsonText } from '../../src/load/parse-json.js';
+import { buildModel } from '../../src/model/build-model.js';
+import { loadModel } from '../../src/load/load-model.js';
+import { InputError } from '../../src/errors.js';
+
+const real = (f: string) => `test/fixtures/real/${f}`;
+
+/** Re-spells every message key in lowerCamelCase, as old `istioctl pc -o json` did. */
+function camelize(v: unknown, parent = ''): unknown {
+  if (Array.isArray(v)) return v.map((x) => camelize(x, parent));
+  if (!v || typeof v !== 'object') return v;
+  const out: Record<string, unknown> = {};
+  for (const [k, x] of Object.entries(v)) {
+    const keep = parent === 'filter_metadata' || k === '@type';
+    const nk = keep ? k : k.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase());
+    out[nk] = k === 'filter_metadata' ? Object.fromEntries(Object.entries(x as object).map(([a, b]) => [a, b])) : camelize(x, k);
+  }
+  return out;
+}
+
+describe('key casing (envoy-resolution.md §1.1)', () => {
+  it('converts camelCase message keys and leaves data keys alone', () => {
+    expect(snakeCase('routeConfigName')).toBe('route_config_name');
+    expect(snakeCase('ISTIO_VERSION')).toBe('ISTIO_VERSION');
+    expect(snakeCase('envoy.transport_socket_match')).toBe('envoy.transport_socket_match');
+    const c = snakeKeys({ transportSocketMatches: [{ match: { tlsMode: 'istio' } }], metadata: { filterMetadata: { istio: { someKey: 1 } } } });
+    expect(c).toEqual({ transport_socket_matches: [{ match: { tlsMode: 'istio' } }], metadata: { filter_metadata: { istio: { someKey: 1 } } } });
+  });
+  it('returns the same object when nothing changes', () => {
+    const o = { a: { b_c: [1, { d: 2 }] } };
+    expect(snakeKeys(o)).toBe(o);
+  });
+  it('a camelCase dump gives the same model as the snake_case one', () => {
+    const doc = JSON.parse(readFileSync(real('istio__istio__istioctl__cmd__testdata__describe__productpage-v1-c7765c886-v99jb.json'), 'utf8'));
+    const a = buildModel(doc, 'snake');
+    const b = buildModel(camelize(doc), 'camel');
+    expect(b.listeners.map((l) => l.name)).toEqual(a.listeners.map((l) => l.name));
+    expect(b.routeConfig('9080')!.config).toEqual(a.routeConfig('9080')!.config);
+    expect(b.cluster('outbound|9080|v1|reviews.default.svc.cluster.local')!.cluster).toEqual(a.cluster('outbound|9080|v1|reviews.default.svc.cluster.local')!.cluster);
+  });
+});
+
+describe('document shapes', () => {
+  it('reads v2alpha dumps with dynamic_active_listeners and the node identity', () => {
+    const m = buildModel(JSON.parse(readFileSync(real('istio__istio__istioctl__cmd__testdata__describe__istio-ingressgateway-5bf6c9887-vvvmj.json'), 'utf8')), 'gw');
+    expect(m.apiVersions).toEqual(new Set(['v2alpha']));
+    expect(m.listeners.filter((l) => l.state === 'active').map((l) => l.name)).toEqual(['0.0.0.0_80', '0.0.0.0_31400']);
+    expect(m.proxy).toMatchObject({ kind: 'router', pod: 'istio-ingressgateway-5bf6c9887-vvvmj', namespace: 'istio-system', istioVersion: '1.3.0', envoyVersion: '1.12.0-dev' });
+  });
+  it('keeps listener states apart and reads error_state', () => {
+    const m = buildModel({ configs: [{ '@type': 'type.googleapis.com/envoy.admin.v3.ListenersConfigDump', dynamic_listeners: [
+      { name: 'a', warming_state: { listener: { name: 'a' } } },
+      { name: 'b', active_state: { listener: { name: 'b' } }, error_state: { failed_configuration: { name: 'b' }, details: 'bad filter' } },
+    ] }] }, 'x');
+    expect(m.listeners.map((l) => [l.name, l.state, l.serving])).toEqual([['a', 'warming', false], ['b', 'active', true], ['b', 'error', false]]);
+    expect(m.listeners[2].extra.errorDetails).toBe('bad filter');
+  });
+  it('partial dumps: LDS-only and EDS-only load, with their sections recorded', () => {
+    const lds = buildModel(JSON.parse(readFileSync(real('istio__istio__istioctl__pkg__authz__testdata__configdump.yaml'), 'utf8')), 'lds');
+    expect([...lds.sections]).toEqual(['listeners']);
+    expect(lds.proxy.kind).toBe('sidecar');
+    const eds = buildModel(JSON.parse(readFileSync(real('istio__istio__istioctl__pkg__writer__envoy__configdump__testdata__endpoint__configdump.json'), 'utf8')), 'eds');
+    expect([...eds.sections]).toEqual(['endpoints']);
+    expect(eds.endpointsFor('outbound|9080||reviews.default.svc.cluster.local')?.cla.endpoints?.[0].lb_endpoints?.length).toBe(3);
+  });
+  it('reads istioctl -o json arrays and /clusters?format=json', () => {
+    const doc = JSON.parse(readFileSync(real('istio__istio__istioctl__cmd__testdata__describe__productpage-v1-c7765c886-v99jb.json'), 'utf8'));
+    const clusters = doc.configs[1].dynamic_active_clusters.map((c: { cluster: unknown }) => c.cluster);
+    expect(buildModel(clusters, 'arr').clusters.length).toBe(clusters.length);
+    const cs = buildModel(JSON.parse(readFileSync(real('istio__istio__istioctl__pkg__writer__envoy__clusters__testdata__clusters.json'), 'utf8')), 'cs');
+    expect(cs.clusterStatuses?.size).toBe(7);
+  });
+  it('unwraps {"config_dump": …} and a single egctl {ns:{pod:dump}}', () => {
+    const dump = { configs: [{ '@type': 'type.googleapis.com/envoy.admin.v3.ClustersConfigDump', static_clusters: [{ cluster: { name: 'c' } }] }] };
+    expect(buildModel({ config_dump: dump }, 'w').cluster('c')).toBeDefined();
+    expect(buildModel({ default: { 'pod-1': dump } }, 'w').cluster('c')).toBeDefined();
+  });
+  it('names what is wrong with input that is not a dump', () => {
+    expect(() => buildModel({ kind: 'Pod' }, 'pod.json')).toThrow(/pod.json: valid JSON but not an Envoy config dump \(found kind; expected "configs"\)/);
+    expect(() => buildModel([], 'e.json')).toThrow(InputError);
+    expect(() => parseJsonText('{"configs": [', 'cut.json')).toThrow(/cut.json: JSON is truncated/);
+    expect(() => parseJsonText('apiVersion: v1\nkind: Pod', 'p.yaml')).toThrow(/not JSON \(it looks like YAML\)/);
+    expect(parseJsonText('200\n{"configs":[]}', 'x')).toEqual({ configs: [] });
+  });
+});
+
+describe('loadModel', () => {
+  it('reads gzip by magic bytes and stdin', async () => {
+    const raw = readFileSync(real('istio__istio__istioctl__pkg__proxyconfig__testdata__config_dump.json'));
+    const m = await loadModel('-', { stdin: Readable.from([gzipSync(raw)]) });
+    expect(m.proxy.kind).toBe('waypoint');
+    expect(m.origin).toBe('stdin');
+  });
+  it('fails with one line for a missing file and an empty stdin', async () => {
+    await expect(loadModel('/nonexistent/dump.json')).rejects.toThrow('/nonexistent/dump.json: no such file');
+    await expect(loadModel('-', { stdin: Readable.from([]) })).rejects.toThrow(/stdin is empty/);
+  });
+});
