@@ -13,7 +13,11 @@ import type { Registrar } from './commands/register.js';
 
 interface GlobalArgs { debug?: boolean; color?: boolean }
 
-export async function run(argv: string[], io: Io = processIo()): Promise<number> {
+/** yargs turns a bare `-` positional into `true`; pass stdin through under a name it leaves alone. */
+export const STDIN_ARG = '<stdin>';
+
+export async function run(rawArgv: string[], io: Io = processIo()): Promise<number> {
+  const argv = rawArgv.map((a) => (a === '-' ? STDIN_ARG : a));
   let code = 0;
   const debug = argv.includes('--debug');
   const ctxOf = (a: GlobalArgs): CommandContext => ({ io, debug: !!a.debug, color: a.color });
@@ -35,7 +39,7 @@ export async function run(argv: string[], io: Io = processIo()): Promise<number>
     .help()
     .alias('h', 'help')
     .version()
-    .wrap(Math.min(110, process.stdout.columns ?? 100))
+    .wrap(Math.min(120, process.stdout.columns ?? 120))
     .epilogue('Exit codes: 0 routed/ok, 1 a failing verdict or differences, 2 usage or input error.')
     .exitProcess(false)
     .fail((msg, err) => {

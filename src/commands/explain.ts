@@ -43,7 +43,7 @@ export function explainBuilder(y: Argv): Argv<ExplainArgs> {
     .option('source-ip', { type: 'string', describe: 'client source IP, for source-matched filter chains' })
     .option('clusters', { type: 'string', describe: 'Envoy /clusters?format=json output, for live endpoint health' })
     .option('verbose', { alias: 'v', type: 'boolean', describe: 'every detail and endpoint' })
-    .example('$0 explain samples/productpage-1.9.json reviews:9080/', 'where does productpage send a request to reviews?')
+    .example('$0 explain samples/productpage-istio-1.9.json reviews:9080/', 'where does productpage send a request to reviews?')
     .example("$0 explain dump.json reviews:9080/reviews/1 -H 'end-user: jason'", 'with a header, as a VirtualService match would see it')
     .example('$0 explain dump.json.gz httpbin.org:443 --tls -o json', 'a TLS connection, as JSON') as unknown as Argv<ExplainArgs>;
 }

@@ -181,7 +181,7 @@ export function selectFilterChain(listener: Listener, conn: ConnectionAttrs): Ch
   }
   if (cands.length >= 1) {
     const chosen = cands[0];
-    const reason = notes.length ? `matched ${notes.join('; ')}` : 'the catch-all chain (no criteria that this connection fails)';
+    const reason = notes.length ? `matched ${notes.join('; ')}` : 'the catch-all chain: it sets no criteria, and no more specific chain matches this connection';
     if (cands.length > 1) assumptions.push(`${cands.length} chains match equally (Envoy rejects such listeners); showing the first`);
     return { chain: chosen.chain, index: chosen.index, isDefault: false, closed: false, reason, assumptions };
   }

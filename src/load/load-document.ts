@@ -4,7 +4,7 @@
  * string limit can replace this function without touching callers.
  */
 import { InputError } from '../errors.js';
-import { readInputBytes } from './read-bytes.js';
+import { isStdin, readInputBytes } from './read-bytes.js';
 import { parseJsonText } from './parse-json.js';
 import type { Json } from '../model/envoy-types.js';
 
@@ -18,7 +18,7 @@ export interface LoadedDocument {
 }
 
 export async function loadDocument(path: string, stdin?: NodeJS.ReadableStream): Promise<LoadedDocument> {
-  const origin = path === '-' ? 'stdin' : path;
+  const origin = isStdin(path) ? 'stdin' : path;
   const buf = await readInputBytes(path, stdin);
   if (buf.length >= MAX_STRING_BYTES) {
     throw new InputError(`${origin}: ${Math.round(buf.length / 1e6)} MB is past what one JSON string can hold in Node (${MAX_STRING_BYTES} bytes)`);

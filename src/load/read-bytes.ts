@@ -3,9 +3,14 @@ import { readFile, stat } from 'node:fs/promises';
 import { gunzipSync } from 'node:zlib';
 import { InputError } from '../errors.js';
 
+/** `-` on the command line (the CLI passes it on as `<stdin>`, see cli.ts). */
+export function isStdin(path: string): boolean {
+  return path === '-' || path === '<stdin>';
+}
+
 export async function readInputBytes(path: string, stdin: NodeJS.ReadableStream = process.stdin): Promise<Buffer> {
   let buf: Buffer;
-  if (path === '-') {
+  if (isStdin(path)) {
     const chunks: Buffer[] = [];
     for await (const c of stdin) chunks.push(typeof c === 'string' ? Buffer.from(c) : (c as Buffer));
     buf = Buffer.concat(chunks);
@@ -23,7 +28,7 @@ export async function readInputBytes(path: string, stdin: NodeJS.ReadableStream 
       throw new InputError(`${path}: cannot read (${(e as Error).message})`);
     }
   }
-  return isGzip(buf) ? gunzip(buf, path) : buf;
+  return isGzip(buf) ? gunzip(buf, isStdin(path) ? 'stdin' : path) : buf;
 }
 
 export function isGzip(buf: Buffer): boolean {
@@ -34,6 +39,6 @@ function gunzip(buf: Buffer, path: string): Buffer {
   try {
     return gunzipSync(buf);
   } catch (e) {
-    throw new InputError(`${path === '-' ? 'stdin' : path}: gzip data is corrupt or truncated (${(e as Error).message})`);
+    throw new InputError(`${path}: gzip data is corrupt or truncated (${(e as Error).message})`);
   }
 }

@@ -1,0 +1,91 @@
+/** End-to-end: spawn bin/pcx.js (built by `npm test`) as a user would. */
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const BIN = 'bin/pcx.js';
+const SAMPLE = 'samples/productpage-istio-1.9.json';
+
+function pcx(args: string[], input?: string | Buffer) {
+  const r = spawnSync(process.execPath, [BIN, ...args], { input, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+  return { code: r.status, out: r.stdout, err: r.stderr };
+}
+
+describe('pcx CLI', () => {
+  const tmp = mkdtempSync(join(tmpdir(), 'pcx-e2e-'));
+
+  it('--help lists commands and explain --help shows examples', () => {
+    const h = pcx(['--help']);
+    expect(h.code).toBe(0);
+    expect(h.out).toMatch(/pcx explain <source> \[target\]/);
+    const e = pcx(['explain', '--help']);
+    expect(e.code).toBe(0);
+    expect(e.out).toMatch(/Examples:/);
+    expect(e.out).toMatch(/Examples:[\s\S]*reviews:9080\/reviews\/1 -H 'end-user:/);
+  });
+
+  it('explains the bundled sample (the README quick start) and exits 0', () => {
+    const r = pcx(['explain', SAMPLE, 'reviews:9080/']);
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/verdict {2}ROUTED {2}routed to outbound\|9080\|\|reviews.default.svc.cluster.local/);
+    expect(r.err).toBe('');
+  });
+
+  it('-o json prints the documented schema', () => {
+    const r = pcx(['explain', SAMPLE, 'reviews:9080/', '-o', 'json']);
+    const j = JSON.parse(r.out);
+    expect(Object.keys(j)).toEqual(['target', 'proxy', 'hops', 'verdict', 'assumptions', 'warnings']);
+    expect(j.hops.map((h: { kind: string }) => h.kind)).toEqual(['listener', 'filter_chain', 'route_config', 'virtual_host', 'route', 'cluster', 'endpoints']);
+    expect(j.verdict).toMatchObject({ kind: 'routed', clusters: [{ name: 'outbound|9080||reviews.default.svc.cluster.local', weight: 100 }] });
+  });
+
+  it('exits 1 for a failing verdict', () => {
+    const r = pcx(['explain', 'test/fixtures/real/TZ-Zephrus__DeathStarBench__config_dump.json', 'geo:8083/']);
+    expect(r.code).toBe(1);
+    expect(r.out).toMatch(/NO HEALTHY ENDPOINTS 503 UH/);
+  });
+
+  it('reads stdin and gzip', () => {
+    const raw = readFileSync(SAMPLE);
+    expect(pcx(['explain', '-', 'reviews:9080/', '-o', 'json'], raw).code).toBe(0);
+    const gz = join(tmp, 'dump.json.gz');
+    writeFileSync(gz, gzipSync(raw));
+    expect(JSON.parse(pcx(['explain', gz, 'reviews:9080/', '-o', 'json']).out).verdict.kind).toBe('routed');
+  });
+
+  it('bad input: one line, exit 2, no stack trace', () => {
+    const cut = join(tmp, 'cut.json');
+    writeFileSync(cut, readFileSync(SAMPLE, 'utf8').slice(0, 5000));
+    const cases: [string[], RegExp][] = [
+      [['explain', cut, 'reviews'], /cut.json: JSON is truncated/],
+      [['explain', 'nope.json', 'reviews'], /nope.json: no such file/],
+      [['explain', 'package.json', 'reviews'], /package.json: valid JSON but not an Envoy config dump/],
+      [['explain', 'jest.config.js', 'reviews'], /jest.config.js: not JSON/],
+      [['explain', SAMPLE], /explain needs a target/],
+      [['explain', SAMPLE, 'reviews:0'], /bad port "0"/],
+      [['explain', SAMPLE, 'reviews', '--ip', 'x'], /--ip x is not an IP address/],
+      [['explain', SAMPLE, 'reviews', '-H', 'nocolon'], /bad header "nocolon"/],
+      [['frobnicate'], /Unknown argument: frobnicate/],
+    ];
+    for (const [args, re] of cases) {
+      const r = pcx(args);
+      expect({ args, code: r.code }).toEqual({ args, code: 2 });
+      expect(r.err).toMatch(re);
+      expect(r.err).not.toMatch(/\n\s+at /); // no stack trace
+      expect(r.err.split('\n')[0]).toMatch(/^pcx: /);
+    }
+  });
+
+  it('--debug shows the stack', () => {
+    const r = pcx(['explain', 'nope.json', 'reviews', '--debug']);
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/\n\s+at /);
+  });
+
+  it('typecheck script exists (npm run typecheck)', () => {
+    const pkg = JSON.parse(execFileSync('cat', ['package.json'], { encoding: 'utf8' }));
+    expect(pkg.scripts.typecheck).toBeDefined();
+  });
+});
