@@ -44,48 +44,87 @@ export interface ListenerChoice {
   notServing: ListenerRecord[];
 }
 
-function sameAddress(hp: HostPort, ip: string, port: number): boolean {
-  if (hp.port !== port) return false;
-  const a = parseIp(hp.address);
-  const b = parseIp(ip);
-  return a && b ? a.family === b.family && a.value === b.value : hp.address === ip;
+function addrKey(ip: string, port: number): string {
+  const p = parseIp(ip);
+  return p ? `${p.family}|${p.value}|${port}` : `${ip}|${port}`;
 }
 
-function wildcardFor(ip: string | undefined): string[] {
-  if (!ip) return ['0.0.0.0', '::'];
-  return parseIp(ip)?.family === 6 ? ['::'] : ['0.0.0.0', '::']; // a [::] listener without v6only also takes IPv4 (§2.2)
+interface ListenerIndex {
+  /** Serving listeners by exact address (main and additional addresses). */
+  byAddress: Map<string, ListenerRecord>;
+  /** Serving listeners bound to 0.0.0.0 / [::], by family and port. */
+  wildcard: Map<string, ListenerRecord>;
 }
 
-function findByAddress(records: ListenerRecord[], ip: string, port: number): ListenerRecord | undefined {
-  return records.find((r) => listenerAddresses(r.listener).some((hp) => sameAddress(hp, ip, port)));
+/** Built once per model: explain --all asks thousands of questions of the same listeners. */
+const indexes = new WeakMap<ConfigModel, { all: ListenerIndex; bound: ListenerIndex }>();
+
+function buildIndex(records: ListenerRecord[]): ListenerIndex {
+  const byAddress = new Map<string, ListenerRecord>();
+  const wildcard = new Map<string, ListenerRecord>();
+  for (const r of records) {
+    for (const hp of listenerAddresses(r.listener)) {
+      if (isAnyAddress(hp.address)) {
+        const k = `${parseIp(hp.address)?.family ?? 4}|${hp.port}`;
+        if (!wildcard.has(k)) wildcard.set(k, r);
+      } else {
+        const k = addrKey(hp.address, hp.port);
+        if (!byAddress.has(k)) byAddress.set(k, r);
+      }
+    }
+  }
+  return { byAddress, wildcard };
 }
 
-function findWildcard(records: ListenerRecord[], ip: string | undefined, port: number): ListenerRecord | undefined {
-  for (const any of wildcardFor(ip)) {
-    const r = records.find((rec) => listenerAddresses(rec.listener).some((hp) => hp.port === port && isAnyAddress(hp.address) && (parseIp(hp.address)?.family ?? 4) === (parseIp(any)?.family ?? 4)));
+function indexOf(model: ConfigModel): { all: ListenerIndex; bound: ListenerIndex } {
+  let idx = indexes.get(model);
+  if (!idx) {
+    const serving = model.listeners.filter((l) => l.serving);
+    idx = { all: buildIndex(serving), bound: buildIndex(serving.filter((l) => bindsToPort(l.listener))) };
+    indexes.set(model, idx);
+  }
+  return idx;
+}
+
+function findWildcard(idx: ListenerIndex, ip: string | undefined, port: number): ListenerRecord | undefined {
+  // a [::] listener without v6only also takes IPv4 (§2.2)
+  const fams = ip && parseIp(ip)?.family === 6 ? [6] : [4, 6];
+  for (const f of fams) {
+    const r = idx.wildcard.get(`${f}|${port}`);
     if (r) return r;
   }
   return undefined;
 }
 
+function notServingFor(model: ConfigModel, ip: string | undefined, port: number): ListenerRecord[] {
+  return model.listeners.filter((l) => !l.serving && listenerAddresses(l.listener).some((hp) => hp.port === port && (!ip || isAnyAddress(hp.address) || addrKey(hp.address, port) === addrKey(ip, port))));
+}
+
+const captures = new WeakMap<ConfigModel, { l?: ListenerRecord }>();
+
 export function captureListener(model: ConfigModel): ListenerRecord | undefined {
-  const serving = model.listeners.filter((l) => l.serving);
-  return serving.find((l) => l.name === 'virtualOutbound') ?? serving.find((l) => usesOriginalDst(l.listener) && l.name !== 'virtualInbound');
+  let c = captures.get(model);
+  if (!c) {
+    const serving = model.listeners.filter((l) => l.serving);
+    c = { l: serving.find((l) => l.name === 'virtualOutbound') ?? serving.find((l) => usesOriginalDst(l.listener) && l.name !== 'virtualInbound') };
+    captures.set(model, c);
+  }
+  return c.l;
 }
 
 /** Sidecar outbound: capture listener → original-destination hand-off. `ip` undefined = not known. */
 export function selectOutboundListener(model: ConfigModel, ip: string | undefined, port: number): ListenerChoice {
-  const serving = model.listeners.filter((l) => l.serving);
-  const notServing = model.listeners.filter((l) => !l.serving && listenerAddresses(l.listener).some((hp) => hp.port === port && (!ip || sameAddress(hp, ip, port) || isAnyAddress(hp.address))));
+  const idx = indexOf(model).all;
+  const notServing = notServingFor(model, ip, port);
   const capture = captureListener(model);
   const via = capture ? `${capture.name} (${formatHostPort(socketOf(capture.listener.address)?.address ?? '0.0.0.0', socketOf(capture.listener.address)?.port ?? 15001)}, use_original_dst) captured the connection and handed it off` : 'the connection was captured';
   if (ip) {
-    const exact = findByAddress(serving, ip, port);
+    const exact = idx.byAddress.get(addrKey(ip, port));
     if (exact && exact !== capture) {
       return { record: exact, how: 'exact', capture, notServing, reason: `${via} to the listener bound to exactly ${formatHostPort(ip, port)}` };
     }
   }
-  const wild = findWildcard(serving, ip, port);
+  const wild = findWildcard(idx, ip, port);
   if (wild && wild !== capture) {
     const why = ip ? `no listener for exactly ${formatHostPort(ip, port)}, so ` : '';
     return { record: wild, how: 'wildcard', capture, notServing, reason: `${via}: ${why}the wildcard listener for port ${port}` };
@@ -98,13 +137,13 @@ export function selectOutboundListener(model: ConfigModel, ip: string | undefine
 
 /** Gateways and other bound listeners: the kernel delivers to address:port, exact before wildcard. */
 export function selectBoundListener(model: ConfigModel, ip: string | undefined, port: number): ListenerChoice {
-  const serving = model.listeners.filter((l) => l.serving && bindsToPort(l.listener));
-  const notServing = model.listeners.filter((l) => !l.serving && listenerAddresses(l.listener).some((hp) => hp.port === port));
+  const idx = indexOf(model).bound;
+  const notServing = notServingFor(model, ip, port);
   if (ip) {
-    const exact = findByAddress(serving, ip, port);
+    const exact = idx.byAddress.get(addrKey(ip, port));
     if (exact) return { record: exact, how: 'exact', notServing, reason: `listener bound to ${formatHostPort(ip, port)}` };
   }
-  const wild = findWildcard(serving, ip, port);
+  const wild = findWildcard(idx, ip, port);
   if (wild) return { record: wild, how: 'bound', notServing, reason: `listener bound to ${formatHostPort(socketOf(wild.listener.address)?.address ?? '0.0.0.0', port)} receives every connection to port ${port}` };
   return { how: 'none', notServing, reason: `nothing listens on port ${port}` };
 }

@@ -28,6 +28,38 @@ export function stripPort(host: string): string {
   return host;
 }
 
+interface VhostIndex {
+  exact: Map<string, { i: number; d: string }>;
+  /** `*.x` domains, longest suffix first */
+  suffix: { i: number; d: string; s: string }[];
+  /** `x*` domains, longest prefix first */
+  prefix: { i: number; d: string; p: string }[];
+  dflt?: number;
+}
+
+/** Envoy builds these maps at load time (§5.1); pcx builds them once per route configuration. */
+const vhostIndexes = new WeakMap<RouteConfiguration, VhostIndex>();
+
+function indexOf(rc: RouteConfiguration): VhostIndex {
+  let idx = vhostIndexes.get(rc);
+  if (idx) return idx;
+  idx = { exact: new Map(), suffix: [], prefix: [] };
+  (rc.virtual_hosts ?? []).forEach((vh, i) => {
+    for (const raw of vh.domains ?? []) {
+      const d = raw.toLowerCase();
+      if (d === '*') idx!.dflt ??= i;
+      else if (d.startsWith('*')) idx!.suffix.push({ i, d: raw, s: d.slice(1) });
+      else if (d.endsWith('*')) idx!.prefix.push({ i, d: raw, p: d.slice(0, -1) });
+      else if (!idx!.exact.has(d)) idx!.exact.set(d, { i, d: raw });
+    }
+  });
+  // stable sort: longest wildcard first (std::greater over the length key in Envoy)
+  idx.suffix.sort((a, b) => b.s.length - a.s.length);
+  idx.prefix.sort((a, b) => b.p.length - a.p.length);
+  vhostIndexes.set(rc, idx);
+  return idx;
+}
+
 export function selectVirtualHost(rc: RouteConfiguration, hostHeader: string): VhostSelection {
   const vhosts = rc.virtual_hosts ?? [];
   let h = hostHeader;
@@ -38,36 +70,15 @@ export function selectVirtualHost(rc: RouteConfiguration, hostHeader: string): V
     h = s;
   }
   h = h.toLowerCase();
-
-  let exact: { i: number; d: string } | undefined;
-  let best: { i: number; d: string; len: number; how: 'suffix' | 'prefix' } | undefined;
-  let dflt: { i: number } | undefined;
-  vhosts.forEach((vh, i) => {
-    for (const raw of vh.domains ?? []) {
-      const d = raw.toLowerCase();
-      if (d === '*') {
-        dflt ??= { i };
-      } else if (d.startsWith('*')) {
-        const suffix = d.slice(1);
-        if (h.length > suffix.length && h.endsWith(suffix)) {
-          if (!best || best.how === 'prefix' || suffix.length > best.len) best = { i, d: raw, len: suffix.length, how: 'suffix' };
-        }
-      } else if (d.endsWith('*')) {
-        const prefix = d.slice(0, -1);
-        if (h.length > prefix.length && h.startsWith(prefix)) {
-          if (!best || (best.how === 'prefix' && prefix.length > best.len)) best = { i, d: raw, len: prefix.length, how: 'prefix' };
-        }
-      } else if (d === h) {
-        exact ??= { i, d: raw };
-      }
-    }
-  });
+  const idx = indexOf(rc);
   const pre = steps.length ? ` (${steps.join(', ')})` : '';
+  const exact = idx.exact.get(h);
   if (exact) return { vhost: vhosts[exact.i], index: exact.i, domain: exact.d, how: 'exact', matchedHost: h, reason: `Host "${h}"${pre} is exactly the domain "${exact.d}"` };
-  if (best) {
-    const kind = best.how === 'suffix' ? 'suffix wildcard' : 'prefix wildcard';
-    return { vhost: vhosts[best.i], index: best.i, domain: best.d, how: best.how, matchedHost: h, reason: `Host "${h}"${pre} matches the ${kind} "${best.d}" (no exact domain; longest wildcard wins)` };
-  }
-  if (dflt) return { vhost: vhosts[dflt.i], index: dflt.i, domain: '*', how: 'default', matchedHost: h, reason: `no domain matches Host "${h}"${pre}, so the catch-all "*" virtual host` };
+  // a wildcard never matches the empty string: "*.foo.com" does not match ".foo.com"
+  const suf = idx.suffix.find((w) => h.length > w.s.length && h.endsWith(w.s));
+  if (suf) return { vhost: vhosts[suf.i], index: suf.i, domain: suf.d, how: 'suffix', matchedHost: h, reason: `Host "${h}"${pre} matches the suffix wildcard "${suf.d}" (no exact domain; longest wildcard wins)` };
+  const pfx = idx.prefix.find((w) => h.length > w.p.length && h.startsWith(w.p));
+  if (pfx) return { vhost: vhosts[pfx.i], index: pfx.i, domain: pfx.d, how: 'prefix', matchedHost: h, reason: `Host "${h}"${pre} matches the prefix wildcard "${pfx.d}" (no exact domain or suffix wildcard; longest wildcard wins)` };
+  if (idx.dflt !== undefined) return { vhost: vhosts[idx.dflt], index: idx.dflt, domain: '*', how: 'default', matchedHost: h, reason: `no domain matches Host "${h}"${pre}, so the catch-all "*" virtual host` };
   return { matchedHost: h, reason: `no virtual host has a domain matching Host "${h}"${pre}, and none has "*"` };
 }

@@ -6,7 +6,8 @@
  * VIP-bound listener names, sniffed-port RDS names and vhost domains, and the source is reported.
  */
 import type { ConfigModel, ProxyInfo } from '../model/config-model.js';
-import { isIpLiteral } from '../envoy/ip.js';
+import { isAnyAddress, isIpLiteral } from '../envoy/ip.js';
+import type { RouteConfiguration, VirtualHost } from '../model/envoy-types.js';
 import { listenerAddresses } from '../envoy/listener-select.js';
 import { terminalFilter } from '../envoy/network-filters.js';
 import { stripPort } from '../envoy/virtual-host-match.js';
@@ -30,7 +31,7 @@ export function knownServiceHosts(model: ConfigModel): Map<string, Set<number>> 
     idx = new Map();
     for (const c of model.clusters) {
       const p = parseClusterName(c.name);
-      if (p && p.direction === 'outbound' && p.form === 'pipe') {
+      if (p && (p.direction === 'outbound' || p.direction === 'inbound-vip') && p.form === 'pipe' && p.host) {
         let ports = idx.get(p.host);
         if (!ports) idx.set(p.host, (ports = new Set()));
         ports.add(p.port);
@@ -87,35 +88,69 @@ export function findService(model: ConfigModel, host: string, port: number): Ser
 
 export interface VipInference { ip?: string; source?: string; candidates: { ip: string; source: string }[] }
 
+/** `fqdn:port` → VIPs from VIP-bound listeners; built in one pass per model (explain --all asks per service). */
+const listenerVips = new WeakMap<ConfigModel, Map<string, { ip: string; source: string }[]>>();
+
+function vipsFromListeners(model: ConfigModel): Map<string, { ip: string; source: string }[]> {
+  let idx = listenerVips.get(model);
+  if (idx) return idx;
+  idx = new Map();
+  const add = (key: string, ip: string, source: string) => {
+    const arr = idx!.get(key) ?? [];
+    if (!arr.some((c) => c.ip === ip)) arr.push({ ip, source });
+    idx!.set(key, arr);
+  };
+  for (const l of model.listeners) {
+    if (!l.serving) continue;
+    const addrs = listenerAddresses(l.listener).filter((a) => !isAnyAddress(a.address));
+    if (!addrs.length) continue;
+    const chains = [...(l.listener.filter_chains ?? []), ...(l.listener.default_filter_chain ? [l.listener.default_filter_chain] : [])];
+    const hosts = new Set<string>();
+    for (const ch of chains) {
+      const t = terminalFilter(ch);
+      if (t?.kind === 'tcp_proxy') {
+        for (const n of [t.cluster, t.statPrefix, ...(t.weighted ?? []).map((w) => w.name)]) {
+          const p = parseClusterName(n ?? '');
+          if (p?.host) hosts.add(`${p.host}:${p.port}`);
+        }
+      } else if (t?.kind === 'hcm' && t.rdsName && /^[^:]+\.[^:]+:\d+$/.test(t.rdsName)) {
+        hosts.add(t.rdsName); // sniffed VIP listener: RDS "<fqdn>:<port>" (§4.3)
+      }
+    }
+    for (const h of hosts) {
+      const port = Number(h.slice(h.lastIndexOf(':') + 1));
+      for (const a of addrs) if (a.port === port) add(h, a.address, `listener ${l.name} is bound to it and routes to ${h.slice(0, h.lastIndexOf(':'))}`);
+    }
+  }
+  listenerVips.set(model, idx);
+  return idx;
+}
+
+const vhostsByName = new WeakMap<object, Map<string, VirtualHost>>();
+
+function vhostNamed(rc: RouteConfiguration, name: string): VirtualHost | undefined {
+  let m = vhostsByName.get(rc);
+  if (!m) {
+    m = new Map();
+    for (const vh of rc.virtual_hosts ?? []) if (vh.name && !m.has(vh.name)) m.set(vh.name, vh);
+    vhostsByName.set(rc, m);
+  }
+  return m.get(name);
+}
+
 /** The IP a client would dial for `fqdn:port`, inferred from the config (never certain: say the source). */
 export function inferVip(model: ConfigModel, fqdn: string, port: number): VipInference {
-  const candidates: { ip: string; source: string }[] = [];
+  const candidates: { ip: string; source: string }[] = [...(vipsFromListeners(model).get(`${fqdn}:${port}`) ?? [])];
   const add = (ip: string, source: string) => {
     if (!candidates.some((c) => c.ip === ip)) candidates.push({ ip, source });
   };
-  const cluster = `outbound|${port}||${fqdn}`;
-  for (const l of model.listeners) {
-    if (!l.serving) continue;
-    const addrs = listenerAddresses(l.listener).filter((a) => a.port === port && a.address !== '0.0.0.0' && a.address !== '::');
-    if (!addrs.length) continue;
-    const chains = [...(l.listener.filter_chains ?? []), ...(l.listener.default_filter_chain ? [l.listener.default_filter_chain] : [])];
-    const refers = chains.some((ch) => {
-      const t = terminalFilter(ch);
-      if (!t) return false;
-      if (t.kind === 'tcp_proxy') return t.cluster === cluster || t.weighted?.some((w) => parseClusterName(w.name ?? '')?.host === fqdn) || t.statPrefix === cluster;
-      if (t.kind === 'hcm') return t.rdsName === `${fqdn}:${port}`;
-      return false;
-    });
-    if (refers) for (const a of addrs) add(a.address, `listener ${l.name} is bound to it and routes to ${fqdn}`);
-  }
+  // sidecar vhosts list the service's VIPs among their domains (§5.4)
   for (const rcName of [String(port), `${fqdn}:${port}`]) {
     const rc = model.routeConfig(rcName);
-    for (const vh of rc?.config.virtual_hosts ?? []) {
-      if (vh.name !== `${fqdn}:${port}`) continue;
-      for (const d of vh.domains ?? []) {
-        const h = stripPort(d);
-        if (isIpLiteral(h.replace(/^\[|\]$/g, ''))) add(h.replace(/^\[|\]$/g, ''), `domain "${d}" of virtual host ${vh.name} in route ${rcName}`);
-      }
+    const vh = rc && vhostNamed(rc.config, `${fqdn}:${port}`);
+    for (const d of vh?.domains ?? []) {
+      const h = stripPort(d).replace(/^\[|\]$/g, '');
+      if (isIpLiteral(h)) add(h, `domain "${d}" of virtual host ${vh!.name} in route ${rcName}`);
     }
   }
   return { ip: candidates[0]?.ip, source: candidates[0]?.source, candidates };
