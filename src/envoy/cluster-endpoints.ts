@@ -6,7 +6,8 @@
  * by live `/clusters?format=json` host statuses when given.
  */
 import type { ConfigModel, ClusterRecord } from '../model/config-model.js';
-import type { Cluster, ClusterLoadAssignment, HostStatus, LbEndpoint } from '../model/envoy-types.js';
+import type { Cluster, ClusterLoadAssignment, HostStatus, Json, LbEndpoint } from '../model/envoy-types.js';
+import { upstreamTlsFor } from './upstream-tls.js';
 import { numberOf } from '../model/envoy-types.js';
 import { formatAddress } from './ip.js';
 
@@ -24,6 +25,8 @@ export interface EndpointView {
   locality?: string;
   /** Istio endpoint metadata (§8.2). */
   tlsMode?: string;
+  /** The upstream transport for this endpoint (§7.3). */
+  tls?: string;
   workload?: string;
 }
 
@@ -90,12 +93,13 @@ function endpointAddress(e: LbEndpoint): string {
   return e.endpoint ? formatAddress(e.endpoint.address) : e.endpoint_name ? `endpoint ${e.endpoint_name}` : '';
 }
 
-function viewsOf(cla: ClusterLoadAssignment): EndpointView[] {
+function viewsOf(cla: ClusterLoadAssignment, c: Cluster): EndpointView[] {
   const out: EndpointView[] = [];
   for (const loc of cla.endpoints ?? []) {
     for (const e of loc.lb_endpoints ?? []) {
       const coarse = fromCoarse(e.health_status);
       const fm = e.metadata?.filter_metadata ?? {};
+      const tls = upstreamTlsFor(c, fm['envoy.transport_socket_match'], (loc as { metadata?: { filter_metadata?: Record<string, Json> } }).metadata?.filter_metadata?.['envoy.transport_socket_match']);
       out.push({
         address: endpointAddress(e),
         hostname: e.endpoint?.hostname || undefined,
@@ -106,6 +110,7 @@ function viewsOf(cla: ClusterLoadAssignment): EndpointView[] {
         priority: loc.priority ?? 0,
         locality: locality(loc.locality),
         tlsMode: fm['envoy.transport_socket_match']?.tlsMode,
+        tls: tls.text + (tls.match ? ` via ${tls.match}` : ''),
         workload: fm.istio?.workload,
       });
     }
@@ -128,7 +133,7 @@ export function clusterEndpoints(model: ConfigModel, rec: ClusterRecord): Endpoi
   const edsName = c.eds_cluster_config?.service_name || rec.name;
   const fromDump = model.endpointsFor(edsName) ?? (edsName !== rec.name ? model.endpointsFor(rec.name) : undefined);
   if (fromDump) {
-    const eps = viewsOf(fromDump.cla);
+    const eps = viewsOf(fromDump.cla, c);
     view = { source: type === 'EDS' ? 'eds' : 'inline', known: true, endpoints: eps, usable: 0, note: `from the EndpointsConfigDump (${eps.length} endpoint${eps.length === 1 ? '' : 's'}, as Envoy held them)`, liveHealth: false, panicPossible: false };
   } else if (type === 'EDS') {
     if (!model.sections.has('endpoints') && !live) {
@@ -140,7 +145,7 @@ export function clusterEndpoints(model: ConfigModel, rec: ClusterRecord): Endpoi
     view = { source: 'eds', known: !!live || model.sections.has('endpoints'), endpoints: [], usable: 0, note: `no ClusterLoadAssignment for ${edsName} in the EndpointsConfigDump: Envoy holds no endpoints for it`, liveHealth: false, panicPossible: false };
   } else if (c.load_assignment || c.hosts) {
     const cla: ClusterLoadAssignment = c.load_assignment ?? { endpoints: [{ lb_endpoints: (c.hosts ?? []).map((a) => ({ endpoint: { address: a } })) }] };
-    const eps = viewsOf(cla);
+    const eps = viewsOf(cla, c);
     const dns = /DNS/.test(type) ? ` (hostnames Envoy resolves by ${type}; the resolved IPs are only in an ?include_eds dump)` : '';
     view = { source: 'inline', known: true, endpoints: eps, usable: 0, note: `inline load_assignment${dns}`, liveHealth: false, panicPossible: false };
   } else {

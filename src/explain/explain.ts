@@ -13,6 +13,7 @@ import { terminalFilter, type HcmInfo, type TcpProxyInfo } from '../envoy/networ
 import { selectVirtualHost, stripPort } from '../envoy/virtual-host-match.js';
 import { selectRoute, type HttpRequest } from '../envoy/route-match.js';
 import { clusterEndpoints, discoveryType, type EndpointsView } from '../envoy/cluster-endpoints.js';
+import { describeClusterTls } from '../envoy/upstream-tls.js';
 import { findService, inferVip } from '../istio/service-hosts.js';
 import { istioConfigRefs, envoyGatewayRefs, type IstioObjectRef } from '../istio/provenance.js';
 import { BLACKHOLE_CLUSTER, isPassthroughCluster, parseClusterName } from '../istio/cluster-name.js';
@@ -407,7 +408,7 @@ function endpointsOut(v: EndpointsView): EndpointOut[] {
   return v.endpoints.map((e) => ({
     address: e.address, health: e.health, usable: e.usable, detail: e.healthDetail,
     ...(e.weight !== undefined ? { weight: e.weight } : {}), ...(e.priority ? { priority: e.priority } : {}),
-    ...(e.locality ? { locality: e.locality } : {}), ...(e.tlsMode ? { tls_mode: e.tlsMode } : {}),
+    ...(e.locality ? { locality: e.locality } : {}), ...(e.tlsMode ? { tls_mode: e.tlsMode } : {}), ...(e.tls ? { tls: e.tls } : {}),
     ...(e.workload ? { workload: e.workload } : {}), ...(e.hostname ? { hostname: e.hostname } : {}),
   }));
 }
@@ -455,6 +456,7 @@ function clustersVerdict(ctx: Ctx, branches: Branch[], http: boolean, notFoundCo
     if (svcs.length) details.services = svcs.map((s) => s.host).filter(Boolean);
     if (c.eds_cluster_config?.service_name && c.eds_cluster_config.service_name !== b.name) details.eds_service_name = c.eds_cluster_config.service_name;
     if (c.outlier_detection) details.outlier_detection = true;
+    details.upstream_tls = describeClusterTls(c);
     if (isPassthroughCluster(b.name) || b.name === BLACKHOLE_CLUSTER) {
       const isBh = b.name === BLACKHOLE_CLUSTER;
       outcomes.push(isBh ? 'blackhole' : 'passthrough');

@@ -19,6 +19,8 @@ export interface EndpointOut {
   priority?: number;
   locality?: string;
   tls_mode?: string;
+  /** How Envoy connects to it: "mTLS (ISTIO_MUTUAL, SNI …)", "TLS (SIMPLE)", "plaintext". */
+  tls?: string;
   workload?: string;
   hostname?: string;
 }

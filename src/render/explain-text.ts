@@ -48,7 +48,7 @@ export function renderExplainText(r: ExplainResult, s: Style = noStyle, opts: { 
       const max = opts.verbose ? h.endpoints.length : 8;
       for (const e of h.endpoints.slice(0, max)) {
         const health = e.usable ? s.green(e.health) : s.red(e.health);
-        const extra = [e.workload?.split(';')[0], e.tls_mode ? `tlsMode ${e.tls_mode}` : '', e.locality, e.priority ? `priority ${e.priority}` : '', !e.usable || e.health !== 'healthy' ? e.detail : ''].filter(Boolean).join(', ');
+        const extra = [e.workload?.split(';')[0], e.tls, e.locality, e.priority ? `priority ${e.priority}` : '', !e.usable || e.health !== 'healthy' ? e.detail : ''].filter(Boolean).join(', ');
         out.push(`   ${' '.repeat(13)}   ${e.address.padEnd(24)} ${health}${extra ? s.dim('  ' + extra) : ''}`);
       }
       if (h.endpoints.length > max) out.push(`   ${' '.repeat(13)}   ${s.dim(`… ${h.endpoints.length - max} more (--verbose)`)}`);
