@@ -1,15 +1,21 @@
 /**
  * The one loader interface: a source path (or `-`) → parsed JSON document. Everything after it
- * (model, resolver, renderers) sees only the document, so a streaming loader for dumps past V8's
- * string limit can replace this function without touching callers.
+ * (model, resolver, renderers) sees only the document, whichever way it was parsed:
+ * - up to V8's string limit, as text with JSON.parse (the fastest way there is);
+ * - past it, straight from the Buffer, piece by piece (stream-parse.ts), since no string can hold
+ *   the text. A .gz is gunzipped to a Buffer first, which may be larger than any string.
  */
-import { InputError } from '../errors.js';
+import { UsageError } from '../errors.js';
 import { isStdin, readInputBytes } from './read-bytes.js';
 import { parseJsonText } from './parse-json.js';
+import { MAX_PIECE_BYTES, parseJsonBuffer } from './stream-parse.js';
 import type { Json } from '../model/envoy-types.js';
 
 /** V8's maximum string length (2^29 - 24 characters). */
 export const MAX_STRING_BYTES = 536_870_888;
+
+/** Overrides the size from which the Buffer parser is used (tests set it low to run that path on small files). */
+export const STREAM_THRESHOLD_ENV = 'PCX_STREAM_THRESHOLD';
 
 export interface LoadedDocument {
   origin: string;
@@ -17,12 +23,28 @@ export interface LoadedDocument {
   bytes: number;
 }
 
-export async function loadDocument(path: string, stdin?: NodeJS.ReadableStream): Promise<LoadedDocument> {
+export interface LoadDocumentOptions {
+  /** Inputs of at least this many bytes are parsed from the Buffer; default: V8's string limit. */
+  streamThreshold?: number;
+}
+
+export async function loadDocument(path: string, stdin?: NodeJS.ReadableStream, opts: LoadDocumentOptions = {}): Promise<LoadedDocument> {
   const origin = isStdin(path) ? 'stdin' : path;
-  const buf = await readInputBytes(path, stdin);
-  if (buf.length >= MAX_STRING_BYTES) {
-    throw new InputError(`${origin}: ${Math.round(buf.length / 1e6)} MB is past what one JSON string can hold in Node (${MAX_STRING_BYTES} bytes)`);
+  const threshold = opts.streamThreshold ?? thresholdFromEnv() ?? MAX_STRING_BYTES;
+  let buf: Buffer | undefined = await readInputBytes(path, stdin);
+  const bytes = buf.length;
+  if (bytes >= threshold) {
+    return { origin, doc: parseJsonBuffer(buf, origin, Math.min(MAX_PIECE_BYTES, threshold)), bytes };
   }
-  const doc = parseJsonText(buf.toString('utf8'), origin);
-  return { origin, doc, bytes: buf.length };
+  const text = buf.toString('utf8');
+  buf = undefined; // let the bytes go before JSON.parse builds the document: peak memory is text + document
+  return { origin, doc: parseJsonText(text, origin), bytes };
+}
+
+function thresholdFromEnv(): number | undefined {
+  const v = process.env[STREAM_THRESHOLD_ENV];
+  if (v === undefined || v === '') return undefined;
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 1) throw new UsageError(`${STREAM_THRESHOLD_ENV}=${v} is not a positive number of bytes`);
+  return n;
 }
