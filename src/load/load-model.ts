@@ -1,20 +1,219 @@
-/** Source → ConfigModel: the entry point commands use. */
+/**
+ * Source → ConfigModel: the entry point commands use. The source is a dump file or `-`, an
+ * `istioctl bug-report` archive or directory, or a live pod (source-spec.ts says which). Whatever
+ * it is, the dump ends up as a file read by `loadDocument` (the one loader interface), and live
+ * endpoint health, when there is any, is attached from `/clusters` output.
+ */
+import { createReadStream, createWriteStream } from 'node:fs';
+import { mkdtemp, open, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { pipeline } from 'node:stream/promises';
 import { loadDocument } from './load-document.js';
-import { attachClusterStatuses, buildModel } from '../model/build-model.js';
+import { readInputBytes, isGzip } from './read-bytes.js';
+import { classifySource } from './source-spec.js';
+import { fetchLive, type CommandRunner } from './live.js';
+import { readArchiveProxy, readDirectoryProxy, type BugReportProxy } from './archive.js';
+import { parseClustersOutput } from './clusters-text.js';
+import { startSpinner } from './spinner.js';
+import { attachClusterStatuses, buildModel, unwrapDocument } from '../model/build-model.js';
+import { InputError, PcxError, UsageError } from '../errors.js';
 import type { ConfigModel } from '../model/config-model.js';
+import type { Json } from '../model/envoy-types.js';
 
 export interface LoadModelOptions {
-  /** `/clusters?format=json` output to attach as live endpoint health. */
+  /** Envoy `/clusters` output (`?format=json` or text) to attach as live endpoint health. */
   clustersFile?: string;
   stdin?: NodeJS.ReadableStream;
+  /** -n: the pod's namespace (live), or the namespace to pick a proxy from (archives, egctl files). */
+  namespace?: string;
+  /** kubeconfig context and file, passed to istioctl/kubectl. */
+  context?: string;
+  kubeconfig?: string;
+  /** --pod <name>[.<ns>]: the proxy to read from a bug-report or a multi-proxy file. */
+  pod?: string;
+  /** --save <file>: keep what was read (dump, plus live endpoint health if any) to ask again offline. */
+  save?: string;
+  /** istioctl/kubectl time limit; default 60 s. */
+  timeoutMs?: number;
+  /** Where the progress spinner goes; it is drawn only when this is a TTY. */
+  progress?: NodeJS.WritableStream & { isTTY?: boolean };
+  /** Replaces execa, for tests. */
+  runner?: CommandRunner;
+}
+
+export const DEFAULT_TIMEOUT_MS = 60_000;
+
+/** What one source gave: where the dump is, what to call it, and optional live health. */
+interface Fetched {
+  /** The dump on disk; undefined for stdin. */
+  dumpPath?: string;
+  /** The model's origin: what a user re-types to ask again (`dump.json`, `pod.ns`, `report.tgz --pod p.ns`). */
+  origin: string;
+  /** What to call the dump file in messages, when it is a temporary file. */
+  dumpLabel?: string;
+  clusters?: { text: string; origin: string };
+  /** A note for the model's warnings (live health could not be fetched). */
+  note?: string;
 }
 
 export async function loadModel(source: string, opts: LoadModelOptions = {}): Promise<ConfigModel> {
-  const { origin, doc } = await loadDocument(source, opts.stdin);
-  const model = buildModel(doc, origin);
-  if (opts.clustersFile) {
-    const c = await loadDocument(opts.clustersFile, opts.stdin);
-    attachClusterStatuses(model, c.doc, c.origin);
+  const spec = await classifySource(source);
+  let tmp: string | undefined;
+  const tempDir = async () => (tmp ??= await mkdtemp(join(tmpdir(), 'pcx-')));
+  try {
+    let fetched: Fetched;
+    switch (spec.kind) {
+      case 'stdin':
+        fetched = { origin: 'stdin' };
+        break;
+      case 'file':
+      case 'missing':
+        fetched = { dumpPath: spec.path, origin: spec.path };
+        break;
+      case 'archive': {
+        const p = await readArchiveProxy(spec.path, spec.gzip, { pod: opts.pod, namespace: opts.namespace }, await tempDir());
+        fetched = await fromBugReport(p, spec.path, `${spec.path}:`);
+        break;
+      }
+      case 'directory': {
+        const p = await readDirectoryProxy(spec.path, { pod: opts.pod, namespace: opts.namespace });
+        fetched = await fromBugReport(p, spec.path, '');
+        break;
+      }
+      case 'live': {
+        if (opts.pod) throw new UsageError(`--pod picks a proxy inside an archive or file; for a live pod, give the pod as the source (pcx … ${opts.pod})`);
+        const dumpFile = join(await tempDir(), 'config_dump.json');
+        const spinner = startSpinner(opts.progress, `reading ${source}`);
+        try {
+          const live = await fetchLive({
+            pod: spec.pod,
+            flags: { namespace: opts.namespace, context: opts.context, kubeconfig: opts.kubeconfig },
+            dumpFile,
+            timeoutMs: opts.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+            withClusters: !opts.clustersFile,
+            runner: opts.runner,
+            progress: (t) => spinner.update(t),
+          });
+          fetched = {
+            dumpPath: dumpFile,
+            origin: live.label,
+            dumpLabel: `${live.tool} output for ${live.label}`,
+            clusters: live.clusters ? { text: live.clusters, origin: `${live.tool} endpoint health for ${live.label}` } : undefined,
+            note: live.clustersProblem ? `live endpoint health of ${live.label} could not be read (${live.clustersProblem}); endpoint health is as the config dump has it` : undefined,
+          };
+        } finally {
+          spinner.stop();
+        }
+        break;
+      }
+    }
+    return await buildFromFetched(fetched, opts);
+  } finally {
+    if (tmp) await rm(tmp, { recursive: true, force: true });
   }
+}
+
+async function fromBugReport(p: BugReportProxy, path: string, entryPrefix: string): Promise<Fetched> {
+  const origin = p.proxies > 1 ? `${path} --pod ${p.pod}.${p.namespace}` : path;
+  const f: Fetched = { dumpPath: p.dumpPath, origin, dumpLabel: `${entryPrefix}${p.dumpEntry}` };
+  if (p.clustersPath) f.clusters = { text: await readFile(p.clustersPath, 'utf8'), origin: `${entryPrefix}${p.dumpEntry.replace(/[^/]*$/, 'clusters')}` };
+  return f;
+}
+
+async function buildFromFetched(f: Fetched, opts: LoadModelOptions): Promise<ConfigModel> {
+  const loaded = await relabel(() => loadDocument(f.dumpPath ?? '-', opts.stdin), f.dumpPath, f.dumpLabel);
+  const doc = loaded.doc as Json;
+  // a file written by --save with live health: {"config_dump": …, "clusters": …}
+  const bundle = savedBundle(doc);
+  const dump = unwrapDocument(bundle ? bundle.config_dump : doc, f.origin, { pod: opts.pod, namespace: opts.namespace });
+  const model = buildModel(dump, f.origin);
+
+  let clusters: { doc: Json; origin: string } | undefined;
+  if (opts.clustersFile) {
+    // given explicitly: its errors are the user's to see
+    const text = (await readInputBytes(opts.clustersFile, opts.stdin)).toString('utf8');
+    const origin = opts.clustersFile === '-' ? 'stdin' : opts.clustersFile;
+    clusters = { doc: parseClustersOutput(text, origin), origin };
+  } else if (bundle) {
+    clusters = { doc: bundle.clusters, origin: f.origin };
+  } else if (f.clusters) {
+    // fetched or found alongside the dump: optional, so a bad one is a warning, not a failure
+    try {
+      clusters = { doc: parseClustersOutput(f.clusters.text, f.clusters.origin), origin: f.clusters.origin };
+    } catch (e) {
+      model.warnings.push(`live endpoint health ignored: ${(e as Error).message}`);
+    }
+  }
+  if (clusters) {
+    try {
+      attachClusterStatuses(model, clusters.doc, clusters.origin);
+    } catch (e) {
+      if (opts.clustersFile) throw e;
+      model.warnings.push(`live endpoint health ignored: ${(e as Error).message}`);
+      clusters = undefined;
+    }
+  }
+  if (f.note) model.warnings.push(f.note);
+  if (opts.save) await saveFetched(opts.save, { dumpPath: f.dumpPath, rawIsDump: !bundle && dump === doc, dump, clusters: clusters?.doc });
   return model;
+}
+
+function savedBundle(doc: Json): { config_dump: Json; clusters: Json } | undefined {
+  if (doc && typeof doc === 'object' && !Array.isArray(doc) && doc.config_dump && doc.clusters && Object.keys(doc).length === 2) {
+    return { config_dump: doc.config_dump, clusters: doc.clusters };
+  }
+  return undefined;
+}
+
+/** Loader errors name the file they read; a temporary file is renamed to what it stands for. */
+async function relabel<T>(fn: () => Promise<T>, path: string | undefined, label: string | undefined): Promise<T> {
+  try {
+    return await fn();
+  } catch (e) {
+    if (!(e instanceof PcxError) || !path || !label || !e.message.includes(path)) throw e;
+    throw new InputError(e.message.split(path).join(label), { hint: e.hint, exitCode: e.exitCode, cause: e });
+  }
+}
+
+/**
+ * --save: the dump as it was read, so `pcx <command> <file> …` asks the same question offline. With
+ * live endpoint health it is `{"config_dump": <dump>, "clusters": <clusters>}`, which loadModel
+ * reads back as both (and any dump reader as the dump: `config_dump` is a known wrapper). A dump
+ * that needed no unwrapping is copied byte for byte, minus the HTTP status line `pilot-agent
+ * request` may print first. Written to a temporary name and renamed, so a failure never leaves
+ * half a file.
+ */
+async function saveFetched(path: string, s: { dumpPath?: string; rawIsDump: boolean; dump: Json; clusters?: Json }): Promise<void> {
+  if (s.dumpPath && resolve(path) === resolve(s.dumpPath) && s.rawIsDump && !s.clusters) return; // already there
+  const tmpPath = `${path}.pcx-${process.pid}.tmp`;
+  try {
+    if (s.rawIsDump && !s.clusters && s.dumpPath) {
+      await copyWithoutStatusLine(s.dumpPath, tmpPath);
+    } else {
+      const body = s.clusters ? { config_dump: s.dump, clusters: s.clusters } : s.dump;
+      await writeFile(tmpPath, JSON.stringify(body) + '\n');
+    }
+    await rename(tmpPath, path);
+  } catch (e) {
+    await rm(tmpPath, { force: true });
+    throw new InputError(`--save ${path}: cannot write (${(e as Error).message})`);
+  }
+}
+
+async function copyWithoutStatusLine(from: string, to: string): Promise<void> {
+  const fh = await open(from, 'r');
+  let start = 0;
+  try {
+    const head = Buffer.alloc(256);
+    const { bytesRead } = await fh.read(head, 0, head.length, 0);
+    const h = head.subarray(0, bytesRead);
+    if (!isGzip(h)) {
+      const m = /^\s*(?:HTTP\/[\d.]+\s+)?\d{3}(?:[ \t][^\n]*)?\r?\n(?=\s*[[{])/.exec(h.toString('latin1'));
+      if (m) start = m[0].length;
+    }
+  } finally {
+    await fh.close();
+  }
+  await pipeline(createReadStream(from, { start }), createWriteStream(to));
 }

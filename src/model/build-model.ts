@@ -12,6 +12,7 @@ import {
 } from './config-model.js';
 import { snakeKeys } from '../load/normalize.js';
 import { proxyInfoFrom } from './proxy-info.js';
+import { pickProxy, type ProxyPick } from '../load/pick-proxy.js';
 
 /** Field access that accepts both the snake_case and lowerCamelCase spelling. */
 export function field(obj: Json, snake: string): Json {
@@ -240,27 +241,26 @@ class Builder {
 
 /**
  * Unwraps what other tools put around a dump: `{"config_dump": …}`, egctl's `{"<ns>": {"<pod>": dump}}`.
- * Returns the dump document, or throws naming what was found.
+ * Returns the dump document. When egctl's wrapper holds several proxies, `pick` (--pod, -n) chooses
+ * one; without it, throws naming them.
  */
-export function unwrapDocument(doc: Json, origin: string): Json {
+export function unwrapDocument(doc: Json, origin: string, pick: ProxyPick = {}): Json {
   if (doc && typeof doc === 'object' && !Array.isArray(doc)) {
     if (Array.isArray(doc.configs)) return doc;
-    if (doc.config_dump || doc.configDump) return unwrapDocument(doc.config_dump ?? doc.configDump, origin);
+    if (doc.config_dump || doc.configDump) return unwrapDocument(doc.config_dump ?? doc.configDump, origin, pick);
     if (field(doc, 'cluster_statuses')) return doc;
     if (doc['@type']) return { configs: [doc] };
     // egctl writes {"<namespace>": {"<pod>": <dump>}}
-    const nested: { key: string; dump: Json }[] = [];
+    const nested: { pod: string; namespace: string; dump: Json }[] = [];
     for (const [ns, v] of Object.entries(doc)) {
       if (v && typeof v === 'object' && !Array.isArray(v)) {
         for (const [pod, d] of Object.entries(v as Record<string, Json>)) {
-          if (d && typeof d === 'object' && Array.isArray(d.configs)) nested.push({ key: `${pod}.${ns}`, dump: d });
+          if (d && typeof d === 'object' && Array.isArray(d.configs)) nested.push({ pod, namespace: ns, dump: d });
         }
       }
     }
-    if (nested.length === 1) return nested[0].dump;
-    if (nested.length > 1) {
-      throw new InputError(`${origin} holds dumps of ${nested.length} proxies (${nested.map((n) => n.key).join(', ')})`, { hint: 'pick one with --pod <name.namespace>' });
-    }
+    if (nested.length === 1 && !pick.pod) return nested[0].dump;
+    if (nested.length >= 1) return pickProxy(nested, pick, origin).dump;
   }
   return doc;
 }

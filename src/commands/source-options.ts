@@ -1,0 +1,55 @@
+/**
+ * The flags every command that reads one proxy shares, and the one call that turns them into a
+ * model. A command adds them with `withSourceOptions(y)` and loads with `loadModelFromArgs(args, ctx)`.
+ */
+import type { Argv } from 'yargs';
+import { DEFAULT_TIMEOUT_MS, loadModel } from '../load/load-model.js';
+import { UsageError } from '../errors.js';
+import type { ConfigModel } from '../model/config-model.js';
+import type { CommandContext } from './context.js';
+
+export interface SourceArgs {
+  source: string;
+  namespace?: string;
+  context?: string;
+  kubeconfig?: string;
+  pod?: string;
+  save?: string;
+  clusters?: string;
+  timeout?: number;
+}
+
+/** For a command's `<source>` positional. */
+export const SOURCE_DESCRIPTION =
+  'config dump file (.json, .gz), - for stdin, an istioctl bug-report (.tar.gz or directory), or a live pod: <pod>[.<namespace>] or deployment/<name>[.<namespace>]';
+
+export const SOURCE_OPTION_NAMES = ['namespace', 'context', 'kubeconfig', 'pod', 'save', 'clusters', 'timeout'];
+
+export function withSourceOptions<T>(y: Argv<T>): Argv<T & Omit<SourceArgs, 'source'>> {
+  return y
+    .option('namespace', { alias: 'n', type: 'string', describe: "the pod's namespace (live), or the namespace to pick a proxy from (archive)" })
+    .option('context', { type: 'string', describe: 'kubeconfig context for istioctl/kubectl' })
+    .option('kubeconfig', { type: 'string', describe: 'kubeconfig file for istioctl/kubectl' })
+    .option('pod', { type: 'string', describe: 'which proxy of a bug-report or multi-proxy file: <name>[.<namespace>] (a unique prefix is enough)' })
+    .option('save', { type: 'string', describe: 'also write what was read (dump + live endpoint health) to this file, to ask again offline' })
+    .option('clusters', { type: 'string', describe: 'Envoy /clusters output (?format=json or text), for live endpoint health' })
+    .option('timeout', { type: 'number', describe: `seconds to wait for istioctl/kubectl (default ${DEFAULT_TIMEOUT_MS / 1000})` })
+    .group(SOURCE_OPTION_NAMES, 'Source:') as unknown as Argv<T & Omit<SourceArgs, 'source'>>;
+}
+
+/** Loads the model the flags describe; `source` overrides `args.source` (e.g. for a second source of diff). */
+export async function loadModelFromArgs(args: Omit<SourceArgs, 'source'> & { source?: string }, ctx: CommandContext, source = args.source): Promise<ConfigModel> {
+  if (!source) throw new UsageError('give a source: a dump file, -, a bug-report, or a pod');
+  if (args.timeout !== undefined && !(args.timeout > 0)) throw new UsageError(`--timeout must be a number of seconds above 0, not ${args.timeout}`);
+  return loadModel(source, {
+    clustersFile: args.clusters,
+    stdin: ctx.io.stdin,
+    namespace: args.namespace,
+    context: args.context,
+    kubeconfig: args.kubeconfig,
+    pod: args.pod,
+    save: args.save,
+    timeoutMs: args.timeout !== undefined ? args.timeout * 1000 : undefined,
+    progress: ctx.io.stderr,
+  });
+}
