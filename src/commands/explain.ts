@@ -1,6 +1,6 @@
 /** `pcx explain <source> <host[:port][/path]>`: flags → explain() → renderer. */
 import type { Argv } from 'yargs';
-import { loadModel } from '../load/load-model.js';
+import { loadModelFromArgs, SOURCE_DESCRIPTION, withSourceOptions, type SourceArgs } from './source-options.js';
 import { explain } from '../explain/explain.js';
 import { renderExplainText } from '../render/explain-text.js';
 import { styleFor } from '../render/style.js';
@@ -8,7 +8,7 @@ import { EXIT_FINDINGS, EXIT_OK, UsageError } from '../errors.js';
 import type { CommandContext } from './context.js';
 import type { ExplainResult } from '../explain/result.js';
 
-export interface ExplainArgs {
+export interface ExplainArgs extends SourceArgs {
   source: string;
   target?: string;
   output: string;
@@ -27,8 +27,8 @@ export interface ExplainArgs {
 }
 
 export function explainBuilder(y: Argv): Argv<ExplainArgs> {
-  return y
-    .positional('source', { describe: 'config dump file (.json, .gz), or - for stdin', type: 'string', demandOption: true })
+  return withSourceOptions(y)
+    .positional('source', { describe: SOURCE_DESCRIPTION, type: 'string', demandOption: true })
     .positional('target', { describe: 'host[:port][/path][?query]; default port 80', type: 'string' })
     .option('output', { alias: 'o', choices: ['text', 'json'], default: 'text', describe: 'output format' })
     .option('host-header', { type: 'string', describe: 'Host header to send (default: what curl sends)' })
@@ -41,7 +41,6 @@ export function explainBuilder(y: Argv): Argv<ExplainArgs> {
     .option('http2', { type: 'boolean', describe: 'plaintext HTTP/2 (prior knowledge, h2c)' })
     .option('tcp', { type: 'boolean', describe: 'the client speaks plain TCP, not HTTP' })
     .option('source-ip', { type: 'string', describe: 'client source IP, for source-matched filter chains' })
-    .option('clusters', { type: 'string', describe: 'Envoy /clusters?format=json output, for live endpoint health' })
     .option('verbose', { alias: 'v', type: 'boolean', describe: 'every detail and endpoint' })
     .example('$0 explain samples/productpage-istio-1.9.json reviews:9080/', 'where does productpage send a request to reviews?')
     .example("$0 explain dump.json reviews:9080/reviews/1 -H 'end-user: jason'", 'with a header, as a VirtualService match would see it')
@@ -57,7 +56,7 @@ export function exitCodeFor(r: ExplainResult): number {
 
 export async function runExplain(args: ExplainArgs, ctx: CommandContext): Promise<number> {
   if (!args.target) throw new UsageError('explain needs a target: pcx explain <source> <host[:port][/path]>', { hint: 'e.g. pcx explain dump.json reviews:9080/' });
-  const model = await loadModel(args.source, { clustersFile: args.clusters, stdin: ctx.io.stdin });
+  const model = await loadModelFromArgs(args, ctx);
   const result = explain(model, {
     target: args.target,
     hostHeader: args.hostHeader,
