@@ -24,6 +24,9 @@ export interface ExplainArgs extends SourceArgs {
   sourceIp?: string;
   clusters?: string;
   verbose?: boolean;
+  inbound?: number;
+  plaintext?: boolean;
+  port?: number;
 }
 
 export function explainBuilder(y: Argv): Argv<ExplainArgs> {
@@ -41,10 +44,15 @@ export function explainBuilder(y: Argv): Argv<ExplainArgs> {
     .option('http2', { type: 'boolean', describe: 'plaintext HTTP/2 (prior knowledge, h2c)' })
     .option('tcp', { type: 'boolean', describe: 'the client speaks plain TCP, not HTTP' })
     .option('source-ip', { type: 'string', describe: 'client source IP, for source-matched filter chains' })
+    .option('inbound', { type: 'number', describe: 'explain a connection arriving at the pod on this port (sidecar inbound, virtualInbound)' })
+    .option('plaintext', { type: 'boolean', describe: 'inbound: the client has no sidecar (plaintext instead of Istio mTLS)' })
+    .option('port', { type: 'number', describe: "the port the proxy receives on, when it is not the target's (a gateway's container port, e.g. 8080 for service port 80)" })
     .option('verbose', { alias: 'v', type: 'boolean', describe: 'every detail and endpoint' })
     .example('$0 explain samples/productpage-istio-1.9.json reviews:9080/', 'where does productpage send a request to reviews?')
     .example("$0 explain dump.json reviews:9080/reviews/1 -H 'end-user: jason'", 'with a header, as a VirtualService match would see it')
-    .example('$0 explain dump.json.gz httpbin.org:443 --tls -o json', 'a TLS connection, as JSON') as unknown as Argv<ExplainArgs>;
+    .example('$0 explain dump.json.gz httpbin.org:443 --tls -o json', 'a TLS connection, as JSON')
+    .example('$0 explain dump.json --inbound 9080 /health', 'a request arriving at the pod on port 9080 (mTLS from a meshed client)')
+    .example('$0 explain gateway.json bookinfo.example.com/productpage --port 8080', 'through an ingress gateway whose service port 80 targets 8080') as unknown as Argv<ExplainArgs>;
 }
 
 export function exitCodeFor(r: ExplainResult): number {
@@ -55,6 +63,10 @@ export function exitCodeFor(r: ExplainResult): number {
 }
 
 export async function runExplain(args: ExplainArgs, ctx: CommandContext): Promise<number> {
+  if (args.inbound !== undefined && (!Number.isInteger(args.inbound) || args.inbound < 1 || args.inbound > 65535)) throw new UsageError(`--inbound needs a port number (1-65535)`);
+  if (args.port !== undefined && (!Number.isInteger(args.port) || args.port < 1 || args.port > 65535)) throw new UsageError(`--port needs a port number (1-65535)`);
+  // inbound: the target is optional (the pod itself); a bare path is allowed
+  if (args.inbound !== undefined && (!args.target || args.target.startsWith('/'))) args.target = `localhost:${args.inbound}${args.target ?? '/'}`;
   if (!args.target) throw new UsageError('explain needs a target: pcx explain <source> <host[:port][/path]>', { hint: 'e.g. pcx explain dump.json reviews:9080/' });
   const model = await loadModelFromArgs(args, ctx);
   const result = explain(model, {
@@ -69,6 +81,9 @@ export async function runExplain(args: ExplainArgs, ctx: CommandContext): Promis
     http2: args.http2,
     tcp: args.tcp,
     sourceIp: args.sourceIp,
+    inbound: args.inbound,
+    plaintext: args.plaintext,
+    listenerPort: args.port,
   });
   if (args.output === 'json') ctx.io.stdout.write(JSON.stringify(result, null, 2) + '\n');
   else ctx.io.stdout.write(renderExplainText(result, styleFor(ctx.io.stdout, { color: ctx.color }), { verbose: args.verbose }));

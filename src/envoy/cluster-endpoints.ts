@@ -40,6 +40,8 @@ export interface EndpointsView {
   /** Where live health came from, if anywhere. */
   liveHealth: boolean;
   panicPossible: boolean;
+  /** When !known: why, in a few words. */
+  unknownWhy?: string;
 }
 
 export function discoveryType(c: Cluster): string {
@@ -138,9 +140,14 @@ export function clusterEndpoints(model: ConfigModel, rec: ClusterRecord): Endpoi
   } else if (type === 'EDS') {
     if (!model.sections.has('endpoints') && !live) {
       return {
-        source: 'eds', known: false, endpoints: [], usable: 0, liveHealth: false, panicPossible: false,
+        source: 'eds', known: false, unknownWhy: 'EDS not captured', endpoints: [], usable: 0, liveHealth: false, panicPossible: false,
         note: 'EDS endpoints were not captured in this dump: fetch /config_dump?include_eds (istioctl proxy-config all <pod> -o json includes them) or pass --clusters with /clusters?format=json',
       };
+    }
+    const nameless = model.endpoints.filter((e) => !e.clusterName).length;
+    if (nameless && !live) {
+      // Envoy drops an empty cluster_name from proto JSON: such an entry may be this cluster's; never guess which
+      return { source: 'eds', known: false, unknownWhy: 'a ClusterLoadAssignment without cluster_name may be its', endpoints: [], usable: 0, liveHealth: false, panicPossible: false, note: `no ClusterLoadAssignment named ${edsName}, but the EndpointsConfigDump has ${nameless} without a cluster_name that may be this cluster's: pass --clusters with /clusters?format=json to be sure` };
     }
     view = { source: 'eds', known: !!live || model.sections.has('endpoints'), endpoints: [], usable: 0, note: `no ClusterLoadAssignment for ${edsName} in the EndpointsConfigDump: Envoy holds no endpoints for it`, liveHealth: false, panicPossible: false };
   } else if (c.load_assignment || c.hosts) {

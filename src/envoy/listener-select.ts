@@ -29,6 +29,10 @@ export function bindsToPort(l: Listener): boolean {
   return b !== false;
 }
 
+export function hasOriginalDstFilter(l: Listener): boolean {
+  return (l.listener_filters ?? []).some((f) => /original_dst/.test(f.name ?? '') || /OriginalDst$/.test(f.typed_config?.['@type'] ?? ''));
+}
+
 export function usesOriginalDst(l: Listener): boolean {
   return unwrap(l.use_original_dst) === true;
 }
@@ -106,7 +110,13 @@ export function captureListener(model: ConfigModel): ListenerRecord | undefined 
   let c = captures.get(model);
   if (!c) {
     const serving = model.listeners.filter((l) => l.serving);
-    c = { l: serving.find((l) => l.name === 'virtualOutbound') ?? serving.find((l) => usesOriginalDst(l.listener) && l.name !== 'virtualInbound') };
+    c = {
+      l: serving.find((l) => l.name === 'virtualOutbound')
+        ?? serving.find((l) => usesOriginalDst(l.listener) && l.name !== 'virtualInbound')
+        // OSM and Consul: an OUTBOUND listener that restores the destination with the original_dst
+        // listener filter and matches its own chains (no hand-off)
+        ?? serving.find((l) => l.listener.traffic_direction === 'OUTBOUND' && hasOriginalDstFilter(l.listener)),
+    };
     captures.set(model, c);
   }
   return c.l;
@@ -117,7 +127,8 @@ export function selectOutboundListener(model: ConfigModel, ip: string | undefine
   const idx = indexOf(model).all;
   const notServing = notServingFor(model, ip, port);
   const capture = captureListener(model);
-  const via = capture ? `${capture.name} (${formatHostPort(socketOf(capture.listener.address)?.address ?? '0.0.0.0', socketOf(capture.listener.address)?.port ?? 15001)}, use_original_dst) captured the connection and handed it off` : 'the connection was captured';
+  const how = capture && usesOriginalDst(capture.listener) ? 'use_original_dst' : 'original_dst listener filter';
+  const via = capture ? `${capture.name} (${formatHostPort(socketOf(capture.listener.address)?.address ?? '0.0.0.0', socketOf(capture.listener.address)?.port ?? 15001)}, ${how}) captured the connection and handed it off` : 'the connection was captured';
   if (ip) {
     const exact = idx.byAddress.get(addrKey(ip, port));
     if (exact && exact !== capture) {
@@ -130,7 +141,8 @@ export function selectOutboundListener(model: ConfigModel, ip: string | undefine
     return { record: wild, how: 'wildcard', capture, notServing, reason: `${via}: ${why}the wildcard listener for port ${port}` };
   }
   if (capture) {
-    return { record: capture, how: 'self', capture, notServing, reason: `no listener for ${ip ? formatHostPort(ip, port) : `port ${port}`} (exact or 0.0.0.0), so ${capture.name} matched the connection against its own filter chains` };
+    const why = usesOriginalDst(capture.listener) ? `no listener for ${ip ? formatHostPort(ip, port) : `port ${port}`} (exact or 0.0.0.0), so ` : `the capture listener has no use_original_dst hand-off, so `;
+    return { record: capture, how: 'self', capture, notServing, reason: `${why}${capture.name} matched the connection (destination ${ip ? formatHostPort(ip, port) : `port ${port}`}) against its own filter chains` };
   }
   return { how: 'none', notServing, reason: `no listener for port ${port} and no use_original_dst (capture) listener in this dump` };
 }
@@ -146,4 +158,36 @@ export function selectBoundListener(model: ConfigModel, ip: string | undefined, 
   const wild = findWildcard(idx, ip, port);
   if (wild) return { record: wild, how: 'bound', notServing, reason: `listener bound to ${formatHostPort(socketOf(wild.listener.address)?.address ?? '0.0.0.0', port)} receives every connection to port ${port}` };
   return { how: 'none', notServing, reason: `nothing listens on port ${port}` };
+}
+
+/**
+ * Sidecar inbound (§2.4): iptables redirects to virtualInbound (15006), whose original_dst listener
+ * filter restores the destination; it matches its own chains (by destination_port). Old Istio
+ * without virtualInbound used `<podIP>_<port>` listeners reached through the capture listener.
+ */
+export function selectInboundListener(model: ConfigModel, ip: string | undefined, port: number): ListenerChoice {
+  const serving = model.listeners.filter((l) => l.serving);
+  const vi = serving.find((l) => l.name === 'virtualInbound') ?? serving.find((l) => socketOf(l.listener.address)?.port === 15006);
+  if (vi) {
+    return { record: vi, how: 'self', notServing: notServingFor(model, ip, port), reason: `iptables redirects inbound connections to ${vi.name} (port 15006); its original_dst listener filter restores the destination ${ip ? formatHostPort(ip, port) : `port ${port}`}` };
+  }
+  const rejected = model.listeners.filter((l) => !l.serving && (l.name === 'virtualInbound' || socketOf(l.listener.address)?.port === 15006));
+  if (rejected.length) {
+    const st = rejected.some((l) => l.state === 'error') ? 'was rejected by Envoy (error_state) and never became active' : `is only ${rejected[0].state}`;
+    return { how: 'none', notServing: rejected, reason: `iptables redirects inbound connections to port 15006, but virtualInbound ${st}: nothing accepts them` };
+  }
+  // Istio before virtualInbound: the capture listener hands off to <podIP>_<port>
+  return selectOutboundListener(model, ip, port);
+}
+
+/**
+ * Waypoint (ambient, §3.2): ztunnel sends the connection over HBONE to the waypoint, which
+ * terminates the tunnel and hands the inner stream to its internal listener (main_internal) with
+ * the original destination; that listener chooses chains with a filter_chain_matcher.
+ */
+export function selectWaypointListener(model: ConfigModel, ip: string | undefined, port: number): ListenerChoice {
+  const serving = model.listeners.filter((l) => l.serving);
+  const main = serving.find((l) => l.name === 'main_internal') ?? serving.find((l) => l.listener.filter_chain_matcher);
+  if (!main) return { how: 'none', notServing: [], reason: 'no main_internal (waypoint) listener in this dump' };
+  return { record: main, how: 'self', notServing: notServingFor(model, ip, port), reason: `the waypoint terminates the HBONE tunnel (port 15008) and hands the stream to its internal listener ${main.name}, destination ${ip ? formatHostPort(ip, port) : `port ${port}`}` };
 }

@@ -7,8 +7,9 @@ import type { ConfigModel, ListenerRecord } from '../model/config-model.js';
 import type { FilterChain, Listener, Route, RouteConfiguration } from '../model/envoy-types.js';
 import { UsageError } from '../errors.js';
 import { isIpLiteral, formatHostPort, socketOf } from '../envoy/ip.js';
-import { bindsToPort, listenerAddresses, selectBoundListener, selectOutboundListener, type ListenerChoice } from '../envoy/listener-select.js';
-import { describeConnection, selectFilterChain, type ConnectionAttrs } from '../envoy/filter-chain-match.js';
+import { bindsToPort, listenerAddresses, selectBoundListener, selectInboundListener, selectOutboundListener, selectWaypointListener, type ListenerChoice } from '../envoy/listener-select.js';
+import { evalMatcher } from '../envoy/filter-chain-matcher.js';
+import { describeConnection, selectFilterChain, type ChainSelection, type ConnectionAttrs } from '../envoy/filter-chain-match.js';
 import { terminalFilter, type HcmInfo, type TcpProxyInfo } from '../envoy/network-filters.js';
 import { selectVirtualHost, stripPort } from '../envoy/virtual-host-match.js';
 import { selectRoute, type HttpRequest } from '../envoy/route-match.js';
@@ -38,7 +39,15 @@ export interface ExplainRequest {
   /** A raw TCP client: no HTTP detection. */
   tcp?: boolean;
   sourceIp?: string;
+  /** Explain a connection arriving at the pod on this port (sidecar inbound, virtualInbound). */
+  inbound?: number;
+  /** Inbound: the client has no sidecar and sends plaintext (default: an Istio mTLS client). */
+  plaintext?: boolean;
+  /** The port the proxy receives on, when it differs from the target's (a gateway's container port). */
+  listenerPort?: number;
 }
+
+export type Direction = 'outbound' | 'inbound' | 'gateway' | 'waypoint';
 
 interface Ctx {
   model: ConfigModel;
@@ -51,6 +60,9 @@ interface Ctx {
   tls: boolean;
   conn?: ConnectionAttrs;
   http: boolean;
+  direction: Direction;
+  /** The port the proxy sees (listener port). */
+  port: number;
 }
 
 interface Branch { name: string; weight: number }
@@ -73,7 +85,9 @@ export function explain(model: ConfigModel, req: ExplainRequest): ExplainResult 
   const tls = req.tls === true || t.scheme === 'https';
   if (tls && t.scheme === 'http') t.scheme = 'https';
   const tr = new Trace();
-  const ctx: Ctx = { model, req, t, tr, tls, hostHeader: req.hostHeader ?? defaultHostHeader(t), http: !req.tcp };
+  const direction = directionOf(model, req, t);
+  const port = req.inbound ?? req.listenerPort ?? t.port;
+  const ctx: Ctx = { model, req, t, tr, tls, hostHeader: req.hostHeader ?? defaultHostHeader(t), http: !req.tcp, direction, port };
   if (req.ip && !isIpLiteral(req.ip)) throw new UsageError(`--ip ${req.ip} is not an IP address`);
   for (const w of model.warnings) tr.warn(w);
 
@@ -85,7 +99,7 @@ export function explain(model: ConfigModel, req: ExplainRequest): ExplainResult 
       input: req.target, host: t.host, port: t.port, path: t.path, ...(t.query ? { query: t.query } : {}),
       method: (req.method ?? 'GET').toUpperCase(), host_header: ctx.hostHeader,
       ...(ctx.ip ? { ip: ctx.ip } : {}), ...(ctx.service ? { service: ctx.service } : {}),
-      direction: model.proxy.kind === 'router' ? 'gateway' : 'outbound',
+      direction: direction === 'waypoint' ? 'inbound' : direction,
       transport: c?.transport ?? (tls ? 'tls' : 'raw_buffer'), ...(c?.sni ? { sni: c.sni } : {}), alpn: c?.alpn ?? [],
     },
     proxy: {
@@ -102,9 +116,23 @@ export function explain(model: ConfigModel, req: ExplainRequest): ExplainResult 
   };
 }
 
+function directionOf(model: ConfigModel, req: ExplainRequest, t: Target): Direction {
+  if (req.inbound !== undefined) return 'inbound';
+  if (model.proxy.kind === 'router') return 'gateway';
+  if (model.proxy.kind === 'waypoint') return 'waypoint';
+  if (model.proxy.kind === 'sidecar' && model.proxy.ips.includes(t.host)) return 'inbound';
+  return 'outbound';
+}
+
 /** DNS is not Host: find the service the name means and the IP the client would dial (§2.3). */
 function resolveDestination(ctx: Ctx): void {
   const { model, t, tr, req } = ctx;
+  if (ctx.direction === 'inbound') {
+    ctx.ip = req.ip ?? model.proxy.ip;
+    if (!ctx.ip) tr.assume('the pod IP is not in the dump (no bootstrap node id): only chains without a destination IP can match');
+    tr.assume(`inbound: the connection arrives at the pod on port ${ctx.port} and is redirected to the sidecar by iptables`);
+    return;
+  }
   if (req.ip) {
     ctx.ip = req.ip;
   } else if (isIpLiteral(t.host)) {
@@ -113,7 +141,7 @@ function resolveDestination(ctx: Ctx): void {
   const svc = findService(model, t.host, t.port);
   ctx.service = svc.fqdn;
   tr.assume(svc.how);
-  if (!ctx.ip && svc.fqdn && model.proxy.kind !== 'router') {
+  if (!ctx.ip && svc.fqdn && ctx.direction !== 'gateway') {
     const v = inferVip(model, svc.fqdn, t.port);
     if (v.ip) {
       ctx.ip = v.ip;
@@ -121,10 +149,13 @@ function resolveDestination(ctx: Ctx): void {
       tr.assume(`the client dials ${v.ip}, the VIP of ${svc.fqdn}, inferred from ${v.source}${more}; pass --ip to override`);
     }
   }
-  if (!ctx.ip && model.proxy.kind !== 'router') {
+  if (!ctx.ip && ctx.direction !== 'gateway') {
     tr.assume(`the IP that "${t.host}" resolves to is not in the dump; assumed it has no listener of its own, so only port ${t.port} decides (pass --ip to be exact)`);
   }
-  if (model.proxy.kind === 'sidecar' || model.proxy.kind === 'unknown') {
+  if (ctx.direction === 'gateway' && ctx.port !== t.port) {
+    tr.assume(`the client connects to port ${t.port} (it sets the Host header); the gateway receives it on port ${ctx.port} (--port)`);
+  }
+  if (ctx.direction === 'outbound') {
     tr.assume('outbound traffic is captured by iptables into the sidecar (pcx cannot see traffic.sidecar.istio.io/exclude* annotations)');
   }
 }
@@ -135,7 +166,10 @@ function walk(ctx: Ctx): Verdict {
     tr.warn('this dump has no listeners (LDS) section, so the request cannot be followed from the start');
     return verdictOf('unknown', 'the dump holds no listeners; explain needs a dump with the ListenersConfigDump', { next_step: 'capture the whole config: istioctl proxy-config all <pod> -o json, or /config_dump?include_eds' });
   }
-  const choice = model.proxy.kind === 'router' ? selectBoundListener(model, ctx.ip, t.port) : selectOutboundListener(model, ctx.ip, t.port);
+  const choice = ctx.direction === 'gateway' ? selectBoundListener(model, ctx.ip, ctx.port)
+    : ctx.direction === 'inbound' ? selectInboundListener(model, ctx.ip, ctx.port)
+    : ctx.direction === 'waypoint' ? selectWaypointListener(model, ctx.ip, ctx.port)
+    : selectOutboundListener(model, ctx.ip, ctx.port);
   for (const l of choice.notServing) noteNotServing(ctx, l);
   if (!choice.record) return noListener(ctx, choice);
   const rec = choice.record;
@@ -150,23 +184,39 @@ function walk(ctx: Ctx): Verdict {
     },
   });
 
-  if (l.filter_chain_matcher) {
-    tr.warn(`listener ${rec.name} selects chains with a filter_chain_matcher tree, which this version of pcx does not evaluate`);
-    return verdictOf('unknown', `listener ${rec.name} uses a filter_chain_matcher (xDS matcher tree); pcx cannot follow it yet`);
-  }
   const conn = connectionFor(ctx, l, choice);
   ctx.conn = conn;
-  const sel = selectFilterChain(l, conn);
+  const sel: ChainSelection & { unknown?: string } = l.filter_chain_matcher ? selectByMatcher(l, conn) : selectFilterChain(l, conn);
+  if (sel.unknown) {
+    return verdictOf('unknown', `listener ${rec.name} chooses its filter chain with an xDS matcher tree, and ${sel.unknown}`, { next_step: 'read the matcher with: pcx listeners ' + model.origin + ' -o json' });
+  }
   for (const a of sel.assumptions) tr.assume(a);
   if (sel.closed || !sel.chain) {
-    return verdictOf('connection_closed', `listener ${rec.name} closes the connection: ${sel.reason}`, { response_flag: 'NR', next_step: 'check which protocol the client really speaks (--tls, --sni, --alpn) and the listener\'s filter chains: pcx listeners ' + model.origin });
+    const strict = ctx.direction === 'inbound' && inboundMtlsMode(l, ctx.port)?.startsWith('STRICT') && conn.transport !== 'tls';
+    return verdictOf('connection_closed', `listener ${rec.name} closes the connection: ${sel.reason}`, {
+      response_flag: 'NR',
+      next_step: strict
+        ? `port ${ctx.port} requires mTLS (PeerAuthentication STRICT): a client without a sidecar is refused; inject the client or set PERMISSIVE for this port`
+        : 'check which protocol the client really speaks (--tls, --sni, --alpn) and the listener\'s filter chains: pcx listeners ' + model.origin,
+    });
   }
   const chain = sel.chain;
   const term = terminalFilter(chain);
+  const mtls = ctx.direction === 'inbound' ? inboundMtlsMode(l, ctx.port) : undefined;
   tr.hop({
     kind: 'filter_chain', name: chainName(chain, sel.index ?? 0, sel.isDefault), reason: sel.reason,
-    details: { connection: describeConnection(conn), ...(term ? { filter: term.kind === 'hcm' ? `HTTP connection manager${term.rdsName ? ` (RDS ${term.rdsName})` : term.inlineRoute ? ' (inline route config)' : ''}` : term.kind === 'tcp_proxy' ? 'tcp_proxy' : term.filterName } : {}) },
+    details: {
+      connection: describeConnection(conn),
+      ...(term ? { filter: term.kind === 'hcm' ? `HTTP connection manager${term.rdsName ? ` (RDS ${term.rdsName})` : term.inlineRoute ? ' (inline route config)' : ''}` : term.kind === 'tcp_proxy' ? 'tcp_proxy' : term.filterName } : {}),
+      ...(mtls ? { mtls_mode: mtls } : {}),
+      ...(terminatesTls(chain) ? { downstream_tls: describeDownstreamTls(chain.tls_context ? { typed_config: chain.tls_context } : chain.transport_socket) } : {}),
+    },
   });
+  if (terminatesTls(chain) && conn.transport !== 'tls' && (ctx.direction === 'inbound' || !ctx.tls)) {
+    return verdictOf('connection_closed', `filter chain ${chainName(chain, sel.index ?? 0, sel.isDefault)} terminates TLS, but the client sends plaintext: the TLS handshake fails and the connection is reset`, {
+      next_step: ctx.direction === 'inbound' ? `port ${ctx.port} requires mTLS: inject a sidecar into the client, or set the PeerAuthentication for this port to PERMISSIVE` : 'connect with TLS (--tls), or check the Gateway server\'s tls mode',
+    });
+  }
   if (!term) return verdictOf('unknown', `filter chain ${chainName(chain, sel.index ?? 0, sel.isDefault)} has no network filters`);
   if (term.kind === 'tcp_proxy') return tcpProxy(ctx, term);
   if (term.kind === 'hcm') return httpConnectionManager(ctx, term, addr?.port ?? t.port);
@@ -178,18 +228,26 @@ function chainName(chain: FilterChain, index: number, isDefault: boolean): strin
   return isDefault ? 'default_filter_chain' : `filter_chains[${index}]`;
 }
 
+function oneLine(s: string | undefined): string {
+  return (s ?? 'no details').replace(/\s+/g, ' ').trim();
+}
+
 function noteNotServing(ctx: Ctx, l: ListenerRecord): void {
-  if (l.state === 'warming') ctx.tr.warn(`listener ${l.name} is only in warming_state: it serves no traffic until its dependencies (routes, clusters) arrive`);
-  else if (l.state === 'error') ctx.tr.warn(`the last update of listener ${l.name} was rejected: ${l.extra.errorDetails ?? 'no details'}; Envoy keeps serving the previous version`);
+  const active = ctx.model.listeners.some((x) => x.serving && x.name === l.name);
+  if (l.state === 'warming') ctx.tr.warn(`listener ${l.name} is ${active ? 'being updated (the new version is warming)' : 'only in warming_state: it serves no traffic until its dependencies (routes, clusters) arrive'}`);
+  else if (l.state === 'error') ctx.tr.warn(`Envoy rejected the last update of listener ${l.name}: ${oneLine(l.extra.errorDetails)}; ${active ? 'it keeps serving the previous version' : 'no version of it is active'}`);
   else if (l.state === 'draining') ctx.tr.warn(`a previous version of listener ${l.name} is draining (finishing old connections)`);
 }
 
 function noListener(ctx: Ctx, choice: ListenerChoice): Verdict {
   const { model, t } = ctx;
   const ports = [...new Set(model.listeners.filter((l) => l.serving && bindsToPort(l.listener)).flatMap((l) => listenerAddresses(l.listener).map((a) => a.port)))].sort((a, b) => a - b);
-  const hint = model.proxy.kind === 'router'
-    ? `this gateway listens on ${ports.join(', ') || 'no ports'}; a Gateway's service port (e.g. 80) usually targets a container port (e.g. 8080): explain that port`
-    : 'check that the proxy has a listener for this port: pcx listeners ' + model.origin;
+  const rejected = choice.notServing.find((l) => l.state === 'error');
+  const hint = rejected
+    ? `Envoy rejected listener ${rejected.name || '(unnamed)'}: ${oneLine(rejected.extra.errorDetails)}. Fix the configuration that produced it (often an EnvoyFilter); istioctl proxy-status shows the rejection too`
+    : ctx.direction === 'gateway'
+      ? `this gateway listens on ${ports.join(', ') || 'no ports'}; a Gateway's service port (e.g. 80) usually targets a container port (e.g. 8080): add --port ${ports.find((p) => p >= 1024 && p < 15000) ?? ports[0] ?? 8080}`
+      : 'check that the proxy has a listener for this port: pcx listeners ' + model.origin;
   return verdictOf('connection_closed', `${choice.reason}: the connection is refused`, { next_step: hint, ...(t ? {} : {}) });
 }
 
@@ -201,6 +259,12 @@ function connectionFor(ctx: Ctx, l: Listener, choice: ListenerChoice): Connectio
   let transport = 'raw_buffer';
   let sni: string | undefined;
   let alpn: string[] = [];
+  if (ctx.direction === 'inbound' && !req.plaintext && !req.tls) {
+    // A client sidecar speaks Istio mTLS; its istio.alpn filter offers istio-http/1.1 for HTTP/1.1 (§2.4)
+    alpn = ctx.http ? [req.http2 ? 'istio-h2' : 'istio-http/1.1', 'istio', req.http2 ? 'h2' : 'http/1.1'] : ['istio-peer-exchange', 'istio'];
+    tr.assume(`the client is a meshed workload: it connects with Istio mTLS, ALPN [${alpn.join(', ')}] (--plaintext for a client without a sidecar)`);
+    return { dstIp: ctx.ip, dstPort: ctx.port, transport: tlsInspector ? 'tls' : 'raw_buffer', alpn: tlsInspector ? alpn : [], srcIp: req.sourceIp };
+  }
   if (ctx.tls) {
     if (tlsInspector) {
       transport = 'tls';
@@ -213,7 +277,47 @@ function connectionFor(ctx: Ctx, l: Listener, choice: ListenerChoice): Connectio
   } else if (ctx.http && httpInspector) {
     alpn = [req.http2 ? 'h2c' : 'http/1.1'];
   }
-  return { dstIp: ctx.ip, dstPort: t.port, transport, sni, alpn, srcIp: req.sourceIp };
+  return { dstIp: ctx.ip, dstPort: ctx.port, transport, sni, alpn, srcIp: req.sourceIp };
+}
+
+/** Chain selection by an xDS matcher tree (§3.2): the action names the chain. */
+function selectByMatcher(l: Listener, conn: ConnectionAttrs): ChainSelection & { unknown?: string } {
+  const r = evalMatcher(l.filter_chain_matcher, conn);
+  if (r.unknown) return { isDefault: false, closed: false, reason: r.path.join(' → '), assumptions: [], unknown: r.unknown };
+  const how = r.path.length ? `filter_chain_matcher: ${r.path.join(' → ')}` : 'filter_chain_matcher';
+  if (r.chain) {
+    const index = (l.filter_chains ?? []).findIndex((c) => c.name === r.chain);
+    if (index >= 0) return { chain: l.filter_chains![index], index, isDefault: false, closed: false, reason: `${how} → chain ${r.chain}`, assumptions: [] };
+  }
+  const missing = r.chain ? ` names chain ${r.chain}, which the listener does not have` : ' has no match';
+  if (l.default_filter_chain) return { chain: l.default_filter_chain, index: -1, isDefault: true, closed: false, reason: `${how}${missing}, so default_filter_chain`, assumptions: [] };
+  return { isDefault: false, closed: true, reason: `${how}${missing}, and there is no default_filter_chain: the connection is closed`, assumptions: [] };
+}
+
+/**
+ * The mTLS mode of an inbound port, read from its chains (§2.4 table): tls only = STRICT,
+ * tls and raw_buffer = PERMISSIVE, raw_buffer only = DISABLE.
+ */
+export function inboundMtlsMode(l: Listener, port: number): string | undefined {
+  const chains = (l.filter_chains ?? []).filter((c) => Number((c.filter_chain_match?.destination_port as { value?: number })?.value ?? c.filter_chain_match?.destination_port) === port);
+  if (!chains.length) return undefined;
+  // a chain with no transport_protocol criterion still requires TLS when it terminates TLS (Istio ≤ 1.4 tls_context)
+  const tls = chains.some((c) => c.filter_chain_match?.transport_protocol === 'tls' || (!c.filter_chain_match?.transport_protocol && terminatesTls(c)));
+  const plain = chains.some((c) => c.filter_chain_match?.transport_protocol === 'raw_buffer' || (!c.filter_chain_match?.transport_protocol && !terminatesTls(c)));
+  if (tls && plain) return 'PERMISSIVE (mTLS and plaintext accepted)';
+  if (tls) return 'STRICT (mTLS required)';
+  return 'DISABLE (plaintext only)';
+}
+
+function terminatesTls(c: FilterChain): boolean {
+  const t: string = c.transport_socket?.typed_config?.['@type'] ?? '';
+  return !!c.tls_context || /DownstreamTlsContext$/.test(t) || c.transport_socket?.name === 'tls' || c.transport_socket?.name === 'envoy.transport_sockets.tls';
+}
+
+function describeDownstreamTls(ts: { typed_config?: { require_client_certificate?: boolean | { value?: boolean }; common_tls_context?: { alpn_protocols?: string[] } } }): string {
+  const tc = ts.typed_config ?? {};
+  const req = (tc.require_client_certificate as { value?: boolean })?.value ?? tc.require_client_certificate;
+  return req === true ? 'terminates mTLS (client certificate required)' : 'terminates TLS';
 }
 
 function tcpProxy(ctx: Ctx, term: TcpProxyInfo): Verdict {
@@ -308,9 +412,13 @@ function httpConnectionManager(ctx: Ctx, hcm: HcmInfo, listenerPort: number): Ve
   if (host !== ctx.hostHeader) tr.assume(`the HTTP connection manager strips the port: Host "${host}" is matched`);
   const vs = selectVirtualHost(rc, host);
   if (!vs.vhost) {
+    const bare = stripPort(host);
+    const wouldMatch = bare !== host && selectVirtualHost(rc, bare).vhost;
     return verdictOf('no_route', `no virtual host in route "${rcName}" matches Host "${vs.matchedHost}": 404`, {
       http_status: 404, response_flag: 'NR',
-      next_step: `the Host header must match a domain of route "${rcName}"; list them with: pcx routes ${model.origin} --name ${rcName} -o json`,
+      next_step: wouldMatch
+        ? `Host "${bare}" (without the port) would match virtual host ${wouldMatch.name}: clients of a gateway usually send the service port, not the container port; try: pcx explain ${model.origin} ${bare}${ctx.t.path} --port ${ctx.port}`
+        : `the Host header must match a domain of route "${rcName}"; list them with: pcx routes ${model.origin} --name ${rcName} -o json`,
     });
   }
   const vh = vs.vhost;
@@ -481,7 +589,7 @@ function clustersVerdict(ctx: Ctx, branches: Branch[], http: boolean, notFoundCo
     else epReason = `${ev.usable} of ${ev.endpoints.length} endpoint${ev.endpoints.length === 1 ? '' : 's'} healthy; ${ev.note}${ev.liveHealth ? ', health from live /clusters' : ''}`;
     tr.hop({ kind: 'endpoints', name: b.name, reason: epReason, ...branchOf, endpoints: endpointsOut(ev) });
     if (!ev.known) {
-      tr.assume(`endpoints of ${b.name} are unknown (EDS not captured); the request is counted as routed`);
+      tr.assume(`endpoints of ${b.name} are unknown (${ev.unknownWhy ?? 'not in the dump'}); the request is counted as routed`);
       outcomes.push('ok');
     } else if (ev.source !== 'original_dst' && ev.usable === 0) {
       outcomes.push('unhealthy');

@@ -9,7 +9,7 @@ const BENIGN = /^(envoy\.filters\.http\.router|envoy\.router|istio\.(stats|metad
 
 const KNOWN: [RegExp, string][] = [
   [/fault/, 'fault injection can abort or delay it'],
-  [/rbac/, 'RBAC (AuthorizationPolicy) can deny it with 403'],
+  [/rbac/, 'RBAC (an AuthorizationPolicy in Istio) can deny it with 403'],
   [/ext_authz/, 'external authorization can deny it'],
   [/jwt/, 'JWT authentication can reject it with 401'],
   [/lua/, 'a Lua script can answer or rewrite it'],

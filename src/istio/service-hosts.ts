@@ -10,6 +10,7 @@ import { isAnyAddress, isIpLiteral } from '../envoy/ip.js';
 import type { RouteConfiguration, VirtualHost } from '../model/envoy-types.js';
 import { listenerAddresses } from '../envoy/listener-select.js';
 import { terminalFilter } from '../envoy/network-filters.js';
+import { matcherIpTargets } from '../envoy/filter-chain-matcher.js';
 import { stripPort } from '../envoy/virtual-host-match.js';
 import { parseClusterName } from './cluster-name.js';
 
@@ -102,6 +103,13 @@ function vipsFromListeners(model: ConfigModel): Map<string, { ip: string; source
   };
   for (const l of model.listeners) {
     if (!l.serving) continue;
+    // waypoints: the matcher tree's destination-IP ranges lead to chains named inbound-vip|<port>||<fqdn>-http (§3.2)
+    for (const t of matcherIpTargets(l.listener.filter_chain_matcher)) {
+      for (const chain of t.chains) {
+        const m = /\|(\d+)\|[^|]*\|(.+?)(?:-(?:http|tcp))?$/.exec(chain);
+        if (m) add(`${m[2]}:${m[1]}`, t.ip, `the filter_chain_matcher of listener ${l.name}, which sends ${t.ip} to chain ${chain}`);
+      }
+    }
     const addrs = listenerAddresses(l.listener).filter((a) => !isAnyAddress(a.address));
     if (!addrs.length) continue;
     const chains = [...(l.listener.filter_chains ?? []), ...(l.listener.default_filter_chain ? [l.listener.default_filter_chain] : [])];

@@ -34,6 +34,8 @@ export interface FilterChain {
   filter_chain_match?: FilterChainMatch;
   filters?: NetworkFilter[];
   transport_socket?: Json;
+  /** v2 (Istio ≤ 1.4): DownstreamTlsContext directly on the chain */
+  tls_context?: Json;
   metadata?: Metadata;
 }
 

@@ -47,9 +47,13 @@ export function proxyInfoFrom(bootstrap: Json, listeners: ListenerRecord[]): Pro
 
   if (info.kind === 'unknown') {
     const active = listeners.filter((l) => l.serving);
+    const origDst = (l: ListenerRecord) => (l.listener?.listener_filters ?? []).some((f) => /original_dst/.test(f.name ?? ''));
     if (active.some((l) => l.name === 'virtualOutbound' || unwrap(l.listener?.use_original_dst) === true)) {
       info.kind = 'sidecar';
       info.kindSource = 'a listener with use_original_dst (iptables capture)';
+    } else if (active.some((l) => l.listener?.traffic_direction === 'OUTBOUND' && origDst(l))) {
+      info.kind = 'sidecar';
+      info.kindSource = 'an OUTBOUND listener with the original_dst listener filter (iptables capture)';
     } else if (active.some((l) => l.name === 'main_internal' || l.name === 'connect_originate')) {
       info.kind = 'waypoint';
       info.kindSource = 'internal listeners main_internal/connect_originate';

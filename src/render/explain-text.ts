@@ -40,7 +40,7 @@ export function renderExplainText(r: ExplainResult, s: Style = noStyle, opts: { 
     out.push(`   ${' '.repeat(13)} ${s.dim(h.reason)}`);
     if (h.details) {
       const parts = Object.entries(h.details).filter(([, v]) => v !== undefined && v !== '' && !(Array.isArray(v) && v.length === 0));
-      if (parts.length && (opts.verbose || h.kind === 'cluster' || h.kind === 'route' || h.kind === 'virtual_host')) {
+      if (parts.length && (opts.verbose || h.kind !== 'listener')) {
         out.push(`   ${' '.repeat(13)} ${s.dim(parts.map(([k, v]) => `${k}: ${detailText(v)}`).join('; '))}`);
       }
     }
