@@ -1,4 +1,75 @@
-/** `pcx diff <a> <b>`: what changed between two proxies, without noise. */
+/**
+ * `pcx diff <a> <b>`: what changed between two proxies, without noise; with `--host`, what the
+ * change does to one request. Flags → diffModels()/diffChains() → renderer.
+ */
+import type { Argv } from 'yargs';
+import { diffModels, resolveTypes } from '../diff/diff-models.js';
+import { diffChains } from '../diff/chain-diff.js';
+import { renderChainDiffText, renderDiffText } from '../render/diff-text.js';
+import { renderChainDiffJson, renderDiffJson } from '../render/diff-json.js';
+import { styleFor } from '../render/style.js';
+import { EXIT_FINDINGS, EXIT_OK, UsageError } from '../errors.js';
+import { loadModelFromArgs, SOURCE_DESCRIPTION, withSourceOptions, type SourceArgs } from './source-options.js';
+import type { CommandContext } from './context.js';
 import type { RegisterCommands } from './register.js';
 
-export const registerDiffCommand: RegisterCommands = (y) => y;
+export interface DiffArgs extends Omit<SourceArgs, 'source'> {
+  a: string;
+  b: string;
+  output: string;
+  type?: string[];
+  name?: string;
+  ignoreEndpoints?: boolean;
+  host?: string;
+  header?: string[];
+  method?: string;
+  verbose?: boolean;
+  podB?: string;
+}
+
+export function diffBuilder(y: Argv): Argv<DiffArgs> {
+  const withSource = withSourceOptions(
+    y
+      .positional('a', { describe: `before: ${SOURCE_DESCRIPTION}`, type: 'string', demandOption: true })
+      .positional('b', { describe: 'after: the same kinds of source as <a>', type: 'string', demandOption: true }),
+  );
+  return withSource
+    .option('output', { alias: 'o', choices: ['text', 'json'], default: 'text', describe: 'output format' })
+    .option('type', { type: 'string', array: true, describe: 'only these resource types (comma-separated or repeated): listener, filter_chain, route_config (routes), virtual_host, route, cluster, endpoints, secret' })
+    .option('name', { type: 'string', describe: 'only resources whose name (or a parent\'s) contains this' })
+    .option('ignore-endpoints', { type: 'boolean', describe: 'leave out endpoints (EDS and inline load_assignment): pod IPs churn' })
+    .option('host', { type: 'string', describe: 'explain this request (host[:port][/path]) on both sides and compare the chains hop by hop' })
+    .option('header', { alias: 'H', type: 'string', array: true, describe: "with --host: request header, curl-like: -H 'name: value' (repeatable)" })
+    .option('method', { alias: 'X', type: 'string', describe: 'with --host: HTTP method (default GET)' })
+    .option('pod-b', { type: 'string', describe: 'which proxy of <b>, when <b> is a bug-report or multi-proxy file (default: --pod)' })
+    .option('verbose', { alias: 'v', type: 'boolean', describe: 'every field change (default: the first 12 per resource)' })
+    .example('$0 diff yesterday.json today.json', 'what changed in this proxy since yesterday')
+    .example('$0 diff productpage-v1-abc.default productpage-v1-xyz.default --ignore-endpoints', 'two pods of one deployment, pod IPs aside')
+    .example('$0 diff before.json after.json --host reviews:9080/reviews/1', 'what the change does to one request')
+    .example('$0 diff a.json b.json --type cluster,route -o json', 'machine-readable, clusters and routes only') as unknown as Argv<DiffArgs>;
+}
+
+export async function runDiff(args: DiffArgs, ctx: CommandContext): Promise<number> {
+  if (args.save) throw new UsageError('--save takes one source; diff reads two', { hint: 'save each with: pcx explain <pod> <host> --save <file>, then diff the files' });
+  if (args.clusters) throw new UsageError('--clusters takes one source; diff compares config, not live health');
+  if ((args.header?.length || args.method) && !args.host) throw new UsageError('--header and --method describe the request of --host', { hint: 'e.g. pcx diff a.json b.json --host reviews:9080/ -H "end-user: jason"' });
+  if (args.a === '-' && args.b === '-') throw new UsageError('only one of <a> and <b> can be stdin (-)');
+  const types = args.type?.length ? resolveTypes(args.type) : undefined;
+  const a = await loadModelFromArgs(args, ctx, args.a);
+  const b = await loadModelFromArgs({ ...args, pod: args.podB ?? args.pod }, ctx, args.b);
+  const style = styleFor(ctx.io.stdout, { color: ctx.color });
+
+  if (args.host) {
+    const c = diffChains(a, b, { target: args.host, headers: args.header, method: args.method }, { ignoreEndpoints: args.ignoreEndpoints });
+    ctx.io.stdout.write(args.output === 'json' ? renderChainDiffJson(c) : renderChainDiffText(c, style, { verbose: args.verbose }));
+    return c.changed ? EXIT_FINDINGS : EXIT_OK;
+  }
+  const r = diffModels(a, b, { types, name: args.name, ignoreEndpoints: args.ignoreEndpoints });
+  ctx.io.stdout.write(args.output === 'json' ? renderDiffJson(r) : renderDiffText(r, style, { verbose: args.verbose, filtered: !!(types || args.name) }));
+  return r.changes.length ? EXIT_FINDINGS : EXIT_OK;
+}
+
+export const registerDiffCommand: RegisterCommands = (y, r) =>
+  y.command<DiffArgs>('diff <a> <b>', 'what changed between two proxies (files, pods, bug-reports), without noise; --host: what it does to a request', diffBuilder, async (args) => {
+    r.setCode(await runDiff(args, r.ctxOf(args as { debug?: boolean; color?: boolean })));
+  });

@@ -1,0 +1,27 @@
+/**
+ * DiffResult / ChainDiff → JSON. Plain `pcx diff -o json` prints the array of changes, the
+ * documented schema: `[{"type", "name", "change": "added|removed|changed", "fields": [{path,
+ * change, before, after}], "path", "summary"?}]`. With `--host` it prints one object: the request,
+ * the steps compared, both explain results and the changes on the path.
+ */
+import type { ChainDiff, DiffResult, ResourceChange } from '../diff/result.js';
+
+function changeJson(c: ResourceChange): Record<string, unknown> {
+  return { type: c.type, name: c.name, change: c.change, fields: c.fields, path: c.path, ...(c.summary ? { summary: c.summary } : {}) };
+}
+
+export function renderDiffJson(r: DiffResult): string {
+  return JSON.stringify(r.changes.map(changeJson), null, 2) + '\n';
+}
+
+export function renderChainDiffJson(c: ChainDiff): string {
+  return JSON.stringify({
+    request: c.request,
+    changed: c.changed,
+    steps: c.steps,
+    changes: c.changes.map(changeJson),
+    notes: c.notes,
+    before: c.before,
+    after: c.after,
+  }, null, 2) + '\n';
+}
