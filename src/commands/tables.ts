@@ -1,4 +1,132 @@
-/** `pcx listeners|routes|clusters|endpoints|secrets|bootstrap|all <source>`: istioctl-compatible tables. */
+/**
+ * `pcx listeners|routes|clusters|endpoints|secrets|bootstrap|all <source>`: istioctl-compatible
+ * tables (aliases l, r, c, ep, s, b, a, and istioctl's singular names). Flags → TableRequest →
+ * tables/index.ts; this file only parses, loads and writes.
+ */
+import type { Argv, Options } from 'yargs';
+import { loadModel } from '../load/load-model.js';
+import { loadDocument } from '../load/load-document.js';
+import { styleFor } from '../render/style.js';
+import { UsageError, EXIT_OK } from '../errors.js';
+import { formatResources, printTables, type OutputFormat, type TableKind, type TableRequest } from '../tables/index.js';
+import type { CommandContext } from './context.js';
 import type { RegisterCommands } from './register.js';
 
-export const registerTableCommands: RegisterCommands = (y) => y;
+export interface TableArgs {
+  source: string;
+  output: OutputFormat;
+  port?: number;
+  address?: string;
+  type?: string;
+  verbose?: boolean;
+  fqdn?: string;
+  direction?: string;
+  subset?: string;
+  name?: string;
+  cluster?: string;
+  status?: string;
+  clusters?: string;
+}
+
+const LISTENER_TYPES = ['HTTP', 'TCP', 'HTTP+TCP', 'UNKNOWN'];
+const HEALTH_STATUSES = ['HEALTHY', 'UNHEALTHY', 'DRAINING', 'TIMEOUT', 'DEGRADED', 'UNKNOWN'];
+
+const OPTS: Record<string, Options> = {
+  port: { type: 'number', describe: 'only this port' },
+  address: { type: 'string', describe: 'only this address (case-insensitive)' },
+  type: { type: 'string', describe: `only listeners of this type: ${LISTENER_TYPES.join(', ')}` },
+  verbose: { type: 'boolean', default: true, describe: 'one row per filter chain / route (--no-verbose: one row per listener / route config)' },
+  fqdn: { type: 'string', describe: 'only clusters whose name contains this' },
+  direction: { type: 'string', describe: 'only clusters whose name contains this direction (inbound, outbound, …)' },
+  subset: { type: 'string', describe: 'only clusters whose name contains this subset' },
+  name: { type: 'string', describe: 'only the route config of this exact name' },
+  cluster: { type: 'string', describe: 'only endpoints of this exact cluster name (case-insensitive)' },
+  status: { type: 'string', describe: `only endpoints with this health: ${HEALTH_STATUSES.join(', ')}` },
+  clusters: { type: 'string', describe: 'Envoy /clusters?format=json output, for live endpoint health' },
+};
+
+interface CommandSpec {
+  kind: TableKind;
+  names: string[];
+  describe: string;
+  flags: string[];
+  defaultOutput?: OutputFormat;
+}
+
+const COMMANDS: CommandSpec[] = [
+  { kind: 'listeners', names: ['listeners <source>', 'listener', 'l'], describe: 'listeners, one row per filter chain (istioctl pc listener)', flags: ['address', 'port', 'type', 'verbose'] },
+  { kind: 'routes', names: ['routes <source>', 'route', 'r'], describe: 'route configs, one row per route (istioctl pc route)', flags: ['name', 'verbose'] },
+  { kind: 'clusters', names: ['clusters <source>', 'cluster', 'c'], describe: 'clusters (istioctl pc cluster)', flags: ['fqdn', 'port', 'subset', 'direction'] },
+  { kind: 'endpoints', names: ['endpoints <source>', 'endpoint', 'ep'], describe: 'endpoints and their health (istioctl pc endpoint), from /clusters?format=json or EDS', flags: ['address', 'port', 'cluster', 'status', 'clusters'] },
+  { kind: 'secrets', names: ['secrets <source>', 'secret', 's'], describe: 'SDS secrets and their certificates (istioctl pc secret)', flags: [] },
+  { kind: 'bootstrap', names: ['bootstrap <source>', 'b'], describe: 'the bootstrap (istioctl pc bootstrap; -o short for versions)', flags: [], defaultOutput: 'json' },
+  {
+    kind: 'all', names: ['all <source>', 'a'], describe: 'every summary, as istioctl pc all (-o json|yaml: the whole dump)',
+    flags: ['address', 'port', 'type', 'verbose', 'fqdn', 'subset', 'direction', 'name', 'cluster', 'status'],
+  },
+];
+
+function builderFor(spec: CommandSpec) {
+  return (y: Argv): Argv<TableArgs> => {
+    let b: Argv = y
+      .positional('source', { describe: 'config dump file (.json, .gz), or - for stdin', type: 'string', demandOption: true })
+      .option('output', { alias: 'o', choices: ['short', 'json', 'yaml'], default: spec.defaultOutput ?? 'short', describe: 'output format' });
+    for (const f of spec.flags) b = b.option(f, OPTS[f]);
+    return b
+      .example(`$0 ${spec.names[0].split(' ')[0]} dump.json`, 'the table istioctl prints')
+      .example(`$0 ${spec.names[0].split(' ')[0]} dump.json -o yaml`, 'the selected resources themselves') as unknown as Argv<TableArgs>;
+  };
+}
+
+function checkPort(p: number | undefined): number | undefined {
+  if (p === undefined) return undefined;
+  if (!Number.isInteger(p) || p < 0 || p > 65535) throw new UsageError(`--port must be a port number (0-65535), not ${String(p)}`);
+  return p || undefined;
+}
+
+function checkChoice(flag: string, v: string | undefined, allowed: string[]): string | undefined {
+  if (v === undefined || v === '') return undefined;
+  if (!allowed.includes(v.toUpperCase())) throw new UsageError(`--${flag} must be one of ${allowed.join(', ')} (any case), not ${v}`);
+  return v;
+}
+
+/** Flags → the request tables/index.ts serves. Throws UsageError on bad flag values. */
+export function tableRequest(kind: TableKind, a: TableArgs): TableRequest {
+  const port = checkPort(a.port);
+  const type = checkChoice('type', a.type, LISTENER_TYPES);
+  const status = checkChoice('status', a.status, HEALTH_STATUSES);
+  return {
+    kind,
+    output: a.output,
+    listeners: { address: a.address, port, type, verbose: a.verbose ?? true },
+    clusters: { fqdn: a.fqdn, port, subset: a.subset, direction: a.direction },
+    routes: { name: a.name, verbose: a.verbose ?? true },
+    // `all` applies --address to listeners and endpoints and --port to clusters and listeners (istioctl)
+    endpoints: { address: a.address, port: kind === 'all' ? undefined : port, cluster: a.cluster, status },
+  };
+}
+
+export async function runTable(kind: TableKind, a: TableArgs, ctx: CommandContext): Promise<number> {
+  const req = tableRequest(kind, a);
+  if (kind === 'all' && req.output !== 'short') {
+    // istioctl pc all -o json|yaml prints the dump itself
+    const { doc } = await loadDocument(a.source, ctx.io.stdin);
+    ctx.io.stdout.write(req.output === 'json' ? JSON.stringify(doc, null, 2) + '\n' : formatResources(doc, 'yaml'));
+    return EXIT_OK;
+  }
+  const model = await loadModel(a.source, { clustersFile: a.clusters, stdin: ctx.io.stdin });
+  const out = printTables(model, req, styleFor(ctx.io.stdout, { color: ctx.color }));
+  for (const n of [...model.warnings, ...out.notes]) ctx.io.stderr.write(`pcx: note: ${n}\n`);
+  ctx.io.stdout.write(out.stdout);
+  return EXIT_OK;
+}
+
+export const registerTableCommands: RegisterCommands = (y, r) => {
+  let parser = y;
+  for (const spec of COMMANDS) {
+    parser = parser.command<TableArgs>(spec.names, spec.describe, builderFor(spec), async (a) => {
+      r.setCode(await runTable(spec.kind, a, r.ctxOf(a as { debug?: boolean; color?: boolean })));
+    });
+  }
+  return parser;
+};
