@@ -1,0 +1,276 @@
+#!/usr/bin/env node
+/**
+ * `npm run bench`: how pcx copes with large meshes, measured against a bare
+ * `JSON.parse(readFileSync(file, 'utf8'))` of the same file in the same run (targets are ratios,
+ * never absolute times, so they hold on any machine).
+ *
+ *   node bench/run.js [--sizes 1k,10k,20k] [--runs 3] [--huge] [--regenerate]
+ *   PCX_BENCH_SIZES=1k,10k PCX_BENCH_RUNS=5 node bench/run.js
+ *
+ * Meshes come from samples/generate-mesh.mjs and are kept in bench/out/ (git-ignored), regenerated
+ * when the generator changes. Every command runs in its own process; time is wall-clock, best of
+ * --runs (other load on the machine only ever adds time), peak memory is the max RSS reported by
+ * /usr/bin/time -v, or, without it, by the child itself at exit (process.resourceUsage().maxRSS).
+ * Commands pcx does not have yet print "n/a (command not available)".
+ *
+ * --huge adds a ~600 MB mesh (past V8's 536,870,888-character string limit, where JSON.parse of
+ * the text is impossible), plain and gzipped: explain must answer correctly within 3 GB.
+ * Exit code: 0 when every target holds, 1 otherwise.
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
+const OUT = join(ROOT, 'bench', 'out');
+const GENERATOR = join(ROOT, 'samples', 'generate-mesh.mjs');
+const PCX = join(ROOT, 'bin', 'pcx.js');
+const V8_STRING_LIMIT = 536_870_888;
+const HUGE_SERVICES = 44_000; // ≈ 600 MB
+const HUGE_MEMORY_LIMIT = 3 * 1024 ** 3;
+
+/** The targets of issue 6, checked on the 20k-service mesh. */
+const TARGET_SERVICES = 20_000;
+const TARGETS = [
+  { command: 'pcx explain', what: 'time', max: 1.25 },
+  { command: 'pcx explain', what: 'memory', max: 1.5 },
+  { command: 'pcx explain --all', what: 'time', max: 2.0 },
+];
+
+// ---------------------------------------------------------------------------------------------
+// Arguments
+
+function parseArgs(argv) {
+  const a = {
+    sizes: process.env.PCX_BENCH_SIZES ?? '1k,10k,20k',
+    runs: Number(process.env.PCX_BENCH_RUNS ?? 3),
+    huge: process.env.PCX_BENCH_HUGE === '1',
+    regenerate: false,
+  };
+  for (let k = 0; k < argv.length; k++) {
+    const f = argv[k];
+    if (f === '--sizes') a.sizes = argv[++k];
+    else if (f === '--runs') a.runs = Number(argv[++k]);
+    else if (f === '--huge') a.huge = true;
+    else if (f === '--regenerate') a.regenerate = true;
+    else if (f === '-h' || f === '--help') {
+      console.log('usage: node bench/run.js [--sizes 1k,10k,20k] [--runs 3] [--huge] [--regenerate]');
+      process.exit(0);
+    } else {
+      console.error(`bench: unknown flag ${f}`);
+      process.exit(2);
+    }
+  }
+  a.sizes = String(a.sizes).split(',').filter(Boolean).map((s) => {
+    const m = /^(\d+(?:\.\d+)?)(k?)$/i.exec(s.trim());
+    if (!m) {
+      console.error(`bench: bad size ${s} (e.g. 1k, 2500)`);
+      process.exit(2);
+    }
+    return Math.round(Number(m[1]) * (m[2] ? 1000 : 1));
+  });
+  if (!Number.isInteger(a.runs) || a.runs < 1) a.runs = 1;
+  return a;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Meshes
+
+/** Generates (or reuses) the mesh of `services` services; returns the generator's summary. */
+function mesh(services, { gzip = false, variant = 'base', regenerate = false } = {}) {
+  mkdirSync(OUT, { recursive: true });
+  const file = join(OUT, `mesh-${services}${variant === 'base' ? '' : '-' + variant}.json${gzip ? '.gz' : ''}`);
+  const meta = `${file}.meta.json`;
+  const fresh = existsSync(file) && existsSync(meta) && statSync(meta).mtimeMs >= statSync(GENERATOR).mtimeMs;
+  if (fresh && !regenerate) return JSON.parse(readFileSync(meta, 'utf8'));
+  process.stderr.write(`  generating ${services} services${gzip ? ' (gzip)' : ''}${variant === 'base' ? '' : ` (${variant})`} …\n`);
+  const args = [GENERATOR, '--services', String(services), '--out', file, ...(gzip ? ['--gzip'] : []), '--variant', variant];
+  const r = spawnSync(process.execPath, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+  if (r.status !== 0) throw new Error(`generator failed for ${services} services`);
+  const summary = JSON.parse(r.stdout);
+  if (gzip) summary.plainBytes = mesh(services, { variant }).bytes;
+  writeFileSync(meta, JSON.stringify(summary));
+  return summary;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Measuring one process
+
+const HAVE_TIME = existsSync('/usr/bin/time') && spawnSync('/usr/bin/time', ['-v', 'true']).status === 0;
+const HAVE_JQ = spawnSync('jq', ['--version']).status === 0;
+/** Without /usr/bin/time, a node child reports its own peak RSS on fd 2 as it exits. */
+const RSS_HOOK = 'data:text/javascript,process.on("exit",()=>process.stderr.write("\\n@@maxrss "+process.resourceUsage().maxRSS+"\\n"))';
+
+/** Runs one command; resolves with wall time (s), peak RSS (bytes or undefined), exit code, stdout. */
+function measure(cmd, args, { node = false } = {}) {
+  const argv = node ? [process.execPath, ...(HAVE_TIME ? [] : ['--import', RSS_HOOK]), ...args] : [cmd, ...args];
+  const full = HAVE_TIME ? ['/usr/bin/time', '-v', ...argv] : argv;
+  return new Promise((resolve, reject) => {
+    const t0 = process.hrtime.bigint();
+    const child = spawn(full[0], full.slice(1), { stdio: ['ignore', 'pipe', 'pipe'] });
+    const out = [];
+    const err = [];
+    let outBytes = 0;
+    child.stdout.on('data', (c) => {
+      outBytes += c.length;
+      if (outBytes < 1 << 20) out.push(c); // keep what correctness checks read; the rest is only counted
+    });
+    child.stderr.on('data', (c) => err.push(c));
+    child.on('error', reject);
+    child.on('close', (code) => {
+      const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
+      const stderr = Buffer.concat(err).toString('utf8');
+      let rss;
+      const m = HAVE_TIME ? /Maximum resident set size \(kbytes\): (\d+)/.exec(stderr) : /@@maxrss (\d+)/.exec(stderr);
+      if (m) rss = Number(m[1]) * 1024;
+      const status = HAVE_TIME ? Number(/Exit status: (\d+)/.exec(stderr)?.[1] ?? code) : code;
+      resolve({ seconds, rss, code: status, stdout: Buffer.concat(out).toString('utf8'), stderr });
+    });
+  });
+}
+
+/** Best time and median peak memory over `runs` runs. */
+async function bestOf(runs, cmd, args, opts) {
+  const results = [];
+  for (let k = 0; k < runs; k++) results.push(await measure(cmd, args, opts));
+  const rss = results.map((r) => r.rss).filter((x) => x !== undefined).sort((a, b) => a - b);
+  return {
+    seconds: Math.min(...results.map((r) => r.seconds)),
+    rss: rss.length ? rss[Math.floor(rss.length / 2)] : undefined,
+    code: results[0].code,
+    stdout: results[0].stdout,
+    stderr: results[0].stderr,
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// What pcx offers right now (other commands are being written as this runs)
+
+function pcxCommands() {
+  const help = spawnSync(process.execPath, [PCX, '--help'], { encoding: 'utf8' }).stdout ?? '';
+  const explainHelp = spawnSync(process.execPath, [PCX, 'explain', '--help'], { encoding: 'utf8' }).stdout ?? '';
+  const has = (c) => new RegExp(`^\\s+pcx ${c}\\b`, 'm').test(help);
+  return { explain: has('explain'), explainAll: /--all\b/.test(explainHelp), clusters: has('clusters'), diff: has('diff') };
+}
+
+const BARE_PARSE = "const fs=require('fs');JSON.parse(fs.readFileSync(process.argv[1],'utf8'))";
+
+/** Exit 0 and every expected cluster named: explain answered right. */
+function explainCorrect(r, probe) {
+  return r.code === 0 && probe.clusters.every((c) => r.stdout.includes(c));
+}
+
+async function benchSize(services, opts, available) {
+  const m = mesh(services, { regenerate: opts.regenerate });
+  const probe = m.probes.weighted;
+  const rows = [];
+  const row = async (name, run, check, missing = 'n/a (command not available)') => {
+    if (!run) {
+      rows.push({ name, na: missing });
+      return;
+    }
+    const r = await run();
+    if (r.na) {
+      rows.push({ name, na: r.na });
+      return;
+    }
+    const ok = check ? check(r) : r.code === 0 || r.code === 1;
+    rows.push({ name, seconds: r.seconds, rss: r.rss, ok, code: r.code, stderr: r.stderr });
+  };
+  const pcx = (...args) => () => bestOf(opts.runs, 'node', [PCX, ...args], { node: true });
+  const tooBig = m.bytes >= V8_STRING_LIMIT;
+
+  await row('JSON.parse (bare)', () => (tooBig ? { na: 'n/a (past V8 string limit)' } : bestOf(opts.runs, 'node', ['-e', BARE_PARSE, m.file], { node: true })), (r) => r.code === 0);
+  await row('pcx explain', available.explain && pcx('explain', m.file, probe.target), (r) => explainCorrect(r, probe));
+  await row('pcx explain --all', available.explainAll && pcx('explain', '--all', m.file), undefined);
+  await row('pcx clusters', available.clusters && pcx('clusters', m.file), (r) => r.code === 0);
+  await row('pcx diff', available.diff && (() => {
+    const other = mesh(services, { variant: 'one-changed', regenerate: opts.regenerate });
+    return bestOf(opts.runs, 'node', [PCX, 'diff', m.file, other.file], { node: true });
+  }), (r) => r.code === 1); // exit 1: differences found (exactly one service differs)
+  await row('jq (one cluster)', HAVE_JQ && (() => {
+    const filter = `.configs[] | select(."@type" | endswith("ClustersConfigDump")) | .dynamic_active_clusters[] | select(.cluster.name == "${probe.clusters[0]}")`;
+    return bestOf(opts.runs, 'jq', ['-c', filter, m.file]);
+  }), (r) => r.code === 0 && r.stdout.includes(probe.clusters[0]), 'n/a (jq not installed)');
+  return { services, bytes: m.bytes, target: probe.target, rows };
+}
+
+async function benchHuge(opts, available) {
+  const results = [];
+  for (const gzip of [false, true]) {
+    const m = mesh(HUGE_SERVICES, { gzip, regenerate: opts.regenerate });
+    const plain = gzip ? m.plainBytes : m.bytes;
+    const probe = m.probes.weighted;
+    const r = available.explain ? await bestOf(1, 'node', [PCX, 'explain', m.file, probe.target], { node: true }) : undefined;
+    results.push({ gzip, file: m.file, bytes: m.bytes, plainBytes: plain, target: probe.target, r, ok: r && explainCorrect(r, probe), withinMemory: r?.rss !== undefined && r.rss <= HUGE_MEMORY_LIMIT });
+  }
+  return results;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Report
+
+const mb = (b) => (b === undefined ? '?' : `${(b / 1e6).toFixed(0)} MB`);
+const secs = (s) => `${s.toFixed(2)} s`;
+const ratio = (x, base) => (x === undefined || base === undefined ? '' : `${(x / base).toFixed(2)}×`);
+
+function printSize(s) {
+  const base = s.rows.find((r) => r.name === 'JSON.parse (bare)');
+  console.log(`\n${s.services.toLocaleString('en-US')} services, ${mb(s.bytes)}  (explain target ${s.target})`);
+  const head = ['command', 'time', 'vs JSON.parse', 'peak RSS', 'vs JSON.parse', ''];
+  const lines = s.rows.map((r) => (r.na
+    ? [r.name, r.na, '', '', '', '']
+    : [r.name, secs(r.seconds), ratio(r.seconds, base?.seconds), mb(r.rss), ratio(r.rss, base?.rss), r.ok ? '' : `UNEXPECTED EXIT ${r.code}${r.stderr ? ': ' + r.stderr.split('\n').find((l) => l.startsWith('pcx:'))?.slice(0, 80) : ''}`]));
+  const widths = head.map((h, k) => Math.max(h.length, ...lines.map((l) => l[k].length)));
+  const fmt = (l) => '  ' + l.map((c, k) => (k === 0 || k === 5 ? c.padEnd(widths[k]) : c.padStart(widths[k]))).join('  ').trimEnd();
+  console.log(fmt(head));
+  console.log(('  ' + widths.map((w) => '-'.repeat(w)).join('  ')).trimEnd());
+  for (const l of lines) console.log(fmt(l));
+}
+
+/** The targets are set for the 20k-service (~250 MB) mesh: on small meshes process start-up dominates. */
+function checkTargets(sizes) {
+  const at = sizes.find((s) => s.services === TARGET_SERVICES);
+  const base = at?.rows.find((r) => r.name === 'JSON.parse (bare)');
+  return TARGETS.map((t) => {
+    const label = `${t.command} ${t.what} ≤ ${t.max}× JSON.parse (${TARGET_SERVICES.toLocaleString('en-US')} services)`;
+    if (!at) return { label, verdict: 'n/a', detail: `not measured: add ${TARGET_SERVICES / 1000}k to --sizes` };
+    const r = at.rows.find((x) => x.name === t.command);
+    if (!r || r.na || !base || base.na) return { label, verdict: 'n/a', detail: r?.na ?? 'not measured' };
+    const x = t.what === 'time' ? r.seconds / base.seconds : r.rss / base.rss;
+    return { label, verdict: x <= t.max && r.ok ? 'PASS' : 'FAIL', detail: `${x.toFixed(2)}×${r.ok ? '' : ', wrong answer'}` };
+  });
+}
+
+async function main() {
+  const opts = parseArgs(process.argv.slice(2));
+  if (!existsSync(join(ROOT, 'dist', 'cli.js'))) {
+    console.error('bench: dist/ is missing; run `npm run bench` (it builds first)');
+    process.exit(2);
+  }
+  const available = pcxCommands();
+  console.log(`pcx bench: node ${process.version}, best of ${opts.runs} run(s), peak RSS from ${HAVE_TIME ? '/usr/bin/time -v' : 'process.resourceUsage().maxRSS'}`);
+  const sizes = [];
+  for (const n of opts.sizes) {
+    const s = await benchSize(n, opts, available);
+    printSize(s);
+    sizes.push(s);
+  }
+  const targets = checkTargets(sizes);
+  if (opts.huge) {
+    const huge = await benchHuge(opts, available);
+    console.log(`\n${HUGE_SERVICES.toLocaleString('en-US')} services, past V8's string limit (${V8_STRING_LIMIT.toLocaleString('en-US')} chars): JSON.parse of the text is impossible`);
+    for (const h of huge) {
+      const what = h.gzip ? `.gz ${mb(h.bytes)} (${mb(h.plainBytes)} unzipped)` : `plain ${mb(h.bytes)}`;
+      const res = h.r ? `${secs(h.r.seconds)}, peak ${mb(h.r.rss)}` : 'n/a (command not available)';
+      console.log(`  pcx explain ${what}: ${res}${h.r && !h.ok ? `, UNEXPECTED EXIT ${h.r.code}: ${h.r.stderr.split('\n')[0]}` : ''}`);
+      targets.push({ label: `pcx explain, ${what}: correct within 3 GB`, verdict: h.ok && h.withinMemory ? 'PASS' : 'FAIL', detail: h.r ? `${h.ok ? 'correct' : 'wrong'}, ${mb(h.r.rss)}` : 'not run' });
+    }
+  }
+  console.log('\ntargets');
+  for (const t of targets) console.log(`  ${t.verdict.padEnd(4)}  ${t.label}: ${t.detail}`);
+  process.exitCode = targets.some((t) => t.verdict === 'FAIL') ? 1 : 0;
+}
+
+await main();
