@@ -2,6 +2,8 @@
 import type { Argv } from 'yargs';
 import { loadModelFromArgs, SOURCE_DESCRIPTION, withSourceOptions, type SourceArgs } from './source-options.js';
 import { explain } from '../explain/explain.js';
+import { explainAll, isProblem } from '../explain/explain-all.js';
+import { renderExplainAllText } from '../render/explain-all-text.js';
 import { renderExplainText } from '../render/explain-text.js';
 import { styleFor } from '../render/style.js';
 import { EXIT_FINDINGS, EXIT_OK, UsageError } from '../errors.js';
@@ -27,6 +29,7 @@ export interface ExplainArgs extends SourceArgs {
   inbound?: number;
   plaintext?: boolean;
   port?: number;
+  all?: boolean;
 }
 
 export function explainBuilder(y: Argv): Argv<ExplainArgs> {
@@ -48,9 +51,11 @@ export function explainBuilder(y: Argv): Argv<ExplainArgs> {
     .option('plaintext', { type: 'boolean', describe: 'inbound: the client has no sidecar (plaintext instead of Istio mTLS)' })
     .option('port', { type: 'number', describe: "the port the proxy receives on, when it is not the target's (a gateway's container port, e.g. 8080 for service port 80)" })
     .option('verbose', { alias: 'v', type: 'boolean', describe: 'every detail and endpoint' })
+    .option('all', { type: 'boolean', describe: 'every service and port the proxy knows, one line each, problems first' })
     .example('$0 explain samples/productpage-istio-1.9.json reviews:9080/', 'where does productpage send a request to reviews?')
     .example("$0 explain dump.json reviews:9080/reviews/1 -H 'end-user: jason'", 'with a header, as a VirtualService match would see it')
     .example('$0 explain dump.json.gz httpbin.org:443 --tls -o json', 'a TLS connection, as JSON')
+    .example('$0 explain dump.json --all', 'the whole map: one line per service and port, problems first')
     .example('$0 explain dump.json --inbound 9080 /health', 'a request arriving at the pod on port 9080 (mTLS from a meshed client)')
     .example('$0 explain gateway.json bookinfo.example.com/productpage --port 8080', 'through an ingress gateway whose service port 80 targets 8080') as unknown as Argv<ExplainArgs>;
 }
@@ -63,6 +68,13 @@ export function exitCodeFor(r: ExplainResult): number {
 }
 
 export async function runExplain(args: ExplainArgs, ctx: CommandContext): Promise<number> {
+  if (args.all) {
+    if (args.target) throw new UsageError('--all explains every service the proxy knows: give no target with it');
+    const all = explainAll(await loadModelFromArgs(args, ctx));
+    if (args.output === 'json') ctx.io.stdout.write(JSON.stringify(all, null, 2) + '\n');
+    else ctx.io.stdout.write(renderExplainAllText(all, styleFor(ctx.io.stdout, { color: ctx.color })));
+    return all.rows.some((r) => isProblem(r.verdict, r.http_status)) ? EXIT_FINDINGS : EXIT_OK;
+  }
   if (args.inbound !== undefined && (!Number.isInteger(args.inbound) || args.inbound < 1 || args.inbound > 65535)) throw new UsageError(`--inbound needs a port number (1-65535)`);
   if (args.port !== undefined && (!Number.isInteger(args.port) || args.port < 1 || args.port > 65535)) throw new UsageError(`--port needs a port number (1-65535)`);
   // inbound: the target is optional (the pod itself); a bare path is allowed

@@ -164,7 +164,7 @@ export function clusterEndpoints(model: ConfigModel, rec: ClusterRecord): Endpoi
     if (view.endpoints.length === 0 && byAddr.size) {
       view.endpoints = [...byAddr.values()].map((h) => ({ address: formatAddress(h.address), health: 'healthy', usable: true, healthDetail: '', priority: h.priority ?? 0, weight: h.weight, locality: locality(h.locality), hostname: h.hostname }));
       view.known = true;
-      view.note = 'from live /clusters host statuses';
+      view.note = 'from the live /clusters host statuses';
     }
     for (const ep of view.endpoints) {
       const h = byAddr.get(addressKey(ep.address));

@@ -423,9 +423,16 @@ function httpConnectionManager(ctx: Ctx, hcm: HcmInfo, listenerPort: number): Ve
   }
   const vh = vs.vhost;
   const domains = vh.domains ?? [];
+  // Several VirtualServices for one host are merged into one vhost: name every one whose routes it holds
+  const vhRefs = [...istioConfigRefs(vh.metadata), ...envoyGatewayRefs(vh.metadata)];
+  for (const r of vh.routes ?? []) {
+    for (const ref of [...istioConfigRefs(r.metadata), ...envoyGatewayRefs(r.metadata)]) {
+      if (!vhRefs.some((x) => x.kind === ref.kind && x.name === ref.name && x.namespace === ref.namespace)) vhRefs.push(ref);
+    }
+  }
   tr.hop({
     kind: 'virtual_host', name: vh.name ?? `virtual_hosts[${vs.index}]`, reason: vs.reason,
-    istio: toIstioRefs([...istioConfigRefs(vh.metadata), ...envoyGatewayRefs(vh.metadata)]),
+    istio: toIstioRefs(vhRefs),
     details: { domains: domains.length > 12 ? [...domains.slice(0, 12), `… ${domains.length - 12} more`] : domains },
   });
   const path = normalizePath(ctx, hcm, ctx.t.path);
@@ -586,7 +593,7 @@ function clustersVerdict(ctx: Ctx, branches: Branch[], http: boolean, notFoundCo
     let epReason: string;
     if (ev.source === 'original_dst') epReason = `${ev.note}: ${dest}`;
     else if (!ev.known) epReason = `unknown: ${ev.note}`;
-    else epReason = `${ev.usable} of ${ev.endpoints.length} endpoint${ev.endpoints.length === 1 ? '' : 's'} healthy; ${ev.note}${ev.liveHealth ? ', health from live /clusters' : ''}`;
+    else epReason = `${ev.usable} of ${ev.endpoints.length} endpoint${ev.endpoints.length === 1 ? '' : 's'} healthy; ${ev.note}${ev.liveHealth && !/live/.test(ev.note) ? ', health from the live /clusters' : ''}`;
     tr.hop({ kind: 'endpoints', name: b.name, reason: epReason, ...branchOf, endpoints: endpointsOut(ev) });
     if (!ev.known) {
       tr.assume(`endpoints of ${b.name} are unknown (${ev.unknownWhy ?? 'not in the dump'}); the request is counted as routed`);
@@ -646,7 +653,9 @@ function composeVerdict(ctx: Ctx, branches: Branch[], outcomes: BranchOutcome[],
       summary: `${portion}: ${http ? `${notFoundCode} NC` : 'the connection is closed (NC)'}`,
       next_step: sub
         ? `no cluster ${missing[0].name}: is a DestinationRule with subset ${sub.subset} for ${sub.host} applied, and visible to this namespace?`
-        : `no cluster ${missing[0].name}: is the service exported to this namespace (exportTo), and in the Sidecar resource's egress hosts?`,
+        : parseClusterName(missing[0].name)
+          ? `no cluster ${missing[0].name}: is the service exported to this namespace (exportTo), and in the Sidecar resource's egress hosts?`
+          : `no cluster ${missing[0].name} in this proxy: check that the control plane pushed it (istioctl proxy-status) and the config that names it`,
     };
   }
   const bad = clusters.filter((_, i) => outcomes[i] === 'unhealthy');

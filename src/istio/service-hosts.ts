@@ -127,7 +127,7 @@ function vipsFromListeners(model: ConfigModel): Map<string, { ip: string; source
     }
     for (const h of hosts) {
       const port = Number(h.slice(h.lastIndexOf(':') + 1));
-      for (const a of addrs) if (a.port === port) add(h, a.address, `listener ${l.name} is bound to it and routes to ${h.slice(0, h.lastIndexOf(':'))}`);
+      for (const a of addrs) if (a.port === port) add(h, a.address, `listener ${l.name}, which is bound to it and routes to ${h.slice(0, h.lastIndexOf(":"))}`);
     }
   }
   listenerVips.set(model, idx);

@@ -63,3 +63,20 @@ export function productpageMissingSubset(): any {
   clusters.dynamic_active_clusters = clusters.dynamic_active_clusters.filter((c: any) => c.cluster.name !== 'outbound|9080|v3|reviews.default.svc.cluster.local');
   return doc;
 }
+
+/**
+ * The Istio 1.4 productpage dump with bookinfo's classic "jason" VirtualService on reviews:
+ * a route with header `end-user: jason` to v2, then everything else to v1.
+ */
+export function productpageJasonRoute(): any {
+  const doc = readJson(REAL.istio14productpage);
+  const rc = section(doc, 'RoutesConfigDump').dynamic_route_configs.find((r: any) => r.route_config.name === '9080').route_config;
+  const vh = rc.virtual_hosts.find((v: any) => v.name === 'reviews.default.svc.cluster.local:9080');
+  const md = { filter_metadata: { istio: { config: '/apis/networking/v1alpha3/namespaces/default/virtual-service/reviews' } } };
+  const base = vh.routes[0];
+  vh.routes = [
+    { ...base, name: 'jason', match: { prefix: '/', case_sensitive: true, headers: [{ name: 'end-user', exact_match: 'jason' }] }, route: { ...base.route, cluster: 'outbound|9080|v2|reviews.default.svc.cluster.local' }, metadata: md },
+    { ...base, name: '', match: { prefix: '/', case_sensitive: true }, route: { ...base.route, cluster: 'outbound|9080|v1|reviews.default.svc.cluster.local' }, metadata: md },
+  ];
+  return doc;
+}

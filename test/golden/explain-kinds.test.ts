@@ -1,0 +1,161 @@
+/**
+ * explain on every proxy kind (issue: gateways, inbound, TLS, waypoints, live health, provenance):
+ * each case asserts the verdict and clusters, and compares the whole output with a golden file.
+ */
+import { explain, type ExplainRequest } from '../../src/explain/explain.js';
+import { explainAll } from '../../src/explain/explain-all.js';
+import { renderExplainText } from '../../src/render/explain-text.js';
+import { renderExplainAllText } from '../../src/render/explain-all-text.js';
+import { attachClusterStatuses } from '../../src/model/build-model.js';
+import type { ExplainResult } from '../../src/explain/result.js';
+import type { ConfigModel } from '../../src/model/config-model.js';
+import { loadReal, modelOf, productpageJasonRoute, readJson, REAL } from '../helpers/fixtures.js';
+import { expectGolden } from '../helpers/golden.js';
+
+interface Case {
+  id: string;
+  model: () => ConfigModel;
+  req: ExplainRequest;
+  kind: ExplainResult['verdict']['kind'];
+  clusters: [string, number][];
+  check?: (r: ExplainResult) => void;
+}
+
+const real = (k: keyof typeof REAL) => () => loadReal(k);
+const withLiveHealth = () => {
+  const m = loadReal('istio14productpage');
+  attachClusterStatuses(m, readJson(REAL.clustersJson), 'clusters.json');
+  return m;
+};
+
+const CASES: Case[] = [
+  // gateways
+  {
+    id: 'gateway-ossm-2.6-port-80-nothing-listens', model: real('istio120gateway'), req: { target: 'hello.example.com/dani' },
+    kind: 'connection_closed', clusters: [],
+    check: (r) => expect(r.verdict.next_step).toMatch(/listens on 8080, 15021, 15090.*add --port 8080/),
+  },
+  {
+    id: 'gateway-ossm-2.6-routed', model: real('istio120gateway'), req: { target: 'hello.example.com/dani', listenerPort: 8080 },
+    kind: 'routed', clusters: [['outbound|8080||hello-openshift.vanilla-playground.svc.cluster.local', 100]],
+    check: (r) => expect(r.hops.find((h) => h.kind === 'route')!.istio).toEqual([{ kind: 'VirtualService', namespace: 'vanilla-playground', name: 'external-traffic-vs', api_version: 'networking.istio.io/v1alpha3' }]),
+  },
+  {
+    id: 'gateway-ossm-2.6-unknown-path-404', model: real('istio120gateway'), req: { target: 'hello.example.com/other', listenerPort: 8080 },
+    kind: 'no_route', clusters: [], check: (r) => expect(r.verdict).toMatchObject({ http_status: 404, response_flag: 'NR' }),
+  },
+  {
+    id: 'gateway-istio-1.3-v2alpha-http', model: real('istio13gateway'), req: { target: 'bookinfo.example.com/productpage' },
+    kind: 'routed', clusters: [['outbound|9080|v1|productpage.default.svc.cluster.local', 100]],
+  },
+  {
+    id: 'gateway-istio-1.3-v2alpha-tcp', model: real('istio13gateway'), req: { target: 'tcp-echo.example.com:31400', tcp: true },
+    kind: 'routed', clusters: [['outbound|9000|v1|tcp-echo.default.svc.cluster.local', 100]],
+  },
+  {
+    id: 'envoy-gateway-routed', model: real('envoyGateway'), req: { target: 'www.example.com/', listenerPort: 10080 },
+    kind: 'routed', clusters: [['default-backend-rule-0-match-0-www.example.com', 100]],
+    check: (r) => expect(r.verdict.clusters[0]).toMatchObject({ endpoints_total: 1, endpoints_healthy: 1 }),
+  },
+  {
+    id: 'envoy-gateway-host-with-container-port', model: real('envoyGateway'), req: { target: 'www.example.com:10080/' },
+    kind: 'no_route', clusters: [], check: (r) => expect(r.verdict.next_step).toMatch(/Host "www.example.com" \(without the port\) would match/),
+  },
+  // non-Istio sidecars
+  {
+    id: 'osm-sidecar-with-ip', model: real('osm'), req: { target: 'bookwarehouse.bookwarehouse:14001/', ip: '10.96.196.30' },
+    kind: 'routed', clusters: [['bookwarehouse/bookwarehouse', 100]],
+    check: (r) => {
+      expect(r.hops[1].reason).toBe('matched destination_port 14001; prefix_ranges 10.96.196.30/32 contains 10.96.196.30');
+      expect(r.verdict.clusters[0].endpoints_known).toBe(false); // a nameless CLA: never guessed
+    },
+  },
+  // waypoint
+  {
+    id: 'waypoint-httpbin', model: real('waypoint'), req: { target: 'httpbin:8000/get' },
+    kind: 'no_healthy_endpoints', clusters: [['inbound-vip|8000|http|httpbin.default.svc.cluster.local', 100]],
+    check: (r) => {
+      expect(r.target.ip).toBe('10.104.171.68');
+      expect(r.hops[1].reason).toBe('filter_chain_matcher: ip 10.104.171.68 in 10.104.171.68/32 → port=8000 → chain inbound-vip|8000||httpbin.default.svc.cluster.local-http');
+    },
+  },
+  {
+    // this (trimmed) waypoint dump has no `encap` cluster, so a direct-to-pod request gets 503 NC
+    id: 'waypoint-direct-pod-ip', model: real('waypoint'), req: { target: '192.168.195.248:8080/' },
+    kind: 'cluster_not_found', clusters: [['encap', 100]],
+    check: (r) => expect(r.hops[1].reason).toBe("filter_chain_matcher: ip 192.168.195.248 in 192.168.195.248/32 → application-protocol='http/1.1' → chain direct-http"),
+  },
+  // inbound
+  {
+    id: 'inbound-1.4-mtls-client', model: real('istio14productpage'), req: { target: 'productpage:9080/productpage', inbound: 9080 },
+    kind: 'routed', clusters: [['inbound|9080|http|productpage.default.svc.cluster.local', 100]],
+    check: (r) => expect(r.hops[1].details).toMatchObject({ mtls_mode: 'STRICT (mTLS required)' }),
+  },
+  {
+    id: 'inbound-1.4-plaintext-client-refused', model: real('istio14productpage'), req: { target: 'productpage:9080/', inbound: 9080, plaintext: true },
+    kind: 'connection_closed', clusters: [], check: (r) => expect(r.verdict.next_step).toMatch(/requires mTLS/),
+  },
+  {
+    id: 'inbound-1.18-virtualInbound-rejected', model: real('istio118geo'), req: { target: 'geo:8083/', inbound: 8083 },
+    kind: 'connection_closed', clusters: [], check: (r) => expect(r.verdict.next_step).toMatch(/Envoy rejected listener virtualInbound: Proto constraint validation failed \(LuaValidationError/),
+  },
+  // header-matched routes
+  {
+    id: 'header-match-jason', model: () => modelOf(productpageJasonRoute(), 'productpage-1.4-jason'), req: { target: 'reviews:9080/', headers: ['end-user: jason'] },
+    kind: 'routed', clusters: [['outbound|9080|v2|reviews.default.svc.cluster.local', 100]],
+    check: (r) => expect(r.hops.find((h) => h.kind === 'route')!).toMatchObject({ name: 'jason', reason: 'prefix "/" (every path) matches /, header end-user exact "jason" (the first route)' }),
+  },
+  {
+    id: 'header-match-other-user', model: () => modelOf(productpageJasonRoute(), 'productpage-1.4-jason'), req: { target: 'reviews:9080/', headers: ['end-user: bob'] },
+    kind: 'routed', clusters: [['outbound|9080|v1|reviews.default.svc.cluster.local', 100]],
+    check: (r) => expect(r.hops.find((h) => h.kind === 'route')!.reason).toBe('prefix "/" (every path) matches / (route #2; the 1 before it did not match)'),
+  },
+  // live health
+  {
+    id: 'live-health-outlier-ejected', model: withLiveHealth, req: { target: 'reviews:9080/' },
+    kind: 'routed', clusters: [['outbound|9080||reviews.default.svc.cluster.local', 100]],
+    check: (r) => {
+      expect(r.verdict.clusters[0]).toMatchObject({ endpoints_total: 3, endpoints_healthy: 2 });
+      expect(r.hops.at(-1)!.endpoints!.find((e) => e.address === '172.17.0.27:9080')).toMatchObject({ health: 'ejected', usable: false });
+    },
+  },
+  // TLS origination by the app through a sidecar TCP port
+  {
+    id: 'tls-client-tcp-port', model: real('istio122sidecar'), req: { target: 'kubernetes.default:443/api', tls: true },
+    kind: 'routed', clusters: [['outbound|443||kubernetes.default.svc.cluster.local', 100]],
+  },
+];
+
+describe('explain across proxy kinds (golden)', () => {
+  for (const c of CASES) {
+    it(c.id, () => {
+      const r = explain(c.model(), c.req);
+      expect(r.verdict.kind).toBe(c.kind);
+      expect(r.verdict.clusters.map((x) => [x.name, x.weight])).toEqual(c.clusters);
+      c.check?.(r);
+      expectGolden(`test/golden/explain-kinds/${c.id}.txt`, renderExplainText(r));
+      expectGolden(`test/golden/explain-kinds/${c.id}.json`, JSON.stringify(r, null, 2) + '\n');
+    });
+  }
+});
+
+describe('explain --all', () => {
+  it('sidecar 1.18: problems first, the rejected virtualInbound at the top', () => {
+    const all = explainAll(loadReal('istio118geo'));
+    expect(all.rows[0]).toMatchObject({ target: '--inbound 8083', verdict: 'connection_closed' });
+    const firstOk = all.rows.findIndex((r) => r.verdict === 'routed' || r.verdict === 'passthrough');
+    expect(all.rows.slice(firstOk).every((r) => r.verdict === 'routed' || r.verdict === 'passthrough')).toBe(true);
+    expect(all.counts.no_healthy_endpoints).toBe(13);
+    expectGolden('test/golden/explain-kinds/all-istio-1.18.txt', renderExplainAllText(all));
+  });
+  it('gateway 1.3: one request per route and the TCP server', () => {
+    const all = explainAll(loadReal('istio13gateway'));
+    expect(all.rows.map((r) => r.target)).toEqual(['(any):31400 (tcp)', '*:80/api/v1/products', '*:80/login', '*:80/logout', '*:80/productpage', '*:80/static']);
+    expectGolden('test/golden/explain-kinds/all-gateway-1.3.txt', renderExplainAllText(all));
+  });
+  it('waypoint and 1.4 sidecar (inbound ports too)', () => {
+    expectGolden('test/golden/explain-kinds/all-waypoint.txt', renderExplainAllText(explainAll(loadReal('waypoint'))));
+    const pp = explainAll(loadReal('istio14productpage'));
+    expect(pp.rows.filter((r) => r.direction === 'inbound').map((r) => r.target)).toEqual(['--inbound 15020', '--inbound 9080']);
+  });
+});
