@@ -30,7 +30,7 @@ export function withSourceOptions<T>(y: Argv<T>): Argv<T & Omit<SourceArgs, 'sou
     .option('namespace', { alias: 'n', type: 'string', describe: "the pod's namespace (live), or the namespace to pick a proxy from (archive)" })
     .option('context', { type: 'string', describe: 'kubeconfig context for istioctl/kubectl' })
     .option('kubeconfig', { type: 'string', describe: 'kubeconfig file for istioctl/kubectl' })
-    .option('pod', { type: 'string', describe: 'which proxy of a bug-report or multi-proxy file: <name>[.<namespace>] (a unique prefix is enough)' })
+    .option('pod', { type: 'string', describe: 'the proxy to read from a bug-report or multi-proxy file: <name>[.<namespace>]' })
     .option('save', { type: 'string', describe: 'also write what was read (dump + live endpoint health) to this file, to ask again offline' })
     .option('clusters', { type: 'string', describe: 'Envoy /clusters output (?format=json or text), for live endpoint health' })
     .option('timeout', { type: 'number', describe: `seconds to wait for istioctl/kubectl (default ${DEFAULT_TIMEOUT_MS / 1000})` })

@@ -90,7 +90,9 @@ export async function sniffTar(path: string): Promise<{ gzip: boolean } | undefi
   try {
     const fh = await open(path, 'r');
     try {
-      const buf = Buffer.alloc(64 * 1024);
+      // the first header block is the first 512 bytes inside; a few KB of gzip hold it, and
+      // inflating only that little bounds the work (a dump.json.gz is never inflated whole here)
+      const buf = Buffer.alloc(8 * 1024);
       const { bytesRead } = await fh.read(buf, 0, buf.length, 0);
       head = buf.subarray(0, bytesRead);
     } finally {
