@@ -3,7 +3,7 @@
  * without noise (canonical.ts says what noise is).
  *
  * Resources are matched by type and name first, and each pair is compared as cheaply as possible
- * (pairs.ts): identical resources cost one JSON serialisation each; only pairs whose text differs
+ * (pairs.ts): identical resources cost one walk each; only pairs that differ as parsed
  * are canonicalised, and only pairs whose canonical forms differ are diffed field by field. No
  * step works on a whole dump, so a 250 MB pair costs little more than parsing it.
  */
@@ -15,7 +15,7 @@ import { discoveryType } from '../envoy/cluster-endpoints.js';
 import { canonical, omitKeys, stableStringify } from './canonical.js';
 import { fieldChanges } from './field-diff.js';
 import { diffListener, listenerSummary, type ListenerSide } from './listeners.js';
-import { diffRouteConfig, routeConfigSummary, type RouteConfigSide } from './routes.js';
+import { diffRouteConfig, routeConfigSummary } from './routes.js';
 import { secretSummary, secretView } from './secrets.js';
 import { endpointCount } from './labels.js';
 import { groupBy, keyDuplicates, makeChange, sameCanonical, sameRaw, unionKeys, type Emit } from './pairs.js';
@@ -70,8 +70,16 @@ function listenerKey(r: ListenerRecord): string {
   return r.name || formatAddress(r.listener.address);
 }
 
+/**
+ * Equal as parsed, or equal once keys are snake_case: the raw bodies are compared first, so the
+ * common case (both dumps from the same writer) never pays for key normalisation.
+ */
+function sameBody<R extends { raw: unknown }>(x: R, y: R, snake: (r: R) => Json): boolean {
+  return sameRaw(x.raw, y.raw) || sameRaw(snake(x), snake(y));
+}
+
 /** One listener per name: the serving one, else the most advanced state; other states become pseudo fields. */
-function listenerSide(recs: ListenerRecord[]): ListenerSide {
+function listenerSide(recs: ListenerRecord[]): ListenerSide & { rec: ListenerRecord } {
   const sorted = [...recs].sort((x, y) => LISTENER_RANK[x.state] - LISTENER_RANK[y.state]);
   const chosen = sorted[0];
   const pseudo: Record<string, Json> = {};
@@ -79,7 +87,7 @@ function listenerSide(recs: ListenerRecord[]): ListenerSide {
   const err = recs.find((r) => r.state === 'error');
   if (err && err !== chosen) pseudo['(rejected update)'] = err.extra.errorDetails ?? true;
   if (chosen.serving && recs.some((r) => r.state === 'warming')) pseudo['(update warming)'] = true;
-  return { listener: chosen.listener, pseudo };
+  return { rec: chosen, get listener() { return chosen.listener; }, pseudo };
 }
 
 function routeConfigSides(recs: RouteConfigRecord[]): { serving: RouteConfigRecord[]; pseudo: Record<string, Json> } {
@@ -166,7 +174,7 @@ export function diffModels(a: ConfigModel, b: ConfigModel, opts: DiffOptions = {
       else {
         const x = listenerSide(ra);
         const y = listenerSide(rb);
-        if (sameRaw(x.listener, y.listener) && sameCanonical(x.pseudo, y.pseudo)) continue;
+        if (sameCanonical(x.pseudo, y.pseudo) && sameBody(x.rec, y.rec, (r) => r.listener)) continue;
         diffListener(k, x, y, emit);
       }
     }
@@ -190,10 +198,8 @@ export function diffModels(a: ConfigModel, b: ConfigModel, opts: DiffOptions = {
         if (!y) emit(makeChange('route_config', [k], 'removed', { summary: routeConfigSummary(x!.config) }));
         else if (!x) emit(makeChange('route_config', [k], 'added', { summary: routeConfigSummary(y.config) }));
         else {
-          const xs: RouteConfigSide = { config: x.config, pseudo: sa.pseudo };
-          const ys: RouteConfigSide = { config: y.config, pseudo: sb.pseudo };
-          if (sameRaw(xs.config, ys.config) && sameCanonical(xs.pseudo, ys.pseudo)) continue;
-          diffRouteConfig(k, xs, ys, emit);
+          if (sameCanonical(sa.pseudo, sb.pseudo) && sameBody(x, y, (r) => r.config)) continue;
+          diffRouteConfig(k, { config: x.config, pseudo: sa.pseudo }, { config: y.config, pseudo: sb.pseudo }, emit);
         }
       }
     }
@@ -214,7 +220,7 @@ export function diffModels(a: ConfigModel, b: ConfigModel, opts: DiffOptions = {
       else {
         const x = clusterSide(ra);
         const y = clusterSide(rb);
-        if (sameCanonical(x.pseudo, y.pseudo) && sameRaw(x.rec.cluster, y.rec.cluster)) continue;
+        if (sameCanonical(x.pseudo, y.pseudo) && sameBody(x.rec, y.rec, (r) => r.cluster)) continue;
         const cx = { ...canonical(body(x.rec)), ...x.pseudo };
         const cy = { ...canonical(body(y.rec)), ...y.pseudo };
         if (!sameCanonical(cx, cy)) emit(makeChange('cluster', [k], 'changed', { fields: fieldChanges(cx, cy) }));
@@ -241,7 +247,7 @@ export function diffModels(a: ConfigModel, b: ConfigModel, opts: DiffOptions = {
         const y = keyed.b.get(k);
         if (!y) emit(makeChange('endpoints', [k], 'removed', { summary: epSummary(x!) }));
         else if (!x) emit(makeChange('endpoints', [k], 'added', { summary: epSummary(y) }));
-        else if (!sameRaw(x.cla, y.cla)) {
+        else if (!sameBody(x, y, (r) => r.cla)) {
           const cx = canonical(x.cla);
           const cy = canonical(y.cla);
           if (!sameCanonical(cx, cy)) emit(makeChange('endpoints', [k], 'changed', { fields: fieldChanges(cx, cy) }));

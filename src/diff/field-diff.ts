@@ -21,7 +21,8 @@ const IDENT = /^[A-Za-z_@][A-Za-z0-9_@]*$/;
 
 export function joinPath(base: string, key: string): string {
   if (key.startsWith(ID)) return `${base}[${key.slice(ID.length)}]`;
-  if (IDENT.test(key)) return base ? `${base}.${key}` : key;
+  // pseudo fields (`(state)`, `(rejected update)`) are not Envoy's: written as they are
+  if (IDENT.test(key) || /^\([a-z ]+\)$/.test(key)) return base ? `${base}.${key}` : key;
   return `${base}[${JSON.stringify(key)}]`;
 }
 

@@ -16,7 +16,8 @@ export type Section = 'bootstrap' | 'listeners' | 'clusters' | 'routes' | 'endpo
 /** A resource whose snake_case form is computed the first time it is read. */
 class Lazy<T> {
   private value?: T;
-  constructor(private readonly raw: unknown) {}
+  /** The resource as parsed, before key normalisation (diff compares these first: no walk when equal). */
+  constructor(readonly raw: unknown) {}
   get(): T {
     if (this.value === undefined) this.value = snakeKeys(this.raw) as T;
     return this.value;
@@ -33,6 +34,7 @@ export class ListenerRecord {
   ) {
     this.body = new Lazy(raw);
   }
+  get raw(): unknown { return this.body.raw; }
   get listener(): Listener {
     return this.body.get();
   }
@@ -51,6 +53,7 @@ export class RouteConfigRecord {
   ) {
     this.body = new Lazy(raw);
   }
+  get raw(): unknown { return this.body.raw; }
   get config(): RouteConfiguration {
     return this.body.get();
   }
@@ -66,6 +69,7 @@ export class ClusterRecord {
   ) {
     this.body = new Lazy(raw);
   }
+  get raw(): unknown { return this.body.raw; }
   get cluster(): Cluster {
     return this.body.get();
   }
@@ -79,6 +83,7 @@ export class EndpointRecord {
   constructor(readonly clusterName: string, readonly isStatic: boolean, raw: unknown) {
     this.body = new Lazy(raw);
   }
+  get raw(): unknown { return this.body.raw; }
   get cla(): ClusterLoadAssignment {
     return this.body.get();
   }
