@@ -9,6 +9,7 @@ import { processIo, type CommandContext, type Io } from './commands/context.js';
 import { explainBuilder, runExplain, type ExplainArgs } from './commands/explain.js';
 import { registerTableCommands } from './commands/tables.js';
 import { registerDiffCommand } from './commands/diff.js';
+import { registerFlagsCommand } from './commands/flags.js';
 import type { Registrar } from './commands/register.js';
 
 interface GlobalArgs { debug?: boolean; color?: boolean }
@@ -32,6 +33,7 @@ export async function run(rawArgv: string[], io: Io = processIo()): Promise<numb
     });
   parser = registerTableCommands(parser, registrar);
   parser = registerDiffCommand(parser, registrar);
+  parser = registerFlagsCommand(parser, registrar);
   parser = parser
     .demandCommand(1, 'give a command, e.g. pcx explain <dump.json> reviews:9080/')
     .strict()

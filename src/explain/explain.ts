@@ -403,6 +403,8 @@ function httpConnectionManager(ctx: Ctx, hcm: HcmInfo, listenerPort: number): Ve
       return verdictOf('unknown', `route configuration "${rcName}" is not in the dump: RDS has not delivered it, so the listener is most likely still warming`, { next_step: `check istiod's push status (istioctl proxy-status) for this proxy` });
     }
     rc = rec.config;
+    const rejected = model.routeConfigs.find((r) => r.name === rcName && r.state === 'error');
+    if (rejected) tr.warn(`Envoy rejected the last update of route configuration ${rcName}: ${oneLine(rejected.extra.errorDetails)}; it keeps serving the previous version shown here`);
   } else {
     return verdictOf('unknown', hcm.scoped ? 'the HTTP connection manager uses scoped routes (SRDS), which pcx does not follow' : 'the HTTP connection manager has no route configuration');
   }
@@ -583,6 +585,8 @@ function clustersVerdict(ctx: Ctx, branches: Branch[], http: boolean, notFoundCo
       continue;
     }
     tr.hop({ kind: 'cluster', name: b.name, reason: clusterReason(b.name, parsed, type), state: rec.state, istio: toIstioRefs(refs), details, ...branchOf });
+    if (rec.extra.errorDetails) tr.warn(`Envoy rejected the last update of cluster ${b.name}: ${oneLine(rec.extra.errorDetails)}; it keeps serving the previous version shown here`);
+    if (model.clusterStates(b.name).some((x) => x.state === 'warming')) tr.warn(`a new version of cluster ${b.name} is warming (waiting for its endpoints); the active one shown here serves until then`);
     const ev = clusterEndpoints(model, rec);
     const vc: VerdictCluster = { name: b.name, weight: pct, found: true, endpoints_known: ev.known, ...(refs.length ? { istio: toIstioRefs(refs) } : {}) };
     if (ev.source !== 'original_dst' && ev.known) {
@@ -611,6 +615,7 @@ function clustersVerdict(ctx: Ctx, branches: Branch[], http: boolean, notFoundCo
 
 function clusterReason(name: string, parsed: ReturnType<typeof parseClusterName>, type: string): string {
   if (!parsed) return `the route names cluster ${name} (${type})`;
+  if (parsed.form === 'sni') return `SNI-DNAT cluster (a gateway's AUTO_PASSTHROUGH server: the SNI names the destination) for ${parsed.host} port ${parsed.port}${parsed.subset ? `, subset ${parsed.subset}` : ''} (${type})`;
   const sub = parsed.subset ? `, subset ${parsed.subset}` : '';
   return `${parsed.direction} cluster for ${parsed.host || 'the local workload'} port ${parsed.port}${sub} (${type})`;
 }

@@ -59,7 +59,7 @@ export function renderExplainText(r: ExplainResult, s: Style = noStyle, opts: { 
   const good = v.kind === 'routed' || v.kind === 'passthrough';
   const head = `${v.kind.toUpperCase().replace(/_/g, ' ')}${v.http_status ? ` ${v.http_status}` : ''}${v.response_flag ? ` ${v.response_flag}` : ''}`;
   out.push(`${s.bold('verdict')}  ${good ? s.green(head) : s.red(head)}  ${v.summary}`);
-  if (v.response_flag) out.push(`         ${s.dim(glossaryLine(v.response_flag))}`);
+  if (v.response_flag) out.push(`         ${s.dim(`${glossaryLine(v.response_flag)} (pcx flags)`)}`);
   if (v.next_step) out.push(`${s.bold('next')}     ${v.next_step}`);
   if (r.assumptions.length) {
     out.push('');

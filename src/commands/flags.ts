@@ -1,0 +1,21 @@
+/** `pcx flags [FLAG…]`: the Envoy response flags explain's verdicts use, in words. */
+import type { RegisterCommands } from './register.js';
+import { RESPONSE_FLAGS } from '../render/response-flags.js';
+import { UsageError } from '../errors.js';
+
+export const registerFlagsCommand: RegisterCommands = (y, r) =>
+  y.command<{ flag?: string[] }>(
+    'flags [flag..]',
+    'Envoy response flags (NR, NC, UH, UF, URX, UO, DC, …) in words',
+    (b) => b.positional('flag', { type: 'string', array: true, describe: 'flags to look up (default: all)' }).example('$0 flags NC UH', 'what do NC and UH mean?') as never,
+    async (a) => {
+      const ctx = r.ctxOf(a as never);
+      const want = (a.flag ?? []).map((f) => f.toUpperCase());
+      const unknown = want.filter((f) => !RESPONSE_FLAGS[f]);
+      if (unknown.length) throw new UsageError(`unknown response flag ${unknown.join(', ')}`, { hint: `known: ${Object.keys(RESPONSE_FLAGS).join(' ')}` });
+      const keys = want.length ? want : Object.keys(RESPONSE_FLAGS);
+      const w = Math.max(...keys.map((k) => k.length));
+      ctx.io.stdout.write(keys.map((k) => `${k.padEnd(w)}  ${RESPONSE_FLAGS[k]}`).join('\n') + '\n');
+      r.setCode(0);
+    },
+  );
