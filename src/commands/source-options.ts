@@ -38,7 +38,7 @@ export function withSourceOptions<T>(y: Argv<T>): Argv<T & Omit<SourceArgs, 'sou
 }
 
 /** Loads the model the flags describe; `source` overrides `args.source` (e.g. for a second source of diff). */
-export async function loadModelFromArgs(args: Omit<SourceArgs, 'source'> & { source?: string }, ctx: CommandContext, source = args.source): Promise<ConfigModel> {
+export async function loadModelFromArgs(args: Omit<SourceArgs, 'source'> & { source?: string }, ctx: CommandContext, source = args.source, extra: { keepDocument?: boolean } = {}): Promise<ConfigModel> {
   if (!source) throw new UsageError('give a source: a dump file, -, a bug-report, or a pod');
   if (args.timeout !== undefined && !(args.timeout > 0)) throw new UsageError(`--timeout must be a number of seconds above 0, not ${args.timeout}`);
   return loadModel(source, {
@@ -51,5 +51,6 @@ export async function loadModelFromArgs(args: Omit<SourceArgs, 'source'> & { sou
     save: args.save,
     timeoutMs: args.timeout !== undefined ? args.timeout * 1000 : undefined,
     progress: ctx.io.stderr,
+    keepDocument: extra.keepDocument,
   });
 }

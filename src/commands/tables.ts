@@ -4,16 +4,14 @@
  * tables/index.ts; this file only parses, loads and writes.
  */
 import type { Argv, Options } from 'yargs';
-import { loadModel } from '../load/load-model.js';
-import { loadDocument } from '../load/load-document.js';
+import { loadModelFromArgs, SOURCE_DESCRIPTION, withSourceOptions, type SourceArgs } from './source-options.js';
 import { styleFor } from '../render/style.js';
 import { UsageError, EXIT_OK } from '../errors.js';
 import { formatResources, printTables, type OutputFormat, type TableKind, type TableRequest } from '../tables/index.js';
 import type { CommandContext } from './context.js';
 import type { RegisterCommands } from './register.js';
 
-export interface TableArgs {
-  source: string;
+export interface TableArgs extends SourceArgs {
   output: OutputFormat;
   port?: number;
   address?: string;
@@ -25,7 +23,6 @@ export interface TableArgs {
   name?: string;
   cluster?: string;
   status?: string;
-  clusters?: string;
 }
 
 const LISTENER_TYPES = ['HTTP', 'TCP', 'HTTP+TCP', 'UNKNOWN'];
@@ -42,7 +39,6 @@ const OPTS: Record<string, Options> = {
   name: { type: 'string', describe: 'only the route config of this exact name' },
   cluster: { type: 'string', describe: 'only endpoints of this exact cluster name (case-insensitive)' },
   status: { type: 'string', describe: `only endpoints with this health: ${HEALTH_STATUSES.join(', ')}` },
-  clusters: { type: 'string', describe: 'Envoy /clusters?format=json output, for live endpoint health' },
 };
 
 interface CommandSpec {
@@ -57,7 +53,7 @@ const COMMANDS: CommandSpec[] = [
   { kind: 'listeners', names: ['listeners <source>', 'listener', 'l'], describe: 'listeners, one row per filter chain (istioctl pc listener)', flags: ['address', 'port', 'type', 'verbose'] },
   { kind: 'routes', names: ['routes <source>', 'route', 'r'], describe: 'route configs, one row per route (istioctl pc route)', flags: ['name', 'verbose'] },
   { kind: 'clusters', names: ['clusters <source>', 'cluster', 'c'], describe: 'clusters (istioctl pc cluster)', flags: ['fqdn', 'port', 'subset', 'direction'] },
-  { kind: 'endpoints', names: ['endpoints <source>', 'endpoint', 'ep'], describe: 'endpoints and their health (istioctl pc endpoint), from /clusters?format=json or EDS', flags: ['address', 'port', 'cluster', 'status', 'clusters'] },
+  { kind: 'endpoints', names: ['endpoints <source>', 'endpoint', 'ep'], describe: 'endpoints and their health (istioctl pc endpoint), from /clusters?format=json or EDS', flags: ['address', 'port', 'cluster', 'status'] },
   { kind: 'secrets', names: ['secrets <source>', 'secret', 's'], describe: 'SDS secrets and their certificates (istioctl pc secret)', flags: [] },
   { kind: 'bootstrap', names: ['bootstrap <source>', 'b'], describe: 'the bootstrap (istioctl pc bootstrap; -o short for versions)', flags: [], defaultOutput: 'json' },
   {
@@ -68,8 +64,8 @@ const COMMANDS: CommandSpec[] = [
 
 function builderFor(spec: CommandSpec) {
   return (y: Argv): Argv<TableArgs> => {
-    let b: Argv = y
-      .positional('source', { describe: 'config dump file (.json, .gz), or - for stdin', type: 'string', demandOption: true })
+    let b: Argv = withSourceOptions(y)
+      .positional('source', { describe: SOURCE_DESCRIPTION, type: 'string', demandOption: true })
       .option('output', { alias: 'o', choices: ['short', 'json', 'yaml'], default: spec.defaultOutput ?? 'short', describe: 'output format' });
     for (const f of spec.flags) b = b.option(f, OPTS[f]);
     return b
@@ -108,13 +104,14 @@ export function tableRequest(kind: TableKind, a: TableArgs): TableRequest {
 
 export async function runTable(kind: TableKind, a: TableArgs, ctx: CommandContext): Promise<number> {
   const req = tableRequest(kind, a);
-  if (kind === 'all' && req.output !== 'short') {
+  const whole = kind === 'all' && req.output !== 'short';
+  const model = await loadModelFromArgs(a, ctx, a.source, { keepDocument: whole });
+  if (whole) {
     // istioctl pc all -o json|yaml prints the dump itself
-    const { doc } = await loadDocument(a.source, ctx.io.stdin);
+    const doc = model.document;
     ctx.io.stdout.write(req.output === 'json' ? JSON.stringify(doc, null, 2) + '\n' : formatResources(doc, 'yaml'));
     return EXIT_OK;
   }
-  const model = await loadModel(a.source, { clustersFile: a.clusters, stdin: ctx.io.stdin });
   const out = printTables(model, req, styleFor(ctx.io.stdout, { color: ctx.color }));
   for (const n of [...model.warnings, ...out.notes]) ctx.io.stderr.write(`pcx: note: ${n}\n`);
   ctx.io.stdout.write(out.stdout);

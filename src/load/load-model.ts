@@ -40,6 +40,8 @@ export interface LoadModelOptions {
   progress?: NodeJS.WritableStream & { isTTY?: boolean };
   /** Replaces execa, for tests. */
   runner?: CommandRunner;
+  /** Keep the parsed dump on the model (`model.document`), for commands that print it whole. */
+  keepDocument?: boolean;
 }
 
 export const DEFAULT_TIMEOUT_MS = 60_000;
@@ -128,6 +130,7 @@ async function buildFromFetched(f: Fetched, opts: LoadModelOptions): Promise<Con
   const bundle = savedBundle(doc);
   const dump = unwrapDocument(bundle ? bundle.config_dump : doc, f.origin, { pod: opts.pod, namespace: opts.namespace });
   const model = buildModel(dump, f.origin);
+  if (opts.keepDocument) model.document = dump;
 
   let clusters: { doc: Json; origin: string } | undefined;
   if (opts.clustersFile) {

@@ -129,6 +129,8 @@ export interface ConfigModel {
   /** `/clusters?format=json` host statuses, when given (live health). */
   clusterStatuses?: Map<string, ClusterStatus>;
   bootstrap?: Json;
+  /** The whole parsed dump, only when the loader was asked to keep it (`pcx all -o json`). */
+  document?: Json;
   /** Problems met while reading (one per missing section etc.), shown once. */
   warnings: string[];
 
