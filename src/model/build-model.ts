@@ -14,12 +14,17 @@ import { snakeKeys } from '../load/normalize.js';
 import { proxyInfoFrom } from './proxy-info.js';
 import { pickProxy, type ProxyPick } from '../load/pick-proxy.js';
 
+/** snake_case → lowerCamelCase, computed once per field name (field() runs for every resource). */
+const camelNames = new Map<string, string>();
+
 /** Field access that accepts both the snake_case and lowerCamelCase spelling. */
 export function field(obj: Json, snake: string): Json {
   if (obj === null || typeof obj !== 'object') return undefined;
   const v = obj[snake];
   if (v !== undefined) return v;
-  return obj[snake.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase())];
+  let camel = camelNames.get(snake);
+  if (camel === undefined) camelNames.set(snake, (camel = snake.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase())));
+  return obj[camel];
 }
 
 function list(obj: Json, snake: string): Json[] {
