@@ -89,9 +89,11 @@ export function diffChains(a: ConfigModel, b: ConfigModel, req: ExplainRequest, 
     if (!x && !y) continue;
     const details = kind === 'route' && x && y && x.text === y.text ? detailChanges(x.details, y.details) : [];
     const changed = x?.text !== y?.text || stableStringify(x?.details ?? {}) !== stableStringify(y?.details ?? {});
-    const notes = [...details];
-    if (kind === 'verdict' && changed) notes.push(`before: ${before.verdict.summary}`, `after: ${after.verdict.summary}`);
-    steps.push({ kind, ...(x ? { before: x.text } : {}), ...(y ? { after: y.text } : {}), changed, ...(notes.length ? { notes } : {}) });
+    const detail = kind === 'verdict' ? { before: before.verdict.summary, after: after.verdict.summary } : undefined;
+    steps.push({
+      kind, ...(x ? { before: x.text } : {}), ...(y ? { after: y.text } : {}), changed,
+      ...(detail ? { detail } : {}), ...(details.length ? { notes: details } : {}),
+    });
   }
 
   // The resources on the request's path, on either side: only those are compared.

@@ -71,7 +71,9 @@ export interface ChainStep {
   before?: string;
   after?: string;
   changed: boolean;
-  /** Extra words for a changed step (route details that differ, the verdict sentence). */
+  /** The sentence that goes with each side's value (the verdict's summary). */
+  detail?: { before?: string; after?: string };
+  /** What differs inside a step whose name stayed the same (route timeout, retries…). */
   notes?: string[];
 }
 

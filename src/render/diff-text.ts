@@ -122,6 +122,7 @@ export function renderChainDiffText(c: ChainDiff, s: Style = noStyle, opts: Diff
     source: r.proxy.source, kind: r.proxy.kind, counts: {},
     ...(r.proxy.pod ? { proxy: r.proxy.namespace ? `${r.proxy.pod}.${r.proxy.namespace}` : r.proxy.pod } : {}),
     ...(r.proxy.istio_version ? { istio_version: r.proxy.istio_version } : {}),
+    ...(r.proxy.envoy_version ? { envoy_version: r.proxy.envoy_version } : {}),
   });
   const out = header({ a: sideOf(c.before), b: sideOf(c.after) }, s, `${s.bold('pcx diff')} ${t.input}`);
   out.push(`  request  ${t.method} ${t.path}${t.query ? '?' + t.query : ''}  Host: ${t.host_header}  port ${t.port}`);
@@ -130,15 +131,16 @@ export function renderChainDiffText(c: ChainDiff, s: Style = noStyle, opts: Diff
   const w = 13;
   for (const st of c.steps) {
     const label = STEP_LABEL[st.kind].padEnd(w);
+    const said = (d?: string) => (d ? '  ' + s.dim(d) : '');
     if (!st.changed) {
-      out.push(`  ${s.bold(label)} ${st.after ?? st.before}`);
+      out.push(`  ${s.bold(label)} ${st.after ?? st.before}${said(st.detail?.after)}`);
       continue;
     }
     if (st.before === st.after) {
-      out.push(`${s.yellow('~')} ${s.bold(label)} ${st.after}`);
+      out.push(`${s.yellow('~')} ${s.bold(label)} ${st.after}${said(st.detail?.after)}`);
     } else {
-      out.push(`${s.yellow('~')} ${s.bold(label)} before: ${s.red(st.before ?? '(not reached)')}`);
-      out.push(`  ${' '.repeat(w)} after:  ${s.green(st.after ?? '(not reached)')}`);
+      out.push(`${s.yellow('~')} ${s.bold(label)} before: ${s.red(st.before ?? '(not reached)')}${said(st.detail?.before)}`);
+      out.push(`  ${' '.repeat(w)} after:  ${s.green(st.after ?? '(not reached)')}${said(st.detail?.after)}`);
     }
     for (const n of st.notes ?? []) out.push(`  ${' '.repeat(w)} ${s.dim(n)}`);
   }

@@ -151,3 +151,35 @@ export function addSubsetCluster(d: Json, from: string, subset: string): string 
   list.push(copy);
   return name;
 }
+
+// ---- the "it worked yesterday" story, for the chain diff ------------------------------------
+
+export const REVIEWS_VHOST = 'reviews.default.svc.cluster.local:9080';
+const REVIEWS_CLUSTER = 'outbound|9080||reviews.default.svc.cluster.local';
+
+/** Before: productpage sends reviews traffic to subset v1 only. */
+export function reviewsV1(doc: Json): Json {
+  return mutate(doc, (d) => {
+    const v1 = addSubsetCluster(d, REVIEWS_CLUSTER, 'v1');
+    vhost(d, '9080', REVIEWS_VHOST).routes[0].route.cluster = v1;
+  });
+}
+
+/** After: a VirtualService splits it 50/50 over v1 and a new v3, with a 10s timeout. */
+export function reviewsSplit(doc: Json): Json {
+  return mutate(doc, (d) => {
+    const v1 = addSubsetCluster(d, REVIEWS_CLUSTER, 'v1');
+    const v3 = addSubsetCluster(d, REVIEWS_CLUSTER, 'v3');
+    const r = vhost(d, '9080', REVIEWS_VHOST).routes[0];
+    delete r.route.cluster;
+    r.route.weighted_clusters = { clusters: [{ name: v1, weight: 50 }, { name: v3, weight: 50 }] };
+    r.route.timeout = '10s';
+  });
+}
+
+/** After, broken: the route still names v1, whose DestinationRule subset is gone. */
+export function reviewsV1Missing(doc: Json): Json {
+  return mutate(doc, (d) => {
+    vhost(d, '9080', REVIEWS_VHOST).routes[0].route.cluster = REVIEWS_CLUSTER.replace('||', '|v1|');
+  });
+}
