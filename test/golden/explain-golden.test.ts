@@ -2,32 +2,9 @@
  * Golden tests: `explain` on real dumps, compared with checked-in output (text and JSON).
  * Regenerate after an intended change with `UPDATE_GOLDEN=1 npm test`, then read the diff.
  */
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { explain, type ExplainRequest } from '../../src/explain/explain.js';
-import { renderExplainText } from '../../src/render/explain-text.js';
-import type { ExplainResult } from '../../src/explain/result.js';
 import type { ConfigModel } from '../../src/model/config-model.js';
 import { loadReal, modelOf, productpageMissingSubset, REAL } from '../helpers/fixtures.js';
-
-const DIR = 'test/golden/explain';
-
-function golden(name: string, actual: string): void {
-  const path = `${DIR}/${name}`;
-  if (process.env.UPDATE_GOLDEN || !existsSync(path)) {
-    mkdirSync(DIR, { recursive: true });
-    writeFileSync(path, actual);
-  }
-  expect(actual).toBe(readFileSync(path, 'utf8'));
-}
-
-interface Case {
-  id: string;
-  model: () => ConfigModel;
-  req: ExplainRequest;
-  kind: ExplainResult['verdict']['kind'];
-  clusters: [string, number][];
-  check?: (r: ExplainResult) => void;
-}
+import { runExplainCases, type ExplainCase } from '../helpers/explain-cases.js';
 
 const cache = new Map<string, ConfigModel>();
 const real = (k: keyof typeof REAL) => () => {
@@ -35,7 +12,7 @@ const real = (k: keyof typeof REAL) => () => {
   return cache.get(k)!;
 };
 
-const CASES: Case[] = [
+const CASES: ExplainCase[] = [
   {
     id: 'istio-1.4-reviews-shared-http-port', model: real('istio14productpage'), req: { target: 'reviews:9080/reviews/1' },
     kind: 'routed', clusters: [['outbound|9080||reviews.default.svc.cluster.local', 100]],
@@ -112,15 +89,4 @@ const CASES: Case[] = [
   },
 ];
 
-describe('explain on real dumps (golden)', () => {
-  for (const c of CASES) {
-    it(c.id, () => {
-      const r = explain(c.model(), c.req);
-      expect(r.verdict.kind).toBe(c.kind);
-      expect(r.verdict.clusters.map((x) => [x.name, x.weight])).toEqual(c.clusters);
-      c.check?.(r);
-      golden(`${c.id}.txt`, renderExplainText(r));
-      golden(`${c.id}.json`, JSON.stringify(r, null, 2) + '\n');
-    });
-  }
-});
+runExplainCases('explain on real dumps (golden)', 'test/golden/explain', CASES);

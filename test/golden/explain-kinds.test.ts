@@ -2,24 +2,13 @@
  * explain on every proxy kind (issue: gateways, inbound, TLS, waypoints, live health, provenance):
  * each case asserts the verdict and clusters, and compares the whole output with a golden file.
  */
-import { explain, type ExplainRequest } from '../../src/explain/explain.js';
 import { explainAll } from '../../src/explain/explain-all.js';
-import { renderExplainText } from '../../src/render/explain-text.js';
 import { renderExplainAllText } from '../../src/render/explain-all-text.js';
 import { attachClusterStatuses } from '../../src/model/build-model.js';
-import type { ExplainResult } from '../../src/explain/result.js';
 import type { ConfigModel } from '../../src/model/config-model.js';
 import { loadReal, modelOf, productpageJasonRoute, readJson, REAL } from '../helpers/fixtures.js';
 import { expectGolden } from '../helpers/golden.js';
-
-interface Case {
-  id: string;
-  model: () => ConfigModel;
-  req: ExplainRequest;
-  kind: ExplainResult['verdict']['kind'];
-  clusters: [string, number][];
-  check?: (r: ExplainResult) => void;
-}
+import { runExplainCases, type ExplainCase } from '../helpers/explain-cases.js';
 
 const real = (k: keyof typeof REAL) => () => loadReal(k);
 const withLiveHealth = () => {
@@ -28,7 +17,7 @@ const withLiveHealth = () => {
   return m;
 };
 
-const CASES: Case[] = [
+const CASES: ExplainCase[] = [
   // gateways
   {
     id: 'gateway-ossm-2.6-port-80-nothing-listens', model: real('istio120gateway'), req: { target: 'hello.example.com/dani' },
@@ -126,18 +115,7 @@ const CASES: Case[] = [
   },
 ];
 
-describe('explain across proxy kinds (golden)', () => {
-  for (const c of CASES) {
-    it(c.id, () => {
-      const r = explain(c.model(), c.req);
-      expect(r.verdict.kind).toBe(c.kind);
-      expect(r.verdict.clusters.map((x) => [x.name, x.weight])).toEqual(c.clusters);
-      c.check?.(r);
-      expectGolden(`test/golden/explain-kinds/${c.id}.txt`, renderExplainText(r));
-      expectGolden(`test/golden/explain-kinds/${c.id}.json`, JSON.stringify(r, null, 2) + '\n');
-    });
-  }
-});
+runExplainCases('explain across proxy kinds (golden)', 'test/golden/explain-kinds', CASES);
 
 describe('explain --all', () => {
   it('sidecar 1.18: problems first, the rejected virtualInbound at the top', () => {
