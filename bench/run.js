@@ -8,9 +8,11 @@
  *   PCX_BENCH_SIZES=1k,10k PCX_BENCH_RUNS=5 node bench/run.js
  *
  * Meshes come from samples/generate-mesh.mjs and are kept in bench/out/ (git-ignored), regenerated
- * when the generator changes. Every command runs in its own process; time is wall-clock, best of
- * --runs (other load on the machine only ever adds time), peak memory is the max RSS reported by
- * /usr/bin/time -v, or, without it, by the child itself at exit (process.resourceUsage().maxRSS).
+ * when the generator changes. Every command runs in its own process, the commands taking turns
+ * --runs times. Time is wall-clock, the best run (load from other processes only ever adds time);
+ * CPU time (user + system) is shown beside it, as it varies less on a busy machine. Peak memory is
+ * the median max RSS reported by /usr/bin/time -v, or, without it, by the child itself at exit
+ * (process.resourceUsage().maxRSS). The targets are checked on wall time and peak RSS.
  * Commands pcx does not have yet print "n/a (command not available)".
  *
  * --huge adds a ~600 MB mesh (past V8's 536,870,888-character string limit, where JSON.parse of
@@ -28,7 +30,7 @@ const GENERATOR = join(ROOT, 'samples', 'generate-mesh.mjs');
 const PCX = join(ROOT, 'bin', 'pcx.js');
 const V8_STRING_LIMIT = 536_870_888;
 const HUGE_SERVICES = 44_000; // ≈ 600 MB
-const HUGE_MEMORY_LIMIT = 3 * 1024 ** 3;
+const HUGE_MEMORY_LIMIT = 3e9;
 
 /** The targets of issue 6, checked on the 20k-service mesh. */
 const TARGET_SERVICES = 20_000;
@@ -100,9 +102,9 @@ function mesh(services, { gzip = false, variant = 'base', regenerate = false } =
 const HAVE_TIME = existsSync('/usr/bin/time') && spawnSync('/usr/bin/time', ['-v', 'true']).status === 0;
 const HAVE_JQ = spawnSync('jq', ['--version']).status === 0;
 /** Without /usr/bin/time, a node child reports its own peak RSS on fd 2 as it exits. */
-const RSS_HOOK = 'data:text/javascript,process.on("exit",()=>process.stderr.write("\\n@@maxrss "+process.resourceUsage().maxRSS+"\\n"))';
+const RSS_HOOK = 'data:text/javascript,process.on("exit",()=>{const u=process.resourceUsage();process.stderr.write(`\\n@@usage ${u.maxRSS} ${(u.userCPUTime+u.systemCPUTime)/1e6}\\n`)})';
 
-/** Runs one command; resolves with wall time (s), peak RSS (bytes or undefined), exit code, stdout. */
+/** Runs one command; resolves with wall time (s), CPU time (s), peak RSS (bytes), exit code, stdout. */
 function measure(cmd, args, { node = false } = {}) {
   const argv = node ? [process.execPath, ...(HAVE_TIME ? [] : ['--import', RSS_HOOK]), ...args] : [cmd, ...args];
   const full = HAVE_TIME ? ['/usr/bin/time', '-v', ...argv] : argv;
@@ -122,26 +124,49 @@ function measure(cmd, args, { node = false } = {}) {
       const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
       const stderr = Buffer.concat(err).toString('utf8');
       let rss;
-      const m = HAVE_TIME ? /Maximum resident set size \(kbytes\): (\d+)/.exec(stderr) : /@@maxrss (\d+)/.exec(stderr);
-      if (m) rss = Number(m[1]) * 1024;
+      let cpu;
+      if (HAVE_TIME) {
+        const kb = /Maximum resident set size \(kbytes\): (\d+)/.exec(stderr);
+        const user = /User time \(seconds\): ([\d.]+)/.exec(stderr);
+        const sys = /System time \(seconds\): ([\d.]+)/.exec(stderr);
+        if (kb) rss = Number(kb[1]) * 1024;
+        if (user && sys) cpu = Number(user[1]) + Number(sys[1]);
+      } else {
+        const u = /@@usage (\d+) ([\d.]+)/.exec(stderr);
+        if (u) [rss, cpu] = [Number(u[1]) * 1024, Number(u[2])];
+      }
       const status = HAVE_TIME ? Number(/Exit status: (\d+)/.exec(stderr)?.[1] ?? code) : code;
-      resolve({ seconds, rss, code: status, stdout: Buffer.concat(out).toString('utf8'), stderr });
+      resolve({ seconds, cpu, rss, code: status, stdout: Buffer.concat(out).toString('utf8'), stderr: stderr.replace(/^\s*Command being timed:[\s\S]*$/m, '').replace(/^Command exited with non-zero status \d+$/m, '').trim() });
     });
   });
 }
 
-/** Best time and median peak memory over `runs` runs. */
-async function bestOf(runs, cmd, args, opts) {
-  const results = [];
-  for (let k = 0; k < runs; k++) results.push(await measure(cmd, args, opts));
-  const rss = results.map((r) => r.rss).filter((x) => x !== undefined).sort((a, b) => a - b);
-  return {
-    seconds: Math.min(...results.map((r) => r.seconds)),
-    rss: rss.length ? rss[Math.floor(rss.length / 2)] : undefined,
-    code: results[0].code,
-    stdout: results[0].stdout,
-    stderr: results[0].stderr,
-  };
+/**
+ * Runs the jobs `runs` times, round-robin, so that load from other processes falls on all of them
+ * alike; keeps each job's best wall and CPU time and its median peak memory.
+ */
+async function runJobs(jobs, runs) {
+  const results = jobs.map(() => []);
+  for (let k = 0; k < runs; k++) {
+    for (const [j, job] of jobs.entries()) {
+      if (!job.na) results[j].push(await measure(job.cmd, job.args, { node: job.node }));
+    }
+  }
+  return jobs.map((job, j) => {
+    if (job.na) return { name: job.name, na: job.na };
+    const rs = results[j];
+    const median = (xs) => (xs.length ? xs.sort((a, b) => a - b)[Math.floor(xs.length / 2)] : undefined);
+    const first = rs[0];
+    return {
+      name: job.name,
+      seconds: Math.min(...rs.map((r) => r.seconds)),
+      cpu: Math.min(...rs.map((r) => r.cpu ?? Infinity)),
+      rss: median(rs.map((r) => r.rss).filter((x) => x !== undefined)),
+      code: first.code,
+      ok: rs.every((r) => (job.check ? job.check(r) : r.code === 0)),
+      stderr: first.stderr,
+    };
+  });
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -164,46 +189,33 @@ function explainCorrect(r, probe) {
 async function benchSize(services, opts, available) {
   const m = mesh(services, { regenerate: opts.regenerate });
   const probe = m.probes.weighted;
-  const rows = [];
-  const row = async (name, run, check, missing = 'n/a (command not available)') => {
-    if (!run) {
-      rows.push({ name, na: missing });
-      return;
-    }
-    const r = await run();
-    if (r.na) {
-      rows.push({ name, na: r.na });
-      return;
-    }
-    const ok = check ? check(r) : r.code === 0 || r.code === 1;
-    rows.push({ name, seconds: r.seconds, rss: r.rss, ok, code: r.code, stderr: r.stderr });
-  };
-  const pcx = (...args) => () => bestOf(opts.runs, 'node', [PCX, ...args], { node: true });
-  const tooBig = m.bytes >= V8_STRING_LIMIT;
-
-  await row('JSON.parse (bare)', () => (tooBig ? { na: 'n/a (past V8 string limit)' } : bestOf(opts.runs, 'node', ['-e', BARE_PARSE, m.file], { node: true })), (r) => r.code === 0);
-  await row('pcx explain', available.explain && pcx('explain', m.file, probe.target), (r) => explainCorrect(r, probe));
-  await row('pcx explain --all', available.explainAll && pcx('explain', '--all', m.file), undefined);
-  await row('pcx clusters', available.clusters && pcx('clusters', m.file), (r) => r.code === 0);
-  await row('pcx diff', available.diff && (() => {
-    const other = mesh(services, { variant: 'one-changed', regenerate: opts.regenerate });
-    return bestOf(opts.runs, 'node', [PCX, 'diff', m.file, other.file], { node: true });
-  }), (r) => r.code === 1); // exit 1: differences found (exactly one service differs)
-  await row('jq (one cluster)', HAVE_JQ && (() => {
-    const filter = `.configs[] | select(."@type" | endswith("ClustersConfigDump")) | .dynamic_active_clusters[] | select(.cluster.name == "${probe.clusters[0]}")`;
-    return bestOf(opts.runs, 'jq', ['-c', filter, m.file]);
-  }), (r) => r.code === 0 && r.stdout.includes(probe.clusters[0]), 'n/a (jq not installed)');
-  return { services, bytes: m.bytes, target: probe.target, rows };
+  const NA = 'n/a (command not available)';
+  const node = (name, args, check, na) => ({ name, cmd: process.execPath, args, node: true, check, na });
+  const jobs = [
+    node('JSON.parse (bare)', ['-e', BARE_PARSE, m.file], undefined, m.bytes >= V8_STRING_LIMIT && 'n/a (past V8 string limit)'),
+    node('pcx explain', [PCX, 'explain', m.file, probe.target], (r) => explainCorrect(r, probe), !available.explain && NA),
+    node('pcx explain --all', [PCX, 'explain', '--all', m.file], (r) => r.code === 0 || r.code === 1, !available.explainAll && NA),
+    node('pcx clusters', [PCX, 'clusters', m.file], undefined, !available.clusters && NA),
+    // exit 1: differences found (the variant differs in exactly one service)
+    node('pcx diff', [PCX, 'diff', m.file, available.diff ? mesh(services, { variant: 'one-changed', regenerate: opts.regenerate }).file : ''], (r) => r.code === 1, !available.diff && NA),
+    {
+      name: 'jq (one cluster)',
+      cmd: 'jq',
+      args: ['-c', `.configs[] | select(."@type" | endswith("ClustersConfigDump")) | .dynamic_active_clusters[] | select(.cluster.name == "${probe.clusters[0]}")`, m.file],
+      check: (r) => r.code === 0 && r.stdout.includes(probe.clusters[0]),
+      na: !HAVE_JQ && 'n/a (jq not installed)',
+    },
+  ];
+  return { services, bytes: m.bytes, target: probe.target, rows: await runJobs(jobs, opts.runs) };
 }
 
 async function benchHuge(opts, available) {
   const results = [];
   for (const gzip of [false, true]) {
     const m = mesh(HUGE_SERVICES, { gzip, regenerate: opts.regenerate });
-    const plain = gzip ? m.plainBytes : m.bytes;
     const probe = m.probes.weighted;
-    const r = available.explain ? await bestOf(1, 'node', [PCX, 'explain', m.file, probe.target], { node: true }) : undefined;
-    results.push({ gzip, file: m.file, bytes: m.bytes, plainBytes: plain, target: probe.target, r, ok: r && explainCorrect(r, probe), withinMemory: r?.rss !== undefined && r.rss <= HUGE_MEMORY_LIMIT });
+    const [r] = await runJobs([{ name: 'pcx explain', cmd: process.execPath, args: [PCX, 'explain', m.file, probe.target], node: true, check: (x) => explainCorrect(x, probe), na: !available.explain && 'n/a (command not available)' }], 1);
+    results.push({ gzip, bytes: m.bytes, plainBytes: gzip ? m.plainBytes : m.bytes, r, withinMemory: r.rss !== undefined && r.rss <= HUGE_MEMORY_LIMIT });
   }
   return results;
 }
@@ -212,18 +224,19 @@ async function benchHuge(opts, available) {
 // Report
 
 const mb = (b) => (b === undefined ? '?' : `${(b / 1e6).toFixed(0)} MB`);
-const secs = (s) => `${s.toFixed(2)} s`;
+const secs = (s) => (s === undefined || !Number.isFinite(s) ? '?' : `${s.toFixed(2)} s`);
 const ratio = (x, base) => (x === undefined || base === undefined ? '' : `${(x / base).toFixed(2)}×`);
 
 function printSize(s) {
   const base = s.rows.find((r) => r.name === 'JSON.parse (bare)');
   console.log(`\n${s.services.toLocaleString('en-US')} services, ${mb(s.bytes)}  (explain target ${s.target})`);
-  const head = ['command', 'time', 'vs JSON.parse', 'peak RSS', 'vs JSON.parse', ''];
+  const head = ['command', 'time', 'vs parse', 'CPU time', 'vs parse', 'peak RSS', 'vs parse', ''];
   const lines = s.rows.map((r) => (r.na
-    ? [r.name, r.na, '', '', '', '']
-    : [r.name, secs(r.seconds), ratio(r.seconds, base?.seconds), mb(r.rss), ratio(r.rss, base?.rss), r.ok ? '' : `UNEXPECTED EXIT ${r.code}${r.stderr ? ': ' + r.stderr.split('\n').find((l) => l.startsWith('pcx:'))?.slice(0, 80) : ''}`]));
-  const widths = head.map((h, k) => Math.max(h.length, ...lines.map((l) => l[k].length)));
-  const fmt = (l) => '  ' + l.map((c, k) => (k === 0 || k === 5 ? c.padEnd(widths[k]) : c.padStart(widths[k]))).join('  ').trimEnd();
+    ? [r.name, r.na, '', '', '', '', '', '']
+    : [r.name, secs(r.seconds), ratio(r.seconds, base?.seconds), secs(r.cpu), ratio(r.cpu, base?.cpu), mb(r.rss), ratio(r.rss, base?.rss),
+      r.ok ? '' : `UNEXPECTED: exit ${r.code}${r.stderr ? ', ' + r.stderr.split('\n')[0].slice(0, 80) : ''}`]));
+  const widths = head.map((h, k) => Math.max(h.length, ...lines.map((l) => (l[1].startsWith('n/a') && k === 1 ? 0 : l[k].length))));
+  const fmt = (l) => ('  ' + l.map((c, k) => (k === 0 || k === 7 || c.startsWith('n/a') ? c.padEnd(widths[k]) : c.padStart(widths[k]))).join('  ')).trimEnd();
   console.log(fmt(head));
   console.log(('  ' + widths.map((w) => '-'.repeat(w)).join('  ')).trimEnd());
   for (const l of lines) console.log(fmt(l));
@@ -239,7 +252,8 @@ function checkTargets(sizes) {
     const r = at.rows.find((x) => x.name === t.command);
     if (!r || r.na || !base || base.na) return { label, verdict: 'n/a', detail: r?.na ?? 'not measured' };
     const x = t.what === 'time' ? r.seconds / base.seconds : r.rss / base.rss;
-    return { label, verdict: x <= t.max && r.ok ? 'PASS' : 'FAIL', detail: `${x.toFixed(2)}×${r.ok ? '' : ', wrong answer'}` };
+    const cpu = t.what === 'time' && r.cpu && base.cpu ? ` (CPU time ${(r.cpu / base.cpu).toFixed(2)}×)` : '';
+    return { label, verdict: x <= t.max && r.ok ? 'PASS' : 'FAIL', detail: `${x.toFixed(2)}×${cpu}${r.ok ? '' : ', wrong answer'}` };
   });
 }
 
@@ -263,9 +277,10 @@ async function main() {
     console.log(`\n${HUGE_SERVICES.toLocaleString('en-US')} services, past V8's string limit (${V8_STRING_LIMIT.toLocaleString('en-US')} chars): JSON.parse of the text is impossible`);
     for (const h of huge) {
       const what = h.gzip ? `.gz ${mb(h.bytes)} (${mb(h.plainBytes)} unzipped)` : `plain ${mb(h.bytes)}`;
-      const res = h.r ? `${secs(h.r.seconds)}, peak ${mb(h.r.rss)}` : 'n/a (command not available)';
-      console.log(`  pcx explain ${what}: ${res}${h.r && !h.ok ? `, UNEXPECTED EXIT ${h.r.code}: ${h.r.stderr.split('\n')[0]}` : ''}`);
-      targets.push({ label: `pcx explain, ${what}: correct within 3 GB`, verdict: h.ok && h.withinMemory ? 'PASS' : 'FAIL', detail: h.r ? `${h.ok ? 'correct' : 'wrong'}, ${mb(h.r.rss)}` : 'not run' });
+      const r = h.r;
+      const res = r.na ? r.na : `${secs(r.seconds)} (CPU ${secs(r.cpu)}), peak ${mb(r.rss)}${r.ok ? ', answer correct' : `, UNEXPECTED: exit ${r.code}, ${r.stderr.split('\n')[0]}`}`;
+      console.log(`  pcx explain ${what}: ${res}`);
+      targets.push({ label: `pcx explain, ${what}: correct within 3 GB`, verdict: r.na ? 'n/a' : r.ok && h.withinMemory ? 'PASS' : 'FAIL', detail: r.na ? r.na : `${r.ok ? 'correct' : 'wrong answer'}, peak ${mb(r.rss)}` });
     }
   }
   console.log('\ntargets');
