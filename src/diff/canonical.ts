@@ -9,9 +9,11 @@
  * - key casing: the model already hands out snake_case (load/normalize.ts);
  * - order where Envoy does not use it: domains (§5.2 "domain order and vhost order do not matter"),
  *   the set-valued filter_chain_match criteria (§3.1 looks them up in maps), endpoints and
- *   localities (EDS is synthesised from live host sets, §1.2), SAN matchers (any one matches).
+ *   localities (EDS is synthesised from live host sets, §1.2), SAN matchers (any one matches),
+ *   filter chains and virtual hosts wherever they appear (inline route tables),
+ * and the clusters of a weighted split (§6.4: each gets weight/Σ wherever it stands).
  * Order Envoy uses is kept: routes (§6.1 first match wins), HTTP and listener filters (a chain),
- * transport_socket_matches (first match), weighted clusters (§6.4 intervals in list order).
+ * transport_socket_matches (first match).
  *
  * Canonical values are only computed for resources whose raw form differs, so none of this runs
  * over a whole dump.
@@ -60,6 +62,10 @@ export function arrayRule(key: string, parentKey: string): ArrayRule {
   if (parentKey === 'filter_chain_match' && FCM_SETS.has(key)) return { ordered: false };
   if (key === 'match_subject_alt_names' || key === 'subject_alt_name_matchers') return { ordered: false };
   if (key === 'lb_endpoints') return { ordered: false, id: endpointAddress };
+  // an inline route table's virtual hosts (§5.2), a listener's chains (§3.1): Envoy does not use their order
+  if (key === 'virtual_hosts' || key === 'filter_chains') return { ordered: false, id: byName };
+  // weighted clusters: each gets weight/Σ whatever its place (§6.4)
+  if (key === 'clusters' && parentKey === 'weighted_clusters') return { ordered: false, id: byName };
   // ClusterLoadAssignment.endpoints: one entry per locality and priority
   if (key === 'endpoints' && (parentKey === 'load_assignment' || parentKey === '')) return { ordered: false, id: localityLabel };
   return { ordered: true, id: byName };
@@ -74,9 +80,11 @@ export function canonical(v: Json, key = '', parentKey = ''): Json {
     const items = v.map((x) => canonical(x, key, parentKey));
     const rule = arrayRule(key, parentKey);
     if (rule.ordered) return items;
-    // Unordered: a stable order, by identity when there is one, else by content.
-    const sortKey = rule.id ? (x: Json) => rule.id!(x) ?? stableStringify(x) : stableStringify;
-    return items.map((x) => [sortKey(x), x] as const).sort((p, q) => (p[0] < q[0] ? -1 : p[0] > q[0] ? 1 : 0)).map((p) => p[1]);
+    // Unordered: a stable order, by identity when there is one, then by content (ties, no identity).
+    const rows = items.map((x) => ({ x, id: rule.id?.(x) ?? '', text: undefined as string | undefined }));
+    const text = (r: (typeof rows)[number]) => (r.text ??= stableStringify(r.x));
+    rows.sort((p, q) => (p.id < q.id ? -1 : p.id > q.id ? 1 : text(p) < text(q) ? -1 : text(p) > text(q) ? 1 : 0));
+    return rows.map((r) => r.x);
   }
   if (v === null || typeof v !== 'object') return v;
   const out: Record<string, Json> = {};

@@ -53,8 +53,8 @@ export interface RoutePairing {
 
 /**
  * Matches the routes of one virtual host on both sides: by unique name, then by identical match,
- * then leftovers that sit between the same matched neighbours, in order (a route whose match was
- * edited in place stays "changed", not "removed + added").
+ * then leftovers that sit between the same matched neighbours, in order, then leftovers at the
+ * same index (a route whose match was edited in place stays "changed", not "removed + added").
  */
 export function pairRoutes(a: Route[], b: Route[]): RoutePairing {
   const count = (rs: Route[]) => {
@@ -105,6 +105,13 @@ export function pairRoutes(a: Route[], b: Route[]): RoutePairing {
     if (i !== undefined) {
       pairOfA[i] = j;
       pairOfB[j] = i;
+    }
+  }
+  // Then leftovers at the same place (the neighbours themselves moved).
+  for (let i = 0; i < a.length && i < b.length; i++) {
+    if (pairOfA[i] === undefined && pairOfB[i] === undefined) {
+      pairOfA[i] = i;
+      pairOfB[i] = i;
     }
   }
   const pairs: [number, number][] = [];

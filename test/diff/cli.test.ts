@@ -73,6 +73,7 @@ describe('pcx diff (CLI)', () => {
     expect(pcx([a, a, '--type', 'bogus']).code).toBe(2);
     expect(pcx(['-', '-'], '{}').code).toBe(2);
     expect(pcx([a, a, '-H', 'x: y']).code).toBe(2);
+    expect(pcx([a, a, '--host', 'reviews:9080', '--type', 'cluster']).code).toBe(2);
     const notDump = pcx([a, file('x.json', { hello: 1 })]);
     expect(notDump.code).toBe(2);
     expect(notDump.err).not.toMatch(/at .*\.js:\d+/);
