@@ -3,7 +3,7 @@
  * listener → filter chain → route configuration → virtual host → route → cluster(s) → endpoints,
  * with the reason at every hop, the Istio objects behind it, and a verdict.
  */
-import type { ConfigModel, ListenerRecord } from '../model/config-model.js';
+import type { ClusterRecord, ConfigModel, ListenerRecord } from '../model/config-model.js';
 import type { FilterChain, Listener, Route, RouteConfiguration } from '../model/envoy-types.js';
 import { UsageError } from '../errors.js';
 import { isIpLiteral, formatHostPort, socketOf } from '../envoy/ip.js';
@@ -164,7 +164,14 @@ function walk(ctx: Ctx): Verdict {
   const { model, t, tr } = ctx;
   if (!model.sections.has('listeners')) {
     tr.warn('this dump has no listeners (LDS) section, so the request cannot be followed from the start');
-    return verdictOf('unknown', 'the dump holds no listeners; explain needs a dump with the ListenersConfigDump', { next_step: 'capture the whole config: istioctl proxy-config all <pod> -o json, or /config_dump?include_eds' });
+    const next = 'capture the whole config: istioctl proxy-config all <pod> -o json, or /config_dump?include_eds';
+    const known = ctx.service ? `outbound|${t.port}||${ctx.service}` : undefined;
+    if (known && (model.cluster(known) || model.endpointsFor(known))) {
+      // a partial dump still tells where the service's own cluster would send the request
+      const v = model.cluster(known) ? clustersVerdict(ctx, [{ name: known, weight: 100 }], ctx.http) : endpointsOnly(ctx, known);
+      return { ...v, kind: 'unknown', http_status: undefined, response_flag: undefined, summary: `the dump holds no listeners, so the path to a cluster cannot be checked; if the request reaches ${known}: ${v.summary}`, next_step: next };
+    }
+    return verdictOf('unknown', 'the dump holds no listeners; explain needs a dump with the ListenersConfigDump', { next_step: next });
   }
   const choice = ctx.direction === 'gateway' ? selectBoundListener(model, ctx.ip, ctx.port)
     : ctx.direction === 'inbound' ? selectInboundListener(model, ctx.ip, ctx.port)
@@ -611,6 +618,16 @@ function clustersVerdict(ctx: Ctx, branches: Branch[], http: boolean, notFoundCo
     }
   }
   return composeVerdict(ctx, branches, outcomes, out, http, notFoundCode);
+}
+
+/** EDS-only dumps: the endpoints of a cluster whose definition is not in the dump. */
+function endpointsOnly(ctx: Ctx, name: string): Verdict {
+  const fake = { name, state: 'active', cluster: { name, type: 'EDS' }, serving: true, extra: {} } as unknown as ClusterRecord;
+  const ev = clusterEndpoints(ctx.model, fake);
+  for (const e of ev.endpoints) e.tls = undefined; // the cluster's transport sockets are not in the dump: never guess
+  ctx.tr.hop({ kind: 'endpoints', name, reason: `${ev.usable} of ${ev.endpoints.length} endpoints healthy; ${ev.note} (the cluster itself is not in this dump)`, endpoints: endpointsOut(ev) });
+  const healthy = ev.usable > 0;
+  return verdictOf(healthy ? 'routed' : 'no_healthy_endpoints', healthy ? `${ev.usable} of ${ev.endpoints.length} endpoints healthy` : 'no healthy endpoint (503 UH)', { clusters: [{ name, weight: 100, found: false, endpoints_known: true, endpoints_total: ev.endpoints.length, endpoints_healthy: ev.usable }] });
 }
 
 function clusterReason(name: string, parsed: ReturnType<typeof parseClusterName>, type: string): string {

@@ -30,8 +30,10 @@ export function knownServiceHosts(model: ConfigModel): Map<string, Set<number>> 
   let idx = hostIndex.get(model);
   if (!idx) {
     idx = new Map();
-    for (const c of model.clusters) {
-      const p = parseClusterName(c.name);
+    // CDS names the services; an EDS-only dump still names them through its ClusterLoadAssignments
+    const names = model.sections.has('clusters') ? model.clusters.map((c) => c.name) : model.endpoints.map((e) => e.clusterName);
+    for (const name of names) {
+      const p = parseClusterName(name);
       if (p && (p.direction === 'outbound' || p.direction === 'inbound-vip') && p.form === 'pipe' && p.host) {
         let ports = idx.get(p.host);
         if (!ports) idx.set(p.host, (ports = new Set()));
@@ -80,7 +82,7 @@ export function findService(model: ConfigModel, host: string, port: number): Ser
     if (ports) {
       const how = name === host.toLowerCase()
         ? undefined
-        : `"${host}" resolves to ${name} (DNS search list of namespace ${model.proxy.namespace ?? '?'}; ${ports.has(port) ? `the proxy has port ${port} of it` : `the proxy knows ports ${[...ports].sort((a, b) => a - b).join(', ')} of it, not ${port}`})`;
+        : `"${host}" resolves to ${name} (DNS search list${model.proxy.namespace ? ` of namespace ${model.proxy.namespace}` : ''}; ${ports.has(port) ? `the proxy has port ${port} of it` : `the proxy knows ports ${[...ports].sort((a, b) => a - b).join(', ')} of it, not ${port}`})`;
       return { fqdn: name, tried, how };
     }
   }

@@ -90,3 +90,19 @@ const CASES: ExplainCase[] = [
 ];
 
 runExplainCases('explain on real dumps (golden)', 'test/golden/explain', CASES);
+
+runExplainCases('explain on partial dumps (golden)', 'test/golden/explain', [
+  {
+    id: 'partial-eds-only', model: real('edsOnly'), req: { target: 'reviews.default:9080/' },
+    kind: 'unknown', clusters: [['outbound|9080||reviews.default.svc.cluster.local', 100]],
+    check: (r) => {
+      expect(r.verdict.summary).toMatch(/^the dump holds no listeners, so the path to a cluster cannot be checked; if the request reaches outbound\|9080\|\|reviews.default.svc.cluster.local: 3 of 3 endpoints healthy$/);
+      expect(r.hops.at(-1)!.endpoints!.every((e) => e.tls === undefined)).toBe(true);
+    },
+  },
+  {
+    id: 'partial-lds-only', model: real('ldsOnly'), req: { target: 'reviews.default:9080/' },
+    kind: 'unknown', clusters: [],
+    check: (r) => expect(r.warnings).toContain('this dump has no routes (RDS) section'),
+  },
+]);
