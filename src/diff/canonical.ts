@@ -90,6 +90,8 @@ export function canonical(v: Json, key = '', parentKey = ''): Json {
   const out: Record<string, Json> = {};
   for (const k of Object.keys(v)) {
     if (NOISE_KEYS.has(k)) continue;
+    // a resource's own `@type` is only the tag of the Any it was packed in (absent in older dumps)
+    if (k === '@type' && key === '' && parentKey === '') continue;
     const x = v[k];
     if (x === undefined) continue;
     out[k] = k === '@type' && typeof x === 'string' ? normalizeTypeUrl(x) : canonical(x, k, key);

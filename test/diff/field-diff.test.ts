@@ -11,6 +11,7 @@ describe('canonical form', () => {
   it('drops version_info, last_updated and nonces, strips type-URL versions', () => {
     expect(canonical({ name: 'x', version_info: '1', last_updated: 't', nonce: 'n', typed_config: { '@type': 'type.googleapis.com/envoy.admin.v2alpha.X' } }))
       .toEqual({ name: 'x', typed_config: { '@type': 'type.googleapis.com/envoy.admin.X' } });
+    expect(canonical({ '@type': 'type.googleapis.com/envoy.config.listener.v3.Listener', name: 'l' })).toEqual({ name: 'l' });
     expect(normalizeTypeUrl('type.googleapis.com/envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager'))
       .toBe('type.googleapis.com/envoy.extensions.filters.network.http_connection_manager.HttpConnectionManager');
     expect(normalizeTypeUrl('type.googleapis.com/udpa.type.v1.TypedStruct')).toBe('type.googleapis.com/udpa.type.TypedStruct');
