@@ -42,6 +42,10 @@ export function diffBuilder(y: Argv): Argv<DiffArgs> {
     .option('header', { alias: 'H', type: 'string', array: true, describe: "with --host: request header, curl-like: -H 'name: value' (repeatable)" })
     .option('method', { alias: 'X', type: 'string', describe: 'with --host: HTTP method (default GET)' })
     .option('pod-b', { type: 'string', describe: 'which proxy of <b>, when <b> is a bug-report or multi-proxy file (default: --pod)' })
+    .group(['pod-b'], 'Source:')
+    // one-source flags: rejected in runDiff, so not offered
+    .hide('save')
+    .hide('clusters')
     .option('verbose', { alias: 'v', type: 'boolean', describe: 'every field change (default: the first 12 per resource)' })
     .example('$0 diff yesterday.json today.json', 'what changed in this proxy since yesterday')
     .example('$0 diff productpage-v1-abc.default productpage-v1-xyz.default --ignore-endpoints', 'two pods of one deployment, pod IPs aside')
