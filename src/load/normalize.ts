@@ -13,7 +13,21 @@ const OPAQUE_KEYS = new Set(['filter_metadata', 'typed_filter_metadata', 'filter
 
 const CAMEL = /^[a-z][a-zA-Z0-9]*[A-Z][a-zA-Z0-9]*$/;
 
+/**
+ * lowerCamelCase loses where a digit run started a word (`consecutive_5xx` → `consecutive5xx`, but
+ * `http2_protocol_options` → `http2ProtocolOptions`), so the Envoy fields whose name has `_<digit>`
+ * are spelled out here.
+ */
+const DIGIT_FIELDS: Record<string, string> = {
+  consecutive5xx: 'consecutive_5xx',
+  enforcingConsecutive5xx: 'enforcing_consecutive_5xx',
+  acceptHttp10: 'accept_http_10',
+  defaultHostForHttp10: 'default_host_for_http_10',
+};
+
 export function snakeCase(key: string): string {
+  const fixed = DIGIT_FIELDS[key];
+  if (fixed) return fixed;
   if (!CAMEL.test(key)) return key;
   return key.replace(/[A-Z]/g, (c) => '_' + c.toLowerCase());
 }

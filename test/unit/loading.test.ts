@@ -26,6 +26,9 @@ describe('key casing (envoy-resolution.md §1.1)', () => {
   it('converts camelCase message keys and leaves data keys alone', () => {
     expect(snakeCase('routeConfigName')).toBe('route_config_name');
     expect(snakeCase('ISTIO_VERSION')).toBe('ISTIO_VERSION');
+    expect(snakeCase('consecutive5xx')).toBe('consecutive_5xx');
+    expect(snakeCase('http2ProtocolOptions')).toBe('http2_protocol_options');
+    expect(snakeCase('acceptHttp10')).toBe('accept_http_10');
     expect(snakeCase('envoy.transport_socket_match')).toBe('envoy.transport_socket_match');
     const c = snakeKeys({ transportSocketMatches: [{ match: { tlsMode: 'istio' } }], metadata: { filterMetadata: { istio: { someKey: 1 } } } });
     expect(c).toEqual({ transport_socket_matches: [{ match: { tlsMode: 'istio' } }], metadata: { filter_metadata: { istio: { someKey: 1 } } } });
