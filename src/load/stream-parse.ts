@@ -61,7 +61,10 @@ class BufferParser {
     if (m && !/^\s*[[{]/.test(head.slice(chars))) chars += m[0].length;
     const at = this.skipSpace(Buffer.byteLength(head.slice(0, chars)));
     const c = this.buf[at];
-    if (c !== OPEN_BRACE && c !== OPEN_BRACKET) parseJsonText(head, this.origin); // throws the right InputError
+    if (c !== OPEN_BRACE && c !== OPEN_BRACKET) {
+      parseJsonText(head, this.origin); // throws the "not JSON" InputError of the text path
+      this.fail(at, 'expected { or [');
+    }
     return at;
   }
 
