@@ -160,7 +160,7 @@ async function runJobs(jobs, runs) {
     return {
       name: job.name,
       seconds: Math.min(...rs.map((r) => r.seconds)),
-      cpu: Math.min(...rs.map((r) => r.cpu ?? Infinity)),
+      cpu: rs.some((r) => r.cpu !== undefined) ? Math.min(...rs.map((r) => r.cpu ?? Infinity)) : undefined,
       rss: median(rs.map((r) => r.rss).filter((x) => x !== undefined)),
       code: first.code,
       ok: rs.every((r) => (job.check ? job.check(r) : r.code === 0)),
@@ -224,7 +224,7 @@ async function benchHuge(opts, available) {
 // Report
 
 const mb = (b) => (b === undefined ? '?' : `${(b / 1e6).toFixed(0)} MB`);
-const secs = (s) => (s === undefined || !Number.isFinite(s) ? '?' : `${s.toFixed(2)} s`);
+const secs = (s) => (s === undefined ? '?' : `${s.toFixed(2)} s`);
 const ratio = (x, base) => (x === undefined || base === undefined ? '' : `${(x / base).toFixed(2)}×`);
 
 function printSize(s) {
