@@ -10,6 +10,7 @@ import { explainBuilder, runExplain, type ExplainArgs } from './commands/explain
 import { registerTableCommands } from './commands/tables.js';
 import { registerDiffCommand } from './commands/diff.js';
 import { registerFlagsCommand } from './commands/flags.js';
+import { registerReportCommand } from './commands/report.js';
 import type { Registrar } from './commands/register.js';
 
 interface GlobalArgs { debug?: boolean; color?: boolean }
@@ -34,6 +35,7 @@ export async function run(rawArgv: string[], io: Io = processIo()): Promise<numb
   parser = registerTableCommands(parser, registrar);
   parser = registerDiffCommand(parser, registrar);
   parser = registerFlagsCommand(parser, registrar);
+  parser = registerReportCommand(parser, registrar);
   parser = parser
     .demandCommand(1, 'give a command, e.g. pcx explain <dump.json> reviews:9080/')
     .strict()

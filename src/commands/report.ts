@@ -1,0 +1,153 @@
+/**
+ * `pcx report <source> [target..]`: a file an on-call engineer attaches to a ticket. Flags →
+ * buildReport() (data, redacted) → Markdown, HTML or JSON, on stdout or in --out.
+ */
+import { readFileSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
+import type { Argv } from 'yargs';
+import { loadModelFromArgs, SOURCE_DESCRIPTION, withSourceOptions, type SourceArgs } from './source-options.js';
+import { buildReport, reportExitCode } from '../report/build-report.js';
+import { renderReportMarkdown } from '../render/report-markdown.js';
+import { renderReportHtml } from '../render/report-html.js';
+import { UsageError } from '../errors.js';
+import type { CommandContext } from './context.js';
+import type { RegisterCommands } from './register.js';
+
+export interface ReportArgs extends SourceArgs {
+  target?: string[];
+  output?: string;
+  out?: string;
+  generatedAt?: string;
+  map?: boolean;
+  redact?: boolean;
+  hostHeader?: string;
+  ip?: string;
+  method?: string;
+  /** One string, or several when repeated (not a yargs array: it would swallow the targets after it). */
+  header?: string | string[];
+  tls?: boolean;
+  sni?: string;
+  alpn?: string;
+  http2?: boolean;
+  tcp?: boolean;
+  sourceIp?: string;
+  inbound?: number;
+  plaintext?: boolean;
+  port?: number;
+}
+
+const FORMATS: Record<string, 'markdown' | 'html' | 'json'> = { markdown: 'markdown', md: 'markdown', html: 'html', json: 'json' };
+const BY_EXTENSION: Record<string, 'markdown' | 'html' | 'json'> = { md: 'markdown', markdown: 'markdown', html: 'html', htm: 'html', json: 'json' };
+
+export function reportBuilder(y: Argv): Argv<ReportArgs> {
+  return withSourceOptions(y)
+    .positional('source', { describe: SOURCE_DESCRIPTION, type: 'string', demandOption: true })
+    .positional('target', { describe: 'requests to explain in full: host[:port][/path][?query] (the request flags apply to each)', type: 'string', array: true })
+    .option('output', { alias: 'o', choices: Object.keys(FORMATS), describe: 'format (default markdown, or from the --out extension: .md .html .json)' })
+    .option('out', { type: 'string', describe: 'write the report to this file instead of stdout' })
+    .option('generated-at', { type: 'string', describe: 'the report time to print, ISO 8601 (default now, or $SOURCE_DATE_EPOCH): for reproducible reports' })
+    .option('map', { type: 'boolean', default: true, describe: 'include the explain --all map (--no-map leaves it out)' })
+    .option('redact', { type: 'boolean', default: true, describe: 'redact credentials (--no-redact keeps them, and the report says so)' })
+    .option('header', { alias: 'H', type: 'string', describe: "request header, curl-like: -H 'name: value' (repeatable; sensitive values are redacted)" })
+    .option('method', { alias: 'X', type: 'string', default: 'GET', describe: 'HTTP method' })
+    .option('host-header', { type: 'string', describe: 'Host header to send (default: what curl sends)' })
+    .option('ip', { type: 'string', describe: 'IP the client dials (default: inferred VIP)' })
+    .option('port', { type: 'number', describe: "the port the proxy receives on, when it is not the target's (a gateway's container port)" })
+    .option('inbound', { type: 'number', describe: 'requests arriving at the pod on this port (virtualInbound); targets may be bare paths' })
+    .option('plaintext', { type: 'boolean', describe: 'inbound: the client has no sidecar' })
+    .option('tls', { type: 'boolean', describe: 'the client speaks TLS (implied by https://)' })
+    .option('sni', { type: 'string', describe: 'TLS SNI (default: the host)' })
+    .option('alpn', { type: 'string', describe: 'TLS ALPN list, comma-separated (default h2,http/1.1)' })
+    .option('http2', { type: 'boolean', describe: 'plaintext HTTP/2 (prior knowledge, h2c)' })
+    .option('tcp', { type: 'boolean', describe: 'the client speaks plain TCP, not HTTP' })
+    .option('source-ip', { type: 'string', describe: 'client source IP, for source-matched filter chains' })
+    .example('$0 report dump.json reviews:9080/ --out incident.md', 'proxy, config sections, the whole map, and reviews:9080/ hop by hop')
+    .example("$0 report pod.ns api:8080/v1 -H 'authorization: Bearer …' -o html --out r.html", 'one HTML file; the token is redacted')
+    .example('$0 report dump.json -o json --no-map', 'identity and config sections only, as data') as unknown as Argv<ReportArgs>;
+}
+
+/** The time to print: --generated-at, else SOURCE_DATE_EPOCH (the reproducible-builds convention), else now. */
+export function reportTime(flag: string | undefined, env: NodeJS.ProcessEnv = process.env): Date {
+  if (flag !== undefined) {
+    const d = new Date(flag);
+    if (!/^\d{4}-\d{2}-\d{2}/.test(flag) || Number.isNaN(d.getTime())) throw new UsageError(`--generated-at ${flag} is not an ISO 8601 time`, { hint: 'e.g. --generated-at 2024-05-01T12:00:00Z' });
+    return d;
+  }
+  const epoch = env.SOURCE_DATE_EPOCH;
+  if (epoch !== undefined && epoch !== '') {
+    if (!/^\d+$/.test(epoch)) throw new UsageError(`SOURCE_DATE_EPOCH=${epoch} is not a number of seconds since 1970`);
+    return new Date(Number(epoch) * 1000);
+  }
+  return new Date();
+}
+
+function pcxVersion(): string {
+  try {
+    // src/commands and dist/commands both sit two levels below the package root
+    const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version?: string };
+    return pkg.version ? `pcx ${pkg.version}` : 'pcx';
+  } catch {
+    return 'pcx';
+  }
+}
+
+function formatOf(args: ReportArgs): 'markdown' | 'html' | 'json' {
+  if (args.output) return FORMATS[args.output];
+  const ext = /\.([a-z]+)$/i.exec(args.out ?? '')?.[1]?.toLowerCase();
+  return (ext && BY_EXTENSION[ext]) || 'markdown';
+}
+
+const validPort = (p: number | undefined) => p === undefined || (Number.isInteger(p) && p >= 1 && p <= 65535);
+
+export async function runReport(args: ReportArgs, ctx: CommandContext): Promise<number> {
+  if (!validPort(args.inbound)) throw new UsageError('--inbound needs a port number (1-65535)');
+  if (!validPort(args.port)) throw new UsageError('--port needs a port number (1-65535)');
+  if (args.out !== undefined && !args.out.trim()) throw new UsageError('--out needs a file name');
+  const generatedAt = reportTime(args.generatedAt);
+  const format = formatOf(args);
+  let targets = (args.target ?? []).map(String);
+  // inbound, as in explain: no target is the pod itself, a bare path is a path on it
+  if (args.inbound !== undefined) {
+    if (!targets.length) targets = ['/'];
+    targets = targets.map((t) => (t.startsWith('/') ? `localhost:${args.inbound}${t}` : t));
+  }
+  const model = await loadModelFromArgs(args, ctx);
+  const report = buildReport(model, {
+    targets,
+    request: {
+      hostHeader: args.hostHeader,
+      ip: args.ip,
+      method: args.method,
+      headers: args.header === undefined ? undefined : ([] as string[]).concat(args.header).map(String),
+      tls: args.tls,
+      sni: args.sni,
+      alpn: args.alpn?.split(',').map((s) => s.trim()).filter(Boolean),
+      http2: args.http2,
+      tcp: args.tcp,
+      sourceIp: args.sourceIp,
+      inbound: args.inbound,
+      plaintext: args.plaintext,
+      listenerPort: args.port,
+    },
+    map: args.map !== false,
+    redact: args.redact !== false,
+    generatedAt,
+    generator: pcxVersion(),
+  });
+  const text = format === 'json' ? JSON.stringify(report, null, 2) + '\n' : format === 'html' ? renderReportHtml(report) : renderReportMarkdown(report);
+  if (args.out) {
+    try {
+      await writeFile(args.out, text);
+    } catch (e) {
+      throw new UsageError(`cannot write the report to ${args.out}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, { hint: 'check that the directory exists and is writable' });
+    }
+    ctx.io.stderr.write(`pcx: report written to ${args.out}\n`);
+  } else ctx.io.stdout.write(text);
+  if (!report.redaction.enabled) ctx.io.stderr.write('pcx: warning: --no-redact: the report may contain credentials\n');
+  return reportExitCode(report);
+}
+
+export const registerReportCommand: RegisterCommands = (y, r) =>
+  y.command<ReportArgs>('report <source> [target..]', 'a report to attach to a ticket: proxy, config sections, the whole map, and targets hop by hop (Markdown, HTML, JSON; secrets redacted)', reportBuilder, async (args) => {
+    r.setCode(await runReport(args, r.ctxOf(args as { debug?: boolean; color?: boolean })));
+  });
