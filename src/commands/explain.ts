@@ -17,7 +17,7 @@ export interface ExplainArgs extends SourceArgs {
   hostHeader?: string;
   ip?: string;
   method?: string;
-  header?: string[];
+  header?: string | string[];
   tls?: boolean;
   sni?: string;
   alpn?: string;
@@ -40,7 +40,8 @@ export function explainBuilder(y: Argv): Argv<ExplainArgs> {
     .option('host-header', { type: 'string', describe: 'Host header to send (default: what curl sends)' })
     .option('ip', { type: 'string', describe: 'IP the client dials (default: inferred VIP)' })
     .option('method', { alias: 'X', type: 'string', default: 'GET', describe: 'HTTP method' })
-    .option('header', { alias: 'H', type: 'string', array: true, describe: "request header, curl-like: -H 'name: value' (repeatable)" })
+    // not `array: true`: that would swallow a target written after -H; repeating -H still collects them
+    .option('header', { alias: 'H', type: 'string', describe: "request header, curl-like: -H 'name: value' (repeatable)" })
     .option('tls', { type: 'boolean', describe: 'the client speaks TLS (implied by https://)' })
     .option('sni', { type: 'string', describe: 'TLS SNI (default: the host)' })
     .option('alpn', { type: 'string', describe: 'TLS ALPN list, comma-separated (default h2,http/1.1)' })
@@ -86,7 +87,7 @@ export async function runExplain(args: ExplainArgs, ctx: CommandContext): Promis
     hostHeader: args.hostHeader,
     ip: args.ip,
     method: args.method,
-    headers: args.header,
+    headers: args.header === undefined ? undefined : ([] as string[]).concat(args.header),
     tls: args.tls,
     sni: args.sni,
     alpn: args.alpn?.split(',').map((s) => s.trim()).filter(Boolean),

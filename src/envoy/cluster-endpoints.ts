@@ -42,6 +42,8 @@ export interface EndpointsView {
   panicPossible: boolean;
   /** When !known: why, in a few words. */
   unknownWhy?: string;
+  /** common_lb_config.healthy_panic_threshold in percent (Envoy's default 50; 0 disables panic mode). */
+  panicThreshold: number;
 }
 
 export function discoveryType(c: Cluster): string {
@@ -79,7 +81,9 @@ function fromLive(h: HostStatus): { health: HealthWord; usable: boolean; detail:
   if (hs.pending_dynamic_removal) flags.push('pending removal');
   if (hs.pending_active_hc) flags.push('waiting for its first health check');
   const eds = hs.eds_health_status;
-  if (eds && eds !== 'HEALTHY' && eds !== 'UNKNOWN') flags.push(`EDS ${eds}`);
+  // DEGRADED hosts still take traffic when there are not enough healthy ones (§8.1): usable, but degraded
+  if (eds === 'DEGRADED') flags.push('degraded (EDS)');
+  else if (eds && eds !== 'HEALTHY' && eds !== 'UNKNOWN') flags.push(`EDS ${eds}`);
   if (hs.failed_active_degraded_check) flags.push('degraded (active check)');
   const usable = flags.every((f) => f.startsWith('degraded'));
   let health: HealthWord = 'healthy';
@@ -130,33 +134,33 @@ export function clusterEndpoints(model: ConfigModel, rec: ClusterRecord): Endpoi
   const live = model.clusterStatuses?.get(rec.name);
   let view: EndpointsView;
   if (type === 'ORIGINAL_DST') {
-    return { source: 'original_dst', known: true, endpoints: [], usable: 0, note: 'ORIGINAL_DST: the upstream is the original destination of the connection', liveHealth: false, panicPossible: false };
+    return { source: 'original_dst', known: true, endpoints: [], usable: 0, note: 'ORIGINAL_DST: the upstream is the original destination of the connection', liveHealth: false, panicPossible: false, panicThreshold: panicThresholdOf(c) };
   }
   const edsName = c.eds_cluster_config?.service_name || rec.name;
   const fromDump = model.endpointsFor(edsName) ?? (edsName !== rec.name ? model.endpointsFor(rec.name) : undefined);
   if (fromDump) {
     const eps = viewsOf(fromDump.cla, c);
-    view = { source: type === 'EDS' ? 'eds' : 'inline', known: true, endpoints: eps, usable: 0, note: `from the EndpointsConfigDump (${eps.length} endpoint${eps.length === 1 ? '' : 's'}, as Envoy held them)`, liveHealth: false, panicPossible: false };
+    view = { source: type === 'EDS' ? 'eds' : 'inline', known: true, endpoints: eps, usable: 0, note: `from the EndpointsConfigDump (${eps.length} endpoint${eps.length === 1 ? '' : 's'}, as Envoy held them)`, liveHealth: false, panicPossible: false, panicThreshold: panicThresholdOf(c) };
   } else if (type === 'EDS') {
     if (!model.sections.has('endpoints') && !live) {
       return {
-        source: 'eds', known: false, unknownWhy: 'EDS not captured', endpoints: [], usable: 0, liveHealth: false, panicPossible: false,
+        source: 'eds', known: false, unknownWhy: 'EDS not captured', endpoints: [], usable: 0, liveHealth: false, panicPossible: false, panicThreshold: panicThresholdOf(c),
         note: 'EDS endpoints were not captured in this dump: fetch /config_dump?include_eds (istioctl proxy-config all <pod> -o json includes them) or pass --clusters with /clusters?format=json',
       };
     }
     const nameless = model.endpoints.filter((e) => !e.clusterName).length;
     if (nameless && !live) {
       // Envoy drops an empty cluster_name from proto JSON: such an entry may be this cluster's; never guess which
-      return { source: 'eds', known: false, unknownWhy: 'a ClusterLoadAssignment without cluster_name may be its', endpoints: [], usable: 0, liveHealth: false, panicPossible: false, note: `no ClusterLoadAssignment named ${edsName}, but the EndpointsConfigDump has ${nameless} without a cluster_name that may be this cluster's: pass --clusters with /clusters?format=json to be sure` };
+      return { source: 'eds', known: false, unknownWhy: 'a ClusterLoadAssignment without cluster_name may be its', endpoints: [], usable: 0, liveHealth: false, panicPossible: false, panicThreshold: panicThresholdOf(c), note: `no ClusterLoadAssignment named ${edsName}, but the EndpointsConfigDump has ${nameless} without a cluster_name that may be this cluster's: pass --clusters with /clusters?format=json to be sure` };
     }
-    view = { source: 'eds', known: !!live || model.sections.has('endpoints'), endpoints: [], usable: 0, note: `no ClusterLoadAssignment for ${edsName} in the EndpointsConfigDump: Envoy holds no endpoints for it`, liveHealth: false, panicPossible: false };
+    view = { source: 'eds', known: !!live || model.sections.has('endpoints'), endpoints: [], usable: 0, note: `no ClusterLoadAssignment for ${edsName} in the EndpointsConfigDump: Envoy holds no endpoints for it`, liveHealth: false, panicPossible: false, panicThreshold: panicThresholdOf(c) };
   } else if (c.load_assignment || c.hosts) {
     const cla: ClusterLoadAssignment = c.load_assignment ?? { endpoints: [{ lb_endpoints: (c.hosts ?? []).map((a) => ({ endpoint: { address: a } })) }] };
     const eps = viewsOf(cla, c);
     const dns = /DNS/.test(type) ? ` (hostnames Envoy resolves by ${type}; the resolved IPs are only in an ?include_eds dump)` : '';
-    view = { source: 'inline', known: true, endpoints: eps, usable: 0, note: `inline load_assignment${dns}`, liveHealth: false, panicPossible: false };
+    view = { source: 'inline', known: true, endpoints: eps, usable: 0, note: `inline load_assignment${dns}`, liveHealth: false, panicPossible: false, panicThreshold: panicThresholdOf(c) };
   } else {
-    view = { source: 'none', known: true, endpoints: [], usable: 0, note: `a ${type} cluster with no endpoints configured`, liveHealth: false, panicPossible: false };
+    view = { source: 'none', known: true, endpoints: [], usable: 0, note: `a ${type} cluster with no endpoints configured`, liveHealth: false, panicPossible: false, panicThreshold: panicThresholdOf(c) };
   }
   if (live) {
     const byAddr = new Map<string, HostStatus>();
@@ -178,7 +182,15 @@ export function clusterEndpoints(model: ConfigModel, rec: ClusterRecord): Endpoi
     view.liveHealth = true;
   }
   view.usable = view.endpoints.filter((e) => e.usable).length;
-  // Envoy's default healthy_panic_threshold is 50%: below it, all hosts are used regardless of health (§1.4)
-  view.panicPossible = view.endpoints.length > 0 && view.usable / view.endpoints.length < 0.5;
+  // below healthy_panic_threshold (default 50%) Envoy balances over all hosts regardless of health (§1.4)
+  view.panicPossible = view.panicThreshold > 0 && view.endpoints.length > 0 && (view.usable * 100) / view.endpoints.length < view.panicThreshold;
   return view;
+}
+
+/** The cluster's healthy_panic_threshold: absent = 50; `{}` (a Percent of 0, as Istio writes it with outlier detection) = 0. */
+export function panicThresholdOf(c: Cluster): number {
+  const t = c.common_lb_config?.healthy_panic_threshold;
+  if (t === undefined || t === null) return 50;
+  const v = typeof t === 'object' ? t.value : t;
+  return typeof v === 'number' ? v : Number(v ?? 0) || 0;
 }

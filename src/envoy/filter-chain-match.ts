@@ -19,6 +19,8 @@ export interface ConnectionAttrs {
   alpn: string[];
   srcIp?: string;
   srcPort?: number;
+  /** IPs of the proxy itself: chains for them (Istio's pod-IP blackhole chains) are not a client's destination. */
+  ownIps?: string[];
 }
 
 export interface ChainSelection {
@@ -32,11 +34,18 @@ export interface ChainSelection {
   reason: string;
   /** Facts the match relied on that the dump cannot tell. */
   assumptions: string[];
+  /**
+   * Set when the destination IP was not known and a chain with specific prefix_ranges could have
+   * matched: the selection then depends on the IP, and these are the IPs those chains name.
+   */
+  dependsOnIp?: string[];
 }
 
 interface Cand { chain: FilterChain; index: number; m: FilterChainMatch }
 
-type Level = (cands: Cand[], c: ConnectionAttrs, notes: string[], assumptions: string[]) => Cand[];
+interface LevelState { notes: string[]; assumptions: string[]; dependsOnIp?: string[] }
+
+type Level = (cands: Cand[], c: ConnectionAttrs, notes: string[], assumptions: string[], st: LevelState) => Cand[];
 
 const byPort: Level = (cands, c, notes) => {
   const specific = cands.filter((x) => numberOf(x.m.destination_port) === c.dstPort);
@@ -61,10 +70,19 @@ function longestPrefix(ranges: CidrRange[] | undefined, ip: string | undefined):
 }
 
 function byPrefix(key: 'prefix_ranges' | 'direct_source_prefix_ranges' | 'source_prefix_ranges', ipOf: (c: ConnectionAttrs) => string | undefined, label: string): Level {
-  return (cands, c, notes, assumptions) => {
+  return (cands, c, notes, assumptions, st) => {
     const ip = ipOf(c);
-    if (!ip && cands.some((x) => (x.m[key]?.length ?? 0) > 0)) {
-      assumptions.push(`${label} unknown: only chains without a specific ${key} can match (pass --${label === 'destination IP' ? 'ip' : 'source-ip'} to decide)`);
+    const specific = cands.filter((x) => x.m[key]?.some((r) => (numberOf(r.prefix_len as never) ?? 0) > 0));
+    if (!ip && specific.length) {
+      const own = new Set(c.ownIps ?? []);
+      const named = [...new Set(specific.flatMap((x) => x.m[key]!.filter((r) => (numberOf(r.prefix_len as never) ?? 0) > 0).map(formatCidr)))];
+      const foreign = named.filter((r) => !own.has(r.replace(/\/\d+$/, '')));
+      if (key === 'prefix_ranges' && foreign.length) {
+        st.dependsOnIp = foreign; // the verdict depends on the IP: say so instead of guessing
+      } else {
+        const whose = own.size && foreign.length === 0 ? "the proxy's own address" : 'one';
+        assumptions.push(`${label} unknown: assumed it is not ${whose} that chains match on (${named.join(', ')}); pass --${label === 'destination IP' ? 'ip' : 'source-ip'} to decide`);
+      }
     }
     let best = -1;
     const lens = cands.map((x) => longestPrefix(x.m[key], ip));
@@ -170,10 +188,11 @@ export function selectFilterChain(listener: Listener, conn: ConnectionAttrs): Ch
   let cands: Cand[] = (listener.filter_chains ?? []).map((chain, index) => ({ chain, index, m: chain.filter_chain_match ?? {} }));
   const notes: string[] = [];
   const assumptions: string[] = [];
+  const st: LevelState = { notes, assumptions };
   let failedAt: string | undefined;
   for (const [label, level] of LEVELS) {
     const before = cands;
-    cands = level(cands, conn, notes, assumptions);
+    cands = level(cands, conn, notes, assumptions, st);
     if (cands.length === 0) {
       failedAt = before.length ? label : undefined;
       break;
@@ -183,11 +202,11 @@ export function selectFilterChain(listener: Listener, conn: ConnectionAttrs): Ch
     const chosen = cands[0];
     const reason = notes.length ? `matched ${notes.join('; ')}` : 'the catch-all chain: it sets no criteria, and no more specific chain matches this connection';
     if (cands.length > 1) assumptions.push(`${cands.length} chains match equally (Envoy rejects such listeners); showing the first`);
-    return { chain: chosen.chain, index: chosen.index, isDefault: false, closed: false, reason, assumptions };
+    return { chain: chosen.chain, index: chosen.index, isDefault: false, closed: false, reason, assumptions, dependsOnIp: st.dependsOnIp };
   }
   const why = failedAt ? `no chain matches on ${failedAt}${notes.length ? ` after ${notes.join('; ')}` : ''} (${describeConnection(conn)})` : 'the listener has no filter chains';
   if (listener.default_filter_chain) {
-    return { chain: listener.default_filter_chain, index: -1, isDefault: true, closed: false, reason: `${why}, so default_filter_chain`, assumptions };
+    return { chain: listener.default_filter_chain, index: -1, isDefault: true, closed: false, reason: `${why}, so default_filter_chain`, assumptions, dependsOnIp: st.dependsOnIp };
   }
-  return { isDefault: false, closed: true, reason: `${why}, and there is no default_filter_chain: the connection is closed`, assumptions };
+  return { isDefault: false, closed: true, reason: `${why}, and there is no default_filter_chain: the connection is closed`, assumptions, dependsOnIp: st.dependsOnIp };
 }

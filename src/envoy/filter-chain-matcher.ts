@@ -17,16 +17,20 @@ export interface MatcherResult {
   unknown?: string;
 }
 
-const INPUTS: Record<string, (c: ConnectionAttrs) => string | undefined> = {
+/** An input's value: a string, NO_DATA (the connection has none: the map misses), or undefined (pcx does not know it). */
+const NO_DATA = Symbol('no data');
+type InputValue = string | typeof NO_DATA | undefined;
+
+const INPUTS: Record<string, (c: ConnectionAttrs) => InputValue> = {
   DestinationIPInput: (c) => c.dstIp,
   DestinationPortInput: (c) => String(c.dstPort),
   SourceIPInput: (c) => c.srcIp,
   DirectSourceIPInput: (c) => c.srcIp,
   SourcePortInput: (c) => (c.srcPort === undefined ? undefined : String(c.srcPort)),
-  ServerNameInput: (c) => c.sni ?? '',
+  ServerNameInput: (c) => c.sni || NO_DATA,
   TransportProtocolInput: (c) => c.transport,
   // Envoy joins the requested ALPN list as 'a','b' (the keys in Istio's maps look like 'http/1.1')
-  ApplicationProtocolInput: (c) => c.alpn.map((a) => `'${a}'`).join(','),
+  ApplicationProtocolInput: (c) => (c.alpn.length ? c.alpn.map((a) => `'${a}'`).join(',') : NO_DATA),
 };
 
 function inputName(input: Json): string {
@@ -45,7 +49,11 @@ function evalOnMatch(onMatch: Json, c: ConnectionAttrs, path: string[]): Matcher
   return { chain: actionName(onMatch), path };
 }
 
-/** Evaluates a Matcher; nested no-match falls back to the enclosing on_no_match (UNVERIFIED in detail). */
+/**
+ * Evaluates a Matcher. A nested matcher that does not match makes the enclosing match fail (no
+ * fallback to the enclosing on_no_match for exact maps: Envoy PR #38986 keeps that behaviour), except
+ * across IPMatcher ranges, which fall back to less specific ranges (xds ip.proto, non-exclusive).
+ */
 export function evalMatcher(m: Json, c: ConnectionAttrs, path: string[] = []): MatcherResult {
   const tree = m?.matcher_tree;
   const fallback = (why: string): MatcherResult => {
@@ -62,6 +70,7 @@ export function evalMatcher(m: Json, c: ConnectionAttrs, path: string[] = []): M
   if (!get) return { path, unknown: `matcher input ${name || JSON.stringify(tree.input)} (${label}), which pcx cannot evaluate from a dump` };
   const value = get(c);
   if (value === undefined) return { path, unknown: `matcher input ${label} needs a value pcx does not have (pass --ip / --source-ip)` };
+  if (value === NO_DATA) return fallback(`no ${label} on this connection`);
   if (tree.exact_match_map) {
     const hit = tree.exact_match_map.map?.[value];
     if (hit) return evalOnMatch(hit, c, [...path, `${label}=${value}`]);
@@ -75,14 +84,19 @@ export function evalMatcher(m: Json, c: ConnectionAttrs, path: string[] = []): M
   const custom = tree.custom_match?.typed_config;
   if (custom && /IPMatcher$/.test(custom['@type'] ?? '')) {
     const ip = parseIp(value);
-    let best: { len: number; rm: Json; range: Json } | undefined;
+    const hits: { len: number; rm: Json; range: Json }[] = [];
     for (const rm of custom.range_matchers ?? []) {
       for (const r of rm.ranges ?? []) {
         const len = ip ? cidrContains(r, ip) : undefined;
-        if (len !== undefined && (!best || len > best.len)) best = { len, rm, range: r };
+        if (len !== undefined) hits.push({ len, rm, range: r });
       }
     }
-    if (best) return evalOnMatch(best.rm.on_match, c, [...path, `${label} ${value} in ${formatCidr(best.range)}`]);
+    // most specific range first; a nested miss falls back to a less specific range (non-exclusive)
+    hits.sort((a, b) => b.len - a.len);
+    for (const h of hits) {
+      const r = evalOnMatch(h.rm.on_match, c, [...path, `${label} ${value} in ${formatCidr(h.range)}`]);
+      if (r.chain || r.unknown || h.rm.exclusive) return r;
+    }
     return fallback(`${label} ${value} in no range`);
   }
   return { path, unknown: `custom matcher ${custom?.['@type'] ?? '?'}, which pcx does not evaluate` };

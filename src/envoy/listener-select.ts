@@ -67,6 +67,8 @@ function buildIndex(records: ListenerRecord[]): ListenerIndex {
   const byAddress = new Map<string, ListenerRecord>();
   const wildcard = new Map<string, ListenerRecord>();
   for (const r of records) {
+    // the hand-off map holds TCP listeners only (§2.2): a QUIC/UDP listener on the same port is not a candidate
+    if (String(r.listener.address?.socket_address?.protocol ?? '').toUpperCase() === 'UDP') continue;
     for (const hp of listenerAddresses(r.listener)) {
       if (isAnyAddress(hp.address)) {
         const k = `${parseIp(hp.address)?.family ?? 4}|${hp.port}`;
@@ -91,7 +93,8 @@ function indexOf(model: ConfigModel): { all: ListenerIndex; bound: ListenerIndex
 }
 
 function findWildcard(idx: ListenerIndex, ip: string | undefined, port: number): ListenerRecord | undefined {
-  // a [::] listener without v6only also takes IPv4 (§2.2)
+  // IPv4 destinations: 0.0.0.0 first, then [::] (a [::] listener without v6only also takes IPv4, §2.2;
+  // the dump does not say whether the socket is v6only, so this is assumed)
   const fams = ip && parseIp(ip)?.family === 6 ? [6] : [4, 6];
   for (const f of fams) {
     const r = idx.wildcard.get(`${f}|${port}`);

@@ -34,6 +34,8 @@ export interface RouteSelection {
   undecided: { index: number; name?: string; why: string[] }[];
   /** Routes tried before the winner that did not match, with why (for --verbose). */
   skipped: { index: number; name?: string; why: string }[];
+  /** The vhost selects routes in a way pcx cannot evaluate (an xDS matcher tree). */
+  unevaluable?: boolean;
 }
 
 export function describeRouteMatch(m: RouteMatch | undefined): string {
@@ -112,8 +114,9 @@ function parseQuery(q: string): Map<string, string> {
   for (const part of q.split('&')) {
     if (!part) continue;
     const i = part.indexOf('=');
-    const k = decodeURIComponent(i < 0 ? part : part.slice(0, i));
-    if (!m.has(k)) m.set(k, i < 0 ? '' : decodeURIComponent(part.slice(i + 1))); // first value per key (§6.2)
+    // raw, not percent-decoded: Envoy's route matching compares the query as sent (parseQueryString)
+    const k = i < 0 ? part : part.slice(0, i);
+    if (!m.has(k)) m.set(k, i < 0 ? '' : part.slice(i + 1)); // first value per key (§6.2)
   }
   return m;
 }
@@ -201,7 +204,7 @@ export function selectRoute(vh: VirtualHost, req: HttpRequest): RouteSelection {
   const undecided: RouteSelection['undecided'] = [];
   const skipped: RouteSelection['skipped'] = [];
   if (vh.matcher) {
-    return { reason: 'the virtual host uses an xDS matcher tree instead of routes; pcx does not evaluate it', undecided: [{ index: -1, why: ['vhost matcher'] }], skipped };
+    return { reason: 'the virtual host uses an xDS matcher tree instead of routes; pcx does not evaluate it', undecided: [], skipped, unevaluable: true };
   }
   const routes = vh.routes ?? [];
   for (let i = 0; i < routes.length; i++) {

@@ -34,10 +34,11 @@ export function compileRe2(re: string): RegExp | string {
     .replace(/\(\?P</g, '(?<')
     .replace(/\\A/g, '^')
     .replace(/\\z/g, '$')
-    .replace(/\[:(\^?)([a-z]+):\]/g, (m, neg: string, name: string) => (POSIX[name] && !neg ? POSIX[name] : m))
+    .replace(/\[:([a-z]+):\]/g, (m, name: string) => POSIX[name] ?? m)
     .replace(/\\p([A-Z])/g, '\\p{$1}')
     .replace(/\\P([A-Z])/g, '\\P{$1}');
   if (/\\C/.test(src)) return remember(re, '\\C (any byte) has no JavaScript equivalent');
+  if (/\[:\^?[a-z]+:\]/.test(src)) return remember(re, 'a POSIX class pcx cannot translate (negated or unknown)');
   try {
     return remember(re, new RegExp(`^(?:${src})$`, flags));
   } catch (e) {

@@ -87,7 +87,9 @@ export function explain(model: ConfigModel, req: ExplainRequest): ExplainResult 
   const tr = new Trace();
   const direction = directionOf(model, req, t);
   const port = req.inbound ?? req.listenerPort ?? t.port;
-  const ctx: Ctx = { model, req, t, tr, tls, hostHeader: req.hostHeader ?? defaultHostHeader(t), http: !req.tcp, direction, port };
+  // curl -H 'Host: x' replaces the Host header; --host-header does the same
+  const hostFromHeaders = (req.headers ?? []).map(parseHeaderFlag).filter(([k]) => k === 'host' || k === ':authority').map(([, v]) => v).pop();
+  const ctx: Ctx = { model, req, t, tr, tls, hostHeader: req.hostHeader ?? hostFromHeaders ?? defaultHostHeader(t), http: !req.tcp, direction, port };
   if (req.ip && !isIpLiteral(req.ip)) throw new UsageError(`--ip ${req.ip} is not an IP address`);
   for (const w of model.warnings) tr.warn(w);
 
@@ -197,6 +199,12 @@ function walk(ctx: Ctx): Verdict {
   if (sel.unknown) {
     return verdictOf('unknown', `listener ${rec.name} chooses its filter chain with an xDS matcher tree, and ${sel.unknown}`, { next_step: 'read the matcher with: pcx listeners ' + model.origin + ' -o json' });
   }
+  if (sel.dependsOnIp?.length) {
+    const ips = sel.dependsOnIp;
+    return verdictOf('unknown', `listener ${rec.name} picks its filter chain by destination IP (${ips.slice(0, 6).join(', ')}${ips.length > 6 ? ', …' : ''}), and the IP "${t.host}" resolves to is not known`, {
+      next_step: `pass the IP the client dials with --ip (e.g. --ip ${ips[0].replace(/\/\d+$/, '')})`,
+    });
+  }
   for (const a of sel.assumptions) tr.assume(a);
   if (sel.closed || !sel.chain) {
     const strict = ctx.direction === 'inbound' && inboundMtlsMode(l, ctx.port)?.startsWith('STRICT') && conn.transport !== 'tls';
@@ -226,7 +234,8 @@ function walk(ctx: Ctx): Verdict {
   }
   if (!term) return verdictOf('unknown', `filter chain ${chainName(chain, sel.index ?? 0, sel.isDefault)} has no network filters`);
   if (term.kind === 'tcp_proxy') return tcpProxy(ctx, term);
-  if (term.kind === 'hcm') return httpConnectionManager(ctx, term, addr?.port ?? t.port);
+  // strip_matching_host_port compares with the connection's local port: the restored original one (§4.1)
+  if (term.kind === 'hcm') return httpConnectionManager(ctx, term, ctx.port);
   return verdictOf('unknown', `the chain ends in ${term.filterName}${term.type ? ` (${term.type})` : ''}, which pcx does not follow`);
 }
 
@@ -255,7 +264,11 @@ function noListener(ctx: Ctx, choice: ListenerChoice): Verdict {
     : ctx.direction === 'gateway'
       ? `this gateway listens on ${ports.join(', ') || 'no ports'}; a Gateway's service port (e.g. 80) usually targets a container port (e.g. 8080): add --port ${ports.find((p) => p >= 1024 && p < 15000) ?? ports[0] ?? 8080}`
       : 'check that the proxy has a listener for this port: pcx listeners ' + model.origin;
-  return verdictOf('connection_closed', `${choice.reason}: the connection is refused`, { next_step: hint, ...(t ? {} : {}) });
+  if (ctx.direction === 'gateway' && !rejected) {
+    // A Gateway's Service port maps to a container port the dump does not show (§2.5): not knowable here
+    return verdictOf('unknown', `this gateway pod has no listener on port ${ctx.port}; its Service may map port ${t.port} to one of the ports it listens on`, { next_step: hint });
+  }
+  return verdictOf('connection_closed', `${choice.reason}: the connection is refused`, { next_step: hint });
 }
 
 /** What the connection looks like to the selected listener's filter-chain match (§3.3). */
@@ -270,7 +283,7 @@ function connectionFor(ctx: Ctx, l: Listener, choice: ListenerChoice): Connectio
     // A client sidecar speaks Istio mTLS; its istio.alpn filter offers istio-http/1.1 for HTTP/1.1 (§2.4)
     alpn = ctx.http ? [req.http2 ? 'istio-h2' : 'istio-http/1.1', 'istio', req.http2 ? 'h2' : 'http/1.1'] : ['istio-peer-exchange', 'istio'];
     tr.assume(`the client is a meshed workload: it connects with Istio mTLS, ALPN [${alpn.join(', ')}] (--plaintext for a client without a sidecar)`);
-    return { dstIp: ctx.ip, dstPort: ctx.port, transport: tlsInspector ? 'tls' : 'raw_buffer', alpn: tlsInspector ? alpn : [], srcIp: req.sourceIp };
+    return { dstIp: ctx.ip, dstPort: ctx.port, transport: tlsInspector ? 'tls' : 'raw_buffer', alpn: tlsInspector ? alpn : [], srcIp: req.sourceIp, ownIps: ctx.model.proxy.ips };
   }
   if (ctx.tls) {
     if (tlsInspector) {
@@ -284,7 +297,7 @@ function connectionFor(ctx: Ctx, l: Listener, choice: ListenerChoice): Connectio
   } else if (ctx.http && httpInspector) {
     alpn = [req.http2 ? 'h2c' : 'http/1.1'];
   }
-  return { dstIp: ctx.ip, dstPort: ctx.port, transport, sni, alpn, srcIp: req.sourceIp };
+  return { dstIp: ctx.ip, dstPort: ctx.port, transport, sni, alpn, srcIp: req.sourceIp, ownIps: ctx.model.proxy.ips };
 }
 
 /** Chain selection by an xDS matcher tree (§3.2): the action names the chain. */
@@ -349,19 +362,20 @@ function hostForVhost(ctx: Ctx, hcm: HcmInfo, listenerPort: number): string {
 }
 
 function normalizePath(ctx: Ctx, hcm: HcmInfo, path: string): string {
+  // Envoy: normalize_path (Chromium's URL canonicalisation, like WHATWG URL) first, then merge_slashes (§4.1)
   let p = path;
-  if (hcm.config.merge_slashes === true && /\/\/+/.test(p)) {
-    p = p.replace(/\/\/+/g, '/');
-    ctx.tr.assume(`merge_slashes is on: the route sees ${p}`);
-  }
-  if ((hcm.config.normalize_path === true || hcm.config.normalize_path?.value === true) && /(^|\/)\.\.?(\/|$)/.test(p)) {
-    const out: string[] = [];
-    for (const seg of p.split('/')) {
-      if (seg === '..') out.pop();
-      else if (seg !== '.') out.push(seg);
+  const normalize = hcm.config.normalize_path === true || hcm.config.normalize_path?.value === true;
+  if (normalize) {
+    const canon = new URL(`http://h${p.startsWith('/') ? '' : '/'}${p}`).pathname;
+    if (canon !== p) {
+      ctx.tr.assume(`normalize_path is on: the route sees ${canon} (from ${p})`);
+      p = canon;
     }
-    p = out.join('/') || '/';
-    ctx.tr.assume(`normalize_path is on: the route sees ${p}`);
+  }
+  if (hcm.config.merge_slashes === true && /\/\/+/.test(p)) {
+    const merged = p.replace(/\/\/+/g, '/');
+    ctx.tr.assume(`merge_slashes is on: the route sees ${merged}`);
+    p = merged;
   }
   if (/%2f|%5c/i.test(p) && hcm.config.path_with_escaped_slashes_action) {
     ctx.tr.warn(`the path has escaped slashes and path_with_escaped_slashes_action is ${hcm.config.path_with_escaped_slashes_action}: Envoy may rewrite, redirect or reject it`);
@@ -446,7 +460,13 @@ function httpConnectionManager(ctx: Ctx, hcm: HcmInfo, listenerPort: number): Ve
   });
   const path = normalizePath(ctx, hcm, ctx.t.path);
   const request = buildHttpRequest(ctx, path);
+  // require_tls is checked before any route (§6.1 step 1)
+  if ((vh.require_tls === 'ALL' || vh.require_tls === 'EXTERNAL_ONLY') && ctx.t.scheme !== 'https') {
+    if (vh.require_tls === 'EXTERNAL_ONLY') tr.assume('the request is external (not from an Envoy-internal address), so require_tls: EXTERNAL_ONLY applies');
+    return verdictOf('redirect', `virtual host ${vh.name} requires TLS (require_tls: ${vh.require_tls}): Envoy redirects to https (301)`, { http_status: 301 });
+  }
   const rs = selectRoute(vh, request);
+  if (rs.unevaluable) return verdictOf('unknown', `virtual host ${vh.name}: ${rs.reason}`, { next_step: `read it with: pcx routes ${model.origin} --name ${rcName} -o json` });
   for (const u of rs.undecided) tr.warn(`route #${u.index + 1}${u.name ? ` (${u.name})` : ''} may take this request first: ${u.why.join('; ')}`);
   if (!rs.route) {
     const blackhole = /^blackhole:/.test(vh.name ?? '') ? ` (Istio's ${vh.name} virtual host: no Gateway/VirtualService serves this host on this port)` : '';
@@ -537,7 +557,8 @@ function endpointsOut(v: EndpointsView): EndpointOut[] {
   }));
 }
 
-type BranchOutcome = 'ok' | 'missing' | 'unhealthy' | 'passthrough' | 'blackhole' | 'unknown_cds';
+/** unhealthy: no usable host and panic mode off (or no host at all); panic: no usable host, but panic mode sends to them anyway */
+type BranchOutcome = 'ok' | 'missing' | 'unhealthy' | 'panic' | 'passthrough' | 'blackhole' | 'unknown_cds';
 
 function clustersVerdict(ctx: Ctx, branches: Branch[], http: boolean, notFoundCode = 503): Verdict {
   const { model, tr } = ctx;
@@ -610,11 +631,13 @@ function clustersVerdict(ctx: Ctx, branches: Branch[], http: boolean, notFoundCo
       tr.assume(`endpoints of ${b.name} are unknown (${ev.unknownWhy ?? 'not in the dump'}); the request is counted as routed`);
       outcomes.push('ok');
     } else if (ev.source !== 'original_dst' && ev.usable === 0) {
-      outcomes.push('unhealthy');
-      if (ev.endpoints.length > 0) tr.warn(`every endpoint of ${b.name} is unhealthy; Envoy's panic mode (healthy_panic_threshold, 50% by default) may still send requests to them, and they would likely fail`);
+      // With hosts but none healthy, panic mode (healthy_panic_threshold > 0) balances over all of them (§1.4, §8.1)
+      const panic = ev.endpoints.length > 0 && ev.panicThreshold > 0;
+      outcomes.push(panic ? 'panic' : 'unhealthy');
+      if (panic) tr.warn(`every endpoint of ${b.name} is unhealthy; below healthy_panic_threshold (${ev.panicThreshold}%) Envoy sends requests to them anyway`);
     } else {
       outcomes.push('ok');
-      if (ev.panicPossible) tr.warn(`fewer than half the endpoints of ${b.name} are healthy: Envoy may be in panic mode and send requests to unhealthy hosts too`);
+      if (ev.panicPossible) tr.warn(`fewer than ${ev.panicThreshold}% of the endpoints of ${b.name} are healthy: Envoy is in panic mode and sends requests to unhealthy hosts too`);
     }
   }
   return composeVerdict(ctx, branches, outcomes, out, http, notFoundCode);
@@ -647,6 +670,13 @@ function composeVerdict(ctx: Ctx, branches: Branch[], outcomes: BranchOutcome[],
   const share = (o: BranchOutcome) => branches.reduce((s, b, i) => s + (outcomes[i] === o ? b.weight : 0), 0);
   const split = branches.length > 1;
   const notInConfig = !ctx.service && !isIpLiteral(t.host);
+  if (outcomes.length === 1 && outcomes[0] === 'passthrough' && (ctx.direction === 'inbound' || /^Inbound/.test(clusters[0].name))) {
+    return {
+      kind: 'passthrough', clusters,
+      summary: `no Service of this pod declares port ${ctx.port}: ${clusters[0].name} delivers the connection straight to the app on ${ctx.ip ? formatHostPort(ctx.ip, ctx.port) : `port ${ctx.port}`}, without per-service routing or policy`,
+      next_step: `if port ${ctx.port} should be a service port, add it to the Service (ports[].targetPort) so the sidecar builds an inbound chain for it`,
+    };
+  }
   if (outcomes.length === 1 && outcomes[0] === 'passthrough') {
     const why = notInConfig
       ? `"${t.host}" is not in this proxy's config, so `
@@ -664,33 +694,37 @@ function composeVerdict(ctx: Ctx, branches: Branch[], outcomes: BranchOutcome[],
       next_step: notInConfig ? 'the outbound traffic policy is REGISTRY_ONLY: add a ServiceEntry for this host' : undefined,
     };
   }
-  const missing = clusters.filter((_, i) => outcomes[i] === 'missing');
-  if (missing.length) {
-    const names = missing.map((c) => c.name).join(', ');
-    const portion = split ? `${pctText(share('missing'))} of requests go to ${names}, which ${missing.length > 1 ? 'do' : 'does'} not exist` : `cluster ${names} does not exist`;
-    const sub = missing.map((c) => parseClusterName(c.name)).find((p) => p?.subset);
+  // Every failing share is named; the verdict is the worst of them: missing (NC), then no host (UH), then panic
+  const of = (o: BranchOutcome) => clusters.filter((_, i) => outcomes[i] === o);
+  const missing = of('missing');
+  const bad = of('unhealthy');
+  const panic = of('panic');
+  if (missing.length || bad.length || panic.length) {
+    const parts: string[] = [];
+    const names = (cs: VerdictCluster[]) => cs.map((c) => c.name).join(', ');
+    const lead = (o: BranchOutcome, cs: VerdictCluster[], inSplit: string, alone: string) => (split ? `${pctText(share(o))} of requests go to ${names(cs)}, ${inSplit}` : `cluster ${names(cs)} ${alone}`);
+    if (missing.length) parts.push(`${lead('missing', missing, `which ${missing.length > 1 ? 'do' : 'does'} not exist`, 'does not exist')}: ${http ? `${notFoundCode} NC` : 'the connection is closed (NC)'}`);
+    if (bad.length) parts.push(`${lead('unhealthy', bad, 'with no healthy endpoint', 'has no healthy endpoint')}: ${http ? '503 UH' : 'the connection is closed (UH)'}`);
+    if (panic.length) parts.push(`${lead('panic', panic, 'with no healthy endpoint', 'has no healthy endpoint')}, but panic mode still sends to the unhealthy hosts: expect upstream failures (UF, URX, 5xx from the app) rather than 503 UH`);
+    const summary = parts.join('; ');
+    if (missing.length) {
+      const sub = missing.map((c) => parseClusterName(c.name)).find((p) => p?.subset);
+      return {
+        kind: 'cluster_not_found', clusters, ...(http ? { http_status: notFoundCode } : {}), response_flag: 'NC', summary,
+        next_step: sub
+          ? `no cluster ${missing[0].name}: is a DestinationRule with subset ${sub.subset} for ${sub.host} applied, and visible to this namespace?`
+          : parseClusterName(missing[0].name)
+            ? `no cluster ${missing[0].name}: is the service exported to this namespace (exportTo), and in the Sidecar resource's egress hosts?`
+            : `no cluster ${missing[0].name} in this proxy: check that the control plane pushed it (istioctl proxy-status) and the config that names it`,
+      };
+    }
+    const first = [...bad, ...panic][0];
+    const p = parseClusterName(first.name);
     return {
-      kind: 'cluster_not_found', clusters,
-      ...(http ? { http_status: notFoundCode } : {}), response_flag: 'NC',
-      summary: `${portion}: ${http ? `${notFoundCode} NC` : 'the connection is closed (NC)'}`,
-      next_step: sub
-        ? `no cluster ${missing[0].name}: is a DestinationRule with subset ${sub.subset} for ${sub.host} applied, and visible to this namespace?`
-        : parseClusterName(missing[0].name)
-          ? `no cluster ${missing[0].name}: is the service exported to this namespace (exportTo), and in the Sidecar resource's egress hosts?`
-          : `no cluster ${missing[0].name} in this proxy: check that the control plane pushed it (istioctl proxy-status) and the config that names it`,
-    };
-  }
-  const bad = clusters.filter((_, i) => outcomes[i] === 'unhealthy');
-  if (bad.length) {
-    const names = bad.map((c) => c.name).join(', ');
-    const portion = split ? `${pctText(share('unhealthy'))} of requests go to ${names}, with no healthy endpoint` : `cluster ${names} has no healthy endpoint`;
-    const p = parseClusterName(bad[0].name);
-    return {
-      kind: 'no_healthy_endpoints', clusters, ...(http ? { http_status: 503 } : {}), response_flag: 'UH',
-      summary: `${portion}: ${http ? '503 UH' : 'the connection is closed (UH)'}`,
+      kind: 'no_healthy_endpoints', clusters, ...(bad.length ? { ...(http ? { http_status: 503 } : {}), response_flag: 'UH' } : {}), summary,
       next_step: p?.host
         ? `check the pods behind ${p.host}${p.subset ? ` with the labels of subset ${p.subset}` : ''}: kubectl get endpointslices -n ${p.host.split('.')[1] ?? '<ns>'} -l kubernetes.io/service-name=${p.host.split('.')[0]} (ready? labels? outlier ejections in pcx explain --clusters)`
-        : `check the endpoints of ${bad[0].name}`,
+        : `check the endpoints of ${first.name}`,
     };
   }
   if (outcomes.includes('unknown_cds')) {

@@ -8,8 +8,7 @@ import type { HcmInfo } from '../envoy/network-filters.js';
 const BENIGN = /^(envoy\.filters\.http\.router|envoy\.router|istio\.(stats|metadata_exchange|alpn|telemetry)|envoy\.filters\.http\.grpc_stats|envoy\.filters\.http\.cors|envoy\.cors|envoy\.filters\.http\.health_check|envoy\.health_check|istio_authn|istio\.authn|envoy\.filters\.http\.upstream_codec|mixer|envoy\.filters\.http\.grpc_web|envoy\.grpc_web)$/;
 
 const KNOWN: [RegExp, string][] = [
-  [/fault/, 'fault injection can abort or delay it'],
-  [/rbac/, 'RBAC (an AuthorizationPolicy in Istio) can deny it with 403'],
+  [/(^|[._])rbac($|[._\s])/, 'RBAC (an AuthorizationPolicy in Istio) can deny it with 403'],
   [/ext_authz/, 'external authorization can deny it'],
   [/jwt/, 'JWT authentication can reject it with 401'],
   [/lua/, 'a Lua script can answer or rewrite it'],
@@ -30,12 +29,14 @@ export function filtersThatMayAffect(hcm: HcmInfo, perFilter: (Record<string, un
     const key = `${f.name} ${f.type ?? ''}`.toLowerCase();
     if (BENIGN.test(f.name) && !f.discovered) continue;
     if (/stats|metadata_exchange|istio\.alpn/.test(key)) continue;
-    if (/fault/.test(key) && !f.discovered) {
+    const isFault = /^envoy\.(filters\.http\.)?fault$/.test(f.name) || /\.HTTPFault$/.test(f.type ?? '');
+    if (isFault && !f.discovered) {
       const own = f.config && (f.config.abort || f.config.delay);
       const routed = perFilter.some((m) => m && Object.prototype.hasOwnProperty.call(m, f.name));
       if (!own && !routed) continue;
     }
-    const why = KNOWN.find(([re]) => re.test(key))?.[1] ?? (f.discovered ? 'its config is delivered separately (ECDS) and can do anything' : 'pcx does not evaluate it');
+    const why = isFault ? 'fault injection can abort or delay it'
+      : KNOWN.find(([re]) => re.test(key))?.[1] ?? (f.discovered ? 'its config is delivered separately (ECDS) and can do anything' : 'pcx does not evaluate it');
     out.push(`${f.name}: ${why}`);
   }
   return out;

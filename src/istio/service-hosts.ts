@@ -163,5 +163,11 @@ export function inferVip(model: ConfigModel, fqdn: string, port: number): VipInf
       if (isIpLiteral(h)) add(h, `domain "${d}" of virtual host ${vh!.name} in route ${rcName}`);
     }
   }
+  if (!candidates.length) {
+    // a service has one VIP for all its ports: one seen on another port still tells (said as such)
+    for (const [key, vips] of vipsFromListeners(model)) {
+      if (key.slice(0, key.lastIndexOf(':')) === fqdn) for (const v of vips) add(v.ip, `${v.source} on port ${key.slice(key.lastIndexOf(':') + 1)} (a service has one VIP for all its ports)`);
+    }
+  }
   return { ip: candidates[0]?.ip, source: candidates[0]?.source, candidates };
 }

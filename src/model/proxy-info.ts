@@ -51,6 +51,10 @@ export function proxyInfoFrom(bootstrap: Json, listeners: ListenerRecord[]): Pro
     if (active.some((l) => l.name === 'virtualOutbound' || unwrap(l.listener?.use_original_dst) === true)) {
       info.kind = 'sidecar';
       info.kindSource = 'a listener with use_original_dst (iptables capture)';
+    } else if (active.some((l) => (unwrap(l.listener?.bind_to_port) ?? unwrap(l.listener?.deprecated_v1?.bind_to_port)) === false)) {
+      // only a capture listener can hand connections to a listener that does not bind (§2.2): a sidecar
+      info.kind = 'sidecar';
+      info.kindSource = 'listeners with bind_to_port: false, which only a capture listener hands connections to';
     } else if (active.some((l) => l.listener?.traffic_direction === 'OUTBOUND' && origDst(l))) {
       info.kind = 'sidecar';
       info.kindSource = 'an OUTBOUND listener with the original_dst listener filter (iptables capture)';

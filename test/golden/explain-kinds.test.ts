@@ -21,7 +21,7 @@ const CASES: ExplainCase[] = [
   // gateways
   {
     id: 'gateway-ossm-2.6-port-80-nothing-listens', model: real('istio120gateway'), req: { target: 'hello.example.com/dani' },
-    kind: 'connection_closed', clusters: [],
+    kind: 'unknown', clusters: [],
     check: (r) => expect(r.verdict.next_step).toMatch(/listens on 8080, 15021, 15090.*add --port 8080/),
   },
   {
@@ -58,6 +58,11 @@ const CASES: ExplainCase[] = [
       expect(r.hops[1].reason).toBe('matched destination_port 14001; prefix_ranges 10.96.196.30/32 contains 10.96.196.30');
       expect(r.verdict.clusters[0].endpoints_known).toBe(false); // a nameless CLA: never guessed
     },
+  },
+  {
+    id: 'osm-sidecar-without-ip', model: real('osm'), req: { target: 'bookwarehouse.bookwarehouse:14001/books' },
+    kind: 'unknown', clusters: [],
+    check: (r) => expect(r.verdict.next_step).toBe('pass the IP the client dials with --ip (e.g. --ip 10.96.196.30)'),
   },
   // waypoint
   {

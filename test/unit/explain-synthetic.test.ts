@@ -68,13 +68,14 @@ describe('gateway servers', () => {
   });
   it('a listener only in warming_state serves nothing, and the warning says so', () => {
     const r = explain(gateway, { target: 'x:9000' });
-    expect(r.verdict.kind).toBe('connection_closed');
+    expect(r.verdict.kind).toBe('unknown'); // the Service may still map its port elsewhere: not knowable from the pod
+    expect(r.verdict.summary).toBe('this gateway pod has no listener on port 9000; its Service may map port 9000 to one of the ports it listens on');
     expect(r.warnings.join()).toMatch(/listener 0.0.0.0_9000 is only in warming_state/);
   });
 });
 
 const SC = 'sidecar~10.1.1.1~app-1.shop~shop.svc.cluster.local';
-const sidecar = buildModel(dump(SC, [
+const sidecarDoc = dump(SC, [
   { name: 'virtualOutbound', active_state: { listener: { name: 'virtualOutbound', address: { socket_address: { address: '0.0.0.0', port_value: 15001 } }, use_original_dst: true, filter_chains: [{ name: 'virtualOutbound-catchall-tcp', filters: [tcp({ cluster: 'BlackHoleCluster' })] }] } } },
   { name: '0.0.0.0_80', active_state: { listener: { name: '0.0.0.0_80', address: { socket_address: { address: '0.0.0.0', port_value: 80 } }, bind_to_port: false, filter_chains: [{ filters: [hcm('80')] }] } } },
   { name: '10.9.9.9_5432', active_state: { listener: { name: '10.9.9.9_5432', address: { socket_address: { address: '10.9.9.9', port_value: 5432 } }, bind_to_port: false, filter_chains: [{ filters: [tcp({ weighted_clusters: { clusters: [{ name: 'outbound|5432|a|pg.data.svc.cluster.local', weight: 3 }, { name: 'outbound|5432|b|pg.data.svc.cluster.local', weight: 1 }] } })] }] } } },
@@ -85,7 +86,8 @@ const sidecar = buildModel(dump(SC, [
     { endpoint_config: { cluster_name: 'outbound|5432|a|pg.data.svc.cluster.local', endpoints: [{ lb_endpoints: [{ endpoint: { address: { socket_address: { address: '10.2.0.1', port_value: 5432 } } }, health_status: 'HEALTHY' }] }] } },
     { endpoint_config: { cluster_name: 'outbound|5432|b|pg.data.svc.cluster.local', endpoints: [{ lb_endpoints: [{ endpoint: { address: { socket_address: { address: '10.2.0.2', port_value: 5432 } } }, health_status: 'UNHEALTHY' }] }] } },
   ] },
-]), 'sidecar');
+]);
+const sidecar = buildModel(sidecarDoc, 'sidecar');
 
 describe('sidecar edge cases', () => {
   it("REGISTRY_ONLY: Istio's block_all answers 502 (blackhole)", () => {
@@ -96,10 +98,67 @@ describe('sidecar edge cases', () => {
     const r = explain(sidecar, { target: '1.2.3.4:7000', tcp: true });
     expect(r.verdict).toMatchObject({ kind: 'blackhole', clusters: [{ name: 'BlackHoleCluster', weight: 100 }] });
   });
-  it('a weighted tcp_proxy: percent = weight / sum; an unhealthy branch fails its share', () => {
+  it('a weighted tcp_proxy: percent = weight / sum; an all-unhealthy branch is in panic mode (default threshold 50%)', () => {
     const r = explain(sidecar, { target: 'pg.data:5432', ip: '10.9.9.9', tcp: true });
     expect(r.verdict.clusters.map((c) => [c.name, c.weight, c.endpoints_healthy])).toEqual([['outbound|5432|a|pg.data.svc.cluster.local', 75, 1], ['outbound|5432|b|pg.data.svc.cluster.local', 25, 0]]);
+    expect(r.verdict.kind).toBe('no_healthy_endpoints');
+    expect(r.verdict.response_flag).toBeUndefined(); // panic mode sends to the unhealthy host: not UH
+    expect(r.verdict.summary).toBe('25% of requests go to outbound|5432|b|pg.data.svc.cluster.local, with no healthy endpoint, but panic mode still sends to the unhealthy hosts: expect upstream failures (UF, URX, 5xx from the app) rather than 503 UH');
+  });
+  it('healthy_panic_threshold 0 (Istio with outlier detection): no healthy host is 503 UH', () => {
+    const doc = JSON.parse(JSON.stringify(sidecarDoc));
+    for (const c of doc.configs[3].dynamic_active_clusters) c.cluster.common_lb_config = { healthy_panic_threshold: {} };
+    const r = explain(buildModel(doc, 'x'), { target: 'pg.data:5432', ip: '10.9.9.9', tcp: true });
     expect(r.verdict).toMatchObject({ kind: 'no_healthy_endpoints', response_flag: 'UH' });
-    expect(r.verdict.summary).toBe('25% of requests go to outbound|5432|b|pg.data.svc.cluster.local, with no healthy endpoint: the connection is closed (UH)');
+  });
+  it('a split with two failure kinds names both shares', () => {
+    const doc = JSON.parse(JSON.stringify(sidecarDoc));
+    doc.configs[3].dynamic_active_clusters = doc.configs[3].dynamic_active_clusters.filter((c: { cluster: { name: string } }) => !c.cluster.name.includes('|a|'));
+    for (const c of doc.configs[3].dynamic_active_clusters) c.cluster.common_lb_config = { healthy_panic_threshold: { value: 0 } };
+    const r = explain(buildModel(doc, 'x'), { target: 'pg.data:5432', ip: '10.9.9.9', tcp: true });
+    expect(r.verdict.kind).toBe('cluster_not_found');
+    expect(r.verdict.summary).toBe('75% of requests go to outbound|5432|a|pg.data.svc.cluster.local, which does not exist: the connection is closed (NC); 25% of requests go to outbound|5432|b|pg.data.svc.cluster.local, with no healthy endpoint: the connection is closed (UH)');
+  });
+});
+
+/** One sidecar HTTP listener on 0.0.0.0:80 with the given HCM settings and virtual hosts. */
+function httpSidecar(hcmExtra: object, vhosts: object[], extraListeners: object[] = []) {
+  const listener = (name: string, port: number, extra: object) => ({ name, active_state: { listener: { name, address: { socket_address: { address: '0.0.0.0', port_value: port } }, bind_to_port: false, ...extra } } });
+  return buildModel(dump(SC, [
+    listener('virtualOutbound', 15001, { use_original_dst: true, bind_to_port: true, filter_chains: [{ filters: [tcp({ cluster: 'PassthroughCluster' })] }] }),
+    ...extraListeners,
+    listener('0.0.0.0_80', 80, { filter_chains: [{ filters: [{ name: 'envoy.filters.network.http_connection_manager', typed_config: { '@type': HCM, rds: { route_config_name: '80' }, ...hcmExtra } }] }] }),
+  ], [{ name: '80', virtual_hosts: vhosts }], ['a', 'admin', 'b', 'PassthroughCluster']), 'http');
+}
+const route = (match: object, cluster: string) => ({ match, route: { cluster } });
+
+describe('HTTP details (review findings)', () => {
+  it('normalize_path first, then merge_slashes: /public//../admin is /public/admin, not /admin', () => {
+    const m = httpSidecar({ normalize_path: true, merge_slashes: true }, [{ name: 'v', domains: ['*'], routes: [route({ path: '/admin' }, 'admin'), route({ prefix: '/' }, 'a')] }]);
+    expect(explain(m, { target: 'x/public//../admin' }).verdict.clusters[0].name).toBe('a');
+    expect(explain(m, { target: 'x/../healthz/../admin' }).verdict.clusters[0].name).toBe('admin');
+  });
+  it("-H 'Host: …' picks the virtual host, as curl's would", () => {
+    const m = httpSidecar({}, [{ name: 'va', domains: ['a'], routes: [route({ prefix: '/' }, 'a')] }, { name: 'vb', domains: ['b'], routes: [route({ prefix: '/' }, 'b')] }]);
+    expect(explain(m, { target: 'a/', headers: ['Host: b'] }).verdict.clusters[0].name).toBe('b');
+  });
+  it('require_tls: ALL redirects plain HTTP to https (301)', () => {
+    const m = httpSidecar({}, [{ name: 'v', domains: ['*'], require_tls: 'ALL', routes: [route({ prefix: '/' }, 'a')] }]);
+    expect(explain(m, { target: 'x/' }).verdict).toMatchObject({ kind: 'redirect', http_status: 301 });
+  });
+  it('a virtual host with a matcher tree is unknown, not 404', () => {
+    const m = httpSidecar({}, [{ name: 'v', domains: ['*'], matcher: { matcher_tree: {} } }]);
+    expect(explain(m, { target: 'x/' }).verdict.kind).toBe('unknown');
+  });
+  it('query parameters are compared raw, and a malformed escape does not crash', () => {
+    const m = httpSidecar({}, [{ name: 'v', domains: ['*'], routes: [{ ...route({ prefix: '/', query_parameters: [{ name: 'v', string_match: { exact: '2' } }] }, 'b') }, route({ prefix: '/' }, 'a')] }]);
+    expect(explain(m, { target: 'x/?v=2' }).verdict.clusters[0].name).toBe('b');
+    expect(explain(m, { target: 'x/?v=%32' }).verdict.clusters[0].name).toBe('a');
+    expect(explain(m, { target: 'x/?v=%zz' }).verdict.clusters[0].name).toBe('a');
+  });
+  it('a UDP (QUIC) listener on the same port is not a TCP hand-off target', () => {
+    const udp = { name: 'udp_0.0.0.0_80', active_state: { listener: { name: 'udp_0.0.0.0_80', address: { socket_address: { address: '0.0.0.0', port_value: 80, protocol: 'UDP' } }, bind_to_port: false, filter_chains: [] } } };
+    const m = httpSidecar({}, [{ name: 'v', domains: ['*'], routes: [route({ prefix: '/' }, 'a')] }], [udp]);
+    expect(explain(m, { target: 'x/' }).hops[0].name).toBe('0.0.0.0_80');
   });
 });

@@ -28,11 +28,17 @@ describe('filter-chain match (envoy-resolution.md §3.1)', () => {
     expect(selectFilterChain(l, conn({ dstIp: '10.9.9.9' })).chain?.name).toBe('wide');
     expect(selectFilterChain(l, conn({ dstIp: '192.168.0.1' })).chain?.name).toBe('all');
   });
-  it('with an unknown destination IP only catch-all prefixes match, and says so', () => {
-    const l: Listener = { filter_chains: [chain('pod', { prefix_ranges: [{ address_prefix: '10.1.2.3', prefix_len: 32 }] }), chain('all')] };
+  it('with an unknown destination IP, a chain for a specific IP makes the selection depend on it', () => {
+    const l: Listener = { filter_chains: [chain('svc', { prefix_ranges: [{ address_prefix: '10.1.2.3', prefix_len: 32 }] }), chain('all')] };
     const s = selectFilterChain(l, conn());
+    expect(s.dependsOnIp).toEqual(['10.1.2.3/32']);
+  });
+  it("…unless the specific chains are for the proxy's own IP (Istio's pod-IP blackhole): assumed, and said", () => {
+    const l: Listener = { filter_chains: [chain('pod', { prefix_ranges: [{ address_prefix: '10.1.2.3', prefix_len: 32 }] }), chain('all')] };
+    const s = selectFilterChain(l, conn({ ownIps: ['10.1.2.3'] }));
     expect(s.chain?.name).toBe('all');
-    expect(s.assumptions.join()).toMatch(/destination IP unknown/);
+    expect(s.dependsOnIp).toBeUndefined();
+    expect(s.assumptions.join()).toMatch(/destination IP unknown: assumed it is not the proxy's own address/);
   });
   it('matches SNI exactly, then by the longest wildcard, then chains without server_names', () => {
     const l: Listener = {
