@@ -38,6 +38,8 @@ const TARGETS = [
   { command: 'pcx explain', what: 'time', max: 1.25 },
   { command: 'pcx explain', what: 'memory', max: 1.5 },
   { command: 'pcx explain --all', what: 'time', max: 2.0 },
+  // issue 5: two dumps that differ by one service, within 3× JSON.parse of BOTH files
+  { command: 'pcx diff', what: 'time', max: 3.0, baseFactor: 2, baseLabel: 'JSON.parse of both files' },
 ];
 
 // ---------------------------------------------------------------------------------------------
@@ -186,6 +188,17 @@ function explainCorrect(r, probe) {
   return r.code === 0 && probe.clusters.every((c) => r.stdout.includes(c));
 }
 
+/** The diff must name exactly the changed service's resources, and nothing else (issue 5). */
+function diffNamesOnly(stdout, service) {
+  if (!service) return true;
+  try {
+    const changes = JSON.parse(stdout);
+    return changes.length > 0 && changes.every((c) => `${c.name} ${(c.path ?? []).join(' ')}`.includes(service));
+  } catch {
+    return false;
+  }
+}
+
 async function benchSize(services, opts, available) {
   const m = mesh(services, { regenerate: opts.regenerate });
   const probe = m.probes.weighted;
@@ -197,7 +210,7 @@ async function benchSize(services, opts, available) {
     node('pcx explain --all', [PCX, 'explain', '--all', m.file], (r) => r.code === 0 || r.code === 1, !available.explainAll && NA),
     node('pcx clusters', [PCX, 'clusters', m.file], undefined, !available.clusters && NA),
     // exit 1: differences found (the variant differs in exactly one service)
-    node('pcx diff', [PCX, 'diff', m.file, available.diff ? mesh(services, { variant: 'one-changed', regenerate: opts.regenerate }).file : ''], (r) => r.code === 1, !available.diff && NA),
+    node('pcx diff', [PCX, 'diff', '-o', 'json', m.file, available.diff ? mesh(services, { variant: 'one-changed', regenerate: opts.regenerate }).file : ''], (r) => r.code === 1 && diffNamesOnly(r.stdout, m.probes.changed?.service), !available.diff && NA),
     {
       name: 'jq (one cluster)',
       cmd: 'jq',
@@ -247,12 +260,13 @@ function checkTargets(sizes) {
   const at = sizes.find((s) => s.services === TARGET_SERVICES);
   const base = at?.rows.find((r) => r.name === 'JSON.parse (bare)');
   return TARGETS.map((t) => {
-    const label = `${t.command} ${t.what} ≤ ${t.max}× JSON.parse (${TARGET_SERVICES.toLocaleString('en-US')} services)`;
+    const label = `${t.command} ${t.what} ≤ ${t.max}× ${t.baseLabel ?? 'JSON.parse'} (${TARGET_SERVICES.toLocaleString('en-US')} services)`;
     if (!at) return { label, verdict: 'n/a', detail: `not measured: add ${TARGET_SERVICES / 1000}k to --sizes` };
     const r = at.rows.find((x) => x.name === t.command);
     if (!r || r.na || !base || base.na) return { label, verdict: 'n/a', detail: r?.na ?? 'not measured' };
-    const x = t.what === 'time' ? r.seconds / base.seconds : r.rss / base.rss;
-    const cpu = t.what === 'time' && r.cpu && base.cpu ? ` (CPU time ${(r.cpu / base.cpu).toFixed(2)}×)` : '';
+    const f = t.baseFactor ?? 1;
+    const x = t.what === 'time' ? r.seconds / (f * base.seconds) : r.rss / (f * base.rss);
+    const cpu = t.what === 'time' && r.cpu && base.cpu ? ` (CPU time ${(r.cpu / (f * base.cpu)).toFixed(2)}×)` : '';
     return { label, verdict: x <= t.max && r.ok ? 'PASS' : 'FAIL', detail: `${x.toFixed(2)}×${cpu}${r.ok ? '' : ', wrong answer'}` };
   });
 }

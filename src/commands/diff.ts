@@ -3,10 +3,7 @@
  * change does to one request. Flags → diffModels()/diffChains() → renderer.
  */
 import type { Argv } from 'yargs';
-import { diffModels, resolveTypes } from '../diff/diff-models.js';
-import { diffChains } from '../diff/chain-diff.js';
-import { renderChainDiffText, renderDiffText } from '../render/diff-text.js';
-import { renderChainDiffJson, renderDiffJson } from '../render/diff-json.js';
+// the diff engine and its renderers load only when diff runs: other commands start faster
 import { styleFor } from '../render/style.js';
 import { EXIT_FINDINGS, EXIT_OK, UsageError } from '../errors.js';
 import { loadModelFromArgs, SOURCE_DESCRIPTION, withSourceOptions, type SourceArgs } from './source-options.js';
@@ -59,16 +56,22 @@ export async function runDiff(args: DiffArgs, ctx: CommandContext): Promise<numb
   if ((args.header?.length || args.method) && !args.host) throw new UsageError('--header and --method describe the request of --host', { hint: 'e.g. pcx diff a.json b.json --host reviews:9080/ -H "end-user: jason"' });
   if (args.host && (args.type?.length || args.name)) throw new UsageError('--type and --name filter the whole diff; --host already keeps only what is on the request\'s path', { hint: 'drop one of them' });
   if (args.a === '-' && args.b === '-') throw new UsageError('only one of <a> and <b> can be stdin (-)');
+  const { diffModels, resolveTypes } = await import('../diff/diff-models.js');
   const types = args.type?.length ? resolveTypes(args.type) : undefined;
   const a = await loadModelFromArgs(args, ctx, args.a);
   const b = await loadModelFromArgs({ ...args, pod: args.podB ?? args.pod }, ctx, args.b);
   const style = styleFor(ctx.io.stdout, { color: ctx.color });
 
   if (args.host) {
+    const { diffChains } = await import('../diff/chain-diff.js');
+    const { renderChainDiffText } = await import('../render/diff-text.js');
+    const { renderChainDiffJson } = await import('../render/diff-json.js');
     const c = diffChains(a, b, { target: args.host, headers: args.header, method: args.method }, { ignoreEndpoints: args.ignoreEndpoints });
     ctx.io.stdout.write(args.output === 'json' ? renderChainDiffJson(c) : renderChainDiffText(c, style, { verbose: args.verbose }));
     return c.changed ? EXIT_FINDINGS : EXIT_OK;
   }
+  const { renderDiffText } = await import('../render/diff-text.js');
+  const { renderDiffJson } = await import('../render/diff-json.js');
   const r = diffModels(a, b, { types, name: args.name, ignoreEndpoints: args.ignoreEndpoints });
   ctx.io.stdout.write(args.output === 'json' ? renderDiffJson(r) : renderDiffText(r, style, { verbose: args.verbose, filtered: !!(types || args.name) }));
   return r.changes.length ? EXIT_FINDINGS : EXIT_OK;

@@ -6,9 +6,7 @@ import { readFileSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import type { Argv } from 'yargs';
 import { loadModelFromArgs, SOURCE_DESCRIPTION, withSourceOptions, type SourceArgs } from './source-options.js';
-import { buildReport, reportExitCode } from '../report/build-report.js';
-import { renderReportMarkdown } from '../render/report-markdown.js';
-import { renderReportHtml } from '../render/report-html.js';
+// the report builder and renderers load only when report runs: other commands start faster
 import { UsageError } from '../errors.js';
 import type { CommandContext } from './context.js';
 import type { RegisterCommands } from './register.js';
@@ -112,6 +110,7 @@ export async function runReport(args: ReportArgs, ctx: CommandContext): Promise<
     targets = targets.map((t) => (t.startsWith('/') ? `localhost:${args.inbound}${t}` : t));
   }
   const model = await loadModelFromArgs(args, ctx);
+  const { buildReport, reportExitCode } = await import('../report/build-report.js');
   const report = buildReport(model, {
     targets,
     request: {
@@ -134,7 +133,9 @@ export async function runReport(args: ReportArgs, ctx: CommandContext): Promise<
     generatedAt,
     generator: pcxVersion(),
   });
-  const text = format === 'json' ? JSON.stringify(report, null, 2) + '\n' : format === 'html' ? renderReportHtml(report) : renderReportMarkdown(report);
+  const text = format === 'json' ? JSON.stringify(report, null, 2) + '\n'
+    : format === 'html' ? (await import('../render/report-html.js')).renderReportHtml(report)
+    : (await import('../render/report-markdown.js')).renderReportMarkdown(report);
   if (args.out) {
     try {
       await writeFile(args.out, text);

@@ -7,7 +7,7 @@ import type { Argv, Options } from 'yargs';
 import { loadModelFromArgs, SOURCE_DESCRIPTION, withSourceOptions, type SourceArgs } from './source-options.js';
 import { styleFor } from '../render/style.js';
 import { UsageError, EXIT_OK } from '../errors.js';
-import { formatResources, printTables, type OutputFormat, type TableKind, type TableRequest } from '../tables/index.js';
+import type { OutputFormat, TableKind, TableRequest } from '../tables/index.js';
 import type { CommandContext } from './context.js';
 import type { RegisterCommands } from './register.js';
 
@@ -104,6 +104,8 @@ export function tableRequest(kind: TableKind, a: TableArgs): TableRequest {
 
 export async function runTable(kind: TableKind, a: TableArgs, ctx: CommandContext): Promise<number> {
   const req = tableRequest(kind, a);
+  // the table writers load only when a table command runs: other commands start faster
+  const { formatResources, printTables } = await import('../tables/index.js');
   const whole = kind === 'all' && req.output !== 'short';
   const model = await loadModelFromArgs(a, ctx, a.source, { keepDocument: whole });
   if (whole) {

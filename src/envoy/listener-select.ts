@@ -103,8 +103,13 @@ function findWildcard(idx: ListenerIndex, ip: string | undefined, port: number):
   return undefined;
 }
 
+/** Listeners that exist but do not serve (warming, draining, rejected): few, so listed once per model. */
+const nonServing = new WeakMap<ConfigModel, ListenerRecord[]>();
+
 function notServingFor(model: ConfigModel, ip: string | undefined, port: number): ListenerRecord[] {
-  return model.listeners.filter((l) => !l.serving && listenerAddresses(l.listener).some((hp) => hp.port === port && (!ip || isAnyAddress(hp.address) || addrKey(hp.address, port) === addrKey(ip, port))));
+  let list = nonServing.get(model);
+  if (!list) nonServing.set(model, (list = model.listeners.filter((l) => !l.serving)));
+  return list.filter((l) => listenerAddresses(l.listener).some((hp) => hp.port === port && (!ip || isAnyAddress(hp.address) || addrKey(hp.address, port) === addrKey(ip, port))));
 }
 
 const captures = new WeakMap<ConfigModel, { l?: ListenerRecord }>();

@@ -3,7 +3,7 @@
  * listener → filter chain → route configuration → virtual host → route → cluster(s) → endpoints,
  * with the reason at every hop, the Istio objects behind it, and a verdict.
  */
-import type { ClusterRecord, ConfigModel, ListenerRecord } from '../model/config-model.js';
+import type { ClusterRecord, ConfigModel, ListenerRecord, RouteConfigRecord } from '../model/config-model.js';
 import type { FilterChain, Listener, Route, RouteConfiguration } from '../model/envoy-types.js';
 import { UsageError } from '../errors.js';
 import { isIpLiteral, formatHostPort, socketOf } from '../envoy/ip.js';
@@ -244,6 +244,15 @@ function chainName(chain: FilterChain, index: number, isDefault: boolean): strin
   return isDefault ? 'default_filter_chain' : `filter_chains[${index}]`;
 }
 
+/** Route configurations whose last update Envoy rejected, by name: few, so collected once per model. */
+const rejectedRoutes = new WeakMap<ConfigModel, Map<string, RouteConfigRecord>>();
+
+function rejectedRouteConfigs(model: ConfigModel): Map<string, RouteConfigRecord> {
+  let m = rejectedRoutes.get(model);
+  if (!m) rejectedRoutes.set(model, (m = new Map(model.routeConfigs.filter((r) => r.state === 'error').map((r) => [r.name, r]))));
+  return m;
+}
+
 function oneLine(s: string | undefined): string {
   return (s ?? 'no details').replace(/\s+/g, ' ').trim();
 }
@@ -424,7 +433,7 @@ function httpConnectionManager(ctx: Ctx, hcm: HcmInfo, listenerPort: number): Ve
       return verdictOf('unknown', `route configuration "${rcName}" is not in the dump: RDS has not delivered it, so the listener is most likely still warming`, { next_step: `check istiod's push status (istioctl proxy-status) for this proxy` });
     }
     rc = rec.config;
-    const rejected = model.routeConfigs.find((r) => r.name === rcName && r.state === 'error');
+    const rejected = rejectedRouteConfigs(model).get(rcName);
     if (rejected) tr.warn(`Envoy rejected the last update of route configuration ${rcName}: ${oneLine(rejected.extra.errorDetails)}; it keeps serving the previous version shown here`);
   } else {
     return verdictOf('unknown', hcm.scoped ? 'the HTTP connection manager uses scoped routes (SRDS), which pcx does not follow' : 'the HTTP connection manager has no route configuration');

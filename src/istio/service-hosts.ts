@@ -5,9 +5,9 @@
  * the client would dial. The VIP is not in the dump (envoy-resolution.md §2.3); it is inferred from
  * VIP-bound listener names, sniffed-port RDS names and vhost domains, and the source is reported.
  */
-import type { ConfigModel, ProxyInfo } from '../model/config-model.js';
+import type { ConfigModel, ListenerRecord, ProxyInfo } from '../model/config-model.js';
 import { isAnyAddress, isIpLiteral } from '../envoy/ip.js';
-import type { RouteConfiguration, VirtualHost } from '../model/envoy-types.js';
+import type { Json, RouteConfiguration, VirtualHost } from '../model/envoy-types.js';
 import { listenerAddresses } from '../envoy/listener-select.js';
 import { terminalFilter } from '../envoy/network-filters.js';
 import { matcherIpTargets } from '../envoy/filter-chain-matcher.js';
@@ -91,28 +91,61 @@ export function findService(model: ConfigModel, host: string, port: number): Ser
 
 export interface VipInference { ip?: string; source?: string; candidates: { ip: string; source: string }[] }
 
-/** `fqdn:port` → VIPs from VIP-bound listeners; built in one pass per model (explain --all asks per service). */
-const listenerVips = new WeakMap<ConfigModel, Map<string, { ip: string; source: string }[]>>();
+type Vips = Map<string, { ip: string; source: string }[]>;
 
-function vipsFromListeners(model: ConfigModel): Map<string, { ip: string; source: string }[]> {
-  let idx = listenerVips.get(model);
-  if (idx) return idx;
-  idx = new Map();
+/**
+ * Listeners by the ports they bind, read from the raw resource (no key normalisation): a question
+ * about one port then normalises only that port's listeners, not the whole dump's.
+ */
+const byPort = new WeakMap<ConfigModel, { ports: Map<number, ListenerRecord[]>; portless: ListenerRecord[] }>();
+
+function rawPorts(l: ListenerRecord): number[] {
+  const raw = l.raw as Json;
+  const sa = (a: Json) => a?.socket_address ?? a?.socketAddress;
+  const port = (a: Json) => Number(sa(a)?.port_value ?? sa(a)?.portValue ?? sa(a)?.port ?? NaN);
+  return [raw?.address, ...((raw?.additional_addresses ?? raw?.additionalAddresses ?? []) as Json[]).map((x) => x?.address)].map(port).filter((p) => Number.isFinite(p));
+}
+
+function listenersByPort(model: ConfigModel) {
+  let idx = byPort.get(model);
+  if (!idx) {
+    idx = { ports: new Map(), portless: [] };
+    for (const l of model.listeners) {
+      if (!l.serving) continue;
+      const ports = rawPorts(l);
+      if (!ports.length) idx.portless.push(l);
+      for (const p of new Set(ports)) (idx.ports.get(p) ?? idx.ports.set(p, []).get(p)!).push(l);
+    }
+    byPort.set(model, idx);
+  }
+  return idx;
+}
+
+/** `fqdn:port` → VIPs, from the listeners of one port (and portless ones: waypoint internal listeners). */
+const vipsByPort = new WeakMap<ConfigModel, Map<number, Vips>>();
+
+function vipsFromListeners(model: ConfigModel, port: number): Vips {
+  let perModel = vipsByPort.get(model);
+  if (!perModel) vipsByPort.set(model, (perModel = new Map()));
+  const cached = perModel.get(port);
+  if (cached) return cached;
+  const idx: Vips = new Map();
+  perModel.set(port, idx);
   const add = (key: string, ip: string, source: string) => {
-    const arr = idx!.get(key) ?? [];
+    const arr = idx.get(key) ?? [];
     if (!arr.some((c) => c.ip === ip)) arr.push({ ip, source });
-    idx!.set(key, arr);
+    idx.set(key, arr);
   };
-  for (const l of model.listeners) {
-    if (!l.serving) continue;
+  const { ports, portless } = listenersByPort(model);
+  for (const l of [...portless, ...(ports.get(port) ?? [])]) {
     // waypoints: the matcher tree's destination-IP ranges lead to chains named inbound-vip|<port>||<fqdn>-http (§3.2)
     for (const t of matcherIpTargets(l.listener.filter_chain_matcher)) {
       for (const chain of t.chains) {
         const m = /\|(\d+)\|[^|]*\|(.+?)(?:-(?:http|tcp))?$/.exec(chain);
-        if (m) add(`${m[2]}:${m[1]}`, t.ip, `the filter_chain_matcher of listener ${l.name}, which sends ${t.ip} to chain ${chain}`);
+        if (m && Number(m[1]) === port) add(`${m[2]}:${m[1]}`, t.ip, `the filter_chain_matcher of listener ${l.name}, which sends ${t.ip} to chain ${chain}`);
       }
     }
-    const addrs = listenerAddresses(l.listener).filter((a) => !isAnyAddress(a.address));
+    const addrs = listenerAddresses(l.listener).filter((a) => !isAnyAddress(a.address) && a.port === port);
     if (!addrs.length) continue;
     const chains = [...(l.listener.filter_chains ?? []), ...(l.listener.default_filter_chain ? [l.listener.default_filter_chain] : [])];
     const hosts = new Set<string>();
@@ -121,18 +154,16 @@ function vipsFromListeners(model: ConfigModel): Map<string, { ip: string; source
       if (t?.kind === 'tcp_proxy') {
         for (const n of [t.cluster, t.statPrefix, ...(t.weighted ?? []).map((w) => w.name)]) {
           const p = parseClusterName(n ?? '');
-          if (p?.host) hosts.add(`${p.host}:${p.port}`);
+          if (p?.host && p.port === port) hosts.add(`${p.host}:${p.port}`);
         }
       } else if (t?.kind === 'hcm' && t.rdsName && /^[^:]+\.[^:]+:\d+$/.test(t.rdsName)) {
         hosts.add(t.rdsName); // sniffed VIP listener: RDS "<fqdn>:<port>" (§4.3)
       }
     }
     for (const h of hosts) {
-      const port = Number(h.slice(h.lastIndexOf(':') + 1));
-      for (const a of addrs) if (a.port === port) add(h, a.address, `listener ${l.name}, which is bound to it and routes to ${h.slice(0, h.lastIndexOf(":"))}`);
+      for (const a of addrs) add(h, a.address, `listener ${l.name}, which is bound to it and routes to ${h.slice(0, h.lastIndexOf(':'))}`);
     }
   }
-  listenerVips.set(model, idx);
   return idx;
 }
 
@@ -150,7 +181,7 @@ function vhostNamed(rc: RouteConfiguration, name: string): VirtualHost | undefin
 
 /** The IP a client would dial for `fqdn:port`, inferred from the config (never certain: say the source). */
 export function inferVip(model: ConfigModel, fqdn: string, port: number): VipInference {
-  const candidates: { ip: string; source: string }[] = [...(vipsFromListeners(model).get(`${fqdn}:${port}`) ?? [])];
+  const candidates: { ip: string; source: string }[] = [...(vipsFromListeners(model, port).get(`${fqdn}:${port}`) ?? [])];
   const add = (ip: string, source: string) => {
     if (!candidates.some((c) => c.ip === ip)) candidates.push({ ip, source });
   };
@@ -165,8 +196,9 @@ export function inferVip(model: ConfigModel, fqdn: string, port: number): VipInf
   }
   if (!candidates.length) {
     // a service has one VIP for all its ports: one seen on another port still tells (said as such)
-    for (const [key, vips] of vipsFromListeners(model)) {
-      if (key.slice(0, key.lastIndexOf(':')) === fqdn) for (const v of vips) add(v.ip, `${v.source} on port ${key.slice(key.lastIndexOf(':') + 1)} (a service has one VIP for all its ports)`);
+    for (const other of knownServiceHosts(model).get(fqdn) ?? []) {
+      if (other === port) continue;
+      for (const v of vipsFromListeners(model, other).get(`${fqdn}:${other}`) ?? []) add(v.ip, `${v.source} on port ${other} (a service has one VIP for all its ports)`);
     }
   }
   return { ip: candidates[0]?.ip, source: candidates[0]?.source, candidates };

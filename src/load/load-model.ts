@@ -12,8 +12,9 @@ import { pipeline } from 'node:stream/promises';
 import { loadDocument } from './load-document.js';
 import { readInputBytes, isGzip } from './read-bytes.js';
 import { classifySource } from './source-spec.js';
-import { fetchLive, type CommandRunner } from './live.js';
-import { readArchiveProxy, readDirectoryProxy, type BugReportProxy } from './archive.js';
+// live.ts (execa) and archive.ts (tar-stream) load only for those sources: reading a file starts faster
+import type { CommandRunner } from './live.js';
+import type { BugReportProxy } from './archive.js';
 import { parseClustersOutput } from './clusters-text.js';
 import { startSpinner } from './spinner.js';
 import { attachClusterStatuses, buildModel, unwrapDocument } from '../model/build-model.js';
@@ -74,11 +75,13 @@ export async function loadModel(source: string, opts: LoadModelOptions = {}): Pr
         fetched = { dumpPath: spec.path, origin: spec.path };
         break;
       case 'archive': {
+        const { readArchiveProxy } = await import('./archive.js');
         const p = await readArchiveProxy(spec.path, spec.gzip, { pod: opts.pod, namespace: opts.namespace }, await tempDir());
         fetched = await fromBugReport(p, spec.path, `${spec.path}:`);
         break;
       }
       case 'directory': {
+        const { readDirectoryProxy } = await import('./archive.js');
         const p = await readDirectoryProxy(spec.path, { pod: opts.pod, namespace: opts.namespace });
         fetched = await fromBugReport(p, spec.path, '');
         break;
@@ -88,6 +91,7 @@ export async function loadModel(source: string, opts: LoadModelOptions = {}): Pr
         const dumpFile = join(await tempDir(), 'config_dump.json');
         const spinner = startSpinner(opts.progress, `reading ${source}`);
         try {
+          const { fetchLive } = await import('./live.js');
           const live = await fetchLive({
             pod: spec.pod,
             flags: { namespace: opts.namespace, context: opts.context, kubeconfig: opts.kubeconfig },

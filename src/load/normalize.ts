@@ -25,55 +25,62 @@ const DIGIT_FIELDS: Record<string, string> = {
   defaultHostForHttp10: 'default_host_for_http_10',
 };
 
+/** Keys repeat across every resource of a dump: convert each spelling once. */
+const converted = new Map<string, string>();
+
 export function snakeCase(key: string): string {
-  const fixed = DIGIT_FIELDS[key];
-  if (fixed) return fixed;
-  if (!CAMEL.test(key)) return key;
-  return key.replace(/[A-Z]/g, (c) => '_' + c.toLowerCase());
+  let out = converted.get(key);
+  if (out === undefined) {
+    out = DIGIT_FIELDS[key] ?? (CAMEL.test(key) ? key.replace(/[A-Z]/g, (c) => '_' + c.toLowerCase()) : key);
+    if (converted.size < 100_000) converted.set(key, out); // bounded: map keys of user data are keys too
+  }
+  return out;
 }
 
 /**
  * Returns `value` with message keys in snake_case. Returns the same object when nothing needed
- * changing (the common case for admin dumps), so callers pay only for a walk.
+ * changing (the common case for admin dumps), so callers pay only for a walk; the walk is the hot
+ * path of `explain --all` on big dumps, hence `for…in`, the key cache and no recursion into scalars.
  */
 export function snakeKeys<T = unknown>(value: T, parentKey = ''): T {
+  if (typeof value !== 'object' || value === null) return value;
   if (Array.isArray(value)) {
     let out: unknown[] | undefined;
     for (let i = 0; i < value.length; i++) {
-      const v = snakeKeys(value[i], parentKey);
-      if (v !== value[i]) {
+      const x = value[i];
+      if (typeof x !== 'object' || x === null) continue;
+      const v = snakeKeys(x, parentKey);
+      if (v !== x) {
         out ??= value.slice();
         out[i] = v;
       }
     }
     return (out ?? value) as T;
   }
-  if (value === null || typeof value !== 'object') return value;
   const obj = value as Record<string, unknown>;
   let out: Record<string, unknown> | undefined;
-  const keys = Object.keys(obj);
-  for (const k of keys) {
-    const nk = snakeCase(k);
+  for (const k in obj) {
     const v = obj[k];
-    let nv: unknown;
-    if (OPAQUE_KEYS.has(k)) nv = v;
-    // transport_socket_matches[].match is a Struct of endpoint metadata criteria (e.g. tlsMode)
-    else if (k === 'match' && (parentKey === 'transport_socket_matches' || parentKey === 'transportSocketMatches')) nv = v;
-    // Node metadata is a Struct (ISTIO_VERSION, LABELS, …)
-    else if (k === 'metadata' && parentKey === 'node') nv = v;
-    // matcher maps are keyed by data (ports, names); only their values are messages
-    else if (k === 'map' && v && typeof v === 'object' && !Array.isArray(v)) nv = mapValues(v as Record<string, unknown>);
-    else nv = snakeKeys(v, nk);
-    if (nk !== k || nv !== v) {
-      if (!out) {
-        out = {};
-        for (const k2 of keys) {
-          if (k2 === k) break;
-          out[k2] = obj[k2];
-        }
+    const nk = snakeCase(k);
+    let nv = v;
+    if (typeof v === 'object' && v !== null) {
+      if (OPAQUE_KEYS.has(k)) nv = v;
+      // transport_socket_matches[].match is a Struct of endpoint metadata criteria (e.g. tlsMode)
+      else if (k === 'match' && (parentKey === 'transport_socket_matches' || parentKey === 'transportSocketMatches')) nv = v;
+      // Node metadata is a Struct (ISTIO_VERSION, LABELS, …)
+      else if (k === 'metadata' && parentKey === 'node') nv = v;
+      // matcher maps are keyed by data (ports, names); only their values are messages
+      else if (k === 'map' && !Array.isArray(v)) nv = mapValues(v as Record<string, unknown>);
+      else nv = snakeKeys(v, nk);
+    }
+    if (out === undefined && (nk !== k || nv !== v)) {
+      out = {};
+      for (const k2 in obj) {
+        if (k2 === k) break;
+        out[k2] = obj[k2];
       }
     }
-    if (out) out[nk] = nv;
+    if (out !== undefined) out[nk] = nv;
   }
   return (out ?? obj) as T;
 }
