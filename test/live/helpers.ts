@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url';
 /** Shared by the live/archive tests: fixture paths, a bug-report built at test time, temp dirs. */
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -5,7 +6,8 @@ import { dirname, join, resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import tar from 'tar-stream';
 
-export const ROOT = resolve(import.meta.dirname, '../..');
+// import.meta.dirname is not set under jest's VM modules: derive it from the URL
+export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 export const FIXTURES = join(ROOT, 'test/fixtures/live');
 export const FAKE_BIN = join(FIXTURES, 'bin');
 export const PRODUCTPAGE = 'productpage-v1-64794f5db4-blnt8';
