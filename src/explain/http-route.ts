@@ -1,0 +1,219 @@
+/**
+ * The HTTP part of the walk (envoy-resolution.md §4.1, §5, §6): route configuration, virtual host,
+ * route, and the route's action.
+ */
+import type { ConfigModel, RouteConfigRecord } from '../model/config-model.js';
+import type { Route, RouteConfiguration } from '../model/envoy-types.js';
+import type { HcmInfo } from '../envoy/network-filters.js';
+import { selectVirtualHost, stripPort } from '../envoy/virtual-host-match.js';
+import { selectRoute, type HttpRequest } from '../envoy/route-match.js';
+import { filtersThatMayAffect } from '../istio/http-filters.js';
+import { envoyGatewayRefs, istioConfigRefs } from '../istio/provenance.js';
+import { parseHeaderFlag } from './target.js';
+import type { Verdict } from './result.js';
+import { type Ctx, type Branch, toIstioRefs, verdictOf, oneLine } from './context.js';
+import { clustersVerdict } from './upstream.js';
+
+/** Route configurations whose last update Envoy rejected, by name: few, so collected once per model. */
+const rejectedRoutes = new WeakMap<ConfigModel, Map<string, RouteConfigRecord>>();
+
+function rejectedRouteConfigs(model: ConfigModel): Map<string, RouteConfigRecord> {
+  let m = rejectedRoutes.get(model);
+  if (!m) rejectedRoutes.set(model, (m = new Map(model.routeConfigs.filter((r) => r.state === 'error').map((r) => [r.name, r]))));
+  return m;
+}
+
+
+function hostForVhost(ctx: Ctx, hcm: HcmInfo, listenerPort: number): string {
+  let h = ctx.hostHeader;
+  if (hcm.stripAnyHostPort) h = stripPort(h);
+  else if (hcm.stripMatchingHostPort && /:(\d+)$/.exec(h)?.[1] === String(listenerPort)) h = stripPort(h);
+  return h;
+}
+
+function normalizePath(ctx: Ctx, hcm: HcmInfo, path: string): string {
+  // Envoy: normalize_path (Chromium's URL canonicalisation, like WHATWG URL) first, then merge_slashes (§4.1)
+  let p = path;
+  const normalize = hcm.config.normalize_path === true || hcm.config.normalize_path?.value === true;
+  if (normalize) {
+    const canon = new URL(`http://h${p.startsWith('/') ? '' : '/'}${p}`).pathname;
+    if (canon !== p) {
+      ctx.tr.assume(`normalize_path is on: the route sees ${canon} (from ${p})`);
+      p = canon;
+    }
+  }
+  if (hcm.config.merge_slashes === true && /\/\/+/.test(p)) {
+    const merged = p.replace(/\/\/+/g, '/');
+    ctx.tr.assume(`merge_slashes is on: the route sees ${merged}`);
+    p = merged;
+  }
+  if (/%2f|%5c/i.test(p) && hcm.config.path_with_escaped_slashes_action) {
+    ctx.tr.warn(`the path has escaped slashes and path_with_escaped_slashes_action is ${hcm.config.path_with_escaped_slashes_action}: Envoy may rewrite, redirect or reject it`);
+  }
+  return p;
+}
+
+export function buildHttpRequest(ctx: Ctx, path: string): HttpRequest {
+  const { t, req } = ctx;
+  const headers = new Map<string, string>();
+  headers.set(':authority', ctx.hostHeader);
+  headers.set('host', ctx.hostHeader);
+  headers.set(':method', (req.method ?? 'GET').toUpperCase());
+  headers.set(':path', t.query ? `${path}?${t.query}` : path);
+  headers.set(':scheme', t.scheme);
+  for (const h of req.headers ?? []) {
+    const [k, v] = parseHeaderFlag(h);
+    headers.set(k, v);
+    if (k === 'host' || k === ':authority') {
+      headers.set(':authority', v);
+      headers.set('host', v);
+    }
+  }
+  return { method: headers.get(':method')!, path, query: t.query, headers, scheme: t.scheme };
+}
+
+export function httpConnectionManager(ctx: Ctx, hcm: HcmInfo, listenerPort: number): Verdict {
+  const { model, tr } = ctx;
+  if (!ctx.http) tr.warn('the chain is HTTP but the client was declared plain TCP (--tcp): non-HTTP bytes make the HTTP connection manager reset the connection');
+  let rc: RouteConfiguration | undefined;
+  let rcName: string;
+  let rcReason: string;
+  if (hcm.inlineRoute) {
+    rc = hcm.inlineRoute;
+    rcName = rc.name ?? '(inline)';
+    rcReason = 'inline in the HTTP connection manager (no RDS)';
+  } else if (hcm.rdsName !== undefined) {
+    rcName = hcm.rdsName;
+    rcReason = `the HTTP connection manager asks RDS for route_config_name "${rcName}"`;
+    const rec = model.routeConfig(rcName);
+    if (!rec) {
+      if (!model.sections.has('routes')) {
+        tr.warn('this dump has no routes (RDS) section');
+        return verdictOf('unknown', `the request goes to route configuration "${rcName}", which is not in this dump (no RDS section)`, { next_step: 'capture the whole config: istioctl proxy-config all <pod> -o json' });
+      }
+      return verdictOf('unknown', `route configuration "${rcName}" is not in the dump: RDS has not delivered it, so the listener is most likely still warming`, { next_step: `check istiod's push status (istioctl proxy-status) for this proxy` });
+    }
+    rc = rec.config;
+    const rejected = rejectedRouteConfigs(model).get(rcName);
+    if (rejected) tr.warn(`Envoy rejected the last update of route configuration ${rcName}: ${oneLine(rejected.extra.errorDetails)}; it keeps serving the previous version shown here`);
+  } else {
+    return verdictOf('unknown', hcm.scoped ? 'the HTTP connection manager uses scoped routes (SRDS), which pcx does not follow' : 'the HTTP connection manager has no route configuration');
+  }
+  tr.hop({ kind: 'route_config', name: rcName, reason: rcReason, details: { virtual_hosts: rc.virtual_hosts?.length ?? 0, ...(rc.ignore_port_in_host_matching ? { ignore_port_in_host_matching: true } : {}) } });
+
+  const host = hostForVhost(ctx, hcm, listenerPort);
+  if (host !== ctx.hostHeader) tr.assume(`the HTTP connection manager strips the port: Host "${host}" is matched`);
+  const vs = selectVirtualHost(rc, host);
+  if (!vs.vhost) {
+    const bare = stripPort(host);
+    const wouldMatch = bare !== host && selectVirtualHost(rc, bare).vhost;
+    return verdictOf('no_route', `no virtual host in route "${rcName}" matches Host "${vs.matchedHost}": 404`, {
+      http_status: 404, response_flag: 'NR',
+      next_step: wouldMatch
+        ? `Host "${bare}" (without the port) would match virtual host ${wouldMatch.name}: clients of a gateway usually send the service port, not the container port; try: pcx explain ${model.origin} ${bare}${ctx.t.path} --port ${ctx.port}`
+        : `the Host header must match a domain of route "${rcName}"; list them with: pcx routes ${model.origin} --name ${rcName} -o json`,
+    });
+  }
+  const vh = vs.vhost;
+  const domains = vh.domains ?? [];
+  // Several VirtualServices for one host are merged into one vhost: name every one whose routes it holds
+  const vhRefs = [...istioConfigRefs(vh.metadata), ...envoyGatewayRefs(vh.metadata)];
+  for (const r of vh.routes ?? []) {
+    for (const ref of [...istioConfigRefs(r.metadata), ...envoyGatewayRefs(r.metadata)]) {
+      if (!vhRefs.some((x) => x.kind === ref.kind && x.name === ref.name && x.namespace === ref.namespace)) vhRefs.push(ref);
+    }
+  }
+  tr.hop({
+    kind: 'virtual_host', name: vh.name ?? `virtual_hosts[${vs.index}]`, reason: vs.reason,
+    istio: toIstioRefs(vhRefs),
+    details: { domains: domains.length > 12 ? [...domains.slice(0, 12), `… ${domains.length - 12} more`] : domains },
+  });
+  const path = normalizePath(ctx, hcm, ctx.t.path);
+  const request = buildHttpRequest(ctx, path);
+  // require_tls is checked before any route (§6.1 step 1)
+  if ((vh.require_tls === 'ALL' || vh.require_tls === 'EXTERNAL_ONLY') && ctx.t.scheme !== 'https') {
+    if (vh.require_tls === 'EXTERNAL_ONLY') tr.assume('the request is external (not from an Envoy-internal address), so require_tls: EXTERNAL_ONLY applies');
+    return verdictOf('redirect', `virtual host ${vh.name} requires TLS (require_tls: ${vh.require_tls}): Envoy redirects to https (301)`, { http_status: 301 });
+  }
+  const rs = selectRoute(vh, request);
+  if (rs.unevaluable) return verdictOf('unknown', `virtual host ${vh.name}: ${rs.reason}`, { next_step: `read it with: pcx routes ${model.origin} --name ${rcName} -o json` });
+  for (const u of rs.undecided) tr.warn(`route #${u.index + 1}${u.name ? ` (${u.name})` : ''} may take this request first: ${u.why.join('; ')}`);
+  if (!rs.route) {
+    const blackhole = /^blackhole:/.test(vh.name ?? '') ? ` (Istio's ${vh.name} virtual host: no Gateway/VirtualService serves this host on this port)` : '';
+    return verdictOf('no_route', `virtual host ${vh.name} has no route for ${request.method} ${path}: ${rs.reason}${blackhole}: 404`, {
+      http_status: 404, response_flag: 'NR',
+      next_step: blackhole ? 'bind a VirtualService to this Gateway for this host' : `compare the path with the VirtualService http matches (pcx routes ${model.origin} --name ${rcName})`,
+    });
+  }
+  const route = rs.route;
+  for (const f of filtersThatMayAffect(hcm, [vh.typed_per_filter_config, route.typed_per_filter_config])) tr.warn(`HTTP filter ${f}; it may affect this request before routing`);
+  const refs = toIstioRefs([...istioConfigRefs(route.metadata), ...envoyGatewayRefs(route.metadata)]);
+  tr.hop({
+    kind: 'route', name: route.name || `routes[${rs.index}]`, reason: rs.reason, istio: refs,
+    details: routeDetails(route),
+  });
+  return routeAction(ctx, vh.name ?? '', route);
+}
+
+function routeDetails(route: Route): Record<string, unknown> {
+  const d: Record<string, unknown> = {};
+  const a = route.route;
+  if (a?.timeout) d.timeout = a.timeout;
+  if (a?.prefix_rewrite) d.prefix_rewrite = a.prefix_rewrite;
+  if (a?.regex_rewrite) d.regex_rewrite = `${a.regex_rewrite.pattern?.regex ?? ''} → ${a.regex_rewrite.substitution ?? ''}`;
+  if (a?.host_rewrite_literal) d.host_rewrite = a.host_rewrite_literal;
+  if (a?.retry_policy) d.retries = `${a.retry_policy.num_retries ?? 1} on ${a.retry_policy.retry_on ?? '-'}`;
+  if (a?.request_mirror_policies?.length) d.mirror = a.request_mirror_policies.map((m) => m.cluster).join(', ');
+  return d;
+}
+
+const REDIRECT_CODES: Record<string, number> = { MOVED_PERMANENTLY: 301, FOUND: 302, SEE_OTHER: 303, TEMPORARY_REDIRECT: 307, PERMANENT_REDIRECT: 308 };
+const NOT_FOUND_CODES: Record<string, number> = { SERVICE_UNAVAILABLE: 503, NOT_FOUND: 404, INTERNAL_SERVER_ERROR: 500 };
+
+function routeAction(ctx: Ctx, vhName: string, route: Route): Verdict {
+  const { model, t } = ctx;
+  if (route.direct_response) {
+    const status = route.direct_response.status ?? 200;
+    if (vhName === 'block_all' || route.name === 'block_all') {
+      return verdictOf('blackhole', `Host "${ctx.hostHeader}" is not a service this proxy knows, and outbound traffic policy is REGISTRY_ONLY: Istio's block_all answers ${status}`, {
+        http_status: status,
+        next_step: 'add a ServiceEntry for this host, or check the Sidecar resource\'s egress hosts and the service\'s exportTo',
+      });
+    }
+    return verdictOf('direct_response', `the route answers directly with HTTP ${status}, without any upstream`, { http_status: status });
+  }
+  if (route.redirect) {
+    const r = route.redirect;
+    const status = REDIRECT_CODES[r.response_code ?? 'MOVED_PERMANENTLY'] ?? 301;
+    const to = [r.https_redirect ? 'https://' : r.scheme_redirect ? `${r.scheme_redirect}://` : '', r.host_redirect ?? '', r.port_redirect ? `:${r.port_redirect}` : '', r.path_redirect ?? r.prefix_rewrite ?? ''].join('');
+    return verdictOf('redirect', `the route redirects (${status})${to ? ` to ${to}` : ''}`, { http_status: status });
+  }
+  const a = route.route;
+  if (!a) return verdictOf('unknown', `route ${route.name ?? ''} has an action pcx does not follow (${Object.keys(route).filter((k) => /action/.test(k)).join(', ') || 'none'})`);
+  const branches: Branch[] = [];
+  if (a.cluster) branches.push({ name: a.cluster, weight: 100 });
+  else if (a.weighted_clusters?.clusters?.length) {
+    // weight / Σweights; total_weight is deprecated and ignored (§6.4)
+    const ws = a.weighted_clusters.clusters;
+    const total = ws.reduce((s, w) => s + Number((w.weight as { value?: number })?.value ?? w.weight ?? 0), 0);
+    for (const w of ws) {
+      const wt = Number((w.weight as { value?: number })?.value ?? w.weight ?? 0);
+      if (w.cluster_header) {
+        ctx.tr.warn(`${total ? Math.round((wt * 1000) / total) / 10 : 0}% of requests go to the cluster named by header ${w.cluster_header}`);
+        continue;
+      }
+      branches.push({ name: w.name ?? '', weight: total ? (wt * 100) / total : 0 });
+    }
+  } else if (a.cluster_header) {
+    const v = buildHttpRequest(ctx, t.path).headers.get(a.cluster_header.toLowerCase());
+    if (!v) return verdictOf('unknown', `the cluster is named by request header ${a.cluster_header}, which this request does not carry (a missing header gives 404)`, { next_step: `pass -H '${a.cluster_header}: <cluster>'` });
+    branches.push({ name: v, weight: 100 });
+  } else {
+    return verdictOf('unknown', `the route picks its cluster with a plugin (${a.cluster_specifier_plugin ?? 'inline'}), which pcx cannot evaluate`);
+  }
+  const notFoundCode = NOT_FOUND_CODES[a.cluster_not_found_response_code ?? 'SERVICE_UNAVAILABLE'] ?? 503;
+  if (vhName === 'allow_any' && model.proxy.kind !== 'router') {
+    ctx.tr.assume(`no virtual host for "${ctx.hostHeader}", so Istio's allow_any catch-all (outbound traffic policy ALLOW_ANY)`);
+  }
+  return clustersVerdict(ctx, branches, true, notFoundCode);
+}
