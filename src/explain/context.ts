@@ -4,7 +4,7 @@ import type { Listener } from '../model/envoy-types.js';
 import type { ConnectionAttrs } from '../envoy/filter-chain-match.js';
 import type { IstioObjectRef } from '../istio/provenance.js';
 import type { Target } from './target.js';
-import { Trace } from './trace.js';
+import type { Trace } from './trace.js';
 import type { IstioRef, Verdict } from './result.js';
 
 export interface ExplainRequest {
