@@ -5,7 +5,19 @@ import { numberOf } from '../model/envoy-types.js';
 
 export interface ParsedIp { family: 4 | 6; value: bigint }
 
+/** The same few thousand addresses are parsed again and again (explain --all): remember them. */
+const parsed = new Map<string, ParsedIp | null>();
+
 export function parseIp(s: string): ParsedIp | undefined {
+  let p = parsed.get(s);
+  if (p === undefined) {
+    p = parseIpUncached(s) ?? null;
+    if (parsed.size < 200_000) parsed.set(s, p);
+  }
+  return p ?? undefined;
+}
+
+function parseIpUncached(s: string): ParsedIp | undefined {
   const ip = s.replace(/^\[|\]$/g, '').replace(/%.*$/, '');
   const fam = isIP(ip);
   if (fam === 4) {

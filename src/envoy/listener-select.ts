@@ -49,6 +49,8 @@ export interface ListenerChoice {
 }
 
 function addrKey(ip: string, port: number): string {
+  // dotted IPv4 is already canonical; only IPv6 needs its many spellings folded
+  if (/^\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(ip)) return `${ip}|${port}`;
   const p = parseIp(ip);
   return p ? `${p.family}|${p.value}|${port}` : `${ip}|${port}`;
 }

@@ -20,8 +20,21 @@ function isTlsSocket(ts: Json): boolean {
   return /UpstreamTlsContext$/.test(t) || ts?.name === 'tls' || ts?.name === 'envoy.transport_sockets.tls';
 }
 
+/** Transport sockets are shared objects in a model: describe each once. */
+const described = new WeakMap<object, UpstreamTls>();
+
 /** Describes one transport socket (or a v2 `tls_context`). */
 export function describeUpstreamSocket(ts: Json, legacyTlsContext?: Json): UpstreamTls {
+  const key = legacyTlsContext ?? ts;
+  if (key && typeof key === 'object') {
+    let d = described.get(key);
+    if (!d) described.set(key, (d = describeUncached(ts, legacyTlsContext)));
+    return d;
+  }
+  return describeUncached(ts, legacyTlsContext);
+}
+
+function describeUncached(ts: Json, legacyTlsContext?: Json): UpstreamTls {
   const ctx = legacyTlsContext ?? (isTlsSocket(ts) ? ts.typed_config ?? ts.config ?? {} : undefined);
   if (!ctx) {
     if (!ts || /raw_buffer/.test(ts.name ?? '') || /RawBuffer$/.test(ts.typed_config?.['@type'] ?? '')) return { mode: 'plaintext', text: 'plaintext' };
@@ -54,8 +67,16 @@ export function upstreamTlsFor(c: Cluster, endpointMatchMd?: Record<string, Json
   return describeUpstreamSocket(c.transport_socket, c.tls_context);
 }
 
+const clusterTls = new WeakMap<Cluster, string>();
+
 /** Without endpoints (EDS not captured), what each transport_socket_matches entry would give. */
 export function describeClusterTls(c: Cluster): string {
+  let d = clusterTls.get(c);
+  if (d === undefined) clusterTls.set(c, (d = describeClusterTlsUncached(c)));
+  return d;
+}
+
+function describeClusterTlsUncached(c: Cluster): string {
   const tsm = c.transport_socket_matches ?? [];
   if (tsm.length) {
     return tsm.map((t) => {

@@ -11,7 +11,19 @@ export interface IstioClusterName {
   form: 'pipe' | 'sni';
 }
 
+/** Cluster names are parsed many times per request (explain --all asks thousands): remember them. */
+const parsedNames = new Map<string, IstioClusterName | null>();
+
 export function parseClusterName(name: string): IstioClusterName | undefined {
+  let p = parsedNames.get(name);
+  if (p === undefined) {
+    p = parseUncached(name) ?? null;
+    if (parsedNames.size < 500_000) parsedNames.set(name, p);
+  }
+  return p ?? undefined;
+}
+
+function parseUncached(name: string): IstioClusterName | undefined {
   const pipe = name.split('|');
   if (pipe.length === 4 && (pipe[0] === 'outbound' || pipe[0] === 'inbound' || pipe[0] === 'inbound-vip') && /^\d+$/.test(pipe[1])) {
     return { direction: pipe[0], port: Number(pipe[1]), subset: pipe[2], host: pipe[3], form: 'pipe' };

@@ -23,7 +23,19 @@ const KNOWN: [RegExp, string][] = [
  * fault filter in every sidecar HCM, but it only acts when the filter's own config, or the route's
  * per-filter config (a VirtualService `fault`), says so: otherwise it is noise, not a warning.
  */
+const common = new WeakMap<object, string[]>();
+
 export function filtersThatMayAffect(hcm: HcmInfo, perFilter: (Record<string, unknown> | undefined)[] = []): string[] {
+  // the usual case (no per-route filter config) is the same answer for every request through this HCM
+  if (perFilter.every((m) => !m) && hcm.config && typeof hcm.config === 'object') {
+    let c = common.get(hcm.config);
+    if (!c) common.set(hcm.config, (c = filtersUncached(hcm, [])));
+    return c;
+  }
+  return filtersUncached(hcm, perFilter);
+}
+
+function filtersUncached(hcm: HcmInfo, perFilter: (Record<string, unknown> | undefined)[]): string[] {
   const out: string[] = [];
   for (const f of hcm.httpFilters) {
     const key = `${f.name} ${f.type ?? ''}`.toLowerCase();

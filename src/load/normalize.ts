@@ -85,6 +85,23 @@ export function snakeKeys<T = unknown>(value: T, parentKey = ''): T {
   return (out ?? obj) as T;
 }
 
+/**
+ * A resource whose own top-level keys include a snake_case field name and no camelCase one was
+ * written by a snake_case serializer (Envoy's admin endpoint): every level of it is snake_case, so
+ * the deep walk can be skipped. Envoy and istioctl each write one style throughout a resource; a
+ * file that mixes styles does so between resources or sections, and each resource is judged on its
+ * own. Top-level keys that are all single words (`name`, `address`) prove nothing: then it is walked.
+ */
+export function isSnakeResource(value: unknown): boolean {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
+  let snake = false;
+  for (const k in value as Record<string, unknown>) {
+    if (snakeCase(k) !== k) return false;
+    if (!snake && k.includes('_') && k.charCodeAt(0) >= 97 && k.charCodeAt(0) <= 122) snake = true;
+  }
+  return snake;
+}
+
 function mapValues(m: Record<string, unknown>): Record<string, unknown> {
   let out: Record<string, unknown> | undefined;
   for (const [k, v] of Object.entries(m)) {

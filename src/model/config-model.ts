@@ -6,7 +6,7 @@
  * listeners and clusters serve traffic; warming, draining and error states are kept apart so that
  * explain can say "this listener is only warming" instead of silently ignoring it.
  */
-import { snakeKeys } from '../load/normalize.js';
+import { isSnakeResource, snakeKeys } from '../load/normalize.js';
 import type { Cluster, ClusterLoadAssignment, ClusterStatus, Json, Listener, RouteConfiguration } from './envoy-types.js';
 
 export type ResourceState = 'static' | 'active' | 'warming' | 'draining' | 'error';
@@ -19,7 +19,7 @@ class Lazy<T> {
   /** The resource as parsed, before key normalisation (diff compares these first: no walk when equal). */
   constructor(readonly raw: unknown) {}
   get(): T {
-    if (this.value === undefined) this.value = snakeKeys(this.raw) as T;
+    if (this.value === undefined) this.value = (isSnakeResource(this.raw) ? this.raw : snakeKeys(this.raw)) as T;
     return this.value;
   }
 }
