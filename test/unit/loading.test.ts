@@ -103,3 +103,17 @@ describe('loadModel', () => {
     await expect(loadModel('-', { stdin: Readable.from([]) })).rejects.toThrow(/stdin is empty/);
   });
 });
+
+describe('mixed key styles in one file', () => {
+  it('each resource is judged on its own: a camelCase cluster beside snake_case ones is normalised', () => {
+    const m = buildModel({ configs: [{ '@type': 'type.googleapis.com/envoy.admin.v3.ClustersConfigDump', dynamic_active_clusters: [
+      { cluster: { name: 'a', type: 'EDS', eds_cluster_config: { service_name: 'a' } } },
+      { cluster: { name: 'b', type: 'EDS', edsClusterConfig: { serviceName: 'b-svc' }, transportSocketMatches: [{ name: 'm', match: { tlsMode: 'istio' } }] } },
+      { cluster: { name: 'c', type: 'STATIC', loadAssignment: { clusterName: 'c', endpoints: [{ lbEndpoints: [{ endpoint: { address: { socketAddress: { address: '10.0.0.1', portValue: 80 } } } }] }] } } },
+    ] }] }, 'mixed');
+    expect(m.cluster('a')!.cluster.eds_cluster_config?.service_name).toBe('a');
+    expect(m.cluster('b')!.cluster.eds_cluster_config?.service_name).toBe('b-svc');
+    expect(m.cluster('b')!.cluster.transport_socket_matches?.[0].match).toEqual({ tlsMode: 'istio' });
+    expect(m.cluster('c')!.cluster.load_assignment?.endpoints?.[0].lb_endpoints?.[0].endpoint?.address?.socket_address?.port_value).toBe(80);
+  });
+});
