@@ -99,13 +99,29 @@ function endpointAddress(e: LbEndpoint): string {
   return e.endpoint ? formatAddress(e.endpoint.address) : e.endpoint_name ? `endpoint ${e.endpoint_name}` : '';
 }
 
+/** Endpoints of one cluster share a handful of tlsMode values: resolve each once per cluster. */
+const tlsByCluster = new WeakMap<Cluster, Map<string, string>>();
+
+function tlsFor(c: Cluster, md: Record<string, Json> | undefined, localityMd: Record<string, Json> | undefined): string {
+  let m = tlsByCluster.get(c);
+  if (!m) tlsByCluster.set(c, (m = new Map()));
+  const flat = (o: Record<string, Json> | undefined) => (o ? Object.keys(o).map((k) => `${k}=${String(o[k])}`).join(',') : '-');
+  const key = `${flat(md)}|${flat(localityMd)}`;
+  let text = m.get(key);
+  if (text === undefined) {
+    const tls = upstreamTlsFor(c, md, localityMd);
+    m.set(key, (text = tls.text + (tls.match ? ` via ${tls.match}` : '')));
+  }
+  return text;
+}
+
 function viewsOf(cla: ClusterLoadAssignment, c: Cluster): EndpointView[] {
   const out: EndpointView[] = [];
   for (const loc of cla.endpoints ?? []) {
     for (const e of loc.lb_endpoints ?? []) {
       const coarse = fromCoarse(e.health_status);
       const fm = e.metadata?.filter_metadata ?? {};
-      const tls = upstreamTlsFor(c, fm['envoy.transport_socket_match'], (loc as { metadata?: { filter_metadata?: Record<string, Json> } }).metadata?.filter_metadata?.['envoy.transport_socket_match']);
+      const tls = tlsFor(c, fm['envoy.transport_socket_match'], (loc as { metadata?: { filter_metadata?: Record<string, Json> } }).metadata?.filter_metadata?.['envoy.transport_socket_match']);
       out.push({
         address: endpointAddress(e),
         hostname: e.endpoint?.hostname || undefined,
@@ -116,7 +132,7 @@ function viewsOf(cla: ClusterLoadAssignment, c: Cluster): EndpointView[] {
         priority: loc.priority ?? 0,
         locality: locality(loc.locality),
         tlsMode: fm['envoy.transport_socket_match']?.tlsMode,
-        tls: tls.text + (tls.match ? ` via ${tls.match}` : ''),
+        tls,
         workload: fm.istio?.workload,
       });
     }

@@ -8,7 +8,11 @@ export interface ParsedIp { family: 4 | 6; value: bigint }
 /** The same few thousand addresses are parsed again and again (explain --all): remember them. */
 const parsed = new Map<string, ParsedIp | null>();
 
+const DOTTED = /^\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}$/;
+
 export function parseIp(s: string): ParsedIp | undefined {
+  // most strings asked about are hostnames (vhost domains): reject them before any parsing
+  if (!s.includes(':') && !DOTTED.test(s)) return undefined;
   let p = parsed.get(s);
   if (p === undefined) {
     p = parseIpUncached(s) ?? null;

@@ -56,8 +56,17 @@ export function isTcpProxy(f: NetworkFilter): boolean {
   return t ? /\.TcpProxy$/.test(t) : TCP_NAMES.has(f.name ?? '');
 }
 
+/** Chains are shared by every request that reaches them: classify each once. */
+const terminals = new WeakMap<FilterChain, TerminalFilter | null>();
+
 /** The filter that decides where the connection goes (the last terminal one Envoy would reach). */
 export function terminalFilter(chain: FilterChain): TerminalFilter | undefined {
+  let t = terminals.get(chain);
+  if (t === undefined) terminals.set(chain, (t = terminalUncached(chain) ?? null));
+  return t ?? undefined;
+}
+
+function terminalUncached(chain: FilterChain): TerminalFilter | undefined {
   for (const f of chain.filters ?? []) {
     if (isHcm(f)) {
       const c = configOf(f);

@@ -44,7 +44,7 @@ function describeUncached(ts: Json, legacyTlsContext?: Json): UpstreamTls {
   const alpn: string[] = common.alpn_protocols ?? [];
   const sds: string[] = (common.tls_certificate_sds_secret_configs ?? []).map((s: Json) => s.name);
   const rootSds = common.combined_validation_context?.validation_context_sds_secret_config?.name ?? common.validation_context_sds_secret_config?.name;
-  const files = JSON.stringify(common.tls_certificates ?? []).includes('/etc/certs/');
+  const files = (common.tls_certificates ?? []).length > 0 && JSON.stringify(common.tls_certificates).includes('/etc/certs/');
   const hasClientCert = sds.length > 0 || (common.tls_certificates ?? []).length > 0;
   const sni = ctx.sni ? `, SNI ${ctx.sni}` : '';
   const istio = (sds.includes('default') && rootSds === 'ROOTCA') || alpn.includes('istio') || alpn.includes('istio-peer-exchange') || files;

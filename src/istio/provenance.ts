@@ -34,8 +34,17 @@ export function parseConfigPath(path: string): IstioObjectRef | undefined {
   return ref;
 }
 
+const refsOf = new WeakMap<Metadata, IstioObjectRef[]>();
+
 /** All Istio objects named in a resource's metadata (`config` may be one string or, rarely, a list). */
 export function istioConfigRefs(md: Metadata | undefined): IstioObjectRef[] {
+  if (!md) return [];
+  let r = refsOf.get(md);
+  if (!r) refsOf.set(md, (r = refsUncached(md)));
+  return r;
+}
+
+function refsUncached(md: Metadata | undefined): IstioObjectRef[] {
   const istio = md?.filter_metadata?.istio;
   if (!istio) return [];
   const raw = istio.config;
