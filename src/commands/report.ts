@@ -6,39 +6,26 @@ import { readFileSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import type { Argv } from 'yargs';
 import { loadModelFromArgs, SOURCE_DESCRIPTION, withSourceOptions, type SourceArgs } from './source-options.js';
+import { inboundTarget, requestFromArgs, withRequestOptions, type RequestArgs } from './request-options.js';
 // the report builder and renderers load only when report runs: other commands start faster
 import { UsageError } from '../errors.js';
 import type { CommandContext } from './context.js';
 import type { RegisterCommands } from './register.js';
 
-export interface ReportArgs extends SourceArgs {
+export interface ReportArgs extends SourceArgs, RequestArgs {
   target?: string[];
   output?: string;
   out?: string;
   generatedAt?: string;
   map?: boolean;
   redact?: boolean;
-  hostHeader?: string;
-  ip?: string;
-  method?: string;
-  /** One string, or several when repeated (not a yargs array: it would swallow the targets after it). */
-  header?: string | string[];
-  tls?: boolean;
-  sni?: string;
-  alpn?: string;
-  http2?: boolean;
-  tcp?: boolean;
-  sourceIp?: string;
-  inbound?: number;
-  plaintext?: boolean;
-  port?: number;
 }
 
 const FORMATS: Record<string, 'markdown' | 'html' | 'json'> = { markdown: 'markdown', md: 'markdown', html: 'html', json: 'json' };
 const BY_EXTENSION: Record<string, 'markdown' | 'html' | 'json'> = { md: 'markdown', markdown: 'markdown', html: 'html', htm: 'html', json: 'json' };
 
 export function reportBuilder(y: Argv): Argv<ReportArgs> {
-  return withSourceOptions(y)
+  return withRequestOptions(withSourceOptions(y), 'requests')
     .positional('source', { describe: SOURCE_DESCRIPTION, type: 'string', demandOption: true })
     .positional('target', { describe: 'requests to explain in full: host[:port][/path][?query] (the request flags apply to each)', type: 'string', array: true })
     .option('output', { alias: 'o', choices: Object.keys(FORMATS), describe: 'format (default markdown, or from the --out extension: .md .html .json)' })
@@ -46,19 +33,6 @@ export function reportBuilder(y: Argv): Argv<ReportArgs> {
     .option('generated-at', { type: 'string', describe: 'the report time to print, ISO 8601 (default now, or $SOURCE_DATE_EPOCH): for reproducible reports' })
     .option('map', { type: 'boolean', default: true, describe: 'include the explain --all map (--no-map leaves it out)' })
     .option('redact', { type: 'boolean', default: true, describe: 'redact credentials (--no-redact keeps them, and the report says so)' })
-    .option('header', { alias: 'H', type: 'string', describe: "request header, curl-like: -H 'name: value' (repeatable; sensitive values are redacted)" })
-    .option('method', { alias: 'X', type: 'string', default: 'GET', describe: 'HTTP method' })
-    .option('host-header', { type: 'string', describe: 'Host header to send (default: what curl sends)' })
-    .option('ip', { type: 'string', describe: 'IP the client dials (default: inferred VIP)' })
-    .option('port', { type: 'number', describe: "the port the proxy receives on, when it is not the target's (a gateway's container port)" })
-    .option('inbound', { type: 'number', describe: 'requests arriving at the pod on this port (virtualInbound); targets may be bare paths' })
-    .option('plaintext', { type: 'boolean', describe: 'inbound: the client has no sidecar' })
-    .option('tls', { type: 'boolean', describe: 'the client speaks TLS (implied by https://)' })
-    .option('sni', { type: 'string', describe: 'TLS SNI (default: the host)' })
-    .option('alpn', { type: 'string', describe: 'TLS ALPN list, comma-separated (default h2,http/1.1)' })
-    .option('http2', { type: 'boolean', describe: 'plaintext HTTP/2 (prior knowledge, h2c)' })
-    .option('tcp', { type: 'boolean', describe: 'the client speaks plain TCP, not HTTP' })
-    .option('source-ip', { type: 'string', describe: 'client source IP, for source-matched filter chains' })
     .example('$0 report dump.json reviews:9080/ --out incident.md', 'proxy, config sections, the whole map, and reviews:9080/ hop by hop')
     .example("$0 report pod.ns api:8080/v1 -H 'authorization: Bearer …' -o html --out r.html", 'one HTML file; the token is redacted')
     .example('$0 report dump.json -o json --no-map', 'identity and config sections only, as data') as unknown as Argv<ReportArgs>;
@@ -95,39 +69,19 @@ function formatOf(args: ReportArgs): 'markdown' | 'html' | 'json' {
   return (ext && BY_EXTENSION[ext]) || 'markdown';
 }
 
-const validPort = (p: number | undefined) => p === undefined || (Number.isInteger(p) && p >= 1 && p <= 65535);
-
 export async function runReport(args: ReportArgs, ctx: CommandContext): Promise<number> {
-  if (!validPort(args.inbound)) throw new UsageError('--inbound needs a port number (1-65535)');
-  if (!validPort(args.port)) throw new UsageError('--port needs a port number (1-65535)');
+  const request = requestFromArgs(args);
   if (args.out !== undefined && !args.out.trim()) throw new UsageError('--out needs a file name');
   const generatedAt = reportTime(args.generatedAt);
   const format = formatOf(args);
-  let targets = (args.target ?? []).map(String);
   // inbound, as in explain: no target is the pod itself, a bare path is a path on it
-  if (args.inbound !== undefined) {
-    if (!targets.length) targets = ['/'];
-    targets = targets.map((t) => (t.startsWith('/') ? `localhost:${args.inbound}${t}` : t));
-  }
+  const given = (args.target ?? []).map(String);
+  const targets = args.inbound !== undefined ? (given.length ? given : ['/']).map((t) => inboundTarget(t, args.inbound)!) : given;
   const model = await loadModelFromArgs(args, ctx);
   const { buildReport, reportExitCode } = await import('../report/build-report.js');
   const report = buildReport(model, {
     targets,
-    request: {
-      hostHeader: args.hostHeader,
-      ip: args.ip,
-      method: args.method,
-      headers: args.header === undefined ? undefined : ([] as string[]).concat(args.header).map(String),
-      tls: args.tls,
-      sni: args.sni,
-      alpn: args.alpn?.split(',').map((s) => s.trim()).filter(Boolean),
-      http2: args.http2,
-      tcp: args.tcp,
-      sourceIp: args.sourceIp,
-      inbound: args.inbound,
-      plaintext: args.plaintext,
-      listenerPort: args.port,
-    },
+    request,
     map: args.map !== false,
     redact: args.redact !== false,
     generatedAt,

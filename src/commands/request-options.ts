@@ -1,0 +1,72 @@
+/**
+ * The flags that describe the request to explain (explain, report): what the client sends and how
+ * it connects. One definition, so both commands spell and check them the same way.
+ */
+import type { Argv } from 'yargs';
+import { UsageError } from '../errors.js';
+import type { ExplainRequest } from '../explain/explain.js';
+
+export interface RequestArgs {
+  hostHeader?: string;
+  ip?: string;
+  method?: string;
+  /** One string, or several when repeated (not a yargs array: it would swallow a target after it). */
+  header?: string | string[];
+  tls?: boolean;
+  sni?: string;
+  alpn?: string;
+  http2?: boolean;
+  tcp?: boolean;
+  sourceIp?: string;
+  inbound?: number;
+  plaintext?: boolean;
+  port?: number;
+}
+
+export function withRequestOptions<T>(y: Argv<T>, what = 'the request'): Argv<T & RequestArgs> {
+  return y
+    .option('host-header', { type: 'string', describe: 'Host header to send (default: what curl sends)' })
+    .option('ip', { type: 'string', describe: 'IP the client dials (default: inferred VIP)' })
+    .option('method', { alias: 'X', type: 'string', default: 'GET', describe: 'HTTP method' })
+    // not `array: true`: that would swallow a target written after -H; repeating -H still collects them
+    .option('header', { alias: 'H', type: 'string', describe: "request header, curl-like: -H 'name: value' (repeatable)" })
+    .option('tls', { type: 'boolean', describe: 'the client speaks TLS (implied by https://)' })
+    .option('sni', { type: 'string', describe: 'TLS SNI (default: the host)' })
+    .option('alpn', { type: 'string', describe: 'TLS ALPN list, comma-separated (default h2,http/1.1)' })
+    .option('http2', { type: 'boolean', describe: 'plaintext HTTP/2 (prior knowledge, h2c)' })
+    .option('tcp', { type: 'boolean', describe: 'the client speaks plain TCP, not HTTP' })
+    .option('source-ip', { type: 'string', describe: 'client source IP, for source-matched filter chains' })
+    .option('inbound', { type: 'number', describe: `${what} arriving at the pod on this port (sidecar inbound, virtualInbound); a target may be a bare path` })
+    .option('plaintext', { type: 'boolean', describe: 'inbound: the client has no sidecar (plaintext instead of Istio mTLS)' })
+    .option('port', { type: 'number', describe: "the port the proxy receives on, when it is not the target's (a gateway's container port, e.g. 8080 for service port 80)" }) as unknown as Argv<T & RequestArgs>;
+}
+
+const validPort = (p: number | undefined) => p === undefined || (Number.isInteger(p) && p >= 1 && p <= 65535);
+
+/** Checks the flags and returns the request fields every target shares (all but `target`). */
+export function requestFromArgs(args: RequestArgs): Omit<ExplainRequest, 'target'> {
+  if (!validPort(args.inbound)) throw new UsageError('--inbound needs a port number (1-65535)');
+  if (!validPort(args.port)) throw new UsageError('--port needs a port number (1-65535)');
+  return {
+    hostHeader: args.hostHeader,
+    ip: args.ip,
+    method: args.method,
+    headers: args.header === undefined ? undefined : ([] as string[]).concat(args.header).map(String),
+    tls: args.tls,
+    sni: args.sni,
+    alpn: args.alpn?.split(',').map((s) => s.trim()).filter(Boolean),
+    http2: args.http2,
+    tcp: args.tcp,
+    sourceIp: args.sourceIp,
+    inbound: args.inbound,
+    plaintext: args.plaintext,
+    listenerPort: args.port,
+  };
+}
+
+/** Inbound: no target is the pod itself, and a bare path is a path on it. */
+export function inboundTarget(target: string | undefined, inbound: number | undefined): string | undefined {
+  if (inbound === undefined) return target;
+  if (!target || target.startsWith('/')) return `localhost:${inbound}${target ?? '/'}`;
+  return target;
+}
