@@ -9,6 +9,7 @@ import { EXIT_FINDINGS, EXIT_OK, UsageError } from '../errors.js';
 import { loadModelFromArgs, SOURCE_DESCRIPTION, withSourceOptions, type SourceArgs } from './source-options.js';
 import type { CommandContext } from './context.js';
 import type { RegisterCommands } from './register.js';
+import { isStdin } from '../load/read-bytes.js';
 
 export interface DiffArgs extends Omit<SourceArgs, 'source'> {
   a: string;
@@ -55,7 +56,7 @@ export async function runDiff(args: DiffArgs, ctx: CommandContext): Promise<numb
   if (args.clusters) throw new UsageError('--clusters takes one source; diff compares config, not live health');
   if ((args.header?.length || args.method) && !args.host) throw new UsageError('--header and --method describe the request of --host', { hint: 'e.g. pcx diff a.json b.json --host reviews:9080/ -H "end-user: jason"' });
   if (args.host && (args.type?.length || args.name)) throw new UsageError('--type and --name filter the whole diff; --host already keeps only what is on the request\'s path', { hint: 'drop one of them' });
-  if (args.a === '-' && args.b === '-') throw new UsageError('only one of <a> and <b> can be stdin (-)');
+  if (isStdin(args.a) && isStdin(args.b)) throw new UsageError('only one of <a> and <b> can be stdin (-)');
   const { diffModels, resolveTypes } = await import('../diff/diff-models.js');
   const types = args.type?.length ? resolveTypes(args.type) : undefined;
   const a = await loadModelFromArgs(args, ctx, args.a);

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { loadDocument } from './load-document.js';
-import { readInputBytes, isGzip } from './read-bytes.js';
+import { readInputBytes, isGzip, isStdin } from './read-bytes.js';
 import { classifySource } from './source-spec.js';
 // live.ts (execa) and archive.ts (tar-stream) load only for those sources: reading a file starts faster
 import type { CommandRunner } from './live.js';
@@ -140,7 +140,7 @@ async function buildFromFetched(f: Fetched, opts: LoadModelOptions): Promise<Con
   if (opts.clustersFile) {
     // given explicitly: its errors are the user's to see
     const text = (await readInputBytes(opts.clustersFile, opts.stdin)).toString('utf8');
-    const origin = opts.clustersFile === '-' ? 'stdin' : opts.clustersFile;
+    const origin = isStdin(opts.clustersFile) ? 'stdin' : opts.clustersFile;
     clusters = { doc: parseClustersOutput(text, origin), origin };
   } else if (bundle) {
     clusters = { doc: bundle.clusters, origin: f.origin };

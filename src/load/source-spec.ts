@@ -8,6 +8,7 @@
  */
 import { open, stat } from 'node:fs/promises';
 import { constants as zc, gunzipSync } from 'node:zlib';
+import { isStdin } from './read-bytes.js';
 
 export type SourceSpec =
   | { kind: 'stdin' }
@@ -64,7 +65,7 @@ export function parsePodRef(arg: string): PodRef | undefined {
 }
 
 export async function classifySource(arg: string): Promise<SourceSpec> {
-  if (arg === '-') return { kind: 'stdin' };
+  if (isStdin(arg)) return { kind: 'stdin' };
   let isDir = false;
   try {
     const st = await stat(arg);

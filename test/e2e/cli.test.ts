@@ -49,7 +49,10 @@ describe('pcx CLI', () => {
 
   it('reads stdin and gzip', () => {
     const raw = readFileSync(SAMPLE);
-    expect(pcx(['explain', '-', 'reviews:9080/', '-o', 'json'], raw).code).toBe(0);
+    const fromStdin = pcx(['explain', '-', 'reviews:9080/', '-o', 'json'], raw);
+    expect(fromStdin.code).toBe(0);
+    expect(JSON.parse(fromStdin.out).proxy.source).toBe('stdin');
+    expect(pcx(['diff', '-', '-'], raw).err).toMatch(/only one of <a> and <b> can be stdin/);
     const gz = join(tmp, 'dump.json.gz');
     writeFileSync(gz, gzipSync(raw));
     expect(JSON.parse(pcx(['explain', gz, 'reviews:9080/', '-o', 'json']).out).verdict.kind).toBe('routed');
