@@ -115,13 +115,13 @@ function tlsFor(c: Cluster, md: Record<string, Json> | undefined, localityMd: Re
   return text;
 }
 
-function viewsOf(cla: ClusterLoadAssignment, c: Cluster): EndpointView[] {
+function viewsOf(cla: ClusterLoadAssignment, c: Cluster, withTls = true): EndpointView[] {
   const out: EndpointView[] = [];
   for (const loc of cla.endpoints ?? []) {
     for (const e of loc.lb_endpoints ?? []) {
       const coarse = fromCoarse(e.health_status);
       const fm = e.metadata?.filter_metadata ?? {};
-      const tls = tlsFor(c, fm['envoy.transport_socket_match'], (loc as { metadata?: { filter_metadata?: Record<string, Json> } }).metadata?.filter_metadata?.['envoy.transport_socket_match']);
+      const tls = !withTls ? undefined : tlsFor(c, fm['envoy.transport_socket_match'], (loc as { metadata?: { filter_metadata?: Record<string, Json> } }).metadata?.filter_metadata?.['envoy.transport_socket_match']);
       out.push({
         address: endpointAddress(e),
         hostname: e.endpoint?.hostname || undefined,
@@ -144,7 +144,9 @@ function addressKey(a: string): string {
   return a.replace(/^\[|\](?=:)/g, '');
 }
 
-export function clusterEndpoints(model: ConfigModel, rec: ClusterRecord): EndpointsView {
+/** `withTls: false` leaves out each endpoint's upstream TLS description (callers that only count). */
+export function clusterEndpoints(model: ConfigModel, rec: ClusterRecord, opts: { withTls?: boolean } = {}): EndpointsView {
+  const withTls = opts.withTls !== false;
   const c = rec.cluster;
   const type = discoveryType(c);
   const live = model.clusterStatuses?.get(rec.name);
@@ -155,7 +157,7 @@ export function clusterEndpoints(model: ConfigModel, rec: ClusterRecord): Endpoi
   const edsName = c.eds_cluster_config?.service_name || rec.name;
   const fromDump = model.endpointsFor(edsName) ?? (edsName !== rec.name ? model.endpointsFor(rec.name) : undefined);
   if (fromDump) {
-    const eps = viewsOf(fromDump.cla, c);
+    const eps = viewsOf(fromDump.cla, c, withTls);
     view = { source: type === 'EDS' ? 'eds' : 'inline', known: true, endpoints: eps, usable: 0, note: `from the EndpointsConfigDump (${eps.length} endpoint${eps.length === 1 ? '' : 's'}, as Envoy held them)`, liveHealth: false, panicPossible: false, panicThreshold: panicThresholdOf(c) };
   } else if (type === 'EDS') {
     if (!model.sections.has('endpoints') && !live) {
@@ -172,7 +174,7 @@ export function clusterEndpoints(model: ConfigModel, rec: ClusterRecord): Endpoi
     view = { source: 'eds', known: !!live || model.sections.has('endpoints'), endpoints: [], usable: 0, note: `no ClusterLoadAssignment for ${edsName} in the EndpointsConfigDump: Envoy holds no endpoints for it`, liveHealth: false, panicPossible: false, panicThreshold: panicThresholdOf(c) };
   } else if (c.load_assignment || c.hosts) {
     const cla: ClusterLoadAssignment = c.load_assignment ?? { endpoints: [{ lb_endpoints: (c.hosts ?? []).map((a) => ({ endpoint: { address: a } })) }] };
-    const eps = viewsOf(cla, c);
+    const eps = viewsOf(cla, c, withTls);
     const dns = /DNS/.test(type) ? ` (hostnames Envoy resolves by ${type}; the resolved IPs are only in an ?include_eds dump)` : '';
     view = { source: 'inline', known: true, endpoints: eps, usable: 0, note: `inline load_assignment${dns}`, liveHealth: false, panicPossible: false, panicThreshold: panicThresholdOf(c) };
   } else {

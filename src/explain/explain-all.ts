@@ -102,7 +102,7 @@ function targets(model: ConfigModel): Target[] {
 export function explainAll(model: ConfigModel): AllResult {
   const rows: AllRow[] = [];
   for (const t of targets(model)) {
-    const r = explain(model, t.req);
+    const r = explain(model, t.req, { verdictOnly: true });
     rows.push({
       target: t.label ?? (t.req.inbound !== undefined ? `--inbound ${t.req.inbound}` : t.req.target),
       direction: t.direction,

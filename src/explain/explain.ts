@@ -23,11 +23,15 @@ export type { ExplainRequest, Direction } from './context.js';
 export { toIstioRefs } from './context.js';
 export { inboundMtlsMode } from './connection.js';
 
-export function explain(model: ConfigModel, req: ExplainRequest): ExplainResult {
+/**
+ * `opts.verdictOnly`: the verdict and hop names and reasons, without the details only a reader of
+ * one explanation needs (explain --all asks this of every service).
+ */
+export function explain(model: ConfigModel, req: ExplainRequest, opts: { verdictOnly?: boolean } = {}): ExplainResult {
   const t = parseTarget(req.target);
   const tls = req.tls === true || t.scheme === 'https';
   if (tls && t.scheme === 'http') t.scheme = 'https';
-  const tr = new Trace();
+  const tr = new Trace(opts.verdictOnly === true);
   const direction = directionOf(model, req, t);
   const port = req.inbound ?? req.listenerPort ?? t.port;
   // curl -H 'Host: x' replaces the Host header; --host-header does the same

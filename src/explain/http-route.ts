@@ -35,7 +35,8 @@ function normalizePath(ctx: Ctx, hcm: HcmInfo, path: string): string {
   // Envoy: normalize_path (Chromium's URL canonicalisation, like WHATWG URL) first, then merge_slashes (§4.1)
   let p = path;
   const normalize = hcm.config.normalize_path === true || hcm.config.normalize_path?.value === true;
-  if (normalize) {
+  // a path of plain segments (no dot segments, escapes or characters URL canonicalisation rewrites) is already canonical
+  if (normalize && !/^(\/[A-Za-z0-9\-_~!$&'()*+,;=:@]+(\.[A-Za-z0-9\-_~!$&'()*+,;=:@]+)*)*\/?$/.test(p)) {
     const canon = new URL(`http://h${p.startsWith('/') ? '' : '/'}${p}`).pathname;
     if (canon !== p) {
       ctx.tr.assume(`normalize_path is on: the route sees ${canon} (from ${p})`);
@@ -118,7 +119,7 @@ export function httpConnectionManager(ctx: Ctx, hcm: HcmInfo, listenerPort: numb
   const domains = vh.domains ?? [];
   // Several VirtualServices for one host are merged into one vhost: name every one whose routes it holds
   const vhRefs = [...istioConfigRefs(vh.metadata), ...envoyGatewayRefs(vh.metadata)];
-  for (const r of vh.routes ?? []) {
+  for (const r of tr.verdictOnly ? [] : vh.routes ?? []) {
     for (const ref of [...istioConfigRefs(r.metadata), ...envoyGatewayRefs(r.metadata)]) {
       if (!vhRefs.some((x) => x.kind === ref.kind && x.name === ref.name && x.namespace === ref.namespace)) vhRefs.push(ref);
     }
@@ -146,11 +147,11 @@ export function httpConnectionManager(ctx: Ctx, hcm: HcmInfo, listenerPort: numb
     });
   }
   const route = rs.route;
-  for (const f of filtersThatMayAffect(hcm, [vh.typed_per_filter_config, route.typed_per_filter_config])) tr.warn(`HTTP filter ${f}; it may affect this request before routing`);
+  for (const f of tr.verdictOnly ? [] : filtersThatMayAffect(hcm, [vh.typed_per_filter_config, route.typed_per_filter_config])) tr.warn(`HTTP filter ${f}; it may affect this request before routing`);
   const refs = toIstioRefs([...istioConfigRefs(route.metadata), ...envoyGatewayRefs(route.metadata)]);
   tr.hop({
     kind: 'route', name: route.name || `routes[${rs.index}]`, reason: rs.reason, istio: refs,
-    details: routeDetails(route),
+    details: tr.verdictOnly ? {} : routeDetails(route),
   });
   return routeAction(ctx, vh.name ?? '', route);
 }

@@ -2,6 +2,12 @@
 import type { Hop } from './result.js';
 
 export class Trace {
+  /**
+   * Verdict only (explain --all): hop details that only a reader of one explanation needs
+   * (TLS descriptions, endpoint lists, provenance, filter warnings) are not computed.
+   */
+  constructor(readonly verdictOnly = false) {}
+
   readonly hops: Hop[] = [];
   readonly assumptions: string[] = [];
   readonly warnings: string[] = [];

@@ -79,7 +79,7 @@ export function clustersVerdict(ctx: Ctx, branches: Branch[], http: boolean, not
     if (svcs.length) details.services = svcs.map((s) => s.host).filter(Boolean);
     if (c.eds_cluster_config?.service_name && c.eds_cluster_config.service_name !== b.name) details.eds_service_name = c.eds_cluster_config.service_name;
     if (c.outlier_detection) details.outlier_detection = true;
-    details.upstream_tls = describeClusterTls(c);
+    if (!tr.verdictOnly) details.upstream_tls = describeClusterTls(c);
     if (isPassthroughCluster(b.name) || b.name === BLACKHOLE_CLUSTER) {
       const isBh = b.name === BLACKHOLE_CLUSTER;
       outcomes.push(isBh ? 'blackhole' : 'passthrough');
@@ -93,7 +93,7 @@ export function clustersVerdict(ctx: Ctx, branches: Branch[], http: boolean, not
     tr.hop({ kind: 'cluster', name: b.name, reason: clusterReason(b.name, parsed, type), state: rec.state, istio: toIstioRefs(refs), details, ...branchOf });
     if (rec.extra.errorDetails) tr.warn(`Envoy rejected the last update of cluster ${b.name}: ${oneLine(rec.extra.errorDetails)}; it keeps serving the previous version shown here`);
     if (model.clusterStates(b.name).some((x) => x.state === 'warming')) tr.warn(`a new version of cluster ${b.name} is warming (waiting for its endpoints); the active one shown here serves until then`);
-    const ev = clusterEndpoints(model, rec);
+    const ev = clusterEndpoints(model, rec, { withTls: !tr.verdictOnly });
     const vc: VerdictCluster = { name: b.name, weight: pct, found: true, endpoints_known: ev.known, ...(refs.length ? { istio: toIstioRefs(refs) } : {}) };
     if (ev.source !== 'original_dst' && ev.known) {
       vc.endpoints_total = ev.endpoints.length;
@@ -104,7 +104,7 @@ export function clustersVerdict(ctx: Ctx, branches: Branch[], http: boolean, not
     if (ev.source === 'original_dst') epReason = `${ev.note}: ${dest}`;
     else if (!ev.known) epReason = `unknown: ${ev.note}`;
     else epReason = `${ev.usable} of ${ev.endpoints.length} endpoint${ev.endpoints.length === 1 ? '' : 's'} healthy; ${ev.note}${ev.liveHealth && !/live/.test(ev.note) ? ', health from the live /clusters' : ''}`;
-    tr.hop({ kind: 'endpoints', name: b.name, reason: epReason, ...branchOf, endpoints: endpointsOut(ev) });
+    tr.hop({ kind: 'endpoints', name: b.name, reason: epReason, ...branchOf, endpoints: tr.verdictOnly ? [] : endpointsOut(ev) });
     if (!ev.known) {
       tr.assume(`endpoints of ${b.name} are unknown (${ev.unknownWhy ?? 'not in the dump'}); the request is counted as routed`);
       outcomes.push('ok');
