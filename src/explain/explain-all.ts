@@ -6,10 +6,11 @@
  * clients of a gateway's Service on 80/443 send it.
  */
 import type { ConfigModel } from '../model/config-model.js';
+import type { RouteConfiguration } from '../model/envoy-types.js';
 import { explain, type ExplainRequest } from './explain.js';
 import type { VerdictKind } from './result.js';
 import { parseClusterName } from '../istio/cluster-name.js';
-import { bindsToPort, listenerAddresses } from '../envoy/listener-select.js';
+import { bindsToPort, captureListener, listenerAddresses } from '../envoy/listener-select.js';
 import { terminalFilter } from '../envoy/network-filters.js';
 
 export interface AllRow {
@@ -96,7 +97,37 @@ function targets(model: ConfigModel): Target[] {
       add(`i:${p.port}`, { req: { target: `localhost:${p.port}/`, inbound: p.port }, direction: 'inbound', port: p.port });
     }
   }
+  if (!out.length) {
+    // Not Istio-named (OSM, Consul): the capture listener's chains name the destinations (IP /32 + port)
+    const capture = captureListener(model);
+    for (const ch of capture?.listener.filter_chains ?? []) {
+      const m = ch.filter_chain_match ?? {};
+      const port = Number((m.destination_port as { value?: number })?.value ?? m.destination_port ?? 0);
+      for (const r of m.prefix_ranges ?? []) {
+        const len = Number((r.prefix_len as { value?: number })?.value ?? r.prefix_len ?? 0);
+        if (!r.address_prefix || (len !== 32 && len !== 128)) continue;
+        const host = r.address_prefix.includes(':') ? `[${r.address_prefix}]` : r.address_prefix;
+        const p = port || 80;
+        const term = terminalFilter(ch);
+        // an HTTP chain routes by Host, which the IP does not give: take the vhost domain the chain is named for
+        const hostHeader = term?.kind === 'hcm' ? hostForChain(model, ch.name ?? '', term.rdsName, term.inlineRoute) : undefined;
+        add(`c:${host}:${p}`, { req: { target: `${host}:${p}/`, tcp: term?.kind === 'tcp_proxy' || undefined, ...(hostHeader ? { hostHeader } : {}) }, label: `${hostHeader ?? host}:${p} (${host}${ch.name ? `, ${ch.name}` : ''})`, direction: 'outbound', port: p });
+      }
+    }
+  }
   return out;
+}
+
+/** A two-label domain (`svc.ns`) of the chain's route config whose labels both appear in the chain's name (OSM: `…:ns/svc`). */
+function hostForChain(model: ConfigModel, chainName: string, rds: string | undefined, inline: RouteConfiguration | undefined): string | undefined {
+  const rc = inline ?? (rds ? model.routeConfig(rds)?.config : undefined);
+  for (const vh of rc?.virtual_hosts ?? []) {
+    for (const d of vh.domains ?? []) {
+      const labels = d.split('.');
+      if (labels.length === 2 && !d.includes(':') && !d.includes('*') && labels.every((l) => chainName.includes(l))) return d;
+    }
+  }
+  return undefined;
 }
 
 export function explainAll(model: ConfigModel): AllResult {

@@ -142,3 +142,13 @@ describe('explain --all', () => {
     expect(pp.rows.filter((r) => r.direction === 'inbound').map((r) => r.target)).toEqual(['--inbound 15020', '--inbound 9080']);
   });
 });
+
+describe('explain --all on non-Istio sidecars', () => {
+  it('OSM and Consul: one row per destination their capture listener names', () => {
+    const osm = explainAll(loadReal('osm'));
+    expect(osm.rows.map((r) => [r.target, r.verdict])).toEqual([['bookwarehouse.bookwarehouse:14001 (10.96.196.30, outbound-mesh-http-filter-chain:bookwarehouse/bookwarehouse)', 'routed']]);
+    const consul = explainAll(loadReal('consul'));
+    expect(consul.rows.map((r) => r.verdict)).toEqual(['routed', 'routed', 'routed', 'routed']);
+    expectGolden('test/golden/explain-kinds/all-consul.txt', renderExplainAllText(consul));
+  });
+});

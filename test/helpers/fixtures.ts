@@ -80,3 +80,16 @@ export function productpageJasonRoute(): any {
   ];
   return doc;
 }
+
+/** Re-spells every message key in lowerCamelCase, as old `istioctl pc -o json` did (data keys kept). */
+export function camelize(v: unknown, parent = ''): unknown {
+  if (Array.isArray(v)) return v.map((x) => camelize(x, parent));
+  if (!v || typeof v !== 'object') return v;
+  const out: Record<string, unknown> = {};
+  for (const [k, x] of Object.entries(v)) {
+    const keep = parent === 'filter_metadata' || k === '@type';
+    const nk = keep ? k : k.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase());
+    out[nk] = k === 'filter_metadata' ? Object.fromEntries(Object.entries(x as object).map(([a, b]) => [a, b])) : camelize(x, k);
+  }
+  return out;
+}

@@ -6,21 +6,9 @@ import { parseJsonText } from '../../src/load/parse-json.js';
 import { buildModel } from '../../src/model/build-model.js';
 import { loadModel } from '../../src/load/load-model.js';
 import { InputError } from '../../src/errors.js';
+import { camelize } from '../helpers/fixtures.js';
 
 const real = (f: string) => `test/fixtures/real/${f}`;
-
-/** Re-spells every message key in lowerCamelCase, as old `istioctl pc -o json` did. */
-function camelize(v: unknown, parent = ''): unknown {
-  if (Array.isArray(v)) return v.map((x) => camelize(x, parent));
-  if (!v || typeof v !== 'object') return v;
-  const out: Record<string, unknown> = {};
-  for (const [k, x] of Object.entries(v)) {
-    const keep = parent === 'filter_metadata' || k === '@type';
-    const nk = keep ? k : k.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase());
-    out[nk] = k === 'filter_metadata' ? Object.fromEntries(Object.entries(x as object).map(([a, b]) => [a, b])) : camelize(x, k);
-  }
-  return out;
-}
 
 describe('key casing (envoy-resolution.md §1.1)', () => {
   it('converts camelCase message keys and leaves data keys alone', () => {
