@@ -66,7 +66,7 @@ export function selectVirtualHost(rc: RouteConfiguration, hostHeader: string): V
   const steps: string[] = [];
   if (rc.ignore_port_in_host_matching === true) {
     const s = stripPort(h);
-    if (s !== h) steps.push(`port stripped (ignore_port_in_host_matching)`);
+    if (s !== h) steps.push('port stripped: ignore_port_in_host_matching');
     h = s;
   }
   h = h.toLowerCase();

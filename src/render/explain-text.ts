@@ -37,7 +37,7 @@ export function renderExplainText(r: ExplainResult, s: Style = noStyle, opts: { 
     const refs = formatRefs(h.istio);
     const state = h.state && !['active', 'static', 'dynamic'].includes(h.state) ? s.yellow(` (${h.state})`) : '';
     out.push(`${String(n).padStart(2)} ${s.bold(LABEL[h.kind].padEnd(13))} ${h.name}${branch}${state}${refs ? '  ' + s.cyan('← ' + refs) : ''}`);
-    out.push(`   ${' '.repeat(13)} ${s.dim(h.reason)}`);
+    out.push(`   ${' '.repeat(13)} ${h.reason}`);
     if (h.details) {
       const parts = Object.entries(h.details).filter(([, v]) => v !== undefined && v !== '' && !(Array.isArray(v) && v.length === 0));
       if (parts.length && (opts.verbose || h.kind !== 'listener')) {
