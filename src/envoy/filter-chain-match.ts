@@ -38,12 +38,12 @@ export interface ChainSelection {
    * Set when the destination IP was not known and a chain with specific prefix_ranges could have
    * matched: the selection then depends on the IP, and these are the IPs those chains name.
    */
-  dependsOnIp?: string[];
+  dependsOnIp?: { cidr: string; chain: FilterChain }[];
 }
 
 interface Cand { chain: FilterChain; index: number; m: FilterChainMatch }
 
-interface LevelState { notes: string[]; assumptions: string[]; dependsOnIp?: string[] }
+interface LevelState { notes: string[]; assumptions: string[]; dependsOnIp?: { cidr: string; chain: FilterChain }[] }
 
 type Level = (cands: Cand[], c: ConnectionAttrs, notes: string[], assumptions: string[], st: LevelState) => Cand[];
 
@@ -78,7 +78,8 @@ function byPrefix(key: 'prefix_ranges' | 'direct_source_prefix_ranges' | 'source
       const named = [...new Set(specific.flatMap((x) => x.m[key]!.filter((r) => (numberOf(r.prefix_len as never) ?? 0) > 0).map(formatCidr)))];
       const foreign = named.filter((r) => !own.has(r.replace(/\/\d+$/, '')));
       if (key === 'prefix_ranges' && foreign.length) {
-        st.dependsOnIp = foreign; // the verdict depends on the IP: say so instead of guessing
+        // the verdict depends on the IP: say so instead of guessing, with the chain behind each candidate
+        st.dependsOnIp = specific.flatMap((x) => x.m[key]!.filter((r) => foreign.includes(formatCidr(r))).map((r) => ({ cidr: formatCidr(r), chain: x.chain })));
       } else {
         const whose = own.size && foreign.length === 0 ? "the proxy's own address" : 'one';
         assumptions.push(`${label} unknown: assumed it is not ${whose} that chains match on (${named.join(', ')}); pass --${label === 'destination IP' ? 'ip' : 'source-ip'} to decide`);

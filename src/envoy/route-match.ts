@@ -211,7 +211,9 @@ export function selectRoute(vh: VirtualHost, req: HttpRequest): RouteSelection {
     const r = routes[i];
     const c = checkRoute(r, req);
     if (c.matches === true) {
-      const ord = i === 0 ? 'the first route' : `route #${i + 1}; the ${i} before it did not match`;
+      const ord = i === 0 ? 'the first route'
+        : undecided.length ? `route #${i + 1}; of the ${i} before it, ${undecided.length} could not be evaluated`
+        : `route #${i + 1}; the ${i} before it did not match`;
       return { route: r, index: i, reason: `${c.reason} (${ord})`, undecided, skipped };
     }
     if (c.matches === 'unknown') {

@@ -7,7 +7,7 @@ import type { ConfigModel, ListenerRecord } from '../model/config-model.js';
 import type { FilterChain } from '../model/envoy-types.js';
 import { UsageError } from '../errors.js';
 import { isIpLiteral, formatHostPort, socketOf } from '../envoy/ip.js';
-import { bindsToPort, listenerAddresses, selectBoundListener, selectInboundListener, selectOutboundListener, selectWaypointListener, type ListenerChoice } from '../envoy/listener-select.js';
+import { bindsToPort, captureListener, listenerAddresses, selectBoundListener, selectInboundListener, selectOutboundListener, selectWaypointListener, type ListenerChoice } from '../envoy/listener-select.js';
 import { describeConnection, selectFilterChain, type ChainSelection } from '../envoy/filter-chain-match.js';
 import { terminalFilter } from '../envoy/network-filters.js';
 import { findService, inferVip } from '../istio/service-hosts.js';
@@ -105,14 +105,16 @@ function resolveDestination(ctx: Ctx): void {
     tr.assume(`the client connects to port ${t.port} (it sets the Host header); the gateway receives it on port ${ctx.port} (--port)`);
   }
   if (ctx.direction === 'outbound') {
-    tr.assume('outbound traffic is captured by iptables into the sidecar (pcx cannot see traffic.sidecar.istio.io/exclude* annotations)');
+    tr.assume(/^sidecar~/.test(model.proxy.id ?? '') || captureListener(model)?.name === 'virtualOutbound'
+      ? 'outbound traffic is captured by iptables into the sidecar (pcx cannot see traffic.sidecar.istio.io/exclude* annotations)'
+      : 'outbound traffic is captured into the proxy (pcx cannot see the capture rules)');
   }
 }
 
 function walk(ctx: Ctx): Verdict {
   const { model, t, tr } = ctx;
-  if (!model.sections.has('listeners')) {
-    tr.warn('this dump has no listeners (LDS) section, so the request cannot be followed from the start');
+  if (!model.sections.has('listeners') || !model.listeners.length) {
+    tr.warn(model.sections.has('listeners') ? 'the dump\'s listeners (LDS) section is empty: a partial capture, so the request cannot be followed from the start' : 'this dump has no listeners (LDS) section, so the request cannot be followed from the start');
     const next = 'capture the whole config: istioctl proxy-config all <pod> -o json, or /config_dump?include_eds';
     const known = ctx.service ? `outbound|${t.port}||${ctx.service}` : undefined;
     if (known && (model.cluster(known) || model.endpointsFor(known))) {
@@ -148,8 +150,17 @@ function walk(ctx: Ctx): Verdict {
   }
   if (sel.dependsOnIp?.length) {
     const ips = sel.dependsOnIp;
-    return verdictOf('unknown', `listener ${rec.name} picks its filter chain by destination IP (${ips.slice(0, 6).join(', ')}${ips.length > 6 ? ', …' : ''}), and the IP "${t.host}" resolves to is not known`, {
-      next_step: `pass the IP the client dials with --ip (e.g. --ip ${ips[0].replace(/\/\d+$/, '')})`,
+    // suggest only IPs whose chain is about this host (its name or its cluster names it); else list them
+    const label = t.host.split('.')[0];
+    const about = ips.filter((x) => { const term = terminalFilter(x.chain); return (x.chain.name ?? '').includes(label) || (term?.kind === 'tcp_proxy' && (term.cluster ?? '').includes(label)) || (term?.kind === 'hcm' && (term.rdsName ?? '').includes(label)); });
+    const bare = (c: string) => c.replace(/\/\d+$/, '');
+    const i = tr.assumptions.findIndex((a) => a.startsWith('the IP that'));
+    if (i >= 0) tr.assumptions.splice(i, 1); // superseded: here the IP does decide
+    const list = [...new Set(ips.map((x) => bare(x.cidr)))];
+    return verdictOf('unknown', `listener ${rec.name} picks its filter chain by destination IP (${list.slice(0, 6).join(', ')}${list.length > 6 ? ', …' : ''}), and the IP "${t.host}" resolves to is not known`, {
+      next_step: about.length
+        ? `pass the IP the client dials with --ip: ${[...new Set(about.map((x) => bare(x.cidr)))].join(' or ')} (chain ${about[0].chain.name ?? 'for it'})`
+        : `pass the IP the client dials with --ip (one of ${list.slice(0, 6).join(', ')})`,
     });
   }
   for (const a of sel.assumptions) tr.assume(a);

@@ -153,7 +153,21 @@ export function httpConnectionManager(ctx: Ctx, hcm: HcmInfo, listenerPort: numb
     kind: 'route', name: route.name || `routes[${rs.index}]`, reason: rs.reason, istio: refs,
     details: tr.verdictOnly ? {} : routeDetails(route),
   });
-  return routeAction(ctx, vh.name ?? '', route);
+  const v = routeAction(ctx, vh.name ?? '', route);
+  const self = rs.undecided.find((u) => u.index === rs.index);
+  if (self) {
+    return { ...v, kind: 'unknown', http_status: undefined, response_flag: undefined,
+      summary: `route #${self.index + 1} matches only if ${self.why.join('; ')}: then ${v.summary}; otherwise no route matches (404 NR)`,
+      next_step: `read route #${self.index + 1} with: pcx routes ${model.origin} --name ${rcName} -o json` };
+  }
+  const first = rs.undecided.find((u) => u.index < (rs.index ?? 0));
+  if (first) {
+    // never guessed: an earlier route may take the request, and pcx cannot tell
+    return { ...v, kind: 'unknown', http_status: undefined, response_flag: undefined,
+      summary: `route #${first.index + 1}${first.name ? ` (${first.name})` : ''} may take this request first (${first.why.join('; ')}); if it does not: ${v.summary}`,
+      next_step: `read route #${first.index + 1} with: pcx routes ${model.origin} --name ${rcName} -o json` };
+  }
+  return v;
 }
 
 function routeDetails(route: Route): Record<string, unknown> {

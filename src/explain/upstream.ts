@@ -90,7 +90,7 @@ export function clustersVerdict(ctx: Ctx, branches: Branch[], http: boolean, not
       });
       continue;
     }
-    tr.hop({ kind: 'cluster', name: b.name, reason: clusterReason(b.name, parsed, type), state: rec.state, istio: toIstioRefs(refs), details, ...branchOf });
+    tr.hop({ kind: 'cluster', name: b.name, reason: clusterReason(b.name, parsed, type, http ? 'route' : 'tcp_proxy'), state: rec.state, istio: toIstioRefs(refs), details, ...branchOf });
     if (rec.extra.errorDetails) tr.warn(`Envoy rejected the last update of cluster ${b.name}: ${oneLine(rec.extra.errorDetails)}; it keeps serving the previous version shown here`);
     if (model.clusterStates(b.name).some((x) => x.state === 'warming')) tr.warn(`a new version of cluster ${b.name} is warming (waiting for its endpoints); the active one shown here serves until then`);
     const ev = clusterEndpoints(model, rec, { withTls: !tr.verdictOnly });
@@ -131,8 +131,8 @@ export function endpointsOnly(ctx: Ctx, name: string): Verdict {
   return verdictOf(healthy ? 'routed' : 'no_healthy_endpoints', healthy ? `${ev.usable} of ${ev.endpoints.length} endpoints healthy` : 'no healthy endpoint (503 UH)', { clusters: [{ name, weight: 100, found: false, endpoints_known: true, endpoints_total: ev.endpoints.length, endpoints_healthy: ev.usable }] });
 }
 
-function clusterReason(name: string, parsed: ReturnType<typeof parseClusterName>, type: string): string {
-  if (!parsed) return `the route names cluster ${name} (${type})`;
+function clusterReason(name: string, parsed: ReturnType<typeof parseClusterName>, type: string, ctxWord = 'route'): string {
+  if (!parsed) return `the ${ctxWord} names cluster ${name} (${type})`;
   if (parsed.form === 'sni') return `SNI-DNAT cluster (a gateway's AUTO_PASSTHROUGH server: the SNI names the destination) for ${parsed.host} port ${parsed.port}${parsed.subset ? `, subset ${parsed.subset}` : ''} (${type})`;
   const sub = parsed.subset ? `, subset ${parsed.subset}` : '';
   return `${parsed.direction} cluster for ${parsed.host || 'the local workload'} port ${parsed.port}${sub} (${type})`;

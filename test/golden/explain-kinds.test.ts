@@ -3,6 +3,7 @@
  * each case asserts the verdict and clusters, and compares the whole output with a golden file.
  */
 import { explainAll } from '../../src/explain/explain-all.js';
+import { explain } from '../../src/explain/explain.js';
 import { renderExplainAllText } from '../../src/render/explain-all-text.js';
 import { attachClusterStatuses } from '../../src/model/build-model.js';
 import type { ConfigModel } from '../../src/model/config-model.js';
@@ -62,7 +63,7 @@ const CASES: ExplainCase[] = [
   {
     id: 'osm-sidecar-without-ip', model: real('osm'), req: { target: 'bookwarehouse.bookwarehouse:14001/books' },
     kind: 'unknown', clusters: [],
-    check: (r) => expect(r.verdict.next_step).toBe('pass the IP the client dials with --ip (e.g. --ip 10.96.196.30)'),
+    check: (r) => expect(r.verdict.next_step).toBe('pass the IP the client dials with --ip: 10.96.196.30 (chain outbound-mesh-http-filter-chain:bookwarehouse/bookwarehouse)'),
   },
   // waypoint
   {
@@ -140,6 +141,15 @@ describe('explain --all', () => {
     expectGolden('test/golden/explain-kinds/all-waypoint.txt', renderExplainAllText(explainAll(loadReal('waypoint'))));
     const pp = explainAll(loadReal('istio14productpage'));
     expect(pp.rows.filter((r) => r.direction === 'inbound').map((r) => r.target)).toEqual(['--inbound 15020', '--inbound 9080']);
+  });
+});
+
+describe('explain on non-Istio sidecars', () => {
+  it('Consul: the --ip suggestion is the one for this host, not any IP', () => {
+    const r = explain(loadReal('consul'), { target: 'frontend:80/' });
+    expect(r.verdict.kind).toBe('unknown');
+    expect(r.verdict.next_step).toMatch(/^pass the IP the client dials with --ip: 10\.100\.31\.2 or 240\.0\.0\.5/);
+    expect(r.assumptions.join()).not.toMatch(/only port 80 decides/);
   });
 });
 

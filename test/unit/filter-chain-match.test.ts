@@ -31,7 +31,7 @@ describe('filter-chain match (envoy-resolution.md §3.1)', () => {
   it('with an unknown destination IP, a chain for a specific IP makes the selection depend on it', () => {
     const l: Listener = { filter_chains: [chain('svc', { prefix_ranges: [{ address_prefix: '10.1.2.3', prefix_len: 32 }] }), chain('all')] };
     const s = selectFilterChain(l, conn());
-    expect(s.dependsOnIp).toEqual(['10.1.2.3/32']);
+    expect(s.dependsOnIp?.map((x) => [x.cidr, x.chain.name])).toEqual([['10.1.2.3/32', 'svc']]);
   });
   it("…unless the specific chains are for the proxy's own IP (Istio's pod-IP blackhole): assumed, and said", () => {
     const l: Listener = { filter_chains: [chain('pod', { prefix_ranges: [{ address_prefix: '10.1.2.3', prefix_len: 32 }] }), chain('all')] };
