@@ -170,12 +170,21 @@ export function selectBoundListener(model: ConfigModel, ip: string | undefined, 
   return { how: 'none', notServing, reason: `nothing listens on port ${port}` };
 }
 
+/** Inbound ports Istio's iptables leaves alone: HBONE, the agent, health and Prometheus (§2.1). */
+export const INBOUND_NOT_REDIRECTED = new Set([15008, 15020, 15021, 15090]);
+
 /**
  * Sidecar inbound (§2.4): iptables redirects to virtualInbound (15006), whose original_dst listener
  * filter restores the destination; it matches its own chains (by destination_port). Old Istio
  * without virtualInbound used `<podIP>_<port>` listeners reached through the capture listener.
  */
 export function selectInboundListener(model: ConfigModel, ip: string | undefined, port: number): ListenerChoice {
+  if (INBOUND_NOT_REDIRECTED.has(port)) {
+    // ISTIO_INBOUND RETURNs these ports (§2.1): whatever is bound to them gets the connection directly
+    const bound = selectBoundListener(model, ip, port);
+    const why = `Istio's iptables does not redirect inbound port ${port} (ISTIO_INBOUND returns 15008, 15020, 15021, 15090)`;
+    return bound.record ? { ...bound, reason: `${why}: the listener bound to ${formatHostPort(socketOf(bound.record.listener.address)?.address ?? '0.0.0.0', port)} gets the connection directly` } : { ...bound, reason: `${why}, and no listener binds it: the connection goes straight to the app` };
+  }
   const serving = model.listeners.filter((l) => l.serving);
   const vi = serving.find((l) => l.name === 'virtualInbound') ?? serving.find((l) => socketOf(l.listener.address)?.port === 15006);
   if (vi) {

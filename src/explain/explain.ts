@@ -7,7 +7,7 @@ import type { ConfigModel, ListenerRecord } from '../model/config-model.js';
 import type { FilterChain } from '../model/envoy-types.js';
 import { UsageError } from '../errors.js';
 import { isIpLiteral, formatHostPort, socketOf } from '../envoy/ip.js';
-import { bindsToPort, captureListener, listenerAddresses, selectBoundListener, selectInboundListener, selectOutboundListener, selectWaypointListener, type ListenerChoice } from '../envoy/listener-select.js';
+import { INBOUND_NOT_REDIRECTED, bindsToPort, captureListener, listenerAddresses, selectBoundListener, selectInboundListener, selectOutboundListener, selectWaypointListener, type ListenerChoice } from '../envoy/listener-select.js';
 import { describeConnection, selectFilterChain, type ChainSelection } from '../envoy/filter-chain-match.js';
 import { terminalFilter } from '../envoy/network-filters.js';
 import { findService, inferVip } from '../istio/service-hosts.js';
@@ -124,17 +124,25 @@ function walk(ctx: Ctx): Verdict {
     }
     return verdictOf('unknown', 'the dump holds no listeners; explain needs a dump with the ListenersConfigDump', { next_step: next });
   }
+  // iptables leaves loopback alone (ISTIO_OUTPUT -d 127.0.0.1/32 -j RETURN, §2.1): the sidecar never sees it
+  if (ctx.direction === 'outbound' && ctx.ip && /^(127\.|::1$)/.test(ctx.ip) && /^sidecar~/.test(model.proxy.id ?? '')) {
+    return verdictOf('passthrough', `${ctx.ip} is loopback: Istio's iptables does not capture it, so the connection goes straight to the local process, not through the sidecar`);
+  }
   const choice = ctx.direction === 'gateway' ? selectBoundListener(model, ctx.ip, ctx.port)
     : ctx.direction === 'inbound' ? selectInboundListener(model, ctx.ip, ctx.port)
     : ctx.direction === 'waypoint' ? selectWaypointListener(model, ctx.ip, ctx.port)
     : selectOutboundListener(model, ctx.ip, ctx.port);
   for (const l of choice.notServing) noteNotServing(ctx, l);
+  if (!choice.record && ctx.direction === 'inbound' && INBOUND_NOT_REDIRECTED.has(ctx.port)) {
+    return verdictOf('passthrough', `${choice.reason}: the sidecar is not involved`);
+  }
   if (!choice.record) return noListener(ctx, choice);
   const rec = choice.record;
   const l = rec.listener;
   const addr = socketOf(l.address);
   tr.hop({
-    kind: 'listener', name: rec.name, reason: choice.reason, state: rec.state,
+    // Istio's static listeners (15021, 15090) have no name: show their address instead
+    kind: 'listener', name: rec.name || `static listener ${addr ? formatHostPort(addr.address, addr.port) : ''}`.trim(), reason: choice.reason, state: rec.state,
     details: {
       address: addr ? formatHostPort(addr.address, addr.port) : '',
       bind_to_port: bindsToPort(l),

@@ -162,3 +162,16 @@ describe('explain --all on non-Istio sidecars', () => {
     expectGolden('test/golden/explain-kinds/all-consul.txt', renderExplainAllText(consul));
   });
 });
+
+describe('traffic Istio does not capture', () => {
+  it('inbound health port 15021 goes to the bound static listener, not virtualInbound', () => {
+    const r = explain(loadReal('istio19productpage'), { target: 'localhost:15021/healthz/ready', inbound: 15021, plaintext: true });
+    expect(r.hops[0]).toMatchObject({ name: 'static listener 0.0.0.0:15021' });
+    expect(r.verdict).toMatchObject({ kind: 'routed', clusters: [{ name: 'agent', weight: 100 }] });
+  });
+  it('loopback destinations never reach the sidecar', () => {
+    const r = explain(loadReal('istio19productpage'), { target: '127.0.0.1:9080/' });
+    expect(r.verdict.kind).toBe('passthrough');
+    expect(r.hops).toEqual([]);
+  });
+});
