@@ -74,6 +74,10 @@ export async function runDiff(args: DiffArgs, ctx: CommandContext): Promise<numb
   const { renderDiffText } = await import('../render/diff-text.js');
   const { renderDiffJson } = await import('../render/diff-json.js');
   const r = diffModels(a, b, { types, name: args.name, ignoreEndpoints: args.ignoreEndpoints });
+  // "no differences" must never be claimed when nothing could be compared (a script would take it as equal)
+  if (!r.compared.length) {
+    throw new UsageError(`nothing to compare: ${args.a} and ${args.b} share no config section${types || args.name ? ' that the filters keep' : ''}`, { hint: 'give two dumps of the same kind (e.g. both full config dumps), or loosen --type/--name' });
+  }
   ctx.io.stdout.write(args.output === 'json' ? renderDiffJson(r) : renderDiffText(r, style, { verbose: args.verbose, filtered: !!(types || args.name) }));
   return r.changes.length ? EXIT_FINDINGS : EXIT_OK;
 }

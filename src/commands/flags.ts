@@ -12,10 +12,10 @@ export const registerFlagsCommand: RegisterCommands = (y, r) =>
       const ctx = r.ctxOf(a as never);
       const want = (a.flag ?? []).map((f) => f.toUpperCase());
       const unknown = want.filter((f) => !RESPONSE_FLAGS[f]);
+      const keys = want.length ? want.filter((f) => RESPONSE_FLAGS[f]) : Object.keys(RESPONSE_FLAGS);
+      const w = Math.max(0, ...keys.map((k) => k.length));
+      if (keys.length) ctx.io.stdout.write(keys.map((k) => `${k.padEnd(w)}  ${RESPONSE_FLAGS[k]}`).join('\n') + '\n');
       if (unknown.length) throw new UsageError(`unknown response flag ${unknown.join(', ')}`, { hint: `known: ${Object.keys(RESPONSE_FLAGS).join(' ')}` });
-      const keys = want.length ? want : Object.keys(RESPONSE_FLAGS);
-      const w = Math.max(...keys.map((k) => k.length));
-      ctx.io.stdout.write(keys.map((k) => `${k.padEnd(w)}  ${RESPONSE_FLAGS[k]}`).join('\n') + '\n');
       r.setCode(0);
     },
   );

@@ -47,6 +47,7 @@ const validPort = (p: number | undefined) => p === undefined || (Number.isIntege
 export function requestFromArgs(args: RequestArgs): Omit<ExplainRequest, 'target'> {
   if (!validPort(args.inbound)) throw new UsageError('--inbound needs a port number (1-65535)');
   if (!validPort(args.port)) throw new UsageError('--port needs a port number (1-65535)');
+  if (args.method !== undefined && !/^[A-Za-z]+$/.test(args.method)) throw new UsageError(`-X ${args.method} is not an HTTP method`, { hint: 'e.g. -X POST' });
   return {
     hostHeader: args.hostHeader,
     ip: args.ip,

@@ -199,7 +199,7 @@ function walk(ctx: Ctx): Verdict {
     });
   }
   if (!term) return verdictOf('unknown', `filter chain ${chainName(chain, sel.index ?? 0, sel.isDefault)} has no network filters`);
-  if (term.kind === 'tcp_proxy') return tcpProxy(ctx, term);
+  if (term.kind === 'tcp_proxy') return tcpProxy(ctx, term, sel.isDefault);
   // strip_matching_host_port compares with the connection's local port: the restored original one (§4.1)
   if (term.kind === 'hcm') return httpConnectionManager(ctx, term, ctx.port);
   return verdictOf('unknown', `the chain ends in ${term.filterName}${term.type ? ` (${term.type})` : ''}, which pcx does not follow`);

@@ -12,7 +12,7 @@ import { BLACKHOLE_CLUSTER, isPassthroughCluster, parseClusterName } from '../is
 import type { EndpointOut, Verdict, VerdictCluster } from './result.js';
 import { type Ctx, type Branch, toIstioRefs, verdictOf, oneLine } from './context.js';
 
-export function tcpProxy(ctx: Ctx, term: TcpProxyInfo): Verdict {
+export function tcpProxy(ctx: Ctx, term: TcpProxyInfo, viaDefaultChain = false): Verdict {
   const branches: Branch[] = [];
   if (term.weighted?.length) {
     const total = term.weighted.reduce((s, w) => s + Number(w.weight ?? 0), 0);
@@ -22,7 +22,11 @@ export function tcpProxy(ctx: Ctx, term: TcpProxyInfo): Verdict {
   } else {
     return verdictOf('unknown', 'tcp_proxy names no cluster');
   }
-  if (ctx.http) ctx.tr.assume('this port is plain TCP here: Host, path and headers play no part');
+  if (ctx.http) {
+    ctx.tr.assume(viaDefaultChain
+      ? "the connection matched none of the listener's chains (e.g. TLS where the HTTP chain wants raw_buffer), so the default chain's tcp_proxy carries it: Host, path and headers play no part"
+      : 'this port is plain TCP here: Host, path and headers play no part');
+  }
   return clustersVerdict(ctx, branches, false);
 }
 

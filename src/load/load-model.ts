@@ -100,6 +100,12 @@ export async function loadModel(source: string, opts: LoadModelOptions = {}): Pr
             withClusters: !opts.clustersFile,
             runner: opts.runner,
             progress: (t) => spinner.update(t),
+          }).catch((e: unknown) => {
+            // `dump.jsn` reads as pod `dump` in namespace `jsn`: a mistyped file name should say so too
+            if (e instanceof PcxError && /[./]/.test(source)) {
+              throw new PcxError(e.message, { exitCode: e.exitCode, cause: e, hint: `${e.hint ? e.hint + '; ' : ''}read as a pod because no file ${source} exists` });
+            }
+            throw e;
           });
           fetched = {
             dumpPath: dumpFile,

@@ -12,6 +12,15 @@ export function parseJsonText(text: string, origin: string): unknown {
   if (m && !/^\s*[[{]/.test(body)) body = body.slice(m[0].length);
   const first = body.trimStart()[0];
   if (first !== '{' && first !== '[') {
+    let scalar: unknown;
+    try {
+      scalar = JSON.parse(body);
+    } catch {
+      scalar = undefined;
+    }
+    if (scalar !== undefined || /^\s*null\s*$/.test(body)) {
+      throw new InputError(`${origin}: valid JSON but not an Envoy config dump (it is ${scalar === null ? 'null' : `a ${typeof scalar}`})`, { hint: 'pass the output of `istioctl proxy-config all <pod> -o json` or Envoy\'s /config_dump' });
+    }
     const what = looksLikeYaml(body) ? 'it looks like YAML' : 'it does not start with { or [';
     throw new InputError(`${origin}: not JSON (${what}); expected an Envoy config dump`, {
       hint: 'save it with `istioctl proxy-config all <pod> -o json > dump.json` or `kubectl exec <pod> -c istio-proxy -- pilot-agent request GET config_dump?include_eds`',

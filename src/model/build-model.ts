@@ -280,6 +280,8 @@ export function buildModel(doc: Json, origin: string): ConfigModel {
     if (d.configs.length === 0) throw new InputError(`${origin}: the config dump is empty ("configs": [])`);
   } else if (d && typeof d === 'object' && Array.isArray(field(d, 'cluster_statuses'))) {
     b.addClusterStatuses(field(d, 'cluster_statuses'));
+  } else if (d && typeof d === 'object' && 'configs' in d) {
+    throw new InputError(`${origin}: "configs" is ${d.configs === null ? 'null' : `a ${typeof d.configs}`}, not a list: not a usable Envoy config dump`);
   } else {
     const keys = d && typeof d === 'object' ? Object.keys(d).slice(0, 5).join(', ') : typeof d;
     throw new InputError(`${origin}: valid JSON but not an Envoy config dump (found ${keys || 'an empty object'}; expected "configs")`, {

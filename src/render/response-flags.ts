@@ -25,6 +25,12 @@ export const RESPONSE_FLAGS: Record<string, string> = {
   UMSDR: 'Upstream max stream duration reached',
   OM: 'Overload manager terminated the request',
   DF: 'DNS resolution failed',
+  SI: 'Stream idle timeout (HTTP 408, or the connection closed)',
+  IH: 'Rejected for invalid header values (strict header checking)',
+  DT: 'Request or connection exceeded max_connection_duration or max_downstream_connection_duration',
+  DO: 'Dropped by Envoy (e.g. drop_overload in the ClusterLoadAssignment)',
+  LR: 'Connection local reset',
+  UDO: 'Upstream dropped by drop_overload',
 };
 
 export function glossaryLine(flag: string): string {

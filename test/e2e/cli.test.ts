@@ -71,6 +71,9 @@ describe('pcx CLI', () => {
       [['explain', SAMPLE, 'reviews', '--ip', 'x'], /--ip x is not an IP address/],
       [['explain', SAMPLE, 'reviews', '-H', 'nocolon'], /bad header "nocolon"/],
       [['frobnicate'], /Unknown argument: frobnicate/],
+      [['explain', SAMPLE, 'reviews', '-X', 'GET POST'], /-X GET POST is not an HTTP method/],
+      [['diff', SAMPLE, 'test/fixtures/real/istio__istio__istioctl__pkg__writer__envoy__configdump__testdata__endpoint__configdump.json'], /nothing to compare: .* share no config section/],
+      [['flags', 'NC', 'XYZ'], /unknown response flag XYZ/],
     ];
     for (const [args, re] of cases) {
       const r = pcx(args);
@@ -79,6 +82,12 @@ describe('pcx CLI', () => {
       expect(r.err).not.toMatch(/\n\s+at /); // no stack trace
       expect(r.err.split('\n')[0]).toMatch(/^pcx: /);
     }
+  });
+
+  it('a closed pipe (pcx … | head) ends quietly with exit 0', () => {
+    const r = spawnSync('bash', ['-c', `node ${BIN} bootstrap test/fixtures/real/TZ-Zephrus__DeathStarBench__config_dump.json | head -c 10 >/dev/null; echo "rc=\${PIPESTATUS[0]}"`], { encoding: 'utf8' });
+    expect(r.stdout.trim()).toBe('rc=0');
+    expect(r.stderr).not.toMatch(/EPIPE/);
   });
 
   it('--debug shows the stack', () => {

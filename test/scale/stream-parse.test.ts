@@ -96,7 +96,11 @@ describe('parseJsonBuffer errors are one line, as on the JSON.parse path', () =>
   });
   it('says "not JSON" for YAML or a bare value, like parse-json', () => {
     expect(err('configs:\n  - a: 1\n').message).toMatch(/not JSON \(it looks like YAML\)/);
-    for (const text of ['42', '"a string"', 'null']) expect(err(text).message).toMatch(/not JSON \(it does not start with \{ or \[\)/);
+    // a bare JSON value is valid JSON, just not a dump: both paths say so, naming what it is
+    expect(err('42').message).toBe('test.json: valid JSON but not an Envoy config dump (it is a number)');
+    expect(err('"a string"').message).toBe('test.json: valid JSON but not an Envoy config dump (it is a string)');
+    expect(err('null').message).toBe('test.json: valid JSON but not an Envoy config dump (it is null)');
+    expect(err('nope').message).toMatch(/not JSON \(it does not start with \{ or \[\)/);
   });
 });
 

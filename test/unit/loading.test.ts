@@ -76,6 +76,8 @@ describe('document shapes', () => {
     expect(() => parseJsonText('{"configs": [', 'cut.json')).toThrow(/cut.json: JSON is truncated/);
     expect(() => parseJsonText('apiVersion: v1\nkind: Pod', 'p.yaml')).toThrow(/not JSON \(it looks like YAML\)/);
     expect(parseJsonText('200\n{"configs":[]}', 'x')).toEqual({ configs: [] });
+    expect(() => parseJsonText('null', 'n.json')).toThrow('n.json: valid JSON but not an Envoy config dump (it is null)');
+    expect(() => buildModel({ configs: null }, 'c.json')).toThrow('c.json: "configs" is null, not a list');
   });
 });
 
