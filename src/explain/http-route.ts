@@ -131,6 +131,13 @@ export function httpConnectionManager(ctx: Ctx, hcm: HcmInfo, listenerPort: numb
   });
   const path = normalizePath(ctx, hcm, ctx.t.path);
   const request = buildHttpRequest(ctx, path);
+  // Envoy answers 431 itself when the request headers (path included) exceed max_request_headers_kb (default 60)
+  const limitKb = Number(hcm.config.max_request_headers_kb?.value ?? hcm.config.max_request_headers_kb ?? 60);
+  let headerBytes = 0;
+  for (const [k, v] of request.headers) headerBytes += k.length + v.length + 4;
+  if (headerBytes > limitKb * 1024) {
+    return verdictOf('direct_response', `the request headers (${Math.round(headerBytes / 1024)} KB with the path) exceed max_request_headers_kb (${limitKb} KB): Envoy answers 431 before routing`, { http_status: 431 });
+  }
   // require_tls is checked before any route (§6.1 step 1)
   if ((vh.require_tls === 'ALL' || vh.require_tls === 'EXTERNAL_ONLY') && ctx.t.scheme !== 'https') {
     if (vh.require_tls === 'EXTERNAL_ONLY') tr.assume('the request is external (not from an Envoy-internal address), so require_tls: EXTERNAL_ONLY applies');

@@ -180,7 +180,7 @@ function vhostNamed(rc: RouteConfiguration, name: string): VirtualHost | undefin
 }
 
 /** The IP a client would dial for `fqdn:port`, inferred from the config (never certain: say the source). */
-export function inferVip(model: ConfigModel, fqdn: string, port: number): VipInference {
+export function inferVip(model: ConfigModel, fqdn: string, port: number, otherPorts = true): VipInference {
   const candidates: { ip: string; source: string }[] = [...(vipsFromListeners(model, port).get(`${fqdn}:${port}`) ?? [])];
   const add = (ip: string, source: string) => {
     if (!candidates.some((c) => c.ip === ip)) candidates.push({ ip, source });
@@ -194,11 +194,11 @@ export function inferVip(model: ConfigModel, fqdn: string, port: number): VipInf
       if (isIpLiteral(h)) add(h, `domain "${d}" of virtual host ${vh!.name} in route ${rcName}`);
     }
   }
-  if (!candidates.length) {
+  if (!candidates.length && otherPorts) {
     // a service has one VIP for all its ports: one seen on another port still tells (said as such)
     for (const other of knownServiceHosts(model).get(fqdn) ?? []) {
       if (other === port) continue;
-      for (const v of vipsFromListeners(model, other).get(`${fqdn}:${other}`) ?? []) add(v.ip, `${v.source} on port ${other} (a service has one VIP for all its ports)`);
+      for (const v of inferVip(model, fqdn, other, false).candidates) add(v.ip, `${v.source}, for port ${other} (a service has one VIP for all its ports)`);
     }
   }
   return { ip: candidates[0]?.ip, source: candidates[0]?.source, candidates };

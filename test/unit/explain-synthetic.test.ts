@@ -172,3 +172,11 @@ describe('never guessed', () => {
     expect(r.hops.find((h) => h.kind === 'route')!.reason).toMatch(/of the 1 before it, 1 could not be evaluated/);
   });
 });
+
+describe('request limits', () => {
+  it('headers past max_request_headers_kb get 431 from Envoy itself', () => {
+    const m = httpSidecar({ max_request_headers_kb: 1 }, [{ name: 'v', domains: ['*'], routes: [route({ prefix: '/' }, 'a')] }]);
+    expect(explain(m, { target: 'x/', headers: [`x-big: ${'y'.repeat(2000)}`] }).verdict).toMatchObject({ kind: 'direct_response', http_status: 431 });
+    expect(explain(m, { target: 'x/' }).verdict.kind).toBe('routed');
+  });
+});
