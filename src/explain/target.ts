@@ -16,8 +16,14 @@ export interface Target {
   scheme: 'http' | 'https';
 }
 
-export function parseTarget(raw: string): Target {
-  let s = raw.trim();
+/** Targets can be pasted URLs of any length: quote at most this much of one in a message. */
+function shown(raw: string): string {
+  return raw.length > 120 ? `${raw.slice(0, 117)}…` : raw;
+}
+
+export function parseTarget(full: string): Target {
+  const raw = shown(full);
+  let s = full.trim();
   if (!s) throw new UsageError('the target is empty', { hint: 'give host[:port][/path], e.g. reviews:9080/reviews/1' });
   let scheme: 'http' | 'https' = 'http';
   const sm = /^([a-z][a-z0-9+.-]*):\/\//i.exec(s);
@@ -33,6 +39,10 @@ export function parseTarget(raw: string): Target {
   if (cut >= 0) {
     authority = s.slice(0, cut);
     rest = s.slice(cut);
+  }
+  if (authority.includes('@')) {
+    const masked = shown(full.replace(/^((?:[a-z][a-z0-9+.-]*:\/\/)?)[^@/]*@/i, '$1…@'));
+    throw new UsageError(`the target ${masked} carries credentials (user@ or user:password@)`, { hint: 'they play no part in routing: drop them, and pass an Authorization header with -H if it matters' });
   }
   let host: string;
   let portStr: string | undefined;
@@ -60,7 +70,7 @@ export function parseTarget(raw: string): Target {
   const q = rest.indexOf('?');
   const path = (q >= 0 ? rest.slice(0, q) : rest) || '/';
   const query = q >= 0 ? rest.slice(q + 1) : '';
-  return { raw, host: host.toLowerCase(), port, portGiven: portStr !== undefined, path: path.startsWith('/') ? path : '/' + path, query, scheme };
+  return { raw: full, host: host.toLowerCase(), port, portGiven: portStr !== undefined, path: path.startsWith('/') ? path : '/' + path, query, scheme };
 }
 
 /** What curl sends as Host for this target. */
