@@ -3,7 +3,8 @@ import type { Argv } from 'yargs';
 import { loadModelFromArgs, SOURCE_DESCRIPTION, withSourceOptions, type SourceArgs } from './source-options.js';
 import { inboundTarget, requestFromArgs, withRequestOptions, type RequestArgs } from './request-options.js';
 import { explain } from '../explain/explain.js';
-import { explainAll, isProblem } from '../explain/explain-all.js';
+import { explainAll } from '../explain/explain-all.js';
+import { isProblem, verdictExitCode } from '../explain/verdict.js';
 import { renderExplainAllText } from '../render/explain-all-text.js';
 import { renderExplainText } from '../render/explain-text.js';
 import { styleFor } from '../render/style.js';
@@ -36,10 +37,7 @@ export function explainBuilder(y: Argv): Argv<ExplainArgs> {
 }
 
 export function exitCodeFor(r: ExplainResult): number {
-  const v = r.verdict;
-  if (v.kind === 'routed' || v.kind === 'passthrough' || v.kind === 'redirect') return EXIT_OK;
-  if (v.kind === 'direct_response' && (v.http_status ?? 200) < 400) return EXIT_OK;
-  return EXIT_FINDINGS;
+  return verdictExitCode(r.verdict);
 }
 
 export async function runExplain(args: ExplainArgs, ctx: CommandContext): Promise<number> {

@@ -4,6 +4,7 @@
  * their weights, endpoints, verdict — plus the resource changes on the path it takes on either
  * side, so "it worked yesterday" reads as "before: reviews v1 100%; after: v1 50% / v3 50%".
  */
+import { verdictHeadline } from '../explain/verdict.js';
 import type { ConfigModel } from '../model/config-model.js';
 import { explain, type ExplainRequest } from '../explain/explain.js';
 import type { ExplainResult, Hop, VerdictCluster } from '../explain/result.js';
@@ -36,8 +37,7 @@ function labelsFor(names: string[]): Map<string, string> {
 }
 
 function verdictText(r: ExplainResult): string {
-  const v = r.verdict;
-  return [v.kind.toUpperCase().replace(/_/g, ' '), v.http_status, v.response_flag].filter((x) => x !== undefined && x !== '').join(' ');
+  return verdictHeadline(r.verdict);
 }
 
 function viewOf(r: ExplainResult, labels: Map<string, string>, ignoreEndpoints: boolean): Map<ChainStepKind, StepView> {

@@ -8,6 +8,7 @@
 import type { ConfigModel } from '../model/config-model.js';
 import type { RouteConfiguration } from '../model/envoy-types.js';
 import { explain, type ExplainRequest } from './explain.js';
+import { isProblem } from './verdict.js';
 import type { VerdictKind } from './result.js';
 import { parseClusterName } from '../istio/cluster-name.js';
 import { bindsToPort, captureListener, listenerAddresses } from '../envoy/listener-select.js';
@@ -32,12 +33,6 @@ export interface AllResult {
   counts: Partial<Record<VerdictKind, number>>;
 }
 
-const OK = new Set<VerdictKind>(['routed', 'passthrough', 'redirect']);
-
-export function isProblem(v: VerdictKind, status?: number): boolean {
-  if (v === 'direct_response') return (status ?? 200) >= 400;
-  return !OK.has(v);
-}
 
 /** A Host for "any host" rows (`*` domains): .invalid never names a real service (RFC 2606). */
 const ANY_HOST = 'any-host.invalid';

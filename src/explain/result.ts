@@ -37,6 +37,14 @@ export interface Hop {
   istio?: IstioRef[];
   details?: Record<string, unknown>;
   endpoints?: EndpointOut[];
+  /** Candidates Envoy considered at this hop and rejected before the chosen one, each with why (why-not). */
+  skipped?: SkippedCandidate[];
+}
+
+export interface SkippedCandidate {
+  name: string;
+  /** Why it was not chosen, in the user's terms: "needs header end-user = \"jason\" (exact; the request has \"Jason\")". */
+  reason: string;
 }
 
 export interface VerdictCluster {

@@ -1,6 +1,6 @@
 /** `explain --all` as aligned rows: one request per line, problems first. */
 import type { AllResult } from '../explain/explain-all.js';
-import { isProblem } from '../explain/explain-all.js';
+import { isProblem, verdictLabel, verdictTone } from '../explain/verdict.js';
 import type { Style } from './style.js';
 import { noStyle } from './style.js';
 
@@ -19,7 +19,7 @@ export function renderExplainAllText(r: AllResult, s: Style = noStyle): string {
       const w = row.clusters.length > 1 ? ` ${Math.round(c.weight * 10) / 10}%` : '';
       return `${c.name}${w}${c.found ? '' : ' (missing)'}${eps}`;
     }).join(', ');
-    return { v: row.verdict.toUpperCase().replace(/_/g, ' '), status, target: row.target, dest: dest || row.summary, bad: isProblem(row.verdict, row.http_status) };
+    return { v: verdictLabel(row.verdict), status, target: row.target, dest: dest || row.summary, tone: verdictTone(row.verdict, row.http_status) };
   });
   const w = {
     v: Math.max(7, ...rows.map((x) => x.v.length)),
@@ -28,7 +28,7 @@ export function renderExplainAllText(r: AllResult, s: Style = noStyle): string {
   };
   out.push(s.bold(`${pad('VERDICT', w.v)}  ${pad('STATUS', w.status)}  ${pad('TARGET', w.target)}  DESTINATION`));
   for (const x of rows) {
-    const v = x.bad ? s.red(pad(x.v, w.v)) : s.green(pad(x.v, w.v));
+    const v = (x.tone === 'bad' ? s.red : x.tone === 'warn' ? s.yellow : s.green)(pad(x.v, w.v));
     out.push(`${v}  ${pad(x.status, w.status)}  ${pad(x.target, w.target)}  ${x.dest}`);
   }
   const counts = Object.entries(r.counts).map(([k, n]) => `${n} ${k.replace(/_/g, ' ')}`).join(', ');

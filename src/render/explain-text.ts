@@ -3,6 +3,7 @@ import type { ExplainResult, Hop, IstioRef } from '../explain/result.js';
 import type { Style } from './style.js';
 import { noStyle } from './style.js';
 import { glossaryLine } from './response-flags.js';
+import { verdictHeadline, verdictTone } from '../explain/verdict.js';
 
 const LABEL: Record<Hop['kind'], string> = {
   listener: 'listener', filter_chain: 'filter chain', network_filter: 'network filter', route_config: 'route config',
@@ -56,9 +57,9 @@ export function renderExplainText(r: ExplainResult, s: Style = noStyle, opts: { 
   }
   out.push('');
   const v = r.verdict;
-  const good = v.kind === 'routed' || v.kind === 'passthrough';
-  const head = `${v.kind.toUpperCase().replace(/_/g, ' ')}${v.http_status ? ` ${v.http_status}` : ''}${v.response_flag ? ` ${v.response_flag}` : ''}`;
-  out.push(`${s.bold('verdict')}  ${good ? s.green(head) : s.red(head)}  ${v.summary}`);
+  const tone = verdictTone(v.kind, v.http_status);
+  const head = verdictHeadline(v);
+  out.push(`${s.bold('verdict')}  ${(tone === 'bad' ? s.red : tone === 'warn' ? s.yellow : s.green)(head)}  ${v.summary}`);
   if (v.response_flag) out.push(`         ${s.dim(`${glossaryLine(v.response_flag)} (pcx flags)`)}`);
   if (v.next_step) out.push(`${s.bold('next')}     ${v.next_step}`);
   if (r.assumptions.length) {

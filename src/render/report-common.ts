@@ -5,7 +5,7 @@
  */
 import type { Report, ReportTarget } from '../report/build-report.js';
 import type { AllRow } from '../explain/explain-all.js';
-import { isProblem } from '../explain/explain-all.js';
+import { isProblem, verdictHeadline } from '../explain/verdict.js';
 import type { EndpointOut, Hop, IstioRef, Verdict } from '../explain/result.js';
 import { glossaryLine } from './response-flags.js';
 
@@ -24,8 +24,8 @@ export function proxyTitle(r: Report): string {
 }
 
 /** "NO HEALTHY ENDPOINTS 503 UH" */
-export function verdictLabel(v: { kind: string; http_status?: number; response_flag?: string }): string {
-  return [v.kind.toUpperCase().replace(/_/g, ' '), v.http_status ? String(v.http_status) : '', v.response_flag ?? ''].filter(Boolean).join(' ');
+export function verdictLabel(v: Pick<Verdict, 'kind' | 'http_status' | 'response_flag'>): string {
+  return verdictHeadline(v);
 }
 
 export function resultLine(r: Report): string {

@@ -9,7 +9,8 @@
  */
 import type { ConfigModel, Section } from '../model/config-model.js';
 import { explain, type ExplainRequest } from '../explain/explain.js';
-import { explainAll, isProblem, type AllRow } from '../explain/explain-all.js';
+import { explainAll, type AllRow } from '../explain/explain-all.js';
+import { isProblem } from '../explain/verdict.js';
 import type { ExplainResult, VerdictKind } from '../explain/result.js';
 import { countFound, KIND_LABEL, literalsOf, redactDeep, redactHeader, redactQuery, type Found, type SecretKind } from './redact.js';
 

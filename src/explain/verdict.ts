@@ -1,0 +1,38 @@
+/**
+ * The one home of verdict facts: whether a verdict is a problem, its label, its tone (colour) and the
+ * exit code it gives. Every command, renderer and report asks this module; none decides on its own.
+ */
+import type { Verdict, VerdictKind } from './result.js';
+import { EXIT_FINDINGS, EXIT_OK } from '../errors.js';
+
+export type Tone = 'good' | 'warn' | 'bad';
+
+/** Verdicts that are not failures in themselves (the request reaches something that answers). */
+const OK = new Set<VerdictKind>(['routed', 'passthrough', 'redirect']);
+
+/** A failing verdict: an error response, a closed connection, or an answer pcx cannot give. */
+export function isProblem(kind: VerdictKind, httpStatus?: number): boolean {
+  if (kind === 'direct_response') return (httpStatus ?? 200) >= 400;
+  return !OK.has(kind);
+}
+
+/** How a verdict is shown: green when good, yellow for a redirect (the client must follow it), red for a problem. */
+export function verdictTone(kind: VerdictKind, httpStatus?: number): Tone {
+  if (isProblem(kind, httpStatus)) return 'bad';
+  return kind === 'redirect' ? 'warn' : 'good';
+}
+
+/** "ROUTED", "NO ROUTE", "CLUSTER NOT FOUND", … */
+export function verdictLabel(kind: VerdictKind): string {
+  return kind.toUpperCase().replace(/_/g, ' ');
+}
+
+/** "NO ROUTE 404 NR": the label with the status and Envoy's response flag. */
+export function verdictHeadline(v: Pick<Verdict, 'kind' | 'http_status' | 'response_flag'>): string {
+  return `${verdictLabel(v.kind)}${v.http_status ? ` ${v.http_status}` : ''}${v.response_flag ? ` ${v.response_flag}` : ''}`;
+}
+
+/** 0 for a verdict that is not a problem, 1 (findings) otherwise. */
+export function verdictExitCode(v: Pick<Verdict, 'kind' | 'http_status'>): number {
+  return isProblem(v.kind, v.http_status) ? EXIT_FINDINGS : EXIT_OK;
+}
