@@ -6,7 +6,8 @@
 import type { Argv, Options } from 'yargs';
 import { loadModelFromArgs, SOURCE_DESCRIPTION, withSourceOptions, type SourceArgs } from './source-options.js';
 import { styleFor } from '../render/style.js';
-import { UsageError, EXIT_OK } from '../errors.js';
+import { InputError, UsageError, EXIT_OK } from '../errors.js';
+import { deeperThan } from '../model/validate.js';
 import type { OutputFormat, TableKind, TableRequest } from '../tables/index.js';
 import type { CommandContext } from './context.js';
 import type { RegisterCommands } from './register.js';
@@ -24,6 +25,9 @@ export interface TableArgs extends SourceArgs {
   cluster?: string;
   status?: string;
 }
+
+/** JSON.stringify and the YAML writer recurse: past ~1,500 levels they overflow the stack. */
+const PRINT_DEPTH = 1000;
 
 const LISTENER_TYPES = ['HTTP', 'TCP', 'HTTP+TCP', 'UNKNOWN'];
 const HEALTH_STATUSES = ['HEALTHY', 'UNHEALTHY', 'DRAINING', 'TIMEOUT', 'DEGRADED', 'UNKNOWN'];
@@ -111,6 +115,9 @@ export async function runTable(kind: TableKind, a: TableArgs, ctx: CommandContex
   if (whole) {
     // istioctl pc all -o json|yaml prints the dump itself
     const doc = model.document;
+    // the dump as Envoy gave it, so malformed resources too: only nesting no writer can follow is refused
+    const deep = deeperThan(doc, PRINT_DEPTH);
+    if (deep) throw new InputError(`${model.origin}: cannot print the dump: ${deep}`, { hint: 'print one kind of resource instead (e.g. pcx clusters … -o json): malformed resources are left out there' });
     ctx.io.stdout.write(req.output === 'json' ? JSON.stringify(doc, null, 2) + '\n' : formatResources(doc, 'yaml'));
     return EXIT_OK;
   }

@@ -78,7 +78,8 @@ function terminalUncached(chain: FilterChain): TerminalFilter | undefined {
         scoped: !!c.scoped_routes,
         stripAnyHostPort: c.strip_any_host_port === true,
         stripMatchingHostPort: c.strip_matching_host_port === true,
-        httpFilters: (c.http_filters ?? []).map((h: Json) => ({ name: h.name ?? '', type: h.typed_config?.['@type'] ?? h.typed_config?.type_url, discovered: !!h.config_discovery, config: h.typed_config?.value ?? h.typed_config ?? h.config })),
+        // a v2 `config` Struct may hold one filter where a list belongs (model/validate.ts)
+        httpFilters: [c.http_filters ?? []].flat().map((h: Json) => ({ name: h.name ?? '', type: h.typed_config?.['@type'] ?? h.typed_config?.type_url, discovered: !!h.config_discovery, config: h.typed_config?.value ?? h.typed_config ?? h.config })),
         config: c,
       };
     }
