@@ -15,6 +15,7 @@ export interface SourceArgs {
   kubeconfig?: string;
   pod?: string;
   save?: string;
+  force?: boolean;
   clusters?: string;
   timeout?: number;
 }
@@ -23,7 +24,7 @@ export interface SourceArgs {
 export const SOURCE_DESCRIPTION =
   'config dump file (.json, .gz), - for stdin, an istioctl bug-report (.tar.gz or directory), or a live pod: <pod>[.<namespace>] or deployment/<name>[.<namespace>]';
 
-export const SOURCE_OPTION_NAMES = ['namespace', 'context', 'kubeconfig', 'pod', 'save', 'clusters', 'timeout'];
+export const SOURCE_OPTION_NAMES = ['namespace', 'context', 'kubeconfig', 'pod', 'save', 'force', 'clusters', 'timeout'];
 
 export function withSourceOptions<T>(y: Argv<T>): Argv<T & Omit<SourceArgs, 'source'>> {
   return y
@@ -32,6 +33,7 @@ export function withSourceOptions<T>(y: Argv<T>): Argv<T & Omit<SourceArgs, 'sou
     .option('kubeconfig', { type: 'string', describe: 'kubeconfig file for istioctl/kubectl' })
     .option('pod', { type: 'string', describe: 'the proxy to read from a bug-report or multi-proxy file: <name>[.<namespace>]' })
     .option('save', { type: 'string', describe: 'also write what was read (dump + live endpoint health) to this file, to ask again offline' })
+    .option('force', { type: 'boolean', describe: 'with --save: replace the file if it exists' })
     .option('clusters', { type: 'string', describe: 'Envoy /clusters output (?format=json or text), for live endpoint health' })
     .option('timeout', { type: 'number', describe: `seconds to wait for istioctl/kubectl (default ${DEFAULT_TIMEOUT_MS / 1000})` })
     .group(SOURCE_OPTION_NAMES, 'Source:') as unknown as Argv<T & Omit<SourceArgs, 'source'>>;
@@ -40,6 +42,7 @@ export function withSourceOptions<T>(y: Argv<T>): Argv<T & Omit<SourceArgs, 'sou
 /** Loads the model the flags describe; `source` overrides `args.source` (e.g. for a second source of diff). */
 export async function loadModelFromArgs(args: Omit<SourceArgs, 'source'> & { source?: string }, ctx: CommandContext, source = args.source, extra: { keepDocument?: boolean } = {}): Promise<ConfigModel> {
   if (!source) throw new UsageError('give a source: a dump file, -, a bug-report, or a pod');
+  if (args.namespace !== undefined && !String(args.namespace).trim()) throw new UsageError('-n/--namespace is empty: give a namespace, or leave the flag out');
   if (args.timeout !== undefined && !(args.timeout > 0)) throw new UsageError(`--timeout must be a number of seconds above 0, not ${args.timeout}`);
   return loadModel(source, {
     clustersFile: args.clusters,
@@ -49,6 +52,7 @@ export async function loadModelFromArgs(args: Omit<SourceArgs, 'source'> & { sou
     kubeconfig: args.kubeconfig,
     pod: args.pod,
     save: args.save,
+    force: args.force,
     timeoutMs: args.timeout !== undefined ? args.timeout * 1000 : undefined,
     progress: ctx.io.stderr,
     keepDocument: extra.keepDocument,
