@@ -9,7 +9,7 @@ import { renderExplainAllText } from '../render/explain-all-text.js';
 import { renderExplainText } from '../render/explain-text.js';
 import { styleFor } from '../render/style.js';
 import { EXIT_FINDINGS, EXIT_OK, UsageError } from '../errors.js';
-import type { CommandContext } from './context.js';
+import { writeExact, type CommandContext } from './context.js';
 import type { ExplainResult } from '../explain/result.js';
 
 export interface ExplainArgs extends SourceArgs, RequestArgs {
@@ -44,7 +44,7 @@ export async function runExplain(args: ExplainArgs, ctx: CommandContext): Promis
   if (args.all) {
     if (args.target) throw new UsageError('--all explains every service the proxy knows: give no target with it');
     const all = explainAll(await loadModelFromArgs(args, ctx));
-    if (args.output === 'json') ctx.io.stdout.write(JSON.stringify(all, null, 2) + '\n');
+    if (args.output === 'json') writeExact(ctx.io.stdout, JSON.stringify(all, null, 2) + '\n');
     else ctx.io.stdout.write(renderExplainAllText(all, styleFor(ctx.io.stdout, { color: ctx.color })));
     return all.rows.some((r) => isProblem(r.verdict, r.http_status)) ? EXIT_FINDINGS : EXIT_OK;
   }
@@ -53,7 +53,7 @@ export async function runExplain(args: ExplainArgs, ctx: CommandContext): Promis
   if (!target) throw new UsageError('explain needs a target: pcx explain <source> <host[:port][/path]>', { hint: 'e.g. pcx explain dump.json reviews:9080/' });
   const model = await loadModelFromArgs(args, ctx);
   const result = explain(model, { ...request, target });
-  if (args.output === 'json') ctx.io.stdout.write(JSON.stringify(result, null, 2) + '\n');
+  if (args.output === 'json') writeExact(ctx.io.stdout, JSON.stringify(result, null, 2) + '\n');
   else ctx.io.stdout.write(renderExplainText(result, styleFor(ctx.io.stdout, { color: ctx.color }), { verbose: args.verbose }));
   return exitCodeFor(result);
 }

@@ -6,7 +6,7 @@ import type { Argv } from 'yargs';
 import { DEFAULT_TIMEOUT_MS, loadModel } from '../load/load-model.js';
 import { UsageError } from '../errors.js';
 import type { ConfigModel } from '../model/config-model.js';
-import type { CommandContext } from './context.js';
+import { rawStream, type CommandContext } from './context.js';
 
 export interface SourceArgs {
   source: string;
@@ -54,7 +54,7 @@ export async function loadModelFromArgs(args: Omit<SourceArgs, 'source'> & { sou
     save: args.save,
     force: args.force,
     timeoutMs: args.timeout !== undefined ? args.timeout * 1000 : undefined,
-    progress: ctx.io.stderr,
+    progress: rawStream(ctx.io.stderr), // the spinner draws with its own control codes
     keepDocument: extra.keepDocument,
   });
 }

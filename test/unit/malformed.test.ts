@@ -6,26 +6,11 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PassThrough, Writable } from 'node:stream';
-import { run } from '../../src/cli.js';
+import { pcxIn } from '../helpers/in-process.js';
 import { REAL, readJson } from '../helpers/fixtures.js';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 const tmp = mkdtempSync(join(tmpdir(), 'pcx-malformed-'));
-
-function sink(): Writable & { text: () => string } {
-  const chunks: Buffer[] = [];
-  const w = new Writable({ write(c, _e, cb) { chunks.push(Buffer.from(c)); cb(); } }) as Writable & { text: () => string };
-  w.text = () => Buffer.concat(chunks).toString('utf8');
-  return w;
-}
-
-export async function pcxIn(argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  const stdout = sink();
-  const stderr = sink();
-  const code = await run(argv, { stdout, stderr, stdin: new PassThrough().end() });
-  return { code, out: stdout.text(), err: stderr.text() };
-}
 
 const section = (doc: any, kind: string) => doc.configs.find((c: any) => String(c['@type']).endsWith('.' + kind));
 const listener = (doc: any, name: string) => section(doc, 'ListenersConfigDump').dynamic_listeners.find((l: any) => l.name === name);
