@@ -18,6 +18,7 @@ import { type ExplainRequest, type Direction, type Ctx, verdictOf, oneLine } fro
 import { connectionFor, selectByMatcher, inboundMtlsMode, terminatesTls, describeDownstreamTls } from './connection.js';
 import { httpConnectionManager } from './http-route.js';
 import { tcpProxy, clustersVerdict, endpointsOnly } from './upstream.js';
+import { reviewDestination } from './did-you-mean.js';
 
 export type { ExplainRequest, Direction } from './context.js';
 export { toIstioRefs } from './context.js';
@@ -41,7 +42,7 @@ export function explain(model: ConfigModel, req: ExplainRequest, opts: { verdict
   for (const w of model.warnings) tr.warn(w);
 
   resolveDestination(ctx);
-  const verdict = walk(ctx);
+  const verdict = reviewDestination(ctx, walk(ctx));
   const c = ctx.conn;
   return {
     target: {

@@ -6,7 +6,9 @@ export type HopKind = 'listener' | 'filter_chain' | 'network_filter' | 'route_co
 
 export type VerdictKind =
   | 'routed' | 'passthrough' | 'blackhole' | 'direct_response' | 'redirect'
-  | 'no_route' | 'cluster_not_found' | 'no_healthy_endpoints' | 'connection_closed' | 'unknown';
+  | 'no_route' | 'cluster_not_found' | 'no_healthy_endpoints' | 'connection_closed' | 'unknown'
+  /** A known service asked on a port it does not have: passed through to VIP:port, where nothing listens. */
+  | 'wrong_port';
 
 export interface IstioRef { kind: string; namespace: string; name: string; api_version: string; generated_from?: string }
 
@@ -66,6 +68,17 @@ export interface Verdict {
   /** One sentence an on-call engineer can read. */
   summary: string;
   next_step?: string;
+  /** Names or ports the client may have meant (a host this proxy does not know, a port the service lacks), best first. */
+  did_you_mean?: Suggestion[];
+}
+
+export interface Suggestion {
+  /** What to explain instead: `reviews.default:9080`. */
+  target: string;
+  /** The service FQDN it names. */
+  service: string;
+  /** Why it is suggested: "spelled one letter differently", "service reviews is in namespace default; …". */
+  reason: string;
 }
 
 export interface ExplainResult {

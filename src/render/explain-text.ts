@@ -39,6 +39,10 @@ export function renderExplainText(r: ExplainResult, s: Style = noStyle, opts: { 
     const state = h.state && !['active', 'static', 'dynamic'].includes(h.state) ? s.yellow(` (${h.state})`) : '';
     out.push(`${String(n).padStart(2)} ${s.bold(LABEL[h.kind].padEnd(13))} ${h.name}${branch}${state}${refs ? '  ' + s.cyan('← ' + refs) : ''}`);
     out.push(`   ${' '.repeat(13)} ${h.reason}`);
+    // why not the others (closest first): 3 shown, all with -v
+    const skipped = h.skipped ?? [];
+    for (const k of opts.verbose ? skipped : skipped.slice(0, 3)) out.push(`   ${' '.repeat(13)} ${s.dim(`skipped ${k.name}: ${k.reason}`)}`);
+    if (!opts.verbose && skipped.length > 3) out.push(`   ${' '.repeat(13)} ${s.dim(`… ${skipped.length - 3} more skipped (-v)`)}`);
     if (h.details) {
       const parts = Object.entries(h.details).filter(([, v]) => v !== undefined && v !== '' && !(Array.isArray(v) && v.length === 0));
       if (parts.length && (opts.verbose || h.kind !== 'listener')) {
