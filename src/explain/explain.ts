@@ -149,6 +149,7 @@ function walk(ctx: Ctx): Verdict {
       bind_to_port: bindsToPort(l),
       ...(choice.capture && choice.capture !== rec ? { captured_by: choice.capture.name } : {}),
     },
+    ...(choice.skipped?.length ? { skipped: choice.skipped } : {}),
   });
 
   const conn = connectionFor(ctx, l, choice);
@@ -173,9 +174,12 @@ function walk(ctx: Ctx): Verdict {
     });
   }
   for (const a of sel.assumptions) tr.assume(a);
+  const chainSkips = (sel.skipped ?? []).map((x) => ({ name: chainName(x.chain, x.index, false), reason: x.reason }));
   if (sel.closed || !sel.chain) {
+    // what a chain would have needed: the chains dropped where the match failed
+    const needs = chainSkips.length ? `; ${chainSkips.length === 1 ? 'its chain' : 'the chains'} needed: ${chainSkips.slice(0, 3).map((x) => `${x.name}: ${x.reason}`).join('; ')}${chainSkips.length > 3 ? `; … ${chainSkips.length - 3} more` : ''}` : '';
     const strict = ctx.direction === 'inbound' && inboundMtlsMode(l, ctx.port)?.startsWith('STRICT') && conn.transport !== 'tls';
-    return verdictOf('connection_closed', `listener ${rec.name} closes the connection: ${sel.reason}`, {
+    return verdictOf('connection_closed', `listener ${rec.name} closes the connection: ${sel.reason}${needs}`, {
       response_flag: 'NR',
       next_step: strict
         ? `port ${ctx.port} requires mTLS (PeerAuthentication STRICT): a client without a sidecar is refused; inject the client or set PERMISSIVE for this port`
@@ -193,6 +197,7 @@ function walk(ctx: Ctx): Verdict {
       ...(mtls ? { mtls_mode: mtls } : {}),
       ...(terminatesTls(chain) ? { downstream_tls: describeDownstreamTls(chain.tls_context ? { typed_config: chain.tls_context } : chain.transport_socket) } : {}),
     },
+    ...(chainSkips.length ? { skipped: chainSkips } : {}),
   });
   if (terminatesTls(chain) && conn.transport !== 'tls' && (ctx.direction === 'inbound' || !ctx.tls)) {
     return verdictOf('connection_closed', `filter chain ${chainName(chain, sel.index ?? 0, sel.isDefault)} terminates TLS, but the client sends plaintext: the TLS handshake fails and the connection is reset`, {
