@@ -173,18 +173,49 @@ export function selectOutboundListener(model: ConfigModel, ip: string | undefine
   return { how: 'none', notServing, reason: `no listener for port ${port} and no use_original_dst (capture) listener in this dump` };
 }
 
-/** Gateways and other bound listeners: the kernel delivers to address:port, exact before wildcard. */
-export function selectBoundListener(model: ConfigModel, ip: string | undefined, port: number): ListenerChoice {
+/**
+ * Gateways and other bound listeners: the kernel delivers to address:port, exact before wildcard.
+ * Without `ip`, the connection is to the proxy itself: a listener bound to one of its own IPs (node
+ * id, INSTANCE_IPS; 127.0.0.1 when the node id says so) takes it before the wildcard (issue 10 part 4).
+ */
+export function selectBoundListener(model: ConfigModel, ip: string | undefined, port: number, ownIps: string[] = []): ListenerChoice {
   const idx = indexOf(model).bound;
   const notServing = notServingFor(model, ip, port);
   if (ip) {
     const exact = idx.byAddress.get(addrKey(ip, port));
     if (exact) return { record: exact, how: 'exact', notServing, reason: `listener bound to ${formatHostPort(ip, port)}` };
+  } else {
+    for (const own of ownIps) {
+      const exact = idx.byAddress.get(addrKey(own, port));
+      if (exact) return { record: exact, how: 'exact', notServing, reason: `listener bound to ${formatHostPort(own, port)}, the proxy's own address (from its node id), takes connections to the pod on port ${port}` };
+    }
   }
   const wild = findWildcard(idx, ip, port);
   if (wild) return { record: wild, how: 'bound', notServing, reason: `listener bound to ${formatHostPort(socketOf(wild.listener.address)?.address ?? '0.0.0.0', port)} receives every connection to port ${port}`, skipped: otherIpListeners(idx, ip, port, wild) };
   const others = otherIpListeners(idx, ip, port);
   return { how: 'none', notServing, reason: others ? `nothing listens on ${ip ? formatHostPort(ip, port) : `port ${port}`} (only on ${others.map((o) => o.name).join(', ')})` : `nothing listens on port ${port}`, skipped: others };
+}
+
+/** Ports of the proxy's own admin, health, stats and capture listeners (Istio, Envoy Gateway, OSM, Consul): never "the port you meant". */
+export const NOT_A_SERVICE_PORT = new Set([15000, 15001, 15004, 15006, 15008, 15009, 15010, 15020, 15021, 15053, 15090, 15901, 15902, 15903, 15904, 19000, 19001, 19002, 19003, 19100]);
+
+/**
+ * A listener that serves the proxy itself (health probes, stats, admin), not traffic: a static
+ * (bootstrap) listener, a well-known port, or an inline route table that only answers
+ * /stats, /healthz, /ready, … probes.
+ */
+export function isProxyOwnListener(r: ListenerRecord): boolean {
+  if (r.state === 'static') return true;
+  if (listenerAddresses(r.listener).some((a) => NOT_A_SERVICE_PORT.has(a.port))) return true;
+  const chains = [...(r.listener.filter_chains ?? []), ...(r.listener.default_filter_chain ? [r.listener.default_filter_chain] : [])];
+  const prefixes: string[] = [];
+  for (const c of chains) {
+    for (const f of c.filters ?? []) {
+      const rc = f.typed_config?.route_config;
+      for (const vh of rc?.virtual_hosts ?? []) for (const rt of vh.routes ?? []) prefixes.push(String(rt.match?.prefix ?? rt.match?.path ?? ''));
+    }
+  }
+  return prefixes.length > 0 && prefixes.every((p) => /stats|health|ready|live|probe|metrics|prometheus/i.test(p));
 }
 
 /** Inbound ports Istio's iptables leaves alone: HBONE, the agent, health and Prometheus (§2.1). */

@@ -7,10 +7,10 @@ import type { ConfigModel, ListenerRecord } from '../model/config-model.js';
 import type { FilterChain } from '../model/envoy-types.js';
 import { UsageError } from '../errors.js';
 import { isIpLiteral, formatHostPort, socketOf } from '../envoy/ip.js';
-import { INBOUND_NOT_REDIRECTED, bindsToPort, captureListener, listenerAddresses, selectBoundListener, selectInboundListener, selectOutboundListener, selectWaypointListener, type ListenerChoice } from '../envoy/listener-select.js';
+import { INBOUND_NOT_REDIRECTED, bindsToPort, captureListener, isProxyOwnListener, listenerAddresses, selectBoundListener, selectInboundListener, selectOutboundListener, selectWaypointListener, type ListenerChoice } from '../envoy/listener-select.js';
 import { describeConnection, selectFilterChain, type ChainSelection } from '../envoy/filter-chain-match.js';
 import { terminalFilter } from '../envoy/network-filters.js';
-import { findService, inferVip } from '../istio/service-hosts.js';
+import { findService, inferVip, isHeadless } from '../istio/service-hosts.js';
 import { defaultHostHeader, parseHeaderFlag, parseTarget, type Target } from './target.js';
 import { Trace } from './trace.js';
 import type { ExplainResult, Verdict } from './result.js';
@@ -46,8 +46,9 @@ export function explain(model: ConfigModel, req: ExplainRequest, opts: { verdict
   const c = ctx.conn;
   return {
     target: {
-      input: req.target, host: t.host, port: t.port, path: t.path, ...(t.query ? { query: t.query } : {}),
-      method: (req.method ?? 'GET').toUpperCase(), host_header: ctx.hostHeader,
+      input: req.target, host: t.host, port: t.port,
+      // --tcp: a raw TCP client sends no method, path or Host (issue 10 part 4)
+      ...(ctx.http ? { path: t.path, ...(t.query ? { query: t.query } : {}), method: (req.method ?? 'GET').toUpperCase(), host_header: ctx.hostHeader } : {}),
       ...(ctx.ip ? { ip: ctx.ip } : {}), ...(ctx.service ? { service: ctx.service } : {}),
       direction: direction === 'waypoint' ? 'inbound' : direction,
       transport: c?.transport ?? (tls ? 'tls' : 'raw_buffer'), ...(c?.sni ? { sni: c.sni } : {}), alpn: c?.alpn ?? [],
@@ -96,7 +97,10 @@ function resolveDestination(ctx: Ctx): void {
     if (v.ip) {
       ctx.ip = v.ip;
       const more = v.candidates.length > 1 ? ` (also seen: ${v.candidates.slice(1).map((c) => c.ip).join(', ')})` : '';
-      tr.assume(`the client dials ${v.ip}, the VIP of ${svc.fqdn}, inferred from ${v.source}${more}; pass --ip to override`);
+      // a headless service has no VIP: its addresses are pod IPs (issue 10 part 4)
+      tr.assume(isHeadless(model, svc.fqdn, t.port)
+        ? `${svc.fqdn} is headless (ORIGINAL_DST cluster): DNS returns its pods' IPs, not a VIP; the client dials ${v.ip}, one pod's IP, inferred from ${v.source}${more}; pass --ip to choose another pod`
+        : `the client dials ${v.ip}, the VIP of ${svc.fqdn}, inferred from ${v.source}${more}; pass --ip to override`);
     }
   }
   if (!ctx.ip && ctx.direction !== 'gateway') {
@@ -126,10 +130,15 @@ function walk(ctx: Ctx): Verdict {
     return verdictOf('unknown', 'the dump holds no listeners; explain needs a dump with the ListenersConfigDump', { next_step: next });
   }
   // iptables leaves loopback alone (ISTIO_OUTPUT -d 127.0.0.1/32 -j RETURN, §2.1): the sidecar never sees it
-  if (ctx.direction === 'outbound' && ctx.ip && /^(127\.|::1$)/.test(ctx.ip) && /^sidecar~/.test(model.proxy.id ?? '')) {
+  // …unless the proxy itself is bound there (a Sidecar egress listener with captureMode NONE binds 127.0.0.1, §2.3)
+  const loopbackBound = ctx.ip && /^(127\.|::1$)/.test(ctx.ip) ? selectBoundListener(model, ctx.ip, ctx.port) : undefined;
+  if (loopbackBound?.how === 'exact') {
+    tr.assume(`${formatHostPort(ctx.ip!, ctx.port)} is loopback, which iptables does not capture: the client connects straight to the proxy's listener bound there`);
+  } else if (ctx.direction === 'outbound' && ctx.ip && /^(127\.|::1$)/.test(ctx.ip) && /^sidecar~/.test(model.proxy.id ?? '')) {
     return verdictOf('passthrough', `${ctx.ip} is loopback: Istio's iptables does not capture it, so the connection goes straight to the local process, not through the sidecar`);
   }
-  const choice = ctx.direction === 'gateway' ? selectBoundListener(model, ctx.ip, ctx.port)
+  const choice = loopbackBound?.how === 'exact' ? loopbackBound
+    : ctx.direction === 'gateway' ? selectBoundListener(model, ctx.ip, ctx.port, model.proxy.ips)
     : ctx.direction === 'inbound' ? selectInboundListener(model, ctx.ip, ctx.port)
     : ctx.direction === 'waypoint' ? selectWaypointListener(model, ctx.ip, ctx.port)
     : selectOutboundListener(model, ctx.ip, ctx.port);
@@ -207,6 +216,12 @@ function walk(ctx: Ctx): Verdict {
   if (!term) return verdictOf('unknown', `filter chain ${chainName(chain, sel.index ?? 0, sel.isDefault)} has no network filters`);
   if (term.kind === 'tcp_proxy') return tcpProxy(ctx, term, sel.isDefault);
   // strip_matching_host_port compares with the connection's local port: the restored original one (§4.1)
+  if (term.kind === 'hcm' && !ctx.http) {
+    // --tcp: a client that speaks no HTTP; the HTTP connection manager cannot parse its bytes (§4.1)
+    return verdictOf('connection_closed', `filter chain ${chainName(chain, sel.index ?? 0, sel.isDefault)} is HTTP (HTTP connection manager): bytes that are not HTTP fail to parse and the connection is reset`, {
+      next_step: 'if the client speaks HTTP, drop --tcp; otherwise this port needs a TCP route (a VirtualService tcp: block or a TCP Gateway server)',
+    });
+  }
   if (term.kind === 'hcm') return httpConnectionManager(ctx, term, ctx.port);
   return verdictOf('unknown', `the chain ends in ${term.filterName}${term.type ? ` (${term.type})` : ''}, which pcx does not follow`);
 }
@@ -225,16 +240,20 @@ function noteNotServing(ctx: Ctx, l: ListenerRecord): void {
 
 function noListener(ctx: Ctx, choice: ListenerChoice): Verdict {
   const { model, t } = ctx;
-  const ports = [...new Set(model.listeners.filter((l) => l.serving && bindsToPort(l.listener)).flatMap((l) => listenerAddresses(l.listener).map((a) => a.port)))].sort((a, b) => a - b);
+  // hints name traffic ports only: never the proxy's own admin/health/stats listeners (15000, 15021, 15090, probes)
+  const ports = [...new Set(model.listeners.filter((l) => l.serving && bindsToPort(l.listener) && !isProxyOwnListener(l)).flatMap((l) => listenerAddresses(l.listener).map((a) => a.port)))].sort((a, b) => a - b);
   const rejected = choice.notServing.find((l) => l.state === 'error');
   const hint = rejected
     ? `Envoy rejected listener ${rejected.name || '(unnamed)'}: ${oneLine(rejected.extra.errorDetails)}. Fix the configuration that produced it (often an EnvoyFilter); istioctl proxy-status shows the rejection too`
     : ctx.direction === 'gateway'
-      ? `this gateway listens on ${ports.join(', ') || 'no ports'}; a Gateway's service port (e.g. 80) usually targets a container port (e.g. 8080): add --port ${ports.find((p) => p >= 1024 && p < 15000) ?? ports[0] ?? 8080}`
+      ? ports.length
+        ? `this gateway's traffic listeners are on port${ports.length > 1 ? 's' : ''} ${ports.join(', ')}; a Gateway's service port (e.g. 80) usually targets a container port (e.g. 8080): add --port ${ports.find((p) => p >= 1024) ?? ports[0]}`
+        : 'this gateway has no traffic listeners (only its own health/stats ones): no Gateway resource selects it, or istiod has not pushed one'
       : 'check that the proxy has a listener for this port: pcx listeners ' + model.origin;
-  if (ctx.direction === 'gateway' && !rejected) {
+  if (ctx.direction === 'gateway' && !rejected && ctx.req.listenerPort === undefined) {
     // A Gateway's Service port maps to a container port the dump does not show (§2.5): not knowable here
     return verdictOf('unknown', `this gateway pod has no listener on port ${ctx.port}; its Service may map port ${t.port} to one of the ports it listens on`, { next_step: hint });
   }
+  // --port N names the port the proxy receives on: nothing bound there refuses the connection (issue 10 part 4)
   return verdictOf('connection_closed', `${choice.reason}: the connection is refused`, { next_step: hint });
 }

@@ -86,10 +86,11 @@ export interface ExplainResult {
     input: string;
     host: string;
     port: number;
-    path: string;
+    /** path, query, method and host_header are absent for a plain TCP client (--tcp): nothing HTTP is sent. */
+    path?: string;
     query?: string;
-    method: string;
-    host_header: string;
+    method?: string;
+    host_header?: string;
     /** The IP the client dials, when known or inferred. */
     ip?: string;
     /** The service FQDN the host was resolved to in the proxy's config. */

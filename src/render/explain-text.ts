@@ -29,7 +29,8 @@ export function renderExplainText(r: ExplainResult, s: Style = noStyle, opts: { 
   const t = r.target;
   const dial = t.ip ? `dials ${t.ip.includes(':') ? `[${t.ip}]` : t.ip}:${t.port}` : `dials port ${t.port} (IP unknown)`;
   const conn = [t.transport, t.sni ? `SNI ${t.sni}` : '', t.alpn.length ? `ALPN ${t.alpn.join(',')}` : ''].filter(Boolean).join(', ');
-  out.push(`  request  ${t.method} ${t.path}${t.query ? '?' + t.query : ''}  Host: ${t.host_header}  ${dial}  ${s.dim(`(${conn}${t.service ? `; service ${t.service}` : ''})`)}`);
+  const what = t.method ? `${t.method} ${t.path}${t.query ? '?' + t.query : ''}  Host: ${t.host_header}` : 'TCP connection';
+  out.push(`  request  ${what}  ${dial}  ${s.dim(`(${conn}${t.service ? `; service ${t.service}` : ''})`)}`);
   out.push('');
   let n = 0;
   for (const h of r.hops) {
