@@ -239,6 +239,11 @@ export function selectInboundListener(model: ConfigModel, ip: string | undefined
     return { record: vi, how: 'self', notServing: notServingFor(model, ip, port), reason: `iptables redirects inbound connections to ${vi.name} (port 15006); its original_dst listener filter restores the destination ${ip ? formatHostPort(ip, port) : `port ${port}`}` };
   }
   const rejected = model.listeners.filter((l) => !l.serving && (l.name === 'virtualInbound' || socketOf(l.listener.address)?.port === 15006));
+  if (!rejected.length && ip) {
+    // no virtualInbound (Consul, OSM, old Istio): a listener really bound to the pod's address:port takes it
+    const own = selectBoundListener(model, ip, port);
+    if (own.how === 'exact') return { ...own, reason: `no virtualInbound: the listener bound to ${formatHostPort(ip, port)} receives the connection` };
+  }
   if (rejected.length) {
     const st = rejected.some((l) => l.state === 'error') ? 'was rejected by Envoy (error_state) and never became active' : `is only ${rejected[0].state}`;
     return { how: 'none', notServing: rejected, reason: `iptables redirects inbound connections to port 15006, but virtualInbound ${st}: nothing accepts them` };

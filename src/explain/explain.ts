@@ -80,6 +80,7 @@ function resolveDestination(ctx: Ctx): void {
   const { model, t, tr, req } = ctx;
   if (ctx.direction === 'inbound') {
     ctx.ip = req.ip ?? model.proxy.ip;
+    if (!req.ip && model.proxy.ipSource) tr.assume(`the pod's own IP ${model.proxy.ip} is taken from ${model.proxy.ipSource}; pass --ip to override`);
     if (!ctx.ip) tr.assume('the pod IP is not in the dump (no bootstrap node id): only chains without a destination IP can match');
     tr.assume(`inbound: the connection arrives at the pod on port ${ctx.port} and is redirected to the sidecar by iptables`);
     return;
@@ -208,7 +209,9 @@ function walk(ctx: Ctx): Verdict {
     },
     ...(chainSkips.length ? { skipped: chainSkips } : {}),
   });
-  if (terminatesTls(chain) && conn.transport !== 'tls' && (ctx.direction === 'inbound' || !ctx.tls)) {
+  // what the client sends, not what a tls_inspector detected: a meshed client speaks TLS even where no inspector looks
+  const clientSendsTls = ctx.tls || (ctx.direction === 'inbound' && !ctx.req.plaintext);
+  if (terminatesTls(chain) && !clientSendsTls) {
     return verdictOf('connection_closed', `filter chain ${chainName(chain, sel.index ?? 0, sel.isDefault)} terminates TLS, but the client sends plaintext: the TLS handshake fails and the connection is reset`, {
       next_step: ctx.direction === 'inbound' ? `port ${ctx.port} requires mTLS: inject a sidecar into the client, or set the PeerAuthentication for this port to PERMISSIVE` : 'connect with TLS (--tls), or check the Gateway server\'s tls mode',
     });

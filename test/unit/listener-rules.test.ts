@@ -48,6 +48,16 @@ describe("the proxy's own address", () => {
   });
 });
 
+describe("the proxy's own address without an Istio node id", () => {
+  it('Consul: the INBOUND listener bound to the pod IP takes --inbound 20000, and the source of the IP is said', () => {
+    const r = explain(loadReal('consul'), { target: 'x', inbound: 20000 });
+    expect(r.hops[0].name).toBe('public_listener:192.168.69.179:20000');
+    expect(r.assumptions.join('\n')).toMatch(/own IP 192\.168\.69\.179 is taken from listener public_listener/);
+    // a meshed client speaks TLS even though this listener has no tls_inspector
+    expect(r.verdict.kind).toBe('routed');
+  });
+});
+
 describe('--port N with nothing bound', () => {
   it('is a closed connection, never unknown, and the hint names traffic ports only', () => {
     const r = explain(loadReal('istio120gateway'), { target: 'hello.example.com/', listenerPort: 9999 });
