@@ -230,7 +230,8 @@ export function selectFilterChain(listener: Listener, conn: ConnectionAttrs): Ch
     // blackhole chains (a direct connection to 15001/15006, the pod's own IPs), and a port only when the
     // match failed there
     const own = new Set(conn.ownIps ?? []);
-    const dropped = before.filter((x) => !cands.includes(x) && !/blackhole/i.test(x.chain.name ?? '')
+    const keptSet = new Set(cands);
+    const dropped = before.length === cands.length ? [] : before.filter((x) => !keptSet.has(x) && !/blackhole/i.test(x.chain.name ?? '')
       && !(x.m.prefix_ranges?.length && x.m.prefix_ranges.every((r) => own.has(formatCidr(r).replace(/\/\d+$/, '')))));
     if (dropped.length && (label !== 'destination_port' || cands.length === 0)) skipped = dropped.map((x) => ({ index: x.index, chain: x.chain, reason: dropReason(label, x, conn, cands) }));
     if (cands.length === 0) {

@@ -8,8 +8,9 @@
  * - a known service on a port it does not have: the catch-all passes it to VIP:port, where nothing
  *   listens (kube-proxy has no rule for that port): `wrong_port`;
  * - an external name or an IP: the walk's verdict stands.
- * A catch-all that routes to a real cluster (slime's lazy-load global-sidecar, non-Istio meshes) is that
- * mesh's own answer for unknown names and is left as it is.
+ * A catch-all "*" virtual host that routes to a real cluster (slime's lazy-load global-sidecar, an
+ * EnvoyFilter) is that mesh's answer for unknown names: left as it is (with the DNS caveat assumed),
+ * unless the name is a near miss of a known service (a typo), which is judged as above.
  */
 import { formatHostPort, isIpLiteral } from '../envoy/ip.js';
 import { knownServiceHosts } from '../istio/service-hosts.js';
@@ -45,11 +46,21 @@ function wentThroughHttp(ctx: Ctx): boolean {
 export function reviewDestination(ctx: Ctx, v: Verdict): Verdict {
   const { model, t, tr, req } = ctx;
   if (ctx.direction !== 'outbound' || isIpLiteral(t.host)) return v;
-  // only when the request fell to Istio's catch-all (PassthroughCluster, BlackHoleCluster/block_all): a
-  // matched domain, listener or route to a real cluster means the proxy (or its control plane) handles the name
-  if (v.kind !== 'passthrough' && v.kind !== 'blackhole') return v;
+  // Istio's catch-all (PassthroughCluster, BlackHoleCluster/block_all) took the request; or another catch-all
+  // "*" virtual host did (slime's lazy-load global-sidecar, an EnvoyFilter): the mesh's own answer for names
+  // it does not know, questioned below only when the name looks like a typo of a known one
+  const istioCatchAll = v.kind === 'passthrough' || v.kind === 'blackhole';
+  const otherCatchAll = !istioCatchAll && ctx.vhostHow === 'default' && !ctx.service;
+  if (!istioCatchAll && !otherCatchAll) return v;
   if (ctx.service) return wrongPort(ctx, v);
   const form = clusterDnsForm(model, t.host);
+  if (otherCatchAll) {
+    const near = form ? suggestServices(model, form, t.port) : [];
+    if (!form || !near.length || req.ip) {
+      if (form && !req.ip) tr.assume(`"${t.host}" is not a service this proxy knows: the catch-all virtual host takes it if the name resolves; if no such service exists, DNS fails and nothing reaches Envoy`);
+      return v;
+    }
+  }
   if (!form) {
     if (t.host.split('.').length === 2 && v.kind === 'passthrough') {
       tr.assume(`"${t.host}" is taken for an external name: "${t.host.split('.')[1]}" is not a namespace this proxy knows of (if it is one, its services are hidden from this proxy)`);
