@@ -7,6 +7,7 @@ import type { Argv, Options } from 'yargs';
 import { loadModelFromArgs, SOURCE_DESCRIPTION, withSourceOptions, type SourceArgs } from './source-options.js';
 import { styleFor } from '../render/style.js';
 import { UsageError, EXIT_OK } from '../errors.js';
+import { portFlag } from './port-flag.js';
 import type { OutputFormat, TableKind, TableRequest } from '../tables/index.js';
 import type { CommandContext } from './context.js';
 import type { RegisterCommands } from './register.js';
@@ -74,11 +75,7 @@ function builderFor(spec: CommandSpec) {
   };
 }
 
-function checkPort(p: number | undefined): number | undefined {
-  if (p === undefined) return undefined;
-  if (!Number.isInteger(p) || p < 0 || p > 65535) throw new UsageError(`--port must be a port number (0-65535), not ${String(p)}`);
-  return p || undefined;
-}
+const checkPort = (p: number | undefined) => portFlag('port', p, { zeroMeansAll: true });
 
 function checkChoice(flag: string, v: string | undefined, allowed: string[]): string | undefined {
   if (v === undefined || v === '') return undefined;
