@@ -10,6 +10,7 @@ import { loadModelFromArgs, SOURCE_DESCRIPTION, withSourceOptions, type SourceAr
 import type { CommandContext } from './context.js';
 import type { RegisterCommands } from './register.js';
 import { isStdin } from '../load/read-bytes.js';
+import { resolveTypes } from './diff-types.js';
 
 export interface DiffArgs extends Omit<SourceArgs, 'source'> {
   a: string;
@@ -62,7 +63,7 @@ export async function runDiff(args: DiffArgs, ctx: CommandContext): Promise<numb
   if ((headers.length || args.method) && !args.host) throw new UsageError('--header and --method describe the request of --host', { hint: 'e.g. pcx diff a.json b.json --host reviews:9080/ -H "end-user: jason"' });
   if (args.host && (typeList.length || args.name)) throw new UsageError('--type and --name filter the whole diff; --host already keeps only what is on the request\'s path', { hint: 'drop one of them' });
   if (isStdin(args.a) && isStdin(args.b)) throw new UsageError('only one of <a> and <b> can be stdin (-)');
-  const { diffModels, resolveTypes } = await import('../diff/diff-models.js');
+  const { diffModels } = await import('../diff/diff-models.js');
   const types = typeList.length ? resolveTypes(typeList) : undefined;
   const a = await loadModelFromArgs(args, ctx, args.a);
   const b = await loadModelFromArgs({ ...args, pod: args.podB ?? args.pod }, ctx, args.b);
