@@ -24,6 +24,7 @@ export interface TableArgs extends SourceArgs {
   name?: string;
   cluster?: string;
   status?: string;
+  withHeaders?: boolean;
 }
 
 const LISTENER_TYPES = ['HTTP', 'TCP', 'HTTP+TCP', 'UNKNOWN'];
@@ -40,6 +41,7 @@ const OPTS: Record<string, Options> = {
   name: { type: 'string', describe: 'only the route config of this exact name' },
   cluster: { type: 'string', describe: 'only endpoints of this exact cluster name (case-insensitive)' },
   status: { type: 'string', describe: `only endpoints with this health: ${HEALTH_STATUSES.join(', ')}` },
+  'with-headers': { type: 'boolean', describe: 'a "------ CLUSTER INFO ------" line before each summary (as istioctl)' },
 };
 
 interface CommandSpec {
@@ -56,10 +58,11 @@ const COMMANDS: CommandSpec[] = [
   { kind: 'clusters', names: ['clusters <source>', 'cluster', 'c'], describe: 'clusters (istioctl pc cluster)', flags: ['fqdn', 'port', 'subset', 'direction'] },
   { kind: 'endpoints', names: ['endpoints <source>', 'endpoint', 'ep'], describe: 'endpoints and their health (istioctl pc endpoint), from /clusters?format=json or EDS', flags: ['address', 'port', 'cluster', 'status'] },
   { kind: 'secrets', names: ['secrets <source>', 'secret', 's'], describe: 'SDS secrets and their certificates (istioctl pc secret)', flags: [] },
+  { kind: 'ecds', names: ['ecds <source>', 'ec'], describe: 'extension configs delivered by ECDS, e.g. Wasm and telemetry filters (istioctl pc ecds)', flags: [] },
   { kind: 'bootstrap', names: ['bootstrap <source>', 'b'], describe: 'the bootstrap (istioctl pc bootstrap; -o short for versions)', flags: [], defaultOutput: 'json' },
   {
     kind: 'all', names: ['all <source>', 'a'], describe: 'every summary, as istioctl pc all (-o json|yaml: the whole dump)',
-    flags: ['address', 'port', 'type', 'verbose', 'fqdn', 'subset', 'direction', 'name', 'cluster', 'status'],
+    flags: ['address', 'port', 'type', 'verbose', 'fqdn', 'subset', 'direction', 'name', 'cluster', 'status', 'with-headers'],
   },
 ];
 
@@ -91,6 +94,7 @@ export function tableRequest(kind: TableKind, a: TableArgs): TableRequest {
   return {
     kind,
     output: a.output,
+    ...(a.withHeaders ? { withHeaders: true } : {}),
     listeners: { address: a.address, port, type, verbose: a.verbose ?? true },
     clusters: { fqdn: a.fqdn, port, subset: a.subset, direction: a.direction },
     routes: { name: a.name, verbose: a.verbose ?? true },
