@@ -3,20 +3,8 @@
  * (a yargs `array: true` option does: `pcx diff --type cluster a.json b.json` once failed with "Not enough
  * non-option arguments"). In-process through run(argv, io), the same path bin/pcx.js takes.
  */
-import { PassThrough } from 'node:stream';
-import { run } from '../../src/cli.js';
 import { REAL } from '../helpers/fixtures.js';
-
-async function pcx(argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (d) => (out += d));
-  stderr.on('data', (d) => (err += d));
-  const code = await run(argv, { stdout, stderr, stdin: new PassThrough() });
-  return { code, out, err };
-}
+import { pcxInProcess as pcx } from '../helpers/run-cli.js';
 
 const dump = REAL.istio19productpage;
 
@@ -34,6 +22,9 @@ describe('flags before the positionals', () => {
     [['listeners', '--port', '9080', dump], 0],
     [['routes', '--name', '9080', dump], 0],
     [['endpoints', '-o', 'json', dump], 0],
+    [['ecds', '-o', 'json', dump], 0],
+    [['all', '--with-headers', dump], 0],
+    [['rootca-compare', '-o', 'json', dump, dump], 0],
   ])('pcx %j', async (argv, want) => {
     const r = await pcx(argv as string[]);
     expect(r.err).not.toMatch(/Not enough non-option arguments|internal error/);
