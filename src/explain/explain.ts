@@ -184,10 +184,19 @@ function walk(ctx: Ctx): Verdict {
     });
   }
   for (const a of sel.assumptions) tr.assume(a);
-  const chainSkips = (sel.skipped ?? []).map((x) => ({ name: chainName(x.chain, x.index, false), reason: x.reason }));
+  // chains Istio builds in sets share a name: one line per name and reason, with how many
+  const skipCount = new Map<string, { name: string; reason: string; n: number }>();
+  for (const x of sel.skipped ?? []) {
+    const name = chainName(x.chain, x.index, false);
+    const k = `${name}\u0000${x.reason}`;
+    const e = skipCount.get(k);
+    if (e) e.n++;
+    else skipCount.set(k, { name, reason: x.reason, n: 1 });
+  }
+  const chainSkips = [...skipCount.values()].map((x) => ({ name: x.n > 1 ? `${x.name} (${x.n} chains)` : x.name, reason: x.reason }));
   if (sel.closed || !sel.chain) {
     // what a chain would have needed: the chains dropped where the match failed
-    const needs = chainSkips.length ? `; ${chainSkips.length === 1 ? 'its chain' : 'the chains'} needed: ${chainSkips.slice(0, 3).map((x) => `${x.name}: ${x.reason}`).join('; ')}${chainSkips.length > 3 ? `; … ${chainSkips.length - 3} more` : ''}` : '';
+    const needs = chainSkips.length ? `; what a chain needs: ${chainSkips.slice(0, 3).map((x) => `${x.name}: ${x.reason}`).join('; ')}${chainSkips.length > 3 ? `; … ${chainSkips.length - 3} more` : ''}` : '';
     const strict = ctx.direction === 'inbound' && inboundMtlsMode(l, ctx.port)?.startsWith('STRICT') && conn.transport !== 'tls';
     return verdictOf('connection_closed', `listener ${rec.name} closes the connection: ${sel.reason}${needs}`, {
       response_flag: 'NR',

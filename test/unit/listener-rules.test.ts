@@ -58,6 +58,18 @@ describe("the proxy's own address without an Istio node id", () => {
   });
 });
 
+describe('why not, when the connection is closed', () => {
+  it('STRICT inbound port, plaintext client: the summary says what the chains need (variant of the 1.20 sidecar)', () => {
+    const doc = readJson(REAL.istio120sidecar);
+    const vi = sec(doc, 'ListenersConfigDump').dynamic_listeners.find((l: any) => l.name === 'virtualInbound').active_state.listener;
+    vi.filter_chains = vi.filter_chains.filter((c: any) => !(c.filter_chain_match?.destination_port === 8080 && c.filter_chain_match?.transport_protocol === 'raw_buffer'));
+    delete vi.default_filter_chain;
+    const r = explain(modelOf(doc, 'strict-8080'), { target: 'x', inbound: 8080, plaintext: true });
+    expect(r.verdict.kind).toBe('connection_closed');
+    expect(r.verdict.summary).toMatch(/what a chain needs: 0\.0\.0\.0_8080 \(3 chains\): transport must be tls \(the connection is plaintext, raw_buffer\)$/);
+  });
+});
+
 describe('--port N with nothing bound', () => {
   it('is a closed connection, never unknown, and the hint names traffic ports only', () => {
     const r = explain(loadReal('istio120gateway'), { target: 'hello.example.com/', listenerPort: 9999 });
