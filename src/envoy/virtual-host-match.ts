@@ -111,15 +111,13 @@ export function nearVirtualHosts(rc: RouteConfiguration, hostHeader: string, cho
           : !d.includes(':') && h.includes(':') ? `its domain "${raw}" has no port, and this route configuration does not ignore the Host's port (ignore_port_in_host_matching is off)`
           : `its domain "${raw}" has another port than the Host "${h}"`;
         score = 0;
+      } else if (dBare !== bare && isNear(dBare, bare)) {
+        const dist = editDistance(dBare, bare);
+        reason = `its domain "${raw}" is ${dist === 1 ? 'one letter' : `${dist} letters`} off the Host "${h}"`;
+        score = 1 + dist / 10;
       } else if (dBare.split('.')[0] === first && dBare !== bare) {
         reason = `its domain "${raw}" names ${first} in another form or namespace; domains must equal the Host "${h}" exactly (or by a * wildcard)`;
-        score = 1 + Math.abs(dBare.length - bare.length) / 100;
-      } else {
-        const dist = editDistance(dBare, bare);
-        if (dist > 0 && isNear(dBare, bare)) {
-          reason = `its domain "${raw}" is ${dist === 1 ? 'one letter' : `${dist} letters`} off the Host "${h}"`;
-          score = 2 + dist;
-        }
+        score = 2 + Math.abs(dBare.length - bare.length) / 100;
       }
       if (reason && (!best || score < best.score)) best = { name: vh.name ?? `virtual_hosts[${i}]`, domain: raw, reason, score };
     }

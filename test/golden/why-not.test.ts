@@ -96,6 +96,15 @@ const CASES: ExplainCase[] = [
     },
   },
   {
+    // a gateway 404 for a Host typo: what Host it needs, and the near one
+    id: 'whynot-gateway-404-host-typo', model: real('envoyGateway'), req: { target: 'www.exmple.com/', listenerPort: 10080 },
+    kind: 'no_route', clusters: [],
+    check: (r) => {
+      expect(r.verdict.summary).toMatch(/it needs a Host of one of: www\.example\.com$/);
+      expect(r.verdict.next_step).toMatch(/^did you mean Host "www\.example\.com" \(virtual host default-eg-http: its domain "www\.example\.com" is one letter off/);
+    },
+  },
+  {
     // near virtual hosts: the typo falls to the catch-all; the vhost it nearly matched is named
     // (slime's lazy-load catch-all: a near miss of a known name is judged as a typo, both outcomes said)
     id: 'whynot-near-vhost', model: real('istio19productpage'), req: { target: 'reveiws:9080/' },
