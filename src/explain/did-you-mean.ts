@@ -14,7 +14,7 @@
  */
 import { formatHostPort, isIpLiteral } from '../envoy/ip.js';
 import { knownServiceHosts } from '../istio/service-hosts.js';
-import { clusterDnsForm, suggestServices, type DnsForm, type Suggestion } from '../istio/name-suggest.js';
+import { clusterDnsForm, knownKubeServices, suggestServices, type DnsForm, type Suggestion } from '../istio/name-suggest.js';
 import type { Verdict } from './result.js';
 import type { Ctx } from './context.js';
 
@@ -53,6 +53,8 @@ export function reviewDestination(ctx: Ctx, v: Verdict): Verdict {
   const otherCatchAll = !istioCatchAll && ctx.vhostHow === 'default' && !ctx.service;
   if (!istioCatchAll && !otherCatchAll) return v;
   if (ctx.service) return wrongPort(ctx, v);
+  // the claim "no such service in this proxy's config" needs a config that names Kubernetes services at all
+  if (!knownKubeServices(model).length) return v;
   const form = clusterDnsForm(model, t.host);
   if (otherCatchAll) {
     const near = form ? suggestServices(model, form, t.port) : [];

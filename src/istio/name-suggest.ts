@@ -13,9 +13,14 @@ import { editDistance, isNear } from '../envoy/edit-distance.js';
 export interface KnownService { fqdn: string; name: string; namespace: string; ports: number[] }
 
 /** Kubernetes services (`name.ns.svc.<domain>`) the proxy knows, with their ports. */
+const kubeServices = new WeakMap<ConfigModel, KnownService[]>();
+
 export function knownKubeServices(model: ConfigModel): KnownService[] {
+  const cached = kubeServices.get(model);
+  if (cached) return cached;
   const cd = model.proxy.clusterDomain ?? 'cluster.local';
   const out: KnownService[] = [];
+  kubeServices.set(model, out);
   for (const [fqdn, ports] of knownServiceHosts(model)) {
     const m = new RegExp(`^([^.]+)\\.([^.]+)\\.svc\\.${cd.replace(/\./g, '\\.')}$`).exec(fqdn);
     if (m) out.push({ fqdn, name: m[1], namespace: m[2], ports: [...ports].sort((a, b) => a - b) });
