@@ -100,7 +100,11 @@ export function headerNeed(h: HeaderMatcher, headers: Map<string, string>): stri
   const label = name === ':method' ? 'method' : name === ':authority' ? 'Host' : name === ':scheme' ? 'scheme' : name === ':path' ? 'the full path' : `header ${h.name}`;
   const got = has === undefined ? `the request has no ${h.name} header` : name === ':method' ? `the request is ${has}` : `the request has "${has}"`;
   const want = w.replace(/^= /, '').replace(/^not = /, 'not ');
-  if (name.startsWith(':')) return `${label} must be ${want} (${got})`;
+  if (name.startsWith(':')) {
+    const exact = h.string_match?.exact ?? h.exact_match;
+    const ci = h.string_match?.ignore_case ? ', ignoring case' : '';
+    return exact !== undefined ? `${label} must ${h.invert_match ? 'not ' : ''}be ${exact} (${got}${ci})` : `${label} must be ${want.replace(/ \([^)]*\)$/, '')} (${got})`;
+  }
   // merge "(exact, case-sensitive)" and "(the request has …)" into one parenthesis
   const m = /^(.*) \(([^)]*)\)$/.exec(w);
   return m ? `needs ${label} ${m[1]} (${m[2]}; ${got})` : `needs ${label} ${w} (${got})`;
