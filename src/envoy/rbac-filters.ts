@@ -132,7 +132,9 @@ function runRbac(name: string, layer: AuthzLayer, cfg: Json, input: RbacInput, m
     return { ...step, result: 'unknown', why: 'the RBAC filter uses an xDS matcher tree (matcher), which pcx does not evaluate' };
   }
   if (!cfg?.rules) {
-    return { ...step, result: 'allowed', why: step.shadow ? 'only shadow rules: nothing is enforced' : 'no rules: nothing is enforced' };
+    const why = step.shadow?.purpose === 'custom' ? `${step.shadow.why} (these shadow rules only choose which requests ext_authz checks)`
+      : step.shadow ? `only shadow (dry-run) rules: nothing is enforced; they would say ${step.shadow.result}: ${step.shadow.why}` : 'no rules: nothing is enforced';
+    return { ...step, result: 'allowed', why };
   }
   const e = evaluateEngine(cfg.rules, input);
   step.engine = e;

@@ -169,3 +169,26 @@ describe('engine semantics', () => {
     expect(parseIstioPolicyId('istio-ext-authz-ns[default]-policy[ext-authz]-rule[2]')).toMatchObject({ custom: true, rule: 2 });
   });
 });
+
+describe('real per-route RBAC (OSM bookstore inbound: an empty HTTP RBAC filter, RBACPerRoute on each route)', () => {
+  const osm = loadReal('osm');
+  const inboundL = osm.listeners.find((l) => l.name === 'inbound-listener')!.listener;
+  const chain = inboundL.filter_chains![0];
+  const filters: Json[] = chain.filters!.find((f) => /http_connection_manager/.test(f.name ?? ''))!.typed_config.http_filters;
+  const rc = osm.routeConfig('rds-inbound')!.config;
+  const route = rc.virtual_hosts!.flatMap((v) => v.routes ?? []).find((r) => r.typed_per_filter_config?.['envoy.filters.http.rbac'])!;
+  const input = (peer: string | null) => ({ peerPrincipal: peer, headers: new Map([[':method', 'GET']]), path: '/buy-a-book/new', destinationPort: 14001 });
+
+  test('the network RBAC of the inbound chain admits bookbuyer only', () => {
+    expect(evaluateAuthzFilters(chain.filters!, 'network', input('bookbuyer.bookbuyer.cluster.local')).decision).toBe('allowed');
+    const out = evaluateAuthzFilters(chain.filters!, 'network', input('bookthief.bookthief.cluster.local'));
+    expect(out).toMatchObject({ decision: 'denied', deciding: { response_code_details: 'rbac_access_denied_matched_policy[none]' } });
+    expect(out.deciding!.why).toMatch(/nearest: bookstore\/bookbuyer-access-bookstore-v1/);
+  });
+  test('the route\'s RBACPerRoute replaces the empty filter config', () => {
+    expect(evaluateAuthzFilters(filters, 'http', input('bookbuyer.bookbuyer.cluster.local'), [undefined, undefined, route.typed_per_filter_config]).steps[0]).toMatchObject({ result: 'allowed', policy: 'rbac-for-route', source: 'per-route override (RBACPerRoute)' });
+    expect(evaluateAuthzFilters(filters, 'http', input('bookthief.bookthief.cluster.local'), [undefined, undefined, route.typed_per_filter_config]).decision).toBe('denied');
+    // without the route's override the filter has no rules: nothing is enforced
+    expect(evaluateAuthzFilters(filters, 'http', input('bookthief.bookthief.cluster.local')).decision).toBe('allowed');
+  });
+});
