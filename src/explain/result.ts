@@ -133,6 +133,34 @@ export interface ExplainResult {
   verdict: Verdict;
   /** Authorization filters on the path (RBAC, ext_authz), when there are any. */
   authorization?: AuthorizationOut;
+  /** The destination proxy's side, when the source holds it (bug-report, --via). */
+  destination?: DestinationOut;
   assumptions: string[];
   warnings: string[];
+}
+
+/** Across proxies: the destination pod's proxy, and whether client and server agree on the transport. */
+export interface DestinationOut {
+  /** How the destination pod was found. */
+  found_by: 'endpoint_ip' | 'service' | 'none';
+  /** The cluster the client chose. */
+  cluster: string;
+  /** The endpoint followed (ip:port), when known. */
+  endpoint?: string;
+  /** The destination proxy (pod.namespace) and where its dump came from. */
+  proxy?: { pod?: string; namespace?: string; kind: string; source: string };
+  /** What the client sends: "mTLS (ISTIO_MUTUAL, SNI …)" or "plaintext". */
+  client_transport: string;
+  /** The identity the client presents (its SPIFFE ID), when it uses mTLS. */
+  client_identity?: string;
+  /** The server's mTLS mode on that port: STRICT / PERMISSIVE / DISABLE (from its inbound chains). */
+  server_mode?: string;
+  /** Do the two sides agree on the transport? */
+  agreement: 'agree' | 'disagree' | 'no_sidecar' | 'unknown';
+  summary: string;
+  /** Several endpoints with different outcomes: each distinct outcome once. */
+  outcomes?: { endpoints: string[]; summary: string }[];
+  /** The server side, explained as `explain --inbound` would, with the client's transport. */
+  inbound?: ExplainResult;
+  notes: string[];
 }
