@@ -11,7 +11,7 @@ import type { ConfigModel } from '../model/config-model.js';
 import type { Json } from '../model/envoy-types.js';
 import { upstreamTlsFor } from '../envoy/upstream-tls.js';
 import { parseClusterName } from '../istio/cluster-name.js';
-import { explain, type ExplainRequest } from './explain.js';
+import { explain, inboundMtlsMode, type ExplainRequest } from './explain.js';
 import { isProblem } from './verdict.js';
 import type { DestinationOut, EndpointOut, ExplainResult, Verdict } from './result.js';
 
@@ -60,9 +60,10 @@ function servingPeers(peers: ConfigModel[], fqdn: string): { model: ConfigModel;
 
 interface Leg { endpoint?: string; ip?: string; port?: number; peer?: ConfigModel; tlsMode?: string; foundBy: DestinationOut['found_by']; note?: string }
 
-function serverMode(r: ExplainResult): string | undefined {
+function serverMode(peer: ConfigModel, port: number | undefined, r: ExplainResult): string | undefined {
   const fc = r.hops.find((h) => h.kind === 'filter_chain');
-  return fc?.details?.mtls_mode as string | undefined;
+  const vi = peer.listeners.find((l) => l.serving && l.name === 'virtualInbound');
+  return (fc?.details?.mtls_mode as string | undefined) ?? (vi && port ? inboundMtlsMode(vi.listener, port) : undefined);
 }
 
 function agreementOf(mtls: boolean, mode: string | undefined, inbound: ExplainResult): { agreement: DestinationOut['agreement']; text: string } {
@@ -166,7 +167,7 @@ function followLeg(l: Leg, client: ExplainResult, clientModel: ConfigModel, clus
     ...(clientModel.proxy.ip ? { sourceIp: clientModel.proxy.ip } : {}),
     tcp: req.tcp, jwtClaims: req.jwtClaims,
   });
-  const mode = serverMode(inbound);
+  const mode = serverMode(peer, l.port, inbound);
   const a = agreementOf(mtls, mode, inbound);
   const who = `${peer.proxy.pod ?? peer.origin}${peer.proxy.namespace ? `.${peer.proxy.namespace}` : ''}`;
   // the client checks the server's certificate against the SPIFFE IDs its cluster lists
