@@ -4,6 +4,7 @@
  */
 import type { Argv } from 'yargs';
 import { UsageError } from '../errors.js';
+import { portFlag } from './port-flag.js';
 import type { ExplainRequest } from '../explain/explain.js';
 
 export interface RequestArgs {
@@ -45,12 +46,10 @@ export function withRequestOptions<T>(y: Argv<T>, what = 'the request'): Argv<T 
     .option('jwt-claim', { type: 'string', describe: 'a claim of the request\'s JWT, name=value (repeatable); without it, rules on claims are unknown' }) as unknown as Argv<T & RequestArgs>;
 }
 
-const validPort = (p: number | undefined) => p === undefined || (Number.isInteger(p) && p >= 1 && p <= 65535);
-
 /** Checks the flags and returns the request fields every target shares (all but `target`). */
 export function requestFromArgs(args: RequestArgs): Omit<ExplainRequest, 'target'> {
-  if (!validPort(args.inbound)) throw new UsageError('--inbound needs a port number (1-65535)');
-  if (!validPort(args.port)) throw new UsageError('--port needs a port number (1-65535)');
+  portFlag('inbound', args.inbound);
+  portFlag('port', args.port);
   const claims = args.jwtClaim === undefined ? undefined : ([] as string[]).concat(args.jwtClaim).map(String);
   for (const c of claims ?? []) if (!/^[^=]+=/.test(c)) throw new UsageError(`--jwt-claim ${c} is not name=value`, { hint: 'e.g. --jwt-claim iss=https://accounts.google.com' });
   if (args.from !== undefined && !String(args.from).trim()) throw new UsageError('--from needs an identity', { hint: 'e.g. --from spiffe://cluster.local/ns/default/sa/sleep' });
