@@ -238,7 +238,11 @@ export function principalMatches(p: Json, input: RbacInput): MatchResult {
   }
   if (p.source_ip) return cidr(p.source_ip, input.sourceIp, 'source IP', '--source-ip');
   if (p.direct_remote_ip) return cidr(p.direct_remote_ip, input.sourceIp, 'source IP', '--source-ip');
-  if (p.remote_ip) return cidr(p.remote_ip, input.remoteIp ?? input.sourceIp, 'client IP (after X-Forwarded-For)', '--source-ip');
+  if (p.remote_ip) {
+    // remote_ip is the address after X-Forwarded-For processing (xff_num_trusted_hops): with an XFF header pcx does not re-derive it
+    if (input.remoteIp === undefined && input.headers?.has('x-forwarded-for')) return maybe(`needs the client IP (after X-Forwarded-For) in ${formatCidr(p.remote_ip)}, which depends on the HCM's xff_num_trusted_hops: pcx does not derive it`);
+    return cidr(p.remote_ip, input.remoteIp ?? input.sourceIp, 'client IP (after X-Forwarded-For)', '--source-ip');
+  }
   if (p.header) return header(p.header, input);
   if (p.url_path) return urlPath(p.url_path, input);
   if (p.metadata) return metadata(p.metadata, input);

@@ -107,6 +107,9 @@ export function httpConnectionManager(ctx: Ctx, hcm: HcmInfo, listenerPort: numb
   if (host !== ctx.hostHeader) tr.assume(`the HTTP connection manager strips the port: Host "${host}" is matched`);
   const vs = selectVirtualHost(rc, host);
   if (!vs.vhost) {
+    // the HTTP filters run before the router answers 404: an RBAC denial comes first (issue 16)
+    const refusedFirst = authorizeRequest(ctx, hcm, [(rc as { typed_per_filter_config?: Record<string, unknown> }).typed_per_filter_config], buildHttpRequest(ctx, normalizePath(ctx, hcm, ctx.t.path)));
+    if (refusedFirst) return refusedFirst;
     const bare = stripPort(host);
     const wouldMatch = bare !== host && selectVirtualHost(rc, bare).vhost;
     return verdictOf('no_route', `no virtual host in route "${rcName}" matches Host "${vs.matchedHost}": 404`, {

@@ -7,7 +7,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { explain } from '../../src/explain/explain.js';
-import { loadReal, modelOf, REAL } from '../helpers/fixtures.js';
+import { loadReal, modelOf, readJson, REAL } from '../helpers/fixtures.js';
 import { DENY_ID, SLEEP, helloAllowOnlyIstioSystem, helloWithDenyPolicy } from '../helpers/authz-variants.js';
 
 const authzDump = loadReal('ldsOnly');
@@ -56,6 +56,33 @@ describe('explain evaluates the inbound RBAC filters', () => {
     expect(r.authorization!.filters[2].provider).toBe('outbound|9191||sample-ext-authz-grpc');
     const tcp = explain(authzDump, { target: 'localhost:9999', inbound: 9999, tcp: true });
     expect(tcp.verdict).toMatchObject({ kind: 'denied', response_code_details: 'rbac_access_denied_matched_policy[none]' });
+  });
+});
+
+describe('authorization on a gateway (planted into the real OpenShift ingress gateway)', () => {
+  /* eslint-disable @typescript-eslint/no-explicit-any */
+  function gatewayWith(rules: any, domains?: string[]): any {
+    const doc = readJson(REAL.istio120gateway);
+    const lds = doc.configs.find((c: any) => String(c['@type']).endsWith('ListenersConfigDump'));
+    const hcm = lds.dynamic_listeners[0].active_state.listener.filter_chains[0].filters.find((f: any) => /http_connection_manager/.test(f.name));
+    hcm.typed_config.http_filters.unshift({ name: 'envoy.filters.http.rbac', typed_config: { '@type': 'type.googleapis.com/envoy.extensions.filters.http.rbac.v3.RBAC', rules } });
+    if (domains) {
+      const rds = doc.configs.find((c: any) => String(c['@type']).endsWith('RoutesConfigDump') && c.dynamic_route_configs);
+      rds.dynamic_route_configs[0].route_config.virtual_hosts[0].domains = domains;
+    }
+    return doc;
+  }
+  const denyIpBlock = { action: 'DENY', policies: { 'ns[istio-system]-policy[block]-rule[0]': { permissions: [{ any: true }], principals: [{ remote_ip: { address_prefix: '203.0.113.0', prefix_len: 24 } }] } } };
+  test('the HTTP filters run before the router: a denial comes before the 404 of an unknown Host', () => {
+    const m = modelOf(gatewayWith({ action: 'DENY', policies: { 'ns[istio-system]-policy[deny-all]-rule[0]': { permissions: [{ any: true }], principals: [{ any: true }] } } }, ['shop.example.com']), 'gw.json');
+    expect(explain(m, { target: 'other.example.com:8080/dani' }).verdict).toMatchObject({ kind: 'denied', http_status: 403 });
+  });
+  test('remoteIpBlocks (remote_ip): the source IP decides; with an X-Forwarded-For header it is unknown', () => {
+    const m = modelOf(gatewayWith(denyIpBlock), 'gw.json');
+    expect(explain(m, { target: 'hello.example.com:8080/dani', sourceIp: '203.0.113.9' }).verdict.kind).toBe('denied');
+    expect(explain(m, { target: 'hello.example.com:8080/dani', sourceIp: '198.51.100.1' }).verdict.kind).toBe('routed');
+    expect(explain(m, { target: 'hello.example.com:8080/dani', sourceIp: '198.51.100.1', headers: ['x-forwarded-for: 203.0.113.9'] }).verdict.kind).toBe('unknown');
+    expect(explain(m, { target: 'hello.example.com:8080/dani' }).verdict.next_step).toMatch(/--source-ip/);
   });
 });
 

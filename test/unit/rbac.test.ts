@@ -192,3 +192,18 @@ describe('real per-route RBAC (OSM bookstore inbound: an empty HTTP RBAC filter,
     expect(evaluateAuthzFilters(filters, 'http', input('bookthief.bookthief.cluster.local')).decision).toBe('allowed');
   });
 });
+
+import { rbacRefusingAll } from '../../src/envoy/rbac-static.js';
+
+describe('static findings (for check): RBAC that refuses every request', () => {
+  test('the real TCP chains: ALLOW rules with no policies', () => {
+    expect(rbacRefusingAll(tcpChain.filters)).toEqual([expect.objectContaining({ filter: 'envoy.filters.network.rbac', kind: 'allow_nothing' })]);
+    expect(rbacRefusingAll(httpFilters)).toEqual([]); // the HTTP chain admits sleep and ns test
+  });
+  test('a DENY any/any policy; a DENY naming a principal is not one', () => {
+    const f = (rules: Json) => ({ name: 'envoy.filters.http.rbac', typed_config: { rules } });
+    const all = { action: 'DENY', policies: { 'ns[a]-policy[deny-all]-rule[0]': { permissions: [{ and_rules: { rules: [{ any: true }] } }], principals: [{ and_ids: { ids: [{ any: true }] } }] } } };
+    expect(rbacRefusingAll([f(all)])).toEqual([expect.objectContaining({ kind: 'deny_all', policy: 'ns[a]-policy[deny-all]-rule[0]' })]);
+    expect(rbacRefusingAll([f(DENY_SLEEP)])).toEqual([]);
+  });
+});
