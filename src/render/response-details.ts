@@ -56,7 +56,14 @@ export function explainDetails(details: string): string | undefined {
   const { stem, suffix } = splitDetails(details);
   const words = DETAILS[stem] ?? (stem.startsWith('rbac_access_denied') ? DETAILS.rbac_access_denied : undefined);
   if (!words) return `${details}: see Envoy's "response code details" reference`;
+  // rbac_access_denied_matched_policy[none]: no policy matched, so the default (deny when ALLOW policies exist) applied
+  if (stem.startsWith('rbac_access_denied') && suffix === 'none') return `${details}: RBAC denied the request and no policy matched: ALLOW policies exist for the workload and none allows this request (403)`;
   return `${details}: ${words}${suffix ? ` (${suffix.replace(/_/g, ' ')})` : ''}`;
+}
+
+/** A details string, not a flag: lower case with _ . [ or { (flags are upper-case letters). */
+export function isDetailsString(s: string): boolean {
+  return /[a-z]/.test(s) && /[_.[{]/.test(s);
 }
 
 export const KNOWN_DETAILS = Object.keys(DETAILS);
