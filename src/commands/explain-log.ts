@@ -49,17 +49,32 @@ export async function runExplainLog(args: ExplainLogArgs, ctx: CommandContext): 
   if (args.logFormat !== undefined && !/%[A-Z_]+(\([^)]*\))?(:\d+)?%/.test(args.logFormat)) {
     throw new UsageError(`--log-format has no Envoy command operator (%REQ(:AUTHORITY)%, %RESPONSE_CODE%, …): ${args.logFormat.slice(0, 80)}`, { hint: "give the proxy's format string, e.g. --log-format '[%START_TIME%] \"%REQ(:METHOD)% %REQ(:PATH)% %PROTOCOL%\" %RESPONSE_CODE% %RESPONSE_FLAGS% \"%REQ(:AUTHORITY)%\"'" });
   }
-  const lines = args.log !== undefined
-    ? ([] as string[]).concat(args.log).map(String).flatMap((l) => l.split('\n')).filter((l) => l.trim())
-    : (await readLogFile(String(args.logFile), ctx.io.stdin)).split('\n');
-  if (!lines.some((l) => l.trim())) throw new InputError(args.log !== undefined ? '--log is empty: give one access-log line' : `--log-file ${args.logFile} holds no lines`);
+  // --log-file with no value: the proxy's istio-proxy.log inside the bug-report given as the source
+  const fromArchive = args.log === undefined && args.logFile === '';
+  let lines: string[] = [];
+  if (!fromArchive) {
+    lines = args.log !== undefined
+      ? ([] as string[]).concat(args.log).map(String).flatMap((l) => l.split('\n')).filter((l) => l.trim())
+      : (await readLogFile(String(args.logFile), ctx.io.stdin)).split('\n');
+    if (!lines.some((l) => l.trim())) throw new InputError(args.log !== undefined ? '--log is empty: give one access-log line' : `--log-file ${args.logFile} holds no lines`);
+  }
   const model = await loadModelFromArgs(args, ctx);
-  const r = replayLines(model, lines, { format: args.logFormat, full: args.output === 'json' && args.verbose === true });
+  let logName = args.log !== undefined ? '--log' : String(args.logFile);
+  if (fromArchive) {
+    const pod = model.proxy.pod ?? args.pod?.split('.')[0];
+    if (!pod) throw new UsageError('--log-file with no value reads the proxy\'s istio-proxy.log from a bug-report: name the proxy with --pod', { hint: 'or give a log file: --log-file <file>' });
+    const { readBugReportProxyLog } = await import('../replay/bug-report-log.js');
+    const log = await readBugReportProxyLog(args.source, pod, model.proxy.namespace);
+    if (!log) throw new InputError(`${args.source} holds no istio-proxy.log for pod ${pod}`, { hint: 'bug-reports made with --skip-proxy-debug or a short --duration may lack it; give a log with --log-file <file>' });
+    lines = log.text.split('\n');
+    logName = log.entry;
+  }
+  const r = { ...replayLines(model, lines, { format: args.logFormat, full: args.output === 'json' && args.verbose === true }), log: isStdin(logName) ? 'stdin' : logName };
   if (args.log !== undefined && r.lines.length === 0 && r.malformed.length === 1) {
     throw new InputError(`the --log line is not an access-log line pcx can read: ${r.malformed[0].reason}`, { hint: "quote the whole line in single quotes; for a custom format add --log-format '<the proxy's format string>'" });
   }
   if (!r.lines.length && !r.malformed.length) {
-    throw new InputError(`no access-log lines in ${args.log !== undefined ? '--log' : args.logFile} (${r.skipped} other log line${r.skipped === 1 ? '' : 's'}): access logging may be off for this proxy`, { hint: 'turn it on with meshConfig.accessLogFile: /dev/stdout or a Telemetry resource (accessLogging)' });
+    throw new InputError(`no access-log lines in ${logName} (${r.skipped} other log line${r.skipped === 1 ? '' : 's'}): access logging is off for this proxy, or the log was cut before any request`, { hint: 'turn it on with meshConfig.accessLogFile: /dev/stdout or a Telemetry resource (accessLogging), then capture again' });
   }
   if (args.output === 'json') ctx.io.stdout.write(JSON.stringify(r, null, 2) + '\n');
   else ctx.io.stdout.write(renderReplayText(r, styleFor(ctx.io.stdout, { color: ctx.color }), { verbose: args.verbose }));

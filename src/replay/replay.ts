@@ -45,6 +45,8 @@ export interface ReplayGroup { verdict: VerdictKind | 'none'; outcome: ReplayOut
 
 export interface ReplayResult {
   proxy: { source: string; kind: string; pod?: string; namespace?: string };
+  /** Where the lines came from: --log, a file, stdin, or the istio-proxy.log inside a bug-report. */
+  log?: string;
   lines: ReplayedLine[];
   malformed: MalformedLine[];
   skipped: number;

@@ -3,7 +3,10 @@
  * with EDS; productpage sidecar, Istio 1.9; an OpenShift ingress gateway, Istio 1.20), in each
  * format pcx detects, replayed against the same dumps.
  */
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { makeTar, writeTree } from '../live/helpers.js';
 import { compileFormat, ENVOY_DEFAULT_FORMAT, ISTIO_TEXT_FORMAT } from '../../src/replay/log-formats.js';
 import { parseLine } from '../../src/replay/parse-line.js';
 import { replayLines } from '../../src/replay/replay.js';
@@ -123,7 +126,8 @@ describe('pcx explain --log / --log-file', () => {
     const r = await pcx(['explain', PRODUCTPAGE, '--log-file', '-', '-o', 'json'], '[2024-05-01T10:00:00.123Z] "GET /productpage HTTP/1.1" 200 - via_upstream - "-" 0 5183 30 29 "10.244.0.1" "curl/8.0" "abc" "productpage:9080" "10.244.2.66:9080" inbound|9080|| 127.0.0.6:49123 10.244.2.66:9080 10.244.0.9:40000 outbound_.9080_._.productpage.default.svc.cluster.local default\n');
     expect(r.code).toBe(0);
     const j = JSON.parse(r.out);
-    expect(Object.keys(j)).toEqual(['proxy', 'lines', 'malformed', 'skipped', 'counts', 'groups']);
+    expect(Object.keys(j)).toEqual(['proxy', 'lines', 'malformed', 'skipped', 'counts', 'groups', 'log']);
+    expect(j.log).toBe('stdin');
     expect(j.lines[0]).toMatchObject({ line: 1, outcome: 'reproduced', verdict: 'routed' });
   });
 
@@ -139,5 +143,46 @@ describe('pcx explain --log / --log-file', () => {
     const fmt = await pcx(['explain', GEO, '--log', geoLines[0], '--log-format', 'no operators']);
     expect(fmt.code).toBe(2);
     expect(fmt.err).toMatch(/--log-format has no Envoy command operator/);
+  });
+});
+
+describe('from a bug-report: --pod and the proxy\'s istio-proxy.log', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'pcx-replay-br-'));
+  const POD = 'geo-5c54dcd5bd-z5ghf';
+  const agent = '2024-05-01T10:00:00.000000Z\tinfo\txdsproxy\tconnected to upstream XDS server: istiod.istio-system.svc:15012\n';
+  const files = (log: string) => ({
+    'bug-report/versions': Buffer.from('client version: 1.18.2\n'),
+    [`bug-report/proxies/hr2/${POD}/config_dump?include_eds`]: readFileSync(GEO),
+    [`bug-report/proxies/hr2/${POD}/istio-proxy.log`]: Buffer.from(log),
+    'bug-report/proxies/default/other-pod/istio-proxy.log': Buffer.from(geoLines[2] + '\n'),
+  });
+
+  it('replays the access-log lines of the chosen proxy (tarball and directory)', async () => {
+    const tgz = join(dir, 'bug-report.tar.gz');
+    writeFileSync(tgz, await makeTar(files(agent + geoLines[0] + '\n' + geoLines[1] + '\n')));
+    const r = await pcx(['explain', tgz, '--pod', POD, '--log-file']);
+    expect(r.err).toBe('');
+    expect(r.code).toBe(1);
+    expect(r.out).toMatch(/lines from bug-report\/proxies\/hr2\/geo-5c54dcd5bd-z5ghf\/istio-proxy\.log/);
+    expect(r.out).toMatch(/2 lines: 1 reproduced, 1 not reproduced, 0 cannot tell, 0 malformed \(1 non-access-log line skipped\)/);
+    const tree = join(dir, 'extracted');
+    writeTree(tree, files(agent + geoLines[0] + '\n'));
+    const d = await pcx(['explain', join(tree, 'bug-report'), '--pod', POD, '--log-file']);
+    expect(d.code).toBe(0);
+    expect(d.out).toMatch(/REPRODUCED {2}this config gives what the line says/);
+  });
+
+  it('says so when the log holds no access-log line: access logging off', async () => {
+    const tgz = join(dir, 'quiet.tar.gz');
+    writeFileSync(tgz, await makeTar(files(agent + agent)));
+    const r = await pcx(['explain', tgz, '--pod', POD, '--log-file']);
+    expect(r.code).toBe(2);
+    expect(r.err.split('\n')[0]).toBe('pcx: no access-log lines in bug-report/proxies/hr2/geo-5c54dcd5bd-z5ghf/istio-proxy.log (2 other log lines): access logging is off for this proxy, or the log was cut before any request');
+  });
+
+  it('a plain dump has no proxy log to read', async () => {
+    const r = await pcx(['explain', GEO, '--log-file']);
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/is a plain dump/);
   });
 });
