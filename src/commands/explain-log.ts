@@ -44,6 +44,7 @@ async function readLogFile(path: string, stdin: NodeJS.ReadableStream): Promise<
 
 export async function runExplainLog(args: ExplainLogArgs, ctx: CommandContext): Promise<number> {
   if (args.target) throw new UsageError('--log and --log-file replay the requests the lines record: give no target with them');
+  if (args.output !== 'text' && args.output !== 'json') throw new UsageError(`-o ${args.output} draws one request's chain: with --log use -o text or -o json`);
   if (args.log !== undefined && args.logFile !== undefined) throw new UsageError('give --log or --log-file, not both');
   if (args.logFile !== undefined && isStdin(args.logFile) && isStdin(args.source)) throw new UsageError('the dump and the log lines cannot both come from stdin', { hint: 'save one of them to a file' });
   if (args.logFormat !== undefined && !/%[A-Z_]+(\([^)]*\))?(:\d+)?%/.test(args.logFormat)) {

@@ -9,6 +9,7 @@ import type { ConfigModel } from '../model/config-model.js';
 import type { Json, Route, RouteConfiguration, VirtualHost } from '../model/envoy-types.js';
 import type { ExplainResult } from '../explain/result.js';
 import { headerMatches } from '../envoy/route-match.js';
+import { RE2JS } from 're2js';
 import { compileRe2 } from '../envoy/string-match.js';
 
 export interface SelectedRoute {
@@ -93,10 +94,11 @@ export function rewrittenPath(route: Route | undefined, path: string): string | 
     return a.prefix_rewrite + p.slice(prefix.length) + q;
   }
   if (a.regex_rewrite) {
-    const re = compileRe2(String(a.regex_rewrite.pattern?.regex ?? ''));
-    if (typeof re === 'string') return { unknown: `regex_rewrite pattern: ${re}` };
-    const g = new RegExp(re.source, re.flags.includes('g') ? re.flags : re.flags + 'g');
-    return p.replace(g, String(a.regex_rewrite.substitution ?? '').replace(/\\(\d)/g, '$$$1')) + q;
+    // Envoy: RE2::GlobalReplace, `\1` groups in the substitution (re2js: `$1`)
+    const pattern = String(a.regex_rewrite.pattern?.regex ?? '');
+    if (typeof compileRe2(pattern) === 'string') return { unknown: `regex_rewrite pattern ${pattern}: ${compileRe2(pattern)}` };
+    const sub = String(a.regex_rewrite.substitution ?? '').replace(/\$/g, '$$$$').replace(/\\(\d)/g, '$$$1');
+    return RE2JS.compile(pattern).matcher(p).replaceAll(sub) + q;
   }
   if (a.path_rewrite_policy) return { unknown: 'path_rewrite_policy (an extension)' };
   return path;

@@ -33,6 +33,7 @@ describe('route facts', () => {
   it('rewrites: prefix, regex (RE2 \\1 groups), none', () => {
     expect(rewrittenPath(route({ match: { prefix: '/api/' }, route: { prefix_rewrite: '/' } }), '/api/v1/x?q=1')).toBe('/v1/x?q=1');
     expect(rewrittenPath(route({ match: { prefix: '/' }, route: { regex_rewrite: { pattern: { regex: '^/svc/([^/]+)/(.*)$' }, substitution: '/\\2/\\1' } } }), '/svc/a/b')).toBe('/b/a');
+    expect(rewrittenPath(route({ match: { prefix: '/' }, route: { regex_rewrite: { pattern: { regex: '^/p/(\\d+)$' }, substitution: '/$price/\\1' } } }), '/p/12')).toBe('/$price/12');
     expect(rewrittenPath(route({ match: { prefix: '/' }, route: { cluster: 'c' } }), '/x')).toBe('/x');
   });
   it('redirect URIs and codes, as Envoy builds the Location', () => {
