@@ -12,6 +12,7 @@ import { registerDiffCommand } from './commands/diff.js';
 import { registerFlagsCommand } from './commands/flags.js';
 import { registerReportCommand } from './commands/report.js';
 import { registerRootCaCompareCommand } from './commands/rootca-compare.js';
+import { registerTestCommand } from './commands/test.js';
 import type { Registrar } from './commands/register.js';
 import { fileFlagToPositional } from './commands/file-flag.js';
 
@@ -52,6 +53,7 @@ export async function run(rawArgv: string[], io: Io = processIo()): Promise<numb
   parser = registerFlagsCommand(parser, registrar);
   parser = registerReportCommand(parser, registrar);
   parser = registerRootCaCompareCommand(parser, registrar);
+  parser = registerTestCommand(parser, registrar);
   parser = parser
     .completion('completion', 'print a shell completion script: pcx completion [bash|zsh|fish] >> ~/.bashrc (or ~/.zshrc; fish: > ~/.config/fish/completions/pcx.fish)')
     .demandCommand(1, 'give a command, e.g. pcx explain <dump.json> reviews:9080/')
