@@ -13,6 +13,7 @@ import type { CommandContext } from './context.js';
 import type { ExplainResult } from '../explain/result.js';
 import { followIfPeers } from './explain-follow.js';
 import { renderDestinationText } from '../render/destination-text.js';
+import { runExplainLog, type ExplainLogArgs } from './explain-log.js';
 
 export interface ExplainArgs extends SourceArgs, RequestArgs {
   source: string;
@@ -23,6 +24,9 @@ export interface ExplainArgs extends SourceArgs, RequestArgs {
   all?: boolean;
   via?: string | string[];
   endpoint?: string;
+  log?: ExplainLogArgs['log'];
+  logFile?: string;
+  logFormat?: string;
 }
 
 export function explainBuilder(y: Argv): Argv<ExplainArgs> {
@@ -34,6 +38,11 @@ export function explainBuilder(y: Argv): Argv<ExplainArgs> {
     .option('all', { type: 'boolean', describe: 'every service and port the proxy knows, one line each, problems first' })
     .option('via', { type: 'string', describe: 'another proxy\'s source (dump, bug-report, pod) to follow the request into: the destination (repeatable)' })
     .option('endpoint', { type: 'string', describe: 'across proxies: follow this endpoint IP (default: each distinct outcome once)' })
+    // replay (src/replay): not `array: true`, which would swallow a target; repeating --log still collects them
+    .option('log', { type: 'string', describe: "replay an access-log line: rebuild its request, explain it, compare with what was logged (Istio/Envoy default text, JSON)" })
+    .option('log-file', { type: 'string', describe: 'replay every access-log line of a file (- for stdin; no value: the proxy\'s istio-proxy.log in a bug-report), grouped with counts' })
+    .option('log-format', { type: 'string', describe: "the proxy's access-log format string, when it is not Istio's or Envoy's default (e.g. '%START_TIME% %REQ(:AUTHORITY)% …')" })
+    .example("$0 explain dump.json --log '[2024-…] \"GET /reviews/0 HTTP/1.1\" 503 UH no_healthy_upstream …'", 'did this config produce that access-log line?')
     .example('$0 explain samples/productpage-istio-1.9.json reviews:9080/', 'where does productpage send a request to reviews?')
     .example("$0 explain dump.json reviews:9080/reviews/1 -H 'end-user: jason'", 'with a header, as a VirtualService match would see it')
     .example('$0 explain dump.json.gz httpbin.org:443 --tls -o json', 'a TLS connection, as JSON')
@@ -54,6 +63,7 @@ async function renderPicture(result: ExplainResult, format: 'svg' | 'mermaid'): 
 }
 
 export async function runExplain(args: ExplainArgs, ctx: CommandContext): Promise<number> {
+  if (args.log !== undefined || args.logFile !== undefined) return runExplainLog(args, ctx);
   if (args.all) {
     if (args.output === 'svg' || args.output === 'mermaid') throw new UsageError(`-o ${args.output} draws one request's chain: give a target instead of --all`);
     if (args.target) throw new UsageError('--all explains every service the proxy knows: give no target with it');

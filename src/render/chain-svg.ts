@@ -42,13 +42,15 @@ function box(node: GraphNode, left: number, top: number, width = W): string {
 
 function edge(x1: number, y1: number, x2: number, y2: number, label?: string): string {
   const mid = (y1 + y2) / 2;
-  const path = `<path d="M${x1},${y1} C${x1},${mid} ${x2},${mid} ${x2},${y2 - 4}" fill="none" stroke="#59636e" stroke-width="1.2" marker-end="url(#arrow)"/>`;
+  // the arrowhead is drawn, not a marker: a marker needs url(#…), and the report allows no url() at all
+  const head = `<path d="M${x2 - 4},${y2 - 7} L${x2},${y2} L${x2 + 4},${y2 - 7} z" fill="#59636e"/>`;
+  const path = `<path d="M${x1},${y1} C${x1},${mid} ${x2},${mid} ${x2},${y2 - 6}" fill="none" stroke="#59636e" stroke-width="1.2"/>${head}`;
   return label ? path + `<text x="${x2 + 6}" y="${y2 - 8}" font-size="11" font-weight="600" fill="#0969da">${x(label)}</text>` : path;
 }
 
 export function renderChainSvg(g: ChainGraph): string {
   const cols = Math.max(1, g.branches.length);
-  const width = Math.max(W, cols * COL - 30) + 2 * PAD;
+  const width = Math.max(W, cols * COL - 30, 440) + 2 * PAD; // room for a wide verdict box under a single column
   const centre = width / 2;
   const parts: string[] = [];
   let y = PAD;
@@ -82,6 +84,5 @@ export function renderChainSvg(g: ChainGraph): string {
   parts.push(box(g.verdict, centre - vw / 2, vy, vw));
   const height = vy + H + PAD;
   return `<svg xmlns="http://www.w3.org/2000/svg" class="chain" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" role="img" aria-label="${x(`the request's path: ${g.verdict.title}`)}" font-family="-apple-system, 'Segoe UI', Helvetica, Arial, sans-serif">`
-    + '<defs><marker id="arrow" viewBox="0 0 8 8" refX="7" refY="4" markerWidth="7" markerHeight="7" orient="auto"><path d="M0,0 L8,4 L0,8 z" fill="#59636e"/></marker></defs>'
     + parts.join('') + '</svg>\n';
 }
