@@ -173,8 +173,11 @@ function followLeg(l: Leg, client: ExplainResult, clientModel: ConfigModel, clus
   // the client checks the server's certificate against the SPIFFE IDs its cluster lists
   const serverId = identityOf(peer, td);
   const sans = expectedSans(cluster);
-  if (mtls && serverId && sans.length && !sans.includes(serverId)) {
+  const sanMismatch = mtls && serverId && sans.length && !sans.includes(serverId);
+  if (sanMismatch) {
     notes.push(`the client accepts only ${sans.join(', ')}, and ${who} presents ${serverId}: the TLS handshake fails (upstream connect error, 503 UF)`);
+    a.agreement = 'disagree';
+    a.text = `mTLS, but the client does not accept ${who}'s identity ${serverId} ✗`;
   }
   return {
     ...base,
@@ -190,6 +193,10 @@ function followLeg(l: Leg, client: ExplainResult, clientModel: ConfigModel, clus
 export function combinedVerdict(client: Verdict, d: DestinationOut | undefined): Verdict {
   if (!d?.inbound || d.outcomes) return client;
   const s = d.inbound.verdict;
+  if (d.agreement === 'disagree' && !isProblem(s.kind, s.http_status)) {
+    // the client refuses the server's certificate: Envoy's upstream connect failure
+    return { ...client, kind: 'connection_closed', http_status: 503, response_flag: 'UF', summary: `the client routes it to ${d.cluster}, but ${d.summary}: 503 UF`, next_step: 'check the service account the destination runs as against the DestinationRule / the service\'s expected identities (subjectAltNames)' };
+  }
   if (!isProblem(s.kind, s.http_status)) return { ...client, summary: `${client.summary}; at the destination ${d.proxy?.pod ?? ''}: ${s.summary}` };
   return { ...s, summary: `the client routes it to ${d.cluster}; at the destination ${d.proxy?.pod ?? ''}: ${s.summary}`, clusters: client.clusters };
 }

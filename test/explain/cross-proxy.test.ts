@@ -122,6 +122,21 @@ describe('planted variants', () => {
     const deny = followAcross(explain(gw, REQ), gw, [modelOf(helloWithDenyPolicy(), 'hello-deny.json')], REQ)!;
     expect(deny.inbound!.verdict.kind).toBe('routed');
   });
+  test('the client checks the server\'s SPIFFE ID: a server running as another service account fails the handshake', () => {
+    const doc = readJson(REAL.istio120sidecar);
+    doc.configs.find((c: any) => String(c['@type']).endsWith('BootstrapConfigDump')).bootstrap.node.metadata.SERVICE_ACCOUNT = 'other';
+    const gw = modelOf(readJson(REAL.istio120gateway), 'gw.json');
+    const r = explain(gw, REQ);
+    const d = followAcross(r, gw, [modelOf(doc, 'hello-other-sa.json')], REQ)!;
+    expect(d.agreement).toBe('disagree');
+    expect(combinedVerdict(r.verdict, d)).toMatchObject({ kind: 'connection_closed', http_status: 503, response_flag: 'UF' });
+    expect(d.notes.join('\n')).toMatch(/the client accepts only spiffe:\/\/cluster.local\/ns\/vanilla-playground\/sa\/default, and .* presents spiffe:\/\/cluster.local\/ns\/vanilla-playground\/sa\/other: the TLS handshake fails/);
+  });
+  test('--endpoint must be an IP (exit 2)', () => {
+    const r = spawnSync(process.execPath, ['bin/pcx.js', 'explain', REAL.istio120gateway, 'hello.example.com:8080/dani', '--via', REAL.istio120sidecar, '--endpoint', 'hello'], { encoding: 'utf8' });
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/--endpoint hello is not an IP address/);
+  });
   test('the destination proxy is not in the source: say so', () => {
     const gw = modelOf(gatewayWithEds(), 'gw-eds.json');
     const other = modelOf(readJson(REAL.istio122sidecar), 'other.json');
