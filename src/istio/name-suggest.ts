@@ -86,8 +86,8 @@ export function suggestServices(model: ConfigModel, form: DnsForm, port: number,
     if (dName === 0 && !sameNs) {
       // the same service name, another namespace: the classic short-name-from-elsewhere mistake
       reason = form.namespace
-        ? `service ${s.name} exists in namespace ${s.namespace}, not ${form.namespace}`
-        : `service ${s.name} is in namespace ${s.namespace}; a short name resolves only in the client's own namespace${from ? ` (${from})` : ''}`;
+        ? `service ${s.name} exists in namespace ${s.namespace}${s.namespace === from ? ' (the client\'s own)' : ''}, not ${form.namespace}`
+        : `service ${s.name} is in namespace ${s.namespace}; a short name resolves only in the client's own namespace${from ? `, ${from}` : ''}`;
       score = 1;
     } else if (dName === 0) continue; // the name itself: not a suggestion (the caller asked because it was not found)
     else {
