@@ -53,6 +53,8 @@ export interface Ctx {
   direction: Direction;
   /** The port the proxy sees (listener port). */
   port: number;
+  /** How the virtual host was chosen (set by the HTTP walk): 'default' = the catch-all "*". */
+  vhostHow?: 'exact' | 'suffix' | 'prefix' | 'default';
 }
 
 export interface Branch { name: string; weight: number }

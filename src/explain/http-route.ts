@@ -5,7 +5,7 @@
 import type { ConfigModel, RouteConfigRecord } from '../model/config-model.js';
 import type { Route, RouteConfiguration } from '../model/envoy-types.js';
 import type { HcmInfo } from '../envoy/network-filters.js';
-import { selectVirtualHost, stripPort } from '../envoy/virtual-host-match.js';
+import { exactDomains, nearVirtualHosts, selectVirtualHost, stripPort } from '../envoy/virtual-host-match.js';
 import { selectRoute, type HttpRequest } from '../envoy/route-match.js';
 import { filtersThatMayAffect } from '../istio/http-filters.js';
 import { envoyGatewayRefs, istioConfigRefs } from '../istio/provenance.js';
@@ -112,14 +112,22 @@ export function httpConnectionManager(ctx: Ctx, hcm: HcmInfo, listenerPort: numb
     if (refusedFirst) return refusedFirst;
     const bare = stripPort(host);
     const wouldMatch = bare !== host && selectVirtualHost(rc, bare).vhost;
-    return verdictOf('no_route', `no virtual host in route "${rcName}" matches Host "${vs.matchedHost}": 404`, {
+    const near = nearVirtualHosts(rc, host);
+    const domains = exactDomains(rc);
+    // what the request would need: a Host the route configuration has (the nearest first)
+    const wanted = [...new Set([...near.map((n) => n.domain), ...domains])];
+    const some = wanted.length ? `; it needs a Host of one of: ${wanted.slice(0, 5).join(', ')}${wanted.length > 5 ? `, … ${wanted.length - 5} more` : ''}` : '';
+    return verdictOf('no_route', `no virtual host in route "${rcName}" matches Host "${vs.matchedHost}": 404${some}`, {
       http_status: 404, response_flag: 'NR',
       next_step: wouldMatch
         ? `Host "${bare}" (without the port) would match virtual host ${wouldMatch.name}: clients of a gateway usually send the service port, not the container port; try: pcx explain ${model.origin} ${bare}${ctx.t.path} --port ${ctx.port}`
-        : `the Host header must match a domain of route "${rcName}"; list them with: pcx routes ${model.origin} --name ${rcName} -o json`,
+        : near.length
+          ? `did you mean Host "${stripPort(near[0].domain)}" (virtual host ${near[0].name}: ${near[0].reason})? try: pcx explain ${model.origin} ${stripPort(near[0].domain)}${ctx.t.path}${ctx.direction === 'gateway' ? ` --port ${ctx.port}` : ''}`
+          : `the Host header must match a domain of route "${rcName}"; list them with: pcx routes ${model.origin} --name ${rcName} -o json`,
     });
   }
   const vh = vs.vhost;
+  ctx.vhostHow = vs.how;
   const domains = vh.domains ?? [];
   // Several VirtualServices for one host are merged into one vhost: name every one whose routes it holds
   const vhRefs = [...istioConfigRefs(vh.metadata), ...envoyGatewayRefs(vh.metadata)];
@@ -128,10 +136,13 @@ export function httpConnectionManager(ctx: Ctx, hcm: HcmInfo, listenerPort: numb
       if (!vhRefs.some((x) => x.kind === ref.kind && x.name === ref.name && x.namespace === ref.namespace)) vhRefs.push(ref);
     }
   }
+  // why not the others: only a Host that fell to a wildcard or the catch-all has near misses worth naming
+  const nearVh = vs.how === 'exact' ? [] : nearVirtualHosts(rc, host, vh);
   tr.hop({
     kind: 'virtual_host', name: vh.name ?? `virtual_hosts[${vs.index}]`, reason: vs.reason,
     istio: toIstioRefs(vhRefs),
     details: { domains: domains.length > 12 ? [...domains.slice(0, 12), `… ${domains.length - 12} more`] : domains },
+    ...(nearVh.length ? { skipped: nearVh.map((n) => ({ name: n.name, reason: n.reason })) } : {}),
   });
   const path = normalizePath(ctx, hcm, ctx.t.path);
   const request = buildHttpRequest(ctx, path);
@@ -155,9 +166,15 @@ export function httpConnectionManager(ctx: Ctx, hcm: HcmInfo, listenerPort: numb
   for (const u of rs.undecided) tr.warn(`route #${u.index + 1}${u.name ? ` (${u.name})` : ''} may take this request first: ${u.why.join('; ')}`);
   if (!rs.route) {
     const blackhole = /^blackhole:/.test(vh.name ?? '') ? ` (Istio's ${vh.name} virtual host: no Gateway/VirtualService serves this host on this port)` : '';
-    return verdictOf('no_route', `virtual host ${vh.name} has no route for ${request.method} ${path}: ${rs.reason}${blackhole}: 404`, {
+    // what the request would need: each route's first unmet condition, in the user's terms
+    const needs = rs.skipped.map((x) => `${x.name || `routes[${x.index}]`} ${x.need}`);
+    const why = needs.length === 1 ? `its only route, ${needs[0]}` : needs.length ? `${rs.reason}: ${needs.slice(0, 3).join('; ')}${needs.length > 3 ? `; … ${needs.length - 3} more` : ''}` : rs.reason;
+    const example = exampleRequest(rs.skipped.map((x) => vh.routes![x.index]));
+    return verdictOf('no_route', `virtual host ${vh.name} has no route for ${request.method} ${path}: ${why}${blackhole}: 404`, {
       http_status: 404, response_flag: 'NR',
-      next_step: blackhole ? 'bind a VirtualService to this Gateway for this host' : `compare the path with the VirtualService http matches (pcx routes ${model.origin} --name ${rcName})`,
+      next_step: blackhole ? 'bind a VirtualService to this Gateway for this host'
+        : example ? `send a request a route accepts, e.g. pcx explain ${model.origin} ${ctx.t.host}${ctx.t.portGiven ? `:${ctx.t.port}` : ''}${example}${ctx.req.listenerPort ? ` --port ${ctx.req.listenerPort}` : ''}; or add a VirtualService http match for ${path} (pcx routes ${model.origin} --name ${rcName})`
+        : `compare the request with the VirtualService http matches (pcx routes ${model.origin} --name ${rcName})`,
     });
   }
   const route = rs.route;
@@ -166,6 +183,7 @@ export function httpConnectionManager(ctx: Ctx, hcm: HcmInfo, listenerPort: numb
   tr.hop({
     kind: 'route', name: route.name || `routes[${rs.index}]`, reason: rs.reason, istio: refs,
     details: tr.verdictOnly ? {} : routeDetails(route),
+    ...(rs.skipped.length ? { skipped: rs.skipped.map((x) => ({ name: x.name ? `${x.name} (routes[${x.index}])` : `routes[${x.index}]`, reason: x.need })) } : {}),
   });
   const v = routeAction(ctx, vh.name ?? '', route);
   const self = rs.undecided.find((u) => u.index === rs.index);
@@ -182,6 +200,17 @@ export function httpConnectionManager(ctx: Ctx, hcm: HcmInfo, listenerPort: numb
       next_step: `read route #${first.index + 1} with: pcx routes ${model.origin} --name ${rcName} -o json` };
   }
   return v;
+}
+
+/** A path (and query) the first path-only route accepts, to show a request that would match; undefined if none is that simple. */
+function exampleRequest(routes: Route[]): string | undefined {
+  for (const r of routes) {
+    const m = r.match;
+    if (!m || m.headers?.length || m.query_parameters?.length || m.grpc || m.runtime_fraction) continue;
+    const p = m.path ?? m.path_separated_prefix ?? m.prefix;
+    if (p !== undefined) return p.startsWith('/') ? p : `/${p}`;
+  }
+  return undefined;
 }
 
 function routeDetails(route: Route): Record<string, unknown> {

@@ -7,6 +7,8 @@ export type HopKind = 'listener' | 'filter_chain' | 'network_filter' | 'route_co
 export type VerdictKind =
   | 'routed' | 'passthrough' | 'blackhole' | 'direct_response' | 'redirect'
   | 'no_route' | 'cluster_not_found' | 'no_healthy_endpoints' | 'connection_closed' | 'unknown'
+  /** A known service asked on a port it does not have: passed through to VIP:port, where nothing listens. */
+  | 'wrong_port'
   /** RBAC (an AuthorizationPolicy) refuses: HTTP 403, or the connection closed (network RBAC). */
   | 'denied';
 
@@ -68,8 +70,19 @@ export interface Verdict {
   /** One sentence an on-call engineer can read. */
   summary: string;
   next_step?: string;
+  /** Names or ports the client may have meant (a host this proxy does not know, a port the service lacks), best first. */
+  did_you_mean?: Suggestion[];
   /** Envoy's %RESPONSE_CODE_DETAILS% (HTTP) or connection termination details, when pcx knows them: rbac_access_denied_matched_policy[…]. */
   response_code_details?: string;
+}
+
+export interface Suggestion {
+  /** What to explain instead: `reviews.default:9080`. */
+  target: string;
+  /** The service FQDN it names. */
+  service: string;
+  /** Why it is suggested: "spelled one letter differently", "service reviews is in namespace default; …". */
+  reason: string;
 }
 
 /** One authorization filter on the path (RBAC or ext_authz), as evaluated for this request. */
@@ -107,10 +120,11 @@ export interface ExplainResult {
     input: string;
     host: string;
     port: number;
-    path: string;
+    /** path, query, method and host_header are absent for a plain TCP client (--tcp): nothing HTTP is sent. */
+    path?: string;
     query?: string;
-    method: string;
-    host_header: string;
+    method?: string;
+    host_header?: string;
     /** The IP the client dials, when known or inferred. */
     ip?: string;
     /** The service FQDN the host was resolved to in the proxy's config. */

@@ -189,24 +189,32 @@ function composeVerdict(ctx: Ctx, branches: Branch[], outcomes: BranchOutcome[],
     if (bad.length) parts.push(`${lead('unhealthy', bad, 'with no healthy endpoint', 'has no healthy endpoint')}: ${http ? '503 UH' : 'the connection is closed (UH)'}`);
     if (panic.length) parts.push(`${lead('panic', panic, 'with no healthy endpoint', 'has no healthy endpoint')}, but panic mode still sends to the unhealthy hosts: expect upstream failures (UF, URX, 5xx from the app) rather than 503 UH`);
     const summary = parts.join('; ');
+    // when several branches fail, next names every one of them (issue 10 part 4)
+    const podsHint = (cs: VerdictCluster[]) => cs.map((c) => parseClusterName(c.name)).filter((p) => p?.host).map((p) => `kubectl get endpointslices -n ${p!.host.split('.')[1] ?? '<ns>'} -l kubernetes.io/service-name=${p!.host.split('.')[0]}${p!.subset ? ` (pods with the labels of subset ${p!.subset})` : ''}`);
+    const unhealthyHint = (cs: VerdictCluster[]) => {
+      const p = parseClusterName(cs[0].name);
+      const more = cs.length > 1 ? `; and the same for ${cs.slice(1).map((c) => c.name).join(', ')}: ${[...new Set(podsHint(cs.slice(1)))].join('; ')}` : '';
+      return p?.host
+        ? `check the pods behind ${p.host}${p.subset ? ` with the labels of subset ${p.subset}` : ''}: kubectl get endpointslices -n ${p.host.split('.')[1] ?? '<ns>'} -l kubernetes.io/service-name=${p.host.split('.')[0]} (ready? labels? outlier ejections in pcx explain --clusters)${more}`
+        : `check the endpoints of ${cs.map((c) => c.name).join(', ')}`;
+    };
     if (missing.length) {
-      const sub = missing.map((c) => parseClusterName(c.name)).find((p) => p?.subset);
+      const subs = missing.map((c) => parseClusterName(c.name)).filter((p) => p?.subset);
+      const names = missing.map((c) => c.name).join(', ');
+      const alsoBad = [...bad, ...panic];
+      const also = alsoBad.length ? `; also ${unhealthyHint(alsoBad)}` : '';
       return {
         kind: 'cluster_not_found', clusters, ...(http ? { http_status: notFoundCode } : {}), response_flag: 'NC', summary,
-        next_step: sub
-          ? `no cluster ${missing[0].name}: is a DestinationRule with subset ${sub.subset} for ${sub.host} applied, and visible to this namespace?`
+        next_step: (subs.length
+          ? `no cluster ${names}: is a DestinationRule with subset${subs.length > 1 ? 's' : ''} ${subs.map((x) => x!.subset).join(', ')} for ${[...new Set(subs.map((x) => x!.host))].join(', ')} applied, and visible to this namespace?`
           : parseClusterName(missing[0].name)
-            ? `no cluster ${missing[0].name}: is the service exported to this namespace (exportTo), and in the Sidecar resource's egress hosts?`
-            : `no cluster ${missing[0].name} in this proxy: check that the control plane pushed it (istioctl proxy-status) and the config that names it`,
+            ? `no cluster ${names}: is the service exported to this namespace (exportTo), and in the Sidecar resource's egress hosts?`
+            : `no cluster ${names} in this proxy: check that the control plane pushed it (istioctl proxy-status) and the config that names it`) + also,
       };
     }
-    const first = [...bad, ...panic][0];
-    const p = parseClusterName(first.name);
     return {
       kind: 'no_healthy_endpoints', clusters, ...(bad.length ? { ...(http ? { http_status: 503 } : {}), response_flag: 'UH' } : {}), summary,
-      next_step: p?.host
-        ? `check the pods behind ${p.host}${p.subset ? ` with the labels of subset ${p.subset}` : ''}: kubectl get endpointslices -n ${p.host.split('.')[1] ?? '<ns>'} -l kubernetes.io/service-name=${p.host.split('.')[0]} (ready? labels? outlier ejections in pcx explain --clusters)`
-        : `check the endpoints of ${first.name}`,
+      next_step: unhealthyHint([...bad, ...panic]),
     };
   }
   if (outcomes.includes('unknown_cds')) {

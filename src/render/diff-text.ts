@@ -125,7 +125,7 @@ export function renderChainDiffText(c: ChainDiff, s: Style = noStyle, opts: Diff
     ...(r.proxy.envoy_version ? { envoy_version: r.proxy.envoy_version } : {}),
   });
   const out = header({ a: sideOf(c.before), b: sideOf(c.after) }, s, `${s.bold('pcx diff')} ${t.input}`);
-  out.push(`  request  ${t.method} ${t.path}${t.query ? '?' + t.query : ''}  Host: ${t.host_header}  port ${t.port}`);
+  out.push(`  request  ${t.method ? `${t.method} ${t.path}${t.query ? '?' + t.query : ''}  Host: ${t.host_header}` : 'TCP connection'}  port ${t.port}`);
   for (const n of c.notes) out.push(`  ${s.yellow('note')} ${n}`);
   out.push('');
   const w = 13;

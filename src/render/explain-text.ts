@@ -29,7 +29,8 @@ export function renderExplainText(r: ExplainResult, s: Style = noStyle, opts: { 
   const t = r.target;
   const dial = t.ip ? `dials ${t.ip.includes(':') ? `[${t.ip}]` : t.ip}:${t.port}` : `dials port ${t.port} (IP unknown)`;
   const conn = [t.transport, t.sni ? `SNI ${t.sni}` : '', t.alpn.length ? `ALPN ${t.alpn.join(',')}` : ''].filter(Boolean).join(', ');
-  out.push(`  request  ${t.method} ${t.path}${t.query ? '?' + t.query : ''}  Host: ${t.host_header}  ${dial}  ${s.dim(`(${conn}${t.service ? `; service ${t.service}` : ''})`)}`);
+  const what = t.method ? `${t.method} ${t.path}${t.query ? '?' + t.query : ''}  Host: ${t.host_header}` : 'TCP connection';
+  out.push(`  request  ${what}  ${dial}  ${s.dim(`(${conn}${t.service ? `; service ${t.service}` : ''})`)}`);
   out.push('');
   let n = 0;
   for (const h of r.hops) {
@@ -39,6 +40,10 @@ export function renderExplainText(r: ExplainResult, s: Style = noStyle, opts: { 
     const state = h.state && !['active', 'static', 'dynamic'].includes(h.state) ? s.yellow(` (${h.state})`) : '';
     out.push(`${String(n).padStart(2)} ${s.bold(LABEL[h.kind].padEnd(13))} ${h.name}${branch}${state}${refs ? '  ' + s.cyan('← ' + refs) : ''}`);
     out.push(`   ${' '.repeat(13)} ${h.reason}`);
+    // why not the others (closest first): 3 shown, all with -v
+    const skipped = h.skipped ?? [];
+    for (const k of opts.verbose ? skipped : skipped.slice(0, 3)) out.push(`   ${' '.repeat(13)} ${s.dim(`skipped ${k.name}: ${k.reason}`)}`);
+    if (!opts.verbose && skipped.length > 3) out.push(`   ${' '.repeat(13)} ${s.dim(`… ${skipped.length - 3} more skipped (-v)`)}`);
     if (h.details) {
       const parts = Object.entries(h.details).filter(([, v]) => v !== undefined && v !== '' && !(Array.isArray(v) && v.length === 0));
       if (parts.length && (opts.verbose || h.kind !== 'listener')) {

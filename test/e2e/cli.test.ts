@@ -47,6 +47,26 @@ describe('pcx CLI', () => {
     expect(r.out).toMatch(/NO HEALTHY ENDPOINTS 503 UH/);
   });
 
+  it('a typo, a forgotten port and a short name from another namespace exit 1 with what happens and a suggestion (issue 10)', () => {
+    const typo = pcx(['explain', SAMPLE, 'reveiws:9080/']);
+    expect(typo.code).toBe(1);
+    expect(typo.out).toMatch(/verdict {2}UNKNOWN {2}"reveiws" is not a service this proxy knows/);
+    expect(typo.out).toMatch(/next {5}did you mean reviews:9080/);
+    const port = pcx(['explain', SAMPLE, 'reviews/']);
+    expect(port.code).toBe(1);
+    expect(port.out).toMatch(/verdict {2}WRONG PORT {2}reviews has port 9080, not 80/);
+    const ns = pcx(['explain', 'test/fixtures/real/TZ-Zephrus__DeathStarBench__config_dump.json', 'reviews:9080/', '-o', 'json']);
+    expect(ns.code).toBe(1);
+    expect(JSON.parse(ns.out).verdict.did_you_mean[0].target).toBe('reviews.default:9080');
+  });
+
+  it('why-not lines: the closest 3 per hop, all with -v', () => {
+    const short = pcx(['explain', 'test/fixtures/real/ServiceLayerNetworking__multiparty-lb__envoy_config_dump.json', 'ap2:3333/']);
+    expect(short.out).toMatch(/skipped 10\.111\.154\.55_3333: bound to 10\.111\.154\.55:3333/);
+    const v = pcx(['explain', 'test/fixtures/real/ServiceLayerNetworking__multiparty-lb__envoy_config_dump.json', 'ap2:3333/', '-v']);
+    expect((v.out.match(/^ +skipped /gm) ?? []).length).toBeGreaterThanOrEqual((short.out.match(/^ +skipped /gm) ?? []).length);
+  });
+
   it('reads stdin and gzip', () => {
     const raw = readFileSync(SAMPLE);
     const fromStdin = pcx(['explain', '-', 'reviews:9080/', '-o', 'json'], raw);
