@@ -15,6 +15,8 @@ export interface ProxyPick {
   pod?: string;
   /** `-n <namespace>`: narrows the choice; the `.namespace` in --pod wins over it. */
   namespace?: string;
+  /** Archives and directories: only proxies whose files (kind → path) pass, e.g. ztunnel pods. */
+  accept?: (files: ReadonlyMap<string, string>) => boolean;
 }
 
 export function proxyKey(p: ProxyName): string {
