@@ -11,6 +11,7 @@ import { styleFor } from '../render/style.js';
 import { EXIT_FINDINGS, EXIT_OK, UsageError } from '../errors.js';
 import type { CommandContext } from './context.js';
 import type { ExplainResult } from '../explain/result.js';
+import { ZtunnelDocumentError } from '../ztunnel/detect.js';
 
 export interface ExplainArgs extends SourceArgs, RequestArgs {
   source: string;
@@ -19,6 +20,8 @@ export interface ExplainArgs extends SourceArgs, RequestArgs {
   clusters?: string;
   verbose?: boolean;
   all?: boolean;
+  /** ztunnel sources: the client pod[.ns], IP or spiffe:// identity. */
+  from?: string;
 }
 
 export function explainBuilder(y: Argv): Argv<ExplainArgs> {
@@ -28,6 +31,7 @@ export function explainBuilder(y: Argv): Argv<ExplainArgs> {
     .option('output', { alias: 'o', choices: ['text', 'json'], default: 'text', describe: 'output format' })
     .option('verbose', { alias: 'v', type: 'boolean', describe: 'every detail and endpoint' })
     .option('all', { type: 'boolean', describe: 'every service and port the proxy knows, one line each, problems first' })
+    .option('from', { type: 'string', describe: "ztunnel's config as source: the client, <pod>[.<namespace>], its IP or spiffe:// identity" })
     .example('$0 explain samples/productpage-istio-1.9.json reviews:9080/', 'where does productpage send a request to reviews?')
     .example("$0 explain dump.json reviews:9080/reviews/1 -H 'end-user: jason'", 'with a header, as a VirtualService match would see it')
     .example('$0 explain dump.json.gz httpbin.org:443 --tls -o json', 'a TLS connection, as JSON')
@@ -51,7 +55,14 @@ export async function runExplain(args: ExplainArgs, ctx: CommandContext): Promis
   const request = requestFromArgs(args);
   const target = inboundTarget(args.target, args.inbound);
   if (!target) throw new UsageError('explain needs a target: pcx explain <source> <host[:port][/path]>', { hint: 'e.g. pcx explain dump.json reviews:9080/' });
-  const model = await loadModelFromArgs(args, ctx);
+  let model;
+  try {
+    model = await loadModelFromArgs(args, ctx);
+  } catch (e) {
+    // ztunnel's config (recognised by content): explain the connection the way ztunnel routes it
+    if (e instanceof ZtunnelDocumentError) return (await import('./ztunnel-explain.js')).runZtunnelExplain(e, args, target, ctx);
+    throw e;
+  }
   const result = explain(model, { ...request, target });
   if (args.output === 'json') ctx.io.stdout.write(JSON.stringify(result, null, 2) + '\n');
   else ctx.io.stdout.write(renderExplainText(result, styleFor(ctx.io.stdout, { color: ctx.color }), { verbose: args.verbose }));

@@ -6,7 +6,7 @@ export type HopKind = 'listener' | 'filter_chain' | 'network_filter' | 'route_co
 
 export type VerdictKind =
   | 'routed' | 'passthrough' | 'blackhole' | 'direct_response' | 'redirect'
-  | 'no_route' | 'cluster_not_found' | 'no_healthy_endpoints' | 'connection_closed' | 'unknown';
+  | 'no_route' | 'cluster_not_found' | 'no_healthy_endpoints' | 'connection_closed' | 'denied' | 'unknown';
 
 export interface IstioRef { kind: string; namespace: string; name: string; api_version: string; generated_from?: string }
 
