@@ -77,6 +77,9 @@ export function printZtunnel(m: ZtunnelModel, req: ZtunnelTableRequest, style: S
   if (want('certificates')) tables.push(['certificates', ztunnelCertificateTable(m, { now: req.now })]);
   if (want('connections')) tables.push(['connections', ztunnelConnectionsTable(m, req.connections)]);
   const notes = tables.flatMap(([what, t]) => note(m, t, what));
+  if (want('workloads') && !m.sections.has('services') && m.workloads.some((w) => w.waypoint)) {
+    notes.push(`${m.origin} has no services section: WAYPOINT is NA where a workload names one (the waypoint's name comes from its service)`);
+  }
   if (req.output !== 'short') return { stdout: formatResources(tables[0][1].resources, req.output), notes };
   // PrintFullSummary: a newline before each block
   if (req.kind === 'all') {

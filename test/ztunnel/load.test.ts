@@ -1,0 +1,135 @@
+/**
+ * Reading ztunnel's config from every kind of source pcx reads Envoy dumps from (file, .gz, stdin,
+ * bug-report archive and directory, live through a fake istioctl), and one clear line, exit 2, for
+ * what is not ztunnel's config or is cut short.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { loadZtunnel, ztunnelIstioctlArgs } from '../../src/ztunnel/load.js';
+import { bugReportFiles, makeTar, removeDir, ROOT, tempDir, writeTree } from '../live/helpers.js';
+import { pcx, text, ZDUMP, ZT } from './helpers.js';
+
+const dump = () => readFileSync(ZDUMP);
+const dir = tempDir('pcx-zt-load-');
+afterAll(() => removeDir(dir));
+
+describe('files and stdin', () => {
+  it('a .gz dump', async () => {
+    const gz = join(dir, 'zt.json.gz');
+    writeFileSync(gz, gzipSync(dump()));
+    expect((await pcx(['ztunnel', 'policies', gz])).out).toBe(text(ZT + 'policies.txt'));
+  });
+  it("istioctl ztunnel-config <kind> -o json lists are partial dumps: the other tables are empty, with a note", async () => {
+    const doc = JSON.parse(text(ZDUMP));
+    const list = join(dir, 'workloads.json');
+    writeFileSync(list, JSON.stringify(Object.values(doc.workloads), null, 4));
+    const m = await loadZtunnel(list);
+    expect([m.shape, m.workloads.length, [...m.sections]]).toEqual(['workloads', 27, ['workloads']]);
+    const r = await pcx(['ztunnel', 'workloads', list]);
+    // without the services section a waypoint cannot be named: NA, as istioctl's waypointName prints it
+    const rows = (t: string) => t.trimEnd().split('\n').map((l) => l.split(/\s+/));
+    const want = rows(text(ZT + 'workloadsummary.txt')).map((r, i) => (i === 0 || r[4] === 'None' ? r : [...r.slice(0, 4), 'NA', r[5]]));
+    expect(rows(r.out)).toEqual(want);
+    expect(r.err).toBe(`pcx: note: ${list} has no services section: WAYPOINT is NA where a workload names one (the waypoint's name comes from its service)\n`);
+    expect((await pcx(['ztunnel', 'services', list])).err).toBe(`pcx: note: ${list} has no services section: the services table is empty\n`);
+  });
+});
+
+describe('bug-reports: the ztunnel among the proxies', () => {
+  const files = () => ({ ...bugReportFiles(), 'bug-report/proxies/istio-system/ztunnel-qk2pp/config_dump': dump() });
+  it('an archive with sidecars and one ztunnel: pcx ztunnel picks the ztunnel', async () => {
+    const tgz = join(dir, 'report.tgz');
+    writeFileSync(tgz, await makeTar(files()));
+    const r = await pcx(['ztunnel', 'policies', tgz]);
+    expect(r).toEqual({ code: 0, out: text(ZT + 'policies.txt'), err: '' });
+    // Envoy commands need --pod among 3 proxies; explain --from on the ztunnel works with --pod
+    const e = await pcx(['explain', tgz, 'productpage.bookinfo:9080', '--from', 'sleep.default', '--pod', 'ztunnel-qk2pp.istio-system']);
+    expect(e.code).toBe(0);
+    expect(e.out).toMatch(/verdict {2}ROUTED {2}direct to 1 workload/);
+  });
+  it('a directory with two ztunnels: choose one with --pod', async () => {
+    const root = join(dir, 'two');
+    writeTree(root, { ...files(), 'bug-report/proxies/istio-system/ztunnel-xljhg/config_dump': dump() });
+    const r = await pcx(['ztunnel', 'policies', root]);
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/holds dumps of 2 proxies: pick one with --pod <name\.namespace>\n +proxies:\n +ztunnel-qk2pp\.istio-system\n +ztunnel-xljhg\.istio-system\n/);
+    expect((await pcx(['ztunnel', 'policies', root, '--pod', 'ztunnel-xljhg'])).out).toBe(text(ZT + 'policies.txt'));
+  });
+  it('a bug-report without a ztunnel says so', async () => {
+    const tgz = join(dir, 'sidecars.tgz');
+    writeFileSync(tgz, await makeTar(bugReportFiles()));
+    const r = await pcx(['ztunnel', 'all', tgz]);
+    expect(r.code).toBe(2);
+    expect(r.err.split('\n')[0]).toBe(`pcx: ${tgz}: an istioctl bug-report, but none of its proxies is a ztunnel (no proxies/<namespace>/<pod>/config_dump without ?include_eds)`);
+  });
+});
+
+describe('one clear line, exit 2', () => {
+  const one = async (args: string[], stdin?: string) => {
+    const r = await pcx(args, stdin);
+    return { code: r.code, line: r.err.split('\n')[0], out: r.out };
+  };
+  it('truncated ztunnel JSON', async () => {
+    expect(await one(['ztunnel', 'all', '-'], text(ZDUMP).slice(0, 5000))).toEqual({
+      code: 2, out: '', line: expect.stringMatching(/^pcx: stdin: JSON is truncated \(.*\); expected a complete ztunnel config dump$/),
+    });
+  });
+  it('a collection of the wrong type, an entry that is not an object', async () => {
+    expect((await one(['ztunnel', 'all', '-'], '{"workloads": 5}')).line).toBe('pcx: stdin: ztunnel config dump: "workloads" is a number, not a list or a map');
+    expect((await one(['ztunnel', 'all', '-'], '{"services": {"/10.0.0.1": "x"}}')).line).toBe('pcx: stdin: ztunnel config dump: "services" entry 1 is a string ("x"), not an object');
+  });
+  it('the ztunnel ≤ 1.21 format', async () => {
+    expect((await one(['ztunnel', 'all', '-'], '{"by_addr": {}, "by_uid": {}}')).line).toBe('pcx: stdin: a ztunnel config dump in the ztunnel ≤ 1.21 format (by_addr / by_uid), which pcx does not read');
+  });
+  it("an Envoy dump given to pcx ztunnel, and ztunnel's config given to an Envoy command", async () => {
+    const envoy = 'test/fixtures/real/slime-io__scout__config_dump.json';
+    expect(await one(['ztunnel', 'workloads', envoy])).toEqual({ code: 2, out: '', line: `pcx: ${envoy} is an Envoy config dump, not ztunnel's: read it with \`pcx all ${envoy}\`` });
+    expect(await one(['listeners', ZDUMP])).toEqual({ code: 2, out: '', line: `pcx: ${ZDUMP} is ztunnel's config, not an Envoy config dump: read it with \`pcx ztunnel all ${ZDUMP}\`` });
+  });
+  it('JSON that is neither', async () => {
+    expect((await one(['ztunnel', 'all', '-'], '{"hello": 1}')).line).toMatch(/^pcx: stdin: valid JSON but not an Envoy config dump/);
+  });
+});
+
+describe('live, through istioctl ztunnel-config (a fake istioctl on PATH)', () => {
+  const BIN = join(ROOT, 'bin/pcx.js');
+  const log = join(dir, 'argv.log');
+  const run = (args: string[]) => {
+    writeFileSync(log, '');
+    const r = spawnSync(process.execPath, [BIN, ...args], {
+      cwd: dir, encoding: 'utf8', env: { PATH: `${join(ROOT, 'test/fixtures/ztunnel/bin')}:${join(process.execPath, '..')}`, PCX_FAKE_LOG: log, NO_COLOR: '1' },
+    });
+    return { code: r.status, out: r.stdout, err: r.stderr, calls: readFileSync(log, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as string[]) };
+  };
+  beforeAll(() => {
+    if (!existsSync(join(ROOT, 'dist/cli.js'))) throw new Error('run `npm run build` before these tests');
+  });
+  it('no source: istioctl picks a ztunnel; --node: the one on that node', () => {
+    const r = run(['ztunnel', 'policies', '--node', 'ambient-worker', '--context', 'kind-ambient']);
+    expect({ code: r.code, out: r.out, err: r.err }).toEqual({ code: 0, out: text(join(ROOT, ZT + 'policies.txt')), err: '' });
+    expect(r.calls).toEqual([['istioctl', 'ztunnel-config', 'all', '--node', 'ambient-worker', '-o', 'json', '--context', 'kind-ambient']]);
+  });
+  it('a pod source, and explain from it', () => {
+    const r = run(['explain', 'ztunnel-qk2pp.istio-system', 'productpage.bookinfo:9080', '--from', 'sleep.default']);
+    // explain reads a live pod through the Envoy loader (proxy-config): a ztunnel pod needs pcx ztunnel or a saved dump
+    expect(r.code).toBe(2);
+    const z = run(['ztunnel', 'workloads', 'ztunnel-qk2pp.istio-system', '--workload-namespace', 'default']);
+    expect(z.out).toBe(text(join(ROOT, ZT + 'workloadsummary_default.txt')));
+    expect(z.calls).toEqual([['istioctl', 'ztunnel-config', 'all', 'ztunnel-qk2pp', '-n', 'istio-system', '-o', 'json']]);
+  });
+  it("istioctl's failure in one line", () => {
+    const r = run(['ztunnel', 'all', 'missing-ztunnel.istio-system']);
+    expect(r.code).toBe(2);
+    expect(r.err.split('\n')[0]).toBe('pcx: pod missing-ztunnel.istio-system not found');
+  });
+  it('--save keeps what was read, to ask again offline', () => {
+    const saved = join(dir, 'saved.json');
+    expect(run(['ztunnel', 'version', '--save', saved]).code).toBe(0);
+    expect(JSON.parse(readFileSync(saved, 'utf8'))).toEqual(JSON.parse(text(join(ROOT, ZDUMP))));
+  });
+  it('the istioctl arguments', () => {
+    expect(ztunnelIstioctlArgs({ target: 'sleep-abc', namespace: 'default' }, { kubeconfig: '/k' })).toEqual(['ztunnel-config', 'all', 'sleep-abc', '-n', 'default', '-o', 'json', '--kubeconfig', '/k']);
+  });
+});
