@@ -55,6 +55,11 @@ export async function runExplain(args: ExplainArgs, ctx: CommandContext): Promis
   const request = requestFromArgs(args);
   const target = inboundTarget(args.target, args.inbound);
   if (!target) throw new UsageError('explain needs a target: pcx explain <source> <host[:port][/path]>', { hint: 'e.g. pcx explain dump.json reviews:9080/' });
+  // a live ztunnel pod (ztunnel-…, daemonset/ztunnel) is read with istioctl ztunnel-config
+  if (args.from) {
+    const code = await (await import('./ztunnel-explain.js')).runLiveZtunnelExplain(args, target, ctx);
+    if (code !== undefined) return code;
+  }
   let model;
   try {
     model = await loadModelFromArgs(args, ctx);

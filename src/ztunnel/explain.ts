@@ -20,7 +20,7 @@ import type { Verdict, VerdictKind } from '../explain/result.js';
 import { authorize, type AuthorizationDecision } from './authorization.js';
 import type { ZAuthorization, ZEndpointOut, ZStep, ZtunnelExplainResult } from './explain-result.js';
 import { identityOf, ipOf, type GatewayRef, type ZService, type ZtunnelModel, type ZWorkload } from './model.js';
-import { findSource, findTarget, type TargetMatch } from './resolve.js';
+import { findSource, findTarget, findWaypoint, type TargetMatch, type WaypointMatch } from './resolve.js';
 
 export interface ZtunnelExplainRequest {
   /** host[:port], an IP[:port], or `[v6]:port`; a scheme and path are ignored (ztunnel is L4). */
@@ -65,19 +65,8 @@ interface Ctx {
   warnings: string[];
 }
 
-/** A waypoint reference → the waypoint service (or workload) and its pods (fetch_waypoint). */
-function resolveWaypoint(c: Ctx, gw: GatewayRef): { name: string; found: boolean; workloads: ZWorkload[]; service?: ZService } {
-  const dest = gw.destination;
-  const slash = dest.indexOf('/');
-  const right = slash >= 0 ? dest.slice(slash + 1) : dest;
-  const svc = c.m.services.find((s) => s.vips.includes(dest) || `${s.namespace}/${s.hostname}` === dest || (slash < 0 && s.vips.some((v) => ipOf(v) === dest)));
-  if (svc) {
-    const pods = svc.endpoints.map((e) => c.byUid.get(e.workloadUid)).filter((w): w is ZWorkload => !!w);
-    return { name: `${svc.name}.${svc.namespace}`, found: true, workloads: pods, service: svc };
-  }
-  const w = c.m.workloads.find((x) => x.ips.includes(right) || (x.hostname && `${x.namespace}/${x.hostname}` === dest));
-  if (w) return { name: wname(w), found: true, workloads: [w] };
-  return { name: dest, found: false, workloads: [] };
+function resolveWaypoint(c: Ctx, gw: GatewayRef): WaypointMatch {
+  return findWaypoint(c.m, gw, c.byUid);
 }
 
 interface Candidate {
@@ -383,7 +372,7 @@ function s_hasNoPort(svc: ZService, p: number): boolean {
 
 function viaWaypoint(
   c: Ctx, t: TargetMatch, p: number, gw: GatewayRef, attached: 'service' | 'workload',
-  wp: ReturnType<typeof resolveWaypoint>, base: Omit<ZtunnelExplainResult, 'verdict' | 'endpoints' | 'authorization'>, req: ZtunnelExplainRequest,
+  wp: WaypointMatch, base: Omit<ZtunnelExplainResult, 'verdict' | 'endpoints' | 'authorization'>, req: ZtunnelExplainRequest,
 ): ZtunnelExplainResult {
   const what = attached === 'service' ? 'the service' : 'the pod';
   const info = { name: wp.name, attached_to: attached, address: gw.destination, found: wp.found, workloads: wp.workloads.map(wname) };

@@ -48,6 +48,16 @@ export async function loadZtunnel(source: string | undefined, opts: ZtunnelLoadO
   throw notZtunnel(loaded.origin);
 }
 
+/**
+ * A live source that names ztunnel itself: a pod of the ztunnel DaemonSet (`ztunnel-…`, the name
+ * the DaemonSet gives its pods) or `daemonset/ztunnel`. Files and directories never match.
+ */
+export async function isLiveZtunnelSource(source: string | undefined): Promise<boolean> {
+  if (!source) return false;
+  const spec = await classifySource(source);
+  return spec.kind === 'live' && /^(?:(?:pod|pods|po)\/)?ztunnel-[a-z0-9]+$|^(?:daemonset|daemonsets|ds)\/ztunnel$/.test(spec.pod.target);
+}
+
 /** Builds the model from a ZtunnelDocumentError the Envoy loader threw (pcx explain dispatch). */
 export function ztunnelModelFrom(e: ZtunnelDocumentError): ZtunnelModel {
   return buildZtunnelModel(e.document, e.origin);

@@ -9,7 +9,7 @@
  */
 import { UsageError } from '../errors.js';
 import { parseIp } from '../envoy/ip.js';
-import { identityOf, ipOf, type ZService, type ZtunnelModel, type ZWorkload } from './model.js';
+import { identityOf, ipOf, type GatewayRef, type ZService, type ZtunnelModel, type ZWorkload } from './model.js';
 
 export type SourceMatch = { workload: ZWorkload; how: string } | { workload?: undefined; ip: string; how: string };
 
@@ -99,4 +99,31 @@ export function findTarget(m: ZtunnelModel, host: string, clientNs: string | und
     return { kind: 'workload', workload: pod, ip: pod.ips[0], how: `"${host}" is pod ${pod.name}.${pod.namespace}; a pod has no DNS name of its own, so its IP ${pod.ips[0]} is taken` };
   }
   return { kind: 'unknown_name', tried, how: `no service or workload in ztunnel's view is named "${host}" (tried ${tried.join(', ')})` };
+}
+
+export interface WaypointMatch {
+  /** `name.namespace` of the waypoint's service (or workload); the reference itself when not found. */
+  name: string;
+  found: boolean;
+  /** The waypoint's pods. */
+  workloads: ZWorkload[];
+  service?: ZService;
+}
+
+/**
+ * A waypoint reference (`network/IP` or `namespace/hostname`) → the waypoint's service (or
+ * workload) and its pods, as ztunnel's fetch_waypoint finds it.
+ */
+export function findWaypoint(m: ZtunnelModel, gw: GatewayRef, byUid: ReadonlyMap<string, ZWorkload> = new Map(m.workloads.map((w) => [w.uid, w]))): WaypointMatch {
+  const dest = gw.destination;
+  const slash = dest.indexOf('/');
+  const right = slash >= 0 ? dest.slice(slash + 1) : dest;
+  const svc = m.services.find((s) => s.vips.includes(dest) || `${s.namespace}/${s.hostname}` === dest || (slash < 0 && s.vips.some((v) => ipOf(v) === dest)));
+  if (svc) {
+    const pods = svc.endpoints.map((e) => byUid.get(e.workloadUid)).filter((w): w is ZWorkload => !!w);
+    return { name: `${svc.name}.${svc.namespace}`, found: true, workloads: pods, service: svc };
+  }
+  const w = m.workloads.find((x) => (right !== '' && x.ips.includes(right)) || (!!x.hostname && `${x.namespace}/${x.hostname}` === dest));
+  if (w) return { name: `${w.name}.${w.namespace}`, found: true, workloads: [w] };
+  return { name: dest, found: false, workloads: [] };
 }

@@ -113,8 +113,9 @@ describe('live, through istioctl ztunnel-config (a fake istioctl on PATH)', () =
   });
   it('a pod source, and explain from it', () => {
     const r = run(['explain', 'ztunnel-qk2pp.istio-system', 'productpage.bookinfo:9080', '--from', 'sleep.default']);
-    // explain reads a live pod through the Envoy loader (proxy-config): a ztunnel pod needs pcx ztunnel or a saved dump
-    expect(r.code).toBe(2);
+    expect({ code: r.code, err: r.err }).toEqual({ code: 0, err: '' });
+    expect(r.out).toMatch(/verdict {2}ROUTED {2}direct to 1 workload/);
+    expect(r.calls).toEqual([['istioctl', 'ztunnel-config', 'all', 'ztunnel-qk2pp', '-n', 'istio-system', '-o', 'json']]);
     const z = run(['ztunnel', 'workloads', 'ztunnel-qk2pp.istio-system', '--workload-namespace', 'default']);
     expect(z.out).toBe(text(join(ROOT, ZT + 'workloadsummary_default.txt')));
     expect(z.calls).toEqual([['istioctl', 'ztunnel-config', 'all', 'ztunnel-qk2pp', '-n', 'istio-system', '-o', 'json']]);
