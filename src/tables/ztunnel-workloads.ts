@@ -28,22 +28,38 @@ export function workloadMatches(w: ZWorkload, f: ZWorkloadFilter): boolean {
   return true;
 }
 
-/** istioctl's `waypointName` / `serviceWaypointName`: the service whose `ns/hostname` or VIP is the waypoint's destination. */
-export function waypointServiceName(gw: GatewayRef | undefined, services: readonly ZService[]): string {
-  if (!gw) return 'None';
-  for (const s of services) {
-    if (`${s.namespace}/${s.hostname}` === gw.destination || s.vips.includes(gw.destination)) return s.name;
+const indexes = new WeakMap<readonly ZService[], Map<string, string>>();
+
+/** destination (`ns/hostname` or a VIP) → the name of the first service that has it, as istioctl's loop finds it. */
+function waypointIndex(services: readonly ZService[]): Map<string, string> {
+  let idx = indexes.get(services);
+  if (!idx) {
+    idx = new Map();
+    for (const s of services) {
+      const hostKey = `${s.namespace}/${s.hostname}`;
+      if (!idx.has(hostKey)) idx.set(hostKey, s.name);
+      for (const v of s.vips) if (!idx.has(v)) idx.set(v, s.name);
+    }
+    indexes.set(services, idx);
   }
-  return 'NA';
+  return idx;
 }
 
+/**
+ * istioctl's `waypointName` / `serviceWaypointName`: the service whose `ns/hostname` or VIP is the
+ * waypoint's destination (the first one, in the services' order), `None` without a waypoint, `NA`
+ * when no service has it.
+ */
+export function waypointServiceName(gw: GatewayRef | undefined, services: readonly ZService[]): string {
+  if (!gw) return 'None';
+  return waypointIndex(services).get(gw.destination) ?? 'NA';
+}
+
+/** istioctl's sort.Slice: by `namespace.name`, then node (keys built once, not per comparison). */
 export function sortWorkloads(ws: ZWorkload[]): ZWorkload[] {
-  return goSortSlice(ws, (a, b) => {
-    const an = `${a.namespace}.${a.name}`;
-    const bn = `${b.namespace}.${b.name}`;
-    if (an !== bn) return an < bn;
-    return a.node < b.node;
-  });
+  const keyed = ws.map((w) => ({ w, key: `${w.namespace}.${w.name}` }));
+  goSortSlice(keyed, (a, b) => (a.key !== b.key ? a.key < b.key : a.w.node < b.w.node));
+  return keyed.map((k) => k.w);
 }
 
 export function ztunnelWorkloadTable(m: ZtunnelModel, f: ZWorkloadFilter = {}): Table {

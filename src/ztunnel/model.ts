@@ -150,14 +150,21 @@ export interface ZtunnelModel {
   warnings: string[];
 }
 
-/** Case-insensitive field access, as Go's encoding/json matches keys. */
+/** snake_case and lower-case spellings of a camelCase field name, computed once per name. */
+const spellings = new Map<string, [string, string]>();
+
+/**
+ * Field access that also takes the snake_case and all-lower-case spellings (Go's encoding/json,
+ * and so istioctl, matches keys case-insensitively). No allocation per call: dumps hold many
+ * thousands of workloads.
+ */
 export function getField(obj: Json, name: string): Json {
   if (obj === null || typeof obj !== 'object') return undefined;
-  if (name in obj) return obj[name];
-  const lower = name.toLowerCase();
-  const snake = name.replace(/[A-Z]/g, (c) => '_' + c.toLowerCase());
-  for (const k of Object.keys(obj)) if (k.toLowerCase() === lower || k === snake) return obj[k];
-  return undefined;
+  const v = obj[name];
+  if (v !== undefined) return v;
+  let sp = spellings.get(name);
+  if (!sp) spellings.set(name, (sp = [name.replace(/[A-Z]/g, (c) => '_' + c.toLowerCase()), name.toLowerCase()]));
+  return obj[sp[0]] ?? obj[sp[1]];
 }
 
 class Reader {
