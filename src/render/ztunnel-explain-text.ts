@@ -32,7 +32,7 @@ export function renderZtunnelExplainText(r: ZtunnelExplainResult, s: Style = noS
       }
     }
     // the endpoints follow the step that chose them: the endpoints step, or the waypoint's
-    const listHere = st.kind === 'endpoints' || (st.kind === 'waypoint' && !!r.waypoint && !r.steps.some((x) => x.kind === 'endpoints'));
+    const listHere = st.kind === 'endpoints' || (st.kind === 'waypoint' && st.name === r.waypoint?.name && !r.steps.some((x) => x.kind === 'endpoints'));
     if (listHere) {
       const max = opts.verbose ? r.endpoints.length : 8;
       for (const e of r.endpoints.slice(0, max)) {

@@ -3,7 +3,7 @@
  * `-o json` prints it as-is (schema in the README, "Ambient"). The verdict is explain's own Verdict
  * (explain/result.ts), so its kinds, labels and exit codes are the same (explain/verdict.ts).
  */
-import type { Verdict } from '../explain/result.js';
+import type { ExplainResult, Verdict } from '../explain/result.js';
 import type { PolicyOutcome } from './authorization.js';
 
 export interface ZStep {
@@ -73,6 +73,11 @@ export interface ZtunnelExplainResult {
     workloads: string[];
   };
   endpoints: ZEndpointOut[];
+  /**
+   * When the waypoint's own Envoy dump is in the same source (a bug-report), explain continued
+   * into it: its explanation of the same request. The verdict above is then the waypoint's.
+   */
+  waypoint_explain?: ExplainResult;
   /** Per destination workload: what its ztunnel's L4 policies decide for this client. */
   authorization: ZAuthorization[];
   verdict: Verdict;

@@ -443,6 +443,14 @@ function notCaptured(
   annotate(eps, auth);
   policyStep(c, auth, 'a plaintext client (no identity)');
   const ambient = usable.filter((u) => u.workload.protocol === 'HBONE').length;
+  // the same client with a sidecar would present its identity: say when that changes the decision
+  const cw = base.client.workload ? c.m.workloads.find((w) => wname(w) === base.client.workload) : undefined;
+  if (cw && ambient) {
+    const id = identityOf(cw);
+    const withId = authFor(c, usable, { ip: clientIp, identity: id });
+    const differs = withId.some((a, i) => a.decision !== auth[i]?.decision);
+    if (differs) c.warnings.push(`with a sidecar, the client would present ${id}, and the destination's ztunnel would decide: ${withId.map((a) => `${a.decision} (${a.workload}: ${a.reason})`).join('; ')}`);
+  }
   const d = denial(auth);
   if (d.all) return { ...base, endpoints: eps, authorization: auth, verdict: verdict('denied', `denied: the destination's ztunnel sees a plaintext client without identity (${auth[0].reason})`, 'add the client to the ambient mesh (label its namespace istio.io/dataplane-mode=ambient), or allow it by source IP') };
   if (d.some) return { ...base, endpoints: eps, authorization: auth, verdict: verdict('denied', `denied on ${d.some} of ${auth.length} endpoints for a plaintext client`) };

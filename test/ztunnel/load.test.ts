@@ -134,3 +134,51 @@ describe('live, through istioctl ztunnel-config (a fake istioctl on PATH)', () =
     expect(ztunnelIstioctlArgs({ target: 'sleep-abc', namespace: 'default' }, { kubeconfig: '/k' })).toEqual(['ztunnel-config', 'all', 'sleep-abc', '-n', 'default', '-o', 'json', '--kubeconfig', '/k']);
   });
 });
+
+describe('a bug-report with the ztunnel and the waypoint: explain continues into the waypoint', () => {
+  // The waypoint dump (test/fixtures/real/…proxyconfig__testdata__config_dump.json) is pod
+  // httpbin-istio-waypoint-58f646c5ff-dbfkz.default serving httpbin.default.svc.cluster.local:8000 at VIP
+  // 10.104.171.68, with no endpoint for port 8000. The ztunnel dump is planted to match that mesh:
+  // httpbin.default gets that VIP and a service waypoint naming the waypoint's service by hostname.
+  const WAYPOINT = 'httpbin-istio-waypoint-58f646c5ff-dbfkz';
+  function report(): string {
+    const d = JSON.parse(text(ZDUMP));
+    const svc = d.services['/10.96.26.108'];
+    delete d.services['/10.96.26.108'];
+    svc.vips = ['/10.104.171.68'];
+    svc.waypoint = { destination: 'default/httpbin-istio-waypoint.default.svc.cluster.local', hboneMtlsPort: 15008 };
+    d.services['/10.104.171.68'] = svc;
+    const uid = `Kubernetes//Pod/default/${WAYPOINT}`;
+    d.services['/10.96.200.1'] = {
+      name: 'httpbin-istio-waypoint', namespace: 'default', hostname: 'httpbin-istio-waypoint.default.svc.cluster.local', vips: ['/10.96.200.1'],
+      ports: { 15008: 15008 }, endpoints: { [`${uid}:/10.244.2.70`]: { workloadUid: uid, service: '', address: '/10.244.2.70', port: { 15008: 15008 } } },
+    };
+    d.workloads['/10.244.2.70'] = { workloadIps: ['10.244.2.70'], protocol: 'TCP', uid, name: WAYPOINT, namespace: 'default', serviceAccount: 'httpbin-istio-waypoint', trustDomain: 'cluster.local', node: 'ambient-worker', status: 'Healthy' };
+    const root = join(dir, 'with-waypoint');
+    writeTree(root, {
+      'bug-report/proxies/istio-system/ztunnel-qk2pp/config_dump': Buffer.from(JSON.stringify(d)),
+      [`bug-report/proxies/default/${WAYPOINT}/config_dump?include_eds`]: readFileSync('test/fixtures/real/istio__istio__istioctl__pkg__proxyconfig__testdata__config_dump.json'),
+    });
+    return root;
+  }
+  it("the ztunnel's answer (via the service waypoint), then the waypoint's (503 UH: no endpoint for port 8000)", async () => {
+    const root = report();
+    const r = await pcx(['explain', root, 'httpbin.default:8000/get', '--from', 'sleep.default', '--pod', 'ztunnel-qk2pp', '-o', 'json']);
+    expect(r.code).toBe(1);
+    const j = JSON.parse(r.out);
+    expect(j.waypoint).toMatchObject({ name: 'httpbin-istio-waypoint.default', attached_to: 'service', found: true, workloads: [`${WAYPOINT}.default`] });
+    expect(j.waypoint_explain.proxy).toMatchObject({ kind: 'waypoint', pod: WAYPOINT, namespace: 'default' });
+    expect(j.waypoint_explain.target).toMatchObject({ host: 'httpbin.default.svc.cluster.local', port: 8000, path: '/get', ip: '10.104.171.68' });
+    expect(j.verdict).toMatchObject({ kind: 'no_healthy_endpoints', http_status: 503, response_flag: 'UH' });
+    expect(j.verdict.summary).toBe('via waypoint httpbin-istio-waypoint.default; there: cluster inbound-vip|8000|http|httpbin.default.svc.cluster.local has no healthy endpoint: 503 UH');
+    const t = await pcx(['explain', root, 'httpbin.default:8000/get', '--from', 'sleep.default', '--pod', 'ztunnel-qk2pp']);
+    expect(t.out).toMatch(/\nthen, in waypoint httpbin-istio-waypoint-58f646c5ff-dbfkz\.default \(its Envoy config\):\npcx explain httpbin\.default\.svc\.cluster\.local:8000\/get /);
+  });
+  it('without the waypoint in the source: the next step says to explain it', async () => {
+    const r = await pcx(['explain', join(report(), 'bug-report/proxies/istio-system/ztunnel-qk2pp'), 'httpbin.default:8000', '--from', 'sleep.default', '-o', 'json']);
+    const j = JSON.parse(r.out);
+    expect(j.waypoint_explain).toBeUndefined();
+    expect(j.verdict.kind).toBe('routed');
+    expect(j.verdict.next_step).toMatch(/^explain the waypoint's Envoy dump next: pcx explain httpbin-istio-waypoint-58f646c5ff-dbfkz\.default httpbin\.default:8000/);
+  });
+});
