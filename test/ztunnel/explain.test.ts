@@ -182,6 +182,15 @@ describe('planted variants of the real dump (made at test time)', () => {
     expect(r.authorization[0].policies.map((p) => [p.name, p.matches])).toEqual([['allow-nothing', false], ['allow-waypoint', false]]);
   });
 
+  it('a plaintext client denied only for lack of identity: pcx says what a sidecar would change', () => {
+    const m = variant((d) => {
+      d.policies = [{ action: 'Allow', name: 'from-sleep', namespace: 'bookinfo', scope: 'Namespace', rules: [[[{ namespaces: [{ Exact: 'sleep' }] }]]] }];
+    });
+    const r = explainZtunnel(m, { target: 'details.bookinfo:9080', from: 'sleep.sleep' });
+    expect(r.verdict.kind).toBe('denied');
+    expect(r.warnings).toContain('with a sidecar, the client would present spiffe://cluster.local/ns/sleep/sa/sleep, and the destination\'s ztunnel would decide: allow (details-v1-698d88b-dqrbr.bookinfo: ALLOW policy bookinfo/from-sleep matches)');
+  });
+
   it('an unhealthy endpoint is skipped (OnlyHealthy), and all unhealthy means no endpoint', () => {
     const m = variant((d) => {
       d.workloads['/10.244.2.53'].status = 'Unhealthy';
