@@ -46,6 +46,7 @@ async function explainOn(model: ZtunnelModel, args: ZtunnelExplainArgs, target: 
       hint: `e.g. pcx explain ${model.origin} ${target} --from sleep.default; pcx ztunnel workloads ${model.origin} lists the pods`,
     });
   }
+  if (args.output === 'svg' || args.output === 'mermaid') throw new UsageError(`-o ${args.output} draws an Envoy proxy's chain: on ztunnel's config use -o text or json`);
   const result = explainZtunnel(model, { target, from: args.from, sourceIp: args.sourceIp });
   await continueIntoWaypoint(result, args, target, ctx);
   const style = styleFor(ctx.io.stdout, { color: ctx.color });

@@ -98,3 +98,10 @@ describe('pcx ztunnel on the command line', () => {
     expect(JSON.parse(r.out)).toEqual(JSON.parse(text(ZDUMP)));
   });
 });
+
+describe("istioctl's -f/--file on pcx ztunnel", () => {
+  it('zc workload -f <dump> --workload-namespace default, and --file=', async () => {
+    expect((await pcx(['zc', 'workload', '-f', ZDUMP, '--workload-namespace', 'default'])).out).toBe(text(ZT + 'workloadsummary_default.txt'));
+    expect((await pcx(['ztunnel', 'policies', `--file=${ZDUMP}`])).out).toBe(text(ZT + 'policies.txt'));
+  });
+});
