@@ -30,13 +30,26 @@ export async function runZtunnelExplain(e: ZtunnelDocumentError, args: ZtunnelEx
   return explainOn(ztunnelModelFrom(e), args, target, ctx);
 }
 
-/** A live ztunnel pod as the source: read it with istioctl ztunnel-config; undefined when the source is something else. */
+/**
+ * Sources that explain reads as ztunnel before trying Envoy: a live ztunnel pod (istioctl
+ * ztunnel-config), and a bug-report without --pod that holds ztunnels (the one on the client's
+ * node). Undefined when the source is something else.
+ */
 export async function runLiveZtunnelExplain(args: ZtunnelExplainArgs, target: string, ctx: CommandContext): Promise<number | undefined> {
-  if (!(await isLiveZtunnelSource(args.source))) return undefined;
-  const model = await loadZtunnel(args.source, {
-    namespace: args.namespace, context: args.context, kubeconfig: args.kubeconfig, save: args.save,
-    timeoutMs: args.timeout !== undefined ? args.timeout * 1000 : undefined, progress: ctx.io.stderr,
-  });
+  const opts = {
+    namespace: args.namespace, context: args.context, kubeconfig: args.kubeconfig, save: args.save, client: args.from,
+    timeoutMs: args.timeout !== undefined ? args.timeout * 1000 : undefined, progress: ctx.io.stderr, stdin: ctx.io.stdin,
+  };
+  if (await isLiveZtunnelSource(args.source)) return explainOn(await loadZtunnel(args.source, opts), args, target, ctx);
+  const kind = (await classifySource(args.source)).kind;
+  if (args.pod || (kind !== 'archive' && kind !== 'directory')) return undefined;
+  let model;
+  try {
+    model = await loadZtunnel(args.source, opts);
+  } catch (e) {
+    if (e instanceof PcxError) return undefined; // no ztunnel in it: the Envoy loader says what it holds
+    throw e;
+  }
   return explainOn(model, args, target, ctx);
 }
 

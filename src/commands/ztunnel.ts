@@ -66,7 +66,7 @@ function builderFor(spec: Spec) {
     let b: Argv = withSourceOptions(y)
       .positional('source', { describe: ZTUNNEL_SOURCE_DESCRIPTION, type: 'string' })
       .option('output', { alias: 'o', choices: ['short', 'json', 'yaml'], default: 'short', describe: 'output format' })
-      .option('node', { type: 'string', describe: 'live: the ztunnel on this node (as istioctl); a dump: only workloads on this node' });
+      .option('node', { type: 'string', describe: 'live or a bug-report: the ztunnel on this node (as istioctl); a dump: only workloads on this node' });
     for (const f of spec.flags) b = b.option(f, FLAGS[f]);
     const name = spec.names[0].split(' ')[0];
     return b
@@ -82,7 +82,7 @@ function splitWorkload(w: string | undefined): { name?: string; namespace?: stri
   return i > 0 ? { name: w.slice(0, i), namespace: w.slice(i + 1) } : { name: w };
 }
 
-/** Flags → the request the ztunnel tables serve; `live` says whether --node picked the ztunnel. */
+/** Flags → the request the ztunnel tables serve; `live` says whether --node picked the ztunnel (live or in a bug-report). */
 export function ztunnelRequest(kind: ZtunnelTableKind, a: ZtunnelArgs, live: boolean): ZtunnelTableRequest {
   if (a.direction !== undefined && a.direction !== 'inbound' && a.direction !== 'outbound') {
     throw new UsageError(`--direction must be inbound or outbound, not ${a.direction}`);
@@ -100,15 +100,16 @@ export function ztunnelRequest(kind: ZtunnelTableKind, a: ZtunnelArgs, live: boo
   };
 }
 
-async function isLive(source: string | undefined): Promise<boolean> {
+/** Does --node pick the ztunnel (live, or among a bug-report's ztunnels), rather than filter a dump's workloads? */
+async function nodePicksZtunnel(source: string | undefined): Promise<boolean> {
   if (source === undefined) return true;
   const { classifySource } = await import('../load/source-spec.js');
-  return (await classifySource(source)).kind === 'live';
+  return ['live', 'archive', 'directory'].includes((await classifySource(source)).kind);
 }
 
 export async function runZtunnel(kind: ZtunnelTableKind, a: ZtunnelArgs, ctx: CommandContext): Promise<number> {
   if (a.timeout !== undefined && !(a.timeout > 0)) throw new UsageError(`--timeout must be a number of seconds above 0, not ${a.timeout}`);
-  const live = await isLive(a.source);
+  const live = await nodePicksZtunnel(a.source);
   const req = ztunnelRequest(kind, a, live);
   const [{ loadZtunnel }, { printZtunnel }] = await Promise.all([import('../ztunnel/load.js'), import('../tables/ztunnel-index.js')]);
   const model = await loadZtunnel(a.source, {

@@ -47,6 +47,8 @@ export interface LoadModelOptions {
   keepDocument?: boolean;
   /** Archives and directories: only proxies whose files pass (pcx ztunnel: ztunnel pods). */
   acceptProxy?: ProxyPick['accept'];
+  /** Archives and directories without --pod: take the first proxy instead of asking (pcx ztunnel then picks by node). */
+  firstProxy?: boolean;
 }
 
 export const DEFAULT_TIMEOUT_MS = 60_000;
@@ -80,13 +82,13 @@ export async function loadModel(source: string, opts: LoadModelOptions = {}): Pr
         break;
       case 'archive': {
         const { readArchiveProxy } = await import('./archive.js');
-        const p = await readArchiveProxy(spec.path, spec.gzip, { pod: opts.pod, namespace: opts.namespace, accept: opts.acceptProxy }, await tempDir());
+        const p = await readArchiveProxy(spec.path, spec.gzip, { pod: opts.pod, namespace: opts.namespace, accept: opts.acceptProxy, first: opts.firstProxy }, await tempDir());
         fetched = await fromBugReport(p, spec.path, `${spec.path}:`);
         break;
       }
       case 'directory': {
         const { readDirectoryProxy } = await import('./archive.js');
-        const p = await readDirectoryProxy(spec.path, { pod: opts.pod, namespace: opts.namespace, accept: opts.acceptProxy });
+        const p = await readDirectoryProxy(spec.path, { pod: opts.pod, namespace: opts.namespace, accept: opts.acceptProxy, first: opts.firstProxy });
         fetched = await fromBugReport(p, spec.path, '');
         break;
       }

@@ -15,13 +15,16 @@ import { classifySource, type PodRef } from '../load/source-spec.js';
 import { loadDocument } from '../load/load-document.js';
 import { startSpinner } from '../load/spinner.js';
 import type { CommandRunner, KubeFlags } from '../load/live.js';
-import { ExecError, InputError } from '../errors.js';
+import { ExecError, InputError, PcxError, UsageError } from '../errors.js';
 import { ZtunnelDocumentError } from './detect.js';
 import { buildZtunnelModel, type ZtunnelModel } from './model.js';
+import { findSource } from './resolve.js';
 
-export interface ZtunnelLoadOptions extends Omit<LoadModelOptions, 'acceptProxy' | 'keepDocument' | 'clustersFile'> {
-  /** Live: the ztunnel on this node (istioctl's --node). */
+export interface ZtunnelLoadOptions extends Omit<LoadModelOptions, 'acceptProxy' | 'firstProxy' | 'keepDocument' | 'clustersFile'> {
+  /** Live or a bug-report: the ztunnel on this node (istioctl's --node). */
   node?: string;
+  /** A bug-report without --pod or --node: the ztunnel on this client's node (pod[.ns], IP or identity). */
+  client?: string;
 }
 
 /** A bug-report folder holds a ztunnel when its dump is a plain `config_dump` (bug-report fetches sidecars' with ?include_eds). */
@@ -34,6 +37,11 @@ export async function loadZtunnel(source: string | undefined, opts: ZtunnelLoadO
   if (source === undefined) return loadLive(undefined, opts);
   const spec = await classifySource(source);
   if (spec.kind === 'live') return loadLive(spec.pod, opts);
+  if ((spec.kind === 'archive' || spec.kind === 'directory') && !opts.pod && (opts.node || opts.client)) return loadByNode(source, opts);
+  return loadFromFile(source, opts);
+}
+
+async function loadFromFile(source: string, opts: ZtunnelLoadOptions & { firstProxy?: boolean }): Promise<ZtunnelModel> {
   let loaded;
   try {
     loaded = await loadModel(source, { ...opts, acceptProxy: isZtunnelFolder });
@@ -56,6 +64,39 @@ export async function isLiveZtunnelSource(source: string | undefined): Promise<b
   if (!source) return false;
   const spec = await classifySource(source);
   return spec.kind === 'live' && /^(?:(?:pod|pods|po)\/)?ztunnel-[a-z0-9]+$|^(?:daemonset|daemonsets|ds)\/ztunnel$/.test(spec.pod.target);
+}
+
+/**
+ * A bug-report with several ztunnels: the one on `opts.node`, or on the client's node. Every
+ * ztunnel lists the ztunnel pods among its workloads (with their node), so one dump tells which
+ * pod to read. Without a node to go by, the first ztunnel (by name) is read.
+ */
+async function loadByNode(source: string, opts: ZtunnelLoadOptions): Promise<ZtunnelModel> {
+  const first = await loadFromFile(source, { ...opts, firstProxy: true });
+  let node = opts.node;
+  if (!node && opts.client) {
+    try {
+      node = findSource(first, opts.client).workload?.node;
+    } catch {
+      return first; // explain reports the client problem itself
+    }
+  }
+  if (!node) return first;
+  const zw = first.workloads.find((w) => w.node === node && w.name.startsWith('ztunnel-'));
+  if (!zw) {
+    if (opts.node) throw new UsageError(`no ztunnel pod on node ${opts.node} in ${first.origin}'s view`, { hint: `nodes: ${[...new Set(first.workloads.filter((w) => w.name.startsWith('ztunnel-')).map((w) => w.node))].join(', ')}` });
+    return first;
+  }
+  const pod = `${zw.name}.${zw.namespace}`;
+  if (first.origin.endsWith(` --pod ${pod}`)) return first;
+  try {
+    return await loadFromFile(source, { ...opts, pod });
+  } catch (e) {
+    if (!(e instanceof PcxError)) throw e;
+    if (opts.node) throw new UsageError(`${source} has no dump of ${pod}, the ztunnel on node ${node}`, { hint: 'pick one of its ztunnels with --pod' });
+    first.warnings.push(`the client runs on node ${node}, whose ztunnel ${pod} is not in ${source}: this is another ztunnel's view (workloads, services and policies are the same mesh-wide; connections and certificates are per node)`);
+    return first;
+  }
 }
 
 /** Builds the model from a ZtunnelDocumentError the Envoy loader threw (pcx explain dispatch). */

@@ -44,10 +44,14 @@ describe('bug-reports: the ztunnel among the proxies', () => {
     writeFileSync(tgz, await makeTar(files()));
     const r = await pcx(['ztunnel', 'policies', tgz]);
     expect(r).toEqual({ code: 0, out: text(ZT + 'policies.txt'), err: '' });
-    // Envoy commands need --pod among 3 proxies; explain --from on the ztunnel works with --pod
-    const e = await pcx(['explain', tgz, 'productpage.bookinfo:9080', '--from', 'sleep.default', '--pod', 'ztunnel-qk2pp.istio-system']);
-    expect(e.code).toBe(0);
-    expect(e.out).toMatch(/verdict {2}ROUTED {2}direct to 1 workload/);
+    // explain --from finds the ztunnel among the 3 proxies by itself, and with --pod too
+    for (const extra of [[], ['--pod', 'ztunnel-qk2pp.istio-system']]) {
+      const e = await pcx(['explain', tgz, 'productpage.bookinfo:9080', '--from', 'sleep.default', ...extra]);
+      expect(e.code).toBe(0);
+      expect(e.out).toMatch(/verdict {2}ROUTED {2}direct to 1 workload/);
+    }
+    // an Envoy question about the same archive still needs --pod
+    expect((await pcx(['explain', tgz, 'reviews:9080/'])).err).toMatch(/holds dumps of 3 proxies: pick one with --pod/);
   });
   it('a directory with two ztunnels: choose one with --pod', async () => {
     const root = join(dir, 'two');
@@ -56,6 +60,20 @@ describe('bug-reports: the ztunnel among the proxies', () => {
     expect(r.code).toBe(2);
     expect(r.err).toMatch(/holds dumps of 2 proxies: pick one with --pod <name\.namespace>\n +proxies:\n +ztunnel-qk2pp\.istio-system\n +ztunnel-xljhg\.istio-system\n/);
     expect((await pcx(['ztunnel', 'policies', root, '--pod', 'ztunnel-xljhg'])).out).toBe(text(ZT + 'policies.txt'));
+  });
+  it('several ztunnels: --node picks the one on that node; explain --from, the one on the client\'s node', async () => {
+    const root = join(dir, 'by-node');
+    const other = JSON.parse(text(ZDUMP));
+    other.version.version = 'the-xljhg-build';
+    writeTree(root, { ...files(), 'bug-report/proxies/istio-system/ztunnel-xljhg/config_dump': Buffer.from(JSON.stringify(other)) });
+    // ztunnel-xljhg runs on ambient-worker, ztunnel-qk2pp on ambient-worker2 (their workload entries say so)
+    expect((await pcx(['ztunnel', 'version', root, '--node', 'ambient-worker'])).out).toBe('Ztunnel version:  the-xljhg-build\nIstio version:  1.26.2\n');
+    expect((await pcx(['ztunnel', 'version', root, '--node', 'ambient-worker2'])).out).toBe(text(ZT + 'versionsummary.txt'));
+    const none = await pcx(['ztunnel', 'version', root, '--node', 'ambient-control-plane']);
+    expect([none.code, none.err.split('\n')[0]]).toEqual([2, `pcx: ${root} has no dump of ztunnel-n5bg2.istio-system, the ztunnel on node ambient-control-plane`]);
+    // sleep.sleep runs on ambient-worker, sleep.default on ambient-worker2
+    expect((await pcx(['explain', root, 'details.bookinfo:9080', '--from', 'sleep.sleep'])).out.split('\n')[0]).toMatch(/; .*by-node --pod ztunnel-xljhg\.istio-system\)$/);
+    expect((await pcx(['explain', root, 'details.bookinfo:9080', '--from', 'sleep.default'])).out.split('\n')[0]).toMatch(/; .*by-node --pod ztunnel-qk2pp\.istio-system\)$/);
   });
   it('a bug-report without a ztunnel says so', async () => {
     const tgz = join(dir, 'sidecars.tgz');
