@@ -235,6 +235,16 @@ export function explainZtunnel(m: ZtunnelModel, req: ZtunnelExplainRequest): Ztu
     }
   }
   if (port === undefined && (t.kind === 'workload' || t.kind === 'unknown_ip')) throw new UsageError(`give a port: pcx explain ${m.origin} ${host}:<port> --from ${req.from}`);
+  // headless (no VIP): DNS answers the pod IPs, so the client dials a pod: workload-addressed
+  if (t.kind === 'service' && !t.vip) {
+    const pods = t.service.endpoints.map((e) => c.byUid.get(e.workloadUid)).filter((w): w is ZWorkload => !!w?.ips.length);
+    if (pods.length) {
+      const r = explainZtunnel(m, { ...req, target: `${pods[0].ips[0].includes(':') ? `[${pods[0].ips[0]}]` : pods[0].ips[0]}:${port}` });
+      r.target.input = req.target;
+      r.assumptions.unshift(`${t.service.hostname} is headless (no VIP): DNS answers its ${pods.length} pod IP${pods.length === 1 ? '' : 's'} and the client dials one; explained for ${pods[0].ips[0]} (${wname(pods[0])})${pods.length > 1 ? `, the others are ${pods.slice(1, 6).map((p) => p.ips[0]).join(', ')}${pods.length > 6 ? ', …' : ''}` : ''}`);
+      return r;
+    }
+  }
   const base = (targetInfo: ZtunnelExplainResult['target']): Omit<ZtunnelExplainResult, 'verdict' | 'endpoints' | 'authorization'> => ({
     kind: 'ztunnel',
     target: targetInfo,

@@ -191,6 +191,16 @@ describe('planted variants of the real dump (made at test time)', () => {
     expect(r.warnings).toContain('with a sidecar, the client would present spiffe://cluster.local/ns/sleep/sa/sleep, and the destination\'s ztunnel would decide: allow (details-v1-698d88b-dqrbr.bookinfo: ALLOW policy bookinfo/from-sleep matches)');
   });
 
+  it('a headless service (no VIP): the client dials a pod IP, so the pod\'s own waypoint applies', () => {
+    const m = variant((d) => {
+      d.services['/10.96.131.140'].vips = [];
+    });
+    const r = explainZtunnel(m, { target: 'productpage.bookinfo:9080', from: 'sleep.default' });
+    expect(r.target).toMatchObject({ input: 'productpage.bookinfo:9080', resolved: 'workload', ip: '10.244.2.53' });
+    expect(r.waypoint).toMatchObject({ name: 'bookinfo-productpage-istio-waypoint.bookinfo', attached_to: 'workload' });
+    expect(r.assumptions[0]).toBe('productpage.bookinfo.svc.cluster.local is headless (no VIP): DNS answers its 1 pod IP and the client dials one; explained for 10.244.2.53 (productpage-v1-675fc69cf-jscn2.bookinfo)');
+  });
+
   it('an unhealthy endpoint is skipped (OnlyHealthy), and all unhealthy means no endpoint', () => {
     const m = variant((d) => {
       d.workloads['/10.244.2.53'].status = 'Unhealthy';
