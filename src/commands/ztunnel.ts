@@ -110,8 +110,10 @@ async function nodePicksZtunnel(source: string | undefined): Promise<boolean> {
 export async function runZtunnel(kind: ZtunnelTableKind, a: ZtunnelArgs, ctx: CommandContext): Promise<number> {
   if (a.timeout !== undefined && !(a.timeout > 0)) throw new UsageError(`--timeout must be a number of seconds above 0, not ${a.timeout}`);
   const live = await nodePicksZtunnel(a.source);
-  const req = ztunnelRequest(kind, a, live);
-  const [{ loadZtunnel }, { printZtunnel }] = await Promise.all([import('../ztunnel/load.js'), import('../tables/ztunnel-index.js')]);
+  const [{ loadZtunnel, workloadPodOf }, { printZtunnel }] = await Promise.all([import('../ztunnel/load.js'), import('../tables/ztunnel-index.js')]);
+  // istioctl: a workload pod (not a ztunnel) as the target reads its node's ztunnel and shows only that pod
+  const pod = a.workload === undefined ? await workloadPodOf(a.source, a.namespace) : undefined;
+  const req = ztunnelRequest(kind, pod ? { ...a, workload: pod } : a, live);
   const model = await loadZtunnel(a.source, {
     stdin: ctx.io.stdin,
     namespace: a.namespace,

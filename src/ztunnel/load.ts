@@ -99,6 +99,15 @@ async function loadByNode(source: string, opts: ZtunnelLoadOptions): Promise<Ztu
   }
 }
 
+/** A live source that is a workload pod, not a ztunnel: `name.namespace` (namespace from the source or -n), else undefined. */
+export async function workloadPodOf(source: string | undefined, namespace?: string): Promise<string | undefined> {
+  if (!source || (await isLiveZtunnelSource(source))) return undefined;
+  const spec = await classifySource(source);
+  if (spec.kind !== 'live' || spec.pod.target.includes('/')) return undefined;
+  const ns = spec.pod.namespace ?? namespace;
+  return ns ? `${spec.pod.target}.${ns}` : spec.pod.target;
+}
+
 /** Builds the model from a ZtunnelDocumentError the Envoy loader threw (pcx explain dispatch). */
 export function ztunnelModelFrom(e: ZtunnelDocumentError): ZtunnelModel {
   return buildZtunnelModel(e.document, e.origin);

@@ -138,6 +138,11 @@ describe('live, through istioctl ztunnel-config (a fake istioctl on PATH)', () =
     expect(z.out).toBe(text(join(ROOT, ZT + 'workloadsummary_default.txt')));
     expect(z.calls).toEqual([['istioctl', 'ztunnel-config', 'all', 'ztunnel-qk2pp', '-n', 'istio-system', '-o', 'json']]);
   });
+  it('a workload pod as the source: istioctl reads its node\'s ztunnel, and the table shows only that pod (as istioctl)', () => {
+    const z = run(['ztunnel', 'workloads', 'productpage-v1-675fc69cf-jscn2.bookinfo']);
+    expect(z.out).toBe(text(join(ROOT, ZT + 'workloadsummary_workload.txt')));
+    expect(z.calls).toEqual([['istioctl', 'ztunnel-config', 'all', 'productpage-v1-675fc69cf-jscn2', '-n', 'bookinfo', '-o', 'json']]);
+  });
   it("istioctl's failure in one line", () => {
     const r = run(['ztunnel', 'all', 'missing-ztunnel.istio-system']);
     expect(r.code).toBe(2);
