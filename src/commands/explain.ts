@@ -12,6 +12,8 @@ import { EXIT_FINDINGS, EXIT_OK, UsageError } from '../errors.js';
 import type { CommandContext } from './context.js';
 import type { ExplainResult } from '../explain/result.js';
 import { ZtunnelDocumentError } from '../ztunnel/detect.js';
+import { followIfPeers } from './explain-follow.js';
+import { renderDestinationText } from '../render/destination-text.js';
 import { runExplainLog, type ExplainLogArgs } from './explain-log.js';
 
 export interface ExplainArgs extends SourceArgs, RequestArgs {
@@ -21,8 +23,8 @@ export interface ExplainArgs extends SourceArgs, RequestArgs {
   clusters?: string;
   verbose?: boolean;
   all?: boolean;
-  /** ztunnel sources: the client pod[.ns], IP or spiffe:// identity. */
-  from?: string;
+  via?: string | string[];
+  endpoint?: string;
   log?: ExplainLogArgs['log'];
   logFile?: string;
   logFormat?: string;
@@ -35,7 +37,8 @@ export function explainBuilder(y: Argv): Argv<ExplainArgs> {
     .option('output', { alias: 'o', choices: ['text', 'json', 'svg', 'mermaid'], default: 'text', describe: 'output format (svg, mermaid: the chain as a picture)' })
     .option('verbose', { alias: 'v', type: 'boolean', describe: 'every detail and endpoint' })
     .option('all', { type: 'boolean', describe: 'every service and port the proxy knows, one line each, problems first' })
-    .option('from', { type: 'string', describe: "ztunnel's config as source: the client, <pod>[.<namespace>], its IP or spiffe:// identity" })
+    .option('via', { type: 'string', describe: 'another proxy\'s source (dump, bug-report, pod) to follow the request into: the destination (repeatable)' })
+    .option('endpoint', { type: 'string', describe: 'across proxies: follow this endpoint IP (default: each distinct outcome once)' })
     // replay (src/replay): not `array: true`, which would swallow a target; repeating --log still collects them
     .option('log', { type: 'string', describe: "replay an access-log line: rebuild its request, explain it, compare with what was logged (Istio/Envoy default text, JSON)" })
     .option('log-file', { type: 'string', describe: 'replay every access-log line of a file (- for stdin; no value: the proxy\'s istio-proxy.log in a bug-report), grouped with counts' })
@@ -86,9 +89,9 @@ export async function runExplain(args: ExplainArgs, ctx: CommandContext): Promis
     if (e instanceof ZtunnelDocumentError) return (await import('./ztunnel-explain.js')).runZtunnelExplain(e, args, target, ctx);
     throw e;
   }
-  const result = explain(model, { ...request, target });
+  const result = await followIfPeers(args, ctx, model, explain(model, { ...request, target }), { ...request, target });
   if (args.output === 'json') ctx.io.stdout.write(JSON.stringify(result, null, 2) + '\n');
   else if (args.output === 'svg' || args.output === 'mermaid') ctx.io.stdout.write(await renderPicture(result, args.output));
-  else ctx.io.stdout.write(renderExplainText(result, styleFor(ctx.io.stdout, { color: ctx.color }), { verbose: args.verbose }));
+  else ctx.io.stdout.write(renderExplainText(result, styleFor(ctx.io.stdout, { color: ctx.color }), { verbose: args.verbose }) + renderDestinationText(result, styleFor(ctx.io.stdout, { color: ctx.color }), { verbose: args.verbose }));
   return exitCodeFor(result);
 }

@@ -18,6 +18,7 @@ import { type ExplainRequest, type Direction, type Ctx, verdictOf, oneLine } fro
 import { connectionFor, selectByMatcher, inboundMtlsMode, terminatesTls, describeDownstreamTls } from './connection.js';
 import { httpConnectionManager } from './http-route.js';
 import { tcpProxy, clustersVerdict, endpointsOnly } from './upstream.js';
+import { authorizationOf, authorizeConnection, finishAuthorization } from './authz.js';
 
 export type { ExplainRequest, Direction } from './context.js';
 export { toIstioRefs } from './context.js';
@@ -41,7 +42,8 @@ export function explain(model: ConfigModel, req: ExplainRequest, opts: { verdict
   for (const w of model.warnings) tr.warn(w);
 
   resolveDestination(ctx);
-  const verdict = walk(ctx);
+  const verdict = finishAuthorization(ctx, walk(ctx));
+  const authorization = authorizationOf(ctx);
   const c = ctx.conn;
   return {
     target: {
@@ -60,6 +62,7 @@ export function explain(model: ConfigModel, req: ExplainRequest, opts: { verdict
     },
     hops: tr.hops,
     verdict,
+    ...(authorization ? { authorization } : {}),
     assumptions: tr.assumptions,
     warnings: tr.warnings,
   };
@@ -199,6 +202,9 @@ function walk(ctx: Ctx): Verdict {
     });
   }
   if (!term) return verdictOf('unknown', `filter chain ${chainName(chain, sel.index ?? 0, sel.isDefault)} has no network filters`);
+  // network RBAC / ext_authz run before the terminal filter (issue 16)
+  const refused = authorizeConnection(ctx, chain);
+  if (refused) return refused;
   if (term.kind === 'tcp_proxy') return tcpProxy(ctx, term, sel.isDefault);
   // strip_matching_host_port compares with the connection's local port: the restored original one (§4.1)
   if (term.kind === 'hcm') return httpConnectionManager(ctx, term, ctx.port);

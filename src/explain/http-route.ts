@@ -13,6 +13,7 @@ import { parseHeaderFlag } from './target.js';
 import type { Verdict } from './result.js';
 import { type Ctx, type Branch, toIstioRefs, verdictOf, oneLine } from './context.js';
 import { clustersVerdict } from './upstream.js';
+import { authorizeRequest, evaluatedByAuthz } from './authz.js';
 
 /** Route configurations whose last update Envoy rejected, by name: few, so collected once per model. */
 const rejectedRoutes = new WeakMap<ConfigModel, Map<string, RouteConfigRecord>>();
@@ -106,6 +107,9 @@ export function httpConnectionManager(ctx: Ctx, hcm: HcmInfo, listenerPort: numb
   if (host !== ctx.hostHeader) tr.assume(`the HTTP connection manager strips the port: Host "${host}" is matched`);
   const vs = selectVirtualHost(rc, host);
   if (!vs.vhost) {
+    // the HTTP filters run before the router answers 404: an RBAC denial comes first (issue 16)
+    const refusedFirst = authorizeRequest(ctx, hcm, [(rc as { typed_per_filter_config?: Record<string, unknown> }).typed_per_filter_config], buildHttpRequest(ctx, normalizePath(ctx, hcm, ctx.t.path)));
+    if (refusedFirst) return refusedFirst;
     const bare = stripPort(host);
     const wouldMatch = bare !== host && selectVirtualHost(rc, bare).vhost;
     return verdictOf('no_route', `no virtual host in route "${rcName}" matches Host "${vs.matchedHost}": 404`, {
@@ -145,6 +149,9 @@ export function httpConnectionManager(ctx: Ctx, hcm: HcmInfo, listenerPort: numb
   }
   const rs = selectRoute(vh, request);
   if (rs.unevaluable) return verdictOf('unknown', `virtual host ${vh.name}: ${rs.reason}`, { next_step: `read it with: pcx routes ${model.origin} --name ${rcName} -o json` });
+  // HTTP RBAC / ext_authz run before the router, with the selected route's per-filter config (issue 16)
+  const refused = authorizeRequest(ctx, hcm, [(rc as { typed_per_filter_config?: Record<string, unknown> }).typed_per_filter_config, vh.typed_per_filter_config, rs.route?.typed_per_filter_config], request);
+  if (refused) return refused;
   for (const u of rs.undecided) tr.warn(`route #${u.index + 1}${u.name ? ` (${u.name})` : ''} may take this request first: ${u.why.join('; ')}`);
   if (!rs.route) {
     const blackhole = /^blackhole:/.test(vh.name ?? '') ? ` (Istio's ${vh.name} virtual host: no Gateway/VirtualService serves this host on this port)` : '';
@@ -154,7 +161,7 @@ export function httpConnectionManager(ctx: Ctx, hcm: HcmInfo, listenerPort: numb
     });
   }
   const route = rs.route;
-  for (const f of tr.verdictOnly ? [] : filtersThatMayAffect(hcm, [vh.typed_per_filter_config, route.typed_per_filter_config])) tr.warn(`HTTP filter ${f}; it may affect this request before routing`);
+  for (const f of tr.verdictOnly ? [] : filtersThatMayAffect(hcm, [vh.typed_per_filter_config, route.typed_per_filter_config]).filter((f) => !evaluatedByAuthz(f))) tr.warn(`HTTP filter ${f}; it may affect this request before routing`);
   const refs = toIstioRefs([...istioConfigRefs(route.metadata), ...envoyGatewayRefs(route.metadata)]);
   tr.hop({
     kind: 'route', name: route.name || `routes[${rs.index}]`, reason: rs.reason, istio: refs,

@@ -7,7 +7,7 @@ import { verdictHeadline, verdictTone } from '../explain/verdict.js';
 
 const LABEL: Record<Hop['kind'], string> = {
   listener: 'listener', filter_chain: 'filter chain', network_filter: 'network filter', route_config: 'route config',
-  virtual_host: 'virtual host', route: 'route', cluster: 'cluster', endpoints: 'endpoints',
+  virtual_host: 'virtual host', route: 'route', cluster: 'cluster', endpoints: 'endpoints', authorization: 'authorization',
 };
 
 export function formatRefs(refs: IstioRef[] | undefined): string {

@@ -11,7 +11,7 @@ import { glossaryLine } from './response-flags.js';
 
 export const HOP_LABEL: Record<Hop['kind'], string> = {
   listener: 'listener', filter_chain: 'filter chain', network_filter: 'network filter', route_config: 'route config',
-  virtual_host: 'virtual host', route: 'route', cluster: 'cluster', endpoints: 'endpoints',
+  virtual_host: 'virtual host', route: 'route', cluster: 'cluster', endpoints: 'endpoints', authorization: 'authorization',
 };
 
 /** Endpoints listed per hop; the JSON report has them all. */
