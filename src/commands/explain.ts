@@ -11,6 +11,7 @@ import { styleFor } from '../render/style.js';
 import { EXIT_FINDINGS, EXIT_OK, UsageError } from '../errors.js';
 import type { CommandContext } from './context.js';
 import type { ExplainResult } from '../explain/result.js';
+import { ZtunnelDocumentError } from '../ztunnel/detect.js';
 import { followIfPeers } from './explain-follow.js';
 import { renderDestinationText } from '../render/destination-text.js';
 import { runExplainLog, type ExplainLogArgs } from './explain-log.js';
@@ -75,7 +76,19 @@ export async function runExplain(args: ExplainArgs, ctx: CommandContext): Promis
   const request = requestFromArgs(args);
   const target = inboundTarget(args.target, args.inbound);
   if (!target) throw new UsageError('explain needs a target: pcx explain <source> <host[:port][/path]>', { hint: 'e.g. pcx explain dump.json reviews:9080/' });
-  const model = await loadModelFromArgs(args, ctx);
+  // a live ztunnel pod (ztunnel-…, daemonset/ztunnel) is read with istioctl ztunnel-config
+  if (args.from) {
+    const code = await (await import('./ztunnel-explain.js')).runLiveZtunnelExplain(args, target, ctx);
+    if (code !== undefined) return code;
+  }
+  let model;
+  try {
+    model = await loadModelFromArgs(args, ctx);
+  } catch (e) {
+    // ztunnel's config (recognised by content): explain the connection the way ztunnel routes it
+    if (e instanceof ZtunnelDocumentError) return (await import('./ztunnel-explain.js')).runZtunnelExplain(e, args, target, ctx);
+    throw e;
+  }
   const result = await followIfPeers(args, ctx, model, explain(model, { ...request, target }), { ...request, target });
   if (args.output === 'json') ctx.io.stdout.write(JSON.stringify(result, null, 2) + '\n');
   else if (args.output === 'svg' || args.output === 'mermaid') ctx.io.stdout.write(await renderPicture(result, args.output));

@@ -42,7 +42,7 @@ export function withRequestOptions<T>(y: Argv<T>, what = 'the request'): Argv<T 
     .option('inbound', { type: 'number', describe: `${what} arriving at the pod on this port (sidecar inbound, virtualInbound); a target may be a bare path` })
     .option('plaintext', { type: 'boolean', describe: 'inbound: the client has no sidecar (plaintext instead of Istio mTLS)' })
     .option('port', { type: 'number', describe: "the port the proxy receives on, when it is not the target's (a gateway's container port, e.g. 8080 for service port 80)" })
-    .option('from', { type: 'string', describe: "the client's identity for the server's authorization (mTLS), e.g. spiffe://cluster.local/ns/default/sa/sleep" })
+    .option('from', { type: 'string', describe: "the client's identity for the server's authorization (mTLS), e.g. spiffe://cluster.local/ns/default/sa/sleep; on ztunnel's config: the client <pod>[.<namespace>], its IP or identity" })
     .option('jwt-claim', { type: 'string', describe: 'a claim of the request\'s JWT, name=value (repeatable); without it, rules on claims are unknown' }) as unknown as Argv<T & RequestArgs>;
 }
 
