@@ -7,6 +7,7 @@ import type { Route, RouteConfiguration } from '../model/envoy-types.js';
 import type { HcmInfo } from '../envoy/network-filters.js';
 import { selectVirtualHost, stripPort } from '../envoy/virtual-host-match.js';
 import { selectRoute, type HttpRequest } from '../envoy/route-match.js';
+import { hcmRequestView, tlsRequirement } from '../envoy/hcm-request.js';
 import { filtersThatMayAffect } from '../istio/http-filters.js';
 import { envoyGatewayRefs, istioConfigRefs } from '../istio/provenance.js';
 import { parseHeaderFlag } from './target.js';
@@ -138,10 +139,16 @@ export function httpConnectionManager(ctx: Ctx, hcm: HcmInfo, listenerPort: numb
   if (headerBytes > limitKb * 1024) {
     return verdictOf('direct_response', `the request headers (${Math.round(headerBytes / 1024)} KB with the path) exceed max_request_headers_kb (${limitKb} KB): Envoy answers 431 before routing`, { http_status: 431 });
   }
-  // require_tls is checked before any route (§6.1 step 1)
-  if ((vh.require_tls === 'ALL' || vh.require_tls === 'EXTERNAL_ONLY') && ctx.t.scheme !== 'https') {
-    if (vh.require_tls === 'EXTERNAL_ONLY') tr.assume('the request is external (not from an Envoy-internal address), so require_tls: EXTERNAL_ONLY applies');
-    return verdictOf('redirect', `virtual host ${vh.name} requires TLS (require_tls: ${vh.require_tls}): Envoy redirects to https (301)`, { http_status: 301 });
+  // require_tls is checked before any route (§6.1 step 1), on the x-forwarded-proto the HCM leaves (hcm-request.ts)
+  if (vh.require_tls === 'ALL' || vh.require_tls === 'EXTERNAL_ONLY') {
+    const view = hcmRequestView(hcm.config, { tls: ctx.tls, headers: request.headers, sourceIp: ctx.req.sourceIp, envoyVersion: model.proxy.envoyVersion });
+    const req = tlsRequirement(vh.require_tls, view)!;
+    tr.assume(view.assumed);
+    if (req.redirect === true) return verdictOf('redirect', `virtual host ${vh.name} requires TLS (${req.why}): Envoy redirects to https (301)`, { http_status: 301 });
+    if (req.redirect === undefined) {
+      return verdictOf('unknown', `virtual host ${vh.name} may redirect to https (301): ${req.why}`, { next_step: 'set internal_address_config on the HTTP connection manager, or check the Envoy version (pcx bootstrap)' });
+    }
+    tr.assume(req.why);
   }
   const rs = selectRoute(vh, request);
   if (rs.unevaluable) return verdictOf('unknown', `virtual host ${vh.name}: ${rs.reason}`, { next_step: `read it with: pcx routes ${model.origin} --name ${rcName} -o json` });
@@ -227,8 +234,18 @@ function routeAction(ctx: Ctx, vhName: string, route: Route): Verdict {
       branches.push({ name: w.name ?? '', weight: total ? (wt * 100) / total : 0 });
     }
   } else if (a.cluster_header) {
+    // Envoy source/common/router/header_cluster_specifier.cc: the cluster is the header's first value, or ""
+    // when the request lacks it; router.cc then finds no cluster and answers cluster_not_found_response_code
+    // (default 503) with flag NC ("unknown cluster"), not the 404 some proto comments mention
     const v = buildHttpRequest(ctx, t.path).headers.get(a.cluster_header.toLowerCase());
-    if (!v) return verdictOf('unknown', `the cluster is named by request header ${a.cluster_header}, which this request does not carry (a missing header gives 404)`, { next_step: `pass -H '${a.cluster_header}: <cluster>'` });
+    if (!v) {
+      const code = NOT_FOUND_CODES[a.cluster_not_found_response_code ?? 'SERVICE_UNAVAILABLE'] ?? 503;
+      return verdictOf('cluster_not_found', `the route takes its cluster from request header ${a.cluster_header}, which this request does not carry: no cluster, so Envoy answers ${code} NC (cluster_not_found_response_code${a.cluster_not_found_response_code ? ` ${a.cluster_not_found_response_code}` : ', default 503'})`, {
+        http_status: code, response_flag: 'NC',
+        next_step: `send the cluster name in the header: pcx explain ${model.origin} ${ctx.req.target} -H '${a.cluster_header}: <cluster>' (list clusters with: pcx clusters ${model.origin})`,
+      });
+    }
+    ctx.tr.assume(`the cluster is the value of request header ${a.cluster_header}: "${v}"`);
     branches.push({ name: v, weight: 100 });
   } else {
     return verdictOf('unknown', `the route picks its cluster with a plugin (${a.cluster_specifier_plugin ?? 'inline'}), which pcx cannot evaluate`);
