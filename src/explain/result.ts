@@ -6,7 +6,9 @@ export type HopKind = 'listener' | 'filter_chain' | 'network_filter' | 'route_co
 
 export type VerdictKind =
   | 'routed' | 'passthrough' | 'blackhole' | 'direct_response' | 'redirect'
-  | 'no_route' | 'cluster_not_found' | 'no_healthy_endpoints' | 'connection_closed' | 'unknown';
+  | 'no_route' | 'cluster_not_found' | 'no_healthy_endpoints' | 'connection_closed' | 'unknown'
+  /** The route's fault filter aborts every request (HTTP status, flag FI) before any upstream. */
+  | 'fault_abort';
 
 export interface IstioRef { kind: string; namespace: string; name: string; api_version: string; generated_from?: string }
 

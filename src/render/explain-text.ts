@@ -3,6 +3,7 @@ import type { ExplainResult, Hop, IstioRef } from '../explain/result.js';
 import type { Style } from './style.js';
 import { noStyle } from './style.js';
 import { glossaryLine } from './response-flags.js';
+import { splitDetails } from './hop-details.js';
 import { verdictHeadline, verdictTone } from '../explain/verdict.js';
 
 const LABEL: Record<Hop['kind'], string> = {
@@ -40,10 +41,12 @@ export function renderExplainText(r: ExplainResult, s: Style = noStyle, opts: { 
     out.push(`${String(n).padStart(2)} ${s.bold(LABEL[h.kind].padEnd(13))} ${h.name}${branch}${state}${refs ? '  ' + s.cyan('← ' + refs) : ''}`);
     out.push(`   ${' '.repeat(13)} ${h.reason}`);
     if (h.details) {
-      const parts = Object.entries(h.details).filter(([, v]) => v !== undefined && v !== '' && !(Array.isArray(v) && v.length === 0));
-      if (parts.length && (opts.verbose || h.kind !== 'listener')) {
-        out.push(`   ${' '.repeat(13)} ${s.dim(parts.map(([k, v]) => `${k}: ${detailText(v)}`).join('; '))}`);
+      const { plain, lines } = splitDetails(h, opts.verbose);
+      if (plain.length && (opts.verbose || h.kind !== 'listener')) {
+        out.push(`   ${' '.repeat(13)} ${s.dim(plain.map(([k, v]) => `${k}: ${detailText(v)}`).join('; '))}`);
       }
+      // one line per policy (details.policy, and structured details with a summary)
+      for (const [k, v] of lines) out.push(`   ${' '.repeat(13)} ${s.dim(`${k}: ${v}`)}`);
     }
     if (h.endpoints?.length) {
       const max = opts.verbose ? h.endpoints.length : 8;
