@@ -79,9 +79,11 @@ export function durationMs(d: Json): number | undefined {
   return undefined;
 }
 
-/** 7000 → "7 s", 500 → "500 ms", 90000 → "90 s" */
+/** 7000 → "7 s", 500 → "500 ms", 90000 → "90 s", 180000 → "3 min", 3600000 → "1 h" */
 export function formatMs(ms: number): string {
   if (ms === 0) return '0 s';
+  if (ms % 3_600_000 === 0) return `${ms / 3_600_000} h`;
+  if (ms % 60_000 === 0 && ms >= 120_000) return `${ms / 60_000} min`;
   if (ms % 1000 === 0) return `${ms / 1000} s`;
   if (ms > 1000) return `${(ms / 1000).toFixed(1).replace(/\.0$/, '')} s`;
   return `${ms} ms`;

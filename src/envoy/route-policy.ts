@@ -13,6 +13,8 @@ export interface PolicyEntry {
   summary: string;
   /** Extra words for --verbose. */
   more?: string;
+  /** Shown in text only with --verbose (still in JSON). */
+  minor?: boolean;
   [k: string]: unknown;
 }
 

@@ -7,6 +7,7 @@ import { isIpLiteral, formatHostPort } from '../envoy/ip.js';
 import type { TcpProxyInfo } from '../envoy/network-filters.js';
 import { clusterEndpoints, discoveryType, type EndpointsView } from '../envoy/cluster-endpoints.js';
 import { describeClusterTls } from '../envoy/upstream-tls.js';
+import { clusterPolicies } from '../envoy/cluster-policy.js';
 import { istioConfigRefs } from '../istio/provenance.js';
 import { BLACKHOLE_CLUSTER, isPassthroughCluster, parseClusterName } from '../istio/cluster-name.js';
 import type { EndpointOut, Verdict, VerdictCluster } from './result.js';
@@ -83,7 +84,11 @@ export function clustersVerdict(ctx: Ctx, branches: Branch[], http: boolean, not
     if (svcs.length) details.services = svcs.map((s) => s.host).filter(Boolean);
     if (c.eds_cluster_config?.service_name && c.eds_cluster_config.service_name !== b.name) details.eds_service_name = c.eds_cluster_config.service_name;
     if (c.outlier_detection) details.outlier_detection = true;
-    if (!tr.verdictOnly) details.upstream_tls = describeClusterTls(c);
+    if (!tr.verdictOnly) {
+      details.upstream_tls = describeClusterTls(c);
+      const policy = clusterPolicies(c);
+      if (Object.keys(policy).length) details.policy = policy;
+    }
     if (isPassthroughCluster(b.name) || b.name === BLACKHOLE_CLUSTER) {
       const isBh = b.name === BLACKHOLE_CLUSTER;
       outcomes.push(isBh ? 'blackhole' : 'passthrough');

@@ -7,14 +7,17 @@ import type { Hop } from '../explain/result.js';
 
 const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
 
-interface Summarised { summary: string; more?: string }
+interface Summarised { summary: string; more?: string; minor?: boolean }
 
 function isPolicyMap(v: unknown): v is Record<string, Summarised> {
   return isObject(v) && Object.values(v).every((e) => isObject(e) && typeof e.summary === 'string');
 }
 
-/** Route details kept in JSON for compatibility whose words the route's policy lines already give. */
-const COVERED_BY_POLICY = new Set(['timeout', 'retries', 'mirror', 'prefix_rewrite', 'regex_rewrite', 'host_rewrite']);
+/** Details kept in JSON for compatibility whose words a policy line already gives: detail → policy. */
+const COVERED_BY_POLICY: Record<string, string> = {
+  timeout: 'timeout', retries: 'retries', mirror: 'mirror', prefix_rewrite: 'rewrite', regex_rewrite: 'rewrite', host_rewrite: 'rewrite',
+  outlier_detection: 'outlier_detection',
+};
 
 const LABEL: Record<string, string> = {
   stream_limits: 'limits', hash_policy: 'hash', rate_limits: 'rate limit', filter_overrides: 'filters',
@@ -32,12 +35,12 @@ export interface DetailSplit {
 export function splitDetails(h: Hop, verbose = false): DetailSplit {
   const d = h.details ?? {};
   const policy = isPolicyMap(d.policy) ? d.policy : undefined;
-  const plain = Object.entries(d).filter(([k, v]) => v !== undefined && v !== '' && !(Array.isArray(v) && v.length === 0) && !isObject(v) && !(policy && COVERED_BY_POLICY.has(k)));
+  const plain = Object.entries(d).filter(([k, v]) => v !== undefined && v !== '' && !(Array.isArray(v) && v.length === 0) && !isObject(v) && !(policy && COVERED_BY_POLICY[k] && policy[COVERED_BY_POLICY[k]]));
   const entries: [string, Summarised][] = [
     ...Object.entries(policy ?? {}),
     ...(Object.entries(d).filter(([k, v]) => k !== 'policy' && isObject(v) && typeof v.summary === 'string') as [string, Summarised][]),
   ];
-  const lines = entries.map(([k, v]) => [LABEL[k] ?? k.replace(/_/g, ' '), `${v.summary}${verbose && v.more ? ` (${v.more})` : ''}`] as [string, string]);
+  const lines = entries.filter(([, v]) => verbose || !v.minor).map(([k, v]) => [LABEL[k] ?? k.replace(/_/g, ' '), `${v.summary}${verbose && v.more ? ` (${v.more})` : ''}`] as [string, string]);
   // structured details without a summary (rare) stay visible as JSON
   for (const [k, v] of Object.entries(d)) if (k !== 'policy' && isObject(v) && typeof v.summary !== 'string') plain.push([k, JSON.stringify(v)]);
   return { plain, lines };

@@ -28,6 +28,8 @@ describe('fault reader', () => {
     expect(percentOf(undefined)).toBe(0);
     expect(formatMs(7000)).toBe('7 s');
     expect(formatMs(500)).toBe('500 ms');
+    expect(formatMs(180000)).toBe('3 min');
+    expect(formatMs(90000)).toBe('90 s');
   });
   it("the route's per-filter config wins over the listener's, and a 100% delay always applies", () => {
     const f = evaluateFault({ httpFilters: [{ ...FILTERS[0], config: ABORT_500 }], perFilter: [{ source: 'route', map: istioFault(DELAY_7S) }], headers: hdrs() })!;
