@@ -25,7 +25,7 @@ export function explainBuilder(y: Argv): Argv<ExplainArgs> {
   return withRequestOptions(withSourceOptions(y), 'a connection')
     .positional('source', { describe: SOURCE_DESCRIPTION, type: 'string', demandOption: true })
     .positional('target', { describe: 'host[:port][/path][?query]; default port 80', type: 'string' })
-    .option('output', { alias: 'o', choices: ['text', 'json'], default: 'text', describe: 'output format' })
+    .option('output', { alias: 'o', choices: ['text', 'json', 'svg', 'mermaid'], default: 'text', describe: 'output format (svg, mermaid: the chain as a picture)' })
     .option('verbose', { alias: 'v', type: 'boolean', describe: 'every detail and endpoint' })
     .option('all', { type: 'boolean', describe: 'every service and port the proxy knows, one line each, problems first' })
     .example('$0 explain samples/productpage-istio-1.9.json reviews:9080/', 'where does productpage send a request to reviews?')
@@ -40,8 +40,16 @@ export function exitCodeFor(r: ExplainResult): number {
   return verdictExitCode(r.verdict);
 }
 
+/** The chain as a picture; the renderers load only when asked for. */
+async function renderPicture(result: ExplainResult, format: 'svg' | 'mermaid'): Promise<string> {
+  const { chainGraph } = await import('../render/chain-graph.js');
+  if (format === 'svg') return (await import('../render/chain-svg.js')).renderChainSvg(chainGraph(result));
+  return (await import('../render/chain-mermaid.js')).renderChainMermaid(chainGraph(result));
+}
+
 export async function runExplain(args: ExplainArgs, ctx: CommandContext): Promise<number> {
   if (args.all) {
+    if (args.output === 'svg' || args.output === 'mermaid') throw new UsageError(`-o ${args.output} draws one request's chain: give a target instead of --all`);
     if (args.target) throw new UsageError('--all explains every service the proxy knows: give no target with it');
     const all = explainAll(await loadModelFromArgs(args, ctx));
     if (args.output === 'json') ctx.io.stdout.write(JSON.stringify(all, null, 2) + '\n');
@@ -54,6 +62,7 @@ export async function runExplain(args: ExplainArgs, ctx: CommandContext): Promis
   const model = await loadModelFromArgs(args, ctx);
   const result = explain(model, { ...request, target });
   if (args.output === 'json') ctx.io.stdout.write(JSON.stringify(result, null, 2) + '\n');
+  else if (args.output === 'svg' || args.output === 'mermaid') ctx.io.stdout.write(await renderPicture(result, args.output));
   else ctx.io.stdout.write(renderExplainText(result, styleFor(ctx.io.stdout, { color: ctx.color }), { verbose: args.verbose }));
   return exitCodeFor(result);
 }
