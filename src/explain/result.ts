@@ -70,6 +70,22 @@ export interface Verdict {
   next_step?: string;
 }
 
+/** How the client's name becomes the address it dials (sidecar outbound, a name not an IP). */
+export interface DnsStep {
+  name: string;
+  resolver: 'istio-agent' | 'kube-dns' | 'unknown';
+  /** DNS capture by istio-agent (bootstrap DNS_CAPTURE); null when the dump cannot tell. */
+  capture: boolean | null;
+  auto_allocate?: boolean;
+  address?: string;
+  answer_kind: 'service_vip' | 'auto_allocated' | 'headless' | 'no_address' | 'unknown_name';
+  /** Who answers, in words. */
+  resolved_by: string;
+  /** What the answer is for this name, in words. */
+  answer: string;
+  notes?: string[];
+}
+
 export interface ExplainResult {
   target: {
     input: string;
@@ -97,6 +113,8 @@ export interface ExplainResult {
     istio_version?: string;
     envoy_version?: string;
   };
+  /** The DNS step before the first hop (sidecar outbound to a name). */
+  dns?: DnsStep;
   hops: Hop[];
   verdict: Verdict;
   assumptions: string[];

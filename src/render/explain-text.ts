@@ -32,6 +32,12 @@ export function renderExplainText(r: ExplainResult, s: Style = noStyle, opts: { 
   const conn = [t.transport, t.sni ? `SNI ${t.sni}` : '', t.alpn.length ? `ALPN ${t.alpn.join(',')}` : ''].filter(Boolean).join(', ');
   out.push(`  request  ${t.method} ${t.path}${t.query ? '?' + t.query : ''}  Host: ${t.host_header}  ${dial}  ${s.dim(`(${conn}${t.service ? `; service ${t.service}` : ''})`)}`);
   out.push('');
+  if (r.dns) {
+    out.push(`${' 0'} ${s.bold('dns'.padEnd(13))} ${r.dns.name}${r.dns.address ? ` → ${r.dns.address}` : ''}`);
+    out.push(`   ${' '.repeat(13)} ${r.dns.resolved_by}`);
+    out.push(`   ${' '.repeat(13)} ${s.dim(r.dns.answer)}`);
+    for (const x of r.dns.notes ?? []) out.push(`   ${' '.repeat(13)} ${s.yellow(x)}`);
+  }
   let n = 0;
   for (const h of r.hops) {
     n++;
