@@ -8,6 +8,7 @@ import type { TcpProxyInfo } from '../envoy/network-filters.js';
 import { clusterEndpoints, discoveryType, type EndpointsView } from '../envoy/cluster-endpoints.js';
 import { describeClusterTls } from '../envoy/upstream-tls.js';
 import { clusterPolicies } from '../envoy/cluster-policy.js';
+import { meshEndpoints, priorityLoad } from '../envoy/endpoint-mesh.js';
 import { istioConfigRefs } from '../istio/provenance.js';
 import { BLACKHOLE_CLUSTER, isPassthroughCluster, parseClusterName } from '../istio/cluster-name.js';
 import type { EndpointOut, Verdict, VerdictCluster } from './result.js';
@@ -113,7 +114,14 @@ export function clustersVerdict(ctx: Ctx, branches: Branch[], http: boolean, not
     if (ev.source === 'original_dst') epReason = `${ev.note}: ${dest}`;
     else if (!ev.known) epReason = `unknown: ${ev.note}`;
     else epReason = `${ev.usable} of ${ev.endpoints.length} endpoint${ev.endpoints.length === 1 ? '' : 's'} healthy; ${ev.note}${ev.liveHealth && !/live/.test(ev.note) ? ', health from the live /clusters' : ''}`;
-    tr.hop({ kind: 'endpoints', name: b.name, reason: epReason, ...branchOf, endpoints: tr.verdictOnly ? [] : endpointsOut(ev) });
+    const epDetails: Record<string, unknown> = {};
+    if (!tr.verdictOnly && ev.known && ev.source !== 'original_dst') {
+      const mesh = meshEndpoints(ev.endpoints, (c.transport_socket_matches ?? []).some((m) => m.name === 'tlsMode-istio' || (m.match as Record<string, unknown> | undefined)?.tlsMode === 'istio'));
+      const prio = priorityLoad(ev.endpoints);
+      if (mesh) epDetails.mesh = mesh;
+      if (prio) epDetails.priority = prio;
+    }
+    tr.hop({ kind: 'endpoints', name: b.name, reason: epReason, ...branchOf, ...(Object.keys(epDetails).length ? { details: epDetails } : {}), endpoints: tr.verdictOnly ? [] : endpointsOut(ev) });
     if (!ev.known) {
       tr.assume(`endpoints of ${b.name} are unknown (${ev.unknownWhy ?? 'not in the dump'}); the request is counted as routed`);
       outcomes.push('ok');
