@@ -8,6 +8,7 @@ import type { TcpProxyInfo } from '../envoy/network-filters.js';
 import { clusterEndpoints, discoveryType, type EndpointsView } from '../envoy/cluster-endpoints.js';
 import { describeClusterTls } from '../envoy/upstream-tls.js';
 import { clusterPolicies } from '../envoy/cluster-policy.js';
+import { serviceEntryDestination } from '../istio/service-entry.js';
 import { meshEndpoints, priorityLoad } from '../envoy/endpoint-mesh.js';
 import { istioConfigRefs } from '../istio/provenance.js';
 import { BLACKHOLE_CLUSTER, isPassthroughCluster, parseClusterName } from '../istio/cluster-name.js';
@@ -87,7 +88,13 @@ export function clustersVerdict(ctx: Ctx, branches: Branch[], http: boolean, not
     if (c.outlier_detection) details.outlier_detection = true;
     if (!tr.verdictOnly) {
       details.upstream_tls = describeClusterTls(c);
-      const policy = clusterPolicies(c);
+      const policy: Record<string, unknown> = {};
+      const se = serviceEntryDestination(b.name, c, { clusterDomain: model.proxy.clusterDomain, clientTls: ctx.tls });
+      if (se) {
+        policy.service_entry = se.policy;
+        for (const w of se.warnings) tr.warn(w);
+      }
+      Object.assign(policy, clusterPolicies(c));
       if (Object.keys(policy).length) details.policy = policy;
     }
     if (isPassthroughCluster(b.name) || b.name === BLACKHOLE_CLUSTER) {
@@ -179,7 +186,7 @@ function composeVerdict(ctx: Ctx, branches: Branch[], outcomes: BranchOutcome[],
     return {
       kind: 'passthrough', clusters,
       summary: `${why}the request leaves through PassthroughCluster to the original destination ${dest}, outside the mesh's routing (no retries, no mTLS, no telemetry by service)`,
-      next_step: notInConfig ? 'if this should be a mesh service: check the Sidecar resource\'s egress hosts and the service\'s exportTo, or add a ServiceEntry' : undefined,
+      next_step: notInConfig ? 'if this should be a mesh service: check the Sidecar resource\'s egress hosts and the service\'s exportTo, or add a ServiceEntry. If it should be blocked: a Sidecar resource only scopes the config, it does not isolate; under ALLOW_ANY unknown hosts still leave as plain TCP, so set outboundTrafficPolicy REGISTRY_ONLY or deny it with an AuthorizationPolicy' : undefined,
     };
   }
   if (outcomes.includes('blackhole') && outcomes.every((o) => o === 'blackhole')) {

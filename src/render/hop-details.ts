@@ -22,7 +22,7 @@ const COVERED_BY_POLICY: Record<string, string> = {
 const LABEL: Record<string, string> = {
   stream_limits: 'limits', hash_policy: 'hash', rate_limits: 'rate limit', filter_overrides: 'filters',
   circuit_breakers: 'circuit breakers', outlier_detection: 'outlier detection', connection_pool: 'connection pool',
-  health_checks: 'health checks', load_balancer: 'load balancer', transport_socket_matches: 'tls matches', dns: 'dns',
+  health_checks: 'health checks', service_entry: 'service entry', load_balancer: 'load balancer', transport_socket_matches: 'tls matches', dns: 'dns',
 };
 
 export interface DetailSplit {
