@@ -38,7 +38,7 @@ export function withRequestOptions<T>(y: Argv<T>, what = 'the request'): Argv<T 
     .option('alpn', { type: 'string', describe: 'TLS ALPN list, comma-separated (default h2,http/1.1)' })
     .option('http2', { type: 'boolean', describe: 'plaintext HTTP/2 (prior knowledge, h2c)' })
     .option('tcp', { type: 'boolean', describe: 'the client speaks plain TCP, not HTTP' })
-    .option('source-ip', { type: 'string', describe: 'client source IP, for source-matched filter chains' })
+    .option('source-ip', { type: 'string', describe: 'client source IP, for source-matched filter chains and Envoy-internal checks (require_tls: EXTERNAL_ONLY)' })
     .option('inbound', { type: 'number', describe: `${what} arriving at the pod on this port (sidecar inbound, virtualInbound); a target may be a bare path` })
     .option('plaintext', { type: 'boolean', describe: 'inbound: the client has no sidecar (plaintext instead of Istio mTLS)' })
     .option('port', { type: 'number', describe: "the port the proxy receives on, when it is not the target's (a gateway's container port, e.g. 8080 for service port 80)" })

@@ -15,6 +15,7 @@ import { defaultHostHeader, parseHeaderFlag, parseTarget, type Target } from './
 import { Trace } from './trace.js';
 import type { ExplainResult, Verdict } from './result.js';
 import { type ExplainRequest, type Direction, type Ctx, verdictOf, oneLine } from './context.js';
+import { dnsStep } from './dns-step.js';
 import { connectionFor, selectByMatcher, inboundMtlsMode, terminatesTls, describeDownstreamTls } from './connection.js';
 import { httpConnectionManager } from './http-route.js';
 import { tcpProxy, clustersVerdict, endpointsOnly } from './upstream.js';
@@ -43,6 +44,7 @@ export function explain(model: ConfigModel, req: ExplainRequest, opts: { verdict
   for (const w of model.warnings) tr.warn(w);
 
   resolveDestination(ctx);
+  const dns = tr.verdictOnly ? undefined : dnsStep(ctx);
   // did you mean judges where the request really ends (DNS, a port the service lacks) after authorization
   const verdict = reviewDestination(ctx, finishAuthorization(ctx, walk(ctx)));
   const authorization = authorizationOf(ctx);
@@ -63,6 +65,7 @@ export function explain(model: ConfigModel, req: ExplainRequest, opts: { verdict
       ...(model.proxy.istioVersion ? { istio_version: model.proxy.istioVersion } : {}),
       ...(model.proxy.envoyVersion ? { envoy_version: model.proxy.envoyVersion } : {}),
     },
+    ...(dns ? { dns } : {}),
     hops: tr.hops,
     verdict,
     ...(authorization ? { authorization } : {}),

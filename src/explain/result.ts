@@ -10,7 +10,9 @@ export type VerdictKind =
   /** A known service asked on a port it does not have: passed through to VIP:port, where nothing listens. */
   | 'wrong_port'
   /** RBAC (an AuthorizationPolicy) refuses: HTTP 403, or the connection closed (network RBAC). */
-  | 'denied';
+  | 'denied'
+  /** The route's fault filter aborts every request (HTTP status, flag FI) before any upstream. */
+  | 'fault_abort';
 
 export interface IstioRef { kind: string; namespace: string; name: string; api_version: string; generated_from?: string }
 
@@ -115,6 +117,22 @@ export interface AuthorizationOut {
   filters: AuthzFilterOut[];
 }
 
+/** How the client's name becomes the address it dials (sidecar outbound, a name not an IP). */
+export interface DnsStep {
+  name: string;
+  resolver: 'istio-agent' | 'kube-dns' | 'unknown';
+  /** DNS capture by istio-agent (bootstrap DNS_CAPTURE); null when the dump cannot tell. */
+  capture: boolean | null;
+  auto_allocate?: boolean;
+  address?: string;
+  answer_kind: 'service_vip' | 'auto_allocated' | 'headless' | 'no_address' | 'unknown_name';
+  /** Who answers, in words. */
+  resolved_by: string;
+  /** What the answer is for this name, in words. */
+  answer: string;
+  notes?: string[];
+}
+
 export interface ExplainResult {
   target: {
     input: string;
@@ -143,6 +161,8 @@ export interface ExplainResult {
     istio_version?: string;
     envoy_version?: string;
   };
+  /** The DNS step before the first hop (sidecar outbound to a name). */
+  dns?: DnsStep;
   hops: Hop[];
   verdict: Verdict;
   /** Authorization filters on the path (RBAC, ext_authz), when there are any. */

@@ -3,6 +3,7 @@ import type { ExplainResult, Hop, IstioRef } from '../explain/result.js';
 import type { Style } from './style.js';
 import { noStyle } from './style.js';
 import { glossaryLine } from './response-flags.js';
+import { splitDetails } from './hop-details.js';
 import { verdictHeadline, verdictTone } from '../explain/verdict.js';
 
 const LABEL: Record<Hop['kind'], string> = {
@@ -32,6 +33,12 @@ export function renderExplainText(r: ExplainResult, s: Style = noStyle, opts: { 
   const what = t.method ? `${t.method} ${t.path}${t.query ? '?' + t.query : ''}  Host: ${t.host_header}` : 'TCP connection';
   out.push(`  request  ${what}  ${dial}  ${s.dim(`(${conn}${t.service ? `; service ${t.service}` : ''})`)}`);
   out.push('');
+  if (r.dns) {
+    out.push(`${' 0'} ${s.bold('dns'.padEnd(13))} ${r.dns.name}${r.dns.address ? ` → ${r.dns.address}` : ''}`);
+    out.push(`   ${' '.repeat(13)} ${r.dns.resolved_by}`);
+    out.push(`   ${' '.repeat(13)} ${s.dim(r.dns.answer)}`);
+    for (const x of r.dns.notes ?? []) out.push(`   ${' '.repeat(13)} ${s.yellow(x)}`);
+  }
   let n = 0;
   for (const h of r.hops) {
     n++;
@@ -45,10 +52,12 @@ export function renderExplainText(r: ExplainResult, s: Style = noStyle, opts: { 
     for (const k of opts.verbose ? skipped : skipped.slice(0, 3)) out.push(`   ${' '.repeat(13)} ${s.dim(`skipped ${k.name}: ${k.reason}`)}`);
     if (!opts.verbose && skipped.length > 3) out.push(`   ${' '.repeat(13)} ${s.dim(`… ${skipped.length - 3} more skipped (-v)`)}`);
     if (h.details) {
-      const parts = Object.entries(h.details).filter(([, v]) => v !== undefined && v !== '' && !(Array.isArray(v) && v.length === 0));
-      if (parts.length && (opts.verbose || h.kind !== 'listener')) {
-        out.push(`   ${' '.repeat(13)} ${s.dim(parts.map(([k, v]) => `${k}: ${detailText(v)}`).join('; '))}`);
+      const { plain, lines } = splitDetails(h, opts.verbose);
+      if (plain.length && (opts.verbose || h.kind !== 'listener')) {
+        out.push(`   ${' '.repeat(13)} ${s.dim(plain.map(([k, v]) => `${k}: ${detailText(v)}`).join('; '))}`);
       }
+      // one line per policy (details.policy, and structured details with a summary)
+      for (const [k, v] of lines) out.push(`   ${' '.repeat(13)} ${s.dim(`${k}: ${v}`)}`);
     }
     if (h.endpoints?.length) {
       const max = opts.verbose ? h.endpoints.length : 8;

@@ -36,7 +36,7 @@ describe('pcx CLI', () => {
   it('-o json prints the documented schema', () => {
     const r = pcx(['explain', SAMPLE, 'reviews:9080/', '-o', 'json']);
     const j = JSON.parse(r.out);
-    expect(Object.keys(j)).toEqual(['target', 'proxy', 'hops', 'verdict', 'assumptions', 'warnings']);
+    expect(Object.keys(j)).toEqual(['target', 'proxy', 'dns', 'hops', 'verdict', 'assumptions', 'warnings']); // dns: added with the DNS step (README)
     expect(j.hops.map((h: { kind: string }) => h.kind)).toEqual(['listener', 'filter_chain', 'route_config', 'virtual_host', 'route', 'cluster', 'endpoints']);
     expect(j.verdict).toMatchObject({ kind: 'routed', clusters: [{ name: 'outbound|9080||reviews.default.svc.cluster.local', weight: 100 }] });
   });
