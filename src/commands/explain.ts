@@ -11,6 +11,10 @@ import { styleFor } from '../render/style.js';
 import { EXIT_FINDINGS, EXIT_OK, UsageError } from '../errors.js';
 import { writeExact, type CommandContext } from './context.js';
 import type { ExplainResult } from '../explain/result.js';
+import { ZtunnelDocumentError } from '../ztunnel/detect.js';
+import { followIfPeers } from './explain-follow.js';
+import { renderDestinationText } from '../render/destination-text.js';
+import { runExplainLog, type ExplainLogArgs } from './explain-log.js';
 
 export interface ExplainArgs extends SourceArgs, RequestArgs {
   source: string;
@@ -19,15 +23,27 @@ export interface ExplainArgs extends SourceArgs, RequestArgs {
   clusters?: string;
   verbose?: boolean;
   all?: boolean;
+  via?: string | string[];
+  endpoint?: string;
+  log?: ExplainLogArgs['log'];
+  logFile?: string;
+  logFormat?: string;
 }
 
 export function explainBuilder(y: Argv): Argv<ExplainArgs> {
   return withRequestOptions(withSourceOptions(y), 'a connection')
     .positional('source', { describe: SOURCE_DESCRIPTION, type: 'string', demandOption: true })
     .positional('target', { describe: 'host[:port][/path][?query]; default port 80', type: 'string' })
-    .option('output', { alias: 'o', choices: ['text', 'json'], default: 'text', describe: 'output format' })
+    .option('output', { alias: 'o', choices: ['text', 'json', 'svg', 'mermaid'], default: 'text', describe: 'output format (svg, mermaid: the chain as a picture)' })
     .option('verbose', { alias: 'v', type: 'boolean', describe: 'every detail and endpoint' })
     .option('all', { type: 'boolean', describe: 'every service and port the proxy knows, one line each, problems first' })
+    .option('via', { type: 'string', describe: 'another proxy\'s source (dump, bug-report, pod) to follow the request into: the destination (repeatable)' })
+    .option('endpoint', { type: 'string', describe: 'across proxies: follow this endpoint IP (default: each distinct outcome once)' })
+    // replay (src/replay): not `array: true`, which would swallow a target; repeating --log still collects them
+    .option('log', { type: 'string', describe: "replay an access-log line: rebuild its request, explain it, compare with what was logged (Istio/Envoy default text, JSON)" })
+    .option('log-file', { type: 'string', describe: 'replay every access-log line of a file (- for stdin; no value: the proxy\'s istio-proxy.log in a bug-report), grouped with counts' })
+    .option('log-format', { type: 'string', describe: "the proxy's access-log format string, when it is not Istio's or Envoy's default (e.g. '%START_TIME% %REQ(:AUTHORITY)% …')" })
+    .example("$0 explain dump.json --log '[2024-…] \"GET /reviews/0 HTTP/1.1\" 503 UH no_healthy_upstream …'", 'did this config produce that access-log line?')
     .example('$0 explain samples/productpage-istio-1.9.json reviews:9080/', 'where does productpage send a request to reviews?')
     .example("$0 explain dump.json reviews:9080/reviews/1 -H 'end-user: jason'", 'with a header, as a VirtualService match would see it')
     .example('$0 explain dump.json.gz httpbin.org:443 --tls -o json', 'a TLS connection, as JSON')
@@ -40,8 +56,17 @@ export function exitCodeFor(r: ExplainResult): number {
   return verdictExitCode(r.verdict);
 }
 
+/** The chain as a picture; the renderers load only when asked for. */
+async function renderPicture(result: ExplainResult, format: 'svg' | 'mermaid'): Promise<string> {
+  const { chainGraph } = await import('../render/chain-graph.js');
+  if (format === 'svg') return (await import('../render/chain-svg.js')).renderChainSvg(chainGraph(result));
+  return (await import('../render/chain-mermaid.js')).renderChainMermaid(chainGraph(result));
+}
+
 export async function runExplain(args: ExplainArgs, ctx: CommandContext): Promise<number> {
+  if (args.log !== undefined || args.logFile !== undefined) return runExplainLog(args, ctx);
   if (args.all) {
+    if (args.output === 'svg' || args.output === 'mermaid') throw new UsageError(`-o ${args.output} draws one request's chain: give a target instead of --all`);
     if (args.target) throw new UsageError('--all explains every service the proxy knows: give no target with it');
     const all = explainAll(await loadModelFromArgs(args, ctx));
     if (args.output === 'json') writeExact(ctx.io.stdout, JSON.stringify(all, null, 2) + '\n');
@@ -51,9 +76,22 @@ export async function runExplain(args: ExplainArgs, ctx: CommandContext): Promis
   const request = requestFromArgs(args);
   const target = inboundTarget(args.target, args.inbound);
   if (!target) throw new UsageError('explain needs a target: pcx explain <source> <host[:port][/path]>', { hint: 'e.g. pcx explain dump.json reviews:9080/' });
-  const model = await loadModelFromArgs(args, ctx);
-  const result = explain(model, { ...request, target });
+  // a live ztunnel pod (ztunnel-…, daemonset/ztunnel) is read with istioctl ztunnel-config
+  if (args.from) {
+    const code = await (await import('./ztunnel-explain.js')).runLiveZtunnelExplain(args, target, ctx);
+    if (code !== undefined) return code;
+  }
+  let model;
+  try {
+    model = await loadModelFromArgs(args, ctx);
+  } catch (e) {
+    // ztunnel's config (recognised by content): explain the connection the way ztunnel routes it
+    if (e instanceof ZtunnelDocumentError) return (await import('./ztunnel-explain.js')).runZtunnelExplain(e, args, target, ctx);
+    throw e;
+  }
+  const result = await followIfPeers(args, ctx, model, explain(model, { ...request, target }), { ...request, target });
   if (args.output === 'json') writeExact(ctx.io.stdout, JSON.stringify(result, null, 2) + '\n');
-  else ctx.io.stdout.write(renderExplainText(result, styleFor(ctx.io.stdout, { color: ctx.color }), { verbose: args.verbose }));
+  else if (args.output === 'svg' || args.output === 'mermaid') ctx.io.stdout.write(await renderPicture(result, args.output));
+  else ctx.io.stdout.write(renderExplainText(result, styleFor(ctx.io.stdout, { color: ctx.color }), { verbose: args.verbose }) + renderDestinationText(result, styleFor(ctx.io.stdout, { color: ctx.color }), { verbose: args.verbose }));
   return exitCodeFor(result);
 }

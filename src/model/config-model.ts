@@ -101,6 +101,8 @@ export interface ProxyInfo {
   kindSource: string;
   ip?: string;
   ips: string[];
+  /** Where `ip` came from when not the node id: e.g. an INBOUND listener bound to it (non-Istio proxies). */
+  ipSource?: string;
   pod?: string;
   namespace?: string;
   /** `<ns>.svc.<cluster domain>`: the DNS search domain the proxy's namespace gives short names */
@@ -125,7 +127,8 @@ export interface ConfigModel {
   clusters: ClusterRecord[];
   endpoints: EndpointRecord[];
   secrets: SecretRecord[];
-  ecds: { name: string; config: Json; state: string }[];
+  /** ECDS filters: `config` is the TypedExtensionConfig, `entry` the whole dump entry (version_info, last_updated). */
+  ecds: { name: string; config: Json; state: string; entry: Json }[];
   /** `/clusters?format=json` host statuses, when given (live health). */
   clusterStatuses?: Map<string, ClusterStatus>;
   bootstrap?: Json;

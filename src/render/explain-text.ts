@@ -3,11 +3,12 @@ import type { ExplainResult, Hop, IstioRef } from '../explain/result.js';
 import type { Style } from './style.js';
 import { noStyle } from './style.js';
 import { glossaryLine } from './response-flags.js';
+import { splitDetails } from './hop-details.js';
 import { verdictHeadline, verdictTone } from '../explain/verdict.js';
 
 const LABEL: Record<Hop['kind'], string> = {
   listener: 'listener', filter_chain: 'filter chain', network_filter: 'network filter', route_config: 'route config',
-  virtual_host: 'virtual host', route: 'route', cluster: 'cluster', endpoints: 'endpoints',
+  virtual_host: 'virtual host', route: 'route', cluster: 'cluster', endpoints: 'endpoints', authorization: 'authorization',
 };
 
 export function formatRefs(refs: IstioRef[] | undefined): string {
@@ -29,8 +30,15 @@ export function renderExplainText(r: ExplainResult, s: Style = noStyle, opts: { 
   const t = r.target;
   const dial = t.ip ? `dials ${t.ip.includes(':') ? `[${t.ip}]` : t.ip}:${t.port}` : `dials port ${t.port} (IP unknown)`;
   const conn = [t.transport, t.sni ? `SNI ${t.sni}` : '', t.alpn.length ? `ALPN ${t.alpn.join(',')}` : ''].filter(Boolean).join(', ');
-  out.push(`  request  ${t.method} ${t.path}${t.query ? '?' + t.query : ''}  Host: ${t.host_header}  ${dial}  ${s.dim(`(${conn}${t.service ? `; service ${t.service}` : ''})`)}`);
+  const what = t.method ? `${t.method} ${t.path}${t.query ? '?' + t.query : ''}  Host: ${t.host_header}` : 'TCP connection';
+  out.push(`  request  ${what}  ${dial}  ${s.dim(`(${conn}${t.service ? `; service ${t.service}` : ''})`)}`);
   out.push('');
+  if (r.dns) {
+    out.push(`${' 0'} ${s.bold('dns'.padEnd(13))} ${r.dns.name}${r.dns.address ? ` → ${r.dns.address}` : ''}`);
+    out.push(`   ${' '.repeat(13)} ${r.dns.resolved_by}`);
+    out.push(`   ${' '.repeat(13)} ${s.dim(r.dns.answer)}`);
+    for (const x of r.dns.notes ?? []) out.push(`   ${' '.repeat(13)} ${s.yellow(x)}`);
+  }
   let n = 0;
   for (const h of r.hops) {
     n++;
@@ -39,11 +47,17 @@ export function renderExplainText(r: ExplainResult, s: Style = noStyle, opts: { 
     const state = h.state && !['active', 'static', 'dynamic'].includes(h.state) ? s.yellow(` (${h.state})`) : '';
     out.push(`${String(n).padStart(2)} ${s.bold(LABEL[h.kind].padEnd(13))} ${h.name}${branch}${state}${refs ? '  ' + s.cyan('← ' + refs) : ''}`);
     out.push(`   ${' '.repeat(13)} ${h.reason}`);
+    // why not the others (closest first): 3 shown, all with -v
+    const skipped = h.skipped ?? [];
+    for (const k of opts.verbose ? skipped : skipped.slice(0, 3)) out.push(`   ${' '.repeat(13)} ${s.dim(`skipped ${k.name}: ${k.reason}`)}`);
+    if (!opts.verbose && skipped.length > 3) out.push(`   ${' '.repeat(13)} ${s.dim(`… ${skipped.length - 3} more skipped (-v)`)}`);
     if (h.details) {
-      const parts = Object.entries(h.details).filter(([, v]) => v !== undefined && v !== '' && !(Array.isArray(v) && v.length === 0));
-      if (parts.length && (opts.verbose || h.kind !== 'listener')) {
-        out.push(`   ${' '.repeat(13)} ${s.dim(parts.map(([k, v]) => `${k}: ${detailText(v)}`).join('; '))}`);
+      const { plain, lines } = splitDetails(h, opts.verbose);
+      if (plain.length && (opts.verbose || h.kind !== 'listener')) {
+        out.push(`   ${' '.repeat(13)} ${s.dim(plain.map(([k, v]) => `${k}: ${detailText(v)}`).join('; '))}`);
       }
+      // one line per policy (details.policy, and structured details with a summary)
+      for (const [k, v] of lines) out.push(`   ${' '.repeat(13)} ${s.dim(`${k}: ${v}`)}`);
     }
     if (h.endpoints?.length) {
       const max = opts.verbose ? h.endpoints.length : 8;

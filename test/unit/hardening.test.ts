@@ -138,7 +138,7 @@ describe('small refusals', () => {
   it('-n \'\' is refused, not silently dropped', async () => {
     const r = await pcxIn(['explain', DUMP, 'reviews:9080/', '-n', '']);
     expect(r.code).toBe(2);
-    expect(r.err).toMatch(/^pcx: -n\/--namespace is empty: give a namespace, or leave the flag out\n$/);
+    expect(r.err).toMatch(/^pcx: -n needs a namespace, not an empty string\n/);
   });
 
   it('an extracted bug-report is not read through a symlink pointing outside it', async () => {
