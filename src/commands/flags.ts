@@ -7,10 +7,11 @@ export const registerFlagsCommand: RegisterCommands = (y, r) =>
   y.command<{ flag?: string[] }>(
     'flags [flag..]',
     'Envoy response flags (NR, NC, UH, UF, URX, UO, DC, …) in words',
-    (b) => b.positional('flag', { type: 'string', array: true, describe: 'flags to look up (default: all)' }).example('$0 flags NC UH', 'what do NC and UH mean?') as never,
+    (b) => b.positional('flag', { type: 'string', array: true, describe: 'flags to look up (default: all)' }).example('$0 flags NC UH', 'what do NC and UH mean?').example('$0 flags UF,URX', 'as an access log writes them') as never,
     async (a) => {
       const ctx = r.ctxOf(a as never);
-      const want = (a.flag ?? []).map((f) => f.toUpperCase());
+      // access logs write several flags as one comma-separated field: "UF,URX"
+      const want = [...new Set((a.flag ?? []).flatMap((f) => String(f).split(',')).map((f) => f.trim().toUpperCase()).filter(Boolean))];
       const unknown = want.filter((f) => !RESPONSE_FLAGS[f]);
       const keys = want.length ? want.filter((f) => RESPONSE_FLAGS[f]) : Object.keys(RESPONSE_FLAGS);
       const w = Math.max(0, ...keys.map((k) => k.length));

@@ -36,3 +36,9 @@ export function verdictHeadline(v: Pick<Verdict, 'kind' | 'http_status' | 'respo
 export function verdictExitCode(v: Pick<Verdict, 'kind' | 'http_status'>): number {
   return isProblem(v.kind, v.http_status) ? EXIT_FINDINGS : EXIT_OK;
 }
+
+/** "503 NC", "404 NR", or the label when there is no status ("ROUTED", "CONNECTION CLOSED NR"): for one-line output. */
+export function verdictShortHeadline(v: Pick<Verdict, 'kind' | 'http_status' | 'response_flag'>): string {
+  if (v.http_status) return `${v.http_status}${v.response_flag ? ` ${v.response_flag}` : ''}`;
+  return `${verdictLabel(v.kind)}${v.response_flag ? ` ${v.response_flag}` : ''}`;
+}
