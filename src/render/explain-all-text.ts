@@ -23,6 +23,13 @@ const NO_BORDER = {
   left: '', 'left-mid': '', mid: '', 'mid-mid': '', right: '', 'right-mid': '', middle: ' '.repeat(GAP),
 };
 
+const NBSP = '\u00a0';
+
+/** A target's words as wrapping sees them: a quoted value, and a flag with its value, never split. */
+function glueTarget(t: string): string {
+  return t.replace(/'[^']*'/g, (q) => q.replace(/ /g, NBSP)).replace(/(^| )(--?[A-Za-z][\w-]*) (?=[^-])/g, `$1$2${NBSP}`);
+}
+
 export function destinationText(row: AllRow): string {
   const dest = row.clusters.map((c) => {
     const eps = c.endpoints_total !== undefined ? ` (${c.endpoints_healthy}/${c.endpoints_total} healthy)` : '';
@@ -32,14 +39,17 @@ export function destinationText(row: AllRow): string {
   return dest || row.summary;
 }
 
-/** Column widths that fit `width`: VERDICT and STATUS whole, TARGET and DESTINATION share the rest. */
-function fit(natural: number[], width: number | undefined): number[] {
+/**
+ * Column widths that fit `width`: VERDICT and STATUS whole; TARGET wide enough to keep its longest
+ * word (a host:port/path) whole when it can, DESTINATION the rest.
+ */
+function fit(natural: number[], longestTargetWord: number, width: number | undefined): number[] {
   if (!width) return natural;
   const total = natural.reduce((s, n) => s + n, 0) + GAP * (natural.length - 1);
   if (total <= width) return natural;
   const fixed = natural[0] + natural[1] + GAP * 3;
   const room = Math.max(40, width - fixed);
-  const target = Math.min(natural[2], Math.max(20, Math.floor(room * 0.45)));
+  const target = Math.min(natural[2], room - 20, Math.max(longestTargetWord, Math.floor(room * 0.45)));
   return [natural[0], natural[1], target, Math.max(20, Math.min(natural[3], room - target))];
 }
 
@@ -49,7 +59,7 @@ export function renderExplainAllText(r: AllResult, s: Style = noStyle, opts: All
   out.push(wrap(`${s.bold('pcx explain --all')}  `, s.dim(`(${[p.pod && p.namespace ? `${p.pod}.${p.namespace}` : p.pod, p.kind, p.istio_version ? `Istio ${p.istio_version}` : ''].filter(Boolean).join(', ')}; ${p.source})`), opts.width, '  '));
   const cells = r.rows.map((row) => {
     const status = [row.http_status ? String(row.http_status) : '', row.response_flag ?? ''].filter(Boolean).join(' ');
-    return { v: verdictLabel(row.verdict), status, target: row.target, dest: destinationText(row), tone: verdictTone(row.verdict, row.http_status) };
+    return { v: verdictLabel(row.verdict), status, target: glueTarget(row.target), dest: destinationText(row), tone: verdictTone(row.verdict, row.http_status) };
   });
   const head = ['VERDICT', 'STATUS', 'TARGET', 'DESTINATION'];
   const natural = [
@@ -58,7 +68,7 @@ export function renderExplainAllText(r: AllResult, s: Style = noStyle, opts: All
     Math.max(head[2].length, ...cells.map((x) => visibleLength(x.target))),
     Math.max(head[3].length, ...cells.map((x) => visibleLength(x.dest))),
   ];
-  const widths = fit(natural, opts.width);
+  const widths = fit(natural, Math.max(0, ...cells.flatMap((x) => x.target.split(' ').map(visibleLength))), opts.width);
   const table = new Table({
     chars: NO_BORDER,
     style: { head: [], border: [], 'padding-left': 0, 'padding-right': 0, compact: true },
@@ -68,7 +78,7 @@ export function renderExplainAllText(r: AllResult, s: Style = noStyle, opts: All
   table.push(head.map((h) => s.bold(h)));
   for (const x of cells) {
     const paint = x.tone === 'bad' ? s.red : x.tone === 'warn' ? s.yellow : s.green;
-    table.push([paint(x.v), x.status, wrapCell(x.target, widths[2]), wrapCell(x.dest, widths[3])]);
+    table.push([paint(x.v), x.status, wrapCell(x.target, widths[2]).replace(/\u00a0/g, ' '), wrapCell(x.dest, widths[3])]);
   }
   // cli-table3 pads the last column: no trailing blanks in the output
   out.push(...table.toString().split('\n').map((l) => l.replace(/\s+$/, '')));
