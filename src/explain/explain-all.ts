@@ -452,8 +452,11 @@ export function explainAll(model: ConfigModel): AllResult {
     });
   }
   // problems first, then by service and port; rows of one service keep their route order (stable sort)
-  rows.sort((a, b) => Number(isProblem(b.verdict, b.http_status)) - Number(isProblem(a.verdict, a.http_status))
-    || a.verdict.localeCompare(b.verdict) || (a.service ?? a.target).localeCompare(b.service ?? b.target) || a.port - b.port);
+  // (a collator compares as localeCompare does, without its per-call cost on 20,000 rows)
+  const cmp = new Intl.Collator().compare;
+  const bad = new Map(rows.map((r) => [r, isProblem(r.verdict, r.http_status)]));
+  rows.sort((a, b) => Number(bad.get(b)) - Number(bad.get(a))
+    || cmp(a.verdict, b.verdict) || cmp(a.service ?? a.target, b.service ?? b.target) || a.port - b.port);
   const counts: AllResult['counts'] = {};
   for (const r of rows) counts[r.verdict] = (counts[r.verdict] ?? 0) + 1;
   const p = model.proxy;

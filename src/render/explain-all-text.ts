@@ -53,13 +53,58 @@ function fit(natural: number[], longestTargetWord: number, width: number | undef
   return [natural[0], natural[1], target, Math.max(20, Math.min(natural[3], room - target))];
 }
 
+/**
+ * The table through cli-table3 (borderless, cells pre-wrapped: its own wordWrap would cut a word
+ * longer than its column with "…"). cli-table3 slows down more than linearly with rows, so it is
+ * fed a few hundred rows at a time; with fixed column widths the pieces line up as one table.
+ */
+export function tableLines(rows: string[][], widths: number[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < rows.length; i += 200) {
+    const table = new Table({ chars: NO_BORDER, style: { head: [], border: [], 'padding-left': 0, 'padding-right': 0, compact: true }, colWidths: widths, wordWrap: false });
+    table.push(...rows.slice(i, i + 200));
+    // cli-table3 pads the last column: no trailing blanks in the output
+    out.push(...table.toString().split('\n').map((l) => l.replace(/\s+$/, '')));
+  }
+  return out;
+}
+
+/**
+ * The same layout without cli-table3, for output that is not fitted to a terminal (pipes, files):
+ * a map of 20,000 services must print in well under a second (bench), and cli-table3 takes
+ * seconds. test/unit/text-layout.test.ts checks that both give the same lines.
+ */
+export function plainLines(rows: string[][], widths: number[]): string[] {
+  const out: string[] = [];
+  const gap = ' '.repeat(GAP);
+  for (const row of rows) {
+    if (!row.some((c) => c.includes('\n'))) {
+      let line = '';
+      for (let j = 0; j < row.length - 1; j++) line += row[j] + ' '.repeat(Math.max(0, widths[j] - visibleLength(row[j]))) + gap;
+      out.push((line + row[row.length - 1]).trimEnd());
+      continue;
+    }
+    const cells = row.map((c) => c.split('\n'));
+    const height = Math.max(...cells.map((c) => c.length));
+    for (let k = 0; k < height; k++) {
+      let line = '';
+      for (let j = 0; j < cells.length; j++) {
+        const text = cells[j][k] ?? '';
+        line += j < cells.length - 1 ? text + ' '.repeat(Math.max(0, widths[j] - visibleLength(text))) + gap : text;
+      }
+      out.push(line.trimEnd());
+    }
+  }
+  return out;
+}
+
 export function renderExplainAllText(r: AllResult, s: Style = noStyle, opts: AllTextOptions = {}): string {
   const p = r.proxy;
   const out: string[] = [];
   out.push(wrap(`${s.bold('pcx explain --all')}  `, s.dim(`(${[p.pod && p.namespace ? `${p.pod}.${p.namespace}` : p.pod, p.kind, p.istio_version ? `Istio ${p.istio_version}` : ''].filter(Boolean).join(', ')}; ${p.source})`), opts.width, '  '));
   const cells = r.rows.map((row) => {
     const status = [row.http_status ? String(row.http_status) : '', row.response_flag ?? ''].filter(Boolean).join(' ');
-    return { v: verdictLabel(row.verdict), status, target: glueTarget(row.target), dest: destinationText(row), tone: verdictTone(row.verdict, row.http_status) };
+    return { v: verdictLabel(row.verdict), status, target: row.target, dest: destinationText(row), tone: verdictTone(row.verdict, row.http_status) };
   });
   const head = ['VERDICT', 'STATUS', 'TARGET', 'DESTINATION'];
   const natural = [
@@ -68,20 +113,14 @@ export function renderExplainAllText(r: AllResult, s: Style = noStyle, opts: All
     Math.max(head[2].length, ...cells.map((x) => visibleLength(x.target))),
     Math.max(head[3].length, ...cells.map((x) => visibleLength(x.dest))),
   ];
-  const widths = fit(natural, Math.max(0, ...cells.flatMap((x) => x.target.split(' ').map(visibleLength))), opts.width);
-  const table = new Table({
-    chars: NO_BORDER,
-    style: { head: [], border: [], 'padding-left': 0, 'padding-right': 0, compact: true },
-    colWidths: widths,
-    wordWrap: false,
-  });
-  table.push(head.map((h) => s.bold(h)));
-  for (const x of cells) {
+  const widths = opts.width ? fit(natural, Math.max(0, ...cells.flatMap((x) => glueTarget(x.target).split(' ').map(visibleLength))), opts.width) : natural;
+  const body = [head.map((h) => s.bold(h)), ...cells.map((x) => {
     const paint = x.tone === 'bad' ? s.red : x.tone === 'warn' ? s.yellow : s.green;
-    table.push([paint(x.v), x.status, wrapCell(x.target, widths[2]).replace(/\u00a0/g, ' '), wrapCell(x.dest, widths[3])]);
-  }
-  // cli-table3 pads the last column: no trailing blanks in the output
-  out.push(...table.toString().split('\n').map((l) => l.replace(/\s+$/, '')));
+    // unfitted, every cell already fits its column: nothing to wrap
+    if (!opts.width) return [paint(x.v), x.status, x.target, x.dest];
+    return [paint(x.v), x.status, wrapCell(glueTarget(x.target), widths[2]).replace(/\u00a0/g, ' '), wrapCell(x.dest, widths[3])];
+  })];
+  out.push(...(opts.width ? tableLines(body, widths) : plainLines(body, widths)));
   const counts = Object.entries(r.counts).map(([k, n]) => `${n} ${k.replace(/_/g, ' ')}`).join(', ');
   const notes = r.notes ?? [];
   if (notes.length) {

@@ -72,17 +72,16 @@ export function renderExplainText(r: ExplainResult, s: Style = noStyle, opts: Ex
     const state = h.state && !['active', 'static', 'dynamic'].includes(h.state) ? s.yellow(` (${h.state})`) : '';
     out.push(wrap(`${String(n).padStart(2)} ${s.bold(LABEL[h.kind].padEnd(13))} `, `${h.name}${branch}${state}${refs ? '  ' + s.cyan('← ' + refs) : ''}`, width, pad));
     out.push(wrap(pad, h.reason, width));
+    // why not the others: the candidates Envoy rejected first, closest first (hops[].skipped), dimmed
+    const skipped = h.skipped ?? [];
+    const maxSkipped = verbose ? skipped.length : SHOW.skipped;
+    for (const k of skipped.slice(0, maxSkipped)) out.push(wrap(pad, s.dim(`skipped ${k.name}: ${k.reason}`), width, `${pad}  `));
+    if (skipped.length > maxSkipped) out.push(`${pad}${s.dim(`… ${skipped.length - maxSkipped} more skipped (-v)`)}`);
     if (h.details) {
       const parts = Object.entries(h.details).filter(([, v]) => v !== undefined && v !== '' && !(Array.isArray(v) && v.length === 0));
       if (parts.length && (verbose || h.kind !== 'listener')) {
         out.push(wrap(pad, s.dim(parts.map(([k, v]) => `${k}: ${detailText(v, verbose)}`).join('; ')), width));
       }
-    }
-    if (h.skipped?.length) {
-      // the candidates Envoy tried first, closest first (hops[].skipped)
-      const max = verbose ? h.skipped.length : SHOW.skipped;
-      for (const c of h.skipped.slice(0, max)) out.push(wrap(`${pad}  `, s.dim(`✗ ${c.name}: ${c.reason}`), width, `${pad}    `));
-      if (h.skipped.length > max) out.push(`${pad}  ${s.dim(`… ${h.skipped.length - max} more (-v)`)}`);
     }
     if (h.endpoints?.length) {
       const max = verbose ? h.endpoints.length : SHOW.endpoints;

@@ -11,6 +11,8 @@ export const DEFAULT_WIDTH = 100;
 const ANSI = /\x1b\[[0-9;]*m/g;
 
 export function visibleLength(s: string): number {
+  // the common case: plain ASCII, no escapes
+  if (/^[\x20-\x7e]*$/.test(s)) return s.length;
   let n = 0;
   for (const _ of s.replace(ANSI, '')) n++;
   return n;

@@ -10,7 +10,7 @@ import { explain } from '../../src/explain/explain.js';
 import { explainAll } from '../../src/explain/explain-all.js';
 import type { ExplainResult } from '../../src/explain/result.js';
 import { renderExplainText } from '../../src/render/explain-text.js';
-import { renderExplainAllText } from '../../src/render/explain-all-text.js';
+import { plainLines, renderExplainAllText, tableLines } from '../../src/render/explain-all-text.js';
 import { terminalWidth, visibleLength, wrap } from '../../src/render/text-wrap.js';
 import { run } from '../../src/cli.js';
 import { loadReal, modelOf, productpageJasonRoute, REAL } from '../helpers/fixtures.js';
@@ -65,11 +65,11 @@ describe('explain text', () => {
     const route = withSkipped.hops.find((h) => h.kind === 'route') ?? withSkipped.hops[0];
     route.skipped = [1, 2, 3, 4, 5].map((i) => ({ name: `routes[${i}]`, reason: `needs header x-${i} = "v" (exact)` }));
     const text = renderExplainText(withSkipped);
-    expect(text).toContain('✗ routes[1]: needs header x-1 = "v" (exact)');
-    expect(text).toContain('✗ routes[3]');
-    expect(text).not.toContain('✗ routes[4]');
-    expect(text).toContain('… 2 more (-v)');
-    expect(renderExplainText(withSkipped, undefined, { verbose: true })).toContain('✗ routes[5]');
+    expect(text).toContain('skipped routes[1]: needs header x-1 = "v" (exact)');
+    expect(text).toContain('skipped routes[3]');
+    expect(text).not.toContain('skipped routes[4]');
+    expect(text).toContain('… 2 more skipped (-v)');
+    expect(renderExplainText(withSkipped, undefined, { verbose: true })).toContain('skipped routes[5]');
   });
 
   it('an assumption already said (or said twice) is printed once', () => {
@@ -89,6 +89,14 @@ describe('explain --all table', () => {
     expect(narrow).toMatch(/^CONNECTION CLOSED +--inbound 8083 +iptables redirects/m);
     const wide = renderExplainAllText(all);
     expect(wide.split('\n').filter((l) => /^(ROUTED|PASSTHROUGH|NO HEALTHY|CONNECTION)/.test(l))).toHaveLength(all.rows.length);
+  });
+});
+
+describe('--all layout without cli-table3 (large maps) is cli-table3\'s layout', () => {
+  it('same lines for one-line and wrapped cells', () => {
+    const rows = [['VERDICT', 'STATUS', 'TARGET', 'DESTINATION'], ['ROUTED', '', 'a:80/', 'outbound|80||a'], ['NO ROUTE', '404 NR', 'b.default.svc.cluster.\nlocal:80/', 'x\ny\nz'], ['\x1b[31mUNKNOWN\x1b[39m', '', 'c', '']];
+    const widths = [8, 6, 22, 14];
+    expect(plainLines(rows, widths)).toEqual(tableLines(rows, widths));
   });
 });
 
