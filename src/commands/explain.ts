@@ -14,6 +14,7 @@ import { styleFor } from '../render/style.js';
 import { EXIT_FINDINGS, EXIT_OK, UsageError } from '../errors.js';
 import type { CommandContext } from './context.js';
 import type { ExplainResult } from '../explain/result.js';
+import { runExplainLog, type ExplainLogArgs } from './explain-log.js';
 
 export interface ExplainArgs extends SourceArgs, RequestArgs {
   source: string;
@@ -23,16 +24,24 @@ export interface ExplainArgs extends SourceArgs, RequestArgs {
   verbose?: boolean;
   all?: boolean;
   brief?: boolean;
+  log?: ExplainLogArgs['log'];
+  logFile?: string;
+  logFormat?: string;
 }
 
 export function explainBuilder(y: Argv): Argv<ExplainArgs> {
   return withRequestOptions(withSourceOptions(y), 'a connection')
     .positional('source', { describe: SOURCE_DESCRIPTION, type: 'string', demandOption: true })
     .positional('target', { describe: 'host[:port][/path][?query]; default port 80', type: 'string' })
-    .option('output', { alias: 'o', choices: ['text', 'json'], default: 'text', describe: 'output format' })
+    .option('output', { alias: 'o', choices: ['text', 'json', 'svg', 'mermaid'], default: 'text', describe: 'output format (svg, mermaid: the chain as a picture)' })
     .option('verbose', { alias: 'v', type: 'boolean', describe: 'every detail and endpoint' })
     .option('all', { type: 'boolean', describe: 'every route of every service and port the proxy knows, one line each, problems first' })
     .option('brief', { alias: 'q', type: 'boolean', describe: 'one line: target → verdict: why; next step (for chat and scripts)' })
+    // replay (src/replay): not `array: true`, which would swallow a target; repeating --log still collects them
+    .option('log', { type: 'string', describe: "replay an access-log line: rebuild its request, explain it, compare with what was logged (Istio/Envoy default text, JSON)" })
+    .option('log-file', { type: 'string', describe: 'replay every access-log line of a file (- for stdin; no value: the proxy\'s istio-proxy.log in a bug-report), grouped with counts' })
+    .option('log-format', { type: 'string', describe: "the proxy's access-log format string, when it is not Istio's or Envoy's default (e.g. '%START_TIME% %REQ(:AUTHORITY)% …')" })
+    .example("$0 explain dump.json --log '[2024-…] \"GET /reviews/0 HTTP/1.1\" 503 UH no_healthy_upstream …'", 'did this config produce that access-log line?')
     .example('$0 explain samples/productpage-istio-1.9.json reviews:9080/', 'where does productpage send a request to reviews?')
     .example("$0 explain dump.json reviews:9080/reviews/1 -H 'end-user: jason'", 'with a header, as a VirtualService match would see it')
     .example('$0 explain dump.json.gz httpbin.org:443 --tls -o json', 'a TLS connection, as JSON')
@@ -54,11 +63,20 @@ function checkNotSwapped(args: ExplainArgs): void {
   if (fileLike) throw new UsageError(`the source and the target are swapped: the dump comes first: pcx explain ${t} ${args.source}`);
 }
 
+/** The chain as a picture; the renderers load only when asked for. */
+async function renderPicture(result: ExplainResult, format: 'svg' | 'mermaid'): Promise<string> {
+  const { chainGraph } = await import('../render/chain-graph.js');
+  if (format === 'svg') return (await import('../render/chain-svg.js')).renderChainSvg(chainGraph(result));
+  return (await import('../render/chain-mermaid.js')).renderChainMermaid(chainGraph(result));
+}
+
 export async function runExplain(args: ExplainArgs, ctx: CommandContext): Promise<number> {
+  if (args.log !== undefined || args.logFile !== undefined) return runExplainLog(args, ctx);
   checkNotSwapped(args);
   const style = styleFor(ctx.io.stdout, { color: ctx.color });
   const width = terminalWidth(ctx.io.stdout);
   if (args.all) {
+    if (args.output === 'svg' || args.output === 'mermaid') throw new UsageError(`-o ${args.output} draws one request's chain: give a target instead of --all`);
     if (args.target) throw new UsageError('--all explains every service the proxy knows: give no target with it');
     const all = explainAll(await loadModelFromArgs(args, ctx));
     if (args.output === 'json') ctx.io.stdout.write(JSON.stringify(all, null, 2) + '\n');
@@ -73,6 +91,7 @@ export async function runExplain(args: ExplainArgs, ctx: CommandContext): Promis
   const model = await loadModelFromArgs(args, ctx);
   const result = explain(model, { ...request, target });
   if (args.output === 'json') ctx.io.stdout.write(JSON.stringify(result, null, 2) + '\n');
+  else if (args.output === 'svg' || args.output === 'mermaid') ctx.io.stdout.write(await renderPicture(result, args.output));
   else if (args.brief) ctx.io.stdout.write(renderExplainBrief(result, style, cliTarget({ ...request, target, method: request.method })));
   else ctx.io.stdout.write(renderExplainText(result, style, { verbose: args.verbose, width: width ?? DEFAULT_WIDTH }));
   return exitCodeFor(result);

@@ -23,6 +23,7 @@ import { describeRouteMatch, selectRoute, type HttpRequest } from '../envoy/rout
 import { isAnyAddress } from '../envoy/ip.js';
 import { defaultHostHeader, parseHeaderFlag, parseTarget } from './target.js';
 import { sampleForRoute } from './route-sample.js';
+import { UsageError } from '../errors.js';
 
 export interface AllRow {
   /** The arguments of `pcx explain <source> …` that reproduce this row (shell-quoted), e.g. `reviews:9080/ -H 'end-user: jason'`. */
@@ -95,6 +96,64 @@ export function cliArgs(req: ExplainRequest): string[] {
 
 export function cliTarget(req: ExplainRequest): string {
   return cliArgs(req).map(shellQuote).join(' ');
+}
+
+/** The words of a row's target, as a POSIX shell splits what shellQuote wrote. */
+export function shellWords(s: string): string[] {
+  const out: string[] = [];
+  let cur = '';
+  let inWord = false;
+  for (let i = 0; i < s.length; i++) {
+    const c = s[i];
+    if (c === "'") {
+      const end = s.indexOf("'", i + 1);
+      if (end < 0) throw new UsageError(`unbalanced quote in ${s}`);
+      cur += s.slice(i + 1, end);
+      i = end;
+      inWord = true;
+    } else if (c === '\\' && i + 1 < s.length) {
+      cur += s[++i];
+      inWord = true;
+    } else if (c === ' ') {
+      if (inWord) out.push(cur);
+      cur = '';
+      inWord = false;
+    } else {
+      cur += c;
+      inWord = true;
+    }
+  }
+  if (inWord) out.push(cur);
+  return out;
+}
+
+/** The request a row's target stands for: the inverse of cliArgs (for pcx test --init, which pins rows as test cases). */
+export function requestOfTarget(target: string): ExplainRequest {
+  const words = shellWords(target);
+  const req: Partial<ExplainRequest> = {};
+  let positional: string | undefined;
+  for (let i = 0; i < words.length; i++) {
+    const w = words[i];
+    const value = () => {
+      if (i + 1 >= words.length) throw new UsageError(`${w} needs a value in ${target}`);
+      return words[++i];
+    };
+    if (w === '--inbound') req.inbound = Number(value());
+    else if (w === '--tcp') req.tcp = true;
+    else if (w === '--tls') req.tls = true;
+    else if (w === '--sni') req.sni = value();
+    else if (w === '--plaintext') req.plaintext = true;
+    else if (w === '--port') req.listenerPort = Number(value());
+    else if (w === '--ip') req.ip = value();
+    else if (w === '--host-header') req.hostHeader = value();
+    else if (w === '-X') req.method = value();
+    else if (w === '-H') req.headers = [...(req.headers ?? []), value()];
+    else if (w.startsWith('-')) throw new UsageError(`unknown flag ${w} in ${target}`);
+    else positional = w;
+  }
+  const t = req.inbound !== undefined && (!positional || positional.startsWith('/')) ? `localhost:${req.inbound}${positional ?? '/'}` : positional;
+  if (!t) throw new UsageError(`no target in ${target}`);
+  return { ...req, target: t };
 }
 
 /** `host:port/old` → `host:port/new?query`, keeping the scheme and authority. */

@@ -8,7 +8,7 @@ import { writeFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import yargs from 'yargs';
-import { explainAll, type AllResult } from '../../src/explain/explain-all.js';
+import { explainAll, requestOfTarget, shellWords, type AllResult } from '../../src/explain/explain-all.js';
 import { explain } from '../../src/explain/explain.js';
 import { explainBuilder, type ExplainArgs } from '../../src/commands/explain.js';
 import { inboundTarget, requestFromArgs } from '../../src/commands/request-options.js';
@@ -19,35 +19,6 @@ import { loadReal, modelOf, productpageJasonRoute, readJson, REAL } from '../hel
 import { expectGolden } from '../helpers/golden.js';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
-
-/** POSIX-shell words of a row target (the quoting cliTarget writes: bare words and '…' with '\'' inside). */
-export function shellWords(s: string): string[] {
-  const out: string[] = [];
-  let cur = '';
-  let inWord = false;
-  for (let i = 0; i < s.length; i++) {
-    const c = s[i];
-    if (c === "'") {
-      const end = s.indexOf("'", i + 1);
-      if (end < 0) throw new Error(`unbalanced quote in ${s}`);
-      cur += s.slice(i + 1, end);
-      i = end;
-      inWord = true;
-    } else if (c === '\\' && i + 1 < s.length) {
-      cur += s[++i];
-      inWord = true;
-    } else if (c === ' ') {
-      if (inWord) out.push(cur);
-      cur = '';
-      inWord = false;
-    } else {
-      cur += c;
-      inWord = true;
-    }
-  }
-  if (inWord) out.push(cur);
-  return out;
-}
 
 /** The row's target through explain's own yargs options, as `pcx explain <source> <target…>` parses it. */
 async function requestOf(target: string) {
@@ -68,6 +39,10 @@ async function expectRoundTrip(model: ConfigModel, all: AllResult): Promise<void
     const got = [r.verdict.kind, r.verdict.http_status, r.verdict.response_flag].join(' ');
     const want = [row.verdict, row.http_status, row.response_flag].join(' ');
     if (got !== want) mismatches.push(`${row.target}: --all says ${want}, explain says ${got}`);
+    // pcx test --init reads rows back with requestOfTarget: the same request as the command line's
+    const back = requestOfTarget(row.target);
+    const fromCli = await requestOf(row.target);
+    for (const k of Object.keys(back) as (keyof typeof back)[]) if (JSON.stringify(back[k]) !== JSON.stringify(fromCli[k])) mismatches.push(`${row.target}: requestOfTarget ${k}=${JSON.stringify(back[k])}, the CLI ${JSON.stringify(fromCli[k])}`);
     // the branch a row names is one the request reaches
     for (const c of row.clusters) if (!r.verdict.clusters.some((x) => x.name === c.name)) mismatches.push(`${row.target}: ${c.name} not reached`);
   }
