@@ -11,6 +11,7 @@ import { registerTableCommands } from './commands/tables.js';
 import { registerDiffCommand } from './commands/diff.js';
 import { registerFlagsCommand } from './commands/flags.js';
 import { registerReportCommand } from './commands/report.js';
+import { registerZtunnelCommands } from './commands/ztunnel.js';
 import { registerRootCaCompareCommand } from './commands/rootca-compare.js';
 import { registerTestCommand } from './commands/test.js';
 import type { Registrar } from './commands/register.js';
@@ -52,6 +53,7 @@ export async function run(rawArgv: string[], io: Io = processIo()): Promise<numb
   parser = registerDiffCommand(parser, registrar);
   parser = registerFlagsCommand(parser, registrar);
   parser = registerReportCommand(parser, registrar);
+  parser = registerZtunnelCommands(parser, registrar);
   parser = registerRootCaCompareCommand(parser, registrar);
   parser = registerTestCommand(parser, registrar);
   parser = parser

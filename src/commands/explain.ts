@@ -14,6 +14,9 @@ import { styleFor } from '../render/style.js';
 import { EXIT_FINDINGS, EXIT_OK, UsageError } from '../errors.js';
 import type { CommandContext } from './context.js';
 import type { ExplainResult } from '../explain/result.js';
+import { ZtunnelDocumentError } from '../ztunnel/detect.js';
+import { followIfPeers } from './explain-follow.js';
+import { renderDestinationText } from '../render/destination-text.js';
 import { runExplainLog, type ExplainLogArgs } from './explain-log.js';
 
 export interface ExplainArgs extends SourceArgs, RequestArgs {
@@ -24,6 +27,8 @@ export interface ExplainArgs extends SourceArgs, RequestArgs {
   verbose?: boolean;
   all?: boolean;
   brief?: boolean;
+  via?: string | string[];
+  endpoint?: string;
   log?: ExplainLogArgs['log'];
   logFile?: string;
   logFormat?: string;
@@ -37,6 +42,8 @@ export function explainBuilder(y: Argv): Argv<ExplainArgs> {
     .option('verbose', { alias: 'v', type: 'boolean', describe: 'every detail and endpoint' })
     .option('all', { type: 'boolean', describe: 'every route of every service and port the proxy knows, one line each, problems first' })
     .option('brief', { alias: 'q', type: 'boolean', describe: 'one line: target → verdict: why; next step (for chat and scripts)' })
+    .option('via', { type: 'string', describe: 'another proxy\'s source (dump, bug-report, pod) to follow the request into: the destination (repeatable)' })
+    .option('endpoint', { type: 'string', describe: 'across proxies: follow this endpoint IP (default: each distinct outcome once)' })
     // replay (src/replay): not `array: true`, which would swallow a target; repeating --log still collects them
     .option('log', { type: 'string', describe: "replay an access-log line: rebuild its request, explain it, compare with what was logged (Istio/Envoy default text, JSON)" })
     .option('log-file', { type: 'string', describe: 'replay every access-log line of a file (- for stdin; no value: the proxy\'s istio-proxy.log in a bug-report), grouped with counts' })
@@ -88,11 +95,23 @@ export async function runExplain(args: ExplainArgs, ctx: CommandContext): Promis
   const request = requestFromArgs(args);
   const target = inboundTarget(args.target, args.inbound);
   if (!target) throw new UsageError('explain needs a target: pcx explain <source> <host[:port][/path]>', { hint: 'e.g. pcx explain dump.json reviews:9080/' });
-  const model = await loadModelFromArgs(args, ctx);
-  const result = explain(model, { ...request, target });
+  // a live ztunnel pod (ztunnel-…, daemonset/ztunnel) is read with istioctl ztunnel-config
+  if (args.from) {
+    const code = await (await import('./ztunnel-explain.js')).runLiveZtunnelExplain(args, target, ctx);
+    if (code !== undefined) return code;
+  }
+  let model;
+  try {
+    model = await loadModelFromArgs(args, ctx);
+  } catch (e) {
+    // ztunnel's config (recognised by content): explain the connection the way ztunnel routes it
+    if (e instanceof ZtunnelDocumentError) return (await import('./ztunnel-explain.js')).runZtunnelExplain(e, args, target, ctx);
+    throw e;
+  }
+  const result = await followIfPeers(args, ctx, model, explain(model, { ...request, target }), { ...request, target });
   if (args.output === 'json') ctx.io.stdout.write(JSON.stringify(result, null, 2) + '\n');
   else if (args.output === 'svg' || args.output === 'mermaid') ctx.io.stdout.write(await renderPicture(result, args.output));
   else if (args.brief) ctx.io.stdout.write(renderExplainBrief(result, style, cliTarget({ ...request, target, method: request.method })));
-  else ctx.io.stdout.write(renderExplainText(result, style, { verbose: args.verbose, width: width ?? DEFAULT_WIDTH }));
+  else ctx.io.stdout.write(renderExplainText(result, style, { verbose: args.verbose, width: width ?? DEFAULT_WIDTH }) + renderDestinationText(result, style, { verbose: args.verbose }));
   return exitCodeFor(result);
 }

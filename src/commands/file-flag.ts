@@ -4,6 +4,7 @@
  * word), so `pcx clusters -f dump.json --fqdn reviews` and `pcx explain reviews:9080/ -f dump.json` both work.
  */
 const FILE_FLAGS = new Set(['-f', '--file', '--filename']);
+const ZTUNNEL_WORDS = new Set(['ztunnel', 'zc', 'ztunnel-config']);
 
 export function fileFlagToPositional(argv: string[]): string[] {
   const files: string[] = [];
@@ -17,7 +18,9 @@ export function fileFlagToPositional(argv: string[]): string[] {
   }
   if (!files.length) return argv;
   // the command word is the first argument that is not an option (global flags may come before it)
-  const cmd = rest.findIndex((a) => !a.startsWith('-'));
+  let cmd = rest.findIndex((a) => !a.startsWith('-'));
   if (cmd < 0) return [...rest, ...files];
+  // `pcx ztunnel <table>` (istioctl ztunnel-config … -f): the source follows the table's name
+  if (ZTUNNEL_WORDS.has(rest[cmd]) && cmd + 1 < rest.length && !rest[cmd + 1].startsWith('-')) cmd++;
   return [...rest.slice(0, cmd + 1), ...files, ...rest.slice(cmd + 1)];
 }

@@ -58,9 +58,29 @@ function viewOf(r: ExplainResult, labels: Map<string, string>, ignoreEndpoints: 
   return m;
 }
 
+/** Policy entries whose words a plain detail (timeout, retries, …) already compares. */
+const PLAIN_TWIN = new Set(['timeout', 'retries', 'mirror', 'rewrite']);
+
+function policyChanges(a: unknown, b: unknown): string[] {
+  const pa = (a ?? {}) as Record<string, { summary?: string }>;
+  const pb = (b ?? {}) as Record<string, { summary?: string }>;
+  const out: string[] = [];
+  for (const k of [...new Set([...Object.keys(pa), ...Object.keys(pb)])]) {
+    if (PLAIN_TWIN.has(k)) continue;
+    const x = pa[k]?.summary;
+    const y = pb[k]?.summary;
+    if (x !== y) out.push(`${k}: ${x ?? '(none)'} → ${y ?? '(none)'}`);
+  }
+  return out;
+}
+
 function detailChanges(a: Record<string, unknown> = {}, b: Record<string, unknown> = {}): string[] {
   const out: string[] = [];
   for (const k of [...new Set([...Object.keys(a), ...Object.keys(b)])].sort()) {
+    if (k === 'policy') {
+      out.push(...policyChanges(a[k], b[k]));
+      continue;
+    }
     const x = a[k] === undefined ? '(none)' : String(a[k]);
     const y = b[k] === undefined ? '(none)' : String(b[k]);
     if (x !== y) out.push(`${k}: ${x} → ${y}`);

@@ -48,7 +48,7 @@ function stringMatcher(s: Json): string {
   return stableStringify(s);
 }
 
-function headerLabel(h: Json): string {
+export function headerLabel(h: Json): string {
   const inv = h.invert_match ? '!' : '';
   if (h.string_match) return `${inv}${h.name}${stringMatcher(h.string_match)}`;
   if (h.exact_match !== undefined) return `${inv}${h.name}=${h.exact_match}`;

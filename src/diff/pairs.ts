@@ -10,8 +10,8 @@ import { stableStringify } from './canonical.js';
 
 export const SEP = ' › ';
 
-export function makeChange(type: DiffType, path: string[], change: ResourceChange['change'], extra: { fields?: FieldChange[]; summary?: string } = {}): ResourceChange {
-  return { type, name: path.join(SEP), path, change, fields: extra.fields ?? [], ...(extra.summary ? { summary: extra.summary } : {}) };
+export function makeChange(type: DiffType, path: string[], change: ResourceChange['change'], extra: { fields?: FieldChange[]; summary?: string; policy?: string[] } = {}): ResourceChange {
+  return { type, name: path.join(SEP), path, change, fields: extra.fields ?? [], ...(extra.summary ? { summary: extra.summary } : {}), ...(extra.policy?.length ? { policy: extra.policy } : {}) };
 }
 
 export type Emit = (c: ResourceChange) => void;

@@ -31,6 +31,8 @@ export interface ResourceChange {
   fields: FieldChange[];
   /** For added/removed: a one-line description of the resource (type, match → action…). */
   summary?: string;
+  /** For a changed route: the change in policy words (`v1 100% → v1 50% / v3 50%`, `fault: + 7 s delay …`, `timeout 0s → 10s`). */
+  policy?: string[];
 }
 
 export interface TypeCount {

@@ -9,6 +9,7 @@ import type { Json, Route, RouteConfiguration, VirtualHost } from '../model/envo
 import { canonical, omitKeys, stableStringify } from './canonical.js';
 import { fieldChanges } from './field-diff.js';
 import { routeActionLabel, routeMatchLabel } from './labels.js';
+import { faultWords, routePolicyChanges } from './route-policy-diff.js';
 import { makeChange, sameCanonical, sameRaw, unionKeys, type Emit } from './pairs.js';
 import type { FieldChange } from './result.js';
 
@@ -29,7 +30,8 @@ export function vhostSummary(vh: VirtualHost): string {
 }
 
 export function routeSummary(r: Route): string {
-  return `${routeMatchLabel(r.match)} ${routeActionLabel(r)}`.trim();
+  const fault = faultWords(r);
+  return `${routeMatchLabel(r.match)} ${routeActionLabel(r)}${fault ? `; fault: ${fault}` : ''}`.trim();
 }
 
 /** How a route is called in the report: its name, else its position and match. */
@@ -149,7 +151,10 @@ function diffVhost(path: string[], a: VirtualHost, b: VirtualHost, emit: Emit): 
       c: () => {
         const cx = canonical(x, 'routes');
         const cy = canonical(y, 'routes');
-        if (!sameCanonical(cx, cy)) emit(makeChange('route', [...path, lb[j]], 'changed', { fields: fieldChanges(cx, cy, 'routes') }));
+        if (!sameCanonical(cx, cy)) {
+          const policy = routePolicyChanges(x, y);
+          emit(makeChange('route', [...path, lb[j]], 'changed', { fields: fieldChanges(cx, cy, 'routes'), ...(policy.length ? { policy } : {}) }));
+        }
       },
     });
   }

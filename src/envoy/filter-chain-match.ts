@@ -39,6 +39,11 @@ export interface ChainSelection {
    * matched: the selection then depends on the IP, and these are the IPs those chains name.
    */
   dependsOnIp?: { cidr: string; chain: FilterChain }[];
+  /**
+   * Why not: the chains dropped at the deciding level (the last one that dropped any), with what they
+   * need that this connection lacks, or that a more specific chain won (issue 10 part 1).
+   */
+  skipped?: { index: number; chain: FilterChain; reason: string }[];
 }
 
 interface Cand { chain: FilterChain; index: number; m: FilterChainMatch }
@@ -166,6 +171,32 @@ const bySourcePort: Level = (cands, c, notes) => {
   return cands.filter((x) => !x.m.source_ports?.length);
 };
 
+/** Per level: the criterion a chain sets (undefined when unset) and the connection's value, in words. */
+const CRITERIA: Record<string, { want: (m: FilterChainMatch) => string | undefined; have: (c: ConnectionAttrs) => string }> = {
+  destination_port: { want: (m) => (numberOf(m.destination_port) ? `destination_port must be ${numberOf(m.destination_port)}` : undefined), have: (c) => `the connection is to port ${c.dstPort}` },
+  'prefix_ranges (destination IP)': { want: (m) => (m.prefix_ranges?.length ? `destination IP must be in ${m.prefix_ranges.map(formatCidr).join(', ')}` : undefined), have: (c) => (c.dstIp ? `the connection is to ${c.dstIp}` : 'the destination IP is not known') },
+  'server_names (SNI)': { want: (m) => (m.server_names?.length ? `SNI must be one of ${m.server_names.join(', ')}` : undefined), have: (c) => (c.sni ? `the connection has SNI ${c.sni}` : 'the connection has no SNI') },
+  transport_protocol: { want: (m) => (m.transport_protocol ? `transport must be ${m.transport_protocol}` : undefined), have: (c) => (c.transport === 'tls' ? 'the connection is TLS' : `the connection is plaintext, ${c.transport}`) },
+  'application_protocols (ALPN)': { want: (m) => (m.application_protocols?.length ? `ALPN must include one of ${m.application_protocols.join(', ')}` : undefined), have: (c) => (c.alpn.length ? `the connection offers ${c.alpn.join(', ')}` : 'the connection offers no ALPN') },
+  direct_source_prefix_ranges: { want: (m) => (m.direct_source_prefix_ranges?.length ? `the direct source IP must be in ${m.direct_source_prefix_ranges.map(formatCidr).join(', ')}` : undefined), have: (c) => (c.srcIp ? `the source is ${c.srcIp}` : 'the source IP is not known') },
+  source_type: { want: (m) => (m.source_type && m.source_type !== 'ANY' ? `source_type must be ${m.source_type}` : undefined), have: () => 'the source is judged EXTERNAL' },
+  source_prefix_ranges: { want: (m) => (m.source_prefix_ranges?.length ? `the source IP must be in ${m.source_prefix_ranges.map(formatCidr).join(', ')}` : undefined), have: (c) => (c.srcIp ? `the source is ${c.srcIp}` : 'the source IP is not known') },
+  source_ports: { want: (m) => (m.source_ports?.length ? `the source port must be one of ${m.source_ports.join(', ')}` : undefined), have: (c) => (c.srcPort !== undefined ? `the source port is ${c.srcPort}` : 'the source port is not known') },
+};
+
+function dropReason(label: string, x: Cand, c: ConnectionAttrs, kept: Cand[]): string {
+  const k = CRITERIA[label];
+  const want = k?.want(x.m);
+  if (want && !kept.length) return `${want} (${k.have(c)})`;
+  if (want) {
+    // it sets the criterion too, but a longer prefix / exact name / listed protocol won
+    const other = k.want(kept[0].m);
+    return other ? `${want}; a more specific chain (${other}) matches (${k.have(c)})` : `${want} (${k.have(c)})`;
+  }
+  const winner = kept.length ? k?.want(kept[0].m) : undefined;
+  return winner ? `it sets no ${label} criterion, and a chain that does (${winner}) matches: the most specific wins, with no fallback` : `no ${label} criterion`;
+}
+
 const LEVELS: [string, Level][] = [
   ['destination_port', byPort],
   ['prefix_ranges (destination IP)', byPrefix('prefix_ranges', (c) => c.dstIp, 'destination IP')],
@@ -191,9 +222,18 @@ export function selectFilterChain(listener: Listener, conn: ConnectionAttrs): Ch
   const assumptions: string[] = [];
   const st: LevelState = { notes, assumptions };
   let failedAt: string | undefined;
+  let skipped: ChainSelection['skipped'];
   for (const [label, level] of LEVELS) {
     const before = cands;
     cands = level(cands, conn, notes, assumptions, st);
+    // the deciding level is the last one that dropped a chain a client could have meant: not Istio's
+    // blackhole chains (a direct connection to 15001/15006, the pod's own IPs), and a port only when the
+    // match failed there
+    const own = new Set(conn.ownIps ?? []);
+    const keptSet = new Set(cands);
+    const dropped = before.length === cands.length ? [] : before.filter((x) => !keptSet.has(x) && !/blackhole/i.test(x.chain.name ?? '')
+      && !(x.m.prefix_ranges?.length && x.m.prefix_ranges.every((r) => own.has(formatCidr(r).replace(/\/\d+$/, '')))));
+    if (dropped.length && (label !== 'destination_port' || cands.length === 0)) skipped = dropped.map((x) => ({ index: x.index, chain: x.chain, reason: dropReason(label, x, conn, cands) }));
     if (cands.length === 0) {
       failedAt = before.length ? label : undefined;
       break;
@@ -203,11 +243,11 @@ export function selectFilterChain(listener: Listener, conn: ConnectionAttrs): Ch
     const chosen = cands[0];
     const reason = notes.length ? `matched ${notes.join('; ')}` : 'the catch-all chain: it sets no criteria, and no more specific chain matches this connection';
     if (cands.length > 1) assumptions.push(`${cands.length} chains match equally (Envoy rejects such listeners); showing the first`);
-    return { chain: chosen.chain, index: chosen.index, isDefault: false, closed: false, reason, assumptions, dependsOnIp: st.dependsOnIp };
+    return { chain: chosen.chain, index: chosen.index, isDefault: false, closed: false, reason, assumptions, dependsOnIp: st.dependsOnIp, skipped };
   }
   const why = failedAt ? `no chain matches on ${failedAt}${notes.length ? ` after ${notes.join('; ')}` : ''} (${describeConnection(conn)})` : 'the listener has no filter chains';
   if (listener.default_filter_chain) {
-    return { chain: listener.default_filter_chain, index: -1, isDefault: true, closed: false, reason: `${why}, so default_filter_chain`, assumptions, dependsOnIp: st.dependsOnIp };
+    return { chain: listener.default_filter_chain, index: -1, isDefault: true, closed: false, reason: `${why}, so default_filter_chain`, assumptions, dependsOnIp: st.dependsOnIp, skipped };
   }
-  return { isDefault: false, closed: true, reason: `${why}, and there is no default_filter_chain: the connection is closed`, assumptions, dependsOnIp: st.dependsOnIp };
+  return { isDefault: false, closed: true, reason: `${why}, and there is no default_filter_chain: the connection is closed`, assumptions, dependsOnIp: st.dependsOnIp, skipped };
 }

@@ -46,6 +46,8 @@ export interface ListenerChoice {
   capture?: ListenerRecord;
   /** Listeners for this address that exist but do not serve (warming, draining, error). */
   notServing: ListenerRecord[];
+  /** Why not: listeners for the same port bound to another IP, with why they were not chosen. */
+  skipped?: { name: string; reason: string }[];
 }
 
 function addrKey(ip: string, port: number): string {
@@ -58,6 +60,8 @@ function addrKey(ip: string, port: number): string {
 interface ListenerIndex {
   /** Serving listeners by exact address (main and additional addresses). */
   byAddress: Map<string, ListenerRecord>;
+  /** Serving listeners bound to a specific IP, by port (why-not: the ones the connection did not dial). */
+  specificByPort: Map<number, { ip: string; record: ListenerRecord }[]>;
   /** Serving listeners bound to 0.0.0.0 / [::], by family and port. */
   wildcard: Map<string, ListenerRecord>;
 }
@@ -68,6 +72,7 @@ const indexes = new WeakMap<ConfigModel, { all: ListenerIndex; bound: ListenerIn
 function buildIndex(records: ListenerRecord[]): ListenerIndex {
   const byAddress = new Map<string, ListenerRecord>();
   const wildcard = new Map<string, ListenerRecord>();
+  const specificByPort = new Map<number, { ip: string; record: ListenerRecord }[]>();
   for (const r of records) {
     // the hand-off map holds TCP listeners only (§2.2): a QUIC/UDP listener on the same port is not a candidate
     if (String(r.listener.address?.socket_address?.protocol ?? '').toUpperCase() === 'UDP') continue;
@@ -78,10 +83,21 @@ function buildIndex(records: ListenerRecord[]): ListenerIndex {
       } else {
         const k = addrKey(hp.address, hp.port);
         if (!byAddress.has(k)) byAddress.set(k, r);
+        (specificByPort.get(hp.port) ?? specificByPort.set(hp.port, []).get(hp.port)!).push({ ip: hp.address, record: r });
       }
     }
   }
-  return { byAddress, wildcard };
+  return { byAddress, wildcard, specificByPort };
+}
+
+/** Listeners bound to another IP on this port: not chosen because the connection is to another address (or its IP is not known). */
+function otherIpListeners(idx: ListenerIndex, ip: string | undefined, port: number, chosen?: ListenerRecord, notIps: string[] = []): { name: string; reason: string }[] | undefined {
+  const others = (idx.specificByPort.get(port) ?? []).filter((x) => x.record !== chosen && (!ip || addrKey(x.ip, port) !== addrKey(ip, port)) && !notIps.includes(x.ip));
+  if (!others.length) return undefined;
+  return others.map((x) => ({
+    name: x.record.name || formatHostPort(x.ip, port),
+    reason: ip ? `bound to ${formatHostPort(x.ip, port)}; the connection is to ${formatHostPort(ip, port)}` : `bound to ${formatHostPort(x.ip, port)}: it takes the connection only if the client dials ${x.ip} (the IP is not known: pass --ip)`,
+  }));
 }
 
 function indexOf(model: ConfigModel): { all: ListenerIndex; bound: ListenerIndex } {
@@ -148,26 +164,58 @@ export function selectOutboundListener(model: ConfigModel, ip: string | undefine
   const wild = findWildcard(idx, ip, port);
   if (wild && wild !== capture) {
     const why = ip ? `no listener for exactly ${formatHostPort(ip, port)}, so ` : '';
-    return { record: wild, how: 'wildcard', capture, notServing, reason: `${via}: ${why}the wildcard listener for port ${port}` };
+    return { record: wild, how: 'wildcard', capture, notServing, reason: `${via}: ${why}the wildcard listener for port ${port}`, skipped: otherIpListeners(idx, ip, port, wild, model.proxy.ips) };
   }
   if (capture) {
     const why = usesOriginalDst(capture.listener) ? `no listener for ${ip ? formatHostPort(ip, port) : `port ${port}`} (exact or 0.0.0.0), so ` : `the capture listener has no use_original_dst hand-off, so `;
-    return { record: capture, how: 'self', capture, notServing, reason: `${why}${capture.name} matched the connection (destination ${ip ? formatHostPort(ip, port) : `port ${port}`}) against its own filter chains` };
+    return { record: capture, how: 'self', capture, notServing, reason: `${why}${capture.name} matched the connection (destination ${ip ? formatHostPort(ip, port) : `port ${port}`}) against its own filter chains`, skipped: otherIpListeners(idx, ip, port, capture, model.proxy.ips) };
   }
   return { how: 'none', notServing, reason: `no listener for port ${port} and no use_original_dst (capture) listener in this dump` };
 }
 
-/** Gateways and other bound listeners: the kernel delivers to address:port, exact before wildcard. */
-export function selectBoundListener(model: ConfigModel, ip: string | undefined, port: number): ListenerChoice {
+/**
+ * Gateways and other bound listeners: the kernel delivers to address:port, exact before wildcard.
+ * Without `ip`, the connection is to the proxy itself: a listener bound to one of its own IPs (node
+ * id, INSTANCE_IPS; 127.0.0.1 when the node id says so) takes it before the wildcard (issue 10 part 4).
+ */
+export function selectBoundListener(model: ConfigModel, ip: string | undefined, port: number, ownIps: string[] = []): ListenerChoice {
   const idx = indexOf(model).bound;
   const notServing = notServingFor(model, ip, port);
   if (ip) {
     const exact = idx.byAddress.get(addrKey(ip, port));
     if (exact) return { record: exact, how: 'exact', notServing, reason: `listener bound to ${formatHostPort(ip, port)}` };
+  } else {
+    for (const own of ownIps) {
+      const exact = idx.byAddress.get(addrKey(own, port));
+      if (exact) return { record: exact, how: 'exact', notServing, reason: `listener bound to ${formatHostPort(own, port)}, the proxy's own address (from its node id), takes connections to the pod on port ${port}` };
+    }
   }
   const wild = findWildcard(idx, ip, port);
-  if (wild) return { record: wild, how: 'bound', notServing, reason: `listener bound to ${formatHostPort(socketOf(wild.listener.address)?.address ?? '0.0.0.0', port)} receives every connection to port ${port}` };
-  return { how: 'none', notServing, reason: `nothing listens on port ${port}` };
+  if (wild) return { record: wild, how: 'bound', notServing, reason: `listener bound to ${formatHostPort(socketOf(wild.listener.address)?.address ?? '0.0.0.0', port)} receives every connection to port ${port}`, skipped: otherIpListeners(idx, ip, port, wild) };
+  const others = otherIpListeners(idx, ip, port);
+  return { how: 'none', notServing, reason: others ? `nothing listens on ${ip ? formatHostPort(ip, port) : `port ${port}`} (only on ${others.map((o) => o.name).join(', ')})` : `nothing listens on port ${port}`, skipped: others };
+}
+
+/** Ports of the proxy's own admin, health, stats and capture listeners (Istio, Envoy Gateway, OSM, Consul): never "the port you meant". */
+export const NOT_A_SERVICE_PORT = new Set([15000, 15001, 15004, 15006, 15008, 15009, 15010, 15020, 15021, 15053, 15090, 15901, 15902, 15903, 15904, 19000, 19001, 19002, 19003, 19100]);
+
+/**
+ * A listener that serves the proxy itself (health probes, stats, admin), not traffic: a static
+ * (bootstrap) listener, a well-known port, or an inline route table that only answers
+ * /stats, /healthz, /ready, … probes.
+ */
+export function isProxyOwnListener(r: ListenerRecord): boolean {
+  if (r.state === 'static') return true;
+  if (listenerAddresses(r.listener).some((a) => NOT_A_SERVICE_PORT.has(a.port))) return true;
+  const chains = [...(r.listener.filter_chains ?? []), ...(r.listener.default_filter_chain ? [r.listener.default_filter_chain] : [])];
+  const prefixes: string[] = [];
+  for (const c of chains) {
+    for (const f of c.filters ?? []) {
+      const rc = f.typed_config?.route_config;
+      for (const vh of rc?.virtual_hosts ?? []) for (const rt of vh.routes ?? []) prefixes.push(String(rt.match?.prefix ?? rt.match?.path ?? ''));
+    }
+  }
+  return prefixes.length > 0 && prefixes.every((p) => /stats|health|ready|live|probe|metrics|prometheus/i.test(p));
 }
 
 /** Inbound ports Istio's iptables leaves alone: HBONE, the agent, health and Prometheus (§2.1). */
@@ -191,6 +239,11 @@ export function selectInboundListener(model: ConfigModel, ip: string | undefined
     return { record: vi, how: 'self', notServing: notServingFor(model, ip, port), reason: `iptables redirects inbound connections to ${vi.name} (port 15006); its original_dst listener filter restores the destination ${ip ? formatHostPort(ip, port) : `port ${port}`}` };
   }
   const rejected = model.listeners.filter((l) => !l.serving && (l.name === 'virtualInbound' || socketOf(l.listener.address)?.port === 15006));
+  if (!rejected.length && ip) {
+    // no virtualInbound (Consul, OSM, old Istio): a listener really bound to the pod's address:port takes it
+    const own = selectBoundListener(model, ip, port);
+    if (own.how === 'exact') return { ...own, reason: `no virtualInbound: the listener bound to ${formatHostPort(ip, port)} receives the connection` };
+  }
   if (rejected.length) {
     const st = rejected.some((l) => l.state === 'error') ? 'was rejected by Envoy (error_state) and never became active' : `is only ${rejected[0].state}`;
     return { how: 'none', notServing: rejected, reason: `iptables redirects inbound connections to port 15006, but virtualInbound ${st}: nothing accepts them` };

@@ -24,6 +24,8 @@ export interface RouteCheck {
   reason: string;
   /** Conditions that could not be evaluated. */
   unknowns: string[];
+  /** For a miss: what the request would need, in the user's terms ("path must be exactly /dani"). */
+  need?: string;
 }
 
 export interface RouteSelection {
@@ -32,8 +34,8 @@ export interface RouteSelection {
   reason: string;
   /** Earlier routes whose match could not be decided: the request may have gone there instead. */
   undecided: { index: number; name?: string; why: string[] }[];
-  /** Routes tried before the winner that did not match, with why (for --verbose). */
-  skipped: { index: number; name?: string; why: string }[];
+  /** Routes tried before the winner that did not match, with why (for --verbose) and what the request would need. */
+  skipped: { index: number; name?: string; why: string; need: string }[];
   /** The vhost selects routes in a way pcx cannot evaluate (an xDS matcher tree). */
   unevaluable?: boolean;
 }
@@ -68,6 +70,56 @@ export function describeHeaderMatcher(h: HeaderMatcher): string {
   else if (h.present_match !== undefined) what = h.present_match ? 'present' : 'absent';
   else what = 'present';
   return `${h.name} ${inv}${what}`;
+}
+
+/** What a header matcher asks for, as a person would say it: `header end-user = "jason" (exact, case-sensitive)`. */
+function wanted(h: HeaderMatcher): string {
+  const sm = h.string_match;
+  const ic = (sm?.ignore_case ? 'ignoring case' : 'case-sensitive');
+  const not = h.invert_match ? 'not ' : '';
+  if (sm?.exact !== undefined || h.exact_match !== undefined) return `${not}= "${sm?.exact ?? h.exact_match}" (exact, ${sm ? ic : 'case-sensitive'})`;
+  if (sm?.prefix !== undefined || h.prefix_match !== undefined) return `${not}starting with "${sm?.prefix ?? h.prefix_match}"${sm?.ignore_case ? ' (ignoring case)' : ''}`;
+  if (sm?.suffix !== undefined || h.suffix_match !== undefined) return `${not}ending with "${sm?.suffix ?? h.suffix_match}"${sm?.ignore_case ? ' (ignoring case)' : ''}`;
+  if (sm?.contains !== undefined || h.contains_match !== undefined) return `${not}containing "${sm?.contains ?? h.contains_match}"${sm?.ignore_case ? ' (ignoring case)' : ''}`;
+  const re = sm?.safe_regex?.regex ?? h.safe_regex_match?.regex ?? h.regex_match;
+  if (re !== undefined) return `${not}matching regex ${re} (the whole value)`;
+  if (h.range_match) return `${not}a number in [${h.range_match.start}, ${h.range_match.end})`;
+  return '';
+}
+
+/** "needs header end-user = "jason" (exact, case-sensitive; the request has "Jason")", "method must be POST (the request is GET)". */
+export function headerNeed(h: HeaderMatcher, headers: Map<string, string>): string {
+  const name = h.name.toLowerCase();
+  const has = headers.get(name);
+  const presence = h.present_match !== undefined && !h.string_match;
+  if (presence) {
+    const wantPresent = h.invert_match ? !h.present_match : h.present_match;
+    return wantPresent ? `needs header ${h.name} (any value; the request has none)` : `needs no header ${h.name} (the request has "${has}")`;
+  }
+  const w = wanted(h) || 'present';
+  const label = name === ':method' ? 'method' : name === ':authority' ? 'Host' : name === ':scheme' ? 'scheme' : name === ':path' ? 'the full path' : `header ${h.name}`;
+  const got = has === undefined ? `the request has no ${h.name} header` : name === ':method' ? `the request is ${has}` : `the request has "${has}"`;
+  const want = w.replace(/^= /, '').replace(/^not = /, 'not ');
+  if (name.startsWith(':')) {
+    const exact = h.string_match?.exact ?? h.exact_match;
+    const ci = h.string_match?.ignore_case ? ', ignoring case' : '';
+    return exact !== undefined ? `${label} must ${h.invert_match ? 'not ' : ''}be ${exact} (${got}${ci})` : `${label} must be ${want.replace(/ \([^)]*\)$/, '')} (${got})`;
+  }
+  // merge "(exact, case-sensitive)" and "(the request has …)" into one parenthesis
+  const m = /^(.*) \(([^)]*)\)$/.exec(w);
+  return m ? `needs ${label} ${m[1]} (${m[2]}; ${got})` : `needs ${label} ${w} (${got})`;
+}
+
+function pathNeed(m: RouteMatch, path: string): string {
+  const ci = unwrap(m.case_sensitive) === false ? ', ignoring case' : '';
+  const got = `(the request has ${path}${ci})`;
+  if (m.prefix !== undefined) return `path must start with ${m.prefix} ${got}`;
+  if (m.path !== undefined) return `path must be exactly ${m.path} ${got}`;
+  if (m.path_separated_prefix !== undefined) return `path must be ${m.path_separated_prefix} or start with ${m.path_separated_prefix}/ ${got}`;
+  const re = m.safe_regex?.regex ?? m.regex;
+  if (re !== undefined) return `path must match regex ${re} (the whole path; the request has ${path})`;
+  if (m.connect_matcher) return 'only CONNECT requests';
+  return 'the route has no path specifier';
 }
 
 function headerValueMatch(h: HeaderMatcher, value: string): Tri | { unknown: string } {
@@ -121,6 +173,14 @@ function parseQuery(q: string): Map<string, string> {
   return m;
 }
 
+function queryNeed(q: QueryParameterMatcher, params: Map<string, string>): string {
+  const v = params.get(q.name);
+  const got = v === undefined ? `the request has no ${q.name} parameter` : `the request has "${v}"`;
+  if (q.present_match !== undefined) return q.present_match ? `needs query parameter ${q.name} (${got})` : `needs no query parameter ${q.name} (the request has it)`;
+  const want = q.string_match ? describeStringMatcher(q.string_match) : q.value !== undefined ? (q.regex ? `regex ${q.value}` : `exact "${q.value}"`) : 'present';
+  return `needs query parameter ${q.name} ${want} (${got})`;
+}
+
 function queryMatches(q: QueryParameterMatcher, params: Map<string, string>): Tri | { unknown: string } {
   const v = params.get(q.name);
   if (q.present_match !== undefined) return q.present_match ? v !== undefined : v === undefined;
@@ -155,7 +215,7 @@ function pathMatches(m: RouteMatch, req: HttpRequest): { ok: Tri; text: string; 
 
 export function checkRoute(route: Route, req: HttpRequest): RouteCheck {
   const m = route.match;
-  if (!m) return { matches: false, reason: 'route has no match', unknowns: [] };
+  if (!m) return { matches: false, reason: 'route has no match', unknowns: [], need: 'the route has no match (it matches nothing)' };
   const held: string[] = [];
   const unknowns: string[] = [];
   if (m.runtime_fraction) {
@@ -165,13 +225,13 @@ export function checkRoute(route: Route, req: HttpRequest): RouteCheck {
   }
   if (m.grpc) {
     const ct = req.headers.get('content-type') ?? '';
-    if (!/^application\/grpc(\+|$)/.test(ct)) return { matches: false, reason: 'gRPC only (content-type application/grpc)', unknowns };
+    if (!/^application\/grpc(\+|$)/.test(ct)) return { matches: false, reason: 'gRPC only (content-type application/grpc)', unknowns, need: `needs a gRPC request (content-type application/grpc; the request has ${ct ? `"${ct}"` : 'none'})` };
     held.push('gRPC');
   }
   for (const h of m.headers ?? []) {
     const r = headerMatches(h, req.headers);
     if (typeof r === 'object') unknowns.push(r.unknown);
-    else if (!r) return { matches: false, reason: `header ${describeHeaderMatcher(h)} does not hold`, unknowns };
+    else if (!r) return { matches: false, reason: `header ${describeHeaderMatcher(h)} does not hold`, unknowns, need: headerNeed(h, req.headers) };
     else held.push(`header ${describeHeaderMatcher(h)}`);
   }
   if (m.query_parameters?.length) {
@@ -180,13 +240,13 @@ export function checkRoute(route: Route, req: HttpRequest): RouteCheck {
       const r = queryMatches(q, params);
       if (typeof r === 'object') unknowns.push(r.unknown);
       else if (r === 'unknown') unknowns.push(`query parameter ${q.name}`);
-      else if (!r) return { matches: false, reason: `query parameter ${q.name} does not match`, unknowns };
+      else if (!r) return { matches: false, reason: `query parameter ${q.name} does not match`, unknowns, need: queryNeed(q, params) };
       else held.push(`query ${q.name}`);
     }
   }
   if (m.tls_context) {
     const want = unwrap(m.tls_context.presented);
-    if (want === true && req.scheme !== 'https') return { matches: false, reason: 'requires a TLS client certificate', unknowns };
+    if (want === true && req.scheme !== 'https') return { matches: false, reason: 'requires a TLS client certificate', unknowns, need: 'needs a TLS client certificate (the request is plaintext)' };
     if (want !== undefined) unknowns.push('tls_context (client certificate presented/validated)');
   }
   if (m.dynamic_metadata?.length) unknowns.push(`dynamic_metadata match (${m.dynamic_metadata.map((d) => d.filter ?? '').join(', ')}): set by filters at request time`);
@@ -194,7 +254,7 @@ export function checkRoute(route: Route, req: HttpRequest): RouteCheck {
   if (m.cookies?.length) unknowns.push('cookie match');
   const p = pathMatches(m, req);
   if (p.unknown) unknowns.push(p.unknown);
-  if (p.ok === false) return { matches: false, reason: `${p.text} does not match ${req.path}`, unknowns };
+  if (p.ok === false) return { matches: false, reason: `${p.text} does not match ${req.path}`, unknowns, need: pathNeed(m, req.path) };
   held.unshift(`${p.text} matches ${req.path}`);
   const matches: Tri = p.ok === 'unknown' || unknowns.length ? 'unknown' : true;
   return { matches, reason: held.join(', '), unknowns };
@@ -221,7 +281,7 @@ export function selectRoute(vh: VirtualHost, req: HttpRequest): RouteSelection {
       undecided.push({ index: i, name: r.name, why: c.unknowns });
       continue;
     }
-    skipped.push({ index: i, name: r.name, why: c.reason });
+    skipped.push({ index: i, name: r.name, why: c.reason, need: c.need ?? c.reason });
   }
   if (undecided.length) {
     const u = undecided[0];

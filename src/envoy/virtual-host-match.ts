@@ -5,6 +5,7 @@
  * order in the config do not matter. A wildcard never matches the empty string.
  */
 import type { RouteConfiguration, VirtualHost } from '../model/envoy-types.js';
+import { editDistance, isNear } from './edit-distance.js';
 
 export interface VhostSelection {
   vhost?: VirtualHost;
@@ -81,4 +82,51 @@ export function selectVirtualHost(rc: RouteConfiguration, hostHeader: string): V
   if (pfx) return { vhost: vhosts[pfx.i], index: pfx.i, domain: pfx.d, how: 'prefix', matchedHost: h, reason: `Host "${h}"${pre} matches the prefix wildcard "${pfx.d}" (no exact domain or suffix wildcard; longest wildcard wins)` };
   if (idx.dflt !== undefined) return { vhost: vhosts[idx.dflt], index: idx.dflt, domain: '*', how: 'default', matchedHost: h, reason: `no domain matches Host "${h}"${pre}, so the catch-all "*" virtual host` };
   return { matchedHost: h, reason: `no virtual host has a domain matching Host "${h}"${pre}, and none has "*"` };
+}
+
+export interface NearVhost { name: string; domain: string; reason: string; score: number }
+
+/**
+ * Virtual hosts whose domains nearly match a Host that fell to the catch-all (or matched nothing):
+ * the same name with or without a port, the same first label (another namespace), or a few letters
+ * off. Best first. Why-not for the virtual-host hop (issue 10 part 1).
+ */
+export function nearVirtualHosts(rc: RouteConfiguration, hostHeader: string, chosen?: VirtualHost): NearVhost[] {
+  const ignorePort = rc.ignore_port_in_host_matching === true;
+  const h = (ignorePort ? stripPort(hostHeader) : hostHeader).toLowerCase();
+  const bare = stripPort(h);
+  const first = bare.split('.')[0];
+  const out: NearVhost[] = [];
+  for (const [i, vh] of (rc.virtual_hosts ?? []).entries()) {
+    if (vh === chosen) continue;
+    let best: NearVhost | undefined;
+    for (const raw of vh.domains ?? []) {
+      const d = raw.toLowerCase();
+      if (d === '*' || d.startsWith('*') || d.endsWith('*')) continue;
+      const dBare = stripPort(d);
+      let reason: string | undefined;
+      let score = 99;
+      if (dBare === bare && d !== h) {
+        reason = d.includes(':') && !h.includes(':') ? `its domain "${raw}" has a port; the Host "${h}" has none`
+          : !d.includes(':') && h.includes(':') ? `its domain "${raw}" has no port, and this route configuration does not ignore the Host's port (ignore_port_in_host_matching is off)`
+          : `its domain "${raw}" has another port than the Host "${h}"`;
+        score = 0;
+      } else if (dBare !== bare && isNear(dBare, bare)) {
+        const dist = editDistance(dBare, bare);
+        reason = `its domain "${raw}" is ${dist === 1 ? 'one letter' : `${dist} letters`} off the Host "${h}"`;
+        score = 1 + dist / 10;
+      } else if (dBare.split('.')[0] === first && dBare !== bare) {
+        reason = `its domain "${raw}" names ${first} in another form or namespace; domains must equal the Host "${h}" exactly (or by a * wildcard)`;
+        score = 2 + Math.abs(dBare.length - bare.length) / 100;
+      }
+      if (reason && (!best || score < best.score)) best = { name: vh.name ?? `virtual_hosts[${i}]`, domain: raw, reason, score };
+    }
+    if (best) out.push(best);
+  }
+  return out.sort((a, b) => a.score - b.score || a.name.localeCompare(b.name));
+}
+
+/** Every exact domain of a route configuration (for "a Host of one of …"). */
+export function exactDomains(rc: RouteConfiguration): string[] {
+  return (rc.virtual_hosts ?? []).flatMap((vh) => vh.domains ?? []).filter((d) => d !== '*');
 }

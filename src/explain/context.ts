@@ -29,6 +29,12 @@ export interface ExplainRequest {
   plaintext?: boolean;
   /** The port the proxy receives on, when it differs from the target's (a gateway's container port). */
   listenerPort?: number;
+  /** The client's identity (SPIFFE ID) for the server's authorization, when it connects with mTLS. */
+  from?: string;
+  /** Where `from` came from, in words (default "--from"). */
+  fromSource?: string;
+  /** JWT claims the request carries, `name=value` (repeatable); none given: rules on claims are unknown. */
+  jwtClaims?: string[];
 }
 
 export type Direction = 'outbound' | 'inbound' | 'gateway' | 'waypoint';
@@ -47,6 +53,8 @@ export interface Ctx {
   direction: Direction;
   /** The port the proxy sees (listener port). */
   port: number;
+  /** How the virtual host was chosen (set by the HTTP walk): 'default' = the catch-all "*". */
+  vhostHow?: 'exact' | 'suffix' | 'prefix' | 'default';
 }
 
 export interface Branch { name: string; weight: number }

@@ -7,17 +7,20 @@ import type { ConfigModel, ListenerRecord } from '../model/config-model.js';
 import type { FilterChain } from '../model/envoy-types.js';
 import { UsageError } from '../errors.js';
 import { isIpLiteral, formatHostPort, socketOf } from '../envoy/ip.js';
-import { INBOUND_NOT_REDIRECTED, bindsToPort, captureListener, listenerAddresses, selectBoundListener, selectInboundListener, selectOutboundListener, selectWaypointListener, type ListenerChoice } from '../envoy/listener-select.js';
+import { INBOUND_NOT_REDIRECTED, bindsToPort, captureListener, isProxyOwnListener, listenerAddresses, selectBoundListener, selectInboundListener, selectOutboundListener, selectWaypointListener, type ListenerChoice } from '../envoy/listener-select.js';
 import { describeConnection, selectFilterChain, type ChainSelection } from '../envoy/filter-chain-match.js';
 import { terminalFilter } from '../envoy/network-filters.js';
-import { findService, inferVip } from '../istio/service-hosts.js';
+import { findService, inferVip, isHeadless } from '../istio/service-hosts.js';
 import { defaultHostHeader, parseHeaderFlag, parseTarget, type Target } from './target.js';
 import { Trace } from './trace.js';
 import type { ExplainResult, Verdict } from './result.js';
 import { type ExplainRequest, type Direction, type Ctx, verdictOf, oneLine } from './context.js';
+import { dnsStep } from './dns-step.js';
 import { connectionFor, selectByMatcher, inboundMtlsMode, terminatesTls, describeDownstreamTls } from './connection.js';
 import { httpConnectionManager } from './http-route.js';
 import { tcpProxy, clustersVerdict, endpointsOnly } from './upstream.js';
+import { reviewDestination } from './did-you-mean.js';
+import { authorizationOf, authorizeConnection, finishAuthorization } from './authz.js';
 
 export type { ExplainRequest, Direction } from './context.js';
 export { toIstioRefs } from './context.js';
@@ -41,12 +44,16 @@ export function explain(model: ConfigModel, req: ExplainRequest, opts: { verdict
   for (const w of model.warnings) tr.warn(w);
 
   resolveDestination(ctx);
-  const verdict = walk(ctx);
+  const dns = tr.verdictOnly ? undefined : dnsStep(ctx);
+  // did you mean judges where the request really ends (DNS, a port the service lacks) after authorization
+  const verdict = reviewDestination(ctx, finishAuthorization(ctx, walk(ctx)));
+  const authorization = authorizationOf(ctx);
   const c = ctx.conn;
   return {
     target: {
-      input: req.target, host: t.host, port: t.port, path: t.path, ...(t.query ? { query: t.query } : {}),
-      method: (req.method ?? 'GET').toUpperCase(), host_header: ctx.hostHeader,
+      input: req.target, host: t.host, port: t.port,
+      // --tcp: a raw TCP client sends no method, path or Host (issue 10 part 4)
+      ...(ctx.http ? { path: t.path, ...(t.query ? { query: t.query } : {}), method: (req.method ?? 'GET').toUpperCase(), host_header: ctx.hostHeader } : {}),
       ...(ctx.ip ? { ip: ctx.ip } : {}), ...(ctx.service ? { service: ctx.service } : {}),
       direction: direction === 'waypoint' ? 'inbound' : direction,
       transport: c?.transport ?? (tls ? 'tls' : 'raw_buffer'), ...(c?.sni ? { sni: c.sni } : {}), alpn: c?.alpn ?? [],
@@ -58,8 +65,10 @@ export function explain(model: ConfigModel, req: ExplainRequest, opts: { verdict
       ...(model.proxy.istioVersion ? { istio_version: model.proxy.istioVersion } : {}),
       ...(model.proxy.envoyVersion ? { envoy_version: model.proxy.envoyVersion } : {}),
     },
+    ...(dns ? { dns } : {}),
     hops: tr.hops,
     verdict,
+    ...(authorization ? { authorization } : {}),
     assumptions: tr.assumptions,
     warnings: tr.warnings,
   };
@@ -78,6 +87,7 @@ function resolveDestination(ctx: Ctx): void {
   const { model, t, tr, req } = ctx;
   if (ctx.direction === 'inbound') {
     ctx.ip = req.ip ?? model.proxy.ip;
+    if (!req.ip && model.proxy.ipSource) tr.assume(`the pod's own IP ${model.proxy.ip} is taken from ${model.proxy.ipSource}; pass --ip to override`);
     if (!ctx.ip) tr.assume('the pod IP is not in the dump (no bootstrap node id): only chains without a destination IP can match');
     tr.assume(`inbound: the connection arrives at the pod on port ${ctx.port} and is redirected to the sidecar by iptables`);
     return;
@@ -95,7 +105,10 @@ function resolveDestination(ctx: Ctx): void {
     if (v.ip) {
       ctx.ip = v.ip;
       const more = v.candidates.length > 1 ? ` (also seen: ${v.candidates.slice(1).map((c) => c.ip).join(', ')})` : '';
-      tr.assume(`the client dials ${v.ip}, the VIP of ${svc.fqdn}, inferred from ${v.source}${more}; pass --ip to override`);
+      // a headless service has no VIP: its addresses are pod IPs (issue 10 part 4)
+      tr.assume(isHeadless(model, svc.fqdn, t.port)
+        ? `${svc.fqdn} is headless (ORIGINAL_DST cluster): DNS returns its pods' IPs, not a VIP; the client dials ${v.ip}, one pod's IP, inferred from ${v.source}${more}; pass --ip to choose another pod`
+        : `the client dials ${v.ip}, the VIP of ${svc.fqdn}, inferred from ${v.source}${more}; pass --ip to override`);
     }
   }
   if (!ctx.ip && ctx.direction !== 'gateway') {
@@ -125,10 +138,15 @@ function walk(ctx: Ctx): Verdict {
     return verdictOf('unknown', 'the dump holds no listeners; explain needs a dump with the ListenersConfigDump', { next_step: next });
   }
   // iptables leaves loopback alone (ISTIO_OUTPUT -d 127.0.0.1/32 -j RETURN, §2.1): the sidecar never sees it
-  if (ctx.direction === 'outbound' && ctx.ip && /^(127\.|::1$)/.test(ctx.ip) && /^sidecar~/.test(model.proxy.id ?? '')) {
+  // …unless the proxy itself is bound there (a Sidecar egress listener with captureMode NONE binds 127.0.0.1, §2.3)
+  const loopbackBound = ctx.ip && /^(127\.|::1$)/.test(ctx.ip) ? selectBoundListener(model, ctx.ip, ctx.port) : undefined;
+  if (loopbackBound?.how === 'exact') {
+    tr.assume(`${formatHostPort(ctx.ip!, ctx.port)} is loopback, which iptables does not capture: the client connects straight to the proxy's listener bound there`);
+  } else if (ctx.direction === 'outbound' && ctx.ip && /^(127\.|::1$)/.test(ctx.ip) && /^sidecar~/.test(model.proxy.id ?? '')) {
     return verdictOf('passthrough', `${ctx.ip} is loopback: Istio's iptables does not capture it, so the connection goes straight to the local process, not through the sidecar`);
   }
-  const choice = ctx.direction === 'gateway' ? selectBoundListener(model, ctx.ip, ctx.port)
+  const choice = loopbackBound?.how === 'exact' ? loopbackBound
+    : ctx.direction === 'gateway' ? selectBoundListener(model, ctx.ip, ctx.port, model.proxy.ips)
     : ctx.direction === 'inbound' ? selectInboundListener(model, ctx.ip, ctx.port)
     : ctx.direction === 'waypoint' ? selectWaypointListener(model, ctx.ip, ctx.port)
     : selectOutboundListener(model, ctx.ip, ctx.port);
@@ -148,6 +166,7 @@ function walk(ctx: Ctx): Verdict {
       bind_to_port: bindsToPort(l),
       ...(choice.capture && choice.capture !== rec ? { captured_by: choice.capture.name } : {}),
     },
+    ...(choice.skipped?.length ? { skipped: choice.skipped } : {}),
   });
 
   const conn = connectionFor(ctx, l, choice);
@@ -172,9 +191,21 @@ function walk(ctx: Ctx): Verdict {
     });
   }
   for (const a of sel.assumptions) tr.assume(a);
+  // chains Istio builds in sets share a name: one line per name and reason, with how many
+  const skipCount = new Map<string, { name: string; reason: string; n: number }>();
+  for (const x of sel.skipped ?? []) {
+    const name = chainName(x.chain, x.index, false);
+    const k = `${name}\u0000${x.reason}`;
+    const e = skipCount.get(k);
+    if (e) e.n++;
+    else skipCount.set(k, { name, reason: x.reason, n: 1 });
+  }
+  const chainSkips = [...skipCount.values()].map((x) => ({ name: x.n > 1 ? `${x.name} (${x.n} chains)` : x.name, reason: x.reason }));
   if (sel.closed || !sel.chain) {
+    // what a chain would have needed: the chains dropped where the match failed
+    const needs = chainSkips.length ? `; what a chain needs: ${chainSkips.slice(0, 3).map((x) => `${x.name}: ${x.reason}`).join('; ')}${chainSkips.length > 3 ? `; … ${chainSkips.length - 3} more` : ''}` : '';
     const strict = ctx.direction === 'inbound' && inboundMtlsMode(l, ctx.port)?.startsWith('STRICT') && conn.transport !== 'tls';
-    return verdictOf('connection_closed', `listener ${rec.name} closes the connection: ${sel.reason}`, {
+    return verdictOf('connection_closed', `listener ${rec.name} closes the connection: ${sel.reason}${needs}`, {
       response_flag: 'NR',
       next_step: strict
         ? `port ${ctx.port} requires mTLS (PeerAuthentication STRICT): a client without a sidecar is refused; inject the client or set PERMISSIVE for this port`
@@ -192,15 +223,27 @@ function walk(ctx: Ctx): Verdict {
       ...(mtls ? { mtls_mode: mtls } : {}),
       ...(terminatesTls(chain) ? { downstream_tls: describeDownstreamTls(chain.tls_context ? { typed_config: chain.tls_context } : chain.transport_socket) } : {}),
     },
+    ...(chainSkips.length ? { skipped: chainSkips } : {}),
   });
-  if (terminatesTls(chain) && conn.transport !== 'tls' && (ctx.direction === 'inbound' || !ctx.tls)) {
+  // what the client sends, not what a tls_inspector detected: a meshed client speaks TLS even where no inspector looks
+  const clientSendsTls = ctx.tls || (ctx.direction === 'inbound' && !ctx.req.plaintext);
+  if (terminatesTls(chain) && !clientSendsTls) {
     return verdictOf('connection_closed', `filter chain ${chainName(chain, sel.index ?? 0, sel.isDefault)} terminates TLS, but the client sends plaintext: the TLS handshake fails and the connection is reset`, {
       next_step: ctx.direction === 'inbound' ? `port ${ctx.port} requires mTLS: inject a sidecar into the client, or set the PeerAuthentication for this port to PERMISSIVE` : 'connect with TLS (--tls), or check the Gateway server\'s tls mode',
     });
   }
   if (!term) return verdictOf('unknown', `filter chain ${chainName(chain, sel.index ?? 0, sel.isDefault)} has no network filters`);
+  // network RBAC / ext_authz run before the terminal filter (issue 16)
+  const refused = authorizeConnection(ctx, chain);
+  if (refused) return refused;
   if (term.kind === 'tcp_proxy') return tcpProxy(ctx, term, sel.isDefault);
   // strip_matching_host_port compares with the connection's local port: the restored original one (§4.1)
+  if (term.kind === 'hcm' && !ctx.http) {
+    // --tcp: a client that speaks no HTTP; the HTTP connection manager cannot parse its bytes (§4.1)
+    return verdictOf('connection_closed', `filter chain ${chainName(chain, sel.index ?? 0, sel.isDefault)} is HTTP (HTTP connection manager): bytes that are not HTTP fail to parse and the connection is reset`, {
+      next_step: 'if the client speaks HTTP, drop --tcp; otherwise this port needs a TCP route (a VirtualService tcp: block or a TCP Gateway server)',
+    });
+  }
   if (term.kind === 'hcm') return httpConnectionManager(ctx, term, ctx.port);
   return verdictOf('unknown', `the chain ends in ${term.filterName}${term.type ? ` (${term.type})` : ''}, which pcx does not follow`);
 }
@@ -219,16 +262,20 @@ function noteNotServing(ctx: Ctx, l: ListenerRecord): void {
 
 function noListener(ctx: Ctx, choice: ListenerChoice): Verdict {
   const { model, t } = ctx;
-  const ports = [...new Set(model.listeners.filter((l) => l.serving && bindsToPort(l.listener)).flatMap((l) => listenerAddresses(l.listener).map((a) => a.port)))].sort((a, b) => a - b);
+  // hints name traffic ports only: never the proxy's own admin/health/stats listeners (15000, 15021, 15090, probes)
+  const ports = [...new Set(model.listeners.filter((l) => l.serving && bindsToPort(l.listener) && !isProxyOwnListener(l)).flatMap((l) => listenerAddresses(l.listener).map((a) => a.port)))].sort((a, b) => a - b);
   const rejected = choice.notServing.find((l) => l.state === 'error');
   const hint = rejected
     ? `Envoy rejected listener ${rejected.name || '(unnamed)'}: ${oneLine(rejected.extra.errorDetails)}. Fix the configuration that produced it (often an EnvoyFilter); istioctl proxy-status shows the rejection too`
     : ctx.direction === 'gateway'
-      ? `this gateway listens on ${ports.join(', ') || 'no ports'}; a Gateway's service port (e.g. 80) usually targets a container port (e.g. 8080): add --port ${ports.find((p) => p >= 1024 && p < 15000) ?? ports[0] ?? 8080}`
+      ? ports.length
+        ? `this gateway's traffic listeners are on port${ports.length > 1 ? 's' : ''} ${ports.join(', ')}; a Gateway's service port (e.g. 80) usually targets a container port (e.g. 8080): add --port ${ports.find((p) => p >= 1024) ?? ports[0]}`
+        : 'this gateway has no traffic listeners (only its own health/stats ones): no Gateway resource selects it, or istiod has not pushed one'
       : 'check that the proxy has a listener for this port: pcx listeners ' + model.origin;
-  if (ctx.direction === 'gateway' && !rejected) {
+  if (ctx.direction === 'gateway' && !rejected && ctx.req.listenerPort === undefined) {
     // A Gateway's Service port maps to a container port the dump does not show (§2.5): not knowable here
     return verdictOf('unknown', `this gateway pod has no listener on port ${ctx.port}; its Service may map port ${t.port} to one of the ports it listens on`, { next_step: hint });
   }
+  // --port N names the port the proxy receives on: nothing bound there refuses the connection (issue 10 part 4)
   return verdictOf('connection_closed', `${choice.reason}: the connection is refused`, { next_step: hint });
 }

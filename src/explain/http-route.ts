@@ -3,16 +3,20 @@
  * route, and the route's action.
  */
 import type { ConfigModel, RouteConfigRecord } from '../model/config-model.js';
-import type { Route, RouteConfiguration } from '../model/envoy-types.js';
+import type { Json, Route, RouteConfiguration } from '../model/envoy-types.js';
 import type { HcmInfo } from '../envoy/network-filters.js';
-import { selectVirtualHost, stripPort } from '../envoy/virtual-host-match.js';
+import { exactDomains, nearVirtualHosts, selectVirtualHost, stripPort } from '../envoy/virtual-host-match.js';
 import { selectRoute, type HttpRequest } from '../envoy/route-match.js';
+import { hcmRequestView, tlsRequirement } from '../envoy/hcm-request.js';
+import { evaluateFault, FAULT_FILTER, formatMs, type FaultEvaluation } from '../envoy/fault.js';
+import { routePolicies } from '../envoy/route-policy.js';
 import { filtersThatMayAffect } from '../istio/http-filters.js';
 import { envoyGatewayRefs, istioConfigRefs } from '../istio/provenance.js';
 import { parseHeaderFlag } from './target.js';
-import type { Verdict } from './result.js';
+import type { IstioRef, Verdict } from './result.js';
 import { type Ctx, type Branch, toIstioRefs, verdictOf, oneLine } from './context.js';
 import { clustersVerdict } from './upstream.js';
+import { authorizeRequest, evaluatedByAuthz } from './authz.js';
 
 /** Route configurations whose last update Envoy rejected, by name: few, so collected once per model. */
 const rejectedRoutes = new WeakMap<ConfigModel, Map<string, RouteConfigRecord>>();
@@ -106,16 +110,27 @@ export function httpConnectionManager(ctx: Ctx, hcm: HcmInfo, listenerPort: numb
   if (host !== ctx.hostHeader) tr.assume(`the HTTP connection manager strips the port: Host "${host}" is matched`);
   const vs = selectVirtualHost(rc, host);
   if (!vs.vhost) {
+    // the HTTP filters run before the router answers 404: an RBAC denial comes first (issue 16)
+    const refusedFirst = authorizeRequest(ctx, hcm, [(rc as { typed_per_filter_config?: Record<string, unknown> }).typed_per_filter_config], buildHttpRequest(ctx, normalizePath(ctx, hcm, ctx.t.path)));
+    if (refusedFirst) return refusedFirst;
     const bare = stripPort(host);
     const wouldMatch = bare !== host && selectVirtualHost(rc, bare).vhost;
-    return verdictOf('no_route', `no virtual host in route "${rcName}" matches Host "${vs.matchedHost}": 404`, {
+    const near = nearVirtualHosts(rc, host);
+    const domains = exactDomains(rc);
+    // what the request would need: a Host the route configuration has (the nearest first)
+    const wanted = [...new Set([...near.map((n) => n.domain), ...domains])];
+    const some = wanted.length ? `; it needs a Host of one of: ${wanted.slice(0, 5).join(', ')}${wanted.length > 5 ? `, … ${wanted.length - 5} more` : ''}` : '';
+    return verdictOf('no_route', `no virtual host in route "${rcName}" matches Host "${vs.matchedHost}": 404${some}`, {
       http_status: 404, response_flag: 'NR',
       next_step: wouldMatch
         ? `Host "${bare}" (without the port) would match virtual host ${wouldMatch.name}: clients of a gateway usually send the service port, not the container port; try: pcx explain ${model.origin} ${bare}${ctx.t.path} --port ${ctx.port}`
-        : `the Host header must match a domain of route "${rcName}"; list them with: pcx routes ${model.origin} --name ${rcName} -o json`,
+        : near.length
+          ? `did you mean Host "${stripPort(near[0].domain)}" (virtual host ${near[0].name}: ${near[0].reason})? try: pcx explain ${model.origin} ${stripPort(near[0].domain)}${ctx.t.path}${ctx.direction === 'gateway' ? ` --port ${ctx.port}` : ''}`
+          : `the Host header must match a domain of route "${rcName}"; list them with: pcx routes ${model.origin} --name ${rcName} -o json`,
     });
   }
   const vh = vs.vhost;
+  ctx.vhostHow = vs.how;
   const domains = vh.domains ?? [];
   // Several VirtualServices for one host are merged into one vhost: name every one whose routes it holds
   const vhRefs = [...istioConfigRefs(vh.metadata), ...envoyGatewayRefs(vh.metadata)];
@@ -124,10 +139,13 @@ export function httpConnectionManager(ctx: Ctx, hcm: HcmInfo, listenerPort: numb
       if (!vhRefs.some((x) => x.kind === ref.kind && x.name === ref.name && x.namespace === ref.namespace)) vhRefs.push(ref);
     }
   }
+  // why not the others: only a Host that fell to a wildcard or the catch-all has near misses worth naming
+  const nearVh = vs.how === 'exact' ? [] : nearVirtualHosts(rc, host, vh);
   tr.hop({
     kind: 'virtual_host', name: vh.name ?? `virtual_hosts[${vs.index}]`, reason: vs.reason,
     istio: toIstioRefs(vhRefs),
     details: { domains: domains.length > 12 ? [...domains.slice(0, 12), `… ${domains.length - 12} more`] : domains },
+    ...(nearVh.length ? { skipped: nearVh.map((n) => ({ name: n.name, reason: n.reason })) } : {}),
   });
   const path = normalizePath(ctx, hcm, ctx.t.path);
   const request = buildHttpRequest(ctx, path);
@@ -138,29 +156,63 @@ export function httpConnectionManager(ctx: Ctx, hcm: HcmInfo, listenerPort: numb
   if (headerBytes > limitKb * 1024) {
     return verdictOf('direct_response', `the request headers (${Math.round(headerBytes / 1024)} KB with the path) exceed max_request_headers_kb (${limitKb} KB): Envoy answers 431 before routing`, { http_status: 431 });
   }
-  // require_tls is checked before any route (§6.1 step 1)
-  if ((vh.require_tls === 'ALL' || vh.require_tls === 'EXTERNAL_ONLY') && ctx.t.scheme !== 'https') {
-    if (vh.require_tls === 'EXTERNAL_ONLY') tr.assume('the request is external (not from an Envoy-internal address), so require_tls: EXTERNAL_ONLY applies');
-    return verdictOf('redirect', `virtual host ${vh.name} requires TLS (require_tls: ${vh.require_tls}): Envoy redirects to https (301)`, { http_status: 301 });
+  // require_tls is checked before any route (§6.1 step 1), on the x-forwarded-proto the HCM leaves (hcm-request.ts)
+  if (vh.require_tls === 'ALL' || vh.require_tls === 'EXTERNAL_ONLY') {
+    const view = hcmRequestView(hcm.config, { tls: ctx.tls, headers: request.headers, sourceIp: ctx.req.sourceIp, envoyVersion: model.proxy.envoyVersion });
+    const req = tlsRequirement(vh.require_tls, view)!;
+    tr.assume(view.assumed);
+    if (req.redirect === true) return verdictOf('redirect', `virtual host ${vh.name} requires TLS (${req.why}): Envoy redirects to https (301)`, { http_status: 301 });
+    if (req.redirect === undefined) {
+      return verdictOf('unknown', `virtual host ${vh.name} may redirect to https (301): ${req.why}`, { next_step: 'set internal_address_config on the HTTP connection manager, or check the Envoy version (pcx bootstrap)' });
+    }
+    tr.assume(req.why);
   }
   const rs = selectRoute(vh, request);
   if (rs.unevaluable) return verdictOf('unknown', `virtual host ${vh.name}: ${rs.reason}`, { next_step: `read it with: pcx routes ${model.origin} --name ${rcName} -o json` });
+  // HTTP RBAC / ext_authz run before the router, with the selected route's per-filter config (issue 16)
+  const refused = authorizeRequest(ctx, hcm, [(rc as { typed_per_filter_config?: Record<string, unknown> }).typed_per_filter_config, vh.typed_per_filter_config, rs.route?.typed_per_filter_config], request);
+  if (refused) return refused;
   for (const u of rs.undecided) tr.warn(`route #${u.index + 1}${u.name ? ` (${u.name})` : ''} may take this request first: ${u.why.join('; ')}`);
   if (!rs.route) {
     const blackhole = /^blackhole:/.test(vh.name ?? '') ? ` (Istio's ${vh.name} virtual host: no Gateway/VirtualService serves this host on this port)` : '';
-    return verdictOf('no_route', `virtual host ${vh.name} has no route for ${request.method} ${path}: ${rs.reason}${blackhole}: 404`, {
+    // what the request would need: each route's first unmet condition, in the user's terms
+    const needs = rs.skipped.map((x) => `${x.name || `routes[${x.index}]`} ${x.need}`);
+    const why = needs.length === 1 ? `its only route, ${needs[0]}` : needs.length ? `${rs.reason}: ${needs.slice(0, 3).join('; ')}${needs.length > 3 ? `; … ${needs.length - 3} more` : ''}` : rs.reason;
+    const example = exampleRequest(rs.skipped.map((x) => vh.routes![x.index]));
+    return verdictOf('no_route', `virtual host ${vh.name} has no route for ${request.method} ${path}: ${why}${blackhole}: 404`, {
       http_status: 404, response_flag: 'NR',
-      next_step: blackhole ? 'bind a VirtualService to this Gateway for this host' : `compare the path with the VirtualService http matches (pcx routes ${model.origin} --name ${rcName})`,
+      next_step: blackhole ? 'bind a VirtualService to this Gateway for this host'
+        : example ? `send a request a route accepts, e.g. pcx explain ${model.origin} ${ctx.t.host}${ctx.t.portGiven ? `:${ctx.t.port}` : ''}${example}${ctx.req.listenerPort ? ` --port ${ctx.req.listenerPort}` : ''}; or add a VirtualService http match for ${path} (pcx routes ${model.origin} --name ${rcName})`
+        : `compare the request with the VirtualService http matches (pcx routes ${model.origin} --name ${rcName})`,
     });
   }
   const route = rs.route;
-  for (const f of tr.verdictOnly ? [] : filtersThatMayAffect(hcm, [vh.typed_per_filter_config, route.typed_per_filter_config])) tr.warn(`HTTP filter ${f}; it may affect this request before routing`);
+  const fault = tr.verdictOnly && !hasFaultConfig(hcm, [route, vh, rc]) ? undefined : evaluateFault({
+    httpFilters: hcm.httpFilters,
+    perFilter: [
+      { source: 'route', map: perFilterMap(route) },
+      { source: 'virtual_host', map: perFilterMap(vh) },
+      { source: 'route_config', map: perFilterMap(rc) },
+    ],
+    headers: request.headers,
+    cluster: route.route?.cluster ?? (route.route?.cluster_header ? request.headers.get(route.route.cluster_header.toLowerCase()) : undefined),
+  });
+  // the fault filter is evaluated below: its generic "may affect" warning would only repeat it
+  for (const f of tr.verdictOnly ? [] : filtersThatMayAffect(hcm, [vh.typed_per_filter_config, route.typed_per_filter_config])) {
+    if (FAULT_FILTER.test(f.split(':')[0]) && !hcm.httpFilters.some((h) => FAULT_FILTER.test(h.name) && h.discovered)) continue;
+    if (evaluatedByAuthz(f)) continue;
+    tr.warn(`HTTP filter ${f}; it may affect this request before routing`);
+  }
   const refs = toIstioRefs([...istioConfigRefs(route.metadata), ...envoyGatewayRefs(route.metadata)]);
   tr.hop({
     kind: 'route', name: route.name || `routes[${rs.index}]`, reason: rs.reason, istio: refs,
-    details: tr.verdictOnly ? {} : routeDetails(route),
+    details: tr.verdictOnly ? {} : { ...routeDetails(route), ...policyDetails(route, vh, fault) },
+    ...(rs.skipped.length ? { skipped: rs.skipped.map((x) => ({ name: x.name ? `${x.name} (routes[${x.index}])` : `routes[${x.index}]`, reason: x.need })) } : {}),
   });
-  const v = routeAction(ctx, vh.name ?? '', route);
+  if (!tr.verdictOnly && (route.route?.weighted_clusters?.clusters ?? []).some((w) => w.typed_per_filter_config && Object.keys(w.typed_per_filter_config).some((k) => FAULT_FILTER.test(k)))) {
+    tr.warn('a weighted cluster of this route carries its own fault config, which overrides the route\'s for requests sent to it');
+  }
+  const v = withFault(routeAction(ctx, vh.name ?? '', route), fault, refs);
   const self = rs.undecided.find((u) => u.index === rs.index);
   if (self) {
     return { ...v, kind: 'unknown', http_status: undefined, response_flag: undefined,
@@ -177,6 +229,17 @@ export function httpConnectionManager(ctx: Ctx, hcm: HcmInfo, listenerPort: numb
   return v;
 }
 
+/** A path (and query) the first path-only route accepts, to show a request that would match; undefined if none is that simple. */
+function exampleRequest(routes: Route[]): string | undefined {
+  for (const r of routes) {
+    const m = r.match;
+    if (!m || m.headers?.length || m.query_parameters?.length || m.grpc || m.runtime_fraction) continue;
+    const p = m.path ?? m.path_separated_prefix ?? m.prefix;
+    if (p !== undefined) return p.startsWith('/') ? p : `/${p}`;
+  }
+  return undefined;
+}
+
 function routeDetails(route: Route): Record<string, unknown> {
   const d: Record<string, unknown> = {};
   const a = route.route;
@@ -187,6 +250,56 @@ function routeDetails(route: Route): Record<string, unknown> {
   if (a?.retry_policy) d.retries = `${a.retry_policy.num_retries ?? 1} on ${a.retry_policy.retry_on ?? '-'}`;
   if (a?.request_mirror_policies?.length) d.mirror = a.request_mirror_policies.map((m) => m.cluster).join(', ');
   return d;
+}
+
+/** typed_per_filter_config, or v2's per_filter_config. */
+function perFilterMap(x: Json): Json {
+  return x?.typed_per_filter_config ?? x?.per_filter_config;
+}
+
+/** Cheap pre-check for explain --all: does anything configure a fault for this request? */
+function hasFaultConfig(hcm: HcmInfo, scopes: Json[]): boolean {
+  const f = hcm.httpFilters.find((h) => FAULT_FILTER.test(h.name) || /\.HTTPFault$/.test(h.type ?? ''));
+  if (!f) return false;
+  if (f.config && (f.config.delay || f.config.abort)) return true;
+  return scopes.some((x) => { const m = perFilterMap(x); return m && Object.keys(m).some((k) => FAULT_FILTER.test(k) || k === f.name); });
+}
+
+/** The route hop's `policy` detail: each policy that acts on this request, fault first. */
+function policyDetails(route: Route, vh: Json, fault: FaultEvaluation | undefined): Record<string, unknown> {
+  if (!route.route && !fault) return {};
+  const policy: Record<string, unknown> = {};
+  if (fault) policy.fault = fault;
+  Object.assign(policy, routePolicies(route, vh));
+  return Object.keys(policy).length ? { policy } : {};
+}
+
+/** "7 s delay on 100% of requests (DI)" for the verdict's summary. */
+function faultShort(f: FaultEvaluation): string[] {
+  const out: string[] = [];
+  const may = (a: string) => (a === 'unknown' ? ' (if the fault\'s gate matches this request)' : '');
+  if (f.delay && f.delay.applies !== 'never') out.push(`${f.delay.ms !== undefined ? formatMs(f.delay.ms) : 'header-set'} delay on ${Math.round(f.delay.percent * 100) / 100}% of requests (DI)${may(f.delay.applies)}`);
+  if (f.abort && f.abort.applies !== 'never' && f.abort.applies !== 'always') out.push(`HTTP ${f.abort.http_status ?? '?'} abort on ${Math.round(f.abort.percent * 100) / 100}% of requests (FI)${may(f.abort.applies)}`);
+  return out;
+}
+
+/** The fault filter runs before the router: an abort of every request is the answer; a delay or a partial abort is named. */
+function withFault(v: Verdict, f: FaultEvaluation | undefined, refs: IstioRef[]): Verdict {
+  if (!f) return v;
+  const vs = refs.find((r) => r.kind === 'VirtualService');
+  const where = vs ? `VirtualService ${vs.namespace}/${vs.name}` : `the ${f.source === 'listener' ? 'listener\'s fault filter' : `${f.source.replace('_', ' ')}'s typed_per_filter_config`}`;
+  if (f.abort?.applies === 'always') {
+    const status = f.abort.http_status ?? 503;
+    const delayed = f.delay && f.delay.applies !== 'never' && f.delay.ms ? ` after a ${formatMs(f.delay.ms)} delay${f.delay.applies === 'always' ? '' : ` (on ${Math.round(f.delay.percent * 100) / 100}% of requests)`}` : '';
+    return {
+      kind: 'fault_abort', http_status: status, response_flag: 'FI', clusters: [],
+      summary: `fault injection aborts every request on this route with HTTP ${status}${f.abort.grpc_status !== undefined ? ` (gRPC status ${f.abort.grpc_status})` : ''}${delayed}, before any upstream is called; without the fault: ${v.summary}`,
+      next_step: `the abort comes from ${where} (fault.abort): remove it, or narrow its match, when the test is over`,
+    };
+  }
+  const extra = faultShort(f);
+  if (!extra.length) return v;
+  return { ...v, summary: `${v.summary}; ${extra.join('; ')}` };
 }
 
 const REDIRECT_CODES: Record<string, number> = { MOVED_PERMANENTLY: 301, FOUND: 302, SEE_OTHER: 303, TEMPORARY_REDIRECT: 307, PERMANENT_REDIRECT: 308 };
@@ -227,8 +340,18 @@ function routeAction(ctx: Ctx, vhName: string, route: Route): Verdict {
       branches.push({ name: w.name ?? '', weight: total ? (wt * 100) / total : 0 });
     }
   } else if (a.cluster_header) {
+    // Envoy source/common/router/header_cluster_specifier.cc: the cluster is the header's first value, or ""
+    // when the request lacks it; router.cc then finds no cluster and answers cluster_not_found_response_code
+    // (default 503) with flag NC ("unknown cluster"), not the 404 some proto comments mention
     const v = buildHttpRequest(ctx, t.path).headers.get(a.cluster_header.toLowerCase());
-    if (!v) return verdictOf('unknown', `the cluster is named by request header ${a.cluster_header}, which this request does not carry (a missing header gives 404)`, { next_step: `pass -H '${a.cluster_header}: <cluster>'` });
+    if (!v) {
+      const code = NOT_FOUND_CODES[a.cluster_not_found_response_code ?? 'SERVICE_UNAVAILABLE'] ?? 503;
+      return verdictOf('cluster_not_found', `the route takes its cluster from request header ${a.cluster_header}, which this request does not carry: no cluster, so Envoy answers ${code} NC (cluster_not_found_response_code${a.cluster_not_found_response_code ? ` ${a.cluster_not_found_response_code}` : ', default 503'})`, {
+        http_status: code, response_flag: 'NC',
+        next_step: `send the cluster name in the header: pcx explain ${model.origin} ${ctx.req.target} -H '${a.cluster_header}: <cluster>' (list clusters with: pcx clusters ${model.origin})`,
+      });
+    }
+    ctx.tr.assume(`the cluster is the value of request header ${a.cluster_header}: "${v}"`);
     branches.push({ name: v, weight: 100 });
   } else {
     return verdictOf('unknown', `the route picks its cluster with a plugin (${a.cluster_specifier_plugin ?? 'inline'}), which pcx cannot evaluate`);

@@ -2,11 +2,17 @@
  * What `explain` returns: plain data, rendered by render/explain-*.ts. The JSON form (`-o json`) is
  * this object as-is; its field names are the documented, stable schema (README "JSON output").
  */
-export type HopKind = 'listener' | 'filter_chain' | 'network_filter' | 'route_config' | 'virtual_host' | 'route' | 'cluster' | 'endpoints';
+export type HopKind = 'listener' | 'filter_chain' | 'network_filter' | 'route_config' | 'virtual_host' | 'route' | 'cluster' | 'endpoints' | 'authorization';
 
 export type VerdictKind =
   | 'routed' | 'passthrough' | 'blackhole' | 'direct_response' | 'redirect'
-  | 'no_route' | 'cluster_not_found' | 'no_healthy_endpoints' | 'connection_closed' | 'unknown';
+  | 'no_route' | 'cluster_not_found' | 'no_healthy_endpoints' | 'connection_closed' | 'unknown'
+  /** A known service asked on a port it does not have: passed through to VIP:port, where nothing listens. */
+  | 'wrong_port'
+  /** RBAC (an AuthorizationPolicy) refuses: HTTP 403, or the connection closed (network RBAC). */
+  | 'denied'
+  /** The route's fault filter aborts every request (HTTP status, flag FI) before any upstream. */
+  | 'fault_abort';
 
 export interface IstioRef { kind: string; namespace: string; name: string; api_version: string; generated_from?: string }
 
@@ -66,6 +72,65 @@ export interface Verdict {
   /** One sentence an on-call engineer can read. */
   summary: string;
   next_step?: string;
+  /** Names or ports the client may have meant (a host this proxy does not know, a port the service lacks), best first. */
+  did_you_mean?: Suggestion[];
+  /** Envoy's %RESPONSE_CODE_DETAILS% (HTTP) or connection termination details, when pcx knows them: rbac_access_denied_matched_policy[…]. */
+  response_code_details?: string;
+}
+
+export interface Suggestion {
+  /** What to explain instead: `reviews.default:9080`. */
+  target: string;
+  /** The service FQDN it names. */
+  service: string;
+  /** Why it is suggested: "spelled one letter differently", "service reviews is in namespace default; …". */
+  reason: string;
+}
+
+/** One authorization filter on the path (RBAC or ext_authz), as evaluated for this request. */
+export interface AuthzFilterOut {
+  filter: string;
+  layer: 'network' | 'http';
+  kind: 'rbac' | 'ext_authz';
+  result: 'allowed' | 'denied' | 'unknown' | 'skipped';
+  why: string;
+  action?: 'ALLOW' | 'DENY' | 'LOG';
+  /** The matched policy id (Istio: ns[<ns>]-policy[<name>]-rule[<n>]). */
+  policy?: string;
+  /** "filter config" or "per-route override (RBACPerRoute)". */
+  source?: string;
+  /** Shadow rules: Istio dry-run policies, or the selector of a CUSTOM policy; never enforced. */
+  shadow?: { purpose: 'dry_run' | 'custom'; action: string; result: string; policy?: string; why: string };
+  /** ext_authz: the authorization service's cluster or URI. */
+  provider?: string;
+  custom_policy?: string;
+  response_code_details?: string;
+}
+
+export interface AuthorizationOut {
+  decision: 'allowed' | 'denied' | 'unknown';
+  /** The client identity the server's RBAC sees (null: none, the connection carries no client certificate or it is not known). */
+  client: string | null;
+  client_source: string;
+  /** The deciding policy of a denial ("none": no ALLOW policy matched). */
+  policy?: string;
+  filters: AuthzFilterOut[];
+}
+
+/** How the client's name becomes the address it dials (sidecar outbound, a name not an IP). */
+export interface DnsStep {
+  name: string;
+  resolver: 'istio-agent' | 'kube-dns' | 'unknown';
+  /** DNS capture by istio-agent (bootstrap DNS_CAPTURE); null when the dump cannot tell. */
+  capture: boolean | null;
+  auto_allocate?: boolean;
+  address?: string;
+  answer_kind: 'service_vip' | 'auto_allocated' | 'headless' | 'no_address' | 'unknown_name';
+  /** Who answers, in words. */
+  resolved_by: string;
+  /** What the answer is for this name, in words. */
+  answer: string;
+  notes?: string[];
 }
 
 export interface ExplainResult {
@@ -73,10 +138,11 @@ export interface ExplainResult {
     input: string;
     host: string;
     port: number;
-    path: string;
+    /** path, query, method and host_header are absent for a plain TCP client (--tcp): nothing HTTP is sent. */
+    path?: string;
     query?: string;
-    method: string;
-    host_header: string;
+    method?: string;
+    host_header?: string;
     /** The IP the client dials, when known or inferred. */
     ip?: string;
     /** The service FQDN the host was resolved to in the proxy's config. */
@@ -95,8 +161,40 @@ export interface ExplainResult {
     istio_version?: string;
     envoy_version?: string;
   };
+  /** The DNS step before the first hop (sidecar outbound to a name). */
+  dns?: DnsStep;
   hops: Hop[];
   verdict: Verdict;
+  /** Authorization filters on the path (RBAC, ext_authz), when there are any. */
+  authorization?: AuthorizationOut;
+  /** The destination proxy's side, when the source holds it (bug-report, --via). */
+  destination?: DestinationOut;
   assumptions: string[];
   warnings: string[];
+}
+
+/** Across proxies: the destination pod's proxy, and whether client and server agree on the transport. */
+export interface DestinationOut {
+  /** How the destination pod was found. */
+  found_by: 'endpoint_ip' | 'service' | 'none';
+  /** The cluster the client chose. */
+  cluster: string;
+  /** The endpoint followed (ip:port), when known. */
+  endpoint?: string;
+  /** The destination proxy (pod.namespace) and where its dump came from. */
+  proxy?: { pod?: string; namespace?: string; kind: string; source: string };
+  /** What the client sends: "mTLS (ISTIO_MUTUAL, SNI …)" or "plaintext". */
+  client_transport: string;
+  /** The identity the client presents (its SPIFFE ID), when it uses mTLS. */
+  client_identity?: string;
+  /** The server's mTLS mode on that port: STRICT / PERMISSIVE / DISABLE (from its inbound chains). */
+  server_mode?: string;
+  /** Do the two sides agree on the transport? */
+  agreement: 'agree' | 'disagree' | 'no_sidecar' | 'unknown';
+  summary: string;
+  /** Several endpoints with different outcomes: each distinct outcome once. */
+  outcomes?: { endpoints: string[]; summary: string }[];
+  /** The server side, explained as `explain --inbound` would, with the client's transport. */
+  inbound?: ExplainResult;
+  notes: string[];
 }

@@ -7,6 +7,9 @@ import { isIpLiteral, formatHostPort } from '../envoy/ip.js';
 import type { TcpProxyInfo } from '../envoy/network-filters.js';
 import { clusterEndpoints, discoveryType, type EndpointsView } from '../envoy/cluster-endpoints.js';
 import { describeClusterTls } from '../envoy/upstream-tls.js';
+import { clusterPolicies } from '../envoy/cluster-policy.js';
+import { serviceEntryDestination } from '../istio/service-entry.js';
+import { meshEndpoints, priorityLoad } from '../envoy/endpoint-mesh.js';
 import { istioConfigRefs } from '../istio/provenance.js';
 import { BLACKHOLE_CLUSTER, isPassthroughCluster, parseClusterName } from '../istio/cluster-name.js';
 import type { EndpointOut, Verdict, VerdictCluster } from './result.js';
@@ -83,7 +86,17 @@ export function clustersVerdict(ctx: Ctx, branches: Branch[], http: boolean, not
     if (svcs.length) details.services = svcs.map((s) => s.host).filter(Boolean);
     if (c.eds_cluster_config?.service_name && c.eds_cluster_config.service_name !== b.name) details.eds_service_name = c.eds_cluster_config.service_name;
     if (c.outlier_detection) details.outlier_detection = true;
-    if (!tr.verdictOnly) details.upstream_tls = describeClusterTls(c);
+    if (!tr.verdictOnly) {
+      details.upstream_tls = describeClusterTls(c);
+      const policy: Record<string, unknown> = {};
+      const se = serviceEntryDestination(b.name, c, { clusterDomain: model.proxy.clusterDomain, clientTls: ctx.tls });
+      if (se) {
+        policy.service_entry = se.policy;
+        for (const w of se.warnings) tr.warn(w);
+      }
+      Object.assign(policy, clusterPolicies(c));
+      if (Object.keys(policy).length) details.policy = policy;
+    }
     if (isPassthroughCluster(b.name) || b.name === BLACKHOLE_CLUSTER) {
       const isBh = b.name === BLACKHOLE_CLUSTER;
       outcomes.push(isBh ? 'blackhole' : 'passthrough');
@@ -108,7 +121,14 @@ export function clustersVerdict(ctx: Ctx, branches: Branch[], http: boolean, not
     if (ev.source === 'original_dst') epReason = `${ev.note}: ${dest}`;
     else if (!ev.known) epReason = `unknown: ${ev.note}`;
     else epReason = `${ev.usable} of ${ev.endpoints.length} endpoint${ev.endpoints.length === 1 ? '' : 's'} healthy; ${ev.note}${ev.liveHealth && !/live/.test(ev.note) ? ', health from the live /clusters' : ''}`;
-    tr.hop({ kind: 'endpoints', name: b.name, reason: epReason, ...branchOf, endpoints: tr.verdictOnly ? [] : endpointsOut(ev) });
+    const epDetails: Record<string, unknown> = {};
+    if (!tr.verdictOnly && ev.known && ev.source !== 'original_dst') {
+      const mesh = meshEndpoints(ev.endpoints, (c.transport_socket_matches ?? []).some((m) => m.name === 'tlsMode-istio' || (m.match as Record<string, unknown> | undefined)?.tlsMode === 'istio'));
+      const prio = priorityLoad(ev.endpoints);
+      if (mesh) epDetails.mesh = mesh;
+      if (prio) epDetails.priority = prio;
+    }
+    tr.hop({ kind: 'endpoints', name: b.name, reason: epReason, ...branchOf, ...(Object.keys(epDetails).length ? { details: epDetails } : {}), endpoints: tr.verdictOnly ? [] : endpointsOut(ev) });
     if (!ev.known) {
       tr.assume(`endpoints of ${b.name} are unknown (${ev.unknownWhy ?? 'not in the dump'}); the request is counted as routed`);
       outcomes.push('ok');
@@ -166,7 +186,7 @@ function composeVerdict(ctx: Ctx, branches: Branch[], outcomes: BranchOutcome[],
     return {
       kind: 'passthrough', clusters,
       summary: `${why}the request leaves through PassthroughCluster to the original destination ${dest}, outside the mesh's routing (no retries, no mTLS, no telemetry by service)`,
-      next_step: notInConfig ? 'if this should be a mesh service: check the Sidecar resource\'s egress hosts and the service\'s exportTo, or add a ServiceEntry' : undefined,
+      next_step: notInConfig ? 'if this should be a mesh service: check the Sidecar resource\'s egress hosts and the service\'s exportTo, or add a ServiceEntry. If it should be blocked: a Sidecar resource only scopes the config, it does not isolate; under ALLOW_ANY unknown hosts still leave as plain TCP, so set outboundTrafficPolicy REGISTRY_ONLY or deny it with an AuthorizationPolicy' : undefined,
     };
   }
   if (outcomes.includes('blackhole') && outcomes.every((o) => o === 'blackhole')) {
@@ -189,24 +209,32 @@ function composeVerdict(ctx: Ctx, branches: Branch[], outcomes: BranchOutcome[],
     if (bad.length) parts.push(`${lead('unhealthy', bad, 'with no healthy endpoint', 'has no healthy endpoint')}: ${http ? '503 UH' : 'the connection is closed (UH)'}`);
     if (panic.length) parts.push(`${lead('panic', panic, 'with no healthy endpoint', 'has no healthy endpoint')}, but panic mode still sends to the unhealthy hosts: expect upstream failures (UF, URX, 5xx from the app) rather than 503 UH`);
     const summary = parts.join('; ');
+    // when several branches fail, next names every one of them (issue 10 part 4)
+    const podsHint = (cs: VerdictCluster[]) => cs.map((c) => parseClusterName(c.name)).filter((p) => p?.host).map((p) => `kubectl get endpointslices -n ${p!.host.split('.')[1] ?? '<ns>'} -l kubernetes.io/service-name=${p!.host.split('.')[0]}${p!.subset ? ` (pods with the labels of subset ${p!.subset})` : ''}`);
+    const unhealthyHint = (cs: VerdictCluster[]) => {
+      const p = parseClusterName(cs[0].name);
+      const more = cs.length > 1 ? `; and the same for ${cs.slice(1).map((c) => c.name).join(', ')}: ${[...new Set(podsHint(cs.slice(1)))].join('; ')}` : '';
+      return p?.host
+        ? `check the pods behind ${p.host}${p.subset ? ` with the labels of subset ${p.subset}` : ''}: kubectl get endpointslices -n ${p.host.split('.')[1] ?? '<ns>'} -l kubernetes.io/service-name=${p.host.split('.')[0]} (ready? labels? outlier ejections in pcx explain --clusters)${more}`
+        : `check the endpoints of ${cs.map((c) => c.name).join(', ')}`;
+    };
     if (missing.length) {
-      const sub = missing.map((c) => parseClusterName(c.name)).find((p) => p?.subset);
+      const subs = missing.map((c) => parseClusterName(c.name)).filter((p) => p?.subset);
+      const names = missing.map((c) => c.name).join(', ');
+      const alsoBad = [...bad, ...panic];
+      const also = alsoBad.length ? `; also ${unhealthyHint(alsoBad)}` : '';
       return {
         kind: 'cluster_not_found', clusters, ...(http ? { http_status: notFoundCode } : {}), response_flag: 'NC', summary,
-        next_step: sub
-          ? `no cluster ${missing[0].name}: is a DestinationRule with subset ${sub.subset} for ${sub.host} applied, and visible to this namespace?`
+        next_step: (subs.length
+          ? `no cluster ${names}: is a DestinationRule with subset${subs.length > 1 ? 's' : ''} ${subs.map((x) => x!.subset).join(', ')} for ${[...new Set(subs.map((x) => x!.host))].join(', ')} applied, and visible to this namespace?`
           : parseClusterName(missing[0].name)
-            ? `no cluster ${missing[0].name}: is the service exported to this namespace (exportTo), and in the Sidecar resource's egress hosts?`
-            : `no cluster ${missing[0].name} in this proxy: check that the control plane pushed it (istioctl proxy-status) and the config that names it`,
+            ? `no cluster ${names}: is the service exported to this namespace (exportTo), and in the Sidecar resource's egress hosts?`
+            : `no cluster ${names} in this proxy: check that the control plane pushed it (istioctl proxy-status) and the config that names it`) + also,
       };
     }
-    const first = [...bad, ...panic][0];
-    const p = parseClusterName(first.name);
     return {
       kind: 'no_healthy_endpoints', clusters, ...(bad.length ? { ...(http ? { http_status: 503 } : {}), response_flag: 'UH' } : {}), summary,
-      next_step: p?.host
-        ? `check the pods behind ${p.host}${p.subset ? ` with the labels of subset ${p.subset}` : ''}: kubectl get endpointslices -n ${p.host.split('.')[1] ?? '<ns>'} -l kubernetes.io/service-name=${p.host.split('.')[0]} (ready? labels? outlier ejections in pcx explain --clusters)`
-        : `check the endpoints of ${first.name}`,
+      next_step: unhealthyHint([...bad, ...panic]),
     };
   }
   if (outcomes.includes('unknown_cds')) {

@@ -10,7 +10,10 @@ export type Tone = 'good' | 'warn' | 'bad';
 /** Verdicts that are not failures in themselves (the request reaches something that answers). */
 const OK = new Set<VerdictKind>(['routed', 'passthrough', 'redirect']);
 
-/** A failing verdict: an error response, a closed connection, or an answer pcx cannot give. */
+/**
+ * A failing verdict: an error response, a closed connection, or an answer pcx cannot give. A fault
+ * abort (fault_abort) fails too, even when injected on purpose: the request never reaches the app.
+ */
 export function isProblem(kind: VerdictKind, httpStatus?: number): boolean {
   if (kind === 'direct_response') return (httpStatus ?? 200) >= 400;
   return !OK.has(kind);

@@ -203,3 +203,18 @@ export function inferVip(model: ConfigModel, fqdn: string, port: number, otherPo
   }
   return { ip: candidates[0]?.ip, source: candidates[0]?.source, candidates };
 }
+
+/**
+ * A headless Kubernetes service (clusterIP: None): DNS returns the pods' IPs, so an address seen for it
+ * is a pod IP, never a VIP. Sidecars give such services ORIGINAL_DST clusters (resolution Passthrough,
+ * envoy-resolution.md §7.2), and their vhosts carry `*.` copies of every domain (§5.4).
+ */
+export function isHeadless(model: ConfigModel, fqdn: string, port: number): boolean {
+  const c = model.cluster(`outbound|${port}||${fqdn}`);
+  if (c) return String(c.cluster.type ?? '') === 'ORIGINAL_DST';
+  for (const p of knownServiceHosts(model).get(fqdn) ?? []) {
+    const o = model.cluster(`outbound|${p}||${fqdn}`);
+    if (o) return String(o.cluster.type ?? '') === 'ORIGINAL_DST';
+  }
+  return false;
+}

@@ -42,7 +42,12 @@ function dumpFileOf(p: Listed): string | undefined {
   return undefined;
 }
 
-function notABugReport(origin: string, what: string): InputError {
+function notABugReport(origin: string, what: string, noneAccepted = false): InputError {
+  if (noneAccepted) {
+    return new InputError(`${origin}: an istioctl bug-report, but none of its proxies is a ztunnel (no proxies/<namespace>/<pod>/config_dump without ?include_eds)`, {
+      hint: 'bug-reports hold ztunnel config dumps since Istio 1.2x when ambient is installed; or give a ztunnel /config_dump file',
+    });
+  }
   return new InputError(`${origin}: ${what}, but not an istioctl bug-report (no proxies/<namespace>/<pod>/config_dump?include_eds in it)`, {
     hint: 'give a config dump file, an `istioctl bug-report` .tar.gz or its extracted directory, or a pod name',
   });
@@ -81,8 +86,8 @@ export async function readArchiveProxy(path: string, gzip: boolean, pick: ProxyP
     written.set(key, w);
     return true;
   });
-  const proxies = [...listed.values()].filter((l) => dumpFileOf(l));
-  if (proxies.length === 0) throw notABugReport(path, 'a tar archive');
+  const proxies = [...listed.values()].filter((l) => dumpFileOf(l) && (pick.accept?.(l.files) ?? true));
+  if (proxies.length === 0) throw notABugReport(path, 'a tar archive', [...listed.values()].some((l) => dumpFileOf(l)) && !!pick.accept);
   const chosen = pickProxy(proxies, pick, path);
   const dumpKind = dumpFileOf(chosen)!;
   let files = written.get(proxyKey(chosen));
@@ -159,8 +164,9 @@ export async function readDirectoryProxy(dir: string, pick: ProxyPick): Promise<
     else if (basename(dirname(abs)) === 'proxies') proxies = await listNamespaceDir(abs, basename(abs));
     else proxies = [];
   }
-  proxies = proxies.filter((l) => dumpFileOf(l));
-  if (proxies.length === 0) throw notABugReport(dir, 'a directory');
+  const anyProxy = proxies.some((l) => dumpFileOf(l));
+  proxies = proxies.filter((l) => dumpFileOf(l) && (pick.accept?.(l.files) ?? true));
+  if (proxies.length === 0) throw notABugReport(dir, 'a directory', anyProxy && !!pick.accept);
   const chosen = pickProxy(proxies, pick, dir);
   const dumpKind = dumpFileOf(chosen)!;
   const dumpPath = chosen.files.get(dumpKind)!;

@@ -15,12 +15,14 @@ import { classifySource } from './source-spec.js';
 // live.ts (execa) and archive.ts (tar-stream) load only for those sources: reading a file starts faster
 import type { CommandRunner } from './live.js';
 import type { BugReportProxy } from './archive.js';
+import type { ProxyPick } from './pick-proxy.js';
 import { parseClustersOutput } from './clusters-text.js';
 import { startSpinner } from './spinner.js';
 import { attachClusterStatuses, buildModel, unwrapDocument } from '../model/build-model.js';
 import { InputError, PcxError, UsageError } from '../errors.js';
 import type { ConfigModel } from '../model/config-model.js';
 import type { Json } from '../model/envoy-types.js';
+import { ztunnelShape, ZtunnelDocumentError } from '../ztunnel/detect.js';
 
 export interface LoadModelOptions {
   /** Envoy `/clusters` output (`?format=json` or text) to attach as live endpoint health. */
@@ -43,6 +45,10 @@ export interface LoadModelOptions {
   runner?: CommandRunner;
   /** Keep the parsed dump on the model (`model.document`), for commands that print it whole. */
   keepDocument?: boolean;
+  /** Archives and directories: only proxies whose files pass (pcx ztunnel: ztunnel pods). */
+  acceptProxy?: ProxyPick['accept'];
+  /** Archives and directories without --pod: take the first proxy instead of asking (pcx ztunnel then picks by node). */
+  firstProxy?: boolean;
 }
 
 export const DEFAULT_TIMEOUT_MS = 60_000;
@@ -76,13 +82,13 @@ export async function loadModel(source: string, opts: LoadModelOptions = {}): Pr
         break;
       case 'archive': {
         const { readArchiveProxy } = await import('./archive.js');
-        const p = await readArchiveProxy(spec.path, spec.gzip, { pod: opts.pod, namespace: opts.namespace }, await tempDir());
+        const p = await readArchiveProxy(spec.path, spec.gzip, { pod: opts.pod, namespace: opts.namespace, accept: opts.acceptProxy, first: opts.firstProxy }, await tempDir());
         fetched = await fromBugReport(p, spec.path, `${spec.path}:`);
         break;
       }
       case 'directory': {
         const { readDirectoryProxy } = await import('./archive.js');
-        const p = await readDirectoryProxy(spec.path, { pod: opts.pod, namespace: opts.namespace });
+        const p = await readDirectoryProxy(spec.path, { pod: opts.pod, namespace: opts.namespace, accept: opts.acceptProxy, first: opts.firstProxy });
         fetched = await fromBugReport(p, spec.path, '');
         break;
       }
@@ -139,6 +145,12 @@ async function buildFromFetched(f: Fetched, opts: LoadModelOptions): Promise<Con
   // a file written by --save with live health: {"config_dump": …, "clusters": …}
   const bundle = savedBundle(doc);
   const dump = unwrapDocument(bundle ? bundle.config_dump : doc, f.origin, { pod: opts.pod, namespace: opts.namespace });
+  // ztunnel's config (recognised by content) is for pcx ztunnel / explain --from, which catch this
+  const zt = ztunnelShape(dump);
+  if (zt) {
+    if (opts.save) await saveFetched(opts.save, { dumpPath: f.dumpPath, rawIsDump: dump === doc, dump });
+    throw new ZtunnelDocumentError(dump, f.origin, zt);
+  }
   const model = buildModel(dump, f.origin);
   if (opts.keepDocument) model.document = dump;
 

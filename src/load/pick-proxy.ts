@@ -15,6 +15,10 @@ export interface ProxyPick {
   pod?: string;
   /** `-n <namespace>`: narrows the choice; the `.namespace` in --pod wins over it. */
   namespace?: string;
+  /** Archives and directories: only proxies whose files (kind → path) pass, e.g. ztunnel pods. */
+  accept?: (files: ReadonlyMap<string, string>) => boolean;
+  /** Without `pod`: take the first candidate (in name order) instead of asking to choose. */
+  first?: boolean;
 }
 
 export function proxyKey(p: ProxyName): string {
@@ -27,7 +31,7 @@ export function pickProxy<T extends ProxyName>(items: readonly T[], pick: ProxyP
   const inNs = (p: T, ns: string | undefined) => ns === undefined || p.namespace === ns;
   if (!pick.pod) {
     const candidates = all.filter((p) => inNs(p, pick.namespace));
-    if (candidates.length === 1) return candidates[0];
+    if (candidates.length === 1 || (pick.first && candidates.length > 1)) return candidates[0];
     if (candidates.length === 0) throw choiceError(`${origin} holds no proxy in namespace ${pick.namespace}`, all);
     throw choiceError(`${origin} holds dumps of ${candidates.length} proxies: pick one with --pod <name.namespace>`, candidates);
   }

@@ -32,12 +32,16 @@ function list(obj: Json, snake: string): Json[] {
   return Array.isArray(v) ? v : [];
 }
 
-/** `type.googleapis.com/envoy.admin.v3.ListenersConfigDump` → { version: 'v3', kind: 'ListenersConfigDump' } */
-function typeOf(entry: Json): { version: string; kind: string } | undefined {
+/**
+ * `type.googleapis.com/envoy.admin.v3.ListenersConfigDump` → { version: 'v3', kind: 'ListenersConfigDump' }.
+ * The whole type URL must name Envoy's admin API (issue 10 part 4): a foreign section whose name merely
+ * ends like one (`…aeraki…v1alpha.RoutesConfigDump`, Cilium's) is `foreign`, never read as Envoy's.
+ */
+function typeOf(entry: Json): { version: string; kind: string } | { foreign: string } | undefined {
   const t: unknown = entry?.['@type'];
   if (typeof t !== 'string') return undefined;
-  const m = /envoy\.admin\.(v\w+)\.([A-Za-z]+(?:\.[A-Za-z]+)?)$/.exec(t);
-  return m ? { version: m[1], kind: m[2] } : { version: '?', kind: t.slice(t.lastIndexOf('.') + 1) };
+  const m = /^(?:type\.googleapis\.com\/)?envoy\.admin\.(v2alpha|v3)\.([A-Za-z]+(?:\.[A-Za-z]+)?)$/.exec(t);
+  return m ? { version: m[1], kind: m[2] } : { foreign: t };
 }
 
 class Builder {
@@ -160,6 +164,10 @@ class Builder {
   addConfigEntry(entry: Json, origin: string): void {
     const t = typeOf(entry);
     if (!t) return;
+    if ('foreign' in t) {
+      this.warnings.push(`${origin}: ignored a config section of foreign type ${t.foreign} (not Envoy's admin API; nothing in it is read as Envoy config)`);
+      return;
+    }
     this.apiVersions.add(t.version);
     switch (t.kind) {
       case 'BootstrapConfigDump':

@@ -101,6 +101,8 @@ export interface ProxyInfo {
   kindSource: string;
   ip?: string;
   ips: string[];
+  /** Where `ip` came from when not the node id: e.g. an INBOUND listener bound to it (non-Istio proxies). */
+  ipSource?: string;
   pod?: string;
   namespace?: string;
   /** `<ns>.svc.<cluster domain>`: the DNS search domain the proxy's namespace gives short names */

@@ -85,7 +85,7 @@ export interface RouteMatch {
   dynamic_metadata?: Json[]; filter_state?: Json[]; cookies?: Json[];
 }
 
-export interface WeightedClusterEntry { name?: string; cluster_header?: string; weight?: number | { value?: number }; metadata_match?: Json }
+export interface WeightedClusterEntry { name?: string; cluster_header?: string; weight?: number | { value?: number }; metadata_match?: Json; typed_per_filter_config?: Json }
 
 export interface RouteAction {
   cluster?: string;

@@ -38,6 +38,20 @@ export function proxyInfoFrom(bootstrap: Json, listeners: ListenerRecord[]): Pro
   if (md.LABELS && typeof md.LABELS === 'object') info.labels = md.LABELS;
   if (typeof md.INSTANCE_IPS === 'string') info.ips = md.INSTANCE_IPS.split(',').filter(Boolean);
   if (info.ip && !info.ips.includes(info.ip)) info.ips.unshift(info.ip);
+  if (!info.ip && !info.ips.length) {
+    // no Istio node id (Consul, OSM): an INBOUND listener bound to one specific, non-loopback IP is bound
+    // to the pod's own address (Consul's public_listener) — said where it is used
+    for (const l of listeners) {
+      const sa = l.serving && l.listener?.traffic_direction === 'INBOUND' ? l.listener?.address?.socket_address : undefined;
+      const a: string | undefined = sa?.address;
+      if (a && !/^(0\.0\.0\.0|::|127\.|::1$)/.test(a) && /^[\d.]+$|:/.test(a)) {
+        info.ip = a;
+        info.ips = [a];
+        info.ipSource = `listener ${l.name || a} (INBOUND, bound to it)`;
+        break;
+      }
+    }
+  }
   if (!info.clusterDomain && info.namespace) info.clusterDomain = 'cluster.local';
   if (!info.dnsDomain && info.namespace && info.clusterDomain) info.dnsDomain = `${info.namespace}.svc.${info.clusterDomain}`;
 

@@ -56,7 +56,7 @@ function nodeOf(h: Hop, id: string): GraphNode {
     const n = endpointsNote(h);
     return { id, kind, title: h.name, note: n.note, tone: n.bad ? 'bad' : 'neutral', ...(n.unknown ? { uncertain: true } : {}) };
   }
-  const bad = h.state === 'missing' || h.state === 'error';
+  const bad = h.state === 'missing' || h.state === 'error' || (h.kind === 'authorization' && h.reason.startsWith('DENIED'));
   const note = h.state && !['active', 'static', 'dynamic'].includes(h.state) ? h.state : undefined;
   return { id, kind, title: h.name, ...(note ? { note } : {}), tone: bad ? 'bad' : 'neutral' };
 }

@@ -21,6 +21,14 @@ export interface DiffTextOptions {
 }
 
 const MAX_FIELDS = 12;
+const NOISE_FIELD = /^(typed_per_filter_config\.mixer|per_filter_config\.mixer|decorator)(\.|\[|$)/;
+
+function isNoiseField(f: FieldChange): boolean {
+  if (NOISE_FIELD.test(f.path)) return true;
+  if (!/^(typed_)?per_filter_config$/.test(f.path)) return false;
+  const v = (f.after ?? f.before) as Record<string, unknown> | undefined;
+  return !!v && typeof v === 'object' && Object.keys(v).length > 0 && Object.keys(v).every((k) => k === 'mixer');
+}
 const MAX_VALUE = 110;
 
 function who(side: SideInfo): string {
@@ -65,9 +73,14 @@ export function renderChanges(changes: ResourceChange[], s: Style, opts: DiffTex
     }
     const mark = c.change === 'added' ? s.green(MARK.added) : c.change === 'removed' ? s.red(MARK.removed) : s.yellow(MARK.changed);
     out.push(`${indent}  ${mark} ${c.name}${c.summary ? '  ' + s.dim(c.summary) : ''}`);
+    for (const p of c.policy ?? []) out.push(`${indent}      ${s.bold(p)}`);
+    // Istio < 1.5 mixer attributes and decorator.operation are noise unless -v
+    const fields = opts.verbose ? c.fields : c.fields.filter((f) => !isNoiseField(f));
+    const hidden = c.fields.length - fields.length;
     const max = opts.verbose ? Infinity : MAX_FIELDS;
-    for (const f of c.fields.slice(0, max)) out.push(formatField(f, s, indent + '      '));
-    if (c.fields.length > max) out.push(`${indent}      ${s.dim(`… ${c.fields.length - max} more field changes (--verbose, or -o json)`)}`);
+    for (const f of fields.slice(0, max)) out.push(formatField(f, s, indent + '      '));
+    if (fields.length > max) out.push(`${indent}      ${s.dim(`… ${fields.length - max} more field changes (--verbose, or -o json)`)}`);
+    if (hidden) out.push(`${indent}      ${s.dim(`… ${hidden} mixer/decorator field change${hidden === 1 ? '' : 's'} (--verbose)`)}`);
   }
   return out;
 }
@@ -125,7 +138,7 @@ export function renderChainDiffText(c: ChainDiff, s: Style = noStyle, opts: Diff
     ...(r.proxy.envoy_version ? { envoy_version: r.proxy.envoy_version } : {}),
   });
   const out = header({ a: sideOf(c.before), b: sideOf(c.after) }, s, `${s.bold('pcx diff')} ${t.input}`);
-  out.push(`  request  ${t.method} ${t.path}${t.query ? '?' + t.query : ''}  Host: ${t.host_header}  port ${t.port}`);
+  out.push(`  request  ${t.method ? `${t.method} ${t.path}${t.query ? '?' + t.query : ''}  Host: ${t.host_header}` : 'TCP connection'}  port ${t.port}`);
   for (const n of c.notes) out.push(`  ${s.yellow('note')} ${n}`);
   out.push('');
   const w = 13;

@@ -3,12 +3,13 @@ import type { ExplainResult, Hop, IstioRef } from '../explain/result.js';
 import type { Style } from './style.js';
 import { noStyle } from './style.js';
 import { glossaryLine } from './response-flags.js';
+import { splitDetails } from './hop-details.js';
 import { verdictHeadline, verdictTone } from '../explain/verdict.js';
 import { DEFAULT_WIDTH, wrap } from './text-wrap.js';
 
 const LABEL: Record<Hop['kind'], string> = {
   listener: 'listener', filter_chain: 'filter chain', network_filter: 'network filter', route_config: 'route config',
-  virtual_host: 'virtual host', route: 'route', cluster: 'cluster', endpoints: 'endpoints',
+  virtual_host: 'virtual host', route: 'route', cluster: 'cluster', endpoints: 'endpoints', authorization: 'authorization',
 };
 
 export function formatRefs(refs: IstioRef[] | undefined): string {
@@ -62,8 +63,15 @@ export function renderExplainText(r: ExplainResult, s: Style = noStyle, opts: Ex
   const t = r.target;
   const dial = t.ip ? `dials ${t.ip.includes(':') ? `[${t.ip}]` : t.ip}:${t.port}` : `dials port ${t.port} (IP unknown)`;
   const conn = [t.transport, t.sni ? `SNI ${t.sni}` : '', t.alpn.length ? `ALPN ${t.alpn.join(',')}` : ''].filter(Boolean).join(', ');
-  out.push(wrap('  request  ', `${t.method} ${t.path}${t.query ? '?' + t.query : ''}  Host: ${t.host_header}  ${dial}  ${s.dim(`(${conn}${t.service ? `; service ${t.service}` : ''})`)}`, width));
+  const what = t.method ? `${t.method} ${t.path}${t.query ? '?' + t.query : ''}  Host: ${t.host_header}` : 'TCP connection';
+  out.push(wrap('  request  ', `${what}  ${dial}  ${s.dim(`(${conn}${t.service ? `; service ${t.service}` : ''})`)}`, width));
   out.push('');
+  if (r.dns) {
+    out.push(wrap(`${' 0'} ${s.bold('dns'.padEnd(13))} `, `${r.dns.name}${r.dns.address ? ` → ${r.dns.address}` : ''}`, width, pad));
+    out.push(wrap(pad, r.dns.resolved_by, width));
+    out.push(wrap(pad, s.dim(r.dns.answer), width));
+    for (const x of r.dns.notes ?? []) out.push(wrap(pad, s.yellow(x), width));
+  }
   let n = 0;
   for (const h of r.hops) {
     n++;
@@ -78,10 +86,12 @@ export function renderExplainText(r: ExplainResult, s: Style = noStyle, opts: Ex
     for (const k of skipped.slice(0, maxSkipped)) out.push(wrap(pad, s.dim(`skipped ${k.name}: ${k.reason}`), width, `${pad}  `));
     if (skipped.length > maxSkipped) out.push(`${pad}${s.dim(`… ${skipped.length - maxSkipped} more skipped (-v)`)}`);
     if (h.details) {
-      const parts = Object.entries(h.details).filter(([, v]) => v !== undefined && v !== '' && !(Array.isArray(v) && v.length === 0));
-      if (parts.length && (verbose || h.kind !== 'listener')) {
-        out.push(wrap(pad, s.dim(parts.map(([k, v]) => `${k}: ${detailText(v, verbose)}`).join('; ')), width));
+      const { plain, lines } = splitDetails(h, verbose);
+      if (plain.length && (verbose || h.kind !== 'listener')) {
+        out.push(wrap(pad, s.dim(plain.map(([k, v]) => `${k}: ${detailText(v, verbose)}`).join('; ')), width));
       }
+      // one line per policy (details.policy, and structured details with a summary)
+      for (const [k, v] of lines) out.push(wrap(pad, s.dim(`${k}: ${v}`), width, `${pad}  `));
     }
     if (h.endpoints?.length) {
       const max = verbose ? h.endpoints.length : SHOW.endpoints;

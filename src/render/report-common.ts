@@ -3,6 +3,7 @@
  * titles, verdict labels, the request line, hop details and map destinations. Plain strings;
  * each renderer escapes them for its own format.
  */
+import { splitDetails } from './hop-details.js';
 import type { Report, ReportTarget } from '../report/build-report.js';
 import type { AllRow } from '../explain/explain-all.js';
 import { isProblem, verdictHeadline } from '../explain/verdict.js';
@@ -11,7 +12,7 @@ import { glossaryLine } from './response-flags.js';
 
 export const HOP_LABEL: Record<Hop['kind'], string> = {
   listener: 'listener', filter_chain: 'filter chain', network_filter: 'network filter', route_config: 'route config',
-  virtual_host: 'virtual host', route: 'route', cluster: 'cluster', endpoints: 'endpoints',
+  virtual_host: 'virtual host', route: 'route', cluster: 'cluster', endpoints: 'endpoints', authorization: 'authorization',
 };
 
 /** Endpoints listed per hop; the JSON report has them all. */
@@ -117,11 +118,10 @@ function detailValue(v: unknown): string {
   return String(v);
 }
 
-/** A hop's details as "key: value" strings (every detail: a report is the verbose form). */
+/** A hop's details as "key: value" strings (every detail: a report is the verbose form), policies one each. */
 export function detailParts(h: Hop): string[] {
-  return Object.entries(h.details ?? {})
-    .filter(([, v]) => v !== undefined && v !== '' && !(Array.isArray(v) && v.length === 0))
-    .map(([k, v]) => `${k}: ${detailValue(v)}`);
+  const { plain, lines } = splitDetails(h, true);
+  return [...plain.map(([k, v]) => `${k}: ${detailValue(v)}`), ...lines.map(([k, v]) => `${k}: ${v}`)];
 }
 
 /** "listener" plus the branch weight and an unusual state: "cluster [50%] (warming)". */

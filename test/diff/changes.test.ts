@@ -36,6 +36,7 @@ describe('real changes are named precisely', () => {
     expect(r.changes).toEqual([{
       type: 'route', name: `9080 › ${REVIEWS} › default`, path: ['9080', REVIEWS, 'default'], change: 'changed',
       fields: [{ path: 'match.prefix', change: 'changed', before: '/', after: '/v2' }],
+      policy: ['match: prefix / → prefix /v2'],
     }]);
     expect(r.summary.find((s) => s.type === 'route')).toEqual({ type: 'route', added: 0, removed: 0, changed: 1 });
   });
@@ -50,6 +51,7 @@ describe('real changes are named precisely', () => {
         { path: 'route.weighted_clusters.clusters[outbound|9080|v1|details.default.svc.cluster.local].weight', change: 'changed', before: 90, after: 50 },
         { path: 'route.weighted_clusters.clusters[outbound|9080|v2|details.default.svc.cluster.local].weight', change: 'changed', before: 10, after: 50 },
       ],
+      policy: ['v1 90% / v2 10% → v1 50% / v2 50%'],
     }]);
   });
 

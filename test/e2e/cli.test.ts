@@ -36,7 +36,7 @@ describe('pcx CLI', () => {
   it('-o json prints the documented schema', () => {
     const r = pcx(['explain', SAMPLE, 'reviews:9080/', '-o', 'json']);
     const j = JSON.parse(r.out);
-    expect(Object.keys(j)).toEqual(['target', 'proxy', 'hops', 'verdict', 'assumptions', 'warnings']);
+    expect(Object.keys(j)).toEqual(['target', 'proxy', 'dns', 'hops', 'verdict', 'assumptions', 'warnings']); // dns: added with the DNS step (README)
     expect(j.hops.map((h: { kind: string }) => h.kind)).toEqual(['listener', 'filter_chain', 'route_config', 'virtual_host', 'route', 'cluster', 'endpoints']);
     expect(j.verdict).toMatchObject({ kind: 'routed', clusters: [{ name: 'outbound|9080||reviews.default.svc.cluster.local', weight: 100 }] });
   });
@@ -45,6 +45,26 @@ describe('pcx CLI', () => {
     const r = pcx(['explain', 'test/fixtures/real/TZ-Zephrus__DeathStarBench__config_dump.json', 'geo:8083/']);
     expect(r.code).toBe(1);
     expect(r.out).toMatch(/NO HEALTHY ENDPOINTS 503 UH/);
+  });
+
+  it('a typo, a forgotten port and a short name from another namespace exit 1 with what happens and a suggestion (issue 10)', () => {
+    const typo = pcx(['explain', SAMPLE, 'reveiws:9080/']);
+    expect(typo.code).toBe(1);
+    expect(typo.out).toMatch(/verdict {2}UNKNOWN {2}"reveiws" is not a service this proxy knows/);
+    expect(typo.out).toMatch(/next {5}did you mean reviews:9080/);
+    const port = pcx(['explain', SAMPLE, 'reviews/']);
+    expect(port.code).toBe(1);
+    expect(port.out).toMatch(/verdict {2}WRONG PORT {2}reviews has port 9080, not 80/);
+    const ns = pcx(['explain', 'test/fixtures/real/TZ-Zephrus__DeathStarBench__config_dump.json', 'reviews:9080/', '-o', 'json']);
+    expect(ns.code).toBe(1);
+    expect(JSON.parse(ns.out).verdict.did_you_mean[0].target).toBe('reviews.default:9080');
+  });
+
+  it('why-not lines: the closest 3 per hop, all with -v', () => {
+    const short = pcx(['explain', 'test/fixtures/real/ServiceLayerNetworking__multiparty-lb__envoy_config_dump.json', 'ap2:3333/']);
+    expect(short.out).toMatch(/skipped 10\.111\.154\.55_3333: bound to 10\.111\.154\.55:3333/);
+    const v = pcx(['explain', 'test/fixtures/real/ServiceLayerNetworking__multiparty-lb__envoy_config_dump.json', 'ap2:3333/', '-v']);
+    expect((v.out.match(/^ +skipped /gm) ?? []).length).toBeGreaterThanOrEqual((short.out.match(/^ +skipped /gm) ?? []).length);
   });
 
   it('reads stdin and gzip', () => {

@@ -23,7 +23,11 @@ const CASES: ExplainCase[] = [
   {
     id: 'gateway-ossm-2.6-port-80-nothing-listens', model: real('istio120gateway'), req: { target: 'hello.example.com/dani' },
     kind: 'unknown', clusters: [],
-    check: (r) => expect(r.verdict.next_step).toMatch(/listens on 8080, 15021, 15090.*add --port 8080/),
+    // issue 10 part 4: the health (15021) and stats (15090) listeners are never offered as the port meant
+    check: (r) => {
+      expect(r.verdict.next_step).toMatch(/traffic listeners are on port 8080;.*add --port 8080$/);
+      expect(r.verdict.next_step).not.toMatch(/15021|15090/);
+    },
   },
   {
     id: 'gateway-ossm-2.6-routed', model: real('istio120gateway'), req: { target: 'hello.example.com/dani', listenerPort: 8080 },

@@ -84,3 +84,25 @@ describe('filter-chain match (envoy-resolution.md §3.1)', () => {
     expect(s).toMatchObject({ closed: true, isDefault: false });
   });
 });
+
+describe('why not: chains dropped at the deciding level (issue 10 part 1)', () => {
+  it('SNI: the chains for other names say which SNI they need', () => {
+    const l: Listener = { filter_chains: [chain('a', { server_names: ['a.example.com'] }), chain('b', { server_names: ['b.example.com', 'c.example.com'] })] };
+    const s = selectFilterChain(l, conn({ transport: 'tls', sni: 'x.example.com' }));
+    expect(s.closed).toBe(true);
+    expect(s.skipped?.map((x) => [x.chain.name, x.reason])).toEqual([
+      ['a', 'SNI must be one of a.example.com (the connection has SNI x.example.com)'],
+      ['b', 'SNI must be one of b.example.com, c.example.com (the connection has SNI x.example.com)'],
+    ]);
+  });
+  it('a catch-all beaten by a more specific chain says so (no fallback)', () => {
+    const l: Listener = { filter_chains: [chain('tls', { transport_protocol: 'tls' }), chain('any')] };
+    const s = selectFilterChain(l, conn({ transport: 'tls' }));
+    expect(s.chain?.name).toBe('tls');
+    expect(s.skipped?.[0].reason).toBe('it sets no transport_protocol criterion, and a chain that does (transport must be tls) matches: the most specific wins, with no fallback');
+  });
+  it('only a failed match reports the destination_port level; Istio blackhole chains are never named', () => {
+    const l: Listener = { filter_chains: [chain('virtualOutbound-blackhole', { destination_port: 15001 }), chain('p80', { destination_port: 80 }), chain('any')] };
+    expect(selectFilterChain(l, conn()).skipped).toBeUndefined();
+  });
+});

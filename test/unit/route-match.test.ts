@@ -70,3 +70,24 @@ describe('route matching (envoy-resolution.md §6)', () => {
     expect(selectRoute({ routes: [] }, req('/')).reason).toBe('the virtual host has no routes');
   });
 });
+
+describe('why not: what a skipped route needs, in the user\'s terms (issue 10 part 1)', () => {
+  const need = (m: Route['match'], q = req('/x', { 'end-user': 'Jason' })) => checkRoute(r('n', m), q).need;
+  it('headers name the header, the expected value and what the request has', () => {
+    expect(need({ prefix: '/', headers: [{ name: 'end-user', string_match: { exact: 'jason' } }] })).toBe('needs header end-user = "jason" (exact, case-sensitive; the request has "Jason")');
+    expect(need({ prefix: '/', headers: [{ name: 'end-user', exact_match: 'jason' }] })).toBe('needs header end-user = "jason" (exact, case-sensitive; the request has "Jason")');
+    expect(need({ prefix: '/', headers: [{ name: 'x-canary', string_match: { prefix: 'v2' } }] })).toBe('needs header x-canary starting with "v2" (the request has no x-canary header)');
+    expect(need({ prefix: '/', headers: [{ name: 'x-debug', present_match: true }] })).toBe('needs header x-debug (any value; the request has none)');
+    expect(need({ prefix: '/', headers: [{ name: ':method', string_match: { exact: 'POST' } }] })).toBe('method must be POST (the request is GET)');
+  });
+  it('paths and query parameters', () => {
+    expect(need({ path: '/dani' })).toBe('path must be exactly /dani (the request has /x)');
+    expect(need({ prefix: '/api' })).toBe('path must start with /api (the request has /x)');
+    expect(need({ safe_regex: { regex: '/v[0-9]+' } })).toBe('path must match regex /v[0-9]+ (the whole path; the request has /x)');
+    expect(need({ prefix: '/', query_parameters: [{ name: 'debug', string_match: { exact: '1' } }] })).toBe('needs query parameter debug exact "1" (the request has no debug parameter)');
+  });
+  it('selectRoute reports every skipped route with its need', () => {
+    const vh: VirtualHost = { routes: [r('jason', { prefix: '/', headers: [{ name: 'end-user', exact_match: 'jason' }] }), r('dflt', { prefix: '/' })] };
+    expect(selectRoute(vh, req('/', { 'end-user': 'Jason' })).skipped).toEqual([{ index: 0, name: 'jason', why: 'header end-user exact "jason" does not hold', need: 'needs header end-user = "jason" (exact, case-sensitive; the request has "Jason")' }]);
+  });
+});
