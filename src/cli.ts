@@ -11,6 +11,7 @@ import { registerTableCommands } from './commands/tables.js';
 import { registerDiffCommand } from './commands/diff.js';
 import { registerFlagsCommand } from './commands/flags.js';
 import { registerReportCommand } from './commands/report.js';
+import { registerCheckCommand } from './commands/check.js';
 import type { Registrar } from './commands/register.js';
 
 interface GlobalArgs { debug?: boolean; color?: boolean }
@@ -36,6 +37,7 @@ export async function run(rawArgv: string[], io: Io = processIo()): Promise<numb
   parser = registerDiffCommand(parser, registrar);
   parser = registerFlagsCommand(parser, registrar);
   parser = registerReportCommand(parser, registrar);
+  parser = registerCheckCommand(parser, registrar);
   parser = parser
     .demandCommand(1, 'give a command, e.g. pcx explain <dump.json> reviews:9080/')
     .strict()

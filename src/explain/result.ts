@@ -8,6 +8,9 @@ export type VerdictKind =
   | 'routed' | 'passthrough' | 'blackhole' | 'direct_response' | 'redirect'
   | 'no_route' | 'cluster_not_found' | 'no_healthy_endpoints' | 'connection_closed' | 'unknown';
 
+/** How bad a `pcx check` finding is; what each means for the exit code lives in verdict.ts. */
+export type Severity = 'error' | 'warning' | 'info';
+
 export interface IstioRef { kind: string; namespace: string; name: string; api_version: string; generated_from?: string }
 
 export interface EndpointOut {
