@@ -12,7 +12,7 @@ import { loadModelFromArgs, SOURCE_DESCRIPTION, withSourceOptions, type SourceAr
 import type { CommandContext } from './context.js';
 import type { RegisterCommands } from './register.js';
 import { EXIT_OK, UsageError } from '../errors.js';
-import { findingsExitCode, SEVERITIES } from '../explain/verdict.js';
+import { findingsExitCode, fleetExitCode, SEVERITIES } from '../explain/verdict.js';
 import { classifySource } from '../load/source-spec.js';
 import { styleFor } from '../render/style.js';
 import type { Severity } from '../explain/result.js';
@@ -83,7 +83,12 @@ export async function runCheck(args: CheckArgs, ctx: CommandContext): Promise<nu
       else if (args.output === 'yaml') print(ctx, toYaml(fleet));
       else if (args.output === 'markdown') print(ctx, (await import('../render/check-markdown.js')).renderFleetMarkdown(fleet));
       else print(ctx, renderFleetText(fleet, style, { verbose: args.verbose }));
-      return findingsExitCode(fleet.findings.map((f) => f.severity), failOn);
+      const unreadable = fleet.proxies.filter((p) => p.error);
+      if (unreadable.length) {
+        // a proxy that could not be checked is never "nothing found": say so, and exit at least 1
+        ctx.io.stderr.write(`pcx: ${unreadable.length} of ${fleet.proxies.length} proxies could not be checked: ${unreadable.map((p) => p.proxy).join(', ')}\n`);
+      }
+      return fleetExitCode(fleet.findings.map((f) => f.severity), failOn, unreadable.length, fleet.proxies.length);
     } finally {
       if (tmp) await rm(tmp, { recursive: true, force: true });
     }

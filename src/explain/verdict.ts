@@ -3,7 +3,7 @@
  * exit code it gives. Every command, renderer and report asks this module; none decides on its own.
  */
 import type { Severity, Verdict, VerdictKind } from './result.js';
-import { EXIT_FINDINGS, EXIT_OK } from '../errors.js';
+import { EXIT_ERROR, EXIT_FINDINGS, EXIT_OK } from '../errors.js';
 
 export type Tone = 'good' | 'warn' | 'bad';
 
@@ -54,4 +54,11 @@ export function findingsExitCode(severities: Iterable<Severity>, failOn: Severit
 /** How a finding is shown: red for an error, yellow for a warning, plain for information. */
 export function severityTone(s: Severity): Tone | 'plain' {
   return s === 'error' ? 'bad' : s === 'warning' ? 'warn' : 'plain';
+}
+
+/** Fleet check: as findingsExitCode, but a proxy that could not be checked is never "nothing found" (1), and none readable is an input error (2). */
+export function fleetExitCode(severities: Iterable<Severity>, failOn: Severity, unreadable: number, proxies: number): number {
+  if (proxies > 0 && unreadable === proxies) return EXIT_ERROR;
+  const c = findingsExitCode(severities, failOn);
+  return unreadable > 0 ? Math.max(c, EXIT_FINDINGS) : c;
 }
