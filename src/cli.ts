@@ -12,6 +12,7 @@ import { registerDiffCommand } from './commands/diff.js';
 import { registerFlagsCommand } from './commands/flags.js';
 import { registerReportCommand } from './commands/report.js';
 import { registerCheckCommand } from './commands/check.js';
+import { registerRootCaCompareCommand } from './commands/rootca-compare.js';
 import type { Registrar } from './commands/register.js';
 
 interface GlobalArgs { debug?: boolean; color?: boolean }
@@ -38,6 +39,7 @@ export async function run(rawArgv: string[], io: Io = processIo()): Promise<numb
   parser = registerFlagsCommand(parser, registrar);
   parser = registerReportCommand(parser, registrar);
   parser = registerCheckCommand(parser, registrar);
+  parser = registerRootCaCompareCommand(parser, registrar);
   parser = parser
     .demandCommand(1, 'give a command, e.g. pcx explain <dump.json> reviews:9080/')
     .strict()

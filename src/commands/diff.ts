@@ -10,16 +10,18 @@ import { loadModelFromArgs, SOURCE_DESCRIPTION, withSourceOptions, type SourceAr
 import type { CommandContext } from './context.js';
 import type { RegisterCommands } from './register.js';
 import { isStdin } from '../load/read-bytes.js';
+import { resolveTypes } from './diff-types.js';
 
 export interface DiffArgs extends Omit<SourceArgs, 'source'> {
   a: string;
   b: string;
   output: string;
-  type?: string[];
+  /** One string, or several when repeated (not a yargs array: it would swallow the positionals after it). */
+  type?: string | string[];
   name?: string;
   ignoreEndpoints?: boolean;
   host?: string;
-  header?: string[];
+  header?: string | string[];
   method?: string;
   verbose?: boolean;
   podB?: string;
@@ -33,11 +35,11 @@ export function diffBuilder(y: Argv): Argv<DiffArgs> {
   );
   return withSource
     .option('output', { alias: 'o', choices: ['text', 'json'], default: 'text', describe: 'output format' })
-    .option('type', { type: 'string', array: true, describe: 'only these resource types (comma-separated or repeated): listener, filter_chain, route_config (routes), virtual_host, route, cluster, endpoints, secret' })
+    .option('type', { type: 'string', describe: 'only these resource types (comma-separated or repeated): listener, filter_chain, route_config (routes), virtual_host, route, cluster, endpoints, secret' })
     .option('name', { type: 'string', describe: 'only resources whose name (or a parent\'s) contains this' })
     .option('ignore-endpoints', { type: 'boolean', describe: 'leave out endpoints (EDS and inline load_assignment): pod IPs churn' })
     .option('host', { type: 'string', describe: 'explain this request (host[:port][/path]) on both sides and compare the chains hop by hop' })
-    .option('header', { alias: 'H', type: 'string', array: true, describe: "with --host: request header, curl-like: -H 'name: value' (repeatable)" })
+    .option('header', { alias: 'H', type: 'string', describe: "with --host: request header, curl-like: -H 'name: value' (repeatable)" })
     .option('method', { alias: 'X', type: 'string', describe: 'with --host: HTTP method (default GET)' })
     .option('pod-b', { type: 'string', describe: 'which proxy of <b>, when <b> is a bug-report or multi-proxy file (default: --pod)' })
     .group(['pod-b'], 'Source:')
@@ -51,14 +53,18 @@ export function diffBuilder(y: Argv): Argv<DiffArgs> {
     .example('$0 diff a.json b.json --type cluster,route -o json', 'machine-readable, clusters and routes only') as unknown as Argv<DiffArgs>;
 }
 
+const list = (v: string | string[] | undefined): string[] => (v === undefined ? [] : Array.isArray(v) ? v : [v]);
+
 export async function runDiff(args: DiffArgs, ctx: CommandContext): Promise<number> {
+  const typeList = list(args.type);
+  const headers = list(args.header);
   if (args.save) throw new UsageError('--save takes one source; diff reads two', { hint: 'save each with: pcx explain <pod> <host> --save <file>, then diff the files' });
   if (args.clusters) throw new UsageError('--clusters takes one source; diff compares config, not live health');
-  if ((args.header?.length || args.method) && !args.host) throw new UsageError('--header and --method describe the request of --host', { hint: 'e.g. pcx diff a.json b.json --host reviews:9080/ -H "end-user: jason"' });
-  if (args.host && (args.type?.length || args.name)) throw new UsageError('--type and --name filter the whole diff; --host already keeps only what is on the request\'s path', { hint: 'drop one of them' });
+  if ((headers.length || args.method) && !args.host) throw new UsageError('--header and --method describe the request of --host', { hint: 'e.g. pcx diff a.json b.json --host reviews:9080/ -H "end-user: jason"' });
+  if (args.host && (typeList.length || args.name)) throw new UsageError('--type and --name filter the whole diff; --host already keeps only what is on the request\'s path', { hint: 'drop one of them' });
   if (isStdin(args.a) && isStdin(args.b)) throw new UsageError('only one of <a> and <b> can be stdin (-)');
-  const { diffModels, resolveTypes } = await import('../diff/diff-models.js');
-  const types = args.type?.length ? resolveTypes(args.type) : undefined;
+  const { diffModels } = await import('../diff/diff-models.js');
+  const types = typeList.length ? resolveTypes(typeList) : undefined;
   const a = await loadModelFromArgs(args, ctx, args.a);
   const b = await loadModelFromArgs({ ...args, pod: args.podB ?? args.pod }, ctx, args.b);
   const style = styleFor(ctx.io.stdout, { color: ctx.color });
@@ -67,7 +73,7 @@ export async function runDiff(args: DiffArgs, ctx: CommandContext): Promise<numb
     const { diffChains } = await import('../diff/chain-diff.js');
     const { renderChainDiffText } = await import('../render/diff-text.js');
     const { renderChainDiffJson } = await import('../render/diff-json.js');
-    const c = diffChains(a, b, { target: args.host, headers: args.header, method: args.method }, { ignoreEndpoints: args.ignoreEndpoints });
+    const c = diffChains(a, b, { target: args.host, headers, method: args.method }, { ignoreEndpoints: args.ignoreEndpoints });
     ctx.io.stdout.write(args.output === 'json' ? renderChainDiffJson(c) : renderChainDiffText(c, style, { verbose: args.verbose }));
     return c.changed ? EXIT_FINDINGS : EXIT_OK;
   }

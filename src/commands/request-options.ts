@@ -4,6 +4,7 @@
  */
 import type { Argv } from 'yargs';
 import { UsageError } from '../errors.js';
+import { portFlag } from './port-flag.js';
 import type { ExplainRequest } from '../explain/explain.js';
 
 export interface RequestArgs {
@@ -41,12 +42,10 @@ export function withRequestOptions<T>(y: Argv<T>, what = 'the request'): Argv<T 
     .option('port', { type: 'number', describe: "the port the proxy receives on, when it is not the target's (a gateway's container port, e.g. 8080 for service port 80)" }) as unknown as Argv<T & RequestArgs>;
 }
 
-const validPort = (p: number | undefined) => p === undefined || (Number.isInteger(p) && p >= 1 && p <= 65535);
-
 /** Checks the flags and returns the request fields every target shares (all but `target`). */
 export function requestFromArgs(args: RequestArgs): Omit<ExplainRequest, 'target'> {
-  if (!validPort(args.inbound)) throw new UsageError('--inbound needs a port number (1-65535)');
-  if (!validPort(args.port)) throw new UsageError('--port needs a port number (1-65535)');
+  portFlag('inbound', args.inbound);
+  portFlag('port', args.port);
   if (args.method !== undefined && !/^[A-Za-z]+$/.test(args.method)) throw new UsageError(`-X ${args.method} is not an HTTP method`, { hint: 'e.g. -X POST' });
   return {
     hostHeader: args.hostHeader,

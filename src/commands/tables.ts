@@ -7,6 +7,7 @@ import type { Argv, Options } from 'yargs';
 import { loadModelFromArgs, SOURCE_DESCRIPTION, withSourceOptions, type SourceArgs } from './source-options.js';
 import { styleFor } from '../render/style.js';
 import { UsageError, EXIT_OK } from '../errors.js';
+import { portFlag } from './port-flag.js';
 import type { OutputFormat, TableKind, TableRequest } from '../tables/index.js';
 import type { CommandContext } from './context.js';
 import type { RegisterCommands } from './register.js';
@@ -23,6 +24,7 @@ export interface TableArgs extends SourceArgs {
   name?: string;
   cluster?: string;
   status?: string;
+  withHeaders?: boolean;
 }
 
 const LISTENER_TYPES = ['HTTP', 'TCP', 'HTTP+TCP', 'UNKNOWN'];
@@ -39,6 +41,7 @@ const OPTS: Record<string, Options> = {
   name: { type: 'string', describe: 'only the route config of this exact name' },
   cluster: { type: 'string', describe: 'only endpoints of this exact cluster name (case-insensitive)' },
   status: { type: 'string', describe: `only endpoints with this health: ${HEALTH_STATUSES.join(', ')}` },
+  'with-headers': { type: 'boolean', describe: 'a "------ CLUSTER INFO ------" line before each summary (as istioctl)' },
 };
 
 interface CommandSpec {
@@ -55,10 +58,11 @@ const COMMANDS: CommandSpec[] = [
   { kind: 'clusters', names: ['clusters <source>', 'cluster', 'c'], describe: 'clusters (istioctl pc cluster)', flags: ['fqdn', 'port', 'subset', 'direction'] },
   { kind: 'endpoints', names: ['endpoints <source>', 'endpoint', 'ep'], describe: 'endpoints and their health (istioctl pc endpoint), from /clusters?format=json or EDS', flags: ['address', 'port', 'cluster', 'status'] },
   { kind: 'secrets', names: ['secrets <source>', 'secret', 's'], describe: 'SDS secrets and their certificates (istioctl pc secret)', flags: [] },
+  { kind: 'ecds', names: ['ecds <source>', 'ec'], describe: 'extension configs delivered by ECDS, e.g. Wasm and telemetry filters (istioctl pc ecds)', flags: [] },
   { kind: 'bootstrap', names: ['bootstrap <source>', 'b'], describe: 'the bootstrap (istioctl pc bootstrap; -o short for versions)', flags: [], defaultOutput: 'json' },
   {
     kind: 'all', names: ['all <source>', 'a'], describe: 'every summary, as istioctl pc all (-o json|yaml: the whole dump)',
-    flags: ['address', 'port', 'type', 'verbose', 'fqdn', 'subset', 'direction', 'name', 'cluster', 'status'],
+    flags: ['address', 'port', 'type', 'verbose', 'fqdn', 'subset', 'direction', 'name', 'cluster', 'status', 'with-headers'],
   },
 ];
 
@@ -74,11 +78,7 @@ function builderFor(spec: CommandSpec) {
   };
 }
 
-function checkPort(p: number | undefined): number | undefined {
-  if (p === undefined) return undefined;
-  if (!Number.isInteger(p) || p < 0 || p > 65535) throw new UsageError(`--port must be a port number (0-65535), not ${String(p)}`);
-  return p || undefined;
-}
+const checkPort = (p: number | undefined) => portFlag('port', p, { zeroMeansAll: true });
 
 function checkChoice(flag: string, v: string | undefined, allowed: string[]): string | undefined {
   if (v === undefined || v === '') return undefined;
@@ -94,6 +94,7 @@ export function tableRequest(kind: TableKind, a: TableArgs): TableRequest {
   return {
     kind,
     output: a.output,
+    ...(a.withHeaders ? { withHeaders: true } : {}),
     listeners: { address: a.address, port, type, verbose: a.verbose ?? true },
     clusters: { fqdn: a.fqdn, port, subset: a.subset, direction: a.direction },
     routes: { name: a.name, verbose: a.verbose ?? true },

@@ -9,7 +9,6 @@
  */
 import type { ConfigModel, ClusterRecord, EndpointRecord, ListenerRecord, RouteConfigRecord, SecretRecord, Section } from '../model/config-model.js';
 import type { Json } from '../model/envoy-types.js';
-import { UsageError } from '../errors.js';
 import { formatAddress } from '../envoy/ip.js';
 import { discoveryType } from '../envoy/cluster-endpoints.js';
 import { canonical, omitKeys, stableStringify } from './canonical.js';
@@ -30,37 +29,6 @@ export interface DiffOptions {
   ignoreEndpoints?: boolean;
   /** Compare only these top-level names (the resources on one request's path, chain-diff.ts). */
   scope?: Partial<Record<'listener' | 'route_config' | 'cluster' | 'endpoints', ReadonlySet<string>>>;
-}
-
-/** `--type` words → types. Each type brings the types nested in it (a listener its filter chains). */
-const TYPE_WORDS: Record<string, DiffType[]> = {
-  listener: ['listener', 'filter_chain'],
-  filter_chain: ['filter_chain'],
-  route_config: ['route_config', 'virtual_host', 'route'],
-  virtual_host: ['virtual_host', 'route'],
-  route: ['route'],
-  cluster: ['cluster'],
-  endpoints: ['endpoints'],
-  secret: ['secret'],
-};
-const ALIASES: Record<string, string> = {
-  listeners: 'listener', lds: 'listener', chain: 'filter_chain', chains: 'filter_chain', filter_chains: 'filter_chain',
-  // `routes` as in `pcx routes`: route configurations, with their virtual hosts and routes
-  routes: 'route_config', route_configs: 'route_config', rds: 'route_config',
-  vhost: 'virtual_host', vhosts: 'virtual_host', virtual_hosts: 'virtual_host',
-  clusters: 'cluster', cds: 'cluster', endpoint: 'endpoints', eds: 'endpoints', secrets: 'secret', sds: 'secret',
-};
-
-export function resolveTypes(words: readonly string[]): Set<DiffType> {
-  const out = new Set<DiffType>();
-  for (const raw of words.flatMap((w) => w.split(','))) {
-    const w = raw.trim().toLowerCase().replace(/-/g, '_');
-    if (!w) continue;
-    const types = TYPE_WORDS[ALIASES[w] ?? w];
-    if (!types) throw new UsageError(`--type ${raw}: not a resource type`, { hint: `use ${Object.keys(TYPE_WORDS).join(', ')} (or plurals: listeners, routes, clusters, secrets)` });
-    for (const t of types) out.add(t);
-  }
-  return out;
 }
 
 const SERVING = new Set(['static', 'active']);
@@ -133,6 +101,101 @@ function sideInfo(m: ConfigModel, counts: Partial<Record<DiffType, number>>): Si
   };
 }
 
+/**
+ * One differ per resource family: how records are named and grouped, how a name's records on each side become
+ * pairs, the one-line summary of an added/removed one, and how a pair present on both sides is compared.
+ */
+interface Differ<R, S> {
+  /** The family's change type (its counts and added/removed changes are reported under it). */
+  type: DiffType;
+  /** The types it reports: it runs when any of them is compared. */
+  types: DiffType[];
+  scope?: keyof NonNullable<DiffOptions['scope']>;
+  records(m: ConfigModel): R[];
+  key(r: R): string;
+  pairs(name: string, a: R[] | undefined, b: R[] | undefined): Iterable<[string, S | undefined, S | undefined]>;
+  summary(s: S): string;
+  compare(key: string, x: S, y: S, emit: Emit): void;
+}
+
+const one = <R, S>(side: (rs: R[]) => S) => (name: string, a: R[] | undefined, b: R[] | undefined): [string, S | undefined, S | undefined][] =>
+  [[name, a && side(a), b && side(b)]];
+
+function differs(opts: DiffOptions): Differ<any, any>[] { // eslint-disable-line @typescript-eslint/no-explicit-any
+  const listeners: Differ<ListenerRecord, ReturnType<typeof listenerSide>> = {
+    type: 'listener', types: ['listener', 'filter_chain'], scope: 'listener',
+    records: (m) => m.listeners, key: listenerKey, pairs: one(listenerSide),
+    summary: (x) => listenerSummary(x.listener),
+    compare: (k, x, y, emit) => {
+      if (sameCanonical(x.pseudo, y.pseudo) && sameBody(x.rec, y.rec, (r) => r.listener)) return;
+      diffListener(k, x, y, emit);
+    },
+  };
+  type RcSide = { config: RouteConfigRecord; pseudo: Record<string, Json> };
+  const routeConfigs: Differ<RouteConfigRecord, RcSide> = {
+    type: 'route_config', types: ['route_config', 'virtual_host', 'route'], scope: 'route_config',
+    records: (m) => m.routeConfigs,
+    // Inline route tables may have no name (§1.2): they are grouped as one, paired by content.
+    key: (r) => r.name || '(unnamed)',
+    *pairs(name, ra, rb) {
+      const sa = ra ? routeConfigSides(ra) : { serving: [], pseudo: {} };
+      const sb = rb ? routeConfigSides(rb) : { serving: [], pseudo: {} };
+      const keyed = keyDuplicates(name, sa.serving, sb.serving, (r) => stableStringify(canonical(r.config)));
+      for (const k of unionKeys(keyed.a, keyed.b)) {
+        const x = keyed.a.get(k);
+        const y = keyed.b.get(k);
+        yield [k, x && { config: x, pseudo: sa.pseudo }, y && { config: y, pseudo: sb.pseudo }];
+      }
+    },
+    summary: (x) => routeConfigSummary(x.config.config),
+    compare: (k, x, y, emit) => {
+      if (sameCanonical(x.pseudo, y.pseudo) && sameBody(x.config, y.config, (r) => r.config)) return;
+      diffRouteConfig(k, { config: x.config.config, pseudo: x.pseudo }, { config: y.config.config, pseudo: y.pseudo }, emit);
+    },
+  };
+  const body = (c: ClusterRecord) => (opts.ignoreEndpoints ? omitKeys(c.cluster, ['load_assignment']) : c.cluster);
+  const clusters: Differ<ClusterRecord, ReturnType<typeof clusterSide>> = {
+    type: 'cluster', types: ['cluster'], scope: 'cluster',
+    records: (m) => m.clusters, key: (c) => c.name, pairs: one(clusterSide),
+    summary: (x) => discoveryType(x.rec.cluster),
+    compare: (k, x, y, emit) => {
+      if (sameCanonical(x.pseudo, y.pseudo) && sameBody(x.rec, y.rec, (r) => r.cluster)) return;
+      const cx = { ...canonical(body(x.rec)), ...x.pseudo };
+      const cy = { ...canonical(body(y.rec)), ...y.pseudo };
+      if (!sameCanonical(cx, cy)) emit(makeChange('cluster', [k], 'changed', { fields: fieldChanges(cx, cy) }));
+    },
+  };
+  const endpoints: Differ<EndpointRecord, EndpointRecord> = {
+    type: 'endpoints', types: ['endpoints'], scope: 'endpoints',
+    records: (m) => m.endpoints,
+    // Envoy leaves cluster_name out when it is empty (proto3 defaults, §1.1): such sets are paired by content.
+    key: (e) => e.clusterName || '(unnamed)',
+    *pairs(name, ra, rb) {
+      const keyed = keyDuplicates(name, ra ?? [], rb ?? [], (e) => stableStringify(canonical(e.cla)));
+      for (const k of unionKeys(keyed.a, keyed.b)) yield [k, keyed.a.get(k), keyed.b.get(k)];
+    },
+    summary: (e) => {
+      const n = endpointCount(e.cla);
+      return `${n} endpoint${n === 1 ? '' : 's'}`;
+    },
+    compare: (k, x, y, emit) => {
+      if (sameBody(x, y, (r) => r.cla)) return;
+      const cx = canonical(x.cla);
+      const cy = canonical(y.cla);
+      if (!sameCanonical(cx, cy)) emit(makeChange('endpoints', [k], 'changed', { fields: fieldChanges(cx, cy) }));
+    },
+  };
+  const secrets: Differ<SecretRecord, ReturnType<typeof secretView>> = {
+    type: 'secret', types: ['secret'],
+    records: (m) => m.secrets, key: (s) => s.name, pairs: one((rs: SecretRecord[]) => secretView(secretPick(rs))),
+    summary: secretSummary,
+    compare: (k, x, y, emit) => {
+      if (!sameCanonical(x, y)) emit(makeChange('secret', [k], 'changed', { fields: fieldChanges(x, y) }));
+    },
+  };
+  return [listeners, routeConfigs, clusters, endpoints, secrets];
+}
+
 export function diffModels(a: ConfigModel, b: ConfigModel, opts: DiffOptions = {}): DiffResult {
   const wanted = (t: DiffType) => (!opts.types || opts.types.has(t)) && !(opts.ignoreEndpoints && t === 'endpoints');
   const notes: string[] = [];
@@ -159,114 +222,19 @@ export function diffModels(a: ConfigModel, b: ConfigModel, opts: DiffOptions = {
   const emit: Emit = (c) => changes.push(c);
   const countsA: Partial<Record<DiffType, number>> = {};
   const countsB: Partial<Record<DiffType, number>> = {};
-
-  if (has('listener') || has('filter_chain')) {
-    const ga = groupBy(a.listeners, listenerKey);
-    const gb = groupBy(b.listeners, listenerKey);
-    countsA.listener = ga.size;
-    countsB.listener = gb.size;
-    for (const k of unionKeys(ga, gb)) {
-      if (!inScope('listener', k)) continue;
-      const ra = ga.get(k);
-      const rb = gb.get(k);
-      if (!rb) emit(makeChange('listener', [k], 'removed', { summary: listenerSummary(listenerSide(ra!).listener) }));
-      else if (!ra) emit(makeChange('listener', [k], 'added', { summary: listenerSummary(listenerSide(rb).listener) }));
-      else {
-        const x = listenerSide(ra);
-        const y = listenerSide(rb);
-        if (sameCanonical(x.pseudo, y.pseudo) && sameBody(x.rec, y.rec, (r) => r.listener)) continue;
-        diffListener(k, x, y, emit);
-      }
-    }
-  }
-
-  if (has('route_config') || has('virtual_host') || has('route')) {
-    // Inline route tables may have no name (§1.2): they are grouped as one, paired by content.
-    const rcKey = (r: RouteConfigRecord) => r.name || '(unnamed)';
-    const ga = groupBy(a.routeConfigs, rcKey);
-    const gb = groupBy(b.routeConfigs, rcKey);
-    countsA.route_config = ga.size;
-    countsB.route_config = gb.size;
+  for (const d of differs(opts)) {
+    if (!d.types.some(has)) continue;
+    const ga = groupBy(d.records(a), d.key);
+    const gb = groupBy(d.records(b), d.key);
+    countsA[d.type] = ga.size;
+    countsB[d.type] = gb.size;
     for (const name of unionKeys(ga, gb)) {
-      if (!inScope('route_config', name)) continue;
-      const sa = ga.has(name) ? routeConfigSides(ga.get(name)!) : { serving: [], pseudo: {} };
-      const sb = gb.has(name) ? routeConfigSides(gb.get(name)!) : { serving: [], pseudo: {} };
-      const keyed = keyDuplicates(name, sa.serving, sb.serving, (r) => stableStringify(canonical(r.config)));
-      for (const k of unionKeys(keyed.a, keyed.b)) {
-        const x = keyed.a.get(k);
-        const y = keyed.b.get(k);
-        if (!y) emit(makeChange('route_config', [k], 'removed', { summary: routeConfigSummary(x!.config) }));
-        else if (!x) emit(makeChange('route_config', [k], 'added', { summary: routeConfigSummary(y.config) }));
-        else {
-          if (sameCanonical(sa.pseudo, sb.pseudo) && sameBody(x, y, (r) => r.config)) continue;
-          diffRouteConfig(k, { config: x.config, pseudo: sa.pseudo }, { config: y.config, pseudo: sb.pseudo }, emit);
-        }
+      if (d.scope && !inScope(d.scope, name)) continue;
+      for (const [k, x, y] of d.pairs(name, ga.get(name), gb.get(name))) {
+        if (!y) emit(makeChange(d.type, [k], 'removed', { summary: d.summary(x!) }));
+        else if (!x) emit(makeChange(d.type, [k], 'added', { summary: d.summary(y) }));
+        else d.compare(k, x, y, emit);
       }
-    }
-  }
-
-  if (has('cluster')) {
-    const ga = groupBy(a.clusters, (c) => c.name);
-    const gb = groupBy(b.clusters, (c) => c.name);
-    countsA.cluster = ga.size;
-    countsB.cluster = gb.size;
-    const body = (c: ClusterRecord) => (opts.ignoreEndpoints ? omitKeys(c.cluster, ['load_assignment']) : c.cluster);
-    for (const k of unionKeys(ga, gb)) {
-      if (!inScope('cluster', k)) continue;
-      const ra = ga.get(k);
-      const rb = gb.get(k);
-      if (!rb) emit(makeChange('cluster', [k], 'removed', { summary: discoveryType(clusterSide(ra!).rec.cluster) }));
-      else if (!ra) emit(makeChange('cluster', [k], 'added', { summary: discoveryType(clusterSide(rb).rec.cluster) }));
-      else {
-        const x = clusterSide(ra);
-        const y = clusterSide(rb);
-        if (sameCanonical(x.pseudo, y.pseudo) && sameBody(x.rec, y.rec, (r) => r.cluster)) continue;
-        const cx = { ...canonical(body(x.rec)), ...x.pseudo };
-        const cy = { ...canonical(body(y.rec)), ...y.pseudo };
-        if (!sameCanonical(cx, cy)) emit(makeChange('cluster', [k], 'changed', { fields: fieldChanges(cx, cy) }));
-      }
-    }
-  }
-
-  if (has('endpoints')) {
-    // Envoy leaves cluster_name out when it is empty (proto3 defaults, §1.1): such sets are paired by content.
-    const epKey = (e: EndpointRecord) => e.clusterName || '(unnamed)';
-    const ga = groupBy(a.endpoints, epKey);
-    const gb = groupBy(b.endpoints, epKey);
-    countsA.endpoints = ga.size;
-    countsB.endpoints = gb.size;
-    const epSummary = (e: EndpointRecord) => {
-      const n = endpointCount(e.cla);
-      return `${n} endpoint${n === 1 ? '' : 's'}`;
-    };
-    for (const name of unionKeys(ga, gb)) {
-      if (!inScope('endpoints', name)) continue;
-      const keyed = keyDuplicates(name, ga.get(name) ?? [], gb.get(name) ?? [], (e) => stableStringify(canonical(e.cla)));
-      for (const k of unionKeys(keyed.a, keyed.b)) {
-        const x = keyed.a.get(k);
-        const y = keyed.b.get(k);
-        if (!y) emit(makeChange('endpoints', [k], 'removed', { summary: epSummary(x!) }));
-        else if (!x) emit(makeChange('endpoints', [k], 'added', { summary: epSummary(y) }));
-        else if (!sameBody(x, y, (r) => r.cla)) {
-          const cx = canonical(x.cla);
-          const cy = canonical(y.cla);
-          if (!sameCanonical(cx, cy)) emit(makeChange('endpoints', [k], 'changed', { fields: fieldChanges(cx, cy) }));
-        }
-      }
-    }
-  }
-
-  if (has('secret')) {
-    const ga = groupBy(a.secrets, (s) => s.name);
-    const gb = groupBy(b.secrets, (s) => s.name);
-    countsA.secret = ga.size;
-    countsB.secret = gb.size;
-    for (const k of unionKeys(ga, gb)) {
-      const x = ga.has(k) ? secretView(secretPick(ga.get(k)!)) : undefined;
-      const y = gb.has(k) ? secretView(secretPick(gb.get(k)!)) : undefined;
-      if (!y) emit(makeChange('secret', [k], 'removed', { summary: secretSummary(x!) }));
-      else if (!x) emit(makeChange('secret', [k], 'added', { summary: secretSummary(y) }));
-      else if (!sameCanonical(x, y)) emit(makeChange('secret', [k], 'changed', { fields: fieldChanges(x, y) }));
     }
   }
 

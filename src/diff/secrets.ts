@@ -3,7 +3,7 @@
  * the bytes. Envoy redacts private keys in dumps (envoy-resolution.md §1.1), but certificate and
  * CA bytes are printed in full; pcx reads their dates and identities and prints nothing else.
  */
-import { X509Certificate } from 'node:crypto';
+import { dataSourceText, pemCertificates } from '../envoy/certificates.js';
 import type { Json } from '../model/envoy-types.js';
 import type { SecretRecord } from '../model/config-model.js';
 import { snakeKeys } from '../load/normalize.js';
@@ -26,17 +26,6 @@ export interface SecretView {
   private_key?: 'present';
 }
 
-const PEM = /-----BEGIN CERTIFICATE-----[^-]+-----END CERTIFICATE-----/g;
-
-function dataSourceText(ds: Json): { text?: string; source?: string } {
-  if (!ds || typeof ds !== 'object') return {};
-  if (typeof ds.inline_bytes === 'string') return { text: Buffer.from(ds.inline_bytes, 'base64').toString('latin1') };
-  if (typeof ds.inline_string === 'string') return { text: ds.inline_string };
-  if (typeof ds.filename === 'string') return { source: `file ${ds.filename}` };
-  if (typeof ds.environment_variable === 'string') return { source: `env ${ds.environment_variable}` };
-  return {};
-}
-
 function iso(d: string): string {
   const t = new Date(d);
   return Number.isNaN(t.getTime()) ? d : t.toISOString().replace('.000Z', 'Z');
@@ -44,20 +33,12 @@ function iso(d: string): string {
 
 function certs(text: string | undefined): CertInfo[] | undefined {
   if (!text) return undefined;
-  const out: CertInfo[] = [];
-  for (const pem of text.match(PEM) ?? []) {
-    try {
-      const c = new X509Certificate(pem);
-      out.push({
-        ...(c.subject ? { subject: c.subject.replace(/\n/g, ', ') } : {}),
-        ...(c.subjectAltName ? { san: c.subjectAltName } : {}),
-        not_before: iso(c.validFrom),
-        not_after: iso(c.validTo),
-      });
-    } catch {
-      out.push({ not_before: '?', not_after: '?' });
-    }
-  }
+  const out: CertInfo[] = pemCertificates(text).map((c) => (c ? {
+    ...(c.subject ? { subject: c.subject.replace(/\n/g, ', ') } : {}),
+    ...(c.subjectAltName ? { san: c.subjectAltName } : {}),
+    not_before: iso(c.validFrom),
+    not_after: iso(c.validTo),
+  } : { not_before: '?', not_after: '?' }));
   return out.length ? out : undefined;
 }
 

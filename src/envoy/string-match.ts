@@ -1,57 +1,30 @@
 /**
  * Envoy StringMatcher / RE2 evaluation. RE2 `safe_regex` is a FULL match (envoy-resolution.md §6.2).
- * JavaScript's RegExp covers most RE2 syntax; what it cannot run is reported, never guessed.
+ * Regexes run in re2js (RE2's own engine); a pattern RE2 rejects is reported, never guessed.
  */
+import { RE2JS } from 're2js';
 import type { StringMatcher } from '../model/envoy-types.js';
 
 export type Tri = true | false | 'unknown';
 
 export interface RegexResult { matches: Tri; note?: string }
 
-const POSIX: Record<string, string> = {
-  alnum: 'a-zA-Z0-9', alpha: 'a-zA-Z', ascii: '\\x00-\\x7F', blank: ' \\t', cntrl: '\\x00-\\x1F\\x7F', digit: '0-9',
-  graph: '!-~', lower: 'a-z', print: ' -~', punct: '!-\\/:-@\\[-`{-~', space: '\\t\\n\\v\\f\\r ', upper: 'A-Z', word: '\\w', xdigit: '0-9A-Fa-f',
-};
+type Compiled = { matches(input: string): boolean } | string;
+const cache = new Map<string, Compiled>();
 
-const cache = new Map<string, RegExp | string>();
-
-/** RE2 → JS RegExp anchored for a full match; a string explains why it cannot be run. */
-export function compileRe2(re: string): RegExp | string {
+/**
+ * RE2 compiled by re2js (a port of RE2 itself, not a translation to JavaScript regexes: `\Qa.b\E`, `\x{41}` and
+ * `\s` mean what they mean to Envoy). A string explains why RE2 rejects the pattern (Envoy would reject it too).
+ */
+export function compileRe2(re: string): Compiled {
   const hit = cache.get(re);
   if (hit !== undefined) return hit;
-  let src = re;
-  let flags = 'u';
-  const lead = /^\(\?([imsU]+)\)/.exec(src);
-  if (lead) {
-    if (lead[1].includes('U')) return remember(re, 'the (?U) flag (ungreedy) has no JavaScript equivalent');
-    if (lead[1].includes('i')) flags += 'i';
-    if (lead[1].includes('s')) flags += 's';
-    if (lead[1].includes('m')) flags += 'm';
-    src = src.slice(lead[0].length);
-  }
-  if (/\(\?[imsU-]+[:)]/.test(src)) return remember(re, 'inline flag groups like (?i:…) in the middle of a pattern');
-  src = src
-    .replace(/\(\?P</g, '(?<')
-    .replace(/\\A/g, '^')
-    .replace(/\\z/g, '$')
-    .replace(/\[:([a-z]+):\]/g, (m, name: string) => POSIX[name] ?? m)
-    .replace(/\\p([A-Z])/g, '\\p{$1}')
-    .replace(/\\P([A-Z])/g, '\\P{$1}');
-  if (/\\C/.test(src)) return remember(re, '\\C (any byte) has no JavaScript equivalent');
-  if (/\[:\^?[a-z]+:\]/.test(src)) return remember(re, 'a POSIX class pcx cannot translate (negated or unknown)');
+  let v: Compiled;
   try {
-    return remember(re, new RegExp(`^(?:${src})$`, flags));
+    v = RE2JS.compile(re);
   } catch (e) {
-    try {
-      // some RE2 escapes are fine without the u flag
-      return remember(re, new RegExp(`^(?:${src})$`, flags.replace('u', '')));
-    } catch {
-      return remember(re, `JavaScript cannot compile it (${(e as Error).message})`);
-    }
+    v = `RE2 rejects it (${(e as Error).message})`;
   }
-}
-
-function remember(re: string, v: RegExp | string): RegExp | string {
   cache.set(re, v);
   return v;
 }
@@ -59,7 +32,7 @@ function remember(re: string, v: RegExp | string): RegExp | string {
 export function fullRegexMatch(re: string, value: string): RegexResult {
   const r = compileRe2(re);
   if (typeof r === 'string') return { matches: 'unknown', note: `regex ${re} cannot be evaluated here: ${r}` };
-  return { matches: r.test(value) };
+  return { matches: r.matches(value) }; // Pattern.matches: the whole value, as Envoy's RE2::FullMatch
 }
 
 /** Envoy StringMatcher (exact, prefix, suffix, contains, safe_regex; ignore_case). */

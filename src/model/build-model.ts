@@ -48,7 +48,7 @@ class Builder {
   clusters: ClusterRecord[] = [];
   endpoints: EndpointRecord[] = [];
   secrets: SecretRecord[] = [];
-  ecds: { name: string; config: Json; state: string }[] = [];
+  ecds: { name: string; config: Json; state: string; entry: Json }[] = [];
   clusterStatuses?: Map<string, ClusterStatus>;
   bootstrap?: Json;
   warnings: string[] = [];
@@ -143,7 +143,7 @@ class Builder {
     this.sections.add('ecds');
     for (const f of list(d, 'ecds_filters')) {
       const cfg = field(f, 'ecds_filter');
-      this.ecds.push({ name: cfg?.name ?? '', config: cfg, state: field(f, 'error_state') ? 'error' : 'active' });
+      this.ecds.push({ name: cfg?.name ?? '', config: cfg, state: field(f, 'error_state') ? 'error' : 'active', entry: f });
     }
   }
 

@@ -125,7 +125,8 @@ export interface ConfigModel {
   clusters: ClusterRecord[];
   endpoints: EndpointRecord[];
   secrets: SecretRecord[];
-  ecds: { name: string; config: Json; state: string }[];
+  /** ECDS filters: `config` is the TypedExtensionConfig, `entry` the whole dump entry (version_info, last_updated). */
+  ecds: { name: string; config: Json; state: string; entry: Json }[];
   /** `/clusters?format=json` host statuses, when given (live health). */
   clusterStatuses?: Map<string, ClusterStatus>;
   bootstrap?: Json;

@@ -14,12 +14,13 @@ import { edsTable, endpointTable, type EndpointFilter } from './endpoints.js';
 import { listenerTable, type ListenerFilter } from './listeners.js';
 import { routeTable, type RouteFilter } from './routes.js';
 import { secretTable } from './secrets.js';
+import { ecdsTable } from './ecds.js';
 import type { Table } from './types.js';
 
-export { bootstrapTable, clusterTable, edsTable, endpointTable, listenerTable, routeTable, secretTable };
+export { bootstrapTable, clusterTable, ecdsTable, edsTable, endpointTable, listenerTable, routeTable, secretTable };
 export type { ClusterFilter, EndpointFilter, ListenerFilter, RouteFilter, Table };
 
-export type TableKind = 'listeners' | 'routes' | 'clusters' | 'endpoints' | 'secrets' | 'bootstrap' | 'all';
+export type TableKind = 'listeners' | 'routes' | 'clusters' | 'endpoints' | 'secrets' | 'bootstrap' | 'ecds' | 'all';
 export type OutputFormat = 'short' | 'json' | 'yaml';
 
 export interface TableRequest {
@@ -31,6 +32,8 @@ export interface TableRequest {
   endpoints?: EndpointFilter;
   /** "Now" for the secrets table's VALID CERT column. */
   now?: Date;
+  /** `all -o short`: a `------ BOOTSTRAP INFO ------` line before each summary (istioctl --with-headers). */
+  withHeaders?: boolean;
 }
 
 export interface TableOutput {
@@ -82,7 +85,7 @@ export function printTables(model: ConfigModel, req: TableRequest, style: Style 
   const notes = noteFor(t, model, req.kind);
   if (req.output === 'short') return { stdout: shortText(t, style), notes };
   // bootstrap and secrets print the one dump object; the others the list of selected resources
-  const value = req.kind === 'bootstrap' || req.kind === 'secrets' ? (t.resources[0] ?? {}) : t.resources;
+  const value = req.kind === 'bootstrap' || req.kind === 'secrets' || req.kind === 'ecds' ? (t.resources[0] ?? {}) : t.resources;
   return { stdout: formatResources(value, req.output), notes };
 }
 
@@ -94,6 +97,7 @@ function tableFor(model: ConfigModel, req: TableRequest): Table {
     case 'endpoints': return endpointTable(model, req.endpoints);
     case 'secrets': return secretTable(model, { now: req.now });
     case 'bootstrap': return bootstrapTable(model);
+    case 'ecds': return ecdsTable(model);
     default: throw new Error(`no table for ${req.kind}`);
   }
 }
@@ -101,14 +105,16 @@ function tableFor(model: ConfigModel, req: TableRequest): Table {
 /** `istioctl proxy-config all -o short` (`PrintFullSummary`). */
 function printAll(model: ConfigModel, req: TableRequest, style: Style): TableOutput {
   const named = { withName: true };
-  const parts: [string, Table][] = [
-    ['bootstrap', bootstrapTable(model)],
-    ['clusters', clusterTable(model, req.clusters, named)],
-    ['listeners', listenerTable(model, req.listeners, named)],
-    ['routes', routeTable(model, req.routes, named)],
-    ['secrets', secretTable(model, { now: req.now, withName: true })],
-    ['endpoints', edsTable(model, req.endpoints, named)],
+  const parts: [string, string, Table][] = [
+    ['bootstrap', 'BOOTSTRAP INFO', bootstrapTable(model)],
+    ['clusters', 'CLUSTER INFO', clusterTable(model, req.clusters, named)],
+    ['listeners', 'LISTENER INFO', listenerTable(model, req.listeners, named)],
+    ['routes', 'ROUTE INFO', routeTable(model, req.routes, named)],
+    ['secrets', 'SECRET INFO', secretTable(model, { now: req.now, withName: true })],
+    ['endpoints', 'ENDPOINTS INFO', edsTable(model, req.endpoints, named)],
   ];
-  const notes = parts.flatMap(([what, t]) => noteFor(t, model, what));
-  return { stdout: parts.map(([, t]) => shortText(t, style)).join('\n'), notes };
+  const notes = parts.flatMap(([what, , t]) => noteFor(t, model, what));
+  // --with-headers: istioctl's printHeaders writes "------ <NAME> ------" and a blank line before each summary
+  const head = (h: string) => (req.withHeaders ? `------ ${h} ------\n\n` : '');
+  return { stdout: parts.map(([, h, t]) => head(h) + shortText(t, style)).join('\n'), notes };
 }

@@ -5,10 +5,10 @@
  * from the first PEM block of `tls_certificate.certificate_chain` or
  * `validation_context.trusted_ca` (inline bytes); a SPIFFE validator gives one row per trust domain.
  */
-import { X509Certificate } from 'node:crypto';
 import type { ConfigModel, SecretRecord } from '../model/config-model.js';
 import type { Json } from '../model/envoy-types.js';
 import { field } from '../model/build-model.js';
+import { dataSourceText, pemCertificates } from '../envoy/certificates.js';
 import { PAD5, type Table } from './types.js';
 
 export interface SecretOptions {
@@ -28,13 +28,7 @@ interface SecretItem {
 }
 
 /** Inline bytes (base64 in JSON) or an inline string, as text. */
-function inlineText(src: Json): string {
-  if (!src || typeof src !== 'object') return '';
-  const bytes = field(src, 'inline_bytes');
-  if (typeof bytes === 'string' && bytes) return Buffer.from(bytes, 'base64').toString('latin1');
-  const str = field(src, 'inline_string');
-  return typeof str === 'string' ? str : '';
-}
+const inlineText = (src: Json): string => dataSourceText(src).text ?? '';
 
 /** Go's `time.Format(time.RFC3339)` of a UTC time: no fractional seconds. */
 function rfc3339(d: Date): string {
@@ -43,14 +37,8 @@ function rfc3339(d: Date): string {
 
 function certMeta(pem: string, now: Date): Omit<SecretItem, 'name' | 'state' | 'trustDomain'> & { spiffeTrustDomain: string } {
   const empty = { type: '', valid: false, serial: '', notAfter: '', notBefore: '', spiffeTrustDomain: '' };
-  const block = /-----BEGIN CERTIFICATE-----[\s\S]*?-----END CERTIFICATE-----/.exec(pem);
-  if (!block) return empty;
-  let cert: X509Certificate;
-  try {
-    cert = new X509Certificate(block[0]);
-  } catch {
-    return empty;
-  }
+  const cert = pemCertificates(pem)[0];
+  if (!cert) return empty;
   const notBefore = new Date(cert.validFrom);
   const notAfter = new Date(cert.validTo);
   const td = /URI:spiffe:\/\/([^/,\s]+)/.exec(cert.subjectAltName ?? '');

@@ -1,5 +1,6 @@
 /** Real changes, derived from real dumps, are named precisely: type, qualified name, field. */
-import { diffModels, resolveTypes } from '../../src/diff/diff-models.js';
+import { diffModels } from '../../src/diff/diff-models.js';
+import { resolveTypes } from '../../src/commands/diff-types.js';
 import { UsageError } from '../../src/errors.js';
 import type { Json } from '../../src/model/envoy-types.js';
 import {

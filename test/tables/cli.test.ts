@@ -87,8 +87,8 @@ describe('pcx table commands', () => {
   });
 
   it.each([
-    [['listeners', DUMPS.waypoint, '--port', 'abc'], /--port must be a port number/],
-    [['listeners', DUMPS.waypoint, '--port', '70000'], /--port must be a port number/],
+    [['listeners', DUMPS.waypoint, '--port', 'abc'], /--port needs a port number \(0-65535\)/],
+    [['listeners', DUMPS.waypoint, '--port', '70000'], /--port needs a port number \(0-65535\)/],
     [['listeners', DUMPS.waypoint, '--type', 'grpc'], /--type must be one of HTTP, TCP, HTTP\+TCP, UNKNOWN/],
     [['endpoints', DUMPS.edsOnly, '--status', 'sick'], /--status must be one of HEALTHY/],
     [['routes', DUMPS.waypoint, '-o', 'xml'], /Invalid values/],

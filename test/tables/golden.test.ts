@@ -23,6 +23,19 @@ describe("istioctl's own goldens", () => {
     expect(out.notes).toEqual([]);
   });
 
+  it('pc all --with-headers on the waypoint dump: byte for byte', () => {
+    const out = printTables(model(DUMPS.waypoint), { ...tableRequest('all', { source: '', output: 'short', withHeaders: true }), now: NOW });
+    expect(out.stdout).toBe(text('test/fixtures/real/istio__istio__istioctl__pkg__proxyconfig__testdata__config_dump_summary_withheaders.txt'));
+  });
+
+  it('pc ecds (three EcdsConfigDump sections merged, sorted by type then name): byte for byte', () => {
+    const out = printTables(model('test/fixtures/real/istio__istio__istioctl__pkg__writer__envoy__configdump__testdata__ecds__configdump.json'), tableRequest('ecds', { source: '', output: 'short' }));
+    expect(out.stdout).toBe(text('test/fixtures/real/istio__istio__istioctl__pkg__writer__envoy__configdump__testdata__ecds__output.txt'));
+    const json = JSON.parse(printTables(model('test/fixtures/real/istio__istio__istioctl__pkg__writer__envoy__configdump__testdata__ecds__configdump.json'), tableRequest('ecds', { source: '', output: 'json' })).stdout);
+    expect(json.ecds_filters).toHaveLength(6);
+    expect(json.ecds_filters[0].version_info).toBe('2022-12-08T09:07:09Z/10');
+  });
+
   it('routes on an Istio gateway (http route prefix): byte for byte', () => {
     expect(renderTable(routeTable(model(DUMPS.gatewayRoutes)))).toBe(text(`${ISTIOCTL_DIR}/routes-istio-gateway-http-route-prefix.txt`));
   });

@@ -23,10 +23,18 @@ describe('route matching (envoy-resolution.md §6)', () => {
     expect(checkRoute(r('x', { safe_regex: { regex: 'v[0-9]+' } }), req('/v2/items')).matches).toBe(false);
     expect(checkRoute(r('x', { safe_regex: { regex: '(?i)/API' } }), req('/api')).matches).toBe(true);
   });
-  it('says when a regex cannot be run in JavaScript', () => {
-    const c = checkRoute(r('x', { safe_regex: { regex: '(?U)a+' } }), req('/a'));
+  it('says when RE2 rejects a regex (Envoy would too): never guessed', () => {
+    const c = checkRoute(r('x', { safe_regex: { regex: '(a)\\1' } }), req('/a'));
     expect(c.matches).toBe('unknown');
-    expect(c.unknowns.join()).toMatch(/cannot be evaluated/);
+    expect(c.unknowns.join()).toMatch(/cannot be evaluated here: RE2 rejects it/);
+  });
+  it('RE2 semantics, not JavaScript\'s: \\Q…\\E, \\x{41}, \\s without U+00A0, (?U)', () => {
+    expect(checkRoute(r('x', { safe_regex: { regex: '/\\Qa.b\\E' } }), req('/a.b')).matches).toBe(true);
+    expect(checkRoute(r('x', { safe_regex: { regex: '/\\Qa.b\\E' } }), req('/axb')).matches).toBe(false);
+    expect(checkRoute(r('x', { safe_regex: { regex: '/\\x{41}' } }), req('/A')).matches).toBe(true);
+    expect(checkRoute(r('x', { safe_regex: { regex: '/a\\sb' } }), req('/a\u00a0b')).matches).toBe(false);
+    expect(checkRoute(r('x', { safe_regex: { regex: '/a\\sb' } }), req('/a b')).matches).toBe(true);
+    expect(checkRoute(r('x', { safe_regex: { regex: '(?U)/a+' } }), req('/aaa')).matches).toBe(true);
   });
   it('path_separated_prefix matches segment boundaries only', () => {
     const m = r('x', { path_separated_prefix: '/api/dev' });
