@@ -93,7 +93,7 @@ export function endpointFindings(ctx: CheckCtx): Finding[] {
     const why = model.sections.has('endpoints') ? 'a ClusterLoadAssignment without cluster_name may be theirs' : 'EDS was not captured (no EndpointsConfigDump, no /clusters)';
     ctx.skipped.push({ codes: ['PCX102', 'PCX103', 'PCX130'], why: `${unknown.length} EDS cluster${unknown.length === 1 ? '' : 's'}: ${why}` });
     out.push(finding('PCX104', { type: 'proxy', name: model.proxy.pod ? `${model.proxy.pod}${model.proxy.namespace ? '.' + model.proxy.namespace : ''}` : model.origin },
-      `endpoints of ${unknown.length} cluster${unknown.length === 1 ? '' : 's'} that routes use are not in the dump (${why}): PCX102, PCX103 and PCX130 were skipped for ${unknown.length === 1 ? 'it' : 'them'}`, {
+      `endpoints of ${unknown.length} cluster${unknown.length === 1 ? '' : 's'} that routes use are not in the dump, so PCX102, PCX103 and PCX130 were skipped for ${unknown.length === 1 ? 'it' : 'them'}: ${why}`, {
         next_step: 'capture with `istioctl proxy-config all <pod> -o json` (or /config_dump?include_eds), or pass --clusters with /clusters?format=json',
         details: { clusters: unknown.slice(0, 20), count: unknown.length },
       }));
