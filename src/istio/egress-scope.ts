@@ -68,6 +68,6 @@ export function egressScope(model: ConfigModel): EgressScope {
   if (has.length) return { scoped: false, evidence: `it has clusters for ${has.join(', ')}`, namespaces };
   return {
     scoped: true, namespaces,
-    evidence: `its ${hosts.size} outbound services are all in namespace${namespaces.length === 1 ? '' : 's'} ${namespaces.join(', ')}, and none is kubernetes.default or kube-dns.kube-system, which every Kubernetes cluster has: a Sidecar resource (egress hosts) or exportTo scopes it`,
+    evidence: `its ${hosts.size} outbound services are all in namespace${namespaces.length === 1 ? '' : 's'} ${namespaces.join(', ')}, without kubernetes.default or kube-dns.kube-system, which every cluster has: a Sidecar resource or exportTo scopes it`,
   };
 }

@@ -131,6 +131,19 @@ export function renderReportHtml(r: Report): string {
   })));
   if (r.notes.length) out.push(`<p><strong>Notes from reading the source:</strong></p>\n<ul>\n${r.notes.map((n) => `<li>${e(n)}</li>`).join('\n')}\n</ul>`);
 
+  out.push('<section id="findings">');
+  out.push('<h2>Findings (pcx check)</h2>');
+  const fs = r.findings.summary;
+  out.push(`<p>${e(`${fs.error} error${fs.error === 1 ? '' : 's'}, ${fs.warning} warning${fs.warning === 1 ? '' : 's'}, ${fs.info} info.`)}</p>`);
+  if (r.findings.findings.length) {
+    out.push(table(['Severity', 'Code', 'Resource', 'Effect', 'Finding', 'Next step'], r.findings.findings.map((x) => ({
+      cells: [badge(x.severity === 'info', x.severity), e(x.code), `${e(x.resource.type)} ${code(x.resource.name)}`, e(x.effect), e(x.message), e(x.next_step ?? '')],
+      cls: x.severity === 'error' ? 'bad' : undefined,
+    }))));
+  }
+  for (const k of r.findings.skipped) out.push(`<p>${e(`Not checked: ${k.codes.join(', ')} for ${k.why}.`)}</p>`);
+  out.push('</section>');
+
   for (const [i, t] of r.targets.entries()) out.push(targetSection(t, i));
 
   if (r.map) {
