@@ -7,7 +7,7 @@ import { check } from '../../src/check/check.js';
 import { parseFilter } from '../../src/check/filter.js';
 import type { Finding } from '../../src/check/types.js';
 import type { Json } from '../../src/model/envoy-types.js';
-import { readReal } from '../diff/variants.js';
+import { camelCased, readReal } from '../diff/variants.js';
 import { productpageJasonRoute, productpageMissingSubset, REAL, readJson } from '../helpers/fixtures.js';
 import * as P from './plant.js';
 
@@ -219,5 +219,14 @@ describe('PCX160, PCX161 stale config', () => {
   });
   it('are silent on the clean dumps', () => {
     for (const doc of [slime(), dsb(), readJson(REAL.istio122sidecar)]) expect(run(doc).filter((f) => /^PCX16/.test(f.code))).toEqual([]);
+  });
+});
+
+describe('key spelling', () => {
+  it('a camelCase copy of a dump gives the same findings as the snake_case original', () => {
+    for (const doc of [dsb(), P.catchAllFirst(slime()), productpageMissingSubset()]) {
+      const text = (fs: Finding[]) => fs.map((f) => `${f.code} ${f.resource.name} ${f.message}`);
+      expect(text(run(camelCased(doc)))).toEqual(text(run(doc)));
+    }
   });
 });
