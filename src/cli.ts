@@ -13,15 +13,30 @@ import { registerFlagsCommand } from './commands/flags.js';
 import { registerReportCommand } from './commands/report.js';
 import { registerCheckCommand } from './commands/check.js';
 import { registerRootCaCompareCommand } from './commands/rootca-compare.js';
+import { registerTestCommand } from './commands/test.js';
 import type { Registrar } from './commands/register.js';
+import { fileFlagToPositional } from './commands/file-flag.js';
 
 interface GlobalArgs { debug?: boolean; color?: boolean }
 
 /** yargs turns a bare `-` positional into `true`; pass stdin through under a name it leaves alone. */
 export const STDIN_ARG = '<stdin>';
 
+/** `pcx completion [bash|zsh|fish]`: yargs chooses the script by $SHELL, so a named shell sets it for this run. */
+const SHELLS: Record<string, string> = { bash: '/bin/bash', zsh: '/bin/zsh', fish: '/usr/bin/fish' };
+
 export async function run(rawArgv: string[], io: Io = processIo()): Promise<number> {
-  const argv = rawArgv.map((a) => (a === '-' ? STDIN_ARG : a));
+  if (rawArgv[0] === 'completion' && rawArgv[1] && SHELLS[rawArgv[1]]) {
+    const saved = process.env.SHELL;
+    process.env.SHELL = SHELLS[rawArgv[1]];
+    try {
+      return await run(['completion', ...rawArgv.slice(2)], io);
+    } finally {
+      if (saved === undefined) delete process.env.SHELL;
+      else process.env.SHELL = saved;
+    }
+  }
+  const argv = fileFlagToPositional(rawArgv).map((a) => (a === '-' ? STDIN_ARG : a));
   let code = 0;
   const debug = argv.includes('--debug');
   const ctxOf = (a: GlobalArgs): CommandContext => ({ io, debug: !!a.debug, color: a.color });
@@ -40,7 +55,9 @@ export async function run(rawArgv: string[], io: Io = processIo()): Promise<numb
   parser = registerReportCommand(parser, registrar);
   parser = registerCheckCommand(parser, registrar);
   parser = registerRootCaCompareCommand(parser, registrar);
+  parser = registerTestCommand(parser, registrar);
   parser = parser
+    .completion('completion', 'print a shell completion script: pcx completion [bash|zsh|fish] >> ~/.bashrc (or ~/.zshrc; fish: > ~/.config/fish/completions/pcx.fish)')
     .demandCommand(1, 'give a command, e.g. pcx explain <dump.json> reviews:9080/')
     .strict()
     .recommendCommands()

@@ -11,6 +11,7 @@ import { styleFor } from '../render/style.js';
 import { EXIT_FINDINGS, EXIT_OK, UsageError } from '../errors.js';
 import type { CommandContext } from './context.js';
 import type { ExplainResult } from '../explain/result.js';
+import { runExplainLog, type ExplainLogArgs } from './explain-log.js';
 
 export interface ExplainArgs extends SourceArgs, RequestArgs {
   source: string;
@@ -19,15 +20,23 @@ export interface ExplainArgs extends SourceArgs, RequestArgs {
   clusters?: string;
   verbose?: boolean;
   all?: boolean;
+  log?: ExplainLogArgs['log'];
+  logFile?: string;
+  logFormat?: string;
 }
 
 export function explainBuilder(y: Argv): Argv<ExplainArgs> {
   return withRequestOptions(withSourceOptions(y), 'a connection')
     .positional('source', { describe: SOURCE_DESCRIPTION, type: 'string', demandOption: true })
     .positional('target', { describe: 'host[:port][/path][?query]; default port 80', type: 'string' })
-    .option('output', { alias: 'o', choices: ['text', 'json'], default: 'text', describe: 'output format' })
+    .option('output', { alias: 'o', choices: ['text', 'json', 'svg', 'mermaid'], default: 'text', describe: 'output format (svg, mermaid: the chain as a picture)' })
     .option('verbose', { alias: 'v', type: 'boolean', describe: 'every detail and endpoint' })
     .option('all', { type: 'boolean', describe: 'every service and port the proxy knows, one line each, problems first' })
+    // replay (src/replay): not `array: true`, which would swallow a target; repeating --log still collects them
+    .option('log', { type: 'string', describe: "replay an access-log line: rebuild its request, explain it, compare with what was logged (Istio/Envoy default text, JSON)" })
+    .option('log-file', { type: 'string', describe: 'replay every access-log line of a file (- for stdin; no value: the proxy\'s istio-proxy.log in a bug-report), grouped with counts' })
+    .option('log-format', { type: 'string', describe: "the proxy's access-log format string, when it is not Istio's or Envoy's default (e.g. '%START_TIME% %REQ(:AUTHORITY)% …')" })
+    .example("$0 explain dump.json --log '[2024-…] \"GET /reviews/0 HTTP/1.1\" 503 UH no_healthy_upstream …'", 'did this config produce that access-log line?')
     .example('$0 explain samples/productpage-istio-1.9.json reviews:9080/', 'where does productpage send a request to reviews?')
     .example("$0 explain dump.json reviews:9080/reviews/1 -H 'end-user: jason'", 'with a header, as a VirtualService match would see it')
     .example('$0 explain dump.json.gz httpbin.org:443 --tls -o json', 'a TLS connection, as JSON')
@@ -40,8 +49,17 @@ export function exitCodeFor(r: ExplainResult): number {
   return verdictExitCode(r.verdict);
 }
 
+/** The chain as a picture; the renderers load only when asked for. */
+async function renderPicture(result: ExplainResult, format: 'svg' | 'mermaid'): Promise<string> {
+  const { chainGraph } = await import('../render/chain-graph.js');
+  if (format === 'svg') return (await import('../render/chain-svg.js')).renderChainSvg(chainGraph(result));
+  return (await import('../render/chain-mermaid.js')).renderChainMermaid(chainGraph(result));
+}
+
 export async function runExplain(args: ExplainArgs, ctx: CommandContext): Promise<number> {
+  if (args.log !== undefined || args.logFile !== undefined) return runExplainLog(args, ctx);
   if (args.all) {
+    if (args.output === 'svg' || args.output === 'mermaid') throw new UsageError(`-o ${args.output} draws one request's chain: give a target instead of --all`);
     if (args.target) throw new UsageError('--all explains every service the proxy knows: give no target with it');
     const all = explainAll(await loadModelFromArgs(args, ctx));
     if (args.output === 'json') ctx.io.stdout.write(JSON.stringify(all, null, 2) + '\n');
@@ -54,6 +72,7 @@ export async function runExplain(args: ExplainArgs, ctx: CommandContext): Promis
   const model = await loadModelFromArgs(args, ctx);
   const result = explain(model, { ...request, target });
   if (args.output === 'json') ctx.io.stdout.write(JSON.stringify(result, null, 2) + '\n');
+  else if (args.output === 'svg' || args.output === 'mermaid') ctx.io.stdout.write(await renderPicture(result, args.output));
   else ctx.io.stdout.write(renderExplainText(result, styleFor(ctx.io.stdout, { color: ctx.color }), { verbose: args.verbose }));
   return exitCodeFor(result);
 }

@@ -2,15 +2,20 @@
 import type { RegisterCommands } from './register.js';
 import { RESPONSE_FLAGS } from '../render/response-flags.js';
 import { UsageError } from '../errors.js';
+import { isDetailsString, explainDetails } from '../render/response-details.js';
 
 export const registerFlagsCommand: RegisterCommands = (y, r) =>
   y.command<{ flag?: string[] }>(
     'flags [flag..]',
     'Envoy response flags (NR, NC, UH, UF, URX, UO, DC, …) in words',
-    (b) => b.positional('flag', { type: 'string', array: true, describe: 'flags to look up (default: all)' }).example('$0 flags NC UH', 'what do NC and UH mean?') as never,
+    (b) => b.positional('flag', { type: 'string', array: true, describe: 'flags (or %RESPONSE_CODE_DETAILS% strings) to look up (default: all flags)' }).example('$0 flags NC UH', 'what do NC and UH mean?') as never,
     async (a) => {
       const ctx = r.ctxOf(a as never);
-      const want = (a.flag ?? []).map((f) => f.toUpperCase());
+      // RESPONSE_CODE_DETAILS strings (route_not_found, upstream_reset_before_response_started{…}) too: src/render/response-details.ts
+      const details = (a.flag ?? []).filter(isDetailsString);
+      if (details.length) ctx.io.stdout.write(details.map((d) => explainDetails(d)).join('\n') + '\n');
+      const want = (a.flag ?? []).filter((f) => !isDetailsString(f)).map((f) => f.toUpperCase());
+      if (details.length && !want.length) return r.setCode(0);
       const unknown = want.filter((f) => !RESPONSE_FLAGS[f]);
       const keys = want.length ? want.filter((f) => RESPONSE_FLAGS[f]) : Object.keys(RESPONSE_FLAGS);
       const w = Math.max(0, ...keys.map((k) => k.length));

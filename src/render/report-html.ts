@@ -5,9 +5,11 @@
  */
 import type { Report, ReportTarget } from '../report/build-report.js';
 import {
-  countsLine, detailParts, incompleteLine, resultMark, endpointExtra, endpointsSummary, flagLine, HOP_LABEL, hopElementSuffix, mapDestination, mapStatus,
+  countsLine, detailParts, incompleteLine, endpointExtra, endpointsSummary, flagLine, HOP_LABEL, hopElementSuffix, mapDestination, mapStatus,
   MAX_ENDPOINTS, proxyFacts, proxyTitle, redactionLine, refsText, requestParts, resultLine, rowBad, sectionStatus, verdictClusters, verdictLabel,
 } from './report-common.js';
+import { chainGraph } from './chain-graph.js';
+import { renderChainSvg } from './chain-svg.js';
 
 /** Text and attribute values: the five characters HTML gives meaning to. */
 export function escapeHtml(s: string): string {
@@ -15,8 +17,12 @@ export function escapeHtml(s: string): string {
 }
 
 const e = escapeHtml;
-const code = (s: string) => `<code>${e(s)}</code>`;
+/** Names break only after their separators (| . / _ - : ,), never inside a word, in narrow columns. */
+const code = (s: string) => `<code>${e(s).replace(/([|./_:,-])(?=[^\s])/g, '$1<wbr>')}</code>`;
 const badge = (ok: boolean, text: string) => `<span class="badge ${ok ? 'ok' : 'bad'}">${e(text)}</span>`;
+/** A coloured mark drawn by CSS, not an emoji (which renders as a box without an emoji font). */
+const mark = (kind: 'ok' | 'bad' | 'none', label: string) => `<span class="mark ${kind}" role="img" aria-label="${label}"></span>`;
+const resultMarkHtml = (r: Report) => (r.summary.requests === 0 ? mark('none', 'nothing explained') : r.summary.ok ? mark('ok', 'ok') : mark('bad', 'failing'));
 
 const CSS = `
 :root { color-scheme: light dark; --fg: #1f2328; --muted: #59636e; --bg: #fff; --line: #d1d9e0; --head: #f6f8fa;
@@ -26,21 +32,25 @@ const CSS = `
 * { box-sizing: border-box; }
 body { margin: 0 auto; max-width: 1200px; padding: 24px; font: 14px/1.5 -apple-system, "Segoe UI", Helvetica, Arial, sans-serif; color: var(--fg); background: var(--bg); }
 h1 { font-size: 24px; margin: 0 0 8px; } h2 { font-size: 19px; margin: 32px 0 8px; padding-bottom: 4px; border-bottom: 1px solid var(--line); }
-code { font: 12.5px/1.4 ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; overflow-wrap: anywhere; }
+code { font: 12.5px/1.4 ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; overflow-wrap: break-word; }
 table { border-collapse: collapse; margin: 8px 0 16px; width: 100%; }
-th, td { border: 1px solid var(--line); padding: 4px 8px; text-align: left; vertical-align: top; overflow-wrap: anywhere; }
+th, td { border: 1px solid var(--line); padding: 4px 8px; text-align: left; vertical-align: top; overflow-wrap: break-word; }
 th { background: var(--head); } td.num { text-align: right; width: 2em; }
 table.facts th { width: 14em; }
 .summary { padding: 8px 12px; border-radius: 6px; border: 1px solid var(--line); }
 .summary.ok { background: var(--ok-bg); } .summary.bad { background: var(--bad-bg); }
 .warn { padding: 8px 12px; border-radius: 6px; background: var(--warn-bg); color: var(--warn); font-weight: 600; }
 .muted, .detail { color: var(--muted); } .detail { font-size: 12.5px; display: block; }
-.badge { display: inline-block; padding: 0 6px; border-radius: 4px; font-weight: 600; white-space: nowrap; }
+.badge { display: inline-block; padding: 0 6px; border-radius: 4px; font-weight: 600; }
 .badge.ok { color: var(--ok); background: var(--ok-bg); } .badge.bad { color: var(--bad); background: var(--bad-bg); }
 tr.bad td:first-child { border-left: 3px solid var(--bad); }
 dl { display: grid; grid-template-columns: max-content 1fr; gap: 2px 12px; margin: 8px 0; } dt { font-weight: 600; } dd { margin: 0; }
 footer { margin-top: 32px; color: var(--muted); font-size: 12px; }
-@media print { body { max-width: none; padding: 0; } a { color: inherit; text-decoration: none; } }
+.mark { display: inline-block; width: 0.8em; height: 0.8em; border-radius: 50%; vertical-align: -0.05em; margin-right: 0.3em; }
+.mark.ok { background: var(--ok); } .mark.bad { background: var(--bad); } .mark.none { background: var(--muted); }
+figure.chain { margin: 8px 0 16px; overflow-x: auto; } figure.chain svg { max-width: 100%; height: auto; }
+@media print { body { max-width: none; padding: 0; } a { color: inherit; text-decoration: none; }
+  tr, figure.chain, dl { break-inside: avoid; } #map table { font-size: 11px; } #map td, #map th { padding: 1px 4px; } }
 `.trim();
 
 function table(head: string[], rows: { cells: string[]; cls?: string }[], opts: { cls?: string; num?: boolean } = {}): string {
@@ -55,6 +65,14 @@ function targetSection(t: ReportTarget, i: number): string {
   const out: string[] = [];
   out.push(`<section id="target-${i + 1}">`);
   out.push(`<h2>${i + 1}. ${code(t.request.target)} ${badge(t.ok, verdictLabel(v))}</h2>`);
+  const vd: [string, string][] = [['Verdict', `${badge(t.ok, verdictLabel(v))} ${e(v.summary)}`]];
+  const fl = flagLine(v);
+  if (fl) vd.push(['Response flag', e(fl)]);
+  const cl = verdictClusters(v);
+  if (cl.length) vd.push(['Reaches', cl.map(e).join('<br>')]);
+  if (v.next_step) vd.push(['Next step', e(v.next_step)]);
+  out.push(`<dl>${vd.map(([k, x]) => `<dt>${e(k)}</dt><dd>${x}</dd>`).join('')}</dl>`);
+  if (r.hops.length) out.push(`<figure class="chain">${renderChainSvg(chainGraph(r)).trimEnd()}</figure>`);
   const dl: [string, string][] = [['Request', requestParts(t).map(e).join(' · ')]];
   if (t.request.headers.length) dl.push(['Headers', t.request.headers.map(code).join(', ')]);
   if (t.request.host_header !== undefined) dl.push(['--host-header', code(t.request.host_header)]);
@@ -78,13 +96,6 @@ function targetSection(t: ReportTarget, i: number): string {
       cells: [code(x.address), badge(x.usable, x.health), e(endpointExtra(x))], cls: x.usable ? undefined : 'bad',
     }))));
   }
-  const vd: [string, string][] = [['Verdict', `${badge(t.ok, verdictLabel(v))} ${e(v.summary)}`]];
-  const fl = flagLine(v);
-  if (fl) vd.push(['Response flag', e(fl)]);
-  const cl = verdictClusters(v);
-  if (cl.length) vd.push(['Reaches', cl.map(e).join('<br>')]);
-  if (v.next_step) vd.push(['Next step', e(v.next_step)]);
-  out.push(`<dl>${vd.map(([k, x]) => `<dt>${e(k)}</dt><dd>${x}</dd>`).join('')}</dl>`);
   if (r.assumptions.length) out.push(`<p><strong>Assumed</strong> (the dump cannot tell):</p>\n<ul>\n${r.assumptions.map((a) => `<li>${e(a)}</li>`).join('\n')}\n</ul>`);
   if (r.warnings.length) out.push(`<p><strong>Warnings</strong> (may change the outcome):</p>\n<ul>\n${r.warnings.map((w) => `<li>${e(w)}</li>`).join('\n')}\n</ul>`);
   out.push('</section>');
@@ -106,7 +117,7 @@ export function renderReportHtml(r: Report): string {
   out.push('</head>');
   out.push('<body>');
   out.push(`<h1>${e(title)}</h1>`);
-  out.push(`<p class="summary${r.summary.requests === 0 ? '' : r.summary.ok ? ' ok' : ' bad'}"><strong>${resultMark(r)} ${e(resultLine(r))}</strong><br>`
+  out.push(`<p class="summary${r.summary.requests === 0 ? '' : r.summary.ok ? ' ok' : ' bad'}"><strong>${resultMarkHtml(r)}${e(resultLine(r))}</strong><br>`
     + `Generated ${e(r.generated_at)} by ${e(r.generator)} from ${code(r.proxy.source)}.<br>`
     + `${r.redaction.enabled ? e(redactionLine(r)) : ''}</p>`);
   const incomplete = incompleteLine(r);
@@ -121,30 +132,22 @@ export function renderReportHtml(r: Report): string {
     })), { num: true }));
   }
 
-  out.push('<h2>Proxy</h2>');
-  out.push(`<table class="facts">\n<tbody>\n${proxyFacts(r).map((f) => `<tr><th>${e(f.label)}</th><td>${f.code ? code(f.value) : e(f.value)}</td></tr>`).join('\n')}\n</tbody>\n</table>`);
-
-  out.push('<h2>Config sections</h2>');
-  out.push(table(['Section', 'Status', 'Holds, or what its absence means'], r.sections.map((s) => {
-    const st = sectionStatus(s);
-    return { cells: [e(s.title), `${st.mark} ${e(st.text)}`, e(s.note)], cls: st.bad ? 'bad' : undefined };
-  })));
-  if (r.notes.length) out.push(`<p><strong>Notes from reading the source:</strong></p>\n<ul>\n${r.notes.map((n) => `<li>${e(n)}</li>`).join('\n')}\n</ul>`);
+  for (const [i, t] of r.targets.entries()) out.push(targetSection(t, i));
 
   out.push('<section id="findings">');
   out.push('<h2>Findings (pcx check)</h2>');
   const fs = r.findings.summary;
   out.push(`<p>${e(`${fs.error} error${fs.error === 1 ? '' : 's'}, ${fs.warning} warning${fs.warning === 1 ? '' : 's'}, ${fs.info} info.`)}</p>`);
   if (r.findings.findings.length) {
-    out.push(table(['Severity', 'Code', 'Resource', 'Effect', 'Finding', 'Next step'], r.findings.findings.map((x) => ({
-      cells: [badge(x.severity === 'info', x.severity), e(x.code), `${e(x.resource.type)} ${code(x.resource.name)}`, e(x.effect), e(x.message), e(x.next_step ?? '')],
+    // long names in messages (cluster names, vhosts) may break after their separators, as in code()
+    const wrap = (t: string) => e(t).replace(/([|./_:,-])(?=[^\s])/g, '$1<wbr>');
+    out.push(table(['Severity', 'Code', 'Finding'], r.findings.findings.map((x) => ({
+      cells: [badge(x.severity === 'info', x.severity), e(x.code), `${e(x.resource.type)} ${code(x.resource.name)}<br>${wrap(x.message)}<br><strong>effect</strong> ${wrap(x.effect)}${x.next_step ? `<br><strong>next</strong> ${wrap(x.next_step)}` : ''}`],
       cls: x.severity === 'error' ? 'bad' : undefined,
     }))));
   }
   for (const k of r.findings.skipped) out.push(`<p>${e(`Not checked: ${k.codes.join(', ')} for ${k.why}.`)}</p>`);
   out.push('</section>');
-
-  for (const [i, t] of r.targets.entries()) out.push(targetSection(t, i));
 
   if (r.map) {
     out.push('<section id="map">');
@@ -158,6 +161,16 @@ export function renderReportHtml(r: Report): string {
     }
     out.push('</section>');
   }
+  out.push('<h2>Proxy</h2>');
+  out.push(`<table class="facts">\n<tbody>\n${proxyFacts(r).map((f) => `<tr><th>${e(f.label)}</th><td>${f.code ? code(f.value) : e(f.value)}</td></tr>`).join('\n')}\n</tbody>\n</table>`);
+
+  out.push('<h2>Config sections</h2>');
+  out.push(table(['Section', 'Status', 'Holds, or what its absence means'], r.sections.map((s) => {
+    const st = sectionStatus(s);
+    return { cells: [e(s.title), `${mark(s.present ? 'ok' : st.bad ? 'bad' : 'none', st.text)}${e(st.text)}`, e(s.note)], cls: st.bad ? 'bad' : undefined };
+  })));
+  if (r.notes.length) out.push(`<p><strong>Notes from reading the source:</strong></p>\n<ul>\n${r.notes.map((n) => `<li>${e(n)}</li>`).join('\n')}\n</ul>`);
+
   out.push(`<footer>${e(`pcx report (${r.schema}); details of any row: pcx explain ${r.proxy.source} <target>`)}</footer>`);
   out.push('</body>');
   out.push('</html>');

@@ -8,6 +8,8 @@ import {
   countsLine, detailParts, incompleteLine, resultMark, endpointExtra, endpointsSummary, flagLine, HOP_LABEL, hopElementSuffix, mapDestination, mapStatus,
   MAX_ENDPOINTS, proxyFacts, proxyTitle, redactionLine, refsText, requestParts, resultLine, rowBad, sectionStatus, verdictClusters, verdictLabel,
 } from './report-common.js';
+import { chainGraph } from './chain-graph.js';
+import { renderChainMermaid } from './chain-mermaid.js';
 
 const oneLine = (s: string) => s.replace(/\s*[\r\n]+\s*/g, ' ');
 
@@ -59,6 +61,14 @@ function targetSection(t: ReportTarget, i: number): string[] {
   out.push('');
   out.push(`## ${i + 1}. ${mdCode(t.request.target)}: ${mark(t.ok)} ${mdText(verdictLabel(v))}`);
   out.push('');
+  out.push(`**Verdict:** ${mark(t.ok)} **${mdText(verdictLabel(v))}**: ${mdText(v.summary)}`);
+  out.push('');
+  const fl = flagLine(v);
+  if (fl) out.push(`**Response flag:** ${mdText(fl)}`, '');
+  const cl = verdictClusters(v);
+  if (cl.length) out.push(`**Reaches:** ${cl.map(mdText).join(', ')}`, '');
+  if (v.next_step) out.push(`**Next step:** ${mdText(v.next_step)}`, '');
+  if (r.hops.length) out.push('```mermaid', ...renderChainMermaid(chainGraph(r)).trimEnd().split('\n'), '```', '');
   out.push(`**Request:** ${requestParts(t).map(mdText).join(' · ')}  `);
   if (t.request.headers.length) out.push(`**Headers:** ${t.request.headers.map(mdCode).join(', ')}  `);
   if (t.request.host_header !== undefined || t.request.ip !== undefined || t.request.sni !== undefined) {
@@ -78,13 +88,6 @@ function targetSection(t: ReportTarget, i: number): string[] {
     out.push('');
     out.push(...table(['Address', 'Health', 'Detail'], h.endpoints.slice(0, MAX_ENDPOINTS).map((e) => [mdCode(e.address), `${e.usable ? '✅' : '❌'} ${mdText(e.health)}`, mdText(endpointExtra(e))])));
   }
-  out.push(`**Verdict:** ${mark(t.ok)} **${mdText(verdictLabel(v))}**: ${mdText(v.summary)}`);
-  out.push('');
-  const fl = flagLine(v);
-  if (fl) out.push(`**Response flag:** ${mdText(fl)}`, '');
-  const cl = verdictClusters(v);
-  if (cl.length) out.push(`**Reaches:** ${cl.map(mdText).join(', ')}`, '');
-  if (v.next_step) out.push(`**Next step:** ${mdText(v.next_step)}`, '');
   if (r.assumptions.length) out.push('**Assumed** (the dump cannot tell):', '', ...r.assumptions.map((a) => `- ${mdText(a)}`), '');
   if (r.warnings.length) out.push('**Warnings** (may change the outcome):', '', ...r.warnings.map((w) => `- ${mdText(w)}`), '');
   return out;
@@ -121,19 +124,9 @@ export function renderReportMarkdown(r: Report): string {
     ]), ['--:', '---', '---', '---']));
   }
 
-  out.push('## Proxy', '');
-  out.push(...table(['', ''], proxyFacts(r).map((f) => [`**${mdText(f.label)}**`, f.code ? mdCode(f.value) : mdText(f.value)])));
-
-  out.push('## Config sections', '');
-  out.push(...table(['Section', 'Status', 'Holds, or what its absence means'], r.sections.map((s) => {
-    const st = sectionStatus(s);
-    return [mdText(s.title), `${st.mark} ${st.text}`, mdText(s.note)];
-  })));
-  if (r.notes.length) out.push('**Notes from reading the source:**', '', ...r.notes.map((n) => `- ${mdText(n)}`), '');
+  r.targets.forEach((t, i) => out.push(...targetSection(t, i)));
 
   out.push(...renderFindingsMarkdown(r.findings));
-
-  r.targets.forEach((t, i) => out.push(...targetSection(t, i)));
 
   if (r.map) {
     out.push('## Map: every service and port (explain --all, problems first)', '');
@@ -144,6 +137,16 @@ export function renderReportMarkdown(r: Report): string {
       ])));
     }
   }
+  out.push('## Proxy', '');
+  out.push(...table(['', ''], proxyFacts(r).map((f) => [`**${mdText(f.label)}**`, f.code ? mdCode(f.value) : mdText(f.value)])));
+
+  out.push('## Config sections', '');
+  out.push(...table(['Section', 'Status', 'Holds, or what its absence means'], r.sections.map((s) => {
+    const st = sectionStatus(s);
+    return [mdText(s.title), `${st.mark} ${st.text}`, mdText(s.note)];
+  })));
+  if (r.notes.length) out.push('**Notes from reading the source:**', '', ...r.notes.map((n) => `- ${mdText(n)}`), '');
+
   out.push(`<sub>${mdText(`pcx report (${r.schema}). Any row in full:`)} ${mdCode(`pcx explain ${r.proxy.source} <target>`)}</sub>`);
   return out.join('\n') + '\n';
 }

@@ -14,8 +14,8 @@ describe('pcx report golden files', () => {
     expect(md.code).toBe(1);
     expectGolden(`${G}/deathstarbench-geo.md`, md.out);
     expect(checkMarkdownTables(md.out)).toBeGreaterThanOrEqual(6);
-    // the parts an on-call engineer looks for, in order: result, proxy, sections, targets, map
-    const order = ['# pcx report: `geo-5c54dcd5bd-z5ghf.hr2`', '## Requests', '## Proxy', '## Config sections', '## 1. `geo:8083/`: ❌ NO HEALTHY ENDPOINTS 503 UH', '## 2. `frontend.hotel-res:5000/`: ✅ ROUTED', '## Map'];
+    // the parts an on-call engineer looks for, in order: result, targets (verdict and chain first), map, then proxy and sections
+    const order = ['# pcx report: `geo-5c54dcd5bd-z5ghf.hr2`', '## Requests', '## 1. `geo:8083/`: ❌ NO HEALTHY ENDPOINTS 503 UH', '**Verdict:**', '```mermaid', '**Request:**', '## 2. `frontend.hotel-res:5000/`: ✅ ROUTED', '## Map', '## Proxy', '## Config sections'];
     const at = order.map((s) => md.out.indexOf(s));
     expect(at.every((x) => x >= 0)).toBe(true);
     expect([...at].sort((a, b) => a - b)).toEqual(at);

@@ -1,0 +1,23 @@
+/**
+ * istioctl's `-f/--file <dump>` names the config dump; in pcx the source is the first positional. Before yargs
+ * parses, `-f X`, `--file X` and `--file=X` are moved to the place of that positional (right after the command
+ * word), so `pcx clusters -f dump.json --fqdn reviews` and `pcx explain reviews:9080/ -f dump.json` both work.
+ */
+const FILE_FLAGS = new Set(['-f', '--file', '--filename']);
+
+export function fileFlagToPositional(argv: string[]): string[] {
+  const files: string[] = [];
+  const rest: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    const eq = /^--(file|filename)=(.*)$/.exec(a);
+    if (eq) files.push(eq[2]);
+    else if (FILE_FLAGS.has(a) && i + 1 < argv.length) files.push(argv[++i]);
+    else rest.push(a);
+  }
+  if (!files.length) return argv;
+  // the command word is the first argument that is not an option (global flags may come before it)
+  const cmd = rest.findIndex((a) => !a.startsWith('-'));
+  if (cmd < 0) return [...rest, ...files];
+  return [...rest.slice(0, cmd + 1), ...files, ...rest.slice(cmd + 1)];
+}
