@@ -40,6 +40,12 @@ export function verdictExitCode(v: Pick<Verdict, 'kind' | 'http_status'>): numbe
   return isProblem(v.kind, v.http_status) ? EXIT_FINDINGS : EXIT_OK;
 }
 
+/** "503 NC", "404 NR", or the label when there is no status ("ROUTED", "CONNECTION CLOSED NR"): for one-line output. */
+export function verdictShortHeadline(v: Pick<Verdict, 'kind' | 'http_status' | 'response_flag'>): string {
+  if (v.http_status) return `${v.http_status}${v.response_flag ? ` ${v.response_flag}` : ''}`;
+  return `${verdictLabel(v.kind)}${v.response_flag ? ` ${v.response_flag}` : ''}`;
+}
+
 /** `pcx check` severities, least to most severe (the order --fail-on compares in). */
 export const SEVERITIES: readonly Severity[] = ['info', 'warning', 'error'];
 
