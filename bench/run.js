@@ -20,7 +20,7 @@
  * Exit code: 0 when every target holds, 1 otherwise.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, linkSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -40,7 +40,12 @@ const TARGETS = [
   { command: 'pcx explain --all', what: 'time', max: 2.0 },
   // issue 5: two dumps that differ by one service, within 3× JSON.parse of BOTH files
   { command: 'pcx diff', what: 'time', max: 3.0, baseFactor: 2, baseLabel: 'JSON.parse of both files' },
+  // issue 12: a lint of the whole proxy
+  { command: 'pcx check', what: 'time', max: 2.0 },
 ];
+
+/** Issue 12: fleet check over a generated bug-report; 2 workers must be this much faster than 1. */
+const FLEET = { proxies: 48, services: 1500, minSpeedup: 1.6 };
 
 // ---------------------------------------------------------------------------------------------
 // Arguments
@@ -178,7 +183,7 @@ function pcxCommands() {
   const help = spawnSync(process.execPath, [PCX, '--help'], { encoding: 'utf8' }).stdout ?? '';
   const explainHelp = spawnSync(process.execPath, [PCX, 'explain', '--help'], { encoding: 'utf8' }).stdout ?? '';
   const has = (c) => new RegExp(`^\\s+pcx ${c}\\b`, 'm').test(help);
-  return { explain: has('explain'), explainAll: /--all\b/.test(explainHelp), clusters: has('clusters'), diff: has('diff') };
+  return { explain: has('explain'), explainAll: /--all\b/.test(explainHelp), clusters: has('clusters'), diff: has('diff'), check: has('check') };
 }
 
 const BARE_PARSE = "const fs=require('fs');JSON.parse(fs.readFileSync(process.argv[1],'utf8'))";
@@ -209,6 +214,8 @@ async function benchSize(services, opts, available) {
     node('pcx explain', [PCX, 'explain', m.file, probe.target], (r) => explainCorrect(r, probe), !available.explain && NA),
     node('pcx explain --all', [PCX, 'explain', '--all', m.file], (r) => r.code === 0 || r.code === 1, !available.explainAll && NA),
     node('pcx clusters', [PCX, 'clusters', m.file], undefined, !available.clusters && NA),
+    // exit 0 or 1: findings are allowed (the generated mesh has a few), an error (2) is not
+    node('pcx check', [PCX, 'check', '-o', 'json', m.file], (r) => r.code === 0 || r.code === 1, !available.check && NA),
     // exit 1: differences found (the variant differs in exactly one service)
     node('pcx diff', [PCX, 'diff', '-o', 'json', m.file, available.diff ? mesh(services, { variant: 'one-changed', regenerate: opts.regenerate }).file : ''], (r) => r.code === 1 && diffNamesOnly(r.stdout, m.probes.changed?.service), !available.diff && NA),
     {
@@ -220,6 +227,31 @@ async function benchSize(services, opts, available) {
     },
   ];
   return { services, bytes: m.bytes, target: probe.target, rows: await runJobs(jobs, opts.runs) };
+}
+
+/**
+ * An extracted `istioctl bug-report` of FLEET.proxies sidecars, each the generated mesh of
+ * FLEET.services services (hard links to one file: the disk holds it once, pcx reads it 48 times).
+ */
+function fleetReport(opts) {
+  const m = mesh(FLEET.services, { regenerate: opts.regenerate });
+  const root = join(OUT, `fleet-${FLEET.proxies}x${FLEET.services}`);
+  for (let i = 0; i < FLEET.proxies; i++) {
+    const dir = join(root, 'bug-report', 'proxies', `ns-${i % 6}`, `app-${i}-7f8d9c6b5-x2x7q`);
+    const file = join(dir, 'config_dump?include_eds');
+    mkdirSync(dir, { recursive: true });
+    if (existsSync(file) && statSync(file).ino !== statSync(m.file).ino) rmSync(file);
+    if (!existsSync(file)) linkSync(m.file, file);
+  }
+  return root;
+}
+
+async function benchFleet(opts, available) {
+  if (!available.check) return { na: 'n/a (command not available)' };
+  const root = fleetReport(opts);
+  const job = (workers) => ({ name: `pcx check, ${workers} worker${workers === 1 ? '' : 's'}`, cmd: process.execPath, node: true, args: [PCX, 'check', root, '-o', 'json', '--workers', String(workers)], check: (r) => r.code === 0 || r.code === 1 });
+  const [one, two] = await runJobs([job(1), job(2)], opts.runs);
+  return { root, one, two, speedup: one.seconds / two.seconds, cpuRatio: one.cpu && two.cpu ? two.cpu / one.cpu : undefined };
 }
 
 async function benchHuge(opts, available) {
@@ -286,6 +318,15 @@ async function main() {
     sizes.push(s);
   }
   const targets = checkTargets(sizes);
+  const fleet = await benchFleet(opts, available);
+  const fleetLabel = `pcx check fleet (${FLEET.proxies} proxies × ${FLEET.services} services): 2 workers ≥ ${FLEET.minSpeedup}× faster than 1`;
+  if (fleet.na) targets.push({ label: fleetLabel, verdict: 'n/a', detail: fleet.na });
+  else {
+    console.log(`\nfleet check, ${FLEET.proxies} proxies of ${FLEET.services} services each (${fleet.root})`);
+    for (const r of [fleet.one, fleet.two]) console.log(`  ${r.name.padEnd(22)} ${secs(r.seconds)}  CPU ${secs(r.cpu)}  peak ${mb(r.rss)}${r.ok ? '' : `  UNEXPECTED: exit ${r.code}`}`);
+    const ok = fleet.one.ok && fleet.two.ok && fleet.speedup >= FLEET.minSpeedup;
+    targets.push({ label: fleetLabel, verdict: ok ? 'PASS' : 'FAIL', detail: `${fleet.speedup.toFixed(2)}×${fleet.one.ok && fleet.two.ok ? '' : ', wrong answer'}` });
+  }
   if (opts.huge) {
     const huge = await benchHuge(opts, available);
     console.log(`\n${HUGE_SERVICES.toLocaleString('en-US')} services, past V8's string limit (${V8_STRING_LIMIT.toLocaleString('en-US')} chars): JSON.parse of the text is impossible`);

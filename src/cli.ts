@@ -12,6 +12,7 @@ import { registerDiffCommand } from './commands/diff.js';
 import { registerFlagsCommand } from './commands/flags.js';
 import { registerReportCommand } from './commands/report.js';
 import { registerZtunnelCommands } from './commands/ztunnel.js';
+import { registerCheckCommand } from './commands/check.js';
 import { registerRootCaCompareCommand } from './commands/rootca-compare.js';
 import { registerTestCommand } from './commands/test.js';
 import type { Registrar } from './commands/register.js';
@@ -54,6 +55,7 @@ export async function run(rawArgv: string[], io: Io = processIo()): Promise<numb
   parser = registerFlagsCommand(parser, registrar);
   parser = registerReportCommand(parser, registrar);
   parser = registerZtunnelCommands(parser, registrar);
+  parser = registerCheckCommand(parser, registrar);
   parser = registerRootCaCompareCommand(parser, registrar);
   parser = registerTestCommand(parser, registrar);
   parser = parser

@@ -3,10 +3,13 @@ import type { Argv } from 'yargs';
 import { loadModelFromArgs, SOURCE_DESCRIPTION, withSourceOptions, type SourceArgs } from './source-options.js';
 import { inboundTarget, requestFromArgs, withRequestOptions, type RequestArgs } from './request-options.js';
 import { explain } from '../explain/explain.js';
-import { explainAll } from '../explain/explain-all.js';
+import { cliTarget, explainAll } from '../explain/explain-all.js';
 import { isProblem, verdictExitCode } from '../explain/verdict.js';
 import { renderExplainAllText } from '../render/explain-all-text.js';
 import { renderExplainText } from '../render/explain-text.js';
+import { renderAllBrief, renderExplainBrief } from '../render/explain-brief.js';
+import { DEFAULT_WIDTH, terminalWidth } from '../render/text-wrap.js';
+import { existsSync } from 'node:fs';
 import { styleFor } from '../render/style.js';
 import { EXIT_FINDINGS, EXIT_OK, UsageError } from '../errors.js';
 import { writeExact, type CommandContext } from './context.js';
@@ -23,6 +26,7 @@ export interface ExplainArgs extends SourceArgs, RequestArgs {
   clusters?: string;
   verbose?: boolean;
   all?: boolean;
+  brief?: boolean;
   via?: string | string[];
   endpoint?: string;
   log?: ExplainLogArgs['log'];
@@ -36,7 +40,8 @@ export function explainBuilder(y: Argv): Argv<ExplainArgs> {
     .positional('target', { describe: 'host[:port][/path][?query]; default port 80', type: 'string' })
     .option('output', { alias: 'o', choices: ['text', 'json', 'svg', 'mermaid'], default: 'text', describe: 'output format (svg, mermaid: the chain as a picture)' })
     .option('verbose', { alias: 'v', type: 'boolean', describe: 'every detail and endpoint' })
-    .option('all', { type: 'boolean', describe: 'every service and port the proxy knows, one line each, problems first' })
+    .option('all', { type: 'boolean', describe: 'every route of every service and port the proxy knows, one line each, problems first' })
+    .option('brief', { alias: 'q', type: 'boolean', describe: 'one line: target → verdict: why; next step (for chat and scripts)' })
     .option('via', { type: 'string', describe: 'another proxy\'s source (dump, bug-report, pod) to follow the request into: the destination (repeatable)' })
     .option('endpoint', { type: 'string', describe: 'across proxies: follow this endpoint IP (default: each distinct outcome once)' })
     // replay (src/replay): not `array: true`, which would swallow a target; repeating --log still collects them
@@ -47,13 +52,22 @@ export function explainBuilder(y: Argv): Argv<ExplainArgs> {
     .example('$0 explain samples/productpage-istio-1.9.json reviews:9080/', 'where does productpage send a request to reviews?')
     .example("$0 explain dump.json reviews:9080/reviews/1 -H 'end-user: jason'", 'with a header, as a VirtualService match would see it')
     .example('$0 explain dump.json.gz httpbin.org:443 --tls -o json', 'a TLS connection, as JSON')
-    .example('$0 explain dump.json --all', 'the whole map: one line per service and port, problems first')
+    .example('$0 explain dump.json --all', 'the whole map: one line per service, port and route, problems first')
+    .example('$0 explain dump.json reviews:9080/ -q', 'the verdict in one line')
     .example('$0 explain dump.json --inbound 9080 /health', 'a request arriving at the pod on port 9080 (mTLS from a meshed client)')
     .example('$0 explain gateway.json bookinfo.example.com/productpage --port 8080', 'through an ingress gateway whose service port 80 targets 8080') as unknown as Argv<ExplainArgs>;
 }
 
 export function exitCodeFor(r: ExplainResult): number {
   return verdictExitCode(r.verdict);
+}
+
+/** A dump file given where the target goes, and a target where the source goes: say so, never run kubectl for "reviews:9080/". */
+function checkNotSwapped(args: ExplainArgs): void {
+  const t = args.target;
+  if (!t || existsSync(args.source)) return;
+  const fileLike = existsSync(t) || /\.(json|ya?ml|gz|tgz|tar)$/i.test(t);
+  if (fileLike) throw new UsageError(`the source and the target are swapped: the dump comes first: pcx explain ${t} ${args.source}`);
 }
 
 /** The chain as a picture; the renderers load only when asked for. */
@@ -65,13 +79,18 @@ async function renderPicture(result: ExplainResult, format: 'svg' | 'mermaid'): 
 
 export async function runExplain(args: ExplainArgs, ctx: CommandContext): Promise<number> {
   if (args.log !== undefined || args.logFile !== undefined) return runExplainLog(args, ctx);
+  checkNotSwapped(args);
+  const style = styleFor(ctx.io.stdout, { color: ctx.color });
+  const width = terminalWidth(ctx.io.stdout);
   if (args.all) {
     if (args.output === 'svg' || args.output === 'mermaid') throw new UsageError(`-o ${args.output} draws one request's chain: give a target instead of --all`);
     if (args.target) throw new UsageError('--all explains every service the proxy knows: give no target with it');
     const all = explainAll(await loadModelFromArgs(args, ctx));
     if (args.output === 'json') writeExact(ctx.io.stdout, JSON.stringify(all, null, 2) + '\n');
-    else ctx.io.stdout.write(renderExplainAllText(all, styleFor(ctx.io.stdout, { color: ctx.color })));
-    return all.rows.some((r) => isProblem(r.verdict, r.http_status)) ? EXIT_FINDINGS : EXIT_OK;
+    else if (args.brief) ctx.io.stdout.write(renderAllBrief(all, style));
+    else ctx.io.stdout.write(renderExplainAllText(all, style, { width, verbose: args.verbose }));
+    // an empty map checked nothing: that is not an all-clear
+    return !all.rows.length || all.rows.some((r) => isProblem(r.verdict, r.http_status)) ? EXIT_FINDINGS : EXIT_OK;
   }
   const request = requestFromArgs(args);
   const target = inboundTarget(args.target, args.inbound);
@@ -92,6 +111,7 @@ export async function runExplain(args: ExplainArgs, ctx: CommandContext): Promis
   const result = await followIfPeers(args, ctx, model, explain(model, { ...request, target }), { ...request, target });
   if (args.output === 'json') writeExact(ctx.io.stdout, JSON.stringify(result, null, 2) + '\n');
   else if (args.output === 'svg' || args.output === 'mermaid') ctx.io.stdout.write(await renderPicture(result, args.output));
-  else ctx.io.stdout.write(renderExplainText(result, styleFor(ctx.io.stdout, { color: ctx.color }), { verbose: args.verbose }) + renderDestinationText(result, styleFor(ctx.io.stdout, { color: ctx.color }), { verbose: args.verbose }));
+  else if (args.brief) ctx.io.stdout.write(renderExplainBrief(result, style, cliTarget({ ...request, target, method: request.method })));
+  else ctx.io.stdout.write(renderExplainText(result, style, { verbose: args.verbose, width: width ?? DEFAULT_WIDTH }) + renderDestinationText(result, style, { verbose: args.verbose }));
   return exitCodeFor(result);
 }

@@ -78,8 +78,8 @@ function terminalUncached(chain: FilterChain): TerminalFilter | undefined {
         scoped: !!c.scoped_routes,
         stripAnyHostPort: c.strip_any_host_port === true,
         stripMatchingHostPort: c.strip_matching_host_port === true,
-        // a v2 `config` Struct may hold one filter where a list belongs (model/validate.ts)
-        httpFilters: [c.http_filters ?? []].flat().map((h: Json) => ({ name: h.name ?? '', type: h.typed_config?.['@type'] ?? h.typed_config?.type_url, discovered: !!h.config_discovery, config: h.typed_config?.value ?? h.typed_config ?? h.config })),
+        // v2 `config` Structs may hold a single filter as an object, not a list (Istio 1.3's 15090 listener)
+        httpFilters: (Array.isArray(c.http_filters) ? c.http_filters : c.http_filters ? [c.http_filters] : []).map((h: Json) => ({ name: h.name ?? '', type: h.typed_config?.['@type'] ?? h.typed_config?.type_url, discovered: !!h.config_discovery, config: h.typed_config?.value ?? h.typed_config ?? h.config })),
         config: c,
       };
     }

@@ -14,6 +14,9 @@ export type VerdictKind =
   /** The route's fault filter aborts every request (HTTP status, flag FI) before any upstream. */
   | 'fault_abort';
 
+/** How bad a `pcx check` finding is; what each means for the exit code lives in verdict.ts. */
+export type Severity = 'error' | 'warning' | 'info';
+
 export interface IstioRef { kind: string; namespace: string; name: string; api_version: string; generated_from?: string }
 
 export interface EndpointOut {

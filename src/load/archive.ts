@@ -21,9 +21,9 @@ import { maxInputBytes, tooLarge } from './read-bytes.js';
 import { pickProxy, proxyKey, type ProxyName, type ProxyPick } from './pick-proxy.js';
 
 /** The files pcx reads from one proxy's folder, best first. */
-const DUMP_FILES = ['config_dump?include_eds', 'config_dump'] as const;
-const CLUSTERS_FILE = 'clusters';
-const PROXY_FILE = /(?:^|\/)proxies\/([^/]+)\/([^/]+)\/(config_dump\?include_eds|config_dump|clusters)$/;
+export const DUMP_FILES = ['config_dump?include_eds', 'config_dump'] as const;
+export const CLUSTERS_FILE = 'clusters';
+export const PROXY_FILE = /(?:^|\/)proxies\/([^/]+)\/([^/]+)\/(config_dump\?include_eds|config_dump|clusters)$/;
 
 export interface BugReportProxy extends ProxyName {
   /** The dump on disk (in an extracted directory). */
@@ -38,12 +38,12 @@ export interface BugReportProxy extends ProxyName {
   proxies: number;
 }
 
-interface Listed extends ProxyName {
+export interface Listed extends ProxyName {
   /** file kind → path inside the archive or on disk */
   files: Map<string, string>;
 }
 
-function dumpFileOf(p: Listed): string | undefined {
+export function dumpFileOf(p: Listed): string | undefined {
   for (const f of DUMP_FILES) if (p.files.has(f)) return f;
   return undefined;
 }
@@ -133,7 +133,7 @@ export async function readArchiveProxy(path: string, gzip: boolean, pick: ProxyP
  * Streams every regular file of the tarball through `onFile`, which returns true when it consumed
  * the entry; anything else is drained. Errors of the gzip layer become one-line input errors.
  */
-async function walkTar(path: string, gzip: boolean, onFile: (name: string, entry: Readable) => Promise<boolean>): Promise<void> {
+export async function walkTar(path: string, gzip: boolean, onFile: (name: string, entry: Readable) => Promise<boolean>): Promise<void> {
   const extract = tar.extract();
   const src = createReadStream(path);
   const fail = (e: Error) => extract.destroy(e);
@@ -240,12 +240,12 @@ async function isDir(p: string): Promise<boolean> {
   }
 }
 
-async function firstDir(candidates: string[]): Promise<string | undefined> {
+export async function firstDir(candidates: string[]): Promise<string | undefined> {
   for (const c of candidates) if (await isDir(c)) return c;
   return undefined;
 }
 
-async function listPodDir(dir: string, namespace: string, pod: string): Promise<Listed | undefined> {
+export async function listPodDir(dir: string, namespace: string, pod: string): Promise<Listed | undefined> {
   let names: string[];
   try {
     names = await readdir(dir);
@@ -257,7 +257,7 @@ async function listPodDir(dir: string, namespace: string, pod: string): Promise<
   return [...DUMP_FILES].some((f) => files.has(f)) ? { namespace, pod, files } : undefined;
 }
 
-async function listNamespaceDir(dir: string, namespace: string): Promise<Listed[]> {
+export async function listNamespaceDir(dir: string, namespace: string): Promise<Listed[]> {
   const out: Listed[] = [];
   for (const e of await readdir(dir, { withFileTypes: true })) {
     if (!e.isDirectory()) continue;
@@ -267,7 +267,7 @@ async function listNamespaceDir(dir: string, namespace: string): Promise<Listed[
   return out;
 }
 
-async function listProxiesRoot(root: string): Promise<Listed[]> {
+export async function listProxiesRoot(root: string): Promise<Listed[]> {
   const out: Listed[] = [];
   for (const e of await readdir(root, { withFileTypes: true })) {
     if (e.isDirectory()) out.push(...(await listNamespaceDir(join(root, e.name), e.name)));

@@ -134,6 +134,21 @@ export function renderReportHtml(r: Report): string {
 
   for (const [i, t] of r.targets.entries()) out.push(targetSection(t, i));
 
+  out.push('<section id="findings">');
+  out.push('<h2>Findings (pcx check)</h2>');
+  const fs = r.findings.summary;
+  out.push(`<p>${e(`${fs.error} error${fs.error === 1 ? '' : 's'}, ${fs.warning} warning${fs.warning === 1 ? '' : 's'}, ${fs.info} info.`)}</p>`);
+  if (r.findings.findings.length) {
+    // long names in messages (cluster names, vhosts) may break after their separators, as in code()
+    const wrap = (t: string) => e(t).replace(/([|./_:,-])(?=[^\s])/g, '$1<wbr>');
+    out.push(table(['Severity', 'Code', 'Finding'], r.findings.findings.map((x) => ({
+      cells: [badge(x.severity === 'info', x.severity), e(x.code), `${e(x.resource.type)} ${code(x.resource.name)}<br>${wrap(x.message)}<br><strong>effect</strong> ${wrap(x.effect)}${x.next_step ? `<br><strong>next</strong> ${wrap(x.next_step)}` : ''}`],
+      cls: x.severity === 'error' ? 'bad' : undefined,
+    }))));
+  }
+  for (const k of r.findings.skipped) out.push(`<p>${e(`Not checked: ${k.codes.join(', ')} for ${k.why}.`)}</p>`);
+  out.push('</section>');
+
   if (r.map) {
     out.push('<section id="map">');
     out.push('<h2>Map: every service and port (explain --all, problems first)</h2>');

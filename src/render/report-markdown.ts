@@ -93,6 +93,19 @@ function targetSection(t: ReportTarget, i: number): string[] {
   return out;
 }
 
+/** The Findings section: `pcx check` on this proxy, worst first. */
+function renderFindingsMarkdown(f: Report['findings']): string[] {
+  const s = f.summary;
+  const out = ['## Findings (pcx check)', '', `${mdText(`${s.error} error${s.error === 1 ? '' : 's'}, ${s.warning} warning${s.warning === 1 ? '' : 's'}, ${s.info} info.`)}`, ''];
+  if (f.findings.length) {
+    out.push(...table(['Severity', 'Code', 'Resource', 'Effect', 'Finding', 'Next step'], f.findings.map((x) => [
+      x.severity === 'error' ? '❌ error' : x.severity === 'warning' ? '⚠️ warning' : 'ℹ️ info', mdText(x.code), `${mdText(x.resource.type)} ${mdCode(x.resource.name)}`, mdText(x.effect), mdText(x.message), mdText(x.next_step ?? ''),
+    ])));
+  }
+  for (const k of f.skipped) out.push(mdText(`Not checked: ${k.codes.join(', ')} for ${k.why}.`), '');
+  return out;
+}
+
 export function renderReportMarkdown(r: Report): string {
   const out: string[] = [];
   out.push(`# pcx report: ${mdCode(proxyTitle(r))}`);
@@ -112,6 +125,8 @@ export function renderReportMarkdown(r: Report): string {
   }
 
   r.targets.forEach((t, i) => out.push(...targetSection(t, i)));
+
+  out.push(...renderFindingsMarkdown(r.findings));
 
   if (r.map) {
     out.push('## Map: every service and port (explain --all, problems first)', '');

@@ -11,6 +11,8 @@ import type { ConfigModel, Section } from '../model/config-model.js';
 import { explain, type ExplainRequest } from '../explain/explain.js';
 import { explainAll, type AllRow } from '../explain/explain-all.js';
 import { isProblem } from '../explain/verdict.js';
+import { check } from '../check/check.js';
+import type { CheckResult } from '../check/types.js';
 import type { ExplainResult, VerdictKind } from '../explain/result.js';
 import { countFound, KIND_LABEL, literalsOf, redactDeep, redactHeader, redactQuery, type Found, type SecretKind } from './redact.js';
 
@@ -99,6 +101,8 @@ export interface Report {
   targets: ReportTarget[];
   /** `explain --all`, problems first; absent with --no-map. */
   map?: { rows: AllRow[]; counts: Partial<Record<VerdictKind, number>> };
+  /** `pcx check` on the same proxy (the same data as `pcx check -o json`, less its proxy and schema). */
+  findings: Pick<CheckResult, 'findings' | 'summary' | 'skipped'>;
   redaction: ReportRedaction;
 }
 
@@ -240,6 +244,7 @@ export function buildReport(model: ConfigModel, opts: ReportOptions): Report {
     return { request: requestOf(target, req), result, ok: !isProblem(result.verdict.kind, result.verdict.http_status) };
   });
   const all = opts.map === false ? undefined : explainAll(model);
+  const checked = check(model);
   const mapFailing = all?.rows.filter((r) => !!isProblem(r.verdict, r.http_status)).length;
   const targetsFailing = targets.filter((t) => !t.ok).length;
   const failing = targetsFailing + (mapFailing ?? 0);
@@ -260,6 +265,7 @@ export function buildReport(model: ConfigModel, opts: ReportOptions): Report {
     },
     targets,
     ...(all ? { map: { rows: all.rows, counts: all.counts } } : {}),
+    findings: { findings: checked.findings, summary: checked.summary, skipped: checked.skipped },
     redaction: { enabled: opts.redact !== false, total: 0, items: [] },
   };
   return opts.redact === false ? report : redactReport(report, opts.targets, req.headers ?? []);

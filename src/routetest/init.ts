@@ -4,31 +4,33 @@
  * computes for it now, so the file passes on this dump and fails when routing changes.
  */
 import type { ConfigModel } from '../model/config-model.js';
-import { explainAll, type AllRow } from '../explain/explain-all.js';
+import { explainAll, requestOfTarget, type AllRow } from '../explain/explain-all.js';
+import { defaultHostHeader, parseHeaderFlag, parseTarget } from '../explain/target.js';
 import type { TestCase, TestFile, TestInput, TestValidate } from './test-file.js';
 import { runCase } from './run-tests.js';
 import { explain } from '../explain/explain.js';
 import { requestOf } from './run-tests.js';
 
-/** The Host explain --all uses for `*` domains (RFC 2606 .invalid). */
-const ANY_HOST = 'any-host.invalid';
-
-/** The explain --all row's target, back as test input (rows are pcx explain targets or labelled variants). */
+/** The explain --all row's target (the explain arguments that reproduce it), back as test input. */
 export function inputOfRow(row: AllRow): TestInput | undefined {
-  let m = /^--inbound (\d+)$/.exec(row.target);
-  if (m) return { authority: `localhost:${m[1]}`, path: '/', method: 'GET', inbound: Number(m[1]) };
-  if (row.direction === 'gateway') {
-    m = /^(.+?):(\d+) \(tcp(, SNI)?\)$/.exec(row.target);
-    if (m) return { authority: m[1] === '(any)' ? ANY_HOST : m[1], path: '/', method: 'GET', port: Number(m[2]), tcp: true, ...(m[3] ? { tls: true, sni: m[1] } : {}) };
-    m = /^(.+?):(\d+)(\/.*)$/.exec(row.target);
-    if (m) return { authority: m[1] === '*' ? ANY_HOST : m[1], path: m[3], method: 'GET', port: Number(m[2]) };
+  let req;
+  try {
+    req = requestOfTarget(row.target);
+  } catch {
     return undefined;
   }
-  m = /^(\S+?):(\d+) \(([^,)]+)(?:, [^)]*)?\)$/.exec(row.target);
-  if (m) return { authority: `${m[1]}:${m[2]}`, path: '/', method: 'GET', ip: m[3].replace(/^\[|\]$/g, '') };
-  m = /^(\S+?:\d+)(\/.*)?$/.exec(row.target);
-  if (m) return { authority: m[1], path: m[2] ?? '/', method: 'GET' };
-  return undefined;
+  const t = parseTarget(req.target);
+  const headers = (req.headers ?? []).map(parseHeaderFlag).map(([key, value]) => ({ key, value }));
+  return {
+    authority: req.hostHeader ?? defaultHostHeader(t), path: t.path + (t.query ? `?${t.query}` : ''), method: (req.method ?? 'GET').toUpperCase(),
+    ...(headers.length ? { additional_request_headers: headers } : {}),
+    ...(req.ip ? { ip: req.ip } : {}),
+    // an https:// target with no --port is dialled on 443, which authority + path alone would lose
+    ...(req.listenerPort !== undefined ? { port: req.listenerPort } : t.scheme === 'https' && req.inbound === undefined ? { port: t.port } : {}),
+    ...(req.inbound !== undefined ? { inbound: req.inbound } : {}),
+    ...(req.tls || t.scheme === 'https' ? { tls: true } : {}), ...(req.sni ? { sni: req.sni } : {}),
+    ...(req.tcp ? { tcp: true } : {}), ...(req.plaintext ? { plaintext: true } : {}),
+  };
 }
 
 export function initTests(model: ConfigModel): { file: TestFile; skipped: string[] } {

@@ -90,7 +90,7 @@ describe('pcx explain --from / --jwt-claim (CLI)', () => {
   const dir = mkdtempSync(join(tmpdir(), 'pcx-authz-'));
   const file = join(dir, 'hello-deny.json');
   writeFileSync(file, JSON.stringify(helloWithDenyPolicy()));
-  const pcx = (args: string[]) => spawnSync(process.execPath, ['bin/pcx.js', ...args], { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+  const pcx = (args: string[]) => spawnSync(process.execPath, ['bin/pcx.js', ...args], { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1', COLUMNS: '400' } }); // wide: lines are checked whole, not their wrapping
   test('a denial exits 1 and prints DENIED 403 with the policy', () => {
     const r = pcx(['explain', file, '--inbound', '8080', '/dani', '--from', SLEEP]);
     expect(r.status).toBe(1);

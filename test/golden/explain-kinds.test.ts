@@ -138,7 +138,8 @@ describe('explain --all', () => {
   });
   it('gateway 1.3: one request per route and the TCP server', () => {
     const all = explainAll(loadReal('istio13gateway'));
-    expect(all.rows.map((r) => r.target)).toEqual(['(any):31400 (tcp)', '*:80/api/v1/products', '*:80/login', '*:80/logout', '*:80/productpage', '*:80/static']);
+    // each target is the explain arguments that reproduce the row (the "*" vhost takes any Host; .invalid names none)
+    expect(all.rows.map((r) => r.target)).toEqual(['any-host.invalid:31400 --tcp', 'any-host.invalid/api/v1/products', 'any-host.invalid/login', 'any-host.invalid/logout', 'any-host.invalid/productpage', 'any-host.invalid/static']);
     expectGolden('test/golden/explain-kinds/all-gateway-1.3.txt', renderExplainAllText(all));
   });
   it('waypoint and 1.4 sidecar (inbound ports too)', () => {
@@ -160,7 +161,7 @@ describe('explain on non-Istio sidecars', () => {
 describe('explain --all on non-Istio sidecars', () => {
   it('OSM and Consul: one row per destination their capture listener names', () => {
     const osm = explainAll(loadReal('osm'));
-    expect(osm.rows.map((r) => [r.target, r.verdict])).toEqual([['bookwarehouse.bookwarehouse:14001 (10.96.196.30, outbound-mesh-http-filter-chain:bookwarehouse/bookwarehouse)', 'routed']]);
+    expect(osm.rows.map((r) => [r.target, r.verdict])).toEqual([['bookwarehouse.bookwarehouse:14001/ --ip 10.96.196.30', 'routed']]);
     const consul = explainAll(loadReal('consul'));
     expect(consul.rows.map((r) => r.verdict)).toEqual(['routed', 'routed', 'routed', 'routed']);
     expectGolden('test/golden/explain-kinds/all-consul.txt', renderExplainAllText(consul));

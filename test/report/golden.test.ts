@@ -48,7 +48,7 @@ describe('pcx report golden files', () => {
     expect(json.code).toBe(0);
     expectGolden(`${G}/productpage-reviews.json`, json.out);
     const j = JSON.parse(json.out);
-    expect(Object.keys(j)).toEqual(['schema', 'generated_at', 'generator', 'proxy', 'sections', 'notes', 'summary', 'targets', 'redaction']);
+    expect(Object.keys(j)).toEqual(['schema', 'generated_at', 'generator', 'proxy', 'sections', 'notes', 'summary', 'targets', 'findings', 'redaction']);
     expect(j.targets[0].result.hops.map((h: { kind: string }) => h.kind)).toEqual(['listener', 'filter_chain', 'route_config', 'virtual_host', 'route', 'cluster', 'endpoints']);
     expect(j.sections.find((s: { section: string }) => s.section === 'endpoints')).toMatchObject({ present: false, required: true });
   });

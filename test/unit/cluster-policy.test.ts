@@ -63,7 +63,7 @@ describe('cluster policy on the real Istio 1.18 dump', () => {
       identities: { entries: [{ match: 'tlsMode=istio', sni: 'outbound_.11211_._.media-memcached.social-network.svc.cluster.local', identities: ['spiffe://cluster.local/ns/social-network/sa/default'] }] },
       load_balancer: { locality_weighted: true },
     });
-    expect(renderExplainText(r)).toMatch(/\n {17}identities: server must present spiffe:\/\/cluster.local\/ns\/social-network\/sa\/default\n/);
+    expect(renderExplainText(r, undefined, { width: 0 })).toMatch(/\n {17}identities: server must present spiffe:\/\/cluster.local\/ns\/social-network\/sa\/default\n/);
   });
   it('a DestinationRule connectionPool + outlierDetection (planted at test time) read as limits and ejections', () => {
     const doc = readJson(REAL.istio118geo);
@@ -74,7 +74,7 @@ describe('cluster policy on the real Istio 1.18 dump', () => {
     c.outlier_detection = { consecutive_5xx: 1, interval: '1s', base_ejection_time: '180s', max_ejection_percent: 100, enforcing_consecutive_5xx: 100, enforcing_success_rate: 0 };
     c.common_lb_config.healthy_panic_threshold = {};
     const r = explain(buildModel(doc, 'geo-dr'), { target: 'media-memcached.social-network:11211', tcp: true });
-    const text = renderExplainText(r);
+    const text = renderExplainText(r, undefined, { width: 0 }); // one line per policy, unwrapped
     expect(text).toMatch(/circuit breakers: max 1 connections, 1 pending, ∞ requests, ∞ concurrent retries \(over: 503 UO\)/);
     expect(text).toMatch(/outlier detection: eject a host after 1 consecutive 5xx; checked every 1 s, for 3 min × times ejected, at most 100% of hosts/);
     expect(text).not.toMatch(/outlier_detection: yes/); // the policy line says it

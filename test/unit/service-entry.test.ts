@@ -39,7 +39,7 @@ describe('ServiceEntry destinations', () => {
     const l = lds.dynamic_listeners.find((x: { name: string }) => x.name === '10.68.239.117_11211').active_state.listener;
     for (const fc of [...(l.filter_chains ?? []), ...(l.default_filter_chain ? [l.default_filter_chain] : [])]) for (const f of fc.filters) if (f.typed_config?.cluster) f.typed_config.cluster = name;
     const r = explain(buildModel(doc, 'se'), { target: 'media-memcached.social-network:11211', tcp: true });
-    const text = renderExplainText(r);
+    const text = renderExplainText(r, undefined, { width: 0 }); // unwrapped: the words, not the layout
     expect(text).toMatch(/service entry: ServiceEntry host cache.example.com: resolution DNS \(Envoy resolves the hostname at connect time/);
     expect(text).toMatch(/dns: Envoy resolves cache.example.com:11211 itself \(STRICT_DNS/);
   });

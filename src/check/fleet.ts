@@ -1,0 +1,113 @@
+/**
+ * Fleet mode: `pcx check <bug-report>` without --pod checks every proxy in it, in parallel over
+ * worker threads (fleet-worker.ts), and merges the results in proxy order, so the output is the
+ * same whatever the number of workers. One proxy that cannot be read is a row with its error, not
+ * a failed run.
+ */
+import { Worker } from 'node:worker_threads';
+import { loadModel } from '../load/load-model.js';
+import type { ReportProxyFiles } from '../load/bug-report-all.js';
+import { PcxError } from '../errors.js';
+import { check, summarize } from './check.js';
+import { codeInfo } from './codes.js';
+import { parseFilter } from './filter.js';
+import type { CheckResult, FleetResult, Finding } from './types.js';
+import { SEVERITIES } from '../explain/verdict.js';
+
+export interface FleetTask {
+  dumpPath: string;
+  clustersPath?: string;
+  /** What to call the proxy's source: `<report> --pod <pod>.<ns>`. */
+  origin: string;
+  only?: string[];
+  ignore?: string[];
+}
+
+const YOUNG_GENERATION_MB = 128;
+
+export type FleetOutcome = { ok: true; result: CheckResult } | { ok: false; error: string };
+
+/** One proxy, in whatever thread runs it. */
+export async function checkOne(t: FleetTask): Promise<FleetOutcome> {
+  try {
+    const model = await loadModel(t.dumpPath, { clustersFile: t.clustersPath });
+    model.origin = t.origin;
+    return { ok: true, result: check(model, parseFilter(t.only, t.ignore)) };
+  } catch (e) {
+    if (e instanceof PcxError) return { ok: false, error: e.message.split(t.dumpPath).join(t.origin) };
+    return { ok: false, error: `cannot check it: ${(e as Error).message}` };
+  }
+}
+
+async function runInWorkers(tasks: FleetTask[], workers: number): Promise<FleetOutcome[]> {
+  const results: FleetOutcome[] = new Array(tasks.length);
+  let next = 0;
+  const url = new URL('./fleet-worker.js', import.meta.url);
+  const one = () => new Promise<void>((resolve, reject) => {
+    // a larger young generation: parsing a dump allocates fast, and with fewer scavenges the threads
+    // no longer queue for the GC (48 proxies × 1,500 services: 3.4 s → 2.6 s with 2 workers)
+    const w = new Worker(url, { resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB } });
+    const feed = () => {
+      if (next >= tasks.length) {
+        void w.terminate().then(() => resolve());
+        return;
+      }
+      const i = next++;
+      w.once('message', (m: FleetOutcome) => {
+        results[i] = m;
+        feed();
+      });
+      w.postMessage(tasks[i]);
+    };
+    w.once('error', reject);
+    feed();
+  });
+  await Promise.all(Array.from({ length: Math.min(workers, tasks.length) }, one));
+  return results;
+}
+
+export async function checkFleet(source: string, proxies: ReportProxyFiles[], opts: { workers: number; only?: string[]; ignore?: string[] }): Promise<FleetResult> {
+  const tasks: FleetTask[] = proxies.map((p) => ({
+    dumpPath: p.dumpPath, clustersPath: p.clustersPath, origin: `${source} --pod ${p.pod}.${p.namespace}`, only: opts.only, ignore: opts.ignore,
+  }));
+  let outcomes: FleetOutcome[];
+  // every worker count runs in worker threads alike (1 included), so that N workers differ from 1 only by N;
+  // 0 runs in this thread (for callers without the built worker file)
+  if (opts.workers <= 0) {
+    outcomes = [];
+    for (const t of tasks) outcomes.push(await checkOne(t));
+  } else {
+    outcomes = await runInWorkers(tasks, opts.workers);
+  }
+  return mergeFleet(source, proxies, outcomes);
+}
+
+export function mergeFleet(source: string, proxies: ReportProxyFiles[], outcomes: FleetOutcome[]): FleetResult {
+  const rows: FleetResult['proxies'] = [];
+  const findings: Finding[] = [];
+  let suppressed = 0;
+  proxies.forEach((p, i) => {
+    const name = `${p.pod}.${p.namespace}`;
+    const o = outcomes[i];
+    if (!o.ok) {
+      rows.push({ proxy: name, source: `${source} --pod ${name}`, kind: 'unknown', summary: summarize([]), error: o.error });
+      return;
+    }
+    rows.push({ proxy: name, source: o.result.proxy.source, kind: o.result.proxy.kind, summary: o.result.summary });
+    suppressed += o.result.summary.suppressed;
+    for (const f of o.result.findings) findings.push({ ...f, proxy: name });
+  });
+  const byCode = new Map<string, { proxies: Set<string>; count: number; severity: Finding['severity'] }>();
+  for (const f of findings) {
+    const g = byCode.get(f.code) ?? { proxies: new Set<string>(), count: 0, severity: f.severity };
+    g.proxies.add(f.proxy!);
+    g.count++;
+    if (SEVERITIES.indexOf(f.severity) > SEVERITIES.indexOf(g.severity)) g.severity = f.severity;
+    byCode.set(f.code, g);
+  }
+  const by_code = [...byCode.entries()]
+    .map(([code, g]) => ({ code, severity: g.severity, title: codeInfo(code).title, proxies: [...g.proxies].sort(), count: g.count }))
+    .sort((a, b) => SEVERITIES.indexOf(b.severity) - SEVERITIES.indexOf(a.severity) || a.code.localeCompare(b.code));
+  const s = summarize(findings, suppressed);
+  return { schema: 'pcx.check.fleet/v1', source, proxies: rows, findings, by_code, summary: { ...s, proxies: rows.length, unreadable: rows.filter((r) => r.error).length } };
+}

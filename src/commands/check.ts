@@ -1,0 +1,108 @@
+/**
+ * `pcx check <source>`: what is broken in this proxy, or (a bug-report without --pod) in every proxy
+ * of it. Flags → check()/checkFleet() → renderer; `pcx check --explain CODE` prints the registry.
+ * Exit codes from verdict.ts: 1 when a finding is at or above --fail-on (default error).
+ */
+import { availableParallelism, tmpdir } from 'node:os';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Argv } from 'yargs';
+import { stringify as toYaml } from 'yaml';
+import { loadModelFromArgs, SOURCE_DESCRIPTION, withSourceOptions, type SourceArgs } from './source-options.js';
+import type { CommandContext } from './context.js';
+import type { RegisterCommands } from './register.js';
+import { EXIT_OK, UsageError } from '../errors.js';
+import { findingsExitCode, fleetExitCode, SEVERITIES } from '../explain/verdict.js';
+import { classifySource } from '../load/source-spec.js';
+import { styleFor } from '../render/style.js';
+import type { Severity } from '../explain/result.js';
+
+export interface CheckArgs extends Omit<SourceArgs, 'source'> {
+  source?: string;
+  output: string;
+  failOn: string;
+  only?: string[];
+  ignore?: string[];
+  explain?: string | boolean;
+  verbose?: boolean;
+  workers?: number;
+}
+
+export function checkBuilder(y: Argv): Argv<CheckArgs> {
+  return withSourceOptions(y)
+    .positional('source', { describe: `${SOURCE_DESCRIPTION}; a bug-report without --pod checks every proxy in it`, type: 'string' })
+    .option('output', { alias: 'o', choices: ['text', 'json', 'yaml', 'markdown'], default: 'text', describe: 'output format' })
+    .option('fail-on', { choices: [...SEVERITIES].reverse(), default: 'error', describe: 'exit 1 when a finding is at or above this severity' })
+    .option('only', { type: 'string', array: true, describe: 'only these codes (comma-separated or repeated): --only PCX101,PCX102' })
+    .option('ignore', { type: 'string', array: true, describe: 'leave out a code, or a code on resources matching a glob: --ignore PCX131 --ignore \'PCX102=*loki*\'' })
+    .option('explain', { type: 'string', describe: 'explain a code (or, with no code, list them all) and exit' })
+    .option('verbose', { alias: 'v', type: 'boolean', describe: 'every detail of every finding' })
+    .option('workers', { type: 'number', describe: 'fleet mode: worker threads (default: the number of CPUs)' })
+    .example('$0 check dump.json', 'what is broken in this proxy')
+    .example('$0 check bug-report.tar.gz', 'every proxy of a bug-report: a matrix, then findings by code')
+    .example('$0 check dump.json --fail-on warning --ignore \'PCX120=*/healthz*\'', 'in CI: fail on warnings, except one known one')
+    .example('$0 check --explain PCX101', 'what a code means and what to do about it') as unknown as Argv<CheckArgs>;
+}
+
+function print(ctx: CommandContext, text: string): void {
+  ctx.io.stdout.write(text);
+}
+
+export async function runCheck(args: CheckArgs, ctx: CommandContext): Promise<number> {
+  const { allCodes, CODES } = await import('../check/codes.js');
+  const { renderCodeExplanation, renderCheckText, renderFleetText } = await import('../render/check-text.js');
+  if (args.explain !== undefined) {
+    const code = typeof args.explain === 'string' ? args.explain.trim().toUpperCase() : '';
+    if (!code) {
+      print(ctx, renderCodeExplanation(allCodes()));
+      return EXIT_OK;
+    }
+    const info = CODES.get(code);
+    if (!info) throw new UsageError(`--explain ${args.explain}: no such check code`, { hint: 'pcx check --explain lists them all' });
+    print(ctx, renderCodeExplanation([info]));
+    return EXIT_OK;
+  }
+  if (!args.source) throw new UsageError('check needs a source: pcx check <dump.json | bug-report.tar.gz | pod>', { hint: 'or pcx check --explain CODE' });
+  if (args.workers !== undefined && !(Number.isInteger(args.workers) && args.workers >= 1)) throw new UsageError(`--workers must be a whole number of at least 1, not ${args.workers}`);
+  const { parseFilter } = await import('../check/filter.js');
+  const filter = parseFilter(args.only, args.ignore); // bad codes are usage errors before any loading
+  const failOn = args.failOn as Severity;
+  const style = styleFor(ctx.io.stdout, { color: ctx.color });
+  const spec = await classifySource(args.source);
+  if ((spec.kind === 'archive' || spec.kind === 'directory') && !args.pod) {
+    const { checkFleet } = await import('../check/fleet.js');
+    const { extractAllProxies, listDirectoryProxies } = await import('../load/bug-report-all.js');
+    const tmp = spec.kind === 'archive' ? await mkdtemp(join(tmpdir(), 'pcx-fleet-')) : undefined;
+    try {
+      let proxies = spec.kind === 'archive' ? await extractAllProxies(spec.path, spec.gzip, tmp!) : await listDirectoryProxies(spec.path);
+      if (args.namespace) proxies = proxies.filter((p) => p.namespace === args.namespace);
+      if (!proxies.length) throw new UsageError(`${args.source} holds no proxy in namespace ${args.namespace}`);
+      const workers = Math.min(args.workers ?? availableParallelism(), proxies.length);
+      const fleet = await checkFleet(args.source, proxies, { workers, only: args.only, ignore: args.ignore });
+      if (args.output === 'json') print(ctx, JSON.stringify(fleet, null, 2) + '\n');
+      else if (args.output === 'yaml') print(ctx, toYaml(fleet));
+      else if (args.output === 'markdown') print(ctx, (await import('../render/check-markdown.js')).renderFleetMarkdown(fleet));
+      else print(ctx, renderFleetText(fleet, style, { verbose: args.verbose }));
+      const unreadable = fleet.proxies.filter((p) => p.error);
+      if (unreadable.length) {
+        // a proxy that could not be checked is never "nothing found": say so, and exit at least 1
+        ctx.io.stderr.write(`pcx: ${unreadable.length} of ${fleet.proxies.length} proxies could not be checked: ${unreadable.map((p) => p.proxy).join(', ')}\n`);
+      }
+      return fleetExitCode(fleet.findings.map((f) => f.severity), failOn, unreadable.length, fleet.proxies.length);
+    } finally {
+      if (tmp) await rm(tmp, { recursive: true, force: true });
+    }
+  }
+  const { check } = await import('../check/check.js');
+  const result = check(await loadModelFromArgs({ ...args, source: args.source }, ctx), filter);
+  if (args.output === 'json') print(ctx, JSON.stringify(result, null, 2) + '\n');
+  else if (args.output === 'yaml') print(ctx, toYaml(result));
+  else if (args.output === 'markdown') print(ctx, (await import('../render/check-markdown.js')).renderCheckMarkdown(result));
+  else print(ctx, renderCheckText(result, style, { verbose: args.verbose }));
+  return findingsExitCode(result.findings.map((f) => f.severity), failOn);
+}
+
+export const registerCheckCommand: RegisterCommands = (y, r) =>
+  y.command<CheckArgs>('check [source]', 'what is broken in this proxy (or every proxy of a bug-report): findings with codes, effects and next steps', checkBuilder, async (a) => {
+    r.setCode(await runCheck(a, r.ctxOf(a as { debug?: boolean; color?: boolean })));
+  });

@@ -1,0 +1,153 @@
+/**
+ * Problems planted in copies of real dumps, made at test time (never edited on disk). Each function
+ * takes a parsed real dump and returns a new document with one problem in it.
+ */
+import type { Json } from '../../src/model/envoy-types.js';
+import { mutate, routeConfigs, section, vhost, dynamicClusters, addSubsetCluster } from '../diff/variants.js';
+
+export const DSB = 'TZ-Zephrus__DeathStarBench__config_dump.json';
+export const SLIME = 'slime-io__scout__config_dump.json';
+export const FRONTEND = 'outbound|5000||frontend.hr2.svc.cluster.local';
+export const FRONTEND_RC = 'frontend.hr2.svc.cluster.local:5000';
+export const REVIEWS_VH = 'reviews.default.svc.cluster.local:9080';
+
+export function claOf(d: Json, cluster: string): Json {
+  return section(d, 'EndpointsConfigDump').dynamic_endpoint_configs.find((e: Json) => e.endpoint_config.cluster_name === cluster).endpoint_config;
+}
+
+/** DSB: frontend.hr2 (used by its route) loses its endpoints. */
+export const noEndpoints = (doc: Json) => mutate(doc, (d) => {
+  claOf(d, FRONTEND).endpoints = [];
+});
+
+/** DSB: every endpoint of frontend.hr2 unhealthy; with `panic0`, healthy_panic_threshold 0 (as Istio writes it with outlier detection). */
+export const allUnhealthy = (doc: Json, panic0 = false) => mutate(doc, (d) => {
+  for (const loc of claOf(d, FRONTEND).endpoints) for (const e of loc.lb_endpoints) e.health_status = 'UNHEALTHY';
+  if (panic0) dynamicClusters(d).find((c: Json) => c.cluster.name === FRONTEND).cluster.common_lb_config = { healthy_panic_threshold: {} };
+});
+
+/** /clusters?format=json for DSB's frontend.hr2 with its one host ejected by outlier detection. */
+export function ejectedStatuses(doc: Json): Json {
+  const cla = claOf(doc, FRONTEND);
+  const hosts = cla.endpoints.flatMap((l: Json) => l.lb_endpoints).map((e: Json) => ({ address: e.endpoint.address, health_status: { eds_health_status: 'HEALTHY', failed_outlier_check: true } }));
+  return { cluster_statuses: [{ name: FRONTEND, added_via_api: true, host_statuses: hosts }] };
+}
+
+/** The route of `rc`'s only vhost, for DSB's one-route tables. */
+function onlyRoute(d: Json, rc: string): Json {
+  return routeConfigs(d).find((r: Json) => r.name === rc).virtual_hosts[0];
+}
+
+/** DSB: frontend's route table gets a header route (end-user: jason → a subset v2 that does not exist) before its default route. */
+export const headerRouteToMissing = (doc: Json) => mutate(doc, (d) => {
+  const vh = onlyRoute(d, FRONTEND_RC);
+  const base = vh.routes[0];
+  vh.routes.unshift({ ...structuredClone(base), name: 'jason', match: { prefix: '/', headers: [{ name: 'end-user', string_match: { exact: 'jason' } }] }, route: { ...structuredClone(base.route), cluster: FRONTEND.replace('||', '|v2|') } });
+});
+
+/** slime: reviews' vhost gets a catch-all first, then a more specific /reviews route. */
+export const catchAllFirst = (doc: Json) => mutate(doc, (d) => {
+  const vh = vhost(d, '9080', REVIEWS_VH);
+  const base = vh.routes[0];
+  vh.routes = [
+    { ...structuredClone(base), name: 'all', match: { prefix: '/' } },
+    { ...structuredClone(base), name: 'reviews-api', match: { prefix: '/reviews', headers: [{ name: 'x-canary', string_match: { exact: '1' } }] } },
+  ];
+});
+
+/** slime: two HTTPRoutes with the same path prefix on one vhost. */
+export const identicalMatches = (doc: Json) => mutate(doc, (d) => {
+  const vh = vhost(d, '9080', REVIEWS_VH);
+  const base = vh.routes[0];
+  vh.routes = [
+    { ...structuredClone(base), name: 'a', match: { prefix: '/api', case_sensitive: true } },
+    { ...structuredClone(base), name: 'b', match: { case_sensitive: true, prefix: '/api' } },
+    { ...structuredClone(base), name: 'rest', match: { prefix: '/' } },
+  ];
+});
+
+/** slime: the details vhost also claims one of reviews' domains. */
+export const overlappingDomains = (doc: Json) => mutate(doc, (d) => {
+  const reviews = vhost(d, '9080', REVIEWS_VH);
+  const details = vhost(d, '9080', 'details.default.svc.cluster.local:9080');
+  details.domains.push(reviews.domains[0].toUpperCase());
+});
+
+export const listenerError = (doc: Json, name: string, keepActive: boolean) => mutate(doc, (d) => {
+  const l = section(d, 'ListenersConfigDump').dynamic_listeners.find((x: Json) => x.name === name);
+  l.error_state = { failed_configuration: structuredClone(l.active_state.listener), last_update_attempt: '2021-04-23T10:00:00Z', details: 'Error adding/updating listener(s) 0.0.0.0_9080: duplicate filter chain match' };
+  if (!keepActive) delete l.active_state;
+});
+
+export const listenerWarming = (doc: Json, name: string) => mutate(doc, (d) => {
+  const l = section(d, 'ListenersConfigDump').dynamic_listeners.find((x: Json) => x.name === name);
+  l.warming_state = l.active_state;
+  delete l.active_state;
+});
+
+export const clusterError = (doc: Json, name: string) => mutate(doc, (d) => {
+  const c = dynamicClusters(d).find((x: Json) => x.cluster.name === name);
+  c.error_state = { details: 'cluster: LB policy RING_HASH requires consistent hash settings', last_update_attempt: '2021-04-23T10:00:00Z' };
+});
+
+export const routeError = (doc: Json, name: string) => mutate(doc, (d) => {
+  const r = section(d, 'RoutesConfigDump').dynamic_route_configs.find((x: Json) => x.route_config.name === name);
+  r.error_state = { failed_configuration: structuredClone(r.route_config), details: 'Only unique values for domains are permitted. Duplicate entry of domain reviews' };
+});
+
+/** DSB: a DestinationRule subset v3 of frontend.hr2 whose pods do not exist (no CLA for it). */
+export const emptySubset = (doc: Json) => mutate(doc, (d) => {
+  addSubsetCluster(d, FRONTEND, 'v3');
+});
+
+/** DSB: subsets v1 and v2 of frontend.hr2 (v1 with endpoints); the route sends to v1 only. */
+export const unusedSubset = (doc: Json) => mutate(doc, (d) => {
+  const v1 = addSubsetCluster(d, FRONTEND, 'v1');
+  addSubsetCluster(d, FRONTEND, 'v2');
+  const cla = structuredClone(claOf(d, FRONTEND));
+  cla.cluster_name = v1;
+  const v2cla = structuredClone(cla);
+  v2cla.cluster_name = v1.replace('|v1|', '|v2|');
+  section(d, 'EndpointsConfigDump').dynamic_endpoint_configs.push({ endpoint_config: cla }, { endpoint_config: v2cla });
+  onlyRoute(d, FRONTEND_RC).routes[0].route.cluster = v1;
+});
+
+/** DSB scoped as a Sidecar `egress: ./*, istio-system/*` would: only hr2 and istio-system services left. */
+export const sidecarScoped = (doc: Json) => mutate(doc, (d) => {
+  const c = section(d, 'ClustersConfigDump');
+  c.dynamic_active_clusters = c.dynamic_active_clusters.filter((x: Json) => !/^outbound\|/.test(x.cluster.name) || /\.(hr2|istio-system)\.svc/.test(x.cluster.name));
+});
+
+/** Every last_updated set to `iso` (moves the capture time the certificate rules judge at). */
+export const capturedAt = (doc: Json, iso: string) => mutate(doc, (d) => {
+  const walk = (v: Json): void => {
+    if (Array.isArray(v)) v.forEach(walk);
+    else if (v && typeof v === 'object') {
+      if (typeof v.last_updated === 'string') v.last_updated = iso;
+      if (typeof v.last_update_attempt === 'string') v.last_update_attempt = iso;
+      Object.values(v).forEach(walk);
+    }
+  };
+  walk(d);
+});
+
+/** DSB: every cluster expects peers of trust domain other.example, none of cluster.local. */
+export const foreignTrustDomain = (doc: Json) => mutate(doc, (d) => {
+  const s = JSON.stringify(section(d, 'ClustersConfigDump')).replace(/spiffe:\/\/cluster\.local\//g, 'spiffe://other.example/');
+  const i = d.configs.findIndex((c: Json) => String(c['@type']).endsWith('ClustersConfigDump'));
+  d.configs[i] = JSON.parse(s);
+});
+
+/** slime: an RDS route configuration no listener names. */
+export const orphanRoute = (doc: Json) => mutate(doc, (d) => {
+  const list = section(d, 'RoutesConfigDump').dynamic_route_configs;
+  const copy = structuredClone(list.find((x: Json) => x.route_config.name === '9080'));
+  copy.route_config.name = '9999';
+  list.push(copy);
+});
+
+/** slime: route configuration 9080 was never delivered. */
+export const missingRoute = (doc: Json) => mutate(doc, (d) => {
+  const r = section(d, 'RoutesConfigDump');
+  r.dynamic_route_configs = r.dynamic_route_configs.filter((x: Json) => x.route_config.name !== '9080');
+});
