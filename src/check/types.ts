@@ -1,3 +1,4 @@
+import type { ExplainResult } from '../explain/result.js';
 /**
  * What `pcx check` returns: plain data, rendered by render/check-*.ts. The JSON form (`-o json`) is
  * this object as-is; its field names are the documented, stable schema (README "`pcx check`"):
@@ -40,15 +41,8 @@ export interface CheckSummary {
   suppressed: number;
 }
 
-export interface CheckProxy {
-  source: string;
-  kind: string;
-  id?: string;
-  pod?: string;
-  namespace?: string;
-  istio_version?: string;
-  envoy_version?: string;
-}
+/** The proxy a check ran on: the same identity explain reports. */
+export type CheckProxy = ExplainResult['proxy'];
 
 export interface CheckResult {
   schema: typeof CHECK_SCHEMA;

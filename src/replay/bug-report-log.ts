@@ -4,12 +4,10 @@
  * chosen pod's log is kept) or the extracted directory. `explain <bug-report> --pod <pod> --log-file`
  * (no value) replays the access-log lines it holds.
  */
-import { createReadStream } from 'node:fs';
 import { open, readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { createGunzip } from 'node:zlib';
-import tar from 'tar-stream';
 import { InputError } from '../errors.js';
+import { walkTar } from '../load/archive.js';
 
 const LOG = /(?:^|\/)proxies\/([^/]+)\/([^/]+)\/istio-proxy\.log$/;
 
@@ -37,32 +35,17 @@ export async function readBugReportProxyLog(source: string, pod: string, namespa
   return fromTar(source, gzip, wanted);
 }
 
+/** The chosen pod's log, streamed out of the tarball through the archive reader's one tar walker. */
 async function fromTar(path: string, gzip: boolean, wanted: (ns: string, pod: string) => boolean): Promise<ProxyLog | undefined> {
-  const extract = tar.extract();
-  const src = createReadStream(path);
-  const fail = (e: Error) => extract.destroy(e);
-  src.on('error', fail);
-  if (gzip) {
-    const gunzip = createGunzip();
-    gunzip.on('error', fail);
-    src.pipe(gunzip).pipe(extract);
-  } else src.pipe(extract);
   let found: ProxyLog | undefined;
-  try {
-    for await (const entry of extract) {
-      const name = entry.header.name.replace(/^\.\//, '');
-      const m = LOG.exec(name);
-      if (!found && m && wanted(m[1], m[2])) {
-        const chunks: Buffer[] = [];
-        for await (const c of entry) chunks.push(c as Buffer);
-        found = { text: Buffer.concat(chunks).toString('utf8'), entry: name };
-      } else entry.resume();
-    }
-  } catch (e) {
-    throw new InputError(`${path}: cannot read the archive (${(e as Error).message})`);
-  } finally {
-    src.destroy();
-  }
+  await walkTar(path, gzip, async (name, entry) => {
+    const m = LOG.exec(name);
+    if (found || !m || !wanted(m[1], m[2])) return false;
+    const chunks: Buffer[] = [];
+    for await (const c of entry) chunks.push(c as Buffer);
+    found = { text: Buffer.concat(chunks).toString('utf8'), entry: name };
+    return true;
+  });
   return found;
 }
 
