@@ -18,7 +18,9 @@ function visible(c: string): string {
   const n = NAMED[c];
   if (n) return n;
   const code = c.charCodeAt(0);
-  return code <= 0xff ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16).padStart(4, '0')}`;
+  // C0 as \xNN; DEL, C1 and the rest as \uNNNN, which is also how JSON writes them: JSON that reaches
+  // this writer by another path than writeExact still parses to the same value
+  return code < 0x20 ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16).padStart(4, '0')}`;
 }
 
 /** `text` with every control shown visibly; `allowSgr` keeps colour codes (only when colour is on). */

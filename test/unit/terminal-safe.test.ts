@@ -77,9 +77,12 @@ describe('terminal-safe output', () => {
   });
 
   it('terminalSafe: visible escapes; SGR only when allowed', () => {
-    expect(terminalSafe('a\x1b[2Jb\rc\u202ed\te\nf\x9bg')).toBe('a\\x1b[2Jb\\rc\\u202ed\te\nf\\x9bg');
+    expect(terminalSafe('a\x1b[2Jb\rc\u202ed\te\nf\x9bg')).toBe('a\\x1b[2Jb\\rc\\u202ed\te\nf\\u009bg');
     expect(terminalSafe('\x1b[31mred\x1b[39m \x1b[2J', true)).toBe('\x1b[31mred\x1b[39m \\x1b[2J');
     expect(terminalSafe('\x1b[31mred\x1b[39m')).toBe('\\x1b[31mred\\x1b[39m');
+    // JSON written by another path stays JSON of the same value
+    const j = JSON.stringify({ n: 'a\u202e\x9b\x7fb\x1b' });
+    expect(JSON.parse(terminalSafe(j))).toEqual({ n: 'a\u202e\x9b\x7fb\x1b' });
     expect(readFileSync(evil, 'utf8')).toContain('\\u001b'); // the plant is really there
   });
 });
