@@ -5,7 +5,7 @@
  */
 import yargs, { type Argv } from 'yargs';
 import { PcxError, EXIT_ERROR } from './errors.js';
-import { processIo, type CommandContext, type Io } from './commands/context.js';
+import { processIo, safeIo, type CommandContext, type Io } from './commands/context.js';
 import { explainBuilder, runExplain, type ExplainArgs } from './commands/explain.js';
 import { registerTableCommands } from './commands/tables.js';
 import { registerDiffCommand } from './commands/diff.js';
@@ -40,7 +40,7 @@ export async function run(rawArgv: string[], io: Io = processIo()): Promise<numb
   const argv = fileFlagToPositional(rawArgv).map((a) => (a === '-' ? STDIN_ARG : a));
   let code = 0;
   const debug = argv.includes('--debug');
-  const ctxOf = (a: GlobalArgs): CommandContext => ({ io, debug: !!a.debug, color: a.color });
+  const ctxOf = (a: GlobalArgs): CommandContext => ({ io: safeIo(io, a.color), debug: !!a.debug, color: a.color });
   const registrar: Registrar = { ctxOf, setCode: (c) => (code = c) };
   let parser: Argv = yargs(argv)
     .scriptName('pcx')
@@ -82,7 +82,7 @@ export async function run(rawArgv: string[], io: Io = processIo()): Promise<numb
     if (helped) io.stdout.write(helped + '\n');
     return code;
   } catch (e) {
-    return reportError(e, io, debug);
+    return reportError(e, safeIo(io, false), debug);
   }
 }
 

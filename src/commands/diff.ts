@@ -7,9 +7,10 @@ import type { Argv } from 'yargs';
 import { styleFor } from '../render/style.js';
 import { EXIT_FINDINGS, EXIT_OK, UsageError } from '../errors.js';
 import { loadModelFromArgs, SOURCE_DESCRIPTION, withSourceOptions, type SourceArgs } from './source-options.js';
-import type { CommandContext } from './context.js';
+import { writeExact, type CommandContext } from './context.js';
 import type { RegisterCommands } from './register.js';
 import { isStdin } from '../load/read-bytes.js';
+import type { ChainDiff, DiffResult } from '../diff/result.js';
 import { resolveTypes } from './diff-types.js';
 
 export interface DiffArgs extends Omit<SourceArgs, 'source'> {
@@ -25,6 +26,7 @@ export interface DiffArgs extends Omit<SourceArgs, 'source'> {
   method?: string;
   verbose?: boolean;
   podB?: string;
+  redact?: boolean;
 }
 
 export function diffBuilder(y: Argv): Argv<DiffArgs> {
@@ -47,12 +49,22 @@ export function diffBuilder(y: Argv): Argv<DiffArgs> {
     .hide('save')
     .hide('clusters')
     .option('verbose', { alias: 'v', type: 'boolean', describe: 'every field change (default: the first 12 per resource)' })
+    .option('redact', { type: 'boolean', default: true, describe: 'redact key material and credential-shaped values (--no-redact keeps them)' })
     .example('$0 diff yesterday.json today.json', 'what changed in this proxy since yesterday')
     .example('$0 diff productpage-v1-abc.default productpage-v1-xyz.default --ignore-endpoints', 'two pods of one deployment, pod IPs aside')
     .example('$0 diff before.json after.json --host reviews:9080/reviews/1', 'what the change does to one request')
     .example('$0 diff a.json b.json --type cluster,route -o json', 'machine-readable, clusters and routes only') as unknown as Argv<DiffArgs>;
 }
 
+/** Credentials out of what diff prints, unless --no-redact (then said on stderr, as report does). */
+async function redacted<T extends DiffResult | ChainDiff>(r: T, args: DiffArgs, ctx: CommandContext): Promise<T> {
+  if (args.redact === false) {
+    ctx.io.stderr.write('pcx: warning: --no-redact: the diff may show credentials (keys, tokens) from the config\n');
+    return r;
+  }
+  const { redactDiff } = await import('../diff/redact-diff.js');
+  return redactDiff(r).value;
+}
 const list = (v: string | string[] | undefined): string[] => (v === undefined ? [] : Array.isArray(v) ? v : [v]);
 
 export async function runDiff(args: DiffArgs, ctx: CommandContext): Promise<number> {
@@ -73,18 +85,21 @@ export async function runDiff(args: DiffArgs, ctx: CommandContext): Promise<numb
     const { diffChains } = await import('../diff/chain-diff.js');
     const { renderChainDiffText } = await import('../render/diff-text.js');
     const { renderChainDiffJson } = await import('../render/diff-json.js');
-    const c = diffChains(a, b, { target: args.host, headers, method: args.method }, { ignoreEndpoints: args.ignoreEndpoints });
-    ctx.io.stdout.write(args.output === 'json' ? renderChainDiffJson(c) : renderChainDiffText(c, style, { verbose: args.verbose }));
+    let c = diffChains(a, b, { target: args.host, headers, method: args.method }, { ignoreEndpoints: args.ignoreEndpoints });
+    c = await redacted(c, args, ctx);
+    if (args.output === 'json') writeExact(ctx.io.stdout, renderChainDiffJson(c));
+    else ctx.io.stdout.write(renderChainDiffText(c, style, { verbose: args.verbose }));
     return c.changed ? EXIT_FINDINGS : EXIT_OK;
   }
   const { renderDiffText } = await import('../render/diff-text.js');
   const { renderDiffJson } = await import('../render/diff-json.js');
-  const r = diffModels(a, b, { types, name: args.name, ignoreEndpoints: args.ignoreEndpoints });
+  const r = await redacted(diffModels(a, b, { types, name: args.name, ignoreEndpoints: args.ignoreEndpoints }), args, ctx);
   // "no differences" must never be claimed when nothing could be compared (a script would take it as equal)
   if (!r.compared.length) {
     throw new UsageError(`nothing to compare: ${args.a} and ${args.b} share no config section${types || args.name ? ' that the filters keep' : ''}`, { hint: 'give two dumps of the same kind (e.g. both full config dumps), or loosen --type/--name' });
   }
-  ctx.io.stdout.write(args.output === 'json' ? renderDiffJson(r) : renderDiffText(r, style, { verbose: args.verbose, filtered: !!(types || args.name) }));
+  if (args.output === 'json') writeExact(ctx.io.stdout, renderDiffJson(r));
+  else ctx.io.stdout.write(renderDiffText(r, style, { verbose: args.verbose, filtered: !!(types || args.name) }));
   return r.changes.length ? EXIT_FINDINGS : EXIT_OK;
 }
 

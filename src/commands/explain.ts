@@ -12,7 +12,7 @@ import { DEFAULT_WIDTH, terminalWidth } from '../render/text-wrap.js';
 import { existsSync } from 'node:fs';
 import { styleFor } from '../render/style.js';
 import { EXIT_FINDINGS, EXIT_OK, UsageError } from '../errors.js';
-import type { CommandContext } from './context.js';
+import { writeExact, type CommandContext } from './context.js';
 import type { ExplainResult } from '../explain/result.js';
 import { ZtunnelDocumentError } from '../ztunnel/detect.js';
 import { followIfPeers } from './explain-follow.js';
@@ -86,7 +86,7 @@ export async function runExplain(args: ExplainArgs, ctx: CommandContext): Promis
     if (args.output === 'svg' || args.output === 'mermaid') throw new UsageError(`-o ${args.output} draws one request's chain: give a target instead of --all`);
     if (args.target) throw new UsageError('--all explains every service the proxy knows: give no target with it');
     const all = explainAll(await loadModelFromArgs(args, ctx));
-    if (args.output === 'json') ctx.io.stdout.write(JSON.stringify(all, null, 2) + '\n');
+    if (args.output === 'json') writeExact(ctx.io.stdout, JSON.stringify(all, null, 2) + '\n');
     else if (args.brief) ctx.io.stdout.write(renderAllBrief(all, style));
     else ctx.io.stdout.write(renderExplainAllText(all, style, { width, verbose: args.verbose }));
     // an empty map checked nothing: that is not an all-clear
@@ -109,7 +109,7 @@ export async function runExplain(args: ExplainArgs, ctx: CommandContext): Promis
     throw e;
   }
   const result = await followIfPeers(args, ctx, model, explain(model, { ...request, target }), { ...request, target });
-  if (args.output === 'json') ctx.io.stdout.write(JSON.stringify(result, null, 2) + '\n');
+  if (args.output === 'json') writeExact(ctx.io.stdout, JSON.stringify(result, null, 2) + '\n');
   else if (args.output === 'svg' || args.output === 'mermaid') ctx.io.stdout.write(await renderPicture(result, args.output));
   else if (args.brief) ctx.io.stdout.write(renderExplainBrief(result, style, cliTarget({ ...request, target, method: request.method })));
   else ctx.io.stdout.write(renderExplainText(result, style, { verbose: args.verbose, width: width ?? DEFAULT_WIDTH }) + renderDestinationText(result, style, { verbose: args.verbose }));

@@ -9,7 +9,8 @@ import { loadModelFromArgs, SOURCE_DESCRIPTION, withSourceOptions, type SourceAr
 import { inboundTarget, requestFromArgs, withRequestOptions, type RequestArgs } from './request-options.js';
 // the report builder and renderers load only when report runs: other commands start faster
 import { UsageError } from '../errors.js';
-import type { CommandContext } from './context.js';
+import { writeExact, type CommandContext } from './context.js';
+import { terminalSafe } from '../render/terminal-safe.js';
 import type { RegisterCommands } from './register.js';
 
 export interface ReportArgs extends SourceArgs, RequestArgs {
@@ -87,9 +88,11 @@ export async function runReport(args: ReportArgs, ctx: CommandContext): Promise<
     generatedAt,
     generator: pcxVersion(),
   });
-  const text = format === 'json' ? JSON.stringify(report, null, 2) + '\n'
+  let text = format === 'json' ? JSON.stringify(report, null, 2) + '\n'
     : format === 'html' ? (await import('../render/report-html.js')).renderReportHtml(report)
     : (await import('../render/report-markdown.js')).renderReportMarkdown(report);
+  // Markdown and HTML are read in terminals and editors too: controls from the dump shown visibly, never raw
+  if (format !== 'json') text = terminalSafe(text);
   if (args.out) {
     try {
       await writeFile(args.out, text);
@@ -97,7 +100,8 @@ export async function runReport(args: ReportArgs, ctx: CommandContext): Promise<
       throw new UsageError(`cannot write the report to ${args.out}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, { hint: 'check that the directory exists and is writable' });
     }
     ctx.io.stderr.write(`pcx: report written to ${args.out}\n`);
-  } else ctx.io.stdout.write(text);
+  } else if (format === 'json') writeExact(ctx.io.stdout, text);
+  else ctx.io.stdout.write(text);
   if (!report.redaction.enabled) ctx.io.stderr.write('pcx: warning: --no-redact: the report may contain credentials\n');
   return reportExitCode(report);
 }

@@ -7,7 +7,7 @@ import { DEFAULT_TIMEOUT_MS, loadModel } from '../load/load-model.js';
 import { UsageError } from '../errors.js';
 import { classifySource } from '../load/source-spec.js';
 import type { ConfigModel } from '../model/config-model.js';
-import type { CommandContext } from './context.js';
+import { rawStream, type CommandContext } from './context.js';
 
 export interface SourceArgs {
   source: string;
@@ -16,6 +16,7 @@ export interface SourceArgs {
   kubeconfig?: string;
   pod?: string;
   save?: string;
+  force?: boolean;
   clusters?: string;
   timeout?: number;
 }
@@ -24,7 +25,7 @@ export interface SourceArgs {
 export const SOURCE_DESCRIPTION =
   'config dump file (.json, .gz), - for stdin, an istioctl bug-report (.tar.gz or directory), or a live pod: <pod>[.<namespace>] or deployment/<name>[.<namespace>]';
 
-export const SOURCE_OPTION_NAMES = ['file', 'namespace', 'context', 'kubeconfig', 'pod', 'save', 'clusters', 'timeout'];
+export const SOURCE_OPTION_NAMES = ['file', 'namespace', 'context', 'kubeconfig', 'pod', 'save', 'force', 'clusters', 'timeout'];
 
 export function withSourceOptions<T>(y: Argv<T>): Argv<T & Omit<SourceArgs, 'source'>> {
   return y
@@ -35,6 +36,7 @@ export function withSourceOptions<T>(y: Argv<T>): Argv<T & Omit<SourceArgs, 'sou
     .option('file', { alias: 'f', type: 'string', describe: 'the config dump, as istioctl -f: the same as the <source> argument' })
     .option('pod', { type: 'string', describe: 'the proxy to read from a bug-report or multi-proxy file: <name>[.<namespace>]' })
     .option('save', { type: 'string', describe: 'also write what was read (dump + live endpoint health) to this file, to ask again offline' })
+    .option('force', { type: 'boolean', describe: 'with --save: replace the file if it exists' })
     .option('clusters', { type: 'string', describe: 'Envoy /clusters output (?format=json or text), for live endpoint health' })
     .option('timeout', { type: 'number', describe: `seconds to wait for istioctl/kubectl (default ${DEFAULT_TIMEOUT_MS / 1000})` })
     .group(SOURCE_OPTION_NAMES, 'Source:') as unknown as Argv<T & Omit<SourceArgs, 'source'>>;
@@ -53,8 +55,9 @@ export async function loadModelFromArgs(args: Omit<SourceArgs, 'source'> & { sou
     kubeconfig: args.kubeconfig,
     pod: args.pod,
     save: args.save,
+    force: args.force,
     timeoutMs: args.timeout !== undefined ? args.timeout * 1000 : undefined,
-    progress: ctx.io.stderr,
+    progress: rawStream(ctx.io.stderr), // the spinner draws with its own control codes
     keepDocument: extra.keepDocument,
   });
   if (args.namespace) {

@@ -6,10 +6,11 @@
 import type { Argv, Options } from 'yargs';
 import { loadModelFromArgs, SOURCE_DESCRIPTION, withSourceOptions, type SourceArgs } from './source-options.js';
 import { styleFor } from '../render/style.js';
-import { UsageError, EXIT_OK } from '../errors.js';
+import { InputError, UsageError, EXIT_OK } from '../errors.js';
+import { deeperThan } from '../model/validate.js';
 import { portFlag } from './port-flag.js';
 import type { OutputFormat, TableKind, TableRequest } from '../tables/index.js';
-import type { CommandContext } from './context.js';
+import { writeExact, type CommandContext } from './context.js';
 import type { RegisterCommands } from './register.js';
 
 export interface TableArgs extends SourceArgs {
@@ -26,6 +27,9 @@ export interface TableArgs extends SourceArgs {
   status?: string;
   withHeaders?: boolean;
 }
+
+/** JSON.stringify and the YAML writer recurse: past ~1,500 levels they overflow the stack. */
+const PRINT_DEPTH = 1000;
 
 const LISTENER_TYPES = ['HTTP', 'TCP', 'HTTP+TCP', 'UNKNOWN'];
 const HEALTH_STATUSES = ['HEALTHY', 'UNHEALTHY', 'DRAINING', 'TIMEOUT', 'DEGRADED', 'UNKNOWN'];
@@ -112,12 +116,16 @@ export async function runTable(kind: TableKind, a: TableArgs, ctx: CommandContex
   if (whole) {
     // istioctl pc all -o json|yaml prints the dump itself
     const doc = model.document;
-    ctx.io.stdout.write(req.output === 'json' ? JSON.stringify(doc, null, 2) + '\n' : formatResources(doc, 'yaml'));
+    // the dump as Envoy gave it, so malformed resources too: only nesting no writer can follow is refused
+    const deep = deeperThan(doc, PRINT_DEPTH);
+    if (deep) throw new InputError(`${model.origin}: cannot print the dump: ${deep}`, { hint: 'print one kind of resource instead (e.g. pcx clusters … -o json): malformed resources are left out there' });
+    writeExact(ctx.io.stdout, req.output === 'json' ? JSON.stringify(doc, null, 2) + '\n' : formatResources(doc, 'yaml'));
     return EXIT_OK;
   }
   const out = printTables(model, req, styleFor(ctx.io.stdout, { color: ctx.color }));
   for (const n of [...model.warnings, ...out.notes]) ctx.io.stderr.write(`pcx: note: ${n}\n`);
-  ctx.io.stdout.write(out.stdout);
+  if (req.output === 'short') ctx.io.stdout.write(out.stdout);
+  else writeExact(ctx.io.stdout, out.stdout); // -o json|yaml: the resources as Envoy gave them
   return EXIT_OK;
 }
 

@@ -163,7 +163,8 @@ export function authorizeConnection(ctx: Ctx, chain: FilterChain): Verdict | und
 
 /** HTTP RBAC / ext_authz of the HCM for this request; `perFilter`: route configuration, virtual host, route. */
 export function authorizeRequest(ctx: Ctx, hcm: HcmInfo, perFilter: (Record<string, Json> | undefined)[], request: HttpRequest): Verdict | undefined {
-  const filters: Json[] = hcm.config?.http_filters ?? [];
+  // a v2 `config` Struct may hold one filter where the list belongs (model/validate.ts)
+  const filters: Json[] = [hcm.config?.http_filters ?? []].flat();
   if (!hasAuthzFilters(filters)) return undefined;
   const st = state(ctx);
   return record(ctx, st, evaluateAuthzFilters(filters, 'http', inputOf(ctx, st, request), perFilter, st.meta), 'http');

@@ -4,17 +4,20 @@
  * text form of Envoy's `/clusters`), file names taken literally from the admin URLs
  * (istioctl-reference.md §5). Older reports and ztunnel pods have a plain `config_dump`.
  *
- * The archive is streamed (tar-stream over zlib): only the chosen pod's files are written out, to a
- * directory the caller owns, so a bug-report full of logs is never held in memory.
+ * The archive is streamed (tar-stream over zlib) and nothing is written to disk: only the chosen
+ * pod's files are kept, in memory, so a bug-report full of logs is never held whole. Every bound of
+ * a plain input holds here too (read-bytes.ts): the archive's inflated stream and each member stop
+ * at PCX_MAX_INPUT_BYTES with one clear line, and members are never extracted by their names (no
+ * path from an archive is ever opened), so `../` or absolute member names cannot reach a file.
  */
-import { createReadStream, createWriteStream } from 'node:fs';
-import { readdir, stat } from 'node:fs/promises';
-import { basename, dirname, join, resolve } from 'node:path';
-import type { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
+import { createReadStream } from 'node:fs';
+import { lstat, readdir, realpath, stat } from 'node:fs/promises';
+import { basename, dirname, join, resolve, sep } from 'node:path';
+import { Transform, type Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import tar from 'tar-stream';
 import { InputError } from '../errors.js';
+import { maxInputBytes, tooLarge } from './read-bytes.js';
 import { pickProxy, proxyKey, type ProxyName, type ProxyPick } from './pick-proxy.js';
 
 /** The files pcx reads from one proxy's folder, best first. */
@@ -23,11 +26,14 @@ export const CLUSTERS_FILE = 'clusters';
 export const PROXY_FILE = /(?:^|\/)proxies\/([^/]+)\/([^/]+)\/(config_dump\?include_eds|config_dump|clusters)$/;
 
 export interface BugReportProxy extends ProxyName {
-  /** The dump on disk (in the extracted directory, or written out of the archive). */
-  dumpPath: string;
+  /** The dump on disk (in an extracted directory). */
+  dumpPath?: string;
+  /** The dump's bytes (read out of an archive). */
+  dump?: Buffer;
   /** Where the dump came from, for messages: `proxies/<ns>/<pod>/config_dump?include_eds`. */
   dumpEntry: string;
   clustersPath?: string;
+  clusters?: Buffer;
   /** How many proxies the report holds (1: no need to name the pod to ask again). */
   proxies: number;
 }
@@ -55,14 +61,27 @@ function notABugReport(origin: string, what: string, noneAccepted = false): Inpu
 
 // ---------------------------------------------------------------- tar / tar.gz
 
+/** A member's bytes, bounded by the input limit (its header may lie about its size). */
+async function readMember(entry: Readable, name: string, path: string): Promise<Buffer> {
+  const limit = maxInputBytes();
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const c of entry) {
+    size += (c as Buffer).length;
+    if (size > limit.bytes) throw tooLarge(`${path}: ${name}`, limit);
+    chunks.push(c as Buffer);
+  }
+  return Buffer.concat(chunks);
+}
+
 /**
- * Picks a proxy from a bug-report tarball and writes its dump (and `clusters`) into `outDir`.
+ * Picks a proxy from a bug-report tarball and reads its dump (and `clusters`) into memory.
  * One pass when `--pod` names the pod exactly or there is only one; a second pass only when the
  * choice is known after listing (a name prefix).
  */
-export async function readArchiveProxy(path: string, gzip: boolean, pick: ProxyPick, outDir: string): Promise<BugReportProxy> {
+export async function readArchiveProxy(path: string, gzip: boolean, pick: ProxyPick): Promise<BugReportProxy> {
   const listed = new Map<string, Listed>();
-  const written = new Map<string, Map<string, string>>(); // proxy key → file kind → extracted path
+  const written = new Map<string, Map<string, Buffer>>(); // proxy key → file kind → bytes
   let firstKey: string | undefined;
   const wantedFirstPass = (p: ProxyName): boolean => {
     if (pick.pod) return proxyKey(p) === pick.pod || (p.pod === pick.pod && (!pick.namespace || p.namespace === pick.namespace));
@@ -79,10 +98,8 @@ export async function readArchiveProxy(path: string, gzip: boolean, pick: ProxyP
     if (!l) listed.set(key, (l = { ...p, files: new Map() }));
     l.files.set(m[3], name);
     if (!wantedFirstPass(p)) return false;
-    const out = join(outDir, `${written.size}-${m[3].replace(/\W/g, '_')}`);
-    await pipeline(entry, createWriteStream(out));
-    const w = written.get(key) ?? new Map<string, string>();
-    w.set(m[3], out);
+    const w = written.get(key) ?? new Map<string, Buffer>();
+    w.set(m[3], await readMember(entry, name, path));
     written.set(key, w);
     return true;
   });
@@ -98,18 +115,16 @@ export async function readArchiveProxy(path: string, gzip: boolean, pick: ProxyP
     await walkTar(path, gzip, async (name, entry) => {
       const kind = names.get(name);
       if (!kind) return false;
-      const out = join(outDir, `chosen-${kind.replace(/\W/g, '_')}`);
-      await pipeline(entry, createWriteStream(out));
-      got.set(kind, out);
+      got.set(kind, await readMember(entry, name, path));
       return true;
     });
   }
   return {
     pod: chosen.pod,
     namespace: chosen.namespace,
-    dumpPath: files.get(dumpKind)!,
+    dump: files.get(dumpKind)!,
     dumpEntry: chosen.files.get(dumpKind)!,
-    clustersPath: files.get(CLUSTERS_FILE),
+    clusters: files.get(CLUSTERS_FILE),
     proxies: proxies.length,
   };
 }
@@ -126,7 +141,18 @@ export async function walkTar(path: string, gzip: boolean, onFile: (name: string
   if (gzip) {
     const gunzip = createGunzip();
     gunzip.on('error', fail);
-    src.pipe(gunzip).pipe(extract);
+    // the inflated stream is bounded like a gzipped dump: a bomb stops at the limit, not at the disk's end
+    const limit = maxInputBytes();
+    let inflated = 0;
+    const counter = new Transform({
+      transform(c: Buffer, _e, cb) {
+        inflated += c.length;
+        if (inflated > limit.bytes) cb(tooLarge(`${path} inflated`, limit));
+        else cb(null, c);
+      },
+    });
+    counter.on('error', fail);
+    src.pipe(gunzip).pipe(counter).pipe(extract);
   } else {
     src.pipe(extract);
   }
@@ -138,6 +164,7 @@ export async function walkTar(path: string, gzip: boolean, onFile: (name: string
       if (!consumed) entry.resume();
     }
   } catch (e) {
+    if (e instanceof InputError) throw e;
     const msg = (e as Error).message;
     throw new InputError(`${path}: cannot read the archive (${msg})`, { hint: 'it may be corrupt or truncated: copy the bug-report again, or extract it and pass the directory' });
   } finally {
@@ -170,6 +197,7 @@ export async function readDirectoryProxy(dir: string, pick: ProxyPick): Promise<
   const chosen = pickProxy(proxies, pick, dir);
   const dumpKind = dumpFileOf(chosen)!;
   const dumpPath = chosen.files.get(dumpKind)!;
+  await insideDirectory(abs, dir, [dumpPath, chosen.files.get(CLUSTERS_FILE)]);
   return {
     pod: chosen.pod,
     namespace: chosen.namespace,
@@ -178,6 +206,29 @@ export async function readDirectoryProxy(dir: string, pick: ProxyPick): Promise<
     clustersPath: chosen.files.get(CLUSTERS_FILE),
     proxies: proxies.length,
   };
+}
+
+/**
+ * The files read from an extracted report must be in it: a symlink pointing outside (planted in a
+ * report someone sent) is refused, as archive members never leave the archive.
+ */
+async function insideDirectory(abs: string, dir: string, files: (string | undefined)[]): Promise<void> {
+  const root = await realpath(abs);
+  for (const f of files) {
+    if (!f) continue;
+    let real: string;
+    try {
+      real = (await lstat(f)).isSymbolicLink() ? await realpath(f) : f;
+    } catch {
+      continue; // reading it says what is wrong
+    }
+    const r = await realpath(dirname(real)).catch(() => dirname(real));
+    if (r !== root && !r.startsWith(root + sep)) {
+      throw new InputError(`${dir}: ${f.slice(abs.length + 1)} leads outside the bug-report directory (to ${join(r, basename(real))}); refused`, {
+        hint: 'a bug-report is read only from its own files: copy the real file in place of the link if you trust it',
+      });
+    }
+  }
 }
 
 async function isDir(p: string): Promise<boolean> {

@@ -136,7 +136,7 @@ export async function fetchLive(req: LiveRequest): Promise<LiveResult> {
   }
   checkRun(r, tool, label, req.timeoutMs);
   const size = await stat(req.dumpFile).then((s) => s.size, () => 0);
-  if (size === 0) throw new ExecError(`${tool} printed no config dump for ${label}`, { hint: `run it by hand to see why: ${tool} ${(tool === 'istioctl' ? istioctlArgs('all', req.pod, req.flags) : kubectlArgs('config_dump?include_eds', req.pod, req.flags)).join(' ')}` });
+  if (size === 0) throw new ExecError(`${tool} printed no config dump for ${label}`, { hint: `run it by hand to see why: ${tool} ${(tool === 'istioctl' ? istioctlArgs('all', req.pod, req.flags) : kubectlArgs('config_dump?include_eds', req.pod, req.flags)).map(shellQuote).join(' ')}` });
 
   const out: LiveResult = { tool, label };
   if (!req.withClusters) return out;
@@ -213,4 +213,9 @@ export function shortReason(stderr: string): string {
     .replace(/^failed to execute command on \S+ sidecar:\s*/, '')
     .replace(/^failure running port forward process:\s*/, '');
   return s.length > 240 ? s.slice(0, 237) + '...' : s;
+}
+
+/** One argument as a POSIX shell reads it back: bare when only safe characters, else single-quoted. */
+export function shellQuote(arg: string): string {
+  return /^[A-Za-z0-9_./:=@%+,-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, `'\\''`)}'`;
 }

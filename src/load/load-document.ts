@@ -7,7 +7,7 @@
  */
 import { closeSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
 import { UsageError } from '../errors.js';
-import { isGzip, isStdin, readInputBytes } from './read-bytes.js';
+import { isGzip, isStdin, maxInputBytes, maybeGunzip, readInputBytes } from './read-bytes.js';
 import { parseJsonText } from './parse-json.js';
 import { MAX_PIECE_BYTES, parseJsonBuffer } from './stream-parse.js';
 import type { Json } from '../model/envoy-types.js';
@@ -34,7 +34,17 @@ export async function loadDocument(path: string, stdin?: NodeJS.ReadableStream, 
   const threshold = opts.streamThreshold ?? thresholdFromEnv() ?? MAX_STRING_BYTES;
   const plain = plainFileText(path, threshold);
   if (plain) return { origin, doc: parseJsonText(plain.text, origin), bytes: plain.bytes };
-  let buf: Buffer | undefined = await readInputBytes(path, stdin);
+  return documentFromBytes(await readInputBytes(path, stdin), origin, threshold);
+}
+
+/** Bytes already read (an archive member) → document, as for a file: gunzipped when gzip, bounded. */
+export function loadDocumentFromBytes(raw: Buffer, origin: string, opts: LoadDocumentOptions = {}): LoadedDocument {
+  return documentFromBytes(maybeGunzip(raw, origin), origin, opts.streamThreshold ?? thresholdFromEnv() ?? MAX_STRING_BYTES);
+}
+
+function documentFromBytes(bytesIn: Buffer | undefined, origin: string, threshold: number): LoadedDocument {
+  let buf: Buffer | undefined = bytesIn!;
+  bytesIn = undefined; // buf is then the only reference, dropped before JSON.parse
   const bytes = buf.length;
   if (bytes >= threshold) {
     return { origin, doc: parseJsonBuffer(buf, origin, Math.min(MAX_PIECE_BYTES, threshold)), bytes };
@@ -54,7 +64,7 @@ function plainFileText(path: string, threshold: number): { text: string; bytes: 
   if (isStdin(path)) return undefined;
   try {
     const st = statSync(path);
-    if (!st.isFile() || st.size >= threshold) return undefined;
+    if (!st.isFile() || st.size >= threshold || st.size > maxInputBytes().bytes) return undefined;
     const head = Buffer.alloc(3);
     const fd = openSync(path, 'r');
     try {

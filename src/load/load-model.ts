@@ -1,22 +1,22 @@
 /**
  * Source → ConfigModel: the entry point commands use. The source is a dump file or `-`, an
  * `istioctl bug-report` archive or directory, or a live pod (source-spec.ts says which). Whatever
- * it is, the dump ends up as a file read by `loadDocument` (the one loader interface), and live
+ * it is, the dump ends up as a file read by `loadDocument` (the one loader interface) or, out of an
+ * archive, as bytes read by `loadDocumentFromBytes`, and live
  * endpoint health, when there is any, is attached from `/clusters` output.
  */
-import { createReadStream, createWriteStream } from 'node:fs';
-import { mkdtemp, open, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { pipeline } from 'node:stream/promises';
-import { loadDocument } from './load-document.js';
-import { readInputBytes, isGzip, isStdin } from './read-bytes.js';
+import { join } from 'node:path';
+import { loadDocument, loadDocumentFromBytes } from './load-document.js';
+import { readInputBytes, isStdin } from './read-bytes.js';
 import { classifySource } from './source-spec.js';
 // live.ts (execa) and archive.ts (tar-stream) load only for those sources: reading a file starts faster
 import type { CommandRunner } from './live.js';
 import type { BugReportProxy } from './archive.js';
 import type { ProxyPick } from './pick-proxy.js';
 import { parseClustersOutput } from './clusters-text.js';
+import { saveFetched } from './save.js';
 import { startSpinner } from './spinner.js';
 import { attachClusterStatuses, buildModel, unwrapDocument } from '../model/build-model.js';
 import { InputError, PcxError, UsageError } from '../errors.js';
@@ -37,6 +37,8 @@ export interface LoadModelOptions {
   pod?: string;
   /** --save <file>: keep what was read (dump, plus live endpoint health if any) to ask again offline. */
   save?: string;
+  /** --force: --save may replace an existing file. */
+  force?: boolean;
   /** istioctl/kubectl time limit; default 60 s. */
   timeoutMs?: number;
   /** Where the progress spinner goes; it is drawn only when this is a TTY. */
@@ -55,8 +57,10 @@ export const DEFAULT_TIMEOUT_MS = 60_000;
 
 /** What one source gave: where the dump is, what to call it, and optional live health. */
 interface Fetched {
-  /** The dump on disk; undefined for stdin. */
+  /** The dump on disk; undefined for stdin or an archive member. */
   dumpPath?: string;
+  /** The dump's bytes, when it was read out of an archive (never written to disk). */
+  dumpBytes?: Buffer;
   /** The model's origin: what a user re-types to ask again (`dump.json`, `pod.ns`, `report.tgz --pod p.ns`). */
   origin: string;
   /** What to call the dump file in messages, when it is a temporary file. */
@@ -82,7 +86,7 @@ export async function loadModel(source: string, opts: LoadModelOptions = {}): Pr
         break;
       case 'archive': {
         const { readArchiveProxy } = await import('./archive.js');
-        const p = await readArchiveProxy(spec.path, spec.gzip, { pod: opts.pod, namespace: opts.namespace, accept: opts.acceptProxy, first: opts.firstProxy }, await tempDir());
+        const p = await readArchiveProxy(spec.path, spec.gzip, { pod: opts.pod, namespace: opts.namespace, accept: opts.acceptProxy, first: opts.firstProxy });
         fetched = await fromBugReport(p, spec.path, `${spec.path}:`);
         break;
       }
@@ -134,13 +138,17 @@ export async function loadModel(source: string, opts: LoadModelOptions = {}): Pr
 
 async function fromBugReport(p: BugReportProxy, path: string, entryPrefix: string): Promise<Fetched> {
   const origin = p.proxies > 1 ? `${path} --pod ${p.pod}.${p.namespace}` : path;
-  const f: Fetched = { dumpPath: p.dumpPath, origin, dumpLabel: `${entryPrefix}${p.dumpEntry}` };
-  if (p.clustersPath) f.clusters = { text: await readFile(p.clustersPath, 'utf8'), origin: `${entryPrefix}${p.dumpEntry.replace(/[^/]*$/, 'clusters')}` };
+  const f: Fetched = { dumpPath: p.dumpPath, dumpBytes: p.dump, origin, dumpLabel: `${entryPrefix}${p.dumpEntry}` };
+  const clustersOrigin = `${entryPrefix}${p.dumpEntry.replace(/[^/]*$/, 'clusters')}`;
+  if (p.clusters) f.clusters = { text: p.clusters.toString('utf8'), origin: clustersOrigin };
+  else if (p.clustersPath) f.clusters = { text: (await readInputBytes(p.clustersPath)).toString('utf8'), origin: clustersOrigin };
   return f;
 }
 
 async function buildFromFetched(f: Fetched, opts: LoadModelOptions): Promise<ConfigModel> {
-  const loaded = await relabel(() => loadDocument(f.dumpPath ?? '-', opts.stdin), f.dumpPath, f.dumpLabel);
+  const loaded = f.dumpBytes
+    ? loadDocumentFromBytes(f.dumpBytes, f.dumpLabel ?? f.origin)
+    : await relabel(() => loadDocument(f.dumpPath ?? '-', opts.stdin), f.dumpPath, f.dumpLabel);
   const doc = loaded.doc as Json;
   // a file written by --save with live health: {"config_dump": …, "clusters": …}
   const bundle = savedBundle(doc);
@@ -180,7 +188,7 @@ async function buildFromFetched(f: Fetched, opts: LoadModelOptions): Promise<Con
     }
   }
   if (f.note) model.warnings.push(f.note);
-  if (opts.save) await saveFetched(opts.save, { dumpPath: f.dumpPath, rawIsDump: !bundle && dump === doc, dump, clusters: clusters?.doc });
+  if (opts.save) await saveFetched(opts.save, { force: opts.force, dumpPath: f.dumpPath, dumpBytes: f.dumpBytes, rawIsDump: !bundle && dump === doc, dump, clusters: clusters?.doc });
   return model;
 }
 
@@ -199,46 +207,4 @@ async function relabel<T>(fn: () => Promise<T>, path: string | undefined, label:
     if (!(e instanceof PcxError) || !path || !label || !e.message.includes(path)) throw e;
     throw new InputError(e.message.split(path).join(label), { hint: e.hint, exitCode: e.exitCode, cause: e });
   }
-}
-
-/**
- * --save: the dump as it was read, so `pcx <command> <file> …` asks the same question offline. With
- * live endpoint health it is `{"config_dump": <dump>, "clusters": <clusters>}`, which loadModel
- * reads back as both (and any dump reader as the dump: `config_dump` is a known wrapper). A dump
- * that needed no unwrapping is copied byte for byte, minus the HTTP status line `pilot-agent
- * request` may print first. Written to a temporary name and renamed, so a failure never leaves
- * half a file.
- */
-async function saveFetched(path: string, s: { dumpPath?: string; rawIsDump: boolean; dump: Json; clusters?: Json }): Promise<void> {
-  if (s.dumpPath && resolve(path) === resolve(s.dumpPath) && s.rawIsDump && !s.clusters) return; // already there
-  const tmpPath = `${path}.pcx-${process.pid}.tmp`;
-  try {
-    if (s.rawIsDump && !s.clusters && s.dumpPath) {
-      await copyWithoutStatusLine(s.dumpPath, tmpPath);
-    } else {
-      const body = s.clusters ? { config_dump: s.dump, clusters: s.clusters } : s.dump;
-      await writeFile(tmpPath, JSON.stringify(body) + '\n');
-    }
-    await rename(tmpPath, path);
-  } catch (e) {
-    await rm(tmpPath, { force: true });
-    throw new InputError(`--save ${path}: cannot write (${(e as Error).message})`);
-  }
-}
-
-async function copyWithoutStatusLine(from: string, to: string): Promise<void> {
-  const fh = await open(from, 'r');
-  let start = 0;
-  try {
-    const head = Buffer.alloc(256);
-    const { bytesRead } = await fh.read(head, 0, head.length, 0);
-    const h = head.subarray(0, bytesRead);
-    if (!isGzip(h)) {
-      const m = /^\s*(?:HTTP\/[\d.]+\s+)?\d{3}(?:[ \t][^\n]*)?\r?\n(?=\s*[[{])/.exec(h.toString('latin1'));
-      if (m) start = m[0].length;
-    }
-  } finally {
-    await fh.close();
-  }
-  await pipeline(createReadStream(from, { start }), createWriteStream(to));
 }

@@ -11,6 +11,9 @@
 /** Keys whose value is user data (google.protobuf.Struct or a map keyed by data), not a message. */
 const OPAQUE_KEYS = new Set(['filter_metadata', 'typed_filter_metadata', 'filterMetadata', 'typedFilterMetadata']);
 
+/** Deeper than model/validate.ts's MAX_RESOURCE_DEPTH, so that its message is the one users see. */
+const MAX_NORMALISE_DEPTH = 400;
+
 const CAMEL = /^[a-z][a-zA-Z0-9]*[A-Z][a-zA-Z0-9]*$/;
 
 /**
@@ -42,14 +45,16 @@ export function snakeCase(key: string): string {
  * changing (the common case for admin dumps), so callers pay only for a walk; the walk is the hot
  * path of `explain --all` on big dumps, hence `for…in`, the key cache and no recursion into scalars.
  */
-export function snakeKeys<T = unknown>(value: T, parentKey = ''): T {
+export function snakeKeys<T = unknown>(value: T, parentKey = '', depth = 0): T {
   if (typeof value !== 'object' || value === null) return value;
+  // no resource Envoy accepts is this deep (model/validate.ts rejects it): never recurse past it
+  if (depth > MAX_NORMALISE_DEPTH) return value;
   if (Array.isArray(value)) {
     let out: unknown[] | undefined;
     for (let i = 0; i < value.length; i++) {
       const x = value[i];
       if (typeof x !== 'object' || x === null) continue;
-      const v = snakeKeys(x, parentKey);
+      const v = snakeKeys(x, parentKey, depth + 1);
       if (v !== x) {
         out ??= value.slice();
         out[i] = v;
@@ -70,8 +75,8 @@ export function snakeKeys<T = unknown>(value: T, parentKey = ''): T {
       // Node metadata is a Struct (ISTIO_VERSION, LABELS, …)
       else if (k === 'metadata' && parentKey === 'node') nv = v;
       // matcher maps are keyed by data (ports, names); only their values are messages
-      else if (k === 'map' && !Array.isArray(v)) nv = mapValues(v as Record<string, unknown>);
-      else nv = snakeKeys(v, nk);
+      else if (k === 'map' && !Array.isArray(v)) nv = mapValues(v as Record<string, unknown>, depth + 1);
+      else nv = snakeKeys(v, nk, depth + 1);
     }
     if (out === undefined && (nk !== k || nv !== v)) {
       out = {};
@@ -102,10 +107,10 @@ export function isSnakeResource(value: unknown): boolean {
   return snake;
 }
 
-function mapValues(m: Record<string, unknown>): Record<string, unknown> {
+function mapValues(m: Record<string, unknown>, depth: number): Record<string, unknown> {
   let out: Record<string, unknown> | undefined;
   for (const [k, v] of Object.entries(m)) {
-    const nv = snakeKeys(v, 'map');
+    const nv = snakeKeys(v, 'map', depth + 1);
     if (nv !== v) out ??= { ...m };
     if (out) out[k] = nv;
   }

@@ -10,6 +10,9 @@ export function parseJsonText(text: string, origin: string): unknown {
   if (body.charCodeAt(0) === 0xfeff) body = body.slice(1);
   const m = /^\s*(?:HTTP\/[\d.]+\s+)?(\d{3})(?:[ \t][^\n]*)?\r?\n/.exec(body.slice(0, 200));
   if (m && !/^\s*[[{]/.test(body)) body = body.slice(m[0].length);
+  if (!body.trim()) {
+    throw new InputError(`${origin}: empty file${body.length ? ' (only whitespace)' : ''}; expected an Envoy config dump`, { hint: 'the capture may have failed: fetch the dump again, e.g. `istioctl proxy-config all <pod> -o json > dump.json`' });
+  }
   const first = body.trimStart()[0];
   if (first !== '{' && first !== '[') {
     let scalar: unknown;

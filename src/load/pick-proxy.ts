@@ -48,9 +48,12 @@ export function pickProxy<T extends ProxyName>(items: readonly T[], pick: ProxyP
   throw choiceError(`no proxy ${sel}${pick.namespace && dot < 0 ? ` in namespace ${pick.namespace}` : ''} in ${origin}`, all);
 }
 
-/** The message plus a hint listing the choices, one per line, so a long list stays readable. */
+/** How many choices a message lists: a bug-report of a big mesh holds hundreds of proxies. */
+export const CHOICES_SHOWN = 20;
+
+/** The message plus a hint listing the first choices, one per line, so a long list stays readable. */
 function choiceError(message: string, choices: readonly ProxyName[]): UsageError {
-  const shown = choices.slice(0, 200).map((p) => `\n       ${proxyKey(p)}`).join('');
-  const more = choices.length > 200 ? `\n       … and ${choices.length - 200} more` : '';
+  const shown = choices.slice(0, CHOICES_SHOWN).map((p) => `\n       ${proxyKey(p)}`).join('');
+  const more = choices.length > CHOICES_SHOWN ? `\n       … ${choices.length - CHOICES_SHOWN} more: use \`pcx check\` to see them all` : '';
   return new UsageError(message, { hint: `proxies:${shown}${more}` });
 }

@@ -19,6 +19,12 @@ export const MAX_PIECE_BYTES = 8 << 20;
 /** Levels below a scanned container whose ends one scan remembers: configs → section → array → resource. */
 const RECORDED_LEVELS = 4;
 
+/**
+ * Deeper than this the document is refused at once: assembling it recurses once per level, and a
+ * document of nested empty arrays would otherwise be rescanned level after level.
+ */
+export const MAX_NESTING = 1000;
+
 const QUOTE = 0x22;
 const BACKSLASH = 0x5c;
 const OPEN_BRACE = 0x7b;
@@ -136,11 +142,16 @@ class BufferParser {
         continue;
       }
       if (c === OPEN_BRACE || c === OPEN_BRACKET) {
-        if (depth <= RECORDED_LEVELS) open.push(i);
+        open.push(i);
         depth++;
+        if (depth > MAX_NESTING) {
+          throw new InputError(`${this.origin}: nested more than ${MAX_NESTING} levels deep (at byte ${i}); no Envoy config dump is (protobuf stops at 100 levels)`);
+        }
       } else if (c === CLOSE_BRACE || c === CLOSE_BRACKET) {
         depth--;
-        if (depth <= RECORDED_LEVELS) this.ends.set(open.pop()!, i + 1);
+        const s = open.pop()!;
+        // containers too big for one piece are remembered at any depth: they are split again, never rescanned
+        if (depth <= RECORDED_LEVELS || i + 1 - s > this.pieceBytes) this.ends.set(s, i + 1);
         if (depth === 0) return i + 1;
       }
       i++;

@@ -13,6 +13,7 @@ import {
 import { snakeKeys } from '../load/normalize.js';
 import { proxyInfoFrom } from './proxy-info.js';
 import { pickProxy, type ProxyPick } from '../load/pick-proxy.js';
+import { validBootstrap, validClusterStatuses, validateResources } from './validate.js';
 
 /** snake_case → lowerCamelCase, computed once per field name (field() runs for every resource). */
 const camelNames = new Map<string, string>();
@@ -99,9 +100,9 @@ class Builder {
   }
 
   pushCluster(c: Json, state: 'static' | 'active' | 'warming', envelope: Json): void {
-    if (!c) return;
     const err = field(envelope, 'error_state');
-    this.clusters.push(new ClusterRecord(c.name ?? '', state, c, { versionInfo: field(envelope, 'version_info'), errorDetails: err ? field(err, 'details') : undefined }));
+    // a null or missing cluster is kept for validate.ts to name and leave out
+    this.clusters.push(new ClusterRecord(c?.name ?? '', state, c, { versionInfo: field(envelope, 'version_info'), errorDetails: err ? field(err, 'details') : undefined }));
   }
 
   addRoutesDump(d: Json): void {
@@ -154,7 +155,7 @@ class Builder {
   addClusterStatuses(statuses: Json[]): void {
     this.sections.add('cluster_statuses');
     this.clusterStatuses ??= new Map();
-    for (const s of statuses) {
+    for (const s of validClusterStatuses(statuses, 'cluster statuses', this.warnings)) {
       const st = snakeKeys(s) as ClusterStatus;
       if (st?.name) this.clusterStatuses.set(st.name, st);
     }
@@ -212,6 +213,8 @@ class Builder {
   }
 
   build(origin: string): ConfigModel {
+    validateResources(this); // malformed resources are left out, with a warning each (validate.ts)
+    this.bootstrap = validBootstrap(this.bootstrap, this.warnings);
     const routeByName = new Map<string, RouteConfigRecord>();
     for (const r of this.routeConfigs) {
       // dynamic wins over static on a name clash (inline HCM routes are cross-checks only, §1.2)
@@ -305,7 +308,7 @@ export function attachClusterStatuses(model: ConfigModel, doc: Json, origin: str
   const statuses = Array.isArray(d) ? d : field(d, 'cluster_statuses');
   if (!Array.isArray(statuses)) throw new InputError(`${origin}: not Envoy /clusters?format=json output (no "cluster_statuses")`);
   model.clusterStatuses ??= new Map();
-  for (const s of statuses) {
+  for (const s of validClusterStatuses(statuses, origin, model.warnings)) {
     const st = snakeKeys(s) as ClusterStatus;
     if (st?.name) model.clusterStatuses.set(st.name, st);
   }

@@ -12,9 +12,13 @@ export interface Style {
 
 const plain: Style = { bold: (s) => s, dim: (s) => s, red: (s) => s, green: (s) => s, yellow: (s) => s, cyan: (s) => s };
 
+/** Whether output to `stream` is coloured: the one rule, for the styles and for the safe writer (commands/context.ts). */
+export function colorEnabled(stream: { isTTY?: boolean }, opts: { color?: boolean } = {}): boolean {
+  return opts.color ?? (stream.isTTY === true && !('NO_COLOR' in process.env) && process.env.TERM !== 'dumb');
+}
+
 export function styleFor(stream: { isTTY?: boolean }, opts: { color?: boolean } = {}): Style {
-  const enabled = opts.color ?? (stream.isTTY === true && !('NO_COLOR' in process.env) && process.env.TERM !== 'dumb');
-  if (!enabled) return plain;
+  if (!colorEnabled(stream, opts)) return plain;
   const c = pc.createColors(true);
   return { bold: c.bold, dim: c.dim, red: c.red, green: c.green, yellow: c.yellow, cyan: c.cyan };
 }

@@ -31,13 +31,18 @@ export const KIND_LABEL: Record<SecretKind, [singular: string, plural: string]> 
 
 const SENSITIVE_EXACT = new Set(['authorization', 'proxy-authorization', 'cookie', 'set-cookie', 'x-api-key']);
 // Substrings of names that carry credentials: the brief's token/secret/password/key, plus spellings
-// seen in the wild (passwd, credential, signature as in X-Amz-Signature, session ids).
-const SENSITIVE_PART = /token|secret|password|passwd|key|credential|signature|session/i;
+// seen in the wild (passwd, credential, signature as in X-Amz-Signature, session ids), and `auth`
+// (x-auth, x-forwarded-authorization, oauth_…).
+const SENSITIVE_PART = /token|secret|password|passwd|key|credential|signature|session|auth/i;
+// Short names that are credentials only as a whole word: ?pwd=, ?pass=, x-pass.
+const SENSITIVE_WORD = /(?:^|[-_.])(?:pwd|pass)(?:$|[-_.])/i;
+// In a query string only: OAuth's ?code=, signed URLs' ?sig=, ?jwt= (a JWT in a header is caught by its shape).
+const SENSITIVE_QUERY_WORD = /(?:^|[-_.])(?:code|sig|jwt)(?:$|[-_.])/i;
 
 /** Is a header or query parameter with this name a credential? Case-insensitive. */
-export function isSensitiveName(name: string): boolean {
+export function isSensitiveName(name: string, where: 'header' | 'query' = 'header'): boolean {
   const n = name.trim().toLowerCase();
-  return SENSITIVE_EXACT.has(n) || SENSITIVE_PART.test(n);
+  return SENSITIVE_EXACT.has(n) || SENSITIVE_PART.test(n) || SENSITIVE_WORD.test(n) || (where === 'query' && SENSITIVE_QUERY_WORD.test(n));
 }
 
 function safeDecode(s: string): string {
@@ -59,14 +64,15 @@ export function redactHeader(line: string): { text: string; found: Found[] } {
   return { text: `${name}: ${r.text}`, found: r.found };
 }
 
-// name=value pairs after ?, &, ; or whitespace, or at the start of the string (a bare query).
-const QUERY_PAIR = /(^|[?&;\s])([^=&?#;\s"'<>]+)=([^&#;\s"'<>]*)/g;
+// name=value pairs after ?, &, ;, # (OAuth puts access_token in the fragment) or whitespace, or at
+// the start of the string (a bare query).
+const QUERY_PAIR = /(^|[?&;#\s])([^=&?#;\s"'<>]+)=([^&#;\s"'<>]*)/g;
 
 /** Query-string values of sensitive parameters, in a query, a target or any text. */
 export function redactQuery(s: string): { text: string; found: Found[] } {
   const found: Found[] = [];
   const text = s.replace(QUERY_PAIR, (all, pre: string, name: string, value: string) => {
-    if (!value || value === REDACTED || !isSensitiveName(safeDecode(name))) return all;
+    if (!value || value === REDACTED || !isSensitiveName(safeDecode(name), 'query')) return all;
     found.push({ kind: 'query', value });
     return `${pre}${name}=${REDACTED}`;
   });
@@ -80,9 +86,22 @@ const PEM_UNTERMINATED = /-----BEGIN [A-Z0-9 ]{0,64}PRIVATE KEY-----[\s\S]*$/;
 const JWT = /\beyJ[A-Za-z0-9_-]{2,}\.[A-Za-z0-9_-]{2,}\.[A-Za-z0-9_-]*/g;
 // RFC 6750 token68 after "Bearer"; Basic only with base64 of some length, so prose ("basic auth") survives.
 const BEARER = /\b(Bearer)(\s+)([A-Za-z0-9\-._~+/]+=*)/gi;
-const BASIC = /\b(Basic)(\s+)([A-Za-z0-9+/]{8,}={0,2})(?![A-Za-z0-9+/=])/g;
+const BASIC = /\b(Basic)(\s+)([A-Za-z0-9+/]{8,}={0,2})(?![A-Za-z0-9+/=])/gi;
 // How explain describes a config header matcher: `header <name> [NOT ]exact|prefix|suffix|contains "<value>"`.
 const MATCHER = /\b([A-Za-z0-9!#$%&'*+.^_`|~-]+) (NOT )?(exact|prefix|suffix|contains) "((?:[^"\\]|\\.)*)"/g;
+// …and a regex matcher, written unquoted: `header authorization regex ^Bearer .*$` (to the end of the regex).
+const MATCHER_REGEX = /\b([A-Za-z0-9!#$%&'*+.^_`|~-]+) (NOT )?regex (\S+)/g;
+
+// …and how diff labels a route's matchers: `header authorization~^Bearer .*$`, `query token=abc`
+// (name, operator =, ^=, $=, *=, ~, then the value up to the next `, ` part or the ` → ` action).
+const MATCH_LABEL = /\b(header|query) (!?)([A-Za-z0-9!#$%&'*+.^_`|~-]+?)(\^=|\$=|\*=|=|~)(.+?)(?=, |$| → |\n)/g;
+
+/** `basic <base64>` in any case is a credential when it decodes to `user:password`; `Basic` as Envoy and curl write it always is. */
+function isBasicCredential(scheme: string, token: string): boolean {
+  if (scheme === 'Basic') return true;
+  const decoded = Buffer.from(token, 'base64').toString('latin1');
+  return /^[\x20-\x7e]+:[\x20-\x7e]*$/.test(decoded);
+}
 
 /** Credential-shaped text, whatever its name: PEM blocks, JWTs, Bearer/Basic credentials, sensitive query values and header matchers. */
 export function redactText(s: string): { text: string; found: Found[] } {
@@ -106,7 +125,8 @@ export function redactText(s: string): { text: string; found: Found[] } {
     found.push({ kind: 'bearer', value: token });
     return `${scheme}${sp}${REDACTED}`;
   });
-  text = text.replace(BASIC, (_all, scheme: string, sp: string, token: string) => {
+  text = text.replace(BASIC, (all, scheme: string, sp: string, token: string) => {
+    if (!isBasicCredential(scheme, token)) return all; // prose: "basic authentication"
     found.push({ kind: 'bearer', value: token });
     return `${scheme}${sp}${REDACTED}`;
   });
@@ -114,6 +134,16 @@ export function redactText(s: string): { text: string; found: Found[] } {
     if (!value || !isSensitiveName(name)) return all;
     found.push({ kind: 'matcher', value });
     return `${name} ${not ?? ''}${op} "${REDACTED}"`;
+  });
+  text = text.replace(MATCH_LABEL, (all, what: string, not: string, name: string, op: string, value: string) => {
+    if (!value || value === REDACTED || !isSensitiveName(name, what === 'query' ? 'query' : 'header')) return all;
+    found.push({ kind: 'matcher', value });
+    return `${what} ${not}${name}${op}${REDACTED}`;
+  });
+  text = text.replace(MATCHER_REGEX, (all, name: string, not: string | undefined, value: string) => {
+    if (!value || value === REDACTED || !isSensitiveName(name)) return all;
+    found.push({ kind: 'matcher', value });
+    return `${name} ${not ?? ''}regex ${REDACTED}`;
   });
   const q = redactQuery(text);
   return { text: q.text, found: [...found, ...q.found] };
@@ -139,6 +169,27 @@ function replaceLiterals(s: string, literals: readonly string[]): string {
 }
 
 const INLINE_KEYS = new Set(['inline_string', 'inline_bytes', 'inlineString', 'inlineBytes']);
+/** The value fields of a HeaderMatcher / QueryParameterMatcher: a matcher on a credential's name holds the credential. */
+const MATCH_KEYS = new Set([
+  'exact_match', 'prefix_match', 'suffix_match', 'contains_match', 'safe_regex_match', 'regex_match', 'string_match', 'value',
+  'exactMatch', 'prefixMatch', 'suffixMatch', 'containsMatch', 'safeRegexMatch', 'regexMatch', 'stringMatch',
+]);
+
+/** Every string inside a matcher value, replaced: `{exact: "tok"}` → `{exact: "[REDACTED]"}`. */
+function blankStrings(v: unknown, found: Found[]): unknown {
+  if (typeof v === 'string') {
+    if (v) found.push({ kind: 'matcher', value: v });
+    return v ? REDACTED : v;
+  }
+  if (Array.isArray(v)) return v.map((x) => blankStrings(x, found));
+  if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, k === 'ignore_case' || k === 'ignoreCase' ? x : blankStrings(x, found)]));
+  return v;
+}
+
+/** Is `o` a header or query matcher on a credential's name (`{name: "authorization", exact_match: …}`)? */
+export function isSensitiveMatcher(o: Record<string, unknown>): boolean {
+  return typeof o.name === 'string' && isSensitiveName(o.name, 'query') && Object.keys(o).some((k) => MATCH_KEYS.has(k));
+}
 
 /**
  * Every string in a JSON-like value: credential patterns, plus the known secret `literals` (values
@@ -157,8 +208,10 @@ export function redactDeep<T>(value: T, literals: readonly string[] = []): { val
     if (Array.isArray(v)) return v.map(walk);
     if (v && typeof v === 'object') {
       const out: Record<string, unknown> = {};
+      const matcher = isSensitiveMatcher(v as Record<string, unknown>);
       for (const [k, x] of Object.entries(v)) {
-        if (INLINE_KEYS.has(k) && x !== null && x !== undefined && x !== '' && x !== REDACTED) {
+        if (matcher && MATCH_KEYS.has(k)) out[k] = blankStrings(x, found);
+        else if (INLINE_KEYS.has(k) && x !== null && x !== undefined && x !== '' && x !== REDACTED) {
           found.push({ kind: 'inline', value: typeof x === 'string' ? x : JSON.stringify(x) });
           out[k] = REDACTED;
         } else out[k] = walk(x);

@@ -17,27 +17,18 @@ describe('bug-report archives', () => {
   });
   afterAll(() => removeDir(dir));
 
-  it('extracts the chosen pod\'s config_dump?include_eds and clusters', async () => {
-    const out = tempDir();
-    try {
-      const p = await readArchiveProxy(tgz, true, { pod: PRODUCTPAGE }, out);
-      expect(p).toMatchObject({ pod: PRODUCTPAGE, namespace: 'default', dumpEntry: `bug-report/proxies/default/${PRODUCTPAGE}/config_dump?include_eds`, proxies: 2 });
-      expect(readFileSync(p.dumpPath)).toEqual(fixture('productpage.json'));
-      expect(readFileSync(p.clustersPath!)).toEqual(fixture('productpage-clusters.txt'));
-    } finally {
-      removeDir(out);
-    }
+  it('reads the chosen pod\'s config_dump?include_eds and clusters (into memory: nothing is written to disk)', async () => {
+    const p = await readArchiveProxy(tgz, true, { pod: PRODUCTPAGE });
+    expect(p).toMatchObject({ pod: PRODUCTPAGE, namespace: 'default', dumpEntry: `bug-report/proxies/default/${PRODUCTPAGE}/config_dump?include_eds`, proxies: 2 });
+    expect(p.dump).toEqual(fixture('productpage.json'));
+    expect(p.clusters).toEqual(fixture('productpage-clusters.txt'));
+    expect(p.dumpPath).toBeUndefined();
   });
 
   it('a name prefix is found on a second pass', async () => {
-    const out = tempDir();
-    try {
-      const p = await readArchiveProxy(tgz, true, { pod: 'httpbin' }, out);
-      expect(p).toMatchObject({ pod: WAYPOINT, namespace: 'default', clustersPath: undefined });
-      expect(readFileSync(p.dumpPath)).toEqual(fixture('waypoint.json'));
-    } finally {
-      removeDir(out);
-    }
+    const p = await readArchiveProxy(tgz, true, { pod: 'httpbin' });
+    expect(p).toMatchObject({ pod: WAYPOINT, namespace: 'default', clusters: undefined });
+    expect(p.dump).toEqual(fixture('waypoint.json'));
   });
 
   it('without --pod, lists the proxies', async () => {
