@@ -9,6 +9,7 @@ import { verdictLabel, verdictTone } from '../explain/verdict.js';
 import type { Style } from './style.js';
 import { noStyle } from './style.js';
 import { visibleLength, wrap, wrapCell } from './text-wrap.js';
+import { percentText } from '../text/percent.js';
 
 export interface AllTextOptions {
   /** Terminal width to fit; undefined: no wrapping. */
@@ -33,7 +34,7 @@ function glueTarget(t: string): string {
 export function destinationText(row: AllRow): string {
   const dest = row.clusters.map((c) => {
     const eps = c.endpoints_total !== undefined ? ` (${c.endpoints_healthy}/${c.endpoints_total} healthy)` : '';
-    const w = row.clusters.length > 1 || row.branches ? ` ${Math.round(c.weight * 10) / 10}%` : '';
+    const w = row.clusters.length > 1 || row.branches ? ` ${percentText(c.weight)}` : '';
     return `${c.name}${w}${c.found ? '' : ' (missing)'}${eps}`;
   }).join(', ');
   return dest || row.summary;
