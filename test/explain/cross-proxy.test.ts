@@ -13,7 +13,7 @@ import { loadModel } from '../../src/load/load-model.js';
 import { loadPeers } from '../../src/load/peers.js';
 import { modelOf, readJson, REAL } from '../helpers/fixtures.js';
 import { helloAllowOnlyIstioSystem, helloWithDenyPolicy } from '../helpers/authz-variants.js';
-import { makeTar, removeDir, tempDir } from '../live/helpers.js';
+import { makeTar, removeDir, tempDir } from '../helpers/bug-report.js';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 const GW = 'istio-ingressgateway-74ddf8dd9f-6p8p2';

@@ -9,7 +9,7 @@ import { gzipSync } from 'node:zlib';
 import { loadModel } from '../../src/load/load-model.js';
 import { parseJsonBuffer } from '../../src/load/stream-parse.js';
 import { MAX_INPUT_ENV } from '../../src/load/read-bytes.js';
-import { bugReportFiles, fixture, makeTar, PRODUCTPAGE, removeDir, tempDir, writeTree } from '../live/helpers.js';
+import { bugReportFiles, fixture, makeTar, PRODUCTPAGE, removeDir, tempDir, writeTree } from '../helpers/bug-report.js';
 import { pcxIn } from '../helpers/in-process.js';
 
 const DUMP = 'test/fixtures/real/slime-io__scout__config_dump.json';

@@ -3,7 +3,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { readArchiveProxy, readDirectoryProxy } from '../../src/load/archive.js';
 import { loadModel } from '../../src/load/load-model.js';
-import { bugReportFiles, fixture, makeTar, PRODUCTPAGE, removeDir, tempDir, WAYPOINT, writeTree } from './helpers.js';
+import { bugReportFiles, fixture, makeTar, PRODUCTPAGE, removeDir, tempDir, WAYPOINT, writeTree } from '../helpers/bug-report.js';
 
 const REVIEWS = 'outbound|9080||reviews.default.svc.cluster.local';
 
