@@ -7,7 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
-import { makeTar, removeDir, tempDir, writeTree } from '../live/helpers.js';
+import { makeTar, removeDir, tempDir, writeTree } from '../helpers/bug-report.js';
 import { readReal } from '../diff/variants.js';
 import * as P from './plant.js';
 
