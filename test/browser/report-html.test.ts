@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { chromium, type Browser } from 'playwright-core';
-import { pcxInProcess } from '../helpers/run-cli.js';
+import { pcxIn as pcxInProcess } from '../helpers/in-process.js';
 import { REAL } from '../helpers/fixtures.js';
 
 const CHROMIUM = ['/usr/bin/chromium', '/usr/bin/chromium-browser'].find((p) => existsSync(p));
