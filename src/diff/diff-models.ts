@@ -31,7 +31,6 @@ export interface DiffOptions {
   scope?: Partial<Record<'listener' | 'route_config' | 'cluster' | 'endpoints', ReadonlySet<string>>>;
 }
 
-const SERVING = new Set(['static', 'active']);
 const LISTENER_RANK: Record<string, number> = { active: 0, static: 0, warming: 1, draining: 2, error: 3 };
 
 function listenerKey(r: ListenerRecord): string {

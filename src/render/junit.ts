@@ -7,6 +7,7 @@ import type { TestRun } from '../routetest/run-tests.js';
 
 const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&apos;')
   // XML 1.0 has no place for most control characters
+  // eslint-disable-next-line no-control-regex
   .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/g, '');
 
 export function renderJunit(r: TestRun, timestamp = new Date().toISOString()): string {

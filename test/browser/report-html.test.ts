@@ -19,7 +19,6 @@ export const SCREENSHOT = join(OUT, 'report-deathstarbench-geo.png');
 const run = CHROMIUM ? describe : describe.skip;
 if (!CHROMIUM) {
   if (process.env.CI) throw new Error('chromium is not installed: .ci/run installs Debian\'s chromium for the browser test');
-  // eslint-disable-next-line no-console
   console.warn('browser test SKIPPED: no /usr/bin/chromium here (apt-get install chromium to run it)');
 }
 

@@ -31,7 +31,7 @@ describe('pcx diff sources', () => {
 
   it('two live pods, read through istioctl', () => {
     const r = pcx(['productpage-v1-aaa.default', 'productpage-v1-bbb.default'], { PATH: `${FAKE_BIN}:${process.env.PATH}` });
-    expect(r.out).toMatch(/a  productpage-v1-aaa\.default .*\n {2}b  productpage-v1-bbb\.default /);
+    expect(r.out).toMatch(/a {2}productpage-v1-aaa\.default .*\n {2}b {2}productpage-v1-bbb\.default /);
     expect(r.out).toMatch(/no differences/);
     expect(r.code).toBe(0);
   });

@@ -1,5 +1,5 @@
 /** Bug-report archives and directories, built from fixtures at test time. */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { readArchiveProxy, readDirectoryProxy } from '../../src/load/archive.js';
 import { loadModel } from '../../src/load/load-model.js';

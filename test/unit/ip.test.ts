@@ -86,7 +86,12 @@ describe('on a real dump (Istio 1.4 productpage: IPv4 and IPv6 prefix_ranges)', 
   const ranges: any[] = [];
   const walk = (v: any): void => {
     if (Array.isArray(v)) v.forEach(walk);
-    else if (v && typeof v === 'object') for (const [k, x] of Object.entries(v)) (k === 'prefix_ranges' && Array.isArray(x) ? ranges.push(...x) : walk(x));
+    else if (v && typeof v === 'object') {
+      for (const [k, x] of Object.entries(v)) {
+        if (k === 'prefix_ranges' && Array.isArray(x)) ranges.push(...x);
+        else walk(x);
+      }
+    }
   };
   walk(readJson(REAL.istio14productpage));
 
