@@ -10,7 +10,7 @@ import { selectRoute, type HttpRequest } from '../envoy/route-match.js';
 import { hcmRequestView, tlsRequirement } from '../envoy/hcm-request.js';
 import { evaluateFault, FAULT_FILTER, type FaultEvaluation } from '../envoy/fault.js';
 import { formatMs } from '../text/duration.js';
-import { percentText } from '../text/percent.js';
+import { percentText, sharePercent } from '../text/percent.js';
 import { routePolicies } from '../envoy/route-policy.js';
 import { filtersThatMayAffect } from '../istio/http-filters.js';
 import { envoyGatewayRefs, istioConfigRefs } from '../istio/provenance.js';
@@ -336,7 +336,7 @@ function routeAction(ctx: Ctx, vhName: string, route: Route): Verdict {
     for (const w of ws) {
       const wt = Number((w.weight as { value?: number })?.value ?? w.weight ?? 0);
       if (w.cluster_header) {
-        ctx.tr.warn(`${total ? Math.round((wt * 1000) / total) / 10 : 0}% of requests go to the cluster named by header ${w.cluster_header}`);
+        ctx.tr.warn(`${sharePercent(wt, total)}% of requests go to the cluster named by header ${w.cluster_header}`);
         continue;
       }
       branches.push({ name: w.name ?? '', weight: total ? (wt * 100) / total : 0 });
