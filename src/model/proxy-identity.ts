@@ -42,3 +42,9 @@ export function proxyIdentity(model: ConfigModel, detail?: 'full'): ProxyIdentit
     ...(full && p.meshId ? { mesh_id: p.meshId } : {}),
   };
 }
+
+/** The proxy in a few words, as istioctl names a pod: `pod.namespace`, the pod alone, or undefined when the dump names none. */
+export function proxyName(p: { pod?: string; namespace?: string }): string | undefined {
+  if (!p.pod) return undefined;
+  return p.namespace ? `${p.pod}.${p.namespace}` : p.pod;
+}

@@ -10,6 +10,7 @@ import type { Style } from './style.js';
 import { noStyle } from './style.js';
 import { visibleLength, wrap, wrapCell } from './text-wrap.js';
 import { percentText } from '../text/percent.js';
+import { proxyName } from '../model/proxy-identity.js';
 
 export interface AllTextOptions {
   /** Terminal width to fit; undefined: no wrapping. */
@@ -102,7 +103,7 @@ export function plainLines(rows: string[][], widths: number[]): string[] {
 export function renderExplainAllText(r: AllResult, s: Style = noStyle, opts: AllTextOptions = {}): string {
   const p = r.proxy;
   const out: string[] = [];
-  out.push(wrap(`${s.bold('pcx explain --all')}  `, s.dim(`(${[p.pod && p.namespace ? `${p.pod}.${p.namespace}` : p.pod, p.kind, p.istio_version ? `Istio ${p.istio_version}` : ''].filter(Boolean).join(', ')}; ${p.source})`), opts.width, '  '));
+  out.push(wrap(`${s.bold('pcx explain --all')}  `, s.dim(`(${[proxyName(p), p.kind, p.istio_version ? `Istio ${p.istio_version}` : ''].filter(Boolean).join(', ')}; ${p.source})`), opts.width, '  '));
   const cells = r.rows.map((row) => {
     const status = [row.http_status ? String(row.http_status) : '', row.response_flag ?? ''].filter(Boolean).join(' ');
     return { v: verdictLabel(row.verdict), status, target: row.target, dest: destinationText(row), tone: verdictTone(row.verdict, row.http_status) };

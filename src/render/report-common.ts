@@ -10,6 +10,7 @@ import { isProblem, verdictHeadline } from '../explain/verdict.js';
 import type { EndpointOut, Hop, IstioRef, Verdict } from '../explain/result.js';
 import { glossaryLine } from './response-flags.js';
 import { percentText } from '../text/percent.js';
+import { proxyName } from '../model/proxy-identity.js';
 
 export const HOP_LABEL: Record<Hop['kind'], string> = {
   listener: 'listener', filter_chain: 'filter chain', network_filter: 'network filter', route_config: 'route config',
@@ -21,8 +22,7 @@ export const MAX_ENDPOINTS = 100;
 
 export function proxyTitle(r: Report): string {
   const p = r.proxy;
-  if (p.pod) return p.namespace ? `${p.pod}.${p.namespace}` : p.pod;
-  return p.id ?? p.source;
+  return proxyName(p) ?? p.id ?? p.source;
 }
 
 /** "NO HEALTHY ENDPOINTS 503 UH" */

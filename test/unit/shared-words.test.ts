@@ -6,7 +6,7 @@ import { percentText, roundPercent, sharePercent } from '../../src/text/percent.
 import { durationMs, durationText, formatAge, formatMs } from '../../src/text/duration.js';
 import { chainMatchLabel, routeActionLabel } from '../../src/diff/labels.js';
 import { describeFilterChainMatch } from '../../src/tables/listeners.js';
-import { proxyIdentity } from '../../src/model/proxy-identity.js';
+import { proxyIdentity, proxyName } from '../../src/model/proxy-identity.js';
 import { explain } from '../../src/explain/explain.js';
 import { explainAll } from '../../src/explain/explain-all.js';
 import { check } from '../../src/check/check.js';
@@ -65,6 +65,11 @@ describe('who the proxy is: one projection in every JSON output', () => {
     expect(check(model).proxy).toEqual(id);
     const full = proxyIdentity(model, 'full');
     expect(Object.keys(full)).toEqual(['source', 'kind', 'kind_source', 'id', 'pod', 'namespace', 'ip', 'istio_version', 'envoy_version', 'cluster_id', 'mesh_id']);
+  });
+  it('its name in a few words: pod.namespace, the pod alone, or nothing', () => {
+    expect(proxyName({ pod: 'reviews-v1-abc', namespace: 'bookinfo' })).toBe('reviews-v1-abc.bookinfo');
+    expect(proxyName({ pod: 'reviews-v1-abc' })).toBe('reviews-v1-abc');
+    expect(proxyName({ namespace: 'bookinfo' })).toBeUndefined();
   });
   it('a dump without a bootstrap says only what it knows', () => {
     const model = loadReal('ldsOnly');
