@@ -13,7 +13,7 @@ import { parseIstioPolicyId, policyLabel, type RbacInput } from '../envoy/rbac.j
 import { isProblem } from './verdict.js';
 import type { AuthorizationOut, AuthzFilterOut, IstioRef, Verdict } from './result.js';
 import { type Ctx, verdictOf } from './context.js';
-import { terminatesTls } from './connection.js';
+import { terminatesTls } from '../envoy/filter-chain.js';
 
 interface AuthzState {
   /** The peer identity as the chain sees it (null: no client certificate; undefined: not known). */

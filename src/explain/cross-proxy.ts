@@ -11,7 +11,8 @@ import type { ConfigModel } from '../model/config-model.js';
 import type { Json } from '../model/envoy-types.js';
 import { upstreamTlsFor } from '../envoy/upstream-tls.js';
 import { parseClusterName } from '../istio/cluster-name.js';
-import { explain, inboundMtlsMode, type ExplainRequest } from './explain.js';
+import { inboundMtlsMode } from '../istio/inbound-mtls.js';
+import { explain, type ExplainRequest } from './explain.js';
 import { isProblem } from './verdict.js';
 import type { DestinationOut, EndpointOut, ExplainResult, Verdict } from './result.js';
 

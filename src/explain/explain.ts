@@ -4,11 +4,13 @@
  * with the reason at every hop, the Istio objects behind it, and a verdict.
  */
 import type { ConfigModel, ListenerRecord } from '../model/config-model.js';
-import type { FilterChain } from '../model/envoy-types.js';
 import { UsageError } from '../errors.js';
 import { isIpLiteral, formatHostPort, socketOf } from '../envoy/ip.js';
-import { INBOUND_NOT_REDIRECTED, bindsToPort, captureListener, isProxyOwnListener, listenerAddresses, selectBoundListener, selectInboundListener, selectOutboundListener, selectWaypointListener, type ListenerChoice } from '../envoy/listener-select.js';
-import { describeConnection, selectFilterChain, type ChainSelection } from '../envoy/filter-chain-match.js';
+import { bindsToPort, listenerAddresses, selectBoundListener, type ListenerChoice } from '../envoy/listener-select.js';
+import { INBOUND_NOT_REDIRECTED, captureListener, isProxyOwnListener, selectInboundListener, selectSidecarOutboundListener, selectWaypointListener } from '../istio/capture.js';
+import { describeConnection } from '../envoy/filter-chain-match.js';
+import { chainName, describeDownstreamTls, downstreamTlsContext, selectChain, terminatesTls } from '../envoy/filter-chain.js';
+import { inboundMtlsMode } from '../istio/inbound-mtls.js';
 import { terminalFilter } from '../envoy/network-filters.js';
 import { findService, inferVip, isHeadless } from '../istio/service-hosts.js';
 import { defaultHostHeader, parseHeaderFlag, parseTarget, type Target } from './target.js';
@@ -16,7 +18,7 @@ import { Trace } from './trace.js';
 import type { ExplainResult, Verdict } from './result.js';
 import { type ExplainRequest, type Direction, type Ctx, verdictOf, oneLine } from './context.js';
 import { dnsStep } from './dns-step.js';
-import { connectionFor, selectByMatcher, inboundMtlsMode, terminatesTls, describeDownstreamTls } from './connection.js';
+import { connectionFor } from './connection.js';
 import { httpConnectionManager } from './http-route.js';
 import { tcpProxy, clustersVerdict, endpointsOnly } from './upstream.js';
 import { reviewDestination } from './did-you-mean.js';
@@ -24,7 +26,6 @@ import { authorizationOf, authorizeConnection, finishAuthorization } from './aut
 
 export type { ExplainRequest, Direction } from './context.js';
 export { toIstioRefs } from './context.js';
-export { inboundMtlsMode } from './connection.js';
 
 /**
  * `opts.verdictOnly`: the verdict and hop names and reasons, without the details only a reader of
@@ -149,7 +150,7 @@ function walk(ctx: Ctx): Verdict {
     : ctx.direction === 'gateway' ? selectBoundListener(model, ctx.ip, ctx.port, model.proxy.ips)
     : ctx.direction === 'inbound' ? selectInboundListener(model, ctx.ip, ctx.port)
     : ctx.direction === 'waypoint' ? selectWaypointListener(model, ctx.ip, ctx.port)
-    : selectOutboundListener(model, ctx.ip, ctx.port);
+    : selectSidecarOutboundListener(model, ctx.ip, ctx.port);
   for (const l of choice.notServing) noteNotServing(ctx, l);
   if (!choice.record && ctx.direction === 'inbound' && INBOUND_NOT_REDIRECTED.has(ctx.port)) {
     return verdictOf('passthrough', `${choice.reason}: the sidecar is not involved`);
@@ -171,7 +172,7 @@ function walk(ctx: Ctx): Verdict {
 
   const conn = connectionFor(ctx, l, choice);
   ctx.conn = conn;
-  const sel: ChainSelection & { unknown?: string } = l.filter_chain_matcher ? selectByMatcher(l, conn) : selectFilterChain(l, conn);
+  const sel = selectChain(l, conn);
   if (sel.unknown) {
     return verdictOf('unknown', `listener ${rec.name} chooses its filter chain with an xDS matcher tree, and ${sel.unknown}`, { next_step: 'read the matcher with: pcx listeners ' + model.origin + ' -o json' });
   }
@@ -221,7 +222,7 @@ function walk(ctx: Ctx): Verdict {
       connection: describeConnection(conn),
       ...(term ? { filter: term.kind === 'hcm' ? `HTTP connection manager${term.rdsName ? ` (RDS ${term.rdsName})` : term.inlineRoute ? ' (inline route config)' : ''}` : term.kind === 'tcp_proxy' ? 'tcp_proxy' : term.filterName } : {}),
       ...(mtls ? { mtls_mode: mtls } : {}),
-      ...(terminatesTls(chain) ? { downstream_tls: describeDownstreamTls(chain.tls_context ? { typed_config: chain.tls_context } : chain.transport_socket) } : {}),
+      ...(terminatesTls(chain) ? { downstream_tls: describeDownstreamTls(downstreamTlsContext(chain)) } : {}),
     },
     ...(chainSkips.length ? { skipped: chainSkips } : {}),
   });
@@ -246,11 +247,6 @@ function walk(ctx: Ctx): Verdict {
   }
   if (term.kind === 'hcm') return httpConnectionManager(ctx, term, ctx.port);
   return verdictOf('unknown', `the chain ends in ${term.filterName}${term.type ? ` (${term.type})` : ''}, which pcx does not follow`);
-}
-
-function chainName(chain: FilterChain, index: number, isDefault: boolean): string {
-  if (chain.name) return chain.name;
-  return isDefault ? 'default_filter_chain' : `filter_chains[${index}]`;
 }
 
 function noteNotServing(ctx: Ctx, l: ListenerRecord): void {
