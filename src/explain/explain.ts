@@ -10,7 +10,7 @@ import { bindsToPort, listenerAddresses, selectBoundListener, type ListenerChoic
 import { INBOUND_NOT_REDIRECTED, captureListener, isProxyOwnListener, selectInboundListener, selectSidecarOutboundListener, selectWaypointListener } from '../istio/capture.js';
 import { describeConnection } from '../envoy/filter-chain-match.js';
 import { chainName, describeDownstreamTls, downstreamTlsContext, selectChain, terminatesTls } from '../envoy/filter-chain.js';
-import { inboundMtlsMode } from '../istio/inbound-mtls.js';
+import { inboundMtls, inboundMtlsMode } from '../istio/inbound-mtls.js';
 import { terminalFilter } from '../envoy/network-filters.js';
 import { findService, inferVip, isHeadless } from '../istio/service-hosts.js';
 import { defaultHostHeader, parseHeaderFlag, parseTarget, type Target } from './target.js';
@@ -205,7 +205,7 @@ function walk(ctx: Ctx): Verdict {
   if (sel.closed || !sel.chain) {
     // what a chain would have needed: the chains dropped where the match failed
     const needs = chainSkips.length ? `; what a chain needs: ${chainSkips.slice(0, 3).map((x) => `${x.name}: ${x.reason}`).join('; ')}${chainSkips.length > 3 ? `; … ${chainSkips.length - 3} more` : ''}` : '';
-    const strict = ctx.direction === 'inbound' && inboundMtlsMode(l, ctx.port)?.startsWith('STRICT') && conn.transport !== 'tls';
+    const strict = ctx.direction === 'inbound' && inboundMtls(l, ctx.port)?.mode === 'STRICT' && conn.transport !== 'tls';
     return verdictOf('connection_closed', `listener ${rec.name} closes the connection: ${sel.reason}${needs}`, {
       response_flag: 'NR',
       next_step: strict
@@ -215,6 +215,7 @@ function walk(ctx: Ctx): Verdict {
   }
   const chain = sel.chain;
   const term = terminalFilter(chain);
+  const inMtls = ctx.direction === 'inbound' ? inboundMtls(l, ctx.port) : undefined;
   const mtls = ctx.direction === 'inbound' ? inboundMtlsMode(l, ctx.port) : undefined;
   tr.hop({
     kind: 'filter_chain', name: chainName(chain, sel.index ?? 0, sel.isDefault), reason: sel.reason,
@@ -223,6 +224,7 @@ function walk(ctx: Ctx): Verdict {
       ...(term ? { filter: term.kind === 'hcm' ? `HTTP connection manager${term.rdsName ? ` (RDS ${term.rdsName})` : term.inlineRoute ? ' (inline route config)' : ''}` : term.kind === 'tcp_proxy' ? 'tcp_proxy' : term.filterName } : {}),
       ...(mtls ? { mtls_mode: mtls } : {}),
       ...(terminatesTls(chain) ? { downstream_tls: describeDownstreamTls(downstreamTlsContext(chain)) } : {}),
+      ...(inMtls ? { inbound_mtls: inMtls } : {}),
     },
     ...(chainSkips.length ? { skipped: chainSkips } : {}),
   });
