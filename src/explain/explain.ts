@@ -18,6 +18,7 @@ import { Trace } from './trace.js';
 import type { ExplainResult, Verdict } from './result.js';
 import { type ExplainRequest, type Direction, type Ctx, verdictOf, oneLine } from './context.js';
 import { dnsStep } from './dns-step.js';
+import { egressScopeOf } from './scope.js';
 import { connectionFor } from './connection.js';
 import { httpConnectionManager } from './http-route.js';
 import { tcpProxy, clustersVerdict, endpointsOnly } from './upstream.js';
@@ -49,6 +50,7 @@ export function explain(model: ConfigModel, req: ExplainRequest, opts: { verdict
   // did you mean judges where the request really ends (DNS, a port the service lacks) after authorization
   const verdict = reviewDestination(ctx, finishAuthorization(ctx, walk(ctx)));
   const authorization = authorizationOf(ctx);
+  const scope = tr.verdictOnly ? undefined : egressScopeOf(ctx);
   const c = ctx.conn;
   return {
     target: {
@@ -70,6 +72,7 @@ export function explain(model: ConfigModel, req: ExplainRequest, opts: { verdict
     hops: tr.hops,
     verdict,
     ...(authorization ? { authorization } : {}),
+    ...(scope ? { egress_scope: scope } : {}),
     assumptions: tr.assumptions,
     warnings: tr.warnings,
   };
