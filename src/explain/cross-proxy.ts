@@ -195,6 +195,7 @@ function followLeg(l: Leg, client: ExplainResult, clientModel: ConfigModel, clus
     ...base,
     proxy: { pod: peer.proxy.pod, namespace: peer.proxy.namespace, kind: peer.proxy.kind, source: peer.origin },
     ...(identity ? { client_identity: identity } : {}), ...(mode ? { server_mode: mode } : {}),
+    ...(srv?.peer_identities.length ? { server_accepts: srv.peer_identities } : {}),
     agreement: a.agreement,
     summary: `${who}: ${a.text}; ${inbound.verdict.kind === 'routed' ? `it is ${inbound.verdict.summary}` : `${inbound.verdict.kind.replace(/_/g, ' ')}: ${inbound.verdict.summary}`}`,
     inbound,

@@ -212,6 +212,8 @@ export interface DestinationOut {
   client_identity?: string;
   /** The server's mTLS mode on that port: STRICT / PERMISSIVE / DISABLE (from its inbound chains). */
   server_mode?: string;
+  /** The client SANs the server accepts over mTLS (its inbound chains' validation context), e.g. spiffe://cluster.local/*. */
+  server_accepts?: string[];
   /** Do the two sides agree on the transport? */
   agreement: 'agree' | 'disagree' | 'no_sidecar' | 'unknown';
   summary: string;

@@ -99,5 +99,6 @@ describe('across proxies: the server checks the client identity against its peer
     const d = followAcross(explain(gw, req), gw, [modelOf(doc, 'hello-9999.json')], req)!;
     expect(d.server_mode).toMatch(/^PERMISSIVE \(from virtualInbound's catch-all chains: no Service declares port 9999\)/);
     expect(d.agreement).toBe('agree');
+    expect(d.server_accepts).toEqual(['spiffe://cluster.local/*']);
   });
 });
