@@ -8,7 +8,7 @@
 import { closeSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
 import { UsageError } from '../errors.js';
 import { isGzip, isStdin, maxInputBytes, maybeGunzip, readInputBytes } from './read-bytes.js';
-import { parseJsonText } from './parse-json.js';
+import { parseDumpText } from './yaml-input.js'; // JSON, or YAML by content
 import { MAX_PIECE_BYTES, parseJsonBuffer } from './stream-parse.js';
 import type { Json } from '../model/envoy-types.js';
 
@@ -33,7 +33,7 @@ export async function loadDocument(path: string, stdin?: NodeJS.ReadableStream, 
   const origin = isStdin(path) ? 'stdin' : path;
   const threshold = opts.streamThreshold ?? thresholdFromEnv() ?? MAX_STRING_BYTES;
   const plain = plainFileText(path, threshold);
-  if (plain) return { origin, doc: parseJsonText(plain.text, origin), bytes: plain.bytes };
+  if (plain) return { origin, doc: parseDumpText(plain.text, origin), bytes: plain.bytes };
   return documentFromBytes(await readInputBytes(path, stdin), origin, threshold);
 }
 
@@ -51,7 +51,7 @@ function documentFromBytes(bytesIn: Buffer | undefined, origin: string, threshol
   }
   const text = buf.toString('utf8');
   buf = undefined; // let the bytes go before JSON.parse builds the document: peak memory is text + document
-  return { origin, doc: parseJsonText(text, origin), bytes };
+  return { origin, doc: parseDumpText(text, origin), bytes };
 }
 
 /**

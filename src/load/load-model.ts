@@ -23,6 +23,7 @@ import { InputError, PcxError, UsageError } from '../errors.js';
 import type { ConfigModel } from '../model/config-model.js';
 import type { Json } from '../model/envoy-types.js';
 import { ztunnelShape, ZtunnelDocumentError } from '../ztunnel/detect.js';
+import { fromIstioctlShape } from './shapes.js';
 
 export interface LoadModelOptions {
   /** Envoy `/clusters` output (`?format=json` or text) to attach as live endpoint health. */
@@ -152,7 +153,8 @@ async function buildFromFetched(f: Fetched, opts: LoadModelOptions): Promise<Con
   const doc = loaded.doc as Json;
   // a file written by --save with live health: {"config_dump": …, "clusters": …}
   const bundle = savedBundle(doc);
-  const dump = unwrapDocument(bundle ? bundle.config_dump : doc, f.origin, { pod: opts.pod, namespace: opts.namespace });
+  // istioctl pc bootstrap|secret|ecds -o json print one section without its @type (shapes.ts)
+  const dump = fromIstioctlShape(unwrapDocument(bundle ? bundle.config_dump : doc, f.origin, { pod: opts.pod, namespace: opts.namespace }));
   // ztunnel's config (recognised by content) is for pcx ztunnel / explain --from, which catch this
   const zt = ztunnelShape(dump);
   if (zt) {

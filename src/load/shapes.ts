@@ -1,0 +1,54 @@
+/**
+ * istioctl's output shapes, as input. `istioctl proxy-config <type> -o json|yaml` prints:
+ * - listener, route, cluster, eds: a bare list of the typed resources (model/build-model.ts reads those);
+ * - endpoint: a bare list of `/clusters?format=json` cluster statuses (also read there);
+ * - all: the whole `/config_dump` (`{"configs": […]}`);
+ * - bootstrap, secret, ecds: ONE section of the dump, marshalled on its own, so without the `@type`
+ *   it has inside `configs[]` (`PrintBootstrapDump`, `PrintSecretDump`, `PrintEcds` in istioctl's
+ *   writer/envoy/configdump: `protomarshal.ToJSONWithIndent(bootstrapDump)` gives
+ *   `{"bootstrap": …, "lastUpdated": …}`).
+ * This file recognises such a lone section by its field names and gives it back as the one-section
+ * dump it came from, so everything after the loader sees an ordinary (partial) config dump.
+ */
+import type { Json } from '../model/envoy-types.js';
+import { snakeCase } from './normalize.js';
+
+const ADMIN = 'type.googleapis.com/envoy.admin.v3.';
+
+/** Per section: the fields that name it, and the fields any section may also have. */
+const SECTIONS: { kind: string; names: string[]; also: string[] }[] = [
+  { kind: 'BootstrapConfigDump', names: ['bootstrap'], also: ['last_updated'] },
+  { kind: 'SecretsConfigDump', names: ['static_secrets', 'dynamic_active_secrets', 'dynamic_warming_secrets'], also: [] },
+  { kind: 'EcdsConfigDump', names: ['ecds_filters'], also: [] },
+  {
+    kind: 'ListenersConfigDump',
+    // v2alpha's per-state lists too (Envoy < 1.12)
+    names: ['static_listeners', 'dynamic_listeners', 'dynamic_active_listeners', 'dynamic_warming_listeners', 'dynamic_draining_listeners'],
+    also: ['version_info'],
+  },
+  { kind: 'ClustersConfigDump', names: ['static_clusters', 'dynamic_active_clusters', 'dynamic_warming_clusters'], also: ['version_info'] },
+  { kind: 'RoutesConfigDump', names: ['static_route_configs', 'dynamic_route_configs'], also: [] },
+  { kind: 'EndpointsConfigDump', names: ['static_endpoint_configs', 'dynamic_endpoint_configs'], also: [] },
+];
+
+/** Which dump section a lone, `@type`-less object is, from its field names (either casing). */
+export function loneSectionKind(doc: Json): string | undefined {
+  if (!doc || typeof doc !== 'object' || Array.isArray(doc) || doc['@type'] !== undefined) return undefined;
+  const keys = Object.keys(doc).map(snakeCase);
+  if (keys.length === 0) return undefined;
+  for (const s of SECTIONS) {
+    if (!keys.some((k) => s.names.includes(k))) continue;
+    if (keys.every((k) => s.names.includes(k) || s.also.includes(k))) return s.kind;
+  }
+  return undefined;
+}
+
+/**
+ * A lone section (istioctl pc bootstrap|secret|ecds -o json) → `{"configs": [section with its @type]}`;
+ * anything else is returned as it is.
+ */
+export function fromIstioctlShape(doc: Json): Json {
+  const kind = loneSectionKind(doc);
+  if (!kind) return doc;
+  return { configs: [{ '@type': ADMIN + kind, ...doc }] };
+}

@@ -1,0 +1,64 @@
+/**
+ * YAML dumps, detected by content: `istioctl proxy-config <type> -o yaml` (sigs.k8s.io/yaml's
+ * JSONToYAML of the JSON it would print), `pcx all -o yaml`, egctl's default YAML. A YAML input is
+ * parsed whole into the same plain value JSON.parse gives, and from there on is read exactly as JSON.
+ *
+ * Text whose first character (past a BOM and blanks) is `{`, `[`, `"` or a digit stays with the JSON
+ * parser (parse-json.ts: JSON, and the HTTP status line `pilot-agent request` writes first); anything
+ * else is YAML. JSON is YAML too, but JSON.parse is many times faster, so JSON never comes here.
+ */
+import YAML from 'yaml';
+import { InputError } from '../errors.js';
+import { parseJsonText } from './parse-json.js';
+
+/** Anchors a YAML dump may expand: far more than any real one has, few enough to stop a "billion laughs". */
+const MAX_ALIAS_COUNT = 1000;
+
+/** Whether the text is for the YAML parser (see the file comment). */
+export function isYamlText(text: string): boolean {
+  let i = text.charCodeAt(0) === 0xfeff ? 1 : 0;
+  while (i < text.length && /\s/.test(text[i])) i++;
+  if (i >= text.length) return false; // empty: parse-json.ts says so
+  return !/[[{"0-9]/.test(text[i]);
+}
+
+/** A dump's text → document: YAML when it is YAML, else parse-json.ts's JSON parser. */
+export function parseDumpText(text: string, origin: string): unknown {
+  return isYamlText(text) ? parseYamlDump(text, origin) : parseJsonText(text, origin);
+}
+
+export function parseYamlDump(text: string, origin: string): unknown {
+  // uniqueKeys off: JSON.parse keeps the last of repeated keys, and so does this
+  const docs = YAML.parseAllDocuments(text, { uniqueKeys: false, prettyErrors: true });
+  const all = Array.isArray(docs) ? docs : [];
+  const bad = all.find((d) => d.errors.length > 0);
+  if (bad) {
+    const e = bad.errors[0];
+    const line = e.linePos?.[0]?.line;
+    const what = e.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '');
+    throw new InputError(`${origin}: invalid YAML${line ? ` (line ${line})` : ''}: ${what}; expected an Envoy config dump`, {
+      hint: 'save it again with `istioctl proxy-config all <pod> -o yaml` (or -o json)',
+    });
+  }
+  const present = all.filter((d) => d.contents !== null);
+  if (present.length > 1) {
+    throw new InputError(`${origin}: ${present.length} YAML documents (separated by ---); expected one Envoy config dump`, {
+      hint: 'give each dump its own file',
+    });
+  }
+  let value: unknown;
+  try {
+    value = present[0]?.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+  } catch (e) {
+    throw new InputError(`${origin}: YAML that cannot be read as data (${(e as Error).message.split('\n')[0]}); expected an Envoy config dump`);
+  }
+  // a bare value or nothing: parse-json.ts has the words for that (empty file, not a dump)
+  if (value === null || value === undefined || typeof value !== 'object') return parseJsonText(present.length ? text : '', origin);
+  const k = value as { apiVersion?: unknown; kind?: unknown };
+  if (!Array.isArray(value) && typeof k.apiVersion === 'string' && typeof k.kind === 'string') {
+    throw new InputError(`${origin}: a Kubernetes ${k.kind} (apiVersion ${k.apiVersion}), not an Envoy config dump`, {
+      hint: 'pass what the proxy holds: `istioctl proxy-config all <pod> -o yaml` (or -o json)',
+    });
+  }
+  return value;
+}
