@@ -14,12 +14,24 @@ import { parseJsonText } from './parse-json.js';
 /** Anchors a YAML dump may expand: far more than any real one has, few enough to stop a "billion laughs". */
 const MAX_ALIAS_COUNT = 1000;
 
+/**
+ * How a YAML dump's first line (past comments) starts: a document marker, a list item, or a mapping
+ * key followed by `:` (quoted, as `'@type':`, or plain without spaces, as every key of a dump is). Text that starts otherwise (a script, HTML,
+ * a bare word) is not YAML a tool wrote: parse-json.ts words what it is.
+ */
+const YAML_START = /^(?:---|%YAML|-(?:[ \t]|$)|(?:'[^'\n]*'|"[^"\n]*"|[^\s#'"{}[\],&*!|>%@`/:][^\s:#]*)[ \t]*:(?:[ \t]|$))/;
+
 /** Whether the text is for the YAML parser (see the file comment). */
 export function isYamlText(text: string): boolean {
   let i = text.charCodeAt(0) === 0xfeff ? 1 : 0;
-  while (i < text.length && /\s/.test(text[i])) i++;
-  if (i >= text.length) return false; // empty: parse-json.ts says so
-  return !/[[{"0-9]/.test(text[i]);
+  // blanks and whole-line comments
+  for (;;) {
+    while (i < text.length && /\s/.test(text[i])) i++;
+    if (text[i] !== '#') break;
+    while (i < text.length && text[i] !== '\n') i++;
+  }
+  if (i >= text.length || /[[{"0-9]/.test(text[i])) return false; // empty, or JSON (with a status line)
+  return YAML_START.test(text.slice(i, i + 4096).split('\n', 1)[0]);
 }
 
 /** A dump's text → document: YAML when it is YAML, else parse-json.ts's JSON parser. */

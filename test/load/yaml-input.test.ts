@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import YAML from 'yaml';
 import { loadModel } from '../../src/load/load-model.js';
-import { parseDumpText } from '../../src/load/yaml-input.js';
+import { isYamlText, parseDumpText } from '../../src/load/yaml-input.js';
 import { InputError } from '../../src/errors.js';
 import { check } from '../../src/check/check.js';
 import { pcxInProcess } from '../helpers/run-cli.js';
@@ -127,4 +127,22 @@ it('the real YAML of the shared fixtures (an LDS dump named .yaml that is JSON) 
   const m = await loadModel(REAL.ldsOnly);
   expect(m.listeners.length).toBeGreaterThan(0);
   expect(readFileSync(REAL.ldsOnly, 'utf8').trimStart()[0]).toBe('{');
+});
+
+describe('what is YAML', () => {
+  it.each([
+    ['configs:\n- a: 1\n', true],
+    ['- name: x\n', true],
+    ["'@type': type.googleapis.com/envoy.admin.v3.BootstrapConfigDump\n", true],
+    ['# istioctl pc all -o yaml\n\nbootstrap:\n  node: {}\n', true],
+    ['---\nconfigs: []\n', true],
+    ['{"configs": []}', false],
+    ['200\n{"configs": []}', false],
+    ['/** @type {import("jest").Config} */\nexport default {};\n', false],
+    ['<html><body>502 Bad Gateway</body></html>', false],
+    ['hello', false],
+    ['', false],
+  ])('%j → %s', (text, yaml) => {
+    expect(isYamlText(text)).toBe(yaml);
+  });
 });
