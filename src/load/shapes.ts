@@ -9,8 +9,14 @@
  *   `{"bootstrap": …, "lastUpdated": …}`).
  * This file recognises such a lone section by its field names and gives it back as the one-section
  * dump it came from, so everything after the loader sees an ordinary (partial) config dump.
+ *
+ * egctl wraps per proxy: `{"<ns>": {"<pod>": <dump>}}` (`egctl config envoy-proxy all`), and
+ * `egctl x translate --to xds` writes `{"xds": {"<ns>/<gateway>": <dump>}}`; for one type
+ * (`-t route`, `config envoy-proxy route`) the leaf is that one section, with its `@type`.
  */
 import type { Json } from '../model/envoy-types.js';
+import { unwrapDocument } from '../model/build-model.js';
+import type { ProxyPick } from './pick-proxy.js';
 import { snakeCase } from './normalize.js';
 
 const ADMIN = 'type.googleapis.com/envoy.admin.v3.';
@@ -51,4 +57,32 @@ export function fromIstioctlShape(doc: Json): Json {
   const kind = loneSectionKind(doc);
   if (!kind) return doc;
   return { configs: [{ '@type': ADMIN + kind, ...doc }] };
+}
+
+const ADMIN_TYPE = /^(?:type\.googleapis\.com\/)?envoy\.admin\.(?:v2alpha|v3)\.[A-Za-z]+ConfigDump$/;
+
+/** egctl's `{"<ns>": {"<pod>": <one section>}}` → the same with `{"configs": [section]}` leaves; else as it is. */
+export function egctlSections(doc: Json): Json {
+  if (!doc || typeof doc !== 'object' || Array.isArray(doc) || doc['@type'] !== undefined || Array.isArray(doc.configs)) return doc;
+  let found = false;
+  const out: Record<string, Record<string, Json>> = {};
+  for (const [ns, v] of Object.entries(doc as Record<string, Json>)) {
+    if (!v || typeof v !== 'object' || Array.isArray(v)) return doc;
+    out[ns] = {};
+    for (const [pod, leaf] of Object.entries(v as Record<string, Json>)) {
+      const isSection = leaf && typeof leaf === 'object' && typeof leaf['@type'] === 'string' && ADMIN_TYPE.test(leaf['@type']);
+      if (isSection) found = true;
+      out[ns][pod] = isSection ? { configs: [leaf] } : leaf;
+    }
+  }
+  return found ? out : doc;
+}
+
+/**
+ * Everything other tools put around or instead of a dump → the dump: egctl's wrappers (with one
+ * section or a whole dump), `{"config_dump": …}` (model/build-model.ts unwrapDocument), and
+ * istioctl's lone sections. `pick` (--pod, -n) chooses among several proxies.
+ */
+export function unwrapShapes(doc: Json, origin: string, pick: ProxyPick = {}): Json {
+  return fromIstioctlShape(unwrapDocument(egctlSections(doc), origin, pick));
 }

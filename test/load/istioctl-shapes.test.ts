@@ -114,3 +114,27 @@ describe("istioctl's own -o json|yaml goldens", () => {
     expect(all.out.split('\n').filter((l) => l.startsWith(prefix))).toHaveLength(rows);
   });
 });
+
+describe("egctl's YAML (egctl x translate --to xds goldens)", () => {
+  const EG = 'test/fixtures/real/egctl-output/envoyproxy__gateway__internal__cmd__egctl__testdata__translate__out__from-gateway-api-to-xds.';
+  it.each([
+    ['cluster', 'clusters'],
+    ['listener', 'listeners'],
+    ['route', 'routes'],
+    ['endpoint', 'endpoints'],
+    ['bootstrap', 'bootstrap'],
+  ])('-t %s ({"xds": {"<ns>/<gateway>": one section}}): pcx %s prints what the all output gives', async (type, command) => {
+    const want = await pcx(command, `${EG}all.yaml`, '-o', 'short');
+    const got = await pcx(command, `${EG}${type}.yaml`, '-o', 'short');
+    expect(got.code).toBe(0);
+    expect(want.code).toBe(0);
+    expect(got.out).toBe(want.out);
+    expect(got.out.trim().split('\n').length).toBeGreaterThan(type === 'bootstrap' ? 0 : 1);
+  });
+
+  it('the all output explains a request through the gateway', async () => {
+    const r = await pcx('explain', `${EG}all.yaml`, 'www.example.com/', '--port', '10080', '-o', 'json');
+    const j = JSON.parse(r.out) as { hops: { kind: string; name: string }[] };
+    expect(j.hops.find((h) => h.kind === 'cluster')?.name).toBe('httproute/default/backend/rule/0');
+  });
+});

@@ -146,3 +146,13 @@ describe('what is YAML', () => {
     expect(isYamlText(text)).toBe(yaml);
   });
 });
+
+it('--clusters takes istioctl pc endpoint -o yaml (a YAML list of cluster statuses) as its JSON', async () => {
+  const statuses = readJson(REAL.clustersJson);
+  const f = write('ep.yaml', YAML.stringify(statuses.cluster_statuses ?? statuses.clusterStatuses));
+  const j = write('ep.json', JSON.stringify(statuses.cluster_statuses ?? statuses.clusterStatuses));
+  const y = await pcxInProcess(['endpoints', REAL.istio14productpage, '--clusters', f]);
+  expect(y.code).toBe(0);
+  expect(y.out).toBe((await pcxInProcess(['endpoints', REAL.istio14productpage, '--clusters', j])).out);
+  expect(y.out).toMatch(/UNHEALTHY/);
+});
