@@ -138,3 +138,21 @@ describe("egctl's YAML (egctl x translate --to xds goldens)", () => {
     expect(j.hops.find((h) => h.kind === 'cluster')?.name).toBe('httproute/default/backend/rule/0');
   });
 });
+
+describe('pcx <table> -o json|yaml, read back, prints the same table (pcx writes the shapes istioctl writes)', () => {
+  const KINDS = ['listeners', 'routes', 'clusters', 'endpoints', 'secrets', 'bootstrap', 'all'];
+  it.each(['json', 'yaml'])('-o %s on the Istio 1.18 sidecar (EDS) and the Istio 1.22 one (ECDS)', async (format) => {
+    for (const [dump, kinds] of [[REAL.istio118geo, KINDS], [REAL.istio122sidecar, ['ecds', 'secrets', 'bootstrap']]] as const) {
+      for (const kind of kinds) {
+        const printed = await pcx(kind, dump, '-o', format);
+        expect(printed.code).toBe(0);
+        const file = join(dir, `roundtrip-${kind}.${format}`);
+        writeFileSync(file, printed.out);
+        const back = await pcx(kind, file, '-o', 'short');
+        const want = await pcx(kind, dump, '-o', 'short');
+        expect(`${kind}: ${back.out}`).toBe(`${kind}: ${want.out}`);
+        expect(back.code).toBe(0);
+      }
+    }
+  });
+});
