@@ -8,7 +8,7 @@
 import { closeSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
 import { UsageError } from '../errors.js';
 import { isGzip, isStdin, maxInputBytes, maybeGunzip, readInputBytes } from './read-bytes.js';
-import { parseDumpText } from './yaml-input.js'; // JSON, or YAML by content
+import { isYamlBuffer, parseDumpText } from './yaml-input.js'; // JSON, or YAML by content
 import { MAX_PIECE_BYTES, parseJsonBuffer } from './stream-parse.js';
 import type { Json } from '../model/envoy-types.js';
 
@@ -46,7 +46,7 @@ function documentFromBytes(bytesIn: Buffer | undefined, origin: string, threshol
   let buf: Buffer | undefined = bytesIn!;
   bytesIn = undefined; // buf is then the only reference, dropped before JSON.parse
   const bytes = buf.length;
-  if (bytes >= threshold) {
+  if (bytes >= threshold && !isYamlBuffer(buf, origin)) {
     return { origin, doc: parseJsonBuffer(buf, origin, Math.min(MAX_PIECE_BYTES, threshold)), bytes };
   }
   const text = buf.toString('utf8');

@@ -34,6 +34,24 @@ export function isYamlText(text: string): boolean {
   return YAML_START.test(text.slice(i, i + 4096).split('\n', 1)[0]);
 }
 
+/** V8's string limit: YAML is parsed from one string, so a YAML input can be at most this long. */
+const MAX_YAML_BYTES = 536_870_888;
+
+/**
+ * For inputs too big for the text path (load-document.ts): whether the bytes are YAML, which is then
+ * read as text all the same (the Buffer parser reads JSON only). Past V8's string limit no YAML can
+ * be read: one line saying to save it as JSON, which pcx reads at any size.
+ */
+export function isYamlBuffer(buf: Buffer, origin: string): boolean {
+  if (!isYamlText(buf.toString('utf8', 0, Math.min(buf.length, 4096)))) return false;
+  if (buf.length > MAX_YAML_BYTES) {
+    throw new InputError(`${origin}: a ${Math.round(buf.length / 1e6)} MB YAML dump is more than pcx can read as YAML (at most ${Math.floor(MAX_YAML_BYTES / 1e6)} MB, one string)`, {
+      hint: 'save it as JSON (`istioctl proxy-config all <pod> -o json`), which pcx reads at any size',
+    });
+  }
+  return true;
+}
+
 /** A dump's text → document: YAML when it is YAML, else parse-json.ts's JSON parser. */
 export function parseDumpText(text: string, origin: string): unknown {
   return isYamlText(text) ? parseYamlDump(text, origin) : parseJsonText(text, origin);
