@@ -66,6 +66,11 @@ export function parseYamlDump(text: string, origin: string): unknown {
     const e = bad.errors[0];
     const line = e.linePos?.[0]?.line;
     const what = e.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '');
+    if (/call stack/i.test(what)) {
+      throw new InputError(`${origin}: YAML nested too deeply to read${line ? ` (at line ${line})` : ''}; expected an Envoy config dump`, {
+        hint: 'a config dump is a few dozen levels deep: this file is not one, or is damaged',
+      });
+    }
     throw new InputError(`${origin}: invalid YAML${line ? ` (line ${line})` : ''}: ${what}; expected an Envoy config dump`, {
       hint: 'save it again with `istioctl proxy-config all <pod> -o yaml` (or -o json)',
     });

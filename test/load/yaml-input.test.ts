@@ -169,3 +169,9 @@ it('a YAML input past the Buffer-parser threshold is still read (as text), not r
     else process.env.PCX_STREAM_THRESHOLD = before;
   }
 });
+
+it('YAML nested thousands deep is one line saying so, not a stack trace or "invalid"', () => {
+  let s = '';
+  for (let i = 0; i < 5000; i++) s += ' '.repeat(i) + 'k:\n';
+  expect(inputError(s).message).toMatch(/^x\.yaml: YAML nested too deeply to read \(at line \d+\); expected an Envoy config dump$/);
+});
