@@ -3,9 +3,10 @@
  * JSONToYAML of the JSON it would print), `pcx all -o yaml`, egctl's default YAML. A YAML input is
  * parsed whole into the same plain value JSON.parse gives, and from there on is read exactly as JSON.
  *
- * Text whose first character (past a BOM and blanks) is `{`, `[`, `"` or a digit stays with the JSON
- * parser (parse-json.ts: JSON, and the HTTP status line `pilot-agent request` writes first); anything
- * else is YAML. JSON is YAML too, but JSON.parse is many times faster, so JSON never comes here.
+ * Text whose first character (past a BOM and blanks) is `{`, `[` or a digit stays with the JSON parser
+ * (parse-json.ts: JSON, and the HTTP status line `pilot-agent request` writes first), and so does text
+ * that does not start as YAML does (YAML_START). JSON is YAML too, but JSON.parse is many times
+ * faster, so JSON never comes here.
  */
 import YAML from 'yaml';
 import { InputError } from '../errors.js';
@@ -30,7 +31,8 @@ export function isYamlText(text: string): boolean {
     if (text[i] !== '#') break;
     while (i < text.length && text[i] !== '\n') i++;
   }
-  if (i >= text.length || /[[{"0-9]/.test(text[i])) return false; // empty, or JSON (with a status line)
+  // empty, or JSON (a status line first, too); a JSON string is not `"…": …`, which YAML_START wants
+  if (i >= text.length || /[[{0-9]/.test(text[i])) return false;
   return YAML_START.test(text.slice(i, i + 4096).split('\n', 1)[0]);
 }
 

@@ -136,6 +136,8 @@ describe('what is YAML', () => {
     ["'@type': type.googleapis.com/envoy.admin.v3.BootstrapConfigDump\n", true],
     ['# istioctl pc all -o yaml\n\nbootstrap:\n  node: {}\n', true],
     ['---\nconfigs: []\n', true],
+    ['"configs":\n- "@type": x\n', true],
+    ['"a JSON string"', false],
     ['{"configs": []}', false],
     ['200\n{"configs": []}', false],
     ['/** @type {import("jest").Config} */\nexport default {};\n', false],
