@@ -21,6 +21,7 @@ const CASES: [string, string[]][] = [
   ['diff --host', ['diff', PP, REAL.istio19productpage, '--host', 'reviews.default:9080/']],
   ['check', ['check', GEO]],
   ['test', ['test', OSM, 'test/fixtures/routetest/osm-router-check.yaml']],
+  ['rootca-compare', ['rootca-compare', REAL.waypoint, REAL.istio122sidecar]],
 ];
 
 describe('-o yaml is -o json as YAML', () => {
