@@ -13,6 +13,9 @@
  * egctl wraps per proxy: `{"<ns>": {"<pod>": <dump>}}` (`egctl config envoy-proxy all`), and
  * `egctl x translate --to xds` writes `{"xds": {"<ns>/<gateway>": <dump>}}`; for one type
  * (`-t route`, `config envoy-proxy route`) the leaf is that one section, with its `@type`.
+ *
+ * Hook: load-model.ts calls unwrapShapes() on the parsed document, where it used to call
+ * unwrapDocument(); nothing else in the loader knows about these shapes.
  */
 import type { Json } from '../model/envoy-types.js';
 import { unwrapDocument } from '../model/build-model.js';

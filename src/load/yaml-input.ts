@@ -7,6 +7,9 @@
  * (parse-json.ts: JSON, and the HTTP status line `pilot-agent request` writes first), and so does text
  * that does not start as YAML does (YAML_START). JSON is YAML too, but JSON.parse is many times
  * faster, so JSON never comes here.
+ *
+ * Hooks: load-document.ts parses text with parseDumpText() (was parseJsonText) and keeps YAML off
+ * the JSON-only Buffer parser with isYamlBuffer(); clusters-text.ts (--clusters) reads YAML too.
  */
 import YAML from 'yaml';
 import { InputError } from '../errors.js';
