@@ -10,8 +10,10 @@
  *    listener with bind_to_port: false binds nothing, so it never takes a connection directly.
  * Hand-written listeners first, then the same rules on real dumps.
  */
-import { bindsToPort, captureListener, listenerAddresses, selectBoundListener, selectOutboundListener } from '../../src/envoy/listener-select.js';
+import { bindsToPort, listenerAddresses, selectBoundListener, selectOutboundListener as envoyOutbound } from '../../src/envoy/listener-select.js';
+import { captureListener } from '../../src/istio/capture.js';
 import { loadReal, modelOf } from '../helpers/fixtures.js';
+import type { ConfigModel } from '../../src/model/config-model.js';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 interface L { name: string; address: string; port: number; state?: 'active' | 'warming'; extra?: any }
@@ -32,6 +34,9 @@ function dump(ls: L[], opts: { capture?: boolean } = {}): any {
 }
 
 const model = (ls: L[], opts?: { capture?: boolean }) => modelOf(dump(ls, opts), 'hand-written');
+
+/** The hand-off from the listener that captured the connection (found by Istio's conventions, istio/capture.ts). */
+const selectOutboundListener = (m: ConfigModel, ip: string | undefined, port: number) => envoyOutbound(m, ip, port, captureListener(m));
 
 describe('sidecar outbound: the use_original_dst hand-off (§2.2)', () => {
   const ls: L[] = [
@@ -91,7 +96,7 @@ describe('sidecar outbound: the use_original_dst hand-off (§2.2)', () => {
     expect(c.how).toBe('none');
     expect(c.reason).toBe('no listener for port 80 and no use_original_dst (capture) listener in this dump');
   });
-  it('the capture listener is virtualOutbound, else a use_original_dst listener', () => {
+  it('the capture listener (Istio\'s convention) is virtualOutbound, else a use_original_dst listener', () => {
     expect(captureListener(model([]))?.name).toBe('virtualOutbound');
     const other = model([{ name: 'capture', address: '0.0.0.0', port: 15001, extra: { use_original_dst: true } }], { capture: false });
     expect(captureListener(other)?.name).toBe('capture');
