@@ -18,6 +18,7 @@ import type { ProxyPick } from './pick-proxy.js';
 import { parseClustersOutput } from './clusters-text.js';
 import { saveFetched } from './save.js';
 import { startSpinner } from './spinner.js';
+import { InterruptedError } from './interrupt.js';
 import { attachClusterStatuses, buildModel, unwrapDocument } from '../model/build-model.js';
 import { InputError, PcxError, UsageError } from '../errors.js';
 import type { ConfigModel } from '../model/config-model.js';
@@ -39,6 +40,8 @@ export interface LoadModelOptions {
   save?: string;
   /** --force: --save may replace an existing file. */
   force?: boolean;
+  /** --proxy-admin-port: Envoy's admin port on a live pod (default 15000). */
+  proxyAdminPort?: number;
   /** istioctl/kubectl time limit; default 60 s. */
   timeoutMs?: number;
   /** Where the progress spinner goes; it is drawn only when this is a TTY. */
@@ -104,7 +107,7 @@ export async function loadModel(source: string, opts: LoadModelOptions = {}): Pr
           const { fetchLive } = await import('./live.js');
           const live = await fetchLive({
             pod: spec.pod,
-            flags: { namespace: opts.namespace, context: opts.context, kubeconfig: opts.kubeconfig },
+            flags: { namespace: opts.namespace, context: opts.context, kubeconfig: opts.kubeconfig, proxyAdminPort: opts.proxyAdminPort },
             dumpFile,
             timeoutMs: opts.timeoutMs ?? DEFAULT_TIMEOUT_MS,
             withClusters: !opts.clustersFile,
@@ -112,7 +115,7 @@ export async function loadModel(source: string, opts: LoadModelOptions = {}): Pr
             progress: (t) => spinner.update(t),
           }).catch((e: unknown) => {
             // `dump.jsn` reads as pod `dump` in namespace `jsn`: a mistyped file name should say so too
-            if (e instanceof PcxError && /[./]/.test(source)) {
+            if (e instanceof PcxError && !(e instanceof InterruptedError) && /[./]/.test(source)) {
               throw new PcxError(e.message, { exitCode: e.exitCode, cause: e, hint: `${e.hint ? e.hint + '; ' : ''}read as a pod because no file ${source} exists` });
             }
             throw e;

@@ -38,7 +38,8 @@ describe('fetchLive', () => {
       ['istioctl', 'proxy-config', 'all', 'reviews-v1-abc', '-n', 'bookinfo', '-o', 'json', '--context', 'kind-a', '--kubeconfig', '/k/config'],
       ['istioctl', 'proxy-config', 'endpoint', 'reviews-v1-abc', '-n', 'bookinfo', '-o', 'json', '--context', 'kind-a', '--kubeconfig', '/k/config'],
     ]);
-    expect(runner.calls[0].opts).toEqual({ timeoutMs: 5000, stdoutFile: dumpFile });
+    // the signal stops the child on Ctrl-C (interrupt.ts)
+    expect(runner.calls[0].opts).toEqual({ timeoutMs: 5000, stdoutFile: dumpFile, signal: expect.any(AbortSignal) });
     expect(r).toEqual({ tool: 'istioctl', label: 'reviews-v1-abc.bookinfo', clusters: '[]' });
     expect(readFileSync(dumpFile, 'utf8')).toBe('{"configs":[]}');
   });
