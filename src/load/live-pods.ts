@@ -5,7 +5,7 @@
  * dump fetch, so Ctrl-C and --timeout behave the same).
  */
 import { ExecError, UsageError } from '../errors.js';
-import { checkRun, execaRunner, kubeArgs, type CommandRunner, type KubeFlags } from './live.js';
+import { checkRun, execaRunner, kubeArgs, shortReason, type CommandRunner, type KubeFlags } from './live.js';
 import { interruptible } from './interrupt.js';
 
 export interface LivePod {
@@ -42,6 +42,11 @@ export async function listPods(q: PodQuery): Promise<LivePod[]> {
   }
   if (/unable to parse requirement|found '[^']*', expected|invalid label|couldn't parse the selector/i.test(r.stderr)) {
     throw new UsageError(`-l ${q.selector}: kubectl cannot read this label selector: ${r.stderr.trim().split('\n').pop()}`, { hint: 'a selector is key=value[,key2=value2], as kubectl get pods -l takes it' });
+  }
+  if (r.exitCode !== 0 && /\bforbidden\b|Unauthorized/i.test(r.stderr)) {
+    throw new ExecError(`permission denied listing ${what}: ${shortReason(r.stderr)}`, {
+      hint: `pcx needs to list pods there: check with \`kubectl auth can-i list pods${q.flags.namespace ? ` -n ${q.flags.namespace}` : ''}\`, or name the pod: pcx … <pod>.<namespace>`,
+    });
   }
   checkRun(r, 'kubectl', what, q.timeoutMs);
   return parsePodList(r.stdout, what);
