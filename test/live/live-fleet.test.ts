@@ -1,0 +1,40 @@
+/** fetchLiveFleet's bound on concurrent reads, with an injected runner (the e2e tests run the real execa path). */
+import { readFileSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { fetchLiveFleet } from '../../src/load/live-fleet.js';
+import type { CommandRunner } from '../../src/load/live.js';
+import { FIXTURES, removeDir, tempDir } from './helpers.js';
+
+function podList(n: number): string {
+  const items = Array.from({ length: n }, (_, i) => ({
+    metadata: { name: `app-${i}`, namespace: 'ns' }, spec: { containers: [{ name: 'app' }, { name: 'istio-proxy' }] }, status: { phase: 'Running' },
+  }));
+  return JSON.stringify({ kind: 'List', items });
+}
+
+describe('fetchLiveFleet', () => {
+  const dir = tempDir();
+  afterAll(() => removeDir(dir));
+  const dump = readFileSync(join(FIXTURES, 'productpage.json'), 'utf8');
+
+  it.each([[undefined, 4], [2, 2]])('reads at most %s (default 4) pods at once', async (concurrency, bound) => {
+    let inFlight = 0;
+    let most = 0;
+    const runner: CommandRunner = {
+      async run(_file, args, opts) {
+        if (args[0] === 'get') return { exitCode: 0, stdout: podList(9), stderr: '', timedOut: false };
+        inFlight++;
+        most = Math.max(most, inFlight);
+        await new Promise((r) => setTimeout(r, 20));
+        if (opts.stdoutFile) await writeFile(opts.stdoutFile, dump);
+        inFlight--;
+        return { exitCode: 0, stdout: '[]', stderr: '', timedOut: false };
+      },
+    };
+    const fleet = await fetchLiveFleet({ flags: { namespace: 'ns' }, timeoutMs: 1000, dir: join(dir, String(bound)), concurrency, runner });
+    expect(fleet.proxies.map((p) => p.origin)).toEqual(Array.from({ length: 9 }, (_, i) => `app-${i}.ns`));
+    expect(fleet.proxies.every((p) => !p.error && p.clustersPath)).toBe(true);
+    expect(most).toBe(bound);
+  });
+});
