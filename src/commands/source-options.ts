@@ -5,6 +5,7 @@
 import type { Argv } from 'yargs';
 import { DEFAULT_TIMEOUT_MS, loadModel } from '../load/load-model.js';
 import { SELECTOR_SOURCE } from './selector-flag.js';
+import type { DumpNeed } from '../load/dump-need.js';
 // constants only: live.ts's execa loads when a pod is read
 import { DEFAULT_ISTIO_NAMESPACE, DEFAULT_PROXY_ADMIN_PORT } from '../load/live-constants.js';
 import { UsageError } from '../errors.js';
@@ -86,7 +87,7 @@ export async function resolveSelectorSource(args: Omit<SourceArgs, 'source'>, ct
   return `${picked.pod.pod}.${picked.pod.namespace}`;
 }
 
-export async function loadModelFromArgs(args: Omit<SourceArgs, 'source'> & { source?: string }, ctx: CommandContext, source = args.source, extra: { keepDocument?: boolean } = {}): Promise<ConfigModel> {
+export async function loadModelFromArgs(args: Omit<SourceArgs, 'source'> & { source?: string }, ctx: CommandContext, source = args.source, extra: { keepDocument?: boolean; need?: DumpNeed } = {}): Promise<ConfigModel> {
   if (!source) throw new UsageError('give a source: a dump file, -, a bug-report, or a pod');
   checkLiveFlags(args);
   source = await resolveSelectorSource(args, ctx, source);
@@ -103,6 +104,7 @@ export async function loadModelFromArgs(args: Omit<SourceArgs, 'source'> & { sou
     timeoutMs: args.timeout !== undefined ? args.timeout * 1000 : undefined,
     progress: rawStream(ctx.io.stderr), // the spinner draws with its own control codes
     keepDocument: extra.keepDocument,
+    need: extra.need,
   });
   if (args.namespace) {
     // -n names the pod's namespace (live) or picks a proxy (bug-reports, egctl files); on a saved dump of one proxy

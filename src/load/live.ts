@@ -15,6 +15,7 @@ import { execa } from 'execa';
 import { ExecError } from '../errors.js';
 import { interruptible } from './interrupt.js';
 import { DEFAULT_PROXY_ADMIN_PORT, PILOT_AGENT_PORTS } from './live-constants.js';
+import { configDumpPath, type DumpNeed } from './dump-need.js';
 import type { PodRef } from './source-spec.js';
 
 export interface RunOptions {
@@ -120,6 +121,8 @@ export interface LiveRequest {
   runner?: CommandRunner;
   /** What is being done now, for a spinner. */
   progress?: (text: string) => void;
+  /** Only this part of the config (kubectl path: `config_dump?mask=…`); the whole dump when absent. */
+  need?: DumpNeed;
 }
 
 export interface LiveResult {
@@ -129,6 +132,8 @@ export interface LiveResult {
   clusters?: string;
   /** Why live endpoint health is missing, when it was asked for and could not be had. */
   clustersProblem?: string;
+  /** What was asked of Envoy: `config_dump?include_eds` (istioctl proxy-config all asks that too) or a masked dump. */
+  fetched: string;
 }
 
 export async function fetchLive(req: LiveRequest): Promise<LiveResult> {
@@ -152,7 +157,8 @@ async function fetchLiveWith(req: LiveRequest, signal: AbortSignal): Promise<Liv
         hint: 'install istioctl (it port-forwards to any --proxy-admin-port), or save the dump by hand: kubectl port-forward <pod> ' + port + ' and curl localhost:' + port + '/config_dump?include_eds',
       });
     }
-    r = await runner.run('kubectl', kubectlArgs('config_dump?include_eds', req.pod, req.flags), { timeoutMs: req.timeoutMs, stdoutFile: req.dumpFile });
+    if (req.need) req.progress?.(`reading the ${req.need.what} of ${label} with kubectl exec (only them: ${configDumpPath(req.need)})`);
+    r = await runner.run('kubectl', kubectlArgs(configDumpPath(req.need), req.pod, req.flags), { timeoutMs: req.timeoutMs, stdoutFile: req.dumpFile });
     if (r.spawnError === 'ENOENT') {
       throw new ExecError(`cannot read pod ${label}: neither istioctl nor kubectl is on PATH`, {
         hint: 'install istioctl (https://istio.io/latest/docs/setup/install/istioctl/) or kubectl (https://kubernetes.io/docs/tasks/tools/); or, if you meant a file, it does not exist',
@@ -161,9 +167,10 @@ async function fetchLiveWith(req: LiveRequest, signal: AbortSignal): Promise<Liv
   }
   checkRun(r, tool, label, req.timeoutMs, req.flags.proxyAdminPort);
   const size = await stat(req.dumpFile).then((s) => s.size, () => 0);
-  if (size === 0) throw new ExecError(`${tool} printed no config dump for ${label}`, { hint: `run it by hand to see why: ${tool} ${(tool === 'istioctl' ? istioctlArgs('all', req.pod, req.flags) : kubectlArgs('config_dump?include_eds', req.pod, req.flags)).map(shellQuote).join(' ')}` });
+  if (size === 0) throw new ExecError(`${tool} printed no config dump for ${label}`, { hint: `run it by hand to see why: ${tool} ${(tool === 'istioctl' ? istioctlArgs('all', req.pod, req.flags) : kubectlArgs(configDumpPath(req.need), req.pod, req.flags)).map(shellQuote).join(' ')}` });
 
-  const out: LiveResult = { tool, label };
+  // istioctl has no way to ask for part of the dump in its shape (`proxy-config all` always asks for all of it)
+  const out: LiveResult = { tool, label, fetched: tool === 'kubectl' ? configDumpPath(req.need) : 'config_dump?include_eds=true' };
   if (!req.withClusters) return out;
   req.progress?.(`reading live endpoint health of ${label}`);
   const c = tool === 'istioctl'

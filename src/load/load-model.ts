@@ -40,6 +40,8 @@ export interface LoadModelOptions {
   save?: string;
   /** --force: --save may replace an existing file. */
   force?: boolean;
+  /** A live pod: only this part of its config (dump-need.ts), when the fetch can ask for it; never with --save. */
+  need?: import('./dump-need.js').DumpNeed;
   /** --proxy-admin-port: Envoy's admin port on a live pod (default 15000). */
   proxyAdminPort?: number;
   /** istioctl/kubectl time limit; default 60 s. */
@@ -110,9 +112,12 @@ export async function loadModel(source: string, opts: LoadModelOptions = {}): Pr
             flags: { namespace: opts.namespace, context: opts.context, kubeconfig: opts.kubeconfig, proxyAdminPort: opts.proxyAdminPort },
             dumpFile,
             timeoutMs: opts.timeoutMs ?? DEFAULT_TIMEOUT_MS,
-            withClusters: !opts.clustersFile,
+            // a table that reads one section has no use for live endpoint health either
+            withClusters: !opts.clustersFile && !(opts.need && !opts.save),
             runner: opts.runner,
             progress: (t) => spinner.update(t),
+            // a saved file must answer every later question: the whole dump then
+            need: opts.save ? undefined : opts.need,
           }).catch((e: unknown) => {
             // `dump.jsn` reads as pod `dump` in namespace `jsn`: a mistyped file name should say so too
             if (e instanceof PcxError && !(e instanceof InterruptedError) && /[./]/.test(source)) {

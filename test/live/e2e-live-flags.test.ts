@@ -73,7 +73,9 @@ describe('live flags: -l/--selector, --proxy-admin-port, Ctrl-C', () => {
     const viaKubectl = pcx(kubectlOnly, ['clusters', `${PRODUCTPAGE}.default`, '--proxy-admin-port', '15000']);
     expect(viaKubectl.code).toBe(0);
     // 15000 is pilot-agent's default: nothing to add
-    expect(viaKubectl.calls[0]).toEqual(['kubectl', 'exec', PRODUCTPAGE, '-n', 'default', '-c', 'istio-proxy', '--', 'pilot-agent', 'request', 'GET', 'config_dump?include_eds']);
+    expect(viaKubectl.calls[0]).toEqual(['kubectl', 'exec', PRODUCTPAGE, '-n', 'default', '-c', 'istio-proxy', '--', 'pilot-agent', 'request', 'GET', expect.stringMatching(/^config_dump\?mask=/)]);
+    const other = pcx(kubectlOnly, ['clusters', `${PRODUCTPAGE}.default`, '--proxy-admin-port', '15020']);
+    expect(other.calls[0].slice(-6, -1)).toEqual(['pilot-agent', 'request', '--debug-port', '15020', 'GET']);
   });
 
   it('Ctrl-C stops istioctl, prints one line and exits 130', async () => {

@@ -40,7 +40,7 @@ describe('fetchLive', () => {
     ]);
     // the signal stops the child on Ctrl-C (interrupt.ts)
     expect(runner.calls[0].opts).toEqual({ timeoutMs: 5000, stdoutFile: dumpFile, signal: expect.any(AbortSignal) });
-    expect(r).toEqual({ tool: 'istioctl', label: 'reviews-v1-abc.bookinfo', clusters: '[]' });
+    expect(r).toEqual({ tool: 'istioctl', label: 'reviews-v1-abc.bookinfo', clusters: '[]', fetched: 'config_dump?include_eds=true' });
     expect(readFileSync(dumpFile, 'utf8')).toBe('{"configs":[]}');
   });
 
