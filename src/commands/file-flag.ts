@@ -21,7 +21,8 @@ export function fileFlagToPositional(argv: string[]): string[] {
   // the command word is the first argument that is not an option (global flags may come before it)
   let cmd = rest.findIndex((a) => !a.startsWith('-'));
   // -l/--selector names the live source instead (selector-flag.ts); with -f too, the usage error comes later
-  if (!files.length) return cmd < 0 ? argv : insertSelectorSource(argv, cmd);
+  // (not for pcx ztunnel, whose live source is --node, not a pod's labels)
+  if (!files.length) return cmd < 0 || ZTUNNEL_WORDS.has(rest[cmd]) ? argv : insertSelectorSource(argv, cmd);
   if (cmd < 0) return [...rest, ...files];
   // `pcx ztunnel <table>` (istioctl ztunnel-config … -f): the source follows the table's name
   if (ZTUNNEL_WORDS.has(rest[cmd]) && cmd + 1 < rest.length && !rest[cmd + 1].startsWith('-')) cmd++;

@@ -49,7 +49,8 @@ function rootOrFail(m: ConfigModel): RootCa {
 export async function runRootCaCompare(args: RootCaArgs, ctx: CommandContext): Promise<number> {
   if (isStdin(args.a) && isStdin(args.b)) throw new UsageError('only one of <a> and <b> can be stdin (-)');
   const a = await loadModelFromArgs(args, ctx, args.a);
-  const b = await loadModelFromArgs({ ...args, pod: args.podB ?? args.pod }, ctx, args.b);
+  // -l names <a> (selector-flag.ts), never <b>
+  const b = await loadModelFromArgs({ ...args, pod: args.podB ?? args.pod, selector: undefined }, ctx, args.b);
   const ra = rootOrFail(a);
   const rb = rootOrFail(b);
   const shared = sharedRoot(ra, rb);

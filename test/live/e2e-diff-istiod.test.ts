@@ -81,6 +81,13 @@ describe('pcx diff <pod> --istiod', () => {
     expect(r.out).toMatch(/^RDS {3}STALE/m);
   });
 
+  it('-l names the pod, as istioctl', () => {
+    const r = pcx(both, ['diff', '-l', 'app=hello-openshift', '-n', 'vanilla-playground', '--istiod'], 'stale');
+    expect({ code: r.code, err: r.err }).toEqual({ code: 1, err: '' });
+    expect(r.calls[0]).toEqual(['kubectl', 'get', 'pods', '-n', 'vanilla-playground', '-l', 'app=hello-openshift', '-o', 'json']);
+    expect(r.out).toMatch(/^RDS {3}STALE/m);
+  });
+
   describe('failures: one line, exit 2', () => {
     it.each([
       ['istiod does not know the proxy', ['diff', PROXY, '--istiod'], 'disconnected',
