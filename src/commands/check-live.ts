@@ -8,7 +8,7 @@ import { DEFAULT_TIMEOUT_MS } from '../load/load-model.js';
 import { UsageError } from '../errors.js';
 import { rawStream, type CommandContext } from './context.js';
 import { SELECTOR_SOURCE } from './selector-flag.js';
-import { checkLiveFlags, type SourceArgs } from './source-options.js';
+import { checkLiveFlags, debugTrace, type SourceArgs } from './source-options.js';
 
 /** No dump named, and -n or -l says which pods: check them all, live. */
 export function isLiveFleet(args: { source?: string; namespace?: string; selector?: string }): boolean {
@@ -25,6 +25,7 @@ export async function readLiveFleet(args: Omit<SourceArgs, 'source'>, ctx: Comma
     timeoutMs: args.timeout !== undefined ? args.timeout * 1000 : DEFAULT_TIMEOUT_MS,
     dir,
     progress: rawStream(ctx.io.stderr),
+    trace: debugTrace(ctx),
   });
   if (fleet.skipped.length) {
     const list = fleet.skipped.map((s) => `${s.pod} (${s.why})`).join(', ');

@@ -12,7 +12,7 @@ import { startSpinner } from '../load/spinner.js';
 import { styleFor } from '../render/style.js';
 import { rawStream, writeExact, type CommandContext } from './context.js';
 import type { DiffArgs } from './diff.js';
-import { loadModelFromArgs } from './source-options.js';
+import { debugTrace, loadModelFromArgs } from './source-options.js';
 
 export async function runDiffIstiod(args: DiffArgs, ctx: CommandContext): Promise<number> {
   if (args.b !== undefined) throw new UsageError(`--istiod compares ${args.a} with istiod: give one source, not two (${args.b})`, { hint: 'pcx diff <pod> --istiod' });
@@ -38,6 +38,7 @@ export async function runDiffIstiod(args: DiffArgs, ctx: CommandContext): Promis
         file,
         timeoutMs: args.timeout !== undefined ? args.timeout * 1000 : DEFAULT_TIMEOUT_MS,
         progress: (t) => spinner.update(t),
+        trace: debugTrace(ctx),
       });
     } finally {
       spinner.stop();

@@ -55,6 +55,11 @@ export function withSourceOptions<T>(y: Argv<T>): Argv<T & Omit<SourceArgs, 'sou
 }
 
 /** Loads the model the flags describe; `source` overrides `args.source` (e.g. for a second source of diff). */
+/** --debug shows each istioctl/kubectl command before it runs (and so which part of the config was fetched). */
+export function debugTrace(ctx: CommandContext): ((line: string) => void) | undefined {
+  return ctx.debug ? (line) => ctx.io.stderr.write(`pcx: debug: running ${line}\n`) : undefined;
+}
+
 /** Flag values that no source can use: usage errors before anything runs. */
 export function checkLiveFlags(args: Omit<SourceArgs, 'source'>): void {
   if (args.namespace !== undefined && !args.namespace.trim()) throw new UsageError('-n needs a namespace, not an empty string');
@@ -82,6 +87,7 @@ export async function resolveSelectorSource(args: Omit<SourceArgs, 'source'>, ct
     flags: { namespace: args.namespace, context: args.context, kubeconfig: args.kubeconfig },
     selector: args.selector,
     timeoutMs: args.timeout !== undefined ? args.timeout * 1000 : DEFAULT_TIMEOUT_MS,
+    trace: debugTrace(ctx),
   });
   if (picked.warning) ctx.io.stderr.write(`pcx: warning: ${picked.warning}\n`);
   return `${picked.pod.pod}.${picked.pod.namespace}`;
@@ -105,6 +111,7 @@ export async function loadModelFromArgs(args: Omit<SourceArgs, 'source'> & { sou
     progress: rawStream(ctx.io.stderr), // the spinner draws with its own control codes
     keepDocument: extra.keepDocument,
     need: extra.need,
+    trace: debugTrace(ctx),
   });
   if (args.namespace) {
     // -n names the pod's namespace (live) or picks a proxy (bug-reports, egctl files); on a saved dump of one proxy

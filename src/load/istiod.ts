@@ -23,6 +23,8 @@ export interface IstiodRequest {
   timeoutMs: number;
   runner?: CommandRunner;
   progress?: (text: string) => void;
+  /** --debug: each command, before it runs. */
+  trace?: (line: string) => void;
 }
 
 export interface IstiodResult {
@@ -48,7 +50,13 @@ const NOT_CONNECTED = /Proxy not connected to this Pilot instance/;
 export async function fetchIstiodView(req: IstiodRequest): Promise<IstiodResult> {
   const istioNamespace = req.flags.istioNamespace ?? DEFAULT_ISTIO_NAMESPACE;
   return interruptible(`asking istiod (${istioNamespace}) for the config of ${req.proxyID}`, async (signal) => {
-    const runner = req.runner ?? execaRunner;
+    const inner = req.runner ?? execaRunner;
+    const runner: CommandRunner = {
+      run: (f, a, o) => {
+        req.trace?.(`${f} ${a.map(shellQuote).join(' ')}`);
+        return inner.run(f, a, o);
+      },
+    };
     const opts = { timeoutMs: req.timeoutMs, stdoutFile: req.file, signal };
     let tool: LiveTool = 'istioctl';
     let args = istioctlDebugArgs(req.proxyID, req.flags);

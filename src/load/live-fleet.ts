@@ -44,6 +44,7 @@ export interface LiveFleetRequest {
   concurrency?: number;
   progress?: NodeJS.WritableStream & { isTTY?: boolean };
   runner?: CommandRunner;
+  trace?: (line: string) => void;
 }
 
 export function fleetSource(flags: KubeFlags, selector?: string): string {
@@ -51,7 +52,7 @@ export function fleetSource(flags: KubeFlags, selector?: string): string {
 }
 
 export async function fetchLiveFleet(req: LiveFleetRequest): Promise<LiveFleet> {
-  const pods = await listPods({ flags: req.flags, selector: req.selector, timeoutMs: req.timeoutMs, runner: req.runner });
+  const pods = await listPods({ flags: req.flags, selector: req.selector, timeoutMs: req.timeoutMs, runner: req.runner, trace: req.trace });
   const skipped: LiveFleet['skipped'] = [];
   const meshed: LivePod[] = [];
   for (const p of pods) {
@@ -82,7 +83,7 @@ async function fetchAll(req: LiveFleetRequest, meshed: LivePod[], skipped: LiveF
       const dumpPath = join(podDir, 'config_dump.json');
       const row: LiveFleetProxy = { pod: p.pod, namespace: p.namespace, dumpPath, dumpEntry: origin, origin };
       try {
-        const live = await fetchLive({ pod: { target: p.pod, namespace: p.namespace }, flags: req.flags, dumpFile: dumpPath, timeoutMs: req.timeoutMs, withClusters: true, runner: req.runner });
+        const live = await fetchLive({ pod: { target: p.pod, namespace: p.namespace }, flags: req.flags, dumpFile: dumpPath, timeoutMs: req.timeoutMs, withClusters: true, runner: req.runner, trace: req.trace });
         if (live.clusters) {
           row.clustersPath = join(podDir, 'clusters.json');
           await writeFile(row.clustersPath, live.clusters);

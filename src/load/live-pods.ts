@@ -5,7 +5,7 @@
  * dump fetch, so Ctrl-C and --timeout behave the same).
  */
 import { ExecError, UsageError } from '../errors.js';
-import { checkRun, execaRunner, kubeArgs, shortReason, type CommandRunner, type KubeFlags } from './live.js';
+import { checkRun, execaRunner, kubeArgs, shellQuote, shortReason, type CommandRunner, type KubeFlags } from './live.js';
 import { interruptible } from './interrupt.js';
 
 export interface LivePod {
@@ -22,6 +22,8 @@ export interface PodQuery {
   selector?: string;
   timeoutMs: number;
   runner?: CommandRunner;
+  /** --debug: the command, before it runs. */
+  trace?: (line: string) => void;
 }
 
 export function kubectlGetPodsArgs(q: PodQuery): string[] {
@@ -36,6 +38,7 @@ export function podsWhat(q: Pick<PodQuery, 'flags' | 'selector'>): string {
 export async function listPods(q: PodQuery): Promise<LivePod[]> {
   const what = podsWhat(q);
   const args = kubectlGetPodsArgs(q);
+  q.trace?.(`kubectl ${args.map(shellQuote).join(' ')}`);
   const r = await interruptible(`listing ${what}`, (signal) => (q.runner ?? execaRunner).run('kubectl', args, { timeoutMs: q.timeoutMs, signal }));
   if (r.spawnError === 'ENOENT') {
     throw new ExecError(`cannot list ${what}: kubectl is not on PATH`, { hint: 'install kubectl (https://kubernetes.io/docs/tasks/tools/), or name the pod: pcx … <pod>.<namespace>' });

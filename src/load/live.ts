@@ -123,6 +123,8 @@ export interface LiveRequest {
   progress?: (text: string) => void;
   /** Only this part of the config (kubectl path: `config_dump?mask=…`); the whole dump when absent. */
   need?: DumpNeed;
+  /** --debug: each command, as it could be re-typed, before it runs. */
+  trace?: (line: string) => void;
 }
 
 export interface LiveResult {
@@ -143,7 +145,12 @@ export async function fetchLive(req: LiveRequest): Promise<LiveResult> {
 async function fetchLiveWith(req: LiveRequest, signal: AbortSignal): Promise<LiveResult> {
   const inner = req.runner ?? execaRunner;
   // every child of this fetch stops on Ctrl-C
-  const runner: CommandRunner = { run: (f, a, o) => inner.run(f, a, { ...o, signal }) };
+  const runner: CommandRunner = {
+    run: (f, a, o) => {
+      req.trace?.(`${f} ${a.map(shellQuote).join(' ')}`);
+      return inner.run(f, a, { ...o, signal });
+    },
+  };
   const label = podLabel(req.pod, req.flags);
   let tool: LiveTool = 'istioctl';
   req.progress?.(`reading the config dump of ${label} with istioctl`);

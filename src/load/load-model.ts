@@ -46,6 +46,8 @@ export interface LoadModelOptions {
   proxyAdminPort?: number;
   /** istioctl/kubectl time limit; default 60 s. */
   timeoutMs?: number;
+  /** --debug: each istioctl/kubectl command, before it runs. */
+  trace?: (line: string) => void;
   /** Where the progress spinner goes; it is drawn only when this is a TTY. */
   progress?: NodeJS.WritableStream & { isTTY?: boolean };
   /** Replaces execa, for tests. */
@@ -116,6 +118,7 @@ export async function loadModel(source: string, opts: LoadModelOptions = {}): Pr
             withClusters: !opts.clustersFile && !(opts.need && !opts.save),
             runner: opts.runner,
             progress: (t) => spinner.update(t),
+            trace: opts.trace,
             // a saved file must answer every later question: the whole dump then
             need: opts.save ? undefined : opts.need,
           }).catch((e: unknown) => {

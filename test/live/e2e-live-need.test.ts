@@ -51,6 +51,12 @@ describe('live tables fetch only their section', () => {
     expect(r.calls.map((c) => c.at(-1))).toEqual(['config_dump?include_eds', 'clusters?format=json']);
   });
 
+  it('--debug says what was asked of the cluster, so which part of the config was fetched', () => {
+    const r = pcx(kubectlOnly, ['routes', POD, '--debug']);
+    expect(r.code).toBe(0);
+    expect(r.err).toBe("pcx: debug: running kubectl exec hello-openshift-5b7bcb9b6d-kggwf -n vanilla-playground -c istio-proxy -- pilot-agent request GET 'config_dump?mask=bootstrap,dynamic_route_configs,static_route_configs'\n");
+  });
+
   it('explain still reads the whole dump', () => {
     const r = pcx(kubectlOnly, ['explain', POD, 'hello-openshift:8080/']);
     expect(r.calls[0].at(-1)).toBe('config_dump?include_eds');
