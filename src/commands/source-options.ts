@@ -55,9 +55,9 @@ export function withSourceOptions<T>(y: Argv<T>): Argv<T & Omit<SourceArgs, 'sou
 }
 
 /** Loads the model the flags describe; `source` overrides `args.source` (e.g. for a second source of diff). */
-/** --debug shows each istioctl/kubectl command before it runs (and so which part of the config was fetched). */
+/** --debug shows each istioctl/kubectl command that ran and how it ended (and so which part of the config was fetched). */
 export function debugTrace(ctx: CommandContext): ((line: string) => void) | undefined {
-  return ctx.debug ? (line) => ctx.io.stderr.write(`pcx: debug: running ${line}\n`) : undefined;
+  return ctx.debug ? (line) => ctx.io.stderr.write(`pcx: debug: ran ${line}\n`) : undefined;
 }
 
 /** Flag values that no source can use: usage errors before anything runs. */

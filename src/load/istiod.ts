@@ -10,7 +10,7 @@
 import { stat } from 'node:fs/promises';
 import { ExecError } from '../errors.js';
 import { interruptible } from './interrupt.js';
-import { checkRun, execaRunner, kubeArgs, shellQuote, shortReason, type CommandRunner, type KubeFlags, type LiveTool, type RunResult } from './live.js';
+import { checkRun, execaRunner, kubeArgs, shellQuote, shortReason, traceLine, type CommandRunner, type KubeFlags, type LiveTool, type RunResult } from './live.js';
 import { DEFAULT_ISTIO_NAMESPACE } from './live-constants.js';
 import { readFile } from 'node:fs/promises';
 
@@ -52,9 +52,10 @@ export async function fetchIstiodView(req: IstiodRequest): Promise<IstiodResult>
   return interruptible(`asking istiod (${istioNamespace}) for the config of ${req.proxyID}`, async (signal) => {
     const inner = req.runner ?? execaRunner;
     const runner: CommandRunner = {
-      run: (f, a, o) => {
-        req.trace?.(`${f} ${a.map(shellQuote).join(' ')}`);
-        return inner.run(f, a, o);
+      run: async (f, a, o) => {
+        const r = await inner.run(f, a, o);
+        req.trace?.(traceLine(f, a, r));
+        return r;
       },
     };
     const opts = { timeoutMs: req.timeoutMs, stdoutFile: req.file, signal };

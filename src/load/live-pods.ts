@@ -5,7 +5,7 @@
  * dump fetch, so Ctrl-C and --timeout behave the same).
  */
 import { ExecError, UsageError } from '../errors.js';
-import { checkRun, execaRunner, kubeArgs, shellQuote, shortReason, type CommandRunner, type KubeFlags } from './live.js';
+import { checkRun, execaRunner, kubeArgs, shortReason, traceLine, type CommandRunner, type KubeFlags } from './live.js';
 import { interruptible } from './interrupt.js';
 
 export interface LivePod {
@@ -38,8 +38,8 @@ export function podsWhat(q: Pick<PodQuery, 'flags' | 'selector'>): string {
 export async function listPods(q: PodQuery): Promise<LivePod[]> {
   const what = podsWhat(q);
   const args = kubectlGetPodsArgs(q);
-  q.trace?.(`kubectl ${args.map(shellQuote).join(' ')}`);
   const r = await interruptible(`listing ${what}`, (signal) => (q.runner ?? execaRunner).run('kubectl', args, { timeoutMs: q.timeoutMs, signal }));
+  q.trace?.(traceLine('kubectl', args, r));
   if (r.spawnError === 'ENOENT') {
     throw new ExecError(`cannot list ${what}: kubectl is not on PATH`, { hint: 'install kubectl (https://kubernetes.io/docs/tasks/tools/), or name the pod: pcx … <pod>.<namespace>' });
   }

@@ -146,9 +146,10 @@ async function fetchLiveWith(req: LiveRequest, signal: AbortSignal): Promise<Liv
   const inner = req.runner ?? execaRunner;
   // every child of this fetch stops on Ctrl-C
   const runner: CommandRunner = {
-    run: (f, a, o) => {
-      req.trace?.(`${f} ${a.map(shellQuote).join(' ')}`);
-      return inner.run(f, a, { ...o, signal });
+    run: async (f, a, o) => {
+      const r = await inner.run(f, a, { ...o, signal });
+      req.trace?.(traceLine(f, a, r));
+      return r;
     },
   };
   const label = podLabel(req.pod, req.flags);
@@ -261,6 +262,12 @@ export function shortReason(stderr: string): string {
     .replace(/^failed to execute command on \S+ sidecar:\s*/, '')
     .replace(/^failure running port forward process:\s*/, '');
   return s.length > 240 ? s.slice(0, 237) + '...' : s;
+}
+
+/** --debug: what ran and how it ended, re-typable. */
+export function traceLine(file: string, args: readonly string[], r: RunResult): string {
+  const how = r.spawnError === 'ENOENT' ? 'not on PATH' : r.timedOut ? 'timed out' : r.spawnError ?? (r.exitCode === undefined ? 'stopped' : `exit ${r.exitCode}`);
+  return `${file} ${args.map(shellQuote).join(' ')}  (${how})`;
 }
 
 /** One argument as a POSIX shell reads it back: bare when only safe characters, else single-quoted. */

@@ -54,7 +54,11 @@ describe('live tables fetch only their section', () => {
   it('--debug says what was asked of the cluster, so which part of the config was fetched', () => {
     const r = pcx(kubectlOnly, ['routes', POD, '--debug']);
     expect(r.code).toBe(0);
-    expect(r.err).toBe("pcx: debug: running kubectl exec hello-openshift-5b7bcb9b6d-kggwf -n vanilla-playground -c istio-proxy -- pilot-agent request GET 'config_dump?mask=bootstrap,dynamic_route_configs,static_route_configs'\n");
+    expect(r.err).toBe([
+      'pcx: debug: ran istioctl proxy-config all hello-openshift-5b7bcb9b6d-kggwf -n vanilla-playground -o json  (not on PATH)',
+      "pcx: debug: ran kubectl exec hello-openshift-5b7bcb9b6d-kggwf -n vanilla-playground -c istio-proxy -- pilot-agent request GET 'config_dump?mask=bootstrap,dynamic_route_configs,static_route_configs'  (exit 0)",
+      '',
+    ].join('\n'));
   });
 
   it('explain still reads the whole dump', () => {
