@@ -1,5 +1,6 @@
 /** fetchLiveFleet's bound on concurrent reads, with an injected runner (the e2e tests run the real execa path). */
 import { readFileSync } from 'node:fs';
+import { Writable } from 'node:stream';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fetchLiveFleet } from '../../src/load/live-fleet.js';
@@ -36,5 +37,22 @@ describe('fetchLiveFleet', () => {
     expect(fleet.proxies.map((p) => p.origin)).toEqual(Array.from({ length: 9 }, (_, i) => `app-${i}.ns`));
     expect(fleet.proxies.every((p) => !p.error && p.clustersPath)).toBe(true);
     expect(most).toBe(bound);
+  });
+
+  it('shows its progress on a TTY, and erases the line when done', async () => {
+    const tty = new Writable({ write(chunk, _e, cb) { (tty as unknown as { text: string }).text += chunk.toString(); cb(); } }) as Writable & { isTTY: boolean; text: string };
+    tty.isTTY = true;
+    tty.text = '';
+    const runner: CommandRunner = {
+      async run(_f, args, opts) {
+        if (args[0] === 'get') return { exitCode: 0, stdout: podList(3), stderr: '', timedOut: false };
+        if (opts.stdoutFile) await writeFile(opts.stdoutFile, dump);
+        return { exitCode: 0, stdout: '[]', stderr: '', timedOut: false };
+      },
+    };
+    await fetchLiveFleet({ flags: { namespace: 'ns' }, timeoutMs: 1000, dir: join(dir, 'tty'), runner, progress: tty });
+    expect(tty.text).toContain('reading 0/3 pods');
+    expect(tty.text).toMatch(/reading 3\/3 pods \(app-\d\.ns\)/);
+    expect(tty.text.endsWith('\r\x1b[2K')).toBe(true);
   });
 });
