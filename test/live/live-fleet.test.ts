@@ -19,7 +19,7 @@ describe('fetchLiveFleet', () => {
   afterAll(() => removeDir(dir));
   const dump = readFileSync(join(FIXTURES, 'productpage.json'), 'utf8');
 
-  it.each([[undefined, 4], [2, 2]])('reads at most %s (default 4) pods at once', async (concurrency, bound) => {
+  it.each([[4, undefined], [2, 2]])('reads at most %i pods at once (concurrency: %p, default 4)', async (bound, concurrency) => {
     let inFlight = 0;
     let most = 0;
     const runner: CommandRunner = {
