@@ -10,6 +10,7 @@ import { EXIT_FINDINGS, EXIT_OK, UsageError } from '../errors.js';
 import { DEFAULT_TIMEOUT_MS, loadModel } from '../load/load-model.js';
 import { startSpinner } from '../load/spinner.js';
 import { styleFor } from '../render/style.js';
+import { isMachineFormat, machineText } from '../render/machine-output.js';
 import { rawStream, writeExact, type CommandContext } from './context.js';
 import type { DiffArgs } from './diff.js';
 import { debugTrace, loadModelFromArgs } from './source-options.js';
@@ -54,7 +55,7 @@ export async function runDiffIstiod(args: DiffArgs, ctx: CommandContext): Promis
       const red = redactDiff({ a: r.proxy, b: r.proxy, compared: [], summary: [], changes: r.changes, notes: [] }).value;
       r = { ...r, changes: red.changes as typeof r.changes };
     }
-    if (args.output === 'json') writeExact(ctx.io.stdout, JSON.stringify(r, null, 2) + '\n');
+    if (isMachineFormat(args.output)) writeExact(ctx.io.stdout, await machineText(r, args.output));
     else {
       const { renderIstiodSyncText } = await import('../render/istiod-sync-text.js');
       ctx.io.stdout.write(renderIstiodSyncText(r, styleFor(ctx.io.stdout, { color: ctx.color }), { verbose: args.verbose }));

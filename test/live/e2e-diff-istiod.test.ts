@@ -6,6 +6,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { parse as parseYaml } from 'yaml';
 import { pathWith, removeDir, ROOT, tempDir } from './helpers.js';
 
 const BIN = join(ROOT, 'bin/pcx.js');
@@ -63,6 +64,14 @@ describe('pcx diff <pod> --istiod', () => {
     expect(j.changes).toHaveLength(1);
     expect(j.changes[0]).toMatchObject({ xds: 'RDS', type: 'route', change: 'changed', path: ['80', 'hello-openshift.vanilla-playground.svc.cluster.local:80', '#1 path /'],
       fields: [{ path: 'route.timeout', change: 'changed', before: '10s', after: '0s' }] });
+  });
+
+  it('-o yaml holds the same data as -o json', () => {
+    const json = pcx(both, ['diff', PROXY, '--istiod', '-o', 'json'], 'stale');
+    const yaml = pcx(both, ['diff', PROXY, '--istiod', '-o', 'yaml'], 'stale');
+    expect(yaml.code).toBe(1);
+    expect(yaml.out).toMatch(/^schema: pcx\.diff\.istiod\/v1\n/);
+    expect(parseYaml(yaml.out)).toEqual(JSON.parse(json.out));
   });
 
   it('through kubectl exec into istiod when istioctl is not on PATH, in the namespace -i names', () => {
