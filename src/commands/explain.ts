@@ -17,7 +17,8 @@ import type { ExplainResult } from '../explain/result.js';
 import { ZtunnelDocumentError } from '../ztunnel/detect.js';
 import { followIfPeers } from './explain-follow.js';
 import { renderDestinationText } from '../render/destination-text.js';
-import { runExplainLog, type ExplainLogArgs } from './explain-log.js';
+import type { ExplainLogArgs } from './explain-log.js';
+import { defineCommand } from './define.js';
 
 export interface ExplainArgs extends SourceArgs, RequestArgs {
   source: string;
@@ -34,7 +35,7 @@ export interface ExplainArgs extends SourceArgs, RequestArgs {
   logFormat?: string;
 }
 
-export function explainBuilder(y: Argv): Argv<ExplainArgs> {
+export function explainBuilder(y: Argv) {
   return withRequestOptions(withSourceOptions(y), 'a connection')
     .positional('source', { describe: SOURCE_DESCRIPTION, type: 'string', demandOption: true })
     .positional('target', { describe: 'host[:port][/path][?query]; default port 80', type: 'string' })
@@ -55,7 +56,7 @@ export function explainBuilder(y: Argv): Argv<ExplainArgs> {
     .example('$0 explain dump.json --all', 'the whole map: one line per service, port and route, problems first')
     .example('$0 explain dump.json reviews:9080/ -q', 'the verdict in one line')
     .example('$0 explain dump.json --inbound 9080 /health', 'a request arriving at the pod on port 9080 (mTLS from a meshed client)')
-    .example('$0 explain gateway.json bookinfo.example.com/productpage --port 8080', 'through an ingress gateway whose service port 80 targets 8080') as unknown as Argv<ExplainArgs>;
+    .example('$0 explain gateway.json bookinfo.example.com/productpage --port 8080', 'through an ingress gateway whose service port 80 targets 8080');
 }
 
 export function exitCodeFor(r: ExplainResult): number {
@@ -78,7 +79,8 @@ async function renderPicture(result: ExplainResult, format: 'svg' | 'mermaid'): 
 }
 
 export async function runExplain(args: ExplainArgs, ctx: CommandContext): Promise<number> {
-  if (args.log !== undefined || args.logFile !== undefined) return runExplainLog(args, ctx);
+  // replay (src/replay) loads only when asked for
+  if (args.log !== undefined || args.logFile !== undefined) return (await import('./explain-log.js')).runExplainLog(args, ctx);
   checkNotSwapped(args);
   const style = styleFor(ctx.io.stdout, { color: ctx.color });
   const width = terminalWidth(ctx.io.stdout);
@@ -115,3 +117,10 @@ export async function runExplain(args: ExplainArgs, ctx: CommandContext): Promis
   else ctx.io.stdout.write(renderExplainText(result, style, { verbose: args.verbose, width: width ?? DEFAULT_WIDTH }) + renderDestinationText(result, style, { verbose: args.verbose }));
   return exitCodeFor(result);
 }
+
+export const explainCommand = defineCommand<ExplainArgs>({
+  command: 'explain <source> [target]',
+  describe: 'follow one request through the proxy: listener → chain → route → cluster → endpoints',
+  builder: explainBuilder,
+  run: runExplain,
+});

@@ -8,7 +8,7 @@ import { rootCaOf, sharedRoot, type RootCa } from '../istio/root-ca.js';
 import type { ConfigModel } from '../model/config-model.js';
 import { isStdin } from '../load/read-bytes.js';
 import { loadModelFromArgs, SOURCE_DESCRIPTION, withSourceOptions, type SourceArgs } from './source-options.js';
-import type { RegisterCommands } from './register.js';
+import { defineCommand } from './define.js';
 import type { CommandContext } from './context.js';
 
 interface RootCaArgs extends Omit<SourceArgs, 'source'> {
@@ -18,7 +18,7 @@ interface RootCaArgs extends Omit<SourceArgs, 'source'> {
   podB?: string;
 }
 
-function builder(y: Argv): Argv<RootCaArgs> {
+function builder(y: Argv) {
   return withSourceOptions(
     y
       .positional('a', { describe: SOURCE_DESCRIPTION, type: 'string', demandOption: true })
@@ -29,7 +29,7 @@ function builder(y: Argv): Argv<RootCaArgs> {
     .hide('save')
     .hide('clusters')
     .example('$0 rootca-compare productpage-v1-abc.default reviews-v1-xyz.default', 'can these two pods establish mTLS?')
-    .example('$0 rc gateway.json sidecar.json', 'the same question from two saved dumps') as unknown as Argv<RootCaArgs>;
+    .example('$0 rc gateway.json sidecar.json', 'the same question from two saved dumps');
 }
 
 /** `[pod.ns]` as istioctl names a proxy, or the source when the dump does not say which pod it is. */
@@ -68,7 +68,9 @@ export async function runRootCaCompare(args: RootCaArgs, ctx: CommandContext): P
   return shared ? EXIT_OK : EXIT_FINDINGS;
 }
 
-export const registerRootCaCompareCommand: RegisterCommands = (y, r) =>
-  y.command<RootCaArgs>(['rootca-compare <a> <b>', 'rc'], 'do two proxies share a root of trust? (istioctl pc rootca-compare), from their ROOTCA secrets', builder, async (args) => {
-    r.setCode(await runRootCaCompare(args, r.ctxOf(args as { debug?: boolean; color?: boolean })));
-  });
+export const rootCaCompareCommand = defineCommand<RootCaArgs>({
+  command: ['rootca-compare <a> <b>', 'rc'],
+  describe: 'do two proxies share a root of trust? (istioctl pc rootca-compare), from their ROOTCA secrets',
+  builder,
+  run: runRootCaCompare,
+});

@@ -17,7 +17,7 @@ import { styleFor } from '../render/style.js';
 import { EXIT_FINDINGS, EXIT_OK, InputError, UsageError } from '../errors.js';
 import { isStdin } from '../load/read-bytes.js';
 import type { CommandContext } from './context.js';
-import type { RegisterCommands } from './register.js';
+import { defineCommand } from './define.js';
 
 export interface TestArgs extends SourceArgs {
   tests?: string;
@@ -30,7 +30,7 @@ export interface TestArgs extends SourceArgs {
   verbose?: boolean;
 }
 
-export function testBuilder(y: Argv): Argv<TestArgs> {
+export function testBuilder(y: Argv) {
   return withSourceOptions(y)
     .positional('source', { describe: SOURCE_DESCRIPTION, type: 'string', demandOption: true })
     .positional('tests', { describe: 'test file, YAML or JSON (Envoy router_check_tool format, plus pcx assertions); with --init, the file to write', type: 'string' })
@@ -43,7 +43,7 @@ export function testBuilder(y: Argv): Argv<TestArgs> {
     .option('verbose', { alias: 'v', type: 'boolean', describe: 'every uncovered route' })
     .example('$0 test dump.json routes.yaml', 'run route assertions against a dump')
     .example('$0 test dump.json routes.yaml --fail-under 80 --junit report.xml', 'in CI: fail under 80% route coverage, JUnit for the CI system')
-    .example('$0 test --init dump.json pinned.yaml', "pin today's routing: one case per service and port") as unknown as Argv<TestArgs>;
+    .example('$0 test --init dump.json pinned.yaml', "pin today's routing: one case per service and port");
 }
 
 function readTests(path: string): string {
@@ -82,7 +82,9 @@ export async function runTest(args: TestArgs, ctx: CommandContext): Promise<numb
   return r.failed > 0 || below ? EXIT_FINDINGS : EXIT_OK;
 }
 
-export const registerTestCommand: RegisterCommands = (y, r) =>
-  y.command<TestArgs>('test <source> [tests]', 'route assertions for CI: Envoy router_check_tool tests (and pcx assertions) with the full chain, route coverage, JUnit', testBuilder, async (a) => {
-    r.setCode(await runTest(a, r.ctxOf(a as never)));
-  });
+export const testCommand = defineCommand<TestArgs>({
+  command: 'test <source> [tests]',
+  describe: 'route assertions for CI: Envoy router_check_tool tests (and pcx assertions) with the full chain, route coverage, JUnit',
+  builder: testBuilder,
+  run: runTest,
+});
