@@ -7,7 +7,6 @@ import { availableParallelism, tmpdir } from 'node:os';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Argv } from 'yargs';
-import { stringify as toYaml } from 'yaml';
 import { loadModelFromArgs, SOURCE_DESCRIPTION, withSourceOptions, type SourceArgs } from './source-options.js';
 import type { CommandContext } from './context.js';
 import { defineCommand } from './define.js';
@@ -51,6 +50,7 @@ function print(ctx: CommandContext, text: string): void {
 export async function runCheck(args: CheckArgs, ctx: CommandContext): Promise<number> {
   const { allCodes, CODES } = await import('../check/codes.js');
   const { renderCodeExplanation, renderCheckText, renderFleetText } = await import('../render/check-text.js');
+  const toYaml = async (v: unknown) => (await import('yaml')).default.stringify(v); // CommonJS: its default is the module
   if (args.explain !== undefined) {
     const code = typeof args.explain === 'string' ? args.explain.trim().toUpperCase() : '';
     if (!code) {
@@ -80,7 +80,7 @@ export async function runCheck(args: CheckArgs, ctx: CommandContext): Promise<nu
       const workers = Math.min(args.workers ?? availableParallelism(), proxies.length);
       const fleet = await checkFleet(args.source, proxies, { workers, only: args.only, ignore: args.ignore });
       if (args.output === 'json') print(ctx, JSON.stringify(fleet, null, 2) + '\n');
-      else if (args.output === 'yaml') print(ctx, toYaml(fleet));
+      else if (args.output === 'yaml') print(ctx, await toYaml(fleet));
       else if (args.output === 'markdown') print(ctx, (await import('../render/check-markdown.js')).renderFleetMarkdown(fleet));
       else print(ctx, renderFleetText(fleet, style, { verbose: args.verbose }));
       const unreadable = fleet.proxies.filter((p) => p.error);
@@ -96,7 +96,7 @@ export async function runCheck(args: CheckArgs, ctx: CommandContext): Promise<nu
   const { check } = await import('../check/check.js');
   const result = check(await loadModelFromArgs({ ...args, source: args.source }, ctx), filter);
   if (args.output === 'json') print(ctx, JSON.stringify(result, null, 2) + '\n');
-  else if (args.output === 'yaml') print(ctx, toYaml(result));
+  else if (args.output === 'yaml') print(ctx, await toYaml(result));
   else if (args.output === 'markdown') print(ctx, (await import('../render/check-markdown.js')).renderCheckMarkdown(result));
   else print(ctx, renderCheckText(result, style, { verbose: args.verbose }));
   return findingsExitCode(result.findings.map((f) => f.severity), failOn);

@@ -5,7 +5,6 @@ import { inboundTarget, requestFromArgs, withRequestOptions, type RequestArgs } 
 import { explain } from '../explain/explain.js';
 import { cliTarget, explainAll } from '../explain/explain-all.js';
 import { isProblem, verdictExitCode } from '../explain/verdict.js';
-import { renderExplainAllText } from '../render/explain-all-text.js';
 import { renderExplainText } from '../render/explain-text.js';
 import { renderAllBrief, renderExplainBrief } from '../render/explain-brief.js';
 import { DEFAULT_WIDTH, terminalWidth } from '../render/text-wrap.js';
@@ -87,6 +86,7 @@ export async function runExplain(args: ExplainArgs, ctx: CommandContext): Promis
   if (args.all) {
     if (args.output === 'svg' || args.output === 'mermaid') throw new UsageError(`-o ${args.output} draws one request's chain: give a target instead of --all`);
     if (args.target) throw new UsageError('--all explains every service the proxy knows: give no target with it');
+    const { renderExplainAllText } = await import('../render/explain-all-text.js'); // its table writer only for --all
     const all = explainAll(await loadModelFromArgs(args, ctx));
     if (args.output === 'json') writeExact(ctx.io.stdout, JSON.stringify(all, null, 2) + '\n');
     else if (args.brief) ctx.io.stdout.write(renderAllBrief(all, style));

@@ -1,0 +1,49 @@
+#!/usr/bin/env node
+/**
+ * `npm run build` (after `tsc --noEmit` type-checks): bundles src/ into dist/ with esbuild, for start-up time (issue 13).
+ * One ESM file per entry (dist/cli.js, dist/fleet-worker.js) with pcx's code and its dependencies, and one chunk per
+ * dynamic import (`await import(…)` of a command's core or a renderer), so a command loads only what it runs:
+ * ~150 module files to resolve and compile become a handful. All outputs sit in dist/ itself, one level below the
+ * package root (src/version.ts reads ../package.json; src/check/fleet.ts starts ./fleet-worker.js beside its chunk).
+ */
+import { build } from 'esbuild';
+import { readFileSync, rmSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
+const OUT = join(ROOT, 'dist');
+
+/**
+ * yargs's ESM shim finds its locale files (y18n: yargs' own messages in the user's language) and the package root
+ * above node_modules from its own file's URL; bundled, that URL is dist/'s. Point it back at the installed file.
+ */
+const yargsShimHome = {
+  name: 'yargs-shim-home',
+  setup(b) {
+    b.onLoad({ filter: /[\\/]yargs[\\/]lib[\\/]platform-shims[\\/]esm\.mjs$/ }, (args) => {
+      const rel = relative(OUT, args.path).split('\\').join('/');
+      const text = readFileSync(args.path, 'utf8');
+      const from = 'const __dirname = fileURLToPath(import.meta.url);';
+      if (!text.includes(from)) throw new Error(`${args.path}: yargs changed its shim; update scripts/build.mjs`);
+      return { contents: text.replace(from, `const __dirname = fileURLToPath(new URL(${JSON.stringify(rel)}, import.meta.url));`), loader: 'js' };
+    });
+  },
+};
+
+rmSync(OUT, { recursive: true, force: true });
+await build({
+  absWorkingDir: ROOT,
+  entryPoints: { cli: 'src/cli.ts', 'fleet-worker': 'src/check/fleet-worker.ts' },
+  outdir: OUT,
+  bundle: true,
+  splitting: true,
+  format: 'esm',
+  platform: 'node',
+  target: 'node20',
+  // CommonJS dependencies bundled into ESM still call require() for Node's built-ins
+  banner: { js: "import { createRequire as __pcxCreateRequire } from 'node:module'; const require = __pcxCreateRequire(import.meta.url);" },
+  plugins: [yargsShimHome],
+  legalComments: 'none',
+  logLevel: 'warning',
+});
