@@ -7,6 +7,7 @@
  */
 import type { Argv } from 'yargs';
 import type { CommandContext } from './context.js';
+import { forCli } from './cli-words.js';
 
 /** The global flags (cli.ts) every command's context is built from. */
 export interface GlobalArgs {
@@ -55,7 +56,11 @@ export function register(y: Argv, def: CommandDefinition<never>, runner: Runner)
       ? undefined
       : async (args) => {
           // yargs's argv is typed from the options it was given; the command's args interface is the declared contract
-          runner.setCode(await run(args as never, runner.ctxOf(args as GlobalArgs)));
+          try {
+            runner.setCode(await run(args as never, runner.ctxOf(args as GlobalArgs)));
+          } catch (e) {
+            throw forCli(e); // the analyses' words → the flags the user typed
+          }
         },
   );
 }
