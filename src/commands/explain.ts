@@ -3,10 +3,8 @@ import type { Argv } from 'yargs';
 import { loadModelFromArgs, SOURCE_DESCRIPTION, withSourceOptions, type SourceArgs } from './source-options.js';
 import { inboundTarget, requestFromArgs, withRequestOptions, type RequestArgs } from './request-options.js';
 import { explain } from '../explain/explain.js';
-import { cliTarget, explainAll } from '../explain/explain-all.js';
 import { isProblem, verdictExitCode } from '../explain/verdict.js';
 import { renderExplainText } from '../render/explain-text.js';
-import { renderAllBrief, renderExplainBrief } from '../render/explain-brief.js';
 import { DEFAULT_WIDTH, terminalWidth } from '../render/text-wrap.js';
 import { existsSync } from 'node:fs';
 import { styleFor } from '../render/style.js';
@@ -86,7 +84,8 @@ export async function runExplain(args: ExplainArgs, ctx: CommandContext): Promis
   if (args.all) {
     if (args.output === 'svg' || args.output === 'mermaid') throw new UsageError(`-o ${args.output} draws one request's chain: give a target instead of --all`);
     if (args.target) throw new UsageError('--all explains every service the proxy knows: give no target with it');
-    const { renderExplainAllText } = await import('../render/explain-all-text.js'); // its table writer only for --all
+    // the map, its table writer and the one-line form load only for --all
+    const [{ explainAll }, { renderExplainAllText }, { renderAllBrief }] = await Promise.all([import('../explain/explain-all.js'), import('../render/explain-all-text.js'), import('../render/explain-brief.js')]);
     const all = explainAll(await loadModelFromArgs(args, ctx));
     if (args.output === 'json') writeExact(ctx.io.stdout, JSON.stringify(all, null, 2) + '\n');
     else if (args.brief) ctx.io.stdout.write(renderAllBrief(all, style));
@@ -113,7 +112,10 @@ export async function runExplain(args: ExplainArgs, ctx: CommandContext): Promis
   const result = await followIfPeers(args, ctx, model, explain(model, { ...request, target }), { ...request, target });
   if (args.output === 'json') writeExact(ctx.io.stdout, JSON.stringify(result, null, 2) + '\n');
   else if (args.output === 'svg' || args.output === 'mermaid') ctx.io.stdout.write(await renderPicture(result, args.output));
-  else if (args.brief) ctx.io.stdout.write(renderExplainBrief(result, style, cliTarget({ ...request, target, method: request.method })));
+  else if (args.brief) {
+    const [{ cliTarget }, { renderExplainBrief }] = await Promise.all([import('../explain/explain-all.js'), import('../render/explain-brief.js')]);
+    ctx.io.stdout.write(renderExplainBrief(result, style, cliTarget({ ...request, target, method: request.method })));
+  }
   else ctx.io.stdout.write(renderExplainText(result, style, { verbose: args.verbose, width: width ?? DEFAULT_WIDTH }) + renderDestinationText(result, style, { verbose: args.verbose }));
   return exitCodeFor(result);
 }

@@ -4,7 +4,7 @@
  */
 import type { Argv } from 'yargs';
 import { EXIT_FINDINGS, EXIT_OK, InputError, UsageError } from '../errors.js';
-import { rootCaOf, sharedRoot, type RootCa } from '../istio/root-ca.js';
+import type { RootCa } from '../istio/root-ca.js';
 import type { ConfigModel } from '../model/config-model.js';
 import { isStdin } from '../load/read-bytes.js';
 import { loadModelFromArgs, SOURCE_DESCRIPTION, withSourceOptions, type SourceArgs } from './source-options.js';
@@ -38,7 +38,7 @@ function label(m: ConfigModel): string {
   return p.pod ? (p.namespace ? `${p.pod}.${p.namespace}` : p.pod) : m.origin;
 }
 
-function rootOrFail(m: ConfigModel): RootCa {
+function rootOrFail(m: ConfigModel, rootCaOf: (m: ConfigModel) => RootCa | { missing: string }): RootCa {
   const r = rootCaOf(m);
   if ('missing' in r) {
     throw new InputError(`cannot find ROOTCA from secret in ${m.origin}: ${r.missing}`, { hint: 'capture the secrets too: istioctl proxy-config all <pod> -o json, or /config_dump (not a ?resource= subset)' });
@@ -50,8 +50,10 @@ export async function runRootCaCompare(args: RootCaArgs, ctx: CommandContext): P
   if (isStdin(args.a) && isStdin(args.b)) throw new UsageError('only one of <a> and <b> can be stdin (-)');
   const a = await loadModelFromArgs(args, ctx, args.a);
   const b = await loadModelFromArgs({ ...args, pod: args.podB ?? args.pod }, ctx, args.b);
-  const ra = rootOrFail(a);
-  const rb = rootOrFail(b);
+  // certificate reading (node:crypto) loads only when this command runs
+  const { rootCaOf, sharedRoot } = await import('../istio/root-ca.js');
+  const ra = rootOrFail(a, rootCaOf);
+  const rb = rootOrFail(b, rootCaOf);
   const shared = sharedRoot(ra, rb);
   const [la, lb] = [label(a), label(b)];
   if (args.output === 'json') {
