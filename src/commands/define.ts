@@ -2,8 +2,8 @@
  * The one way a pcx command is defined: its yargs name(s) and description, the flags it declares, and the run that
  * turns parsed flags into an exit code (flags → core → renderer). cli.ts registers every definition the same way.
  *
- * Start-up: yargs calls `builder` only when its command is the one given, and `run` imports the command's core and
- * renderers itself (`await import(…)`), so naming a command costs nothing until it runs.
+ * Start-up: yargs calls `builder` only when its command is the one given, and `run` imports what only its command
+ * uses (`await import(…)`: its engine, renderers, YAML …), so listing a command costs little until it runs.
  */
 import type { Argv } from 'yargs';
 import type { CommandContext } from './context.js';
