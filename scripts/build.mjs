@@ -8,7 +8,7 @@
  */
 import { build } from 'esbuild';
 import { readFileSync, rmSync } from 'node:fs';
-import { dirname, join, relative } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -23,13 +23,13 @@ const yargsShimHome = {
   name: 'yargs-shim-home',
   setup(b) {
     b.onLoad({ filter: /[\\/]yargs[\\/]lib[\\/]platform-shims[\\/]esm\.mjs$/ }, (args) => {
-      const rel = relative(OUT, args.path).split('\\').join('/');
       const text = readFileSync(args.path, 'utf8');
       const from = 'const __dirname = fileURLToPath(import.meta.url);';
       const assert = "import { notStrictEqual, strictEqual } from 'assert'";
       if (!text.includes(from) || !text.includes(assert)) throw new Error(`${args.path}: yargs changed its shim; update scripts/build.mjs`);
       const contents = text
-        .replace(from, `const __dirname = fileURLToPath(new URL(${JSON.stringify(rel)}, import.meta.url));`)
+        // found as Node finds yargs from dist/ (hoisted or not); the shim's own imports: createRequire, dirname, join
+        .replace(from, `const __dirname = (() => { try { return join(dirname(createRequire(import.meta.url).resolve('yargs/package.json')), 'lib/platform-shims/esm.mjs'); } catch { return fileURLToPath(import.meta.url); } })();`)
         // assert.strictEqual compares with Object.is: node:assert loads only to throw its own error
         .replace(assert, 'const notStrictEqual = (a, e, m) => { if (Object.is(a, e)) require("node:assert").notStrictEqual(a, e, m); }, strictEqual = (a, e, m) => { if (!Object.is(a, e)) require("node:assert").strictEqual(a, e, m); }');
       return { contents, loader: 'js' };
