@@ -9,6 +9,7 @@ import type { Argv } from 'yargs';
 import { loadModelFromArgs, SOURCE_DESCRIPTION, withSourceOptions, type SourceArgs } from './source-options.js';
 // the route-test engine, its renderers and the YAML writer load when test runs (runTest): other commands start faster
 import { styleFor } from '../render/style.js';
+import { isMachineFormat, machineText } from '../render/machine-output.js';
 import { EXIT_FINDINGS, EXIT_OK, InputError, UsageError } from '../errors.js';
 import { isStdin } from '../load/read-bytes.js';
 import type { CommandContext } from './context.js';
@@ -34,7 +35,7 @@ export function testBuilder(y: Argv) {
     .option('fail-under', { type: 'number', describe: 'fail (exit 1) when route coverage is below this percent' })
     .option('covall', { type: 'boolean', describe: 'coverage per field (cluster, virtual cluster, virtual host, path and host rewrite, redirect), as router_check_tool --covall' })
     .option('junit', { type: 'string', describe: 'also write JUnit XML to this file, for CI' })
-    .option('output', { alias: 'o', choices: ['text', 'json'], default: 'text', describe: 'output format' })
+    .option('output', { alias: 'o', choices: ['text', 'json', 'yaml'], default: 'text', describe: 'output format' })
     .option('verbose', { alias: 'v', type: 'boolean', describe: 'every uncovered route' })
     .example('$0 test dump.json routes.yaml', 'run route assertions against a dump')
     .example('$0 test dump.json routes.yaml --fail-under 80 --junit report.xml', 'in CI: fail under 80% route coverage, JUnit for the CI system')
@@ -78,7 +79,7 @@ export async function runTest(args: TestArgs, ctx: CommandContext): Promise<numb
   const model = await loadModelFromArgs(args, ctx);
   const r = runTests(model, file, args.tests, { covall: args.covall });
   if (args.junit) await writeFile(args.junit, renderJunit(r));
-  if (args.output === 'json') ctx.io.stdout.write(JSON.stringify(r, null, 2) + '\n');
+  if (isMachineFormat(args.output)) ctx.io.stdout.write(await machineText(r, args.output));
   else ctx.io.stdout.write(renderTestRunText(r, styleFor(ctx.io.stdout, { color: ctx.color }), { onlyFailures: args.onlyShowFailures, failUnder: args.failUnder, verbose: args.verbose }));
   const below = args.failUnder !== undefined && r.coverage.percent < args.failUnder;
   return r.failed > 0 || below ? EXIT_FINDINGS : EXIT_OK;
