@@ -4,7 +4,8 @@
  * (its locale files are found beside the installed yargs). Timing itself is measured in `npm run bench`.
  */
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { parse as parseYaml, stringify as toYaml } from 'yaml';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -34,5 +35,20 @@ describe('the bundled CLI', () => {
   it('explain on the bundled sample answers (its engine, loader and renderer chunks all load)', () => {
     const r = pcx(['explain', 'samples/productpage-istio-1.9.json', 'reviews:9080/', '-q']);
     expect(r).toEqual({ code: 0, out: 'reviews:9080/ → ROUTED: routed to outbound|9080||reviews.default.svc.cluster.local\n', err: '' });
+  });
+
+  it('YAML loads on demand inside the bundle: -o yaml, and a dump written as YAML', () => {
+    const json = JSON.parse(pcx(['explain', 'samples/productpage-istio-1.9.json', 'reviews:9080/', '-o', 'json']).out);
+    const y = pcx(['explain', 'samples/productpage-istio-1.9.json', 'reviews:9080/', '-o', 'yaml']);
+    expect(y.code).toBe(0);
+    expect(parseYaml(y.out)).toEqual(json);
+    const dir = mkdtempSync(join(tmpdir(), 'pcx-startup-'));
+    try {
+      const dump = join(dir, 'dump.yaml');
+      writeFileSync(dump, toYaml(JSON.parse(readFileSync(join(ROOT, 'samples/productpage-istio-1.9.json'), 'utf8'))));
+      expect(pcx(['explain', dump, 'reviews:9080/', '-q'])).toEqual({ code: 0, out: 'reviews:9080/ → ROUTED: routed to outbound|9080||reviews.default.svc.cluster.local\n', err: '' });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
