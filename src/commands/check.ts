@@ -7,10 +7,9 @@ import { availableParallelism, tmpdir } from 'node:os';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Argv } from 'yargs';
-import { stringify as toYaml } from 'yaml';
 import { loadModelFromArgs, SOURCE_DESCRIPTION, withSourceOptions, type SourceArgs } from './source-options.js';
 import type { CommandContext } from './context.js';
-import type { RegisterCommands } from './register.js';
+import { defineCommand } from './define.js';
 import { EXIT_OK, UsageError } from '../errors.js';
 import { findingsExitCode, fleetExitCode, SEVERITIES } from '../explain/verdict.js';
 import { classifySource } from '../load/source-spec.js';
@@ -28,7 +27,7 @@ export interface CheckArgs extends Omit<SourceArgs, 'source'> {
   workers?: number;
 }
 
-export function checkBuilder(y: Argv): Argv<CheckArgs> {
+export function checkBuilder(y: Argv) {
   return withSourceOptions(y)
     .positional('source', { describe: `${SOURCE_DESCRIPTION}; a bug-report without --pod checks every proxy in it`, type: 'string' })
     .option('output', { alias: 'o', choices: ['text', 'json', 'yaml', 'markdown'], default: 'text', describe: 'output format' })
@@ -41,7 +40,7 @@ export function checkBuilder(y: Argv): Argv<CheckArgs> {
     .example('$0 check dump.json', 'what is broken in this proxy')
     .example('$0 check bug-report.tar.gz', 'every proxy of a bug-report: a matrix, then findings by code')
     .example('$0 check dump.json --fail-on warning --ignore \'PCX120=*/healthz*\'', 'in CI: fail on warnings, except one known one')
-    .example('$0 check --explain PCX101', 'what a code means and what to do about it') as unknown as Argv<CheckArgs>;
+    .example('$0 check --explain PCX101', 'what a code means and what to do about it');
 }
 
 function print(ctx: CommandContext, text: string): void {
@@ -51,6 +50,7 @@ function print(ctx: CommandContext, text: string): void {
 export async function runCheck(args: CheckArgs, ctx: CommandContext): Promise<number> {
   const { allCodes, CODES } = await import('../check/codes.js');
   const { renderCodeExplanation, renderCheckText, renderFleetText } = await import('../render/check-text.js');
+  const toYaml = async (v: unknown) => (await import('yaml')).default.stringify(v); // CommonJS: its default is the module
   if (args.explain !== undefined) {
     const code = typeof args.explain === 'string' ? args.explain.trim().toUpperCase() : '';
     if (!code) {
@@ -86,7 +86,7 @@ export async function runCheck(args: CheckArgs, ctx: CommandContext): Promise<nu
       const workers = Math.min(args.workers ?? availableParallelism(), proxies.length);
       const fleet = await checkFleet(source, proxies, { workers, only: args.only, ignore: args.ignore });
       if (args.output === 'json') print(ctx, JSON.stringify(fleet, null, 2) + '\n');
-      else if (args.output === 'yaml') print(ctx, toYaml(fleet));
+      else if (args.output === 'yaml') print(ctx, await toYaml(fleet));
       else if (args.output === 'markdown') print(ctx, (await import('../render/check-markdown.js')).renderFleetMarkdown(fleet));
       else print(ctx, renderFleetText(fleet, style, { verbose: args.verbose }));
       const unreadable = fleet.proxies.filter((p) => p.error);
@@ -102,13 +102,15 @@ export async function runCheck(args: CheckArgs, ctx: CommandContext): Promise<nu
   const { check } = await import('../check/check.js');
   const result = check(await loadModelFromArgs({ ...args, source: args.source }, ctx), filter);
   if (args.output === 'json') print(ctx, JSON.stringify(result, null, 2) + '\n');
-  else if (args.output === 'yaml') print(ctx, toYaml(result));
+  else if (args.output === 'yaml') print(ctx, await toYaml(result));
   else if (args.output === 'markdown') print(ctx, (await import('../render/check-markdown.js')).renderCheckMarkdown(result));
   else print(ctx, renderCheckText(result, style, { verbose: args.verbose }));
   return findingsExitCode(result.findings.map((f) => f.severity), failOn);
 }
 
-export const registerCheckCommand: RegisterCommands = (y, r) =>
-  y.command<CheckArgs>('check [source]', 'what is broken in this proxy (or every proxy of a bug-report): findings with codes, effects and next steps', checkBuilder, async (a) => {
-    r.setCode(await runCheck(a, r.ctxOf(a as { debug?: boolean; color?: boolean })));
-  });
+export const checkCommand = defineCommand<CheckArgs>({
+  command: 'check [source]',
+  describe: 'what is broken in this proxy (or every proxy of a bug-report): findings with codes, effects and next steps',
+  builder: checkBuilder,
+  run: runCheck,
+});

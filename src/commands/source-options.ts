@@ -36,7 +36,7 @@ export const SOURCE_DESCRIPTION =
 
 export const SOURCE_OPTION_NAMES = ['file', 'namespace', 'context', 'kubeconfig', 'pod', 'save', 'force', 'clusters', 'timeout', 'selector', 'proxy-admin-port', 'istioNamespace'];
 
-export function withSourceOptions<T>(y: Argv<T>): Argv<T & Omit<SourceArgs, 'source'>> {
+export function withSourceOptions<T>(y: Argv<T>) {
   return y
     .option('namespace', { alias: 'n', type: 'string', describe: "the pod's namespace (live), or the namespace to pick a proxy from (archive)" })
     .option('context', { type: 'string', describe: 'kubeconfig context for istioctl/kubectl' })
@@ -51,7 +51,7 @@ export function withSourceOptions<T>(y: Argv<T>): Argv<T & Omit<SourceArgs, 'sou
     .option('selector', { alias: 'l', type: 'string', describe: 'a live pod by its labels, instead of <source>: -l app=productpage (the first match, as istioctl)' })
     .option('proxy-admin-port', { type: 'number', describe: `Envoy's admin port on a live pod (default ${DEFAULT_PROXY_ADMIN_PORT}; 19000 for Envoy Gateway, Consul)` })
     .option('istioNamespace', { alias: ['i', 'istio-namespace'], type: 'string', describe: `istiod's namespace, for --istiod (default ${DEFAULT_ISTIO_NAMESPACE})` })
-    .group(SOURCE_OPTION_NAMES, 'Source:') as unknown as Argv<T & Omit<SourceArgs, 'source'>>;
+    .group(SOURCE_OPTION_NAMES, 'Source:');
 }
 
 /** Loads the model the flags describe; `source` overrides `args.source` (e.g. for a second source of diff). */
