@@ -4,7 +4,7 @@
  * with the reason at every hop, the Istio objects behind it, and a verdict.
  */
 import type { ConfigModel, ListenerRecord } from '../model/config-model.js';
-import { UsageError } from '../errors.js';
+import { RequestError } from '../errors.js';
 import { isIpLiteral, formatHostPort, socketOf } from '../envoy/ip.js';
 import { bindsToPort, listenerAddresses, selectBoundListener, type ListenerChoice } from '../envoy/listener-select.js';
 import { INBOUND_NOT_REDIRECTED, captureListener, isProxyOwnListener, selectInboundListener, selectSidecarOutboundListener, selectWaypointListener } from '../istio/capture.js';
@@ -44,7 +44,7 @@ export function explain(model: ConfigModel, req: ExplainRequest, opts: { verdict
   // curl -H 'Host: x' replaces the Host header; --host-header does the same
   const hostFromHeaders = (req.headers ?? []).map(parseHeaderFlag).filter(([k]) => k === 'host' || k === ':authority').map(([, v]) => v).pop();
   const ctx: Ctx = { model, req, t, tr, tls, hostHeader: req.hostHeader ?? hostFromHeaders ?? defaultHostHeader(t), http: !req.tcp, direction, port };
-  if (req.ip && !isIpLiteral(req.ip)) throw new UsageError(`--ip ${req.ip} is not an IP address`);
+  if (req.ip && !isIpLiteral(req.ip)) throw new RequestError('ip', req.ip, `the destination IP ${req.ip} is not an IP address`);
   for (const w of model.warnings) tr.warn(w);
 
   resolveDestination(ctx);
