@@ -77,7 +77,7 @@ export class LazyValue {
     private readonly src: ByteSource,
     readonly start: number,
     readonly end: number,
-    private readonly fields: Record<string, Buffer>,
+    private readonly fields: Record<string, string>,
     private readonly origin: string,
   ) {}
 
@@ -103,7 +103,7 @@ export class LazyValue {
     const b = this.fields[key];
     if (b === undefined) return undefined;
     try {
-      return JSON.parse(b.toString('utf8'));
+      return JSON.parse(b);
     } catch {
       return undefined;
     }

@@ -31,6 +31,10 @@ export const INDEXED_FIELDS = new Set([
   'type', 'eds_cluster_config', 'edsClusterConfig', 'cluster_name', 'clusterName',
 ]);
 
+/** Lengths of the INDEXED_FIELDS keys (a cheap first test before a key is decoded). */
+const INDEXED_LENGTHS = new Uint8Array(64);
+for (const k of INDEXED_FIELDS) INDEXED_LENGTHS[k.length] = 1;
+
 /** Deeper than this in the envelopes is not a config dump: refused at once (no stack, no rescans). */
 export const MAX_NESTING = 1000;
 
@@ -58,8 +62,8 @@ export interface ScannedResource {
   /** Byte range in the document (after any prefix the caller skipped: offsets are the stream's). */
   start: number;
   end: number;
-  /** Raw bytes of INDEXED_FIELDS members present (JSON text of each value). */
-  fields: Record<string, Buffer>;
+  /** JSON text of the INDEXED_FIELDS members present. */
+  fields: Record<string, string>;
 }
 
 /** A small byte capture that may span chunks. */
@@ -93,6 +97,12 @@ class Capture {
     const out = Buffer.concat([...this.parts, tail]);
     this.parts.length = 0;
     return out;
+  }
+  /** The captured bytes as text (no Buffer made when they lie in one chunk). */
+  finishText(b: Buffer, end: number): string {
+    if (this.parts.length) return this.finish(b, end).toString('utf8');
+    this.active = false;
+    return b.toString('utf8', this.start, end);
   }
 }
 
@@ -191,7 +201,7 @@ export class Scanner {
   private depth = 0;
   private resExpectKey = false;
   private resKey = '';
-  private fields: Record<string, Buffer> = {};
+  private fields: Record<string, string> = {};
   private readonly value = new Capture();
   private readonly utf8 = new Utf8Check();
 
@@ -222,13 +232,23 @@ export class Scanner {
     return { skeleton: this.skeleton.subarray(0, this.skeletonBytes), resources: this.resources };
   }
 
-  private appendSkeleton(b: Buffer): void {
-    if (!b.length) return;
-    if (this.skeletonBytes + b.length > this.skeleton.length) {
-      const bigger = Buffer.allocUnsafe(Math.max(this.skeleton.length * 2, this.skeletonBytes + b.length));
+  /** ASCII text into the skeleton. */
+  private appendText(t: string): void {
+    this.reserve(t.length);
+    this.skeletonBytes += this.skeleton.write(t, this.skeletonBytes, 'latin1');
+  }
+
+  private reserve(n: number): void {
+    if (this.skeletonBytes + n > this.skeleton.length) {
+      const bigger = Buffer.allocUnsafe(Math.max(this.skeleton.length * 2, this.skeletonBytes + n));
       this.skeleton.copy(bigger, 0, 0, this.skeletonBytes);
       this.skeleton = bigger;
     }
+  }
+
+  private appendSkeleton(b: Buffer): void {
+    if (!b.length) return;
+    this.reserve(b.length);
     b.copy(this.skeleton, this.skeletonBytes);
     this.skeletonBytes += b.length;
   }
@@ -304,7 +324,7 @@ export class Scanner {
 
   private beginResource(b: Buffer, i: number): number {
     this.appendSkeleton(b.subarray(this.segStart, i));
-    this.appendSkeleton(Buffer.from(JSON.stringify(this.placeholderOf + this.resources.length)));
+    this.appendText(`"\\u0000${this.placeholderOf.slice(1)}${this.resources.length}"`);
     this.inResource = true;
     this.resStart = this.pos + i;
     this.stack[0] = OPEN_BRACE;
@@ -345,7 +365,11 @@ export class Scanner {
         }
         inString = false;
         i++;
-        if (depth === 1 && this.key.active) this.resKey = this.key.finishKey(b, i);
+        if (depth === 1 && this.key.active) {
+          // only a key that may be indexed is decoded (most are not: no string is made for them)
+          const len = i - this.key.start - 2;
+          this.resKey = this.key.parts.length || INDEXED_LENGTHS[len] ? this.key.finishKey(b, i) : ((this.key.active = false), '');
+        }
         continue;
       }
       while (i < n && STRUCTURAL[b[i]] === 0) i++;
@@ -368,7 +392,7 @@ export class Scanner {
         }
         depth--;
         if (depth === 0) {
-          if (this.value.active) this.fields[this.resKey] = this.value.finish(b, i);
+          if (this.value.active) this.fields[this.resKey] = this.value.finishText(b, i);
           this.resources.push({ start: this.resStart, end: this.pos + i + 1, fields: this.fields });
           this.inResource = false;
           this.inString = false;
@@ -383,7 +407,7 @@ export class Scanner {
           this.resExpectKey = false;
           if (INDEXED_FIELDS.has(this.resKey)) this.value.begin(i + 1);
         } else if (c === COMMA) {
-          if (this.value.active) this.fields[this.resKey] = this.value.finish(b, i);
+          if (this.value.active) this.fields[this.resKey] = this.value.finishText(b, i);
           this.resExpectKey = true;
         }
       }
