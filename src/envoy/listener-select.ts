@@ -236,11 +236,11 @@ export function selectInboundListener(model: ConfigModel, ip: string | undefined
     return bound.record ? { ...bound, reason: `${why}: the listener bound to ${formatHostPort(socketOf(bound.record.listener.address)?.address ?? '0.0.0.0', port)} gets the connection directly` } : { ...bound, reason: `${why}, and no listener binds it: the connection goes straight to the app` };
   }
   const serving = model.listeners.filter((l) => l.serving);
-  const vi = serving.find((l) => l.name === 'virtualInbound') ?? serving.find((l) => socketOf(l.listener.address)?.port === 15006);
+  const vi = serving.find((l) => l.name === 'virtualInbound') ?? serving.find((l) => socketOf(l.head.address)?.port === 15006);
   if (vi) {
     return { record: vi, how: 'self', notServing: notServingFor(model, ip, port), reason: `iptables redirects inbound connections to ${vi.name} (port 15006); its original_dst listener filter restores the destination ${ip ? formatHostPort(ip, port) : `port ${port}`}` };
   }
-  const rejected = model.listeners.filter((l) => !l.serving && (l.name === 'virtualInbound' || socketOf(l.listener.address)?.port === 15006));
+  const rejected = model.listeners.filter((l) => !l.serving && (l.name === 'virtualInbound' || socketOf(l.head.address)?.port === 15006));
   if (!rejected.length && ip) {
     // no virtualInbound (Consul, OSM, old Istio): a listener really bound to the pod's address:port takes it
     const own = selectBoundListener(model, ip, port);

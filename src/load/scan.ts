@@ -28,7 +28,7 @@ const WHOLE_KEYS = new Set(['bootstrap', 'ecds_filters', 'ecdsFilters', 'cluster
 export const INDEXED_FIELDS = new Set([
   'name', 'address', 'additional_addresses', 'additionalAddresses', 'bind_to_port', 'bindToPort', 'deprecated_v1', 'deprecatedV1',
   'use_original_dst', 'useOriginalDst', 'traffic_direction', 'trafficDirection',
-  'type', 'eds_cluster_config', 'edsClusterConfig', 'cluster_name', 'clusterName',
+  'type', 'eds_cluster_config', 'edsClusterConfig', 'cluster_name', 'clusterName', 'metadata',
 ]);
 
 /** Lengths of the INDEXED_FIELDS keys (a cheap first test before a key is decoded). */

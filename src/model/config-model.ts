@@ -44,6 +44,19 @@ class Lazy<T> {
   checkWhenParsed(check: LateCheck): void {
     this.late = check;
   }
+  /**
+   * The same check on the members read from the index (a record's head): when they are malformed the
+   * resource is replaced now (and never parsed), as it would be when parsed.
+   */
+  checkHead(raw: Record<string, unknown>): Record<string, unknown> {
+    if (!this.late || !this.pendingValue) return raw;
+    const r = this.late(raw);
+    if (r === raw) return raw;
+    this.rawValue = r;
+    this.lazyBytes = this.pendingValue;
+    this.pendingValue = undefined;
+    return r as Record<string, unknown>;
+  }
   /** The resource as parsed, before key normalisation (diff compares these first: no walk when equal). */
   get raw(): unknown {
     const p = this.pendingValue;
@@ -66,19 +79,24 @@ class Lazy<T> {
   }
 }
 
-/** Top-level members read from the index without parsing the resource (load/scan.ts INDEXED_FIELDS), snake_case. */
-function headOf(v: LazyValue, keys: readonly string[]): Record<string, unknown> {
+/**
+ * Top-level members read from the index without parsing the resource (load/scan.ts INDEXED_FIELDS),
+ * checked as the parsed resource would be (validate.ts), then in snake_case.
+ */
+function headOf<T>(body: Lazy<T>, keys: readonly string[]): T | undefined {
+  const v = body.lazy!;
   const out: Record<string, unknown> = {};
   for (const k of keys) {
     const camel = k.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase());
     const x = v.field(k) ?? (camel !== k ? v.field(camel) : undefined);
     if (x !== undefined) out[k] = x;
   }
-  return snakeKeys(out);
+  const checked = body.checkHead(out);
+  return body.pending ? (snakeKeys(checked) as T) : undefined;
 }
 
 const LISTENER_HEAD = ['name', 'address', 'additional_addresses', 'bind_to_port', 'deprecated_v1', 'use_original_dst', 'traffic_direction'] as const;
-const CLUSTER_HEAD = ['name', 'type', 'eds_cluster_config'] as const;
+const CLUSTER_HEAD = ['name', 'type', 'eds_cluster_config', 'metadata'] as const;
 
 /** What every record offers: its body parsed on demand, its bytes when it came from an index. */
 abstract class RecordBase<T> {
@@ -119,7 +137,7 @@ export class ListenerRecord extends RecordBase<Listener> {
    */
   get head(): Listener {
     if (!this.body.pending) return this.body.get();
-    return (this.headValue ??= headOf(this.body.lazy!, LISTENER_HEAD) as Listener);
+    return (this.headValue ??= headOf(this.body, LISTENER_HEAD) ?? this.body.get());
   }
   get serving(): boolean {
     return this.state === 'active' || this.state === 'static';
@@ -153,10 +171,10 @@ export class ClusterRecord extends RecordBase<Cluster> {
   get cluster(): Cluster {
     return this.body.get();
   }
-  /** name, type, eds_cluster_config: from the index while the cluster is not parsed. */
+  /** name, type, eds_cluster_config, metadata: from the index while the cluster is not parsed. */
   get head(): Cluster {
     if (!this.body.pending) return this.body.get();
-    return (this.headValue ??= headOf(this.body.lazy!, CLUSTER_HEAD) as Cluster);
+    return (this.headValue ??= headOf(this.body, CLUSTER_HEAD) ?? this.body.get());
   }
   get serving(): boolean {
     return this.state === 'active' || this.state === 'static';
