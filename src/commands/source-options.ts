@@ -19,13 +19,14 @@ export interface SourceArgs {
   force?: boolean;
   clusters?: string;
   timeout?: number;
+  strict?: boolean;
 }
 
 /** For a command's `<source>` positional. */
 export const SOURCE_DESCRIPTION =
   'config dump file (.json, .gz), - for stdin, an istioctl bug-report (.tar.gz or directory), or a live pod: <pod>[.<namespace>] or deployment/<name>[.<namespace>]';
 
-export const SOURCE_OPTION_NAMES = ['file', 'namespace', 'context', 'kubeconfig', 'pod', 'save', 'force', 'clusters', 'timeout'];
+export const SOURCE_OPTION_NAMES = ['file', 'namespace', 'context', 'kubeconfig', 'pod', 'save', 'force', 'clusters', 'timeout', 'strict'];
 
 export function withSourceOptions<T>(y: Argv<T>): Argv<T & Omit<SourceArgs, 'source'>> {
   return y
@@ -39,6 +40,7 @@ export function withSourceOptions<T>(y: Argv<T>): Argv<T & Omit<SourceArgs, 'sou
     .option('force', { type: 'boolean', describe: 'with --save: replace the file if it exists' })
     .option('clusters', { type: 'string', describe: 'Envoy /clusters output (?format=json or text), for live endpoint health' })
     .option('timeout', { type: 'number', describe: `seconds to wait for istioctl/kubectl (default ${DEFAULT_TIMEOUT_MS / 1000})` })
+    .option('strict', { type: 'boolean', describe: 'parse and check every resource of the dump now (a big dump is otherwise read resource by resource, as the question needs them)' })
     .group(SOURCE_OPTION_NAMES, 'Source:') as unknown as Argv<T & Omit<SourceArgs, 'source'>>;
 }
 
@@ -59,6 +61,7 @@ export async function loadModelFromArgs(args: Omit<SourceArgs, 'source'> & { sou
     timeoutMs: args.timeout !== undefined ? args.timeout * 1000 : undefined,
     progress: rawStream(ctx.io.stderr), // the spinner draws with its own control codes
     keepDocument: extra.keepDocument,
+    strict: args.strict,
   });
   if (args.namespace) {
     // -n names the pod's namespace (live) or picks a proxy (bug-reports, egctl files); on a saved dump of one proxy

@@ -140,7 +140,7 @@ function indexPlainFile(path: string, size: number, opts: IndexOptions): Indexed
       total += n;
       if (total > maxInputBytes().bytes) throw tooLarge(path, maxInputBytes());
     }
-    const src: ByteSource = keep ? kept : new FileBytes(fd);
+    const src: ByteSource = keep ? kept : new FileBytes(fd, total);
     closeFd = keep;
     return scan.finish(src, total, opts, (max = total) => (keep ? kept.read(0, Math.min(max, kept.length)) : src.read(0, Math.min(max, total))).toString('utf8'));
   } catch (e) {

@@ -19,10 +19,31 @@ export class FileBytes implements ByteSource {
       // already closed
     }
   });
-  constructor(private readonly fd: number) {
+  /**
+   * The last few 1 MB windows read: a sweep that reads many resources (explain --all, clusters -o
+   * json) reads them in file order, a few sections at a time, so most reads are one memcpy, not a syscall.
+   */
+  private readonly windows: { start: number; buf: Buffer }[] = [];
+  private static readonly WINDOW = 1 << 20;
+  private static readonly WINDOWS = 8;
+  constructor(private readonly fd: number, private readonly size = Infinity) {
     FileBytes.closer.register(this, fd);
   }
   read(start: number, end: number): Buffer {
+    const W = FileBytes.WINDOW;
+    const ws = Math.floor(start / W) * W;
+    if (end - ws <= W) {
+      let w = this.windows.find((x) => x.start === ws);
+      if (!w) {
+        w = { start: ws, buf: this.readExact(ws, Math.min(ws + W, this.size)) };
+        if (this.windows.length >= FileBytes.WINDOWS) this.windows.shift();
+        this.windows.push(w);
+      }
+      if (end - ws <= w.buf.length) return w.buf.subarray(start - ws, end - ws);
+    }
+    return this.readExact(start, end);
+  }
+  private readExact(start: number, end: number): Buffer {
     const out = Buffer.allocUnsafe(end - start);
     let got = 0;
     while (got < out.length) {

@@ -111,6 +111,10 @@ abstract class RecordBase<T> {
   bytes(): Buffer | undefined {
     return (this.body.lazy ?? this.body.lazyBytes)?.bytes();
   }
+  /** Where the resource starts in the dump (index only): reading many in this order reads the file once. */
+  get byteOffset(): number | undefined {
+    return (this.body.lazy ?? this.body.lazyBytes)?.start;
+  }
   /** @internal validate.ts: the check to run when the resource is parsed. */
   checkWhenParsed(check: LateCheck): void {
     this.body.checkWhenParsed(check);
