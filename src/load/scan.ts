@@ -50,6 +50,9 @@ const COLON = 0x3a;
 /** Bytes that matter outside strings; everything else (whitespace, numbers, literals) is skipped by table. */
 const STRUCTURAL = new Uint8Array(256);
 for (const c of [QUOTE, OPEN_BRACE, CLOSE_BRACE, OPEN_BRACKET, CLOSE_BRACKET, COMMA, COLON]) STRUCTURAL[c] = 1;
+/** Below a resource's own members only strings and brackets matter (no stop at every , and :). */
+const NESTED = new Uint8Array(256);
+for (const c of [QUOTE, OPEN_BRACE, CLOSE_BRACE, OPEN_BRACKET, CLOSE_BRACKET]) NESTED[c] = 1;
 
 /** A structural error: where, and what. The loader words it for the user. */
 export class ScanError extends Error {
@@ -217,7 +220,7 @@ export class Scanner {
       i++;
       this.skipNext = false;
     }
-    while (i < n) i = this.inResource ? this.resourceBytes(b, i, n) : this.skeletonByte(b, i);
+    while (i < n) i = this.inResource ? this.resourceBytes(b, i, n) : this.skeletonRun(b, i, n);
     if (!this.inResource) this.appendSkeleton(b.subarray(this.segStart, n));
     this.key.spill(b, n);
     this.value.spill(b, n);
@@ -253,7 +256,21 @@ export class Scanner {
     this.skeletonBytes += b.length;
   }
 
-  /** One byte of the envelopes (few: they are simple code rather than fast code). Returns the next index. */
+  /** Bytes of the envelopes up to the next one that matters (string contents, whitespace, scalars skipped fast). */
+  private skeletonRun(b: Buffer, i: number, n: number): number {
+    if (this.inString) {
+      while (i < n) {
+        const c = b[i];
+        if (c === QUOTE || c === BACKSLASH) break;
+        i++;
+      }
+    } else if (this.started && !this.done) {
+      while (i < n && STRUCTURAL[b[i]] === 0) i++;
+    }
+    return i < n ? this.skeletonByte(b, i) : n;
+  }
+
+  /** One byte of the envelopes that may matter. Returns the next index. */
   private skeletonByte(b: Buffer, i: number): number {
     const c = b[i];
     if (this.inString) {
@@ -372,7 +389,8 @@ export class Scanner {
         }
         continue;
       }
-      while (i < n && STRUCTURAL[b[i]] === 0) i++;
+      const table = depth === 1 ? STRUCTURAL : NESTED;
+      while (i < n && table[b[i]] === 0) i++;
       if (i >= n) break;
       const c = b[i];
       if (c === QUOTE) {
