@@ -19,6 +19,7 @@ import { parseJsonText } from './parse-json.js';
 import { placeholderPrefix, Scanner, ScanError, type ScannedResource } from './scan.js';
 import { ChunkBytes, FileBytes, LazyValue, materialize, type ByteSource } from './lazy-value.js';
 import { statusLineLength } from './status-line.js';
+import { isYamlText, parseYamlDump } from './yaml-input.js';
 
 /** V8's maximum string length (2^29 - 24 characters): past it, errors cannot be reproduced by JSON.parse of the text. */
 export const MAX_STRING_BYTES = 536_870_888;
@@ -215,6 +216,8 @@ function newScan(origin: string) {
         scanError = e;
       }
       const fallback = opts.textFallbackBelow ?? MAX_STRING_BYTES;
+      // YAML (yaml-input.ts: `istioctl pc … -o yaml`, egctl) is parsed whole, the old way; JSON never goes there
+      if (!result && scanError!.what === 'expected { or [' && isYamlText(text(4096))) return { origin, doc: yamlDocument(origin, bytes, text), bytes, lazy: false, resources: 0 };
       if (!result) return failScan(scanError!, origin, bytes < fallback, text);
       let doc: unknown;
       try {
@@ -235,6 +238,15 @@ function newScan(origin: string) {
       return { origin, doc, bytes, lazy, resources: result.resources.length };
     },
   };
+}
+
+function yamlDocument(origin: string, bytes: number, text: () => string): unknown {
+  if (bytes >= MAX_STRING_BYTES) {
+    throw new InputError(`${origin}: a ${Math.round(bytes / 1e6)} MB YAML dump is more than pcx can read as YAML (at most ${Math.floor(MAX_STRING_BYTES / 1e6)} MB, one string)`, {
+      hint: 'save it as JSON (`istioctl proxy-config all <pod> -o json`), which pcx reads at any size',
+    });
+  }
+  return parseYamlDump(text(), origin);
 }
 
 /** The skeleton with each placeholder replaced by its LazyValue. */

@@ -9,7 +9,6 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { indexBytes, indexDocument } from './dump-index.js';
-import { unwrapDocument } from './unwrap.js';
 import { isLazy, materialize } from './lazy-value.js';
 import { readInputBytes, isStdin } from './read-bytes.js';
 import { classifySource } from './source-spec.js';
@@ -25,6 +24,7 @@ import { InputError, PcxError, UsageError } from '../errors.js';
 import type { ConfigModel } from '../model/config-model.js';
 import type { Json } from '../model/envoy-types.js';
 import { ztunnelShape, ZtunnelDocumentError } from '../ztunnel/detect.js';
+import { unwrapShapes } from './shapes.js';
 
 export interface LoadModelOptions {
   /** Envoy `/clusters` output (`?format=json` or text) to attach as live endpoint health. */
@@ -157,7 +157,8 @@ async function buildFromFetched(f: Fetched, opts: LoadModelOptions): Promise<Con
   const doc = loaded.doc as Json;
   // a file written by --save with live health: {"config_dump": …, "clusters": …}
   const bundle = savedBundle(doc);
-  const dump = unwrapDocument(bundle ? bundle.config_dump : doc, f.origin, { pod: opts.pod, namespace: opts.namespace });
+  // egctl's and istioctl's shapes too (shapes.ts: e.g. pc bootstrap -o json prints a section without its @type)
+  const dump = unwrapShapes(bundle ? bundle.config_dump : doc, f.origin, { pod: opts.pod, namespace: opts.namespace });
   // ztunnel's config (recognised by content) is for pcx ztunnel / explain --from, which catch this
   const zt = ztunnelShape(Array.isArray(dump) && isLazy(dump[0]) ? [dump[0].parse()] : dump);
   if (zt) {

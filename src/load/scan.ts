@@ -291,6 +291,9 @@ export class Scanner {
       if (c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09) return i + 1;
       throw new ScanError(this.pos + i, 'unexpected text after the end of the document', 'invalid');
     }
+    if (!this.started && c !== OPEN_BRACE && c !== OPEN_BRACKET && !(c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09)) {
+      throw new ScanError(this.pos + i, 'expected { or [', 'invalid');
+    }
     const top = this.kinds.length - 1;
     switch (c) {
       case QUOTE:
