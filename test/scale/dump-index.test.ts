@@ -138,8 +138,8 @@ describe('a broken document is refused, whatever its size', () => {
     // a character split across chunks is fine
     expect(whole('{"é😀": "日本"}', 1)).toEqual({ 'é😀': '日本' });
   });
-  it('says "not JSON" for YAML or a bare value, like parse-json', () => {
-    expect(err('configs:\n  - a: 1\n').message).toMatch(/not JSON \(it looks like YAML\)/);
+  it('reads YAML whole (yaml-input.ts), says "not JSON" for a bare value, like parse-json', () => {
+    expect(indexBytes(Buffer.from('configs:\n  - a: 1\n'), 'test.yaml', { chunk: 3 })).toMatchObject({ doc: { configs: [{ a: 1 }] }, lazy: false });
     expect(err('42', Infinity).message).toBe('test.json: valid JSON but not an Envoy config dump (it is a number)');
     expect(err('"a string"', Infinity).message).toBe('test.json: valid JSON but not an Envoy config dump (it is a string)');
     expect(err('null', Infinity).message).toBe('test.json: valid JSON but not an Envoy config dump (it is null)');
