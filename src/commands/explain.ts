@@ -86,7 +86,7 @@ export async function runExplain(args: ExplainArgs, ctx: CommandContext): Promis
   if (args.all) {
     if (args.output === 'svg' || args.output === 'mermaid') throw new UsageError(`-o ${args.output} draws one request's chain: give a target instead of --all`);
     if (args.target) throw new UsageError('--all explains every service the proxy knows: give no target with it');
-    const all = explainAll(await loadModelFromArgs(args, ctx));
+    const all = explainAll(await loadModelFromArgs(args, ctx, args.source, { whole: true }));
     if (isMachineFormat(args.output)) writeExact(ctx.io.stdout, await machineText(all, args.output));
     else if (args.brief) ctx.io.stdout.write(renderAllBrief(all, style));
     else ctx.io.stdout.write(renderExplainAllText(all, style, { width, verbose: args.verbose }));

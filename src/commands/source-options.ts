@@ -45,7 +45,7 @@ export function withSourceOptions<T>(y: Argv<T>): Argv<T & Omit<SourceArgs, 'sou
 }
 
 /** Loads the model the flags describe; `source` overrides `args.source` (e.g. for a second source of diff). */
-export async function loadModelFromArgs(args: Omit<SourceArgs, 'source'> & { source?: string }, ctx: CommandContext, source = args.source, extra: { keepDocument?: boolean } = {}): Promise<ConfigModel> {
+export async function loadModelFromArgs(args: Omit<SourceArgs, 'source'> & { source?: string }, ctx: CommandContext, source = args.source, extra: { keepDocument?: boolean; whole?: boolean } = {}): Promise<ConfigModel> {
   if (!source) throw new UsageError('give a source: a dump file, -, a bug-report, or a pod');
   if (args.namespace !== undefined && !args.namespace.trim()) throw new UsageError('-n needs a namespace, not an empty string');
   if (args.timeout !== undefined && !(args.timeout > 0)) throw new UsageError(`--timeout must be a number of seconds above 0, not ${args.timeout}`);
@@ -61,7 +61,8 @@ export async function loadModelFromArgs(args: Omit<SourceArgs, 'source'> & { sou
     timeoutMs: args.timeout !== undefined ? args.timeout * 1000 : undefined,
     progress: rawStream(ctx.io.stderr), // the spinner draws with its own control codes
     keepDocument: extra.keepDocument,
-    strict: args.strict,
+    // commands that read every resource (explain --all, check) parse the dump whole: cheaper than one by one
+    strict: args.strict || extra.whole,
   });
   if (args.namespace) {
     // -n names the pod's namespace (live) or picks a proxy (bug-reports, egctl files); on a saved dump of one proxy
