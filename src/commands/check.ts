@@ -7,10 +7,9 @@ import { availableParallelism, tmpdir } from 'node:os';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Argv } from 'yargs';
-import { stringify as toYaml } from 'yaml';
 import { loadModelFromArgs, SOURCE_DESCRIPTION, withSourceOptions, type SourceArgs } from './source-options.js';
 import type { CommandContext } from './context.js';
-import type { RegisterCommands } from './register.js';
+import { defineCommand } from './define.js';
 import { EXIT_OK, UsageError } from '../errors.js';
 import { findingsExitCode, fleetExitCode, SEVERITIES } from '../explain/verdict.js';
 import { classifySource } from '../load/source-spec.js';
@@ -28,7 +27,7 @@ export interface CheckArgs extends Omit<SourceArgs, 'source'> {
   workers?: number;
 }
 
-export function checkBuilder(y: Argv): Argv<CheckArgs> {
+export function checkBuilder(y: Argv) {
   return withSourceOptions(y)
     .positional('source', { describe: `${SOURCE_DESCRIPTION}; a bug-report without --pod checks every proxy in it`, type: 'string' })
     .option('output', { alias: 'o', choices: ['text', 'json', 'yaml', 'markdown'], default: 'text', describe: 'output format' })
@@ -41,7 +40,7 @@ export function checkBuilder(y: Argv): Argv<CheckArgs> {
     .example('$0 check dump.json', 'what is broken in this proxy')
     .example('$0 check bug-report.tar.gz', 'every proxy of a bug-report: a matrix, then findings by code')
     .example('$0 check dump.json --fail-on warning --ignore \'PCX120=*/healthz*\'', 'in CI: fail on warnings, except one known one')
-    .example('$0 check --explain PCX101', 'what a code means and what to do about it') as unknown as Argv<CheckArgs>;
+    .example('$0 check --explain PCX101', 'what a code means and what to do about it');
 }
 
 function print(ctx: CommandContext, text: string): void {
@@ -51,6 +50,7 @@ function print(ctx: CommandContext, text: string): void {
 export async function runCheck(args: CheckArgs, ctx: CommandContext): Promise<number> {
   const { allCodes, CODES } = await import('../check/codes.js');
   const { renderCodeExplanation, renderCheckText, renderFleetText } = await import('../render/check-text.js');
+  const toYaml = async (v: unknown) => (await import('yaml')).default.stringify(v); // CommonJS: its default is the module
   if (args.explain !== undefined) {
     const code = typeof args.explain === 'string' ? args.explain.trim().toUpperCase() : '';
     if (!code) {
@@ -62,25 +62,31 @@ export async function runCheck(args: CheckArgs, ctx: CommandContext): Promise<nu
     print(ctx, renderCodeExplanation([info]));
     return EXIT_OK;
   }
-  if (!args.source) throw new UsageError('check needs a source: pcx check <dump.json | bug-report.tar.gz | pod>', { hint: 'or pcx check --explain CODE' });
+  const { isLiveFleet, readLiveFleet } = await import('./check-live.js');
+  const live = isLiveFleet(args); // -n / -l without a dump: every meshed pod there, live (check-live.ts)
+  if (!args.source && !live) throw new UsageError('check needs a source: pcx check <dump.json | bug-report.tar.gz | pod>', { hint: 'or every pod of a namespace, live: pcx check -n <namespace> (or -l <selector>); or pcx check --explain CODE' });
   if (args.workers !== undefined && !(Number.isInteger(args.workers) && args.workers >= 1)) throw new UsageError(`--workers must be a whole number of at least 1, not ${args.workers}`);
   const { parseFilter } = await import('../check/filter.js');
   const filter = parseFilter(args.only, args.ignore); // bad codes are usage errors before any loading
   const failOn = args.failOn as Severity;
   const style = styleFor(ctx.io.stdout, { color: ctx.color });
-  const spec = await classifySource(args.source);
-  if ((spec.kind === 'archive' || spec.kind === 'directory') && !args.pod) {
+  const spec = live ? undefined : await classifySource(args.source!);
+  if (live || ((spec!.kind === 'archive' || spec!.kind === 'directory') && !args.pod)) {
     const { checkFleet } = await import('../check/fleet.js');
     const { extractAllProxies, listDirectoryProxies } = await import('../load/bug-report-all.js');
-    const tmp = spec.kind === 'archive' ? await mkdtemp(join(tmpdir(), 'pcx-fleet-')) : undefined;
+    const tmp = live || spec!.kind === 'archive' ? await mkdtemp(join(tmpdir(), 'pcx-fleet-')) : undefined;
     try {
-      let proxies = spec.kind === 'archive' ? await extractAllProxies(spec.path, spec.gzip, tmp!) : await listDirectoryProxies(spec.path);
+      let source = args.source!;
+      let proxies: import('../check/fleet.js').FleetProxy[];
+      if (live) ({ source, proxies } = await readLiveFleet(args, ctx, tmp!));
+      else if (spec!.kind === 'archive') proxies = await extractAllProxies(spec!.path, spec!.gzip, tmp!);
+      else proxies = await listDirectoryProxies((spec as { path: string }).path);
       if (args.namespace) proxies = proxies.filter((p) => p.namespace === args.namespace);
       if (!proxies.length) throw new UsageError(`${args.source} holds no proxy in namespace ${args.namespace}`);
       const workers = Math.min(args.workers ?? availableParallelism(), proxies.length);
-      const fleet = await checkFleet(args.source, proxies, { workers, only: args.only, ignore: args.ignore });
+      const fleet = await checkFleet(source, proxies, { workers, only: args.only, ignore: args.ignore });
       if (args.output === 'json') print(ctx, JSON.stringify(fleet, null, 2) + '\n');
-      else if (args.output === 'yaml') print(ctx, toYaml(fleet));
+      else if (args.output === 'yaml') print(ctx, await toYaml(fleet));
       else if (args.output === 'markdown') print(ctx, (await import('../render/check-markdown.js')).renderFleetMarkdown(fleet));
       else print(ctx, renderFleetText(fleet, style, { verbose: args.verbose }));
       const unreadable = fleet.proxies.filter((p) => p.error);
@@ -96,13 +102,15 @@ export async function runCheck(args: CheckArgs, ctx: CommandContext): Promise<nu
   const { check } = await import('../check/check.js');
   const result = check(await loadModelFromArgs({ ...args, source: args.source }, ctx, args.source, { whole: true }), filter);
   if (args.output === 'json') print(ctx, JSON.stringify(result, null, 2) + '\n');
-  else if (args.output === 'yaml') print(ctx, toYaml(result));
+  else if (args.output === 'yaml') print(ctx, await toYaml(result));
   else if (args.output === 'markdown') print(ctx, (await import('../render/check-markdown.js')).renderCheckMarkdown(result));
   else print(ctx, renderCheckText(result, style, { verbose: args.verbose }));
   return findingsExitCode(result.findings.map((f) => f.severity), failOn);
 }
 
-export const registerCheckCommand: RegisterCommands = (y, r) =>
-  y.command<CheckArgs>('check [source]', 'what is broken in this proxy (or every proxy of a bug-report): findings with codes, effects and next steps', checkBuilder, async (a) => {
-    r.setCode(await runCheck(a, r.ctxOf(a as { debug?: boolean; color?: boolean })));
-  });
+export const checkCommand = defineCommand<CheckArgs>({
+  command: 'check [source]',
+  describe: 'what is broken in this proxy (or every proxy of a bug-report): findings with codes, effects and next steps',
+  builder: checkBuilder,
+  run: runCheck,
+});
