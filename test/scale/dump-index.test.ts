@@ -17,6 +17,7 @@ import { explainAll } from '../../src/explain/explain-all.js';
 import { InputError, UsageError } from '../../src/errors.js';
 import type { ConfigModel } from '../../src/model/config-model.js';
 import { camelize, REAL } from '../helpers/fixtures.js';
+import { pcxIn } from '../helpers/in-process.js';
 import { generateMesh, scratch, type MeshFile } from './mesh.js';
 
 const whole = (text: string | Buffer, chunk = 1) => indexBytes(Buffer.from(text), 'test.json', { whole: true, chunk }).doc;
@@ -250,6 +251,27 @@ describe('the index gives the same model as a full parse', () => {
     const l = m.listeners.find((x) => x.name === '0.0.0.0_8080')!;
     expect(l.listener.filter_chains).toBeUndefined();
     expect(m.warnings.join('\n')).toMatch(/malformed listener "0\.0\.0\.0_8080": filter_chains is an object, expected a list/);
+  });
+
+  it('a big dump warns about a malformed resource when a question reads it, --strict at load', async () => {
+    const doc = JSON.parse(readFileSync(REAL.istio19productpage, 'utf8'));
+    const sec = doc.configs.find((c: { '@type': string }) => c['@type'].endsWith('ClustersConfigDump'));
+    sec.dynamic_active_clusters.find((c: { cluster: { name: string } }) => c.cluster.name === 'outbound|9080||details.default.svc.cluster.local').cluster.circuit_breakers = 'x';
+    const f = join(dir, 'big-bad.json');
+    writeFileSync(f, JSON.stringify(doc));
+    const saved = process.env[LAZY_BYTES_ENV];
+    process.env[LAZY_BYTES_ENV] = '0'; // this small dump is read as a big one is
+    try {
+      const warn = /malformed cluster "outbound\|9080\|\|details\.default\.svc\.cluster\.local": circuit_breakers is a string/;
+      const lazy = await pcxIn(['explain', f, 'reviews:9080/']);
+      expect(lazy.code).toBe(0);
+      expect(lazy.out + lazy.err).not.toMatch(warn); // reviews never reads the details cluster
+      const strict = await pcxIn(['explain', f, 'reviews:9080/', '--strict']);
+      expect(strict.out.replace(/\n\s+/g, ' ') + strict.err).toMatch(warn);
+    } finally {
+      if (saved === undefined) delete process.env[LAZY_BYTES_ENV];
+      else process.env[LAZY_BYTES_ENV] = saved;
+    }
   });
 
   it('indexDocument reads a file the same way, and --strict (whole) parses everything', async () => {
