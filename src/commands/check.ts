@@ -100,7 +100,7 @@ export async function runCheck(args: CheckArgs, ctx: CommandContext): Promise<nu
     }
   }
   const { check } = await import('../check/check.js');
-  const result = check(await loadModelFromArgs({ ...args, source: args.source }, ctx), filter);
+  const result = check(await loadModelFromArgs({ ...args, source: args.source }, ctx, args.source, { whole: true }), filter);
   if (args.output === 'json') print(ctx, JSON.stringify(result, null, 2) + '\n');
   else if (args.output === 'yaml') print(ctx, await toYaml(result));
   else if (args.output === 'markdown') print(ctx, (await import('../render/check-markdown.js')).renderCheckMarkdown(result));
