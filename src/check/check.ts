@@ -14,12 +14,13 @@ import { subsetFindings } from './subsets.js';
 import { egressFindings } from './egress.js';
 import { certificateFindings } from './certificates.js';
 import { staleFindings } from './stale.js';
+import { faultFindings } from './fault.js';
 import { keep, type FindingFilter } from './filter.js';
 import { CHECK_SCHEMA, type CheckResult, type CheckSummary, type Finding } from './types.js';
 
 /** The rule families, in the order their findings are listed for equal severity. */
 const FAMILIES: ((ctx: CheckCtx) => Finding[])[] = [
-  missingClusters, endpointFindings, rejectedFindings, shadowFindings, subsetFindings, egressFindings, certificateFindings, staleFindings,
+  missingClusters, endpointFindings, rejectedFindings, shadowFindings, subsetFindings, egressFindings, certificateFindings, staleFindings, faultFindings,
 ];
 
 export function summarize(findings: Finding[], suppressed = 0): CheckSummary {

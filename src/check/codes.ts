@@ -127,6 +127,20 @@ const ROWS: CodeInfo[] = [
     explanation: 'A serving listener\'s HTTP connection manager names an RDS route configuration that is not in the dump. Envoy '
       + 'serves it with an empty route table once the initial fetch times out: every request gets 404 NR.',
   },
+  {
+    code: 'PCX170', severity: 'error', family: 'fault', title: 'fault injection aborts requests', effect: 'FI (the abort status)',
+    explanation: 'The fault filter (envoy.filters.http.fault) is configured to abort a share of the requests of a route, a virtual '
+      + 'host, a route configuration or a whole listener: Envoy answers them itself with the configured status and response flag '
+      + 'FI, and the upstream never sees them. Error when it aborts every request it can; warning when only a share, or only '
+      + 'requests with a header or from a downstream node, are aborted; info when the client chooses (header_abort). In Istio this '
+      + 'is a VirtualService http fault.abort, often left over from a chaos experiment.',
+  },
+  {
+    code: 'PCX171', severity: 'warning', family: 'fault', title: 'fault injection delays requests', effect: 'DI (added latency)',
+    explanation: 'The fault filter is configured to delay a share of the requests (response flag DI) before they are forwarded. '
+      + 'A route timeout shorter than the delay turns them into 504 UT. Info when the client chooses (header_delay). In Istio '
+      + 'this is a VirtualService http fault.delay.',
+  },
 ];
 
 export const CODES: ReadonlyMap<string, CodeInfo> = new Map(ROWS.map((r) => [r.code, r]));

@@ -151,3 +151,25 @@ export const missingRoute = (doc: Json) => mutate(doc, (d) => {
   const r = section(d, 'RoutesConfigDump');
   r.dynamic_route_configs = r.dynamic_route_configs.filter((x: Json) => x.route_config.name !== '9080');
 });
+
+const FAULT = 'envoy.filters.http.fault';
+const HTTP_FAULT = 'type.googleapis.com/envoy.extensions.filters.http.fault.v3.HTTPFault';
+
+/** DSB: a VirtualService fault on frontend's route, as Istio writes it: abort 100% with 503 (percentage in MILLION). */
+export const faultAbortAll = (doc: Json) => mutate(doc, (d) => {
+  const r = onlyRoute(d, FRONTEND_RC).routes[0];
+  r.metadata = { filter_metadata: { istio: { config: '/apis/networking/v1alpha3/namespaces/hr2/virtual-service/frontend' } } };
+  r.typed_per_filter_config = { ...(r.typed_per_filter_config ?? {}), [FAULT]: { '@type': HTTP_FAULT, abort: { http_status: 503, percentage: { numerator: 1000000, denominator: 'MILLION' } } } };
+});
+
+/** slime: reviews' virtual host delays 50% of requests with header end-user: jason by 7 s. */
+export const faultDelayGated = (doc: Json) => mutate(doc, (d) => {
+  const vh = vhost(d, '9080', REVIEWS_VH);
+  vh.typed_per_filter_config = { [FAULT]: { '@type': HTTP_FAULT, delay: { fixed_delay: '7s', percentage: { numerator: 500000, denominator: 'MILLION' } }, headers: [{ name: 'end-user', string_match: { exact: 'jason' } }] } };
+});
+
+/** DSB: a fault on frontend's route that is 0% (Istio's percentage 0): no fault at all. */
+export const faultZero = (doc: Json) => mutate(doc, (d) => {
+  const r = onlyRoute(d, FRONTEND_RC).routes[0];
+  r.typed_per_filter_config = { [FAULT]: { '@type': HTTP_FAULT, abort: { http_status: 503, percentage: {} } } };
+});

@@ -222,9 +222,37 @@ describe('PCX160, PCX161 stale config', () => {
   });
 });
 
+describe('PCX170, PCX171 fault injection', () => {
+  it('PCX170: a VirtualService abort on 100% of a route is an error, naming the route and the VirtualService', () => {
+    const fs = run(P.faultAbortAll(dsb()), 'PCX170');
+    expect(fs).toHaveLength(1);
+    expect(fs[0]).toMatchObject({
+      severity: 'error', effect: '503 FI', resource: { type: 'route', name: `${P.FRONTEND_RC}/${P.FRONTEND_RC}/default` },
+      istio: [{ kind: 'VirtualService', namespace: 'hr2', name: 'frontend' }], details: { abort_percent: 100, http_status: 503, configured_on: 'route' },
+    });
+    expect(fs[0].message).toMatch(/aborts 100% of the requests to route default \(prefix "\/"\).* with HTTP 503/);
+    expect(fs[0].next_step).toMatch(/remove the fault block from VirtualService hr2\/frontend/);
+  });
+  it('PCX171: a virtual host delay gated by a header, once for the virtual host, with the header', () => {
+    const fs = run(P.faultDelayGated(slime()));
+    const f = fs.filter((x) => /^PCX17/.test(x.code));
+    expect(f.map((x) => [x.code, x.severity, x.resource.type, x.resource.name])).toEqual([['PCX171', 'warning', 'virtual_host', `9080/${P.REVIEWS_VH}`]]);
+    expect(f[0].message).toMatch(/delays 50% of the requests to every route of virtual host .* by 7 s, only for requests with header end-user exact "jason"/);
+    expect(f[0].details).toMatchObject({ delay_ms: 7000, delay_percent: 50, gates: ['header end-user exact "jason"'] });
+  });
+  it('a 0% fault is no fault', () => {
+    expect(run(P.faultZero(dsb())).filter((x) => /^PCX17/.test(x.code))).toEqual([]);
+  });
+  it('are silent on the clean dumps (whose HCMs all carry the fault filter, unconfigured)', () => {
+    for (const doc of [dsb(), slime(), readJson(REAL.istio120sidecar), readJson(REAL.istio122sidecar), readJson(REAL.istio13gateway)]) {
+      expect(run(doc).filter((f) => /^PCX17/.test(f.code))).toEqual([]);
+    }
+  });
+});
+
 describe('key spelling', () => {
   it('a camelCase copy of a dump gives the same findings as the snake_case original', () => {
-    for (const doc of [dsb(), P.catchAllFirst(slime()), productpageMissingSubset()]) {
+    for (const doc of [dsb(), P.catchAllFirst(slime()), productpageMissingSubset(), P.faultAbortAll(dsb()), P.faultDelayGated(slime())]) {
       const text = (fs: Finding[]) => fs.map((f) => `${f.code} ${f.resource.name} ${f.message}`);
       expect(text(run(camelCased(doc)))).toEqual(text(run(doc)));
     }
