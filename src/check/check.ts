@@ -15,12 +15,13 @@ import { egressFindings } from './egress.js';
 import { certificateFindings } from './certificates.js';
 import { staleFindings } from './stale.js';
 import { faultFindings } from './fault.js';
+import { rbacFindings } from './rbac.js';
 import { keep, type FindingFilter } from './filter.js';
 import { CHECK_SCHEMA, type CheckResult, type CheckSummary, type Finding } from './types.js';
 
 /** The rule families, in the order their findings are listed for equal severity. */
 const FAMILIES: ((ctx: CheckCtx) => Finding[])[] = [
-  missingClusters, endpointFindings, rejectedFindings, shadowFindings, subsetFindings, egressFindings, certificateFindings, staleFindings, faultFindings,
+  missingClusters, endpointFindings, rejectedFindings, shadowFindings, subsetFindings, egressFindings, certificateFindings, staleFindings, faultFindings, rbacFindings,
 ];
 
 export function summarize(findings: Finding[], suppressed = 0): CheckSummary {

@@ -141,6 +141,14 @@ const ROWS: CodeInfo[] = [
       + 'A route timeout shorter than the delay turns them into 504 UT. Info when the client chooses (header_delay). In Istio '
       + 'this is a VirtualService http fault.delay.',
   },
+  {
+    code: 'PCX180', severity: 'error', family: 'authorization', title: 'RBAC refuses every request', effect: '403 RBAC: access denied, or reset',
+    explanation: 'An enforced RBAC filter on a listener can allow nothing: ALLOW rules with no policies (Istio writes them for an '
+      + 'ALLOW AuthorizationPolicy none of whose rules applies to the port, e.g. HTTP-only fields such as paths or methods on a TCP '
+      + 'port, and for an allow-nothing policy), or a DENY policy that matches any request from anyone. HTTP RBAC answers 403 '
+      + '"RBAC: access denied" (response code details rbac_access_denied_matched_policy[…]); network RBAC closes the connection. '
+      + 'A warning when routes carry per-route RBAC config that may replace the filter for them.',
+  },
 ];
 
 export const CODES: ReadonlyMap<string, CodeInfo> = new Map(ROWS.map((r) => [r.code, r]));

@@ -173,3 +173,31 @@ export const faultZero = (doc: Json) => mutate(doc, (d) => {
   const r = onlyRoute(d, FRONTEND_RC).routes[0];
   r.typed_per_filter_config = { [FAULT]: { '@type': HTTP_FAULT, abort: { http_status: 503, percentage: {} } } };
 });
+
+const rbacFilter = (layer: 'http' | 'network', rules: Json) => ({
+  name: `envoy.filters.${layer}.rbac`,
+  typed_config: { '@type': `type.googleapis.com/envoy.extensions.filters.${layer}.rbac.v3.RBAC`, rules, ...(layer === 'network' ? { stat_prefix: 'tcp.' } : {}), shadow_rules_stat_prefix: 'istio_dry_run_allow_' },
+});
+
+/** hello-openshift (1.20): RBAC `rules` on the inbound chains of port 8080 (HTTP filter on HTTP chains, network filter on TCP ones), as Istio writes them. */
+export const inbound8080Rbac = (doc: Json, rules: Json) => mutate(doc, (d) => {
+  const vi = section(d, 'ListenersConfigDump').dynamic_listeners.find((l: Json) => l.name === 'virtualInbound').active_state.listener;
+  for (const c of vi.filter_chains.filter((x: Json) => x.name === '0.0.0.0_8080')) {
+    const hcm = c.filters.find((f: Json) => f.name === 'envoy.filters.network.http_connection_manager');
+    if (hcm) hcm.typed_config.http_filters.splice(1, 0, rbacFilter('http', rules));
+    else c.filters.splice(1, 0, rbacFilter('network', rules));
+  }
+});
+
+/** An `allow-nothing` AuthorizationPolicy (ALLOW, no rules): Istio writes ALLOW rules with no policies. */
+export const allowNothing = (doc: Json) => inbound8080Rbac(doc, {});
+
+/** A DENY policy for any request from anyone (`rules: [{}]` under action DENY). */
+export const denyAll = (doc: Json) => inbound8080Rbac(doc, {
+  action: 'DENY', policies: { 'ns[vanilla-playground]-policy[deny-all]-rule[0]': { permissions: [{ and_rules: { rules: [{ any: true }] } }], principals: [{ and_ids: { ids: [{ any: true }] } }] } },
+});
+
+/** An ALLOW policy that does admit someone: not a refusal. */
+export const allowSleep = (doc: Json) => inbound8080Rbac(doc, {
+  policies: { 'ns[vanilla-playground]-policy[from-sleep]-rule[0]': { permissions: [{ and_rules: { rules: [{ any: true }] } }], principals: [{ and_ids: { ids: [{ filter_state: { key: 'io.istio.peer_principal', string_match: { exact: 'spiffe://cluster.local/ns/default/sa/sleep' } } }] } }] } },
+});

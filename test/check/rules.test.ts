@@ -250,9 +250,40 @@ describe('PCX170, PCX171 fault injection', () => {
   });
 });
 
+describe('PCX180 RBAC refusing every request', () => {
+  const hello = () => readJson(REAL.istio120sidecar);
+  it('allow-nothing on port 8080: HTTP chains answer 403, the TCP chain closes, one finding per layer', () => {
+    const fs = run(P.allowNothing(hello()), 'PCX180');
+    expect(fs.map((f) => [f.severity, f.effect, f.details?.layer, f.details?.kind])).toEqual([
+      ['error', '403 RBAC: access denied', 'http', 'allow_nothing'],
+      ['error', 'reset (connection closed by RBAC)', 'network', 'allow_nothing'],
+    ]);
+    expect(fs[0].message).toMatch(/listener virtualInbound, \d+ of its \d+ filter chains \(0\.0\.0\.0_8080 ×\d\), answers every request with 403/);
+    expect(fs[0].next_step).toMatch(/kubectl get authorizationpolicy -A/);
+  });
+  it('a DENY policy matching anyone names the AuthorizationPolicy', () => {
+    const fs = run(P.denyAll(hello()), 'PCX180');
+    expect(fs.length).toBeGreaterThan(0);
+    expect(fs[0]).toMatchObject({ istio: [{ kind: 'AuthorizationPolicy', namespace: 'vanilla-playground', name: 'deny-all' }], details: { kind: 'deny_all', policy: 'ns[vanilla-playground]-policy[deny-all]-rule[0]' } });
+  });
+  it('an ALLOW policy that admits someone is no finding', () => {
+    expect(run(P.allowSleep(hello()), 'PCX180')).toEqual([]);
+  });
+  it('the real authz dump: an HTTP-only ALLOW policy leaves the TCP passthrough chains allowing nothing (a warning, said so)', () => {
+    const fs = run(readJson(REAL.ldsOnly), 'PCX180');
+    expect(fs.map((f) => [f.severity, f.resource.name, f.details?.passthrough_only])).toEqual([['warning', 'virtualInbound', true]]);
+    expect(fs[0].message).toMatch(/ports no Service declares/);
+  });
+  it('is silent on the clean dumps', () => {
+    for (const doc of [dsb(), slime(), hello(), readJson(REAL.istio122sidecar), readJson(REAL.istio13gateway), readJson(REAL.waypoint)]) {
+      expect(run(doc, 'PCX180')).toEqual([]);
+    }
+  });
+});
+
 describe('key spelling', () => {
   it('a camelCase copy of a dump gives the same findings as the snake_case original', () => {
-    for (const doc of [dsb(), P.catchAllFirst(slime()), productpageMissingSubset(), P.faultAbortAll(dsb()), P.faultDelayGated(slime())]) {
+    for (const doc of [dsb(), P.catchAllFirst(slime()), productpageMissingSubset(), P.faultAbortAll(dsb()), P.faultDelayGated(slime()), P.allowNothing(readJson(REAL.istio120sidecar))]) {
       const text = (fs: Finding[]) => fs.map((f) => `${f.code} ${f.resource.name} ${f.message}`);
       expect(text(run(camelCased(doc)))).toEqual(text(run(doc)));
     }
