@@ -149,6 +149,33 @@ const ROWS: CodeInfo[] = [
       + '"RBAC: access denied" (response code details rbac_access_denied_matched_policy[…]); network RBAC closes the connection. '
       + 'A warning when routes carry per-route RBAC config that may replace the filter for them.',
   },
+  {
+    code: 'PCX190', severity: 'warning', family: 'ztunnel', title: 'ztunnel workload not Healthy', effect: 'no service traffic to it',
+    explanation: 'ztunnel holds a workload whose status is not Healthy (istioctl ztunnel-config workloads): it is left out of its '
+      + 'services\' load balancing. Usually a pod that is not ready.',
+  },
+  {
+    code: 'PCX191', severity: 'error', family: 'ztunnel', title: 'service with no usable workload in ztunnel', effect: 'connection closed',
+    explanation: 'A service in ztunnel\'s config has endpoints, but none names a Healthy workload ztunnel knows: ztunnel closes '
+      + 'connections to its VIP. Info when the service has no endpoint at all: a Service without a selector whose endpoints are '
+      + 'not pods (kubernetes.default: the API servers) looks like that in every ambient mesh.',
+  },
+  {
+    code: 'PCX192', severity: 'error', family: 'ztunnel', title: 'waypoint missing from ztunnel', effect: 'connection fails',
+    explanation: 'A service or workload names a waypoint (istio.io/use-waypoint) that ztunnel\'s config does not hold: ztunnel '
+      + 'cannot send the connection through it. The waypoint Gateway is missing, not programmed, or in another network.',
+  },
+  {
+    code: 'PCX193', severity: 'error', family: 'ztunnel', title: 'ztunnel certificate not usable', effect: 'HBONE (mTLS) fails',
+    explanation: 'A workload certificate ztunnel holds is not Available (a CA signing error), or one of its chain has expired '
+      + '(warning: expires within 7 days, or not valid yet). ztunnel\'s dump has no capture time: dates are judged at the newest '
+      + 'certificate issue time in it, a lower bound. Info while a certificate is Initializing; "no longer needed" is not reported.',
+  },
+  {
+    code: 'PCX194', severity: 'info', family: 'ztunnel', title: 'AuthorizationPolicy selects no workload (ztunnel)', effect: 'none (the policy applies nowhere)',
+    explanation: 'A WorkloadSelector policy that no workload in ztunnel\'s config lists, or a Namespace policy of a namespace '
+      + 'without workloads here: it enforces nothing. A selector typo, or pods that are not (yet) in the ambient mesh.',
+  },
 ];
 
 export const CODES: ReadonlyMap<string, CodeInfo> = new Map(ROWS.map((r) => [r.code, r]));

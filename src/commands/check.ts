@@ -14,6 +14,7 @@ import type { RegisterCommands } from './register.js';
 import { EXIT_OK, UsageError } from '../errors.js';
 import { findingsExitCode, fleetExitCode, SEVERITIES } from '../explain/verdict.js';
 import { classifySource } from '../load/source-spec.js';
+import { ZtunnelDocumentError } from '../ztunnel/detect.js';
 import { styleFor } from '../render/style.js';
 import type { Severity } from '../explain/result.js';
 
@@ -94,7 +95,15 @@ export async function runCheck(args: CheckArgs, ctx: CommandContext): Promise<nu
     }
   }
   const { check } = await import('../check/check.js');
-  const result = check(await loadModelFromArgs({ ...args, source: args.source }, ctx), filter);
+  let result;
+  try {
+    result = check(await loadModelFromArgs({ ...args, source: args.source }, ctx), filter);
+  } catch (e) {
+    // ztunnel's config (recognised by content, as explain does): the ztunnel rules (PCX19x)
+    if (!(e instanceof ZtunnelDocumentError)) throw e;
+    const [{ checkZtunnel }, { ztunnelModelFrom }] = await Promise.all([import('../check/ztunnel.js'), import('../ztunnel/load.js')]);
+    result = checkZtunnel(ztunnelModelFrom(e), filter);
+  }
   if (args.output === 'json') print(ctx, JSON.stringify(result, null, 2) + '\n');
   else if (args.output === 'yaml') print(ctx, toYaml(result));
   else if (args.output === 'markdown') print(ctx, (await import('../render/check-markdown.js')).renderCheckMarkdown(result));
