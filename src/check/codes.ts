@@ -101,6 +101,15 @@ const ROWS: CodeInfo[] = [
       + 'outboundTrafficPolicy REGISTRY_ONLY (in the Sidecar or mesh config) to block them.',
   },
   {
+    code: 'PCX141', severity: 'warning', family: 'egress', title: 'REGISTRY_ONLY blocks a registered host dialled by IP', effect: 'BlackHoleCluster (reset)',
+    explanation: 'The outbound traffic policy is REGISTRY_ONLY, and a ServiceEntry host is registered with IP endpoints (resolution '
+      + 'STATIC, or literal IPs). Clients that use the host name are routed; clients that dial one of those IPs directly match no '
+      + 'listener (Istio binds listeners to the service VIP or 0.0.0.0:port, not to endpoints), so virtualOutbound sends them to '
+      + 'BlackHoleCluster and the connection is closed (flag UH/NR in the access log, cluster BlackHoleCluster). pcx cannot see '
+      + 'which addresses the applications dial: it checks the IPs the mesh registers. Fix: use the host name, or list the IPs in '
+      + 'the ServiceEntry addresses.',
+  },
+  {
     code: 'PCX150', severity: 'error', family: 'certificates', title: 'certificate expired', effect: 'TLS handshakes fail (reset, UF)',
     explanation: 'A certificate in the SecretsConfigDump was past its NOT AFTER at capture time (the newest last_updated in the '
       + 'dump). mTLS or TLS with it fails. For Istio workload certificates, istio-agent should have rotated it: check the agent\'s '

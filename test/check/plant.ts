@@ -201,3 +201,42 @@ export const denyAll = (doc: Json) => inbound8080Rbac(doc, {
 export const allowSleep = (doc: Json) => inbound8080Rbac(doc, {
   policies: { 'ns[vanilla-playground]-policy[from-sleep]-rule[0]': { permissions: [{ and_rules: { rules: [{ any: true }] } }], principals: [{ and_ids: { ids: [{ filter_state: { key: 'io.istio.peer_principal', string_match: { exact: 'spiffe://cluster.local/ns/default/sa/sleep' } } }] } }] } },
 });
+
+/** DSB with outboundTrafficPolicy REGISTRY_ONLY: virtualOutbound's catch-all goes to BlackHoleCluster. */
+export const registryOnly = (doc: Json) => mutate(doc, (d) => {
+  const vo = section(d, 'ListenersConfigDump').dynamic_listeners.find((l: Json) => l.name === 'virtualOutbound').active_state.listener;
+  for (const ch of [...(vo.filter_chains ?? []), ...(vo.default_filter_chain ? [vo.default_filter_chain] : [])]) {
+    for (const f of ch.filters ?? []) {
+      const tc = f.typed_config;
+      if (tc?.cluster === 'PassthroughCluster') { tc.cluster = 'BlackHoleCluster'; tc.stat_prefix = 'BlackHoleCluster'; }
+    }
+  }
+});
+
+/**
+ * A ServiceEntry `db.example.com` (TCP 5432, resolution STATIC, endpoint 203.0.113.10) as Istio writes it: its cluster,
+ * its endpoints, and its outbound listener, bound to `vip` (a ServiceEntry address, or the VIP DNS auto-allocation
+ * gives, 240.240.0.1) or, without addresses, to 0.0.0.0:5432.
+ */
+export const staticServiceEntry = (doc: Json, vip = '240.240.0.1') => mutate(doc, (d) => {
+  const name = 'outbound|5432||db.example.com';
+  section(d, 'ListenersConfigDump').dynamic_listeners.push({
+    name: `${vip}_5432`,
+    active_state: {
+      version_info: '2025-02-17T14:49:40Z/1', last_updated: '2025-02-17T14:49:40.000Z',
+      listener: {
+        '@type': 'type.googleapis.com/envoy.config.listener.v3.Listener', name: `${vip}_5432`, address: { socket_address: { address: vip, port_value: 5432 } },
+        filter_chains: [{ filters: [{ name: 'envoy.filters.network.tcp_proxy', typed_config: { '@type': 'type.googleapis.com/envoy.extensions.filters.network.tcp_proxy.v3.TcpProxy', stat_prefix: name, cluster: name } }] }],
+        bind_to_port: false, traffic_direction: 'OUTBOUND',
+      },
+    },
+  });
+  dynamicClusters(d).push({
+    version_info: '2025-02-17T14:49:40Z/1', last_updated: '2025-02-17T14:49:40.000Z',
+    cluster: {
+      '@type': 'type.googleapis.com/envoy.config.cluster.v3.Cluster', name, type: 'EDS', eds_cluster_config: { eds_config: { ads: {}, initial_fetch_timeout: '0s', resource_api_version: 'V3' }, service_name: name },
+      connect_timeout: '10s', metadata: { filter_metadata: { istio: { services: [{ host: 'db.example.com', name: 'db.example.com', namespace: 'hr2' }] } } },
+    },
+  });
+  section(d, 'EndpointsConfigDump').dynamic_endpoint_configs.push({ endpoint_config: { '@type': 'type.googleapis.com/envoy.config.endpoint.v3.ClusterLoadAssignment', cluster_name: name, endpoints: [{ locality: {}, lb_endpoints: [{ endpoint: { address: { socket_address: { address: '203.0.113.10', port_value: 5432 } } }, health_status: 'HEALTHY', load_balancing_weight: 1 }] }] } });
+});

@@ -183,6 +183,22 @@ describe('PCX140 ALLOW_ANY on a scoped proxy', () => {
   });
 });
 
+describe('PCX141 REGISTRY_ONLY and registered hosts dialled by IP', () => {
+  it('a STATIC ServiceEntry behind an (auto-allocated) VIP: dialling its endpoint IP goes to BlackHoleCluster', () => {
+    const fs = run(P.staticServiceEntry(P.registryOnly(dsb())), 'PCX141');
+    expect(fs).toHaveLength(1);
+    expect(fs[0]).toMatchObject({ severity: 'warning', resource: { type: 'cluster', name: 'outbound|5432||db.example.com' }, details: { blocked: ['203.0.113.10:5432'], host: 'db.example.com' } });
+    expect(fs[0].message).toMatch(/REGISTRY_ONLY .* dials that IP directly matches no listener and is sent to BlackHoleCluster \(pcx cannot see which addresses the applications dial/);
+    expect(fs[0].next_step).toMatch(/pcx explain test 203\.0\.113\.10:5432 --tcp/);
+  });
+  it('silent when a wildcard listener (no addresses) takes the IP, under ALLOW_ANY, and on the clean dumps', () => {
+    expect(run(P.staticServiceEntry(P.registryOnly(dsb()), '0.0.0.0'), 'PCX141')).toEqual([]);
+    expect(run(P.staticServiceEntry(dsb()), 'PCX141')).toEqual([]);
+    expect(run(P.registryOnly(dsb()), 'PCX141')).toEqual([]);
+    for (const doc of [dsb(), slime(), readJson(REAL.istio120sidecar), readJson(REAL.istio14productpage)]) expect(run(doc, 'PCX141')).toEqual([]);
+  });
+});
+
 describe('PCX150–PCX152 certificates', () => {
   // DSB: workload cert 2025-02-17T14:47:39Z → 2025-02-18T14:49:39Z (24 h); ROOTCA → 2035-02-14T06:47:12Z
   it('are judged at capture time: silent on the clean dump', () => {
