@@ -17,12 +17,13 @@ import { staleFindings } from './stale.js';
 import { faultFindings } from './fault.js';
 import { rbacFindings } from './rbac.js';
 import { registryOnlyFindings } from './registry-only.js';
+import { strictMtlsFindings } from './strict-mtls.js';
 import { keep, type FindingFilter } from './filter.js';
 import { CHECK_SCHEMA, type CheckResult, type CheckSummary, type Finding } from './types.js';
 
 /** The rule families, in the order their findings are listed for equal severity. */
 const FAMILIES: ((ctx: CheckCtx) => Finding[])[] = [
-  missingClusters, endpointFindings, rejectedFindings, shadowFindings, subsetFindings, egressFindings, registryOnlyFindings, certificateFindings, staleFindings, faultFindings, rbacFindings,
+  missingClusters, endpointFindings, rejectedFindings, shadowFindings, subsetFindings, egressFindings, registryOnlyFindings, strictMtlsFindings, certificateFindings, staleFindings, faultFindings, rbacFindings,
 ];
 
 export function summarize(findings: Finding[], suppressed = 0): CheckSummary {

@@ -110,6 +110,14 @@ const ROWS: CodeInfo[] = [
       + 'the ServiceEntry addresses.',
   },
   {
+    code: 'PCX142', severity: 'warning', family: 'mtls', title: 'STRICT mTLS port with workloads without sidecars in the mesh', effect: 'reset (plaintext to a STRICT port)',
+    explanation: 'An inbound port accepts only mTLS (PeerAuthentication STRICT: virtualInbound has TLS chains only for it), and the '
+      + 'proxy\'s EDS shows workloads without a sidecar (no tlsMode=istio). A client without a sidecar sends plaintext: the TLS '
+      + 'handshake fails and the connection is reset. No dump says who calls a port, so the finding lists the candidates: a '
+      + 'warning when one is in the proxy\'s own namespace, info otherwise. Gateways (no tlsMode label, but they send mTLS) are '
+      + 'left out. Skipped, and said so, when EDS was not captured.',
+  },
+  {
     code: 'PCX150', severity: 'error', family: 'certificates', title: 'certificate expired', effect: 'TLS handshakes fail (reset, UF)',
     explanation: 'A certificate in the SecretsConfigDump was past its NOT AFTER at capture time (the newest last_updated in the '
       + 'dump). mTLS or TLS with it fails. For Istio workload certificates, istio-agent should have rotated it: check the agent\'s '

@@ -240,3 +240,21 @@ export const staticServiceEntry = (doc: Json, vip = '240.240.0.1') => mutate(doc
   });
   section(d, 'EndpointsConfigDump').dynamic_endpoint_configs.push({ endpoint_config: { '@type': 'type.googleapis.com/envoy.config.endpoint.v3.ClusterLoadAssignment', cluster_name: name, endpoints: [{ locality: {}, lb_endpoints: [{ endpoint: { address: { socket_address: { address: '203.0.113.10', port_value: 5432 } } }, health_status: 'HEALTHY', load_balancing_weight: 1 }] }] } });
 });
+
+/** DSB's virtualInbound as if Envoy had accepted it (the dump holds only its rejected version, PCX112). */
+export const inboundAccepted = (doc: Json) => mutate(doc, (d) => {
+  const l = section(d, 'ListenersConfigDump').dynamic_listeners.find((x: Json) => x.name === 'virtualInbound');
+  l.active_state = { version_info: l.error_state.version_info ?? '1', last_updated: l.error_state.last_update_attempt, listener: l.error_state.failed_configuration };
+  delete l.error_state;
+});
+
+/** DSB (virtualInbound accepted): inbound port 8083 made STRICT (its plaintext chains removed), as PeerAuthentication STRICT has Istio write it. */
+export const strict8083 = (doc: Json) => mutate(inboundAccepted(doc), (d) => {
+  const vi = section(d, 'ListenersConfigDump').dynamic_listeners.find((l: Json) => l.name === 'virtualInbound').active_state.listener;
+  vi.filter_chains = vi.filter_chains.filter((c: Json) => !(c.filter_chain_match?.destination_port === 8083 && c.filter_chain_match?.transport_protocol === 'raw_buffer'));
+});
+
+/** DSB: the pod behind `cluster` loses its tlsMode=istio endpoint metadata (it runs without a sidecar). */
+export const withoutSidecar = (doc: Json, cluster: string) => mutate(doc, (d) => {
+  for (const loc of claOf(d, cluster).endpoints) for (const e of loc.lb_endpoints) delete e.metadata?.filter_metadata?.['envoy.transport_socket_match'];
+});

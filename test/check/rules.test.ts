@@ -199,6 +199,30 @@ describe('PCX141 REGISTRY_ONLY and registered hosts dialled by IP', () => {
   });
 });
 
+describe('PCX142 STRICT mTLS and workloads without sidecars', () => {
+  it('port 8083 STRICT, a pod of the same namespace without a sidecar: a warning naming it first, saying what pcx cannot see', () => {
+    const fs = run(P.withoutSidecar(P.strict8083(dsb()), P.FRONTEND), 'PCX142');
+    expect(fs).toHaveLength(1);
+    expect(fs[0]).toMatchObject({ severity: 'warning', resource: { type: 'listener', name: 'virtualInbound' }, details: { strict_ports: [8083], same_namespace: ['hr2/frontend'] } });
+    expect(fs[0].message).toMatch(/inbound port 8083 is STRICT mTLS, and \d+ workloads in the mesh have no sidecar \(no tlsMode=istio in EDS\), 1 in this namespace \(hr2\): hr2\/frontend, /);
+    expect(fs[0].message).toMatch(/pcx cannot see who calls a port/);
+    expect(fs[0].details?.unmeshed).not.toContain('istio-system/istio-ingressgateway'); // gateways send mTLS
+  });
+  it('only other namespaces without sidecars (the real 1.18 mesh: social-network, monitoring …): info', () => {
+    const fs = run(P.strict8083(dsb()), 'PCX142');
+    expect(fs.map((f) => f.severity)).toEqual(['info']);
+    expect(fs[0].details?.unmeshed).toContain('monitoring/prometheus-k8s');
+  });
+  it('silent on PERMISSIVE ports; skipped (and said so) when EDS was not captured', () => {
+    expect(run(P.withoutSidecar(P.inboundAccepted(dsb()), P.FRONTEND), 'PCX142')).toEqual([]);
+    const m = buildModel(readJson(REAL.istio14productpage), 't'); // 9080 is STRICT there, and EDS was not captured
+    const r = check(m, parseFilter(['PCX142'], undefined));
+    expect(r.findings).toEqual([]);
+    expect(r.skipped).toContainEqual({ codes: ['PCX142'], why: expect.stringMatching(/EDS was not captured: .* STRICT port 9080/) });
+    for (const doc of [dsb(), slime(), readJson(REAL.istio120sidecar), readJson(REAL.istio122sidecar)]) expect(run(doc, 'PCX142')).toEqual([]);
+  });
+});
+
 describe('PCX150–PCX152 certificates', () => {
   // DSB: workload cert 2025-02-17T14:47:39Z → 2025-02-18T14:49:39Z (24 h); ROOTCA → 2035-02-14T06:47:12Z
   it('are judged at capture time: silent on the clean dump', () => {
