@@ -68,6 +68,22 @@ function describe(ev: FaultEvaluation, w: Where, gated: string[]): Finding[] {
   return out;
 }
 
+/** Does the HCM's fault filter carry a delay or abort of its own (acting on every route without per-route config)? */
+function ownFault(h: HcmInfo): boolean {
+  return h.httpFilters.some((f) => (FAULT_FILTER.test(f.name) || /\.HTTPFault$/.test(f.type ?? '')) && !!f.config && !!(f.config.delay || f.config.abort));
+}
+
+/** Any typed_per_filter_config entry for a fault filter in the table (cheap pre-scan before evaluating each route). */
+function hasPerFilterFault(rc: RouteConfiguration): boolean {
+  const has = (x: Json) => { const m = perFilter(x); return !!m && typeof m === 'object' && Object.keys(m).some((k) => FAULT_FILTER.test(k)); };
+  if (has(rc)) return true;
+  for (const vh of rc.virtual_hosts ?? []) {
+    if (has(vh)) return true;
+    for (const r of vh.routes ?? []) if (has(r)) return true;
+  }
+  return false;
+}
+
 function hcmsFor(ctx: CheckCtx, table: string): HcmUse[] {
   const uses = ctx.hcmsByTable.get(table);
   if (uses?.length) return uses;
@@ -81,8 +97,16 @@ export function faultFindings(ctx: CheckCtx): Finding[] {
   const noHeaders = new Map<string, string>();
   for (const t of ctx.tables) {
     const rc: RouteConfiguration = t.config;
+    // the route, virtual host and route configuration faults are the same whichever HCM serves the table:
+    // evaluate them once, plus once more for each HCM whose fault filter has its own delay/abort
+    let plainDone = false;
+    if (!hasPerFilterFault(rc) && !hcmsFor(ctx, t.name).some((u) => ownFault(u.hcm))) continue;
     for (const use of hcmsFor(ctx, t.name)) {
       if (!use.hcm.httpFilters.some((f) => FAULT_FILTER.test(f.name) || /\.HTTPFault$/.test(f.type ?? ''))) continue;
+      if (!ownFault(use.hcm)) {
+        if (plainDone) continue;
+        plainDone = true;
+      }
       for (const vh of rc.virtual_hosts ?? []) {
         (vh.routes ?? []).forEach((r, i) => {
           const cluster = r.route?.cluster;
