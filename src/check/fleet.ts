@@ -8,6 +8,7 @@ import { runPool } from '../fleet/pool.js';
 import { loadModel } from '../load/load-model.js';
 import type { ReportProxyFiles } from '../load/bug-report-all.js';
 import { PcxError } from '../errors.js';
+import { ZtunnelDocumentError } from '../ztunnel/detect.js';
 import { check, summarize } from './check.js';
 import { codeInfo } from './codes.js';
 import { parseFilter } from './filter.js';
@@ -32,6 +33,13 @@ export async function checkOne(t: FleetTask): Promise<FleetOutcome> {
     model.origin = t.origin;
     return { ok: true, result: check(model, parseFilter(t.only, t.ignore)) };
   } catch (e) {
+    // a ztunnel pod's config in the bug-report: the ztunnel rules (PCX19x), as `pcx check <ztunnel dump>` runs them
+    if (e instanceof ZtunnelDocumentError) {
+      const [{ checkZtunnel }, { ztunnelModelFrom }] = await Promise.all([import('./ztunnel.js'), import('../ztunnel/load.js')]);
+      const m = ztunnelModelFrom(e);
+      m.origin = t.origin;
+      return { ok: true, result: checkZtunnel(m, parseFilter(t.only, t.ignore)) };
+    }
     if (e instanceof PcxError) return { ok: false, error: e.message.split(t.dumpPath).join(t.origin) };
     return { ok: false, error: `cannot check it: ${(e as Error).message}` };
   }

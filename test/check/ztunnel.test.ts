@@ -10,7 +10,8 @@ import { join } from 'node:path';
 import { checkZtunnel } from '../../src/check/ztunnel.js';
 import { parseFilter } from '../../src/check/filter.js';
 import { buildZtunnelModel } from '../../src/ztunnel/model.js';
-import { removeDir, tempDir } from '../live/helpers.js';
+import { readFileSync } from 'node:fs';
+import { removeDir, tempDir, writeTree } from '../live/helpers.js';
 import { dumpDoc, ZDUMP, ZT } from '../ztunnel/helpers.js';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
@@ -66,6 +67,16 @@ describe('pcx check on ztunnel', () => {
       expect(j.findings.map((f: any) => f.resource.name)).toEqual(['productpage-v1-675fc69cf-jscn2.bookinfo']);
       expect(pcx(['check', planted, '--only', 'PCX190', '--fail-on', 'warning']).status).toBe(1);
       expect(pcx(['check', `${ZT}connectionsdump.json`]).status).toBe(0);
+      // fleet mode: a bug-report's ztunnel pod (proxies/<ns>/<pod>/config_dump) is checked with these rules, not unreadable
+      writeTree(join(dir, 'report'), {
+        'bug-report/proxies/istio-system/ztunnel-abcde/config_dump': readFileSync(ZDUMP),
+        'bug-report/proxies/default/productpage-v1-64794f5db4-blnt8/config_dump?include_eds': readFileSync('test/fixtures/real/slime-io__scout__config_dump.json'),
+      });
+      const fleet = JSON.parse(pcx(['check', join(dir, 'report', 'bug-report'), '-o', 'json', '--workers', '1']).stdout);
+      expect(fleet.proxies.map((p: any) => [p.proxy, p.kind, p.error ?? null])).toEqual([
+        ['productpage-v1-64794f5db4-blnt8.default', 'sidecar', null], ['ztunnel-abcde.istio-system', 'ztunnel', null],
+      ]);
+      expect(fleet.by_code.find((c: any) => c.code === 'PCX193').proxies).toEqual(['ztunnel-abcde.istio-system']);
     } finally {
       removeDir(dir);
     }
