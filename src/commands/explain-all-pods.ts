@@ -32,6 +32,8 @@ export async function runExplainAllPods(args: ExplainArgs, request: ExplainReque
     if (!proxies.length) throw new UsageError(`${args.source} holds no proxy${args.namespace ? ` in namespace ${args.namespace}` : ''}`);
     const workers = Math.min(args.workers ?? availableParallelism(), proxies.length);
     const r = await explainAllPods(args.source, request.target, proxies, request, { workers });
+    // nothing explained is not an all-clear
+    if (!r.by_proxy.length && !r.unreadable.length) throw new UsageError(`every proxy of ${args.source}${args.namespace ? ` in namespace ${args.namespace}` : ''} is a ztunnel: explain one with --pod <ztunnel> ${request.target} --from <client pod>`);
     if (args.output === 'json') writeExact(ctx.io.stdout, JSON.stringify(r, null, 2) + '\n');
     else ctx.io.stdout.write((await import('../render/all-pods-text.js')).renderAllPodsText(r, styleFor(ctx.io.stdout, { color: ctx.color }), { verbose: args.verbose }));
     if (r.unreadable.length) ctx.io.stderr.write(`pcx: ${r.unreadable.length} of ${r.summary.proxies} proxies could not be read: ${r.unreadable.map((u) => u.proxy).join(', ')}\n`);

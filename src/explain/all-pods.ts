@@ -8,6 +8,7 @@
 import { loadModel } from '../load/load-model.js';
 import type { ReportProxyFiles } from '../load/bug-report-all.js';
 import { PcxError } from '../errors.js';
+import { ZtunnelDocumentError } from '../ztunnel/detect.js';
 import { runPool } from '../fleet/pool.js';
 import { explain } from './explain.js';
 import type { ExplainRequest } from './context.js';
@@ -22,7 +23,7 @@ export interface AllPodsTask {
   request: ExplainRequest;
 }
 
-export type AllPodsOutcome = { ok: true; kind: string; verdict: Verdict } | { ok: false; error: string };
+export type AllPodsOutcome = { ok: true; kind: string; verdict: Verdict } | { ok: false; error: string; skipped?: boolean };
 
 export interface AllPodsGroup {
   verdict: Pick<Verdict, 'kind' | 'http_status' | 'response_flag' | 'response_code_details'> & { clusters: { name: string; weight: number; found: boolean }[] };
@@ -43,7 +44,9 @@ export interface AllPodsResult {
   /** Every proxy's verdict, in the bug-report's order. */
   by_proxy: { proxy: string; kind: string; verdict: Verdict }[];
   unreadable: { proxy: string; error: string }[];
-  summary: { proxies: number; groups: number; problems: number; unreadable: number };
+  /** Proxies left out on purpose (ztunnel pods: explain on ztunnel needs the client, --from), with why. */
+  skipped: { proxy: string; why: string }[];
+  summary: { proxies: number; groups: number; problems: number; unknown: number; unreadable: number; skipped: number };
 }
 
 /** One proxy, in whatever thread runs it. */
@@ -53,6 +56,9 @@ export async function explainOne(t: AllPodsTask): Promise<AllPodsOutcome> {
     model.origin = t.origin;
     return { ok: true, kind: model.proxy.kind, verdict: explain(model, t.request).verdict };
   } catch (e) {
+    if (e instanceof ZtunnelDocumentError) {
+      return { ok: false, skipped: true, error: `a ztunnel: explain on ztunnel follows a connection from a client, so it needs --from: pcx explain ${t.origin} ${t.request.target} --from <client pod>` };
+    }
     if (e instanceof PcxError) return { ok: false, error: e.message.split(t.dumpPath).join(t.origin) };
     return { ok: false, error: `cannot explain it: ${(e as Error).message}` };
   }
@@ -66,11 +72,13 @@ export function groupAllPods(source: string, target: string, proxies: ReportProx
   const groups = new Map<string, AllPodsGroup>();
   const byProxy: AllPodsResult['by_proxy'] = [];
   const unreadable: AllPodsResult['unreadable'] = [];
+  const skipped: AllPodsResult['skipped'] = [];
   proxies.forEach((p, i) => {
     const name = `${p.pod}.${p.namespace}`;
     const o = outcomes[i];
     if (!o.ok) {
-      unreadable.push({ proxy: name, error: o.error });
+      if (o.skipped) skipped.push({ proxy: name, why: o.error });
+      else unreadable.push({ proxy: name, error: o.error });
       return;
     }
     const v = o.verdict;
@@ -93,8 +101,11 @@ export function groupAllPods(source: string, target: string, proxies: ReportProx
   // problems first, then the biggest groups; ties keep the bug-report's order
   const list = [...groups.values()].map((g, i) => ({ g, i })).sort((a, b) => Number(b.g.problem) - Number(a.g.problem) || b.g.count - a.g.count || a.i - b.i).map((x) => x.g);
   return {
-    schema: 'pcx.explain.all-pods/v1', source, target, groups: list, by_proxy: byProxy, unreadable,
-    summary: { proxies: proxies.length, groups: list.length, problems: list.filter((g) => g.problem).reduce((s, g) => s + g.count, 0), unreadable: unreadable.length },
+    schema: 'pcx.explain.all-pods/v1', source, target, groups: list, by_proxy: byProxy, unreadable, skipped,
+    summary: {
+      proxies: proxies.length, groups: list.length, problems: list.filter((g) => g.problem).reduce((s, g) => s + g.count, 0),
+      unknown: list.filter((g) => g.verdict.kind === 'unknown').reduce((s, g) => s + g.count, 0), unreadable: unreadable.length, skipped: skipped.length,
+    },
   };
 }
 

@@ -34,8 +34,11 @@ export function renderAllPodsText(r: AllPodsResult, s: Style, opts: { verbose?: 
     out.push('');
   }
   for (const u of r.unreadable) out.push(`${s.red('unreadable'.padEnd(11))} ${u.proxy}: ${u.error}`);
-  if (r.unreadable.length) out.push('');
-  const ok = r.summary.proxies - r.summary.problems - r.summary.unreadable;
-  out.push(`${proxies(ok)} fine, ${r.summary.problems} with a problem${r.summary.unreadable ? `, ${r.summary.unreadable} unreadable` : ''}; ${r.summary.groups} distinct outcome${r.summary.groups === 1 ? '' : 's'}`);
+  for (const k of r.skipped) out.push(`${s.dim('left out'.padEnd(11))} ${k.proxy}: ${k.why}`);
+  if (r.unreadable.length || r.skipped.length) out.push('');
+  const { proxies: n, problems, unknown, unreadable, skipped, groups } = r.summary;
+  const ok = n - problems - unreadable - skipped;
+  const parts = [`${proxies(ok)} fine`, `${problems - unknown} failing`, ...(unknown ? [`${unknown} unknown`] : []), ...(unreadable ? [`${unreadable} unreadable`] : []), ...(skipped ? [`${skipped} left out`] : [])];
+  out.push(`${parts.join(', ')}; ${groups} distinct outcome${groups === 1 ? '' : 's'}`);
   return out.join('\n') + '\n';
 }

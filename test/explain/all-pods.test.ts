@@ -28,6 +28,7 @@ describe('explain --all-pods', () => {
       'bug-report/proxies/default/productpage-v1-64794f5db4-blnt8/config_dump?include_eds': readFileSync(REAL.istio19productpage),
       'bug-report/proxies/hr2/geo-5c54dcd5bd-z5ghf/config_dump?include_eds': readFileSync(REAL.istio118geo),
       'bug-report/proxies/default/broken-dump/config_dump?include_eds': Buffer.from('{"configs": ['),
+      'bug-report/proxies/istio-system/ztunnel-x7k2p/config_dump': readFileSync('test/fixtures/real/istio__istio__istioctl__pkg__writer__ztunnel__configdump__testdata__dump.json'),
     };
     writeFileSync(tgz, await makeTar(files));
     writeTree(reportDir, files);
@@ -41,12 +42,13 @@ describe('explain --all-pods', () => {
   it('groups the proxies by outcome, problems first, with each group\'s proxies, reason and next step', () => {
     const r = pcx(['explain', tgz, 'reviews.default:9080/', '--all-pods']);
     expect(r.code).toBe(1);
-    expect(r.out).toMatch(/^pcx explain .*bug-report\.tar\.gz reviews\.default:9080\/ --all-pods: 5 proxies\n\n1 proxy {5}503 NC → outbound\|9080\|v1\|reviews\.default\.svc\.cluster\.local 50%, outbound\|9080\|v3\|reviews\.default\.svc\.cluster\.local 50% \(missing\)\n {12}productpage-v1-broken\.default\n/);
+    expect(r.out).toMatch(/^pcx explain .*bug-report\.tar\.gz reviews\.default:9080\/ --all-pods: 6 proxies\n\n1 proxy {5}503 NC → outbound\|9080\|v1\|reviews\.default\.svc\.cluster\.local 50%, outbound\|9080\|v3\|reviews\.default\.svc\.cluster\.local 50% \(missing\)\n {12}productpage-v1-broken\.default\n/);
     expect(r.out).toMatch(/next  no cluster outbound\|9080\|v3\|reviews\.default\.svc\.cluster\.local: is a DestinationRule with subset v3/);
     expect(r.out).toMatch(/\n3 proxies {3}ROUTED → outbound\|9080\|\|reviews\.default\.svc\.cluster\.local\n {12}geo-5c54dcd5bd-z5ghf\.hr2, productpage-v1-64794f5db4-blnt8\.default, productpage-v1-c7765c886-v99jb\.default\n/);
     expect(r.out).toMatch(/unreadable {2}broken-dump\.default: .*JSON is truncated/);
-    expect(r.out).toMatch(/\n3 proxies fine, 1 with a problem, 1 unreadable; 2 distinct outcomes\n$/);
-    expect(r.err).toBe('pcx: 1 of 5 proxies could not be read: broken-dump.default\n');
+    expect(r.out).toMatch(/\nleft out {4}ztunnel-x7k2p\.istio-system: a ztunnel: .* needs --from: pcx explain .* --pod ztunnel-x7k2p\.istio-system reviews\.default:9080\/ --from <client pod>\n/);
+    expect(r.out).toMatch(/\n3 proxies fine, 1 failing, 1 unreadable, 1 left out; 2 distinct outcomes\n$/);
+    expect(r.err).toBe('pcx: 1 of 6 proxies could not be read: broken-dump.default\n');
   });
 
   it('-o json: the same groups with 1 or 3 workers, from the archive or its extracted directory', () => {
@@ -54,7 +56,7 @@ describe('explain --all-pods', () => {
     const three = JSON.parse(pcx(['explain', tgz, 'reviews.default:9080/', '--all-pods', '--workers', '3', '-o', 'json']).out);
     expect(three).toEqual(one);
     expect(one.schema).toBe('pcx.explain.all-pods/v1');
-    expect(one.summary).toEqual({ proxies: 5, groups: 2, problems: 1, unreadable: 1 });
+    expect(one.summary).toEqual({ proxies: 6, groups: 2, problems: 1, unknown: 0, unreadable: 1, skipped: 1 });
     expect(one.groups.map((g: { verdict: { kind: string }; count: number; problem: boolean }) => [g.verdict.kind, g.count, g.problem])).toEqual([['cluster_not_found', 1, true], ['routed', 3, false]]);
     expect(one.by_proxy.map((p: { proxy: string }) => p.proxy)).toHaveLength(4);
     const fromDir = JSON.parse(pcx(['explain', join(reportDir, 'bug-report'), 'reviews.default:9080/', '--all-pods', '-o', 'json']).out);
@@ -64,7 +66,7 @@ describe('explain --all-pods', () => {
   it('exit 0 when every proxy is fine; -n narrows to one namespace', () => {
     const ok = pcx(['explain', join(healthyDir, 'bug-report'), 'reviews.default:9080/', '--all-pods']);
     expect(ok.code).toBe(0);
-    expect(ok.out).toMatch(/2 proxies fine, 0 with a problem; 1 distinct outcome\n$/);
+    expect(ok.out).toMatch(/2 proxies fine, 0 failing; 1 distinct outcome\n$/);
     const hr2 = JSON.parse(pcx(['explain', tgz, 'reviews.default:9080/', '--all-pods', '-n', 'hr2', '-o', 'json']).out);
     expect(hr2.by_proxy.map((p: { proxy: string }) => p.proxy)).toEqual(['geo-5c54dcd5bd-z5ghf.hr2']);
   });
@@ -76,5 +78,8 @@ describe('explain --all-pods', () => {
     expect(pcx(['explain', tgz, '--all', '--all-pods']).code).toBe(2);
     expect(pcx(['explain', tgz, 'reviews:9080/', '--all-pods', '-o', 'svg']).code).toBe(2);
     expect(pcx(['explain', tgz, 'reviews:9080/', '--all-pods', '--pod', 'geo-5c54dcd5bd-z5ghf.hr2']).code).toBe(2);
+    const onlyZtunnel = pcx(['explain', tgz, 'reviews:9080/', '--all-pods', '-n', 'istio-system']);
+    expect(onlyZtunnel.code).toBe(2);
+    expect(onlyZtunnel.err).toMatch(/^pcx: every proxy of .* in namespace istio-system is a ztunnel: explain one with --pod <ztunnel>/);
   });
 });
