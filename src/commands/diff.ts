@@ -5,6 +5,7 @@
 import type { Argv } from 'yargs';
 // the diff engine and its renderers load only when diff runs: other commands start faster
 import { styleFor } from '../render/style.js';
+import { isMachineFormat, machineText } from '../render/machine-output.js';
 import { EXIT_FINDINGS, EXIT_OK, UsageError } from '../errors.js';
 import { loadModelFromArgs, SOURCE_DESCRIPTION, withSourceOptions, type SourceArgs } from './source-options.js';
 import { writeExact, type CommandContext } from './context.js';
@@ -36,7 +37,7 @@ export function diffBuilder(y: Argv): Argv<DiffArgs> {
       .positional('b', { describe: 'after: the same kinds of source as <a>', type: 'string', demandOption: true }),
   );
   return withSource
-    .option('output', { alias: 'o', choices: ['text', 'json'], default: 'text', describe: 'output format' })
+    .option('output', { alias: 'o', choices: ['text', 'json', 'yaml'], default: 'text', describe: 'output format' })
     .option('type', { type: 'string', describe: 'only these resource types (comma-separated or repeated): listener, filter_chain, route_config (routes), virtual_host, route, cluster, endpoints, secret' })
     .option('name', { type: 'string', describe: 'only resources whose name (or a parent\'s) contains this' })
     .option('ignore-endpoints', { type: 'boolean', describe: 'leave out endpoints (EDS and inline load_assignment): pod IPs churn' })
@@ -84,21 +85,21 @@ export async function runDiff(args: DiffArgs, ctx: CommandContext): Promise<numb
   if (args.host) {
     const { diffChains } = await import('../diff/chain-diff.js');
     const { renderChainDiffText } = await import('../render/diff-text.js');
-    const { renderChainDiffJson } = await import('../render/diff-json.js');
+    const { chainDiffJsonValue } = await import('../render/diff-json.js');
     let c = diffChains(a, b, { target: args.host, headers, method: args.method }, { ignoreEndpoints: args.ignoreEndpoints });
     c = await redacted(c, args, ctx);
-    if (args.output === 'json') writeExact(ctx.io.stdout, renderChainDiffJson(c));
+    if (isMachineFormat(args.output)) writeExact(ctx.io.stdout, await machineText(chainDiffJsonValue(c), args.output));
     else ctx.io.stdout.write(renderChainDiffText(c, style, { verbose: args.verbose }));
     return c.changed ? EXIT_FINDINGS : EXIT_OK;
   }
   const { renderDiffText } = await import('../render/diff-text.js');
-  const { renderDiffJson } = await import('../render/diff-json.js');
+  const { diffJsonValue } = await import('../render/diff-json.js');
   const r = await redacted(diffModels(a, b, { types, name: args.name, ignoreEndpoints: args.ignoreEndpoints }), args, ctx);
   // "no differences" must never be claimed when nothing could be compared (a script would take it as equal)
   if (!r.compared.length) {
     throw new UsageError(`nothing to compare: ${args.a} and ${args.b} share no config section${types || args.name ? ' that the filters keep' : ''}`, { hint: 'give two dumps of the same kind (e.g. both full config dumps), or loosen --type/--name' });
   }
-  if (args.output === 'json') writeExact(ctx.io.stdout, renderDiffJson(r));
+  if (isMachineFormat(args.output)) writeExact(ctx.io.stdout, await machineText(diffJsonValue(r), args.output));
   else ctx.io.stdout.write(renderDiffText(r, style, { verbose: args.verbose, filtered: !!(types || args.name) }));
   return r.changes.length ? EXIT_FINDINGS : EXIT_OK;
 }

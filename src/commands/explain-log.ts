@@ -5,6 +5,7 @@ import { loadModelFromArgs, type SourceArgs } from './source-options.js';
 import { replayLines } from '../replay/replay.js';
 import { renderReplayText } from '../render/replay-text.js';
 import { styleFor } from '../render/style.js';
+import { isMachineFormat, machineText } from '../render/machine-output.js';
 import { EXIT_FINDINGS, EXIT_OK, InputError, UsageError } from '../errors.js';
 import { isStdin } from '../load/read-bytes.js';
 import type { CommandContext } from './context.js';
@@ -44,7 +45,7 @@ async function readLogFile(path: string, stdin: NodeJS.ReadableStream): Promise<
 
 export async function runExplainLog(args: ExplainLogArgs, ctx: CommandContext): Promise<number> {
   if (args.target) throw new UsageError('--log and --log-file replay the requests the lines record: give no target with them');
-  if (args.output !== 'text' && args.output !== 'json') throw new UsageError(`-o ${args.output} draws one request's chain: with --log use -o text or -o json`);
+  if (args.output !== 'text' && !isMachineFormat(args.output)) throw new UsageError(`-o ${args.output} draws one request's chain: with --log use -o text, json or yaml`);
   if (args.log !== undefined && args.logFile !== undefined) throw new UsageError('give --log or --log-file, not both');
   if (args.logFile !== undefined && isStdin(args.logFile) && isStdin(args.source)) throw new UsageError('the dump and the log lines cannot both come from stdin', { hint: 'save one of them to a file' });
   if (args.logFormat !== undefined && !/%[A-Z_]+(\([^)]*\))?(:\d+)?%/.test(args.logFormat)) {
@@ -70,14 +71,14 @@ export async function runExplainLog(args: ExplainLogArgs, ctx: CommandContext): 
     lines = log.text.split('\n');
     logName = log.entry;
   }
-  const r = { ...replayLines(model, lines, { format: args.logFormat, full: args.output === 'json' && args.verbose === true }), log: isStdin(logName) ? 'stdin' : logName };
+  const r = { ...replayLines(model, lines, { format: args.logFormat, full: isMachineFormat(args.output) && args.verbose === true }), log: isStdin(logName) ? 'stdin' : logName };
   if (args.log !== undefined && r.lines.length === 0 && r.malformed.length === 1) {
     throw new InputError(`the --log line is not an access-log line pcx can read: ${r.malformed[0].reason}`, { hint: "quote the whole line in single quotes; for a custom format add --log-format '<the proxy's format string>'" });
   }
   if (!r.lines.length && !r.malformed.length) {
     throw new InputError(`no access-log lines in ${logName} (${r.skipped} other log line${r.skipped === 1 ? '' : 's'}): access logging is off for this proxy, or the log was cut before any request`, { hint: 'turn it on with meshConfig.accessLogFile: /dev/stdout or a Telemetry resource (accessLogging), then capture again' });
   }
-  if (args.output === 'json') ctx.io.stdout.write(JSON.stringify(r, null, 2) + '\n');
+  if (isMachineFormat(args.output)) ctx.io.stdout.write(await machineText(r, args.output));
   else ctx.io.stdout.write(renderReplayText(r, styleFor(ctx.io.stdout, { color: ctx.color }), { verbose: args.verbose }));
   return r.counts.not_reproduced > 0 || r.counts.malformed > 0 ? EXIT_FINDINGS : EXIT_OK;
 }

@@ -11,6 +11,7 @@ import { renderAllBrief, renderExplainBrief } from '../render/explain-brief.js';
 import { DEFAULT_WIDTH, terminalWidth } from '../render/text-wrap.js';
 import { existsSync } from 'node:fs';
 import { styleFor } from '../render/style.js';
+import { isMachineFormat, machineText } from '../render/machine-output.js';
 import { EXIT_FINDINGS, EXIT_OK, UsageError } from '../errors.js';
 import { writeExact, type CommandContext } from './context.js';
 import type { ExplainResult } from '../explain/result.js';
@@ -40,7 +41,7 @@ export function explainBuilder(y: Argv): Argv<ExplainArgs> {
   return withRequestOptions(withSourceOptions(y), 'a connection')
     .positional('source', { describe: SOURCE_DESCRIPTION, type: 'string', demandOption: true })
     .positional('target', { describe: 'host[:port][/path][?query]; default port 80', type: 'string' })
-    .option('output', { alias: 'o', choices: ['text', 'json', 'svg', 'mermaid'], default: 'text', describe: 'output format (svg, mermaid: the chain as a picture)' })
+    .option('output', { alias: 'o', choices: ['text', 'json', 'yaml', 'svg', 'mermaid'], default: 'text', describe: 'output format (yaml: the JSON data as YAML; svg, mermaid: the chain as a picture)' })
     .option('verbose', { alias: 'v', type: 'boolean', describe: 'every detail and endpoint' })
     .option('all', { type: 'boolean', describe: 'every route of every service and port the proxy knows, one line each, problems first' })
     .option('all-pods', { type: 'boolean', describe: 'a bug-report: the same request from every proxy in it, proxies grouped by outcome' })
@@ -91,7 +92,7 @@ export async function runExplain(args: ExplainArgs, ctx: CommandContext): Promis
     if (args.output === 'svg' || args.output === 'mermaid') throw new UsageError(`-o ${args.output} draws one request's chain: give a target instead of --all`);
     if (args.target) throw new UsageError('--all explains every service the proxy knows: give no target with it');
     const all = explainAll(await loadModelFromArgs(args, ctx));
-    if (args.output === 'json') writeExact(ctx.io.stdout, JSON.stringify(all, null, 2) + '\n');
+    if (isMachineFormat(args.output)) writeExact(ctx.io.stdout, await machineText(all, args.output));
     else if (args.brief) ctx.io.stdout.write(renderAllBrief(all, style));
     else ctx.io.stdout.write(renderExplainAllText(all, style, { width, verbose: args.verbose }));
     // an empty map checked nothing: that is not an all-clear
@@ -115,7 +116,7 @@ export async function runExplain(args: ExplainArgs, ctx: CommandContext): Promis
     throw e;
   }
   const result = await followIfPeers(args, ctx, model, explain(model, { ...request, target }), { ...request, target });
-  if (args.output === 'json') writeExact(ctx.io.stdout, JSON.stringify(result, null, 2) + '\n');
+  if (isMachineFormat(args.output)) writeExact(ctx.io.stdout, await machineText(result, args.output));
   else if (args.output === 'svg' || args.output === 'mermaid') ctx.io.stdout.write(await renderPicture(result, args.output));
   else if (args.brief) ctx.io.stdout.write(renderExplainBrief(result, style, cliTarget({ ...request, target, method: request.method })));
   else ctx.io.stdout.write(renderExplainText(result, style, { verbose: args.verbose, width: width ?? DEFAULT_WIDTH }) + renderDestinationText(result, style, { verbose: args.verbose }));

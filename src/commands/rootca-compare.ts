@@ -10,6 +10,7 @@ import { isStdin } from '../load/read-bytes.js';
 import { loadModelFromArgs, SOURCE_DESCRIPTION, withSourceOptions, type SourceArgs } from './source-options.js';
 import type { RegisterCommands } from './register.js';
 import type { CommandContext } from './context.js';
+import { isMachineFormat, machineText } from '../render/machine-output.js';
 
 interface RootCaArgs extends Omit<SourceArgs, 'source'> {
   a: string;
@@ -25,7 +26,7 @@ function builder(y: Argv): Argv<RootCaArgs> {
       .positional('b', { describe: 'the other proxy: the same kinds of source as <a>', type: 'string', demandOption: true }),
   )
     .option('pod-b', { type: 'string', describe: 'which proxy of <b>, when <b> is a bug-report (default: --pod)' })
-    .option('output', { alias: 'o', choices: ['text', 'json'], default: 'text', describe: 'output format' })
+    .option('output', { alias: 'o', choices: ['text', 'json', 'yaml'], default: 'text', describe: 'output format' })
     .hide('save')
     .hide('clusters')
     .example('$0 rootca-compare productpage-v1-abc.default reviews-v1-xyz.default', 'can these two pods establish mTLS?')
@@ -54,9 +55,9 @@ export async function runRootCaCompare(args: RootCaArgs, ctx: CommandContext): P
   const rb = rootOrFail(b);
   const shared = sharedRoot(ra, rb);
   const [la, lb] = [label(a), label(b)];
-  if (args.output === 'json') {
+  if (isMachineFormat(args.output)) {
     const side = (m: ConfigModel, r: RootCa) => ({ source: m.origin, proxy: label(m), root_certificates: r.fingerprints.map((f, i) => ({ sha256: f, subject: r.subjects[i] })) });
-    ctx.io.stdout.write(JSON.stringify({ identical: !!shared, ...(shared ? { shared_root_sha256: shared } : {}), a: side(a, ra), b: side(b, rb) }, null, 2) + '\n');
+    ctx.io.stdout.write(await machineText({ identical: !!shared, ...(shared ? { shared_root_sha256: shared } : {}), a: side(a, ra), b: side(b, rb) }, args.output));
   } else if (shared) {
     // istioctl's own sentence, so scripts and hands that know it keep working
     ctx.io.stdout.write(`Both [${la}] and [${lb}] have the identical ROOTCA, theoretically the connectivity between them is available\n`);

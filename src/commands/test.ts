@@ -14,6 +14,7 @@ import { initTests } from '../routetest/init.js';
 import { renderTestRunText } from '../render/routetest-text.js';
 import { renderJunit } from '../render/junit.js';
 import { styleFor } from '../render/style.js';
+import { isMachineFormat, machineText } from '../render/machine-output.js';
 import { EXIT_FINDINGS, EXIT_OK, InputError, UsageError } from '../errors.js';
 import { isStdin } from '../load/read-bytes.js';
 import type { CommandContext } from './context.js';
@@ -39,7 +40,7 @@ export function testBuilder(y: Argv): Argv<TestArgs> {
     .option('fail-under', { type: 'number', describe: 'fail (exit 1) when route coverage is below this percent' })
     .option('covall', { type: 'boolean', describe: 'coverage per field (cluster, virtual cluster, virtual host, path and host rewrite, redirect), as router_check_tool --covall' })
     .option('junit', { type: 'string', describe: 'also write JUnit XML to this file, for CI' })
-    .option('output', { alias: 'o', choices: ['text', 'json'], default: 'text', describe: 'output format' })
+    .option('output', { alias: 'o', choices: ['text', 'json', 'yaml'], default: 'text', describe: 'output format' })
     .option('verbose', { alias: 'v', type: 'boolean', describe: 'every uncovered route' })
     .example('$0 test dump.json routes.yaml', 'run route assertions against a dump')
     .example('$0 test dump.json routes.yaml --fail-under 80 --junit report.xml', 'in CI: fail under 80% route coverage, JUnit for the CI system')
@@ -76,7 +77,7 @@ export async function runTest(args: TestArgs, ctx: CommandContext): Promise<numb
   const model = await loadModelFromArgs(args, ctx);
   const r = runTests(model, file, args.tests, { covall: args.covall });
   if (args.junit) await writeFile(args.junit, renderJunit(r));
-  if (args.output === 'json') ctx.io.stdout.write(JSON.stringify(r, null, 2) + '\n');
+  if (isMachineFormat(args.output)) ctx.io.stdout.write(await machineText(r, args.output));
   else ctx.io.stdout.write(renderTestRunText(r, styleFor(ctx.io.stdout, { color: ctx.color }), { onlyFailures: args.onlyShowFailures, failUnder: args.failUnder, verbose: args.verbose }));
   const below = args.failUnder !== undefined && r.coverage.percent < args.failUnder;
   return r.failed > 0 || below ? EXIT_FINDINGS : EXIT_OK;

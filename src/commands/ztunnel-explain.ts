@@ -9,6 +9,7 @@ import { verdictExitCode } from '../explain/verdict.js';
 import { classifySource } from '../load/source-spec.js';
 import { renderExplainText } from '../render/explain-text.js';
 import { styleFor } from '../render/style.js';
+import { isMachineFormat, machineText } from '../render/machine-output.js';
 import { renderZtunnelExplainText } from '../render/ztunnel-explain-text.js';
 import type { ZtunnelDocumentError } from '../ztunnel/detect.js';
 import { explainZtunnel } from '../ztunnel/explain.js';
@@ -59,11 +60,11 @@ async function explainOn(model: ZtunnelModel, args: ZtunnelExplainArgs, target: 
       hint: `e.g. pcx explain ${model.origin} ${target} --from sleep.default; pcx ztunnel workloads ${model.origin} lists the pods`,
     });
   }
-  if (args.output === 'svg' || args.output === 'mermaid') throw new UsageError(`-o ${args.output} draws an Envoy proxy's chain: on ztunnel's config use -o text or json`);
+  if (args.output === 'svg' || args.output === 'mermaid') throw new UsageError(`-o ${args.output} draws an Envoy proxy's chain: on ztunnel's config use -o text, json or yaml`);
   const result = explainZtunnel(model, { target, from: args.from, sourceIp: args.sourceIp });
   await continueIntoWaypoint(result, args, target, ctx);
   const style = styleFor(ctx.io.stdout, { color: ctx.color });
-  if (args.output === 'json') ctx.io.stdout.write(JSON.stringify(result, null, 2) + '\n');
+  if (isMachineFormat(args.output)) ctx.io.stdout.write(await machineText(result, args.output));
   else {
     let text = renderZtunnelExplainText(result, style, { verbose: args.verbose });
     if (result.waypoint_explain) text += `\n${style.bold(`then, in waypoint ${result.waypoint_explain.proxy.pod ?? ''}.${result.waypoint_explain.proxy.namespace ?? ''} (its Envoy config):`)}\n` + renderExplainText(result.waypoint_explain, style, { verbose: args.verbose });

@@ -6,6 +6,7 @@
  */
 import { InputError } from '../errors.js';
 import { parseJsonText } from './parse-json.js';
+import { isYamlText, parseYamlDump } from './yaml-input.js';
 import type { ClusterStatus, HostStatus, Json } from '../model/envoy-types.js';
 
 /** Either form, told apart by the first character after an optional HTTP status line. */
@@ -14,6 +15,7 @@ export function parseClustersOutput(text: string, origin: string): Json {
   const head = body.replace(/^\s*(?:HTTP\/[\d.]+\s+)?\d{3}(?:[ \t][^\n]*)?\r?\n/, '').trimStart();
   if (head.startsWith('{') || head.startsWith('[')) return parseJsonText(body, origin) as Json;
   if (/^[^\n]*::[^\n]*::/m.test(head)) return parseClustersText(body);
+  if (isYamlText(body)) return parseYamlDump(body, origin) as Json; // istioctl pc endpoint -o yaml
   throw new InputError(`${origin}: not Envoy /clusters output (neither ?format=json nor the cluster::host::stat text form)`, {
     hint: 'capture it with `kubectl exec <pod> -c istio-proxy -- pilot-agent request GET clusters?format=json`',
   });

@@ -8,7 +8,7 @@
 import { closeSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
 import { UsageError } from '../errors.js';
 import { isGzip, isStdin, maxInputBytes, maybeGunzip, readInputBytes } from './read-bytes.js';
-import { parseJsonText } from './parse-json.js';
+import { isYamlBuffer, parseDumpText } from './yaml-input.js'; // JSON, or YAML by content
 import { MAX_PIECE_BYTES, parseJsonBuffer } from './stream-parse.js';
 import type { Json } from '../model/envoy-types.js';
 
@@ -33,7 +33,7 @@ export async function loadDocument(path: string, stdin?: NodeJS.ReadableStream, 
   const origin = isStdin(path) ? 'stdin' : path;
   const threshold = opts.streamThreshold ?? thresholdFromEnv() ?? MAX_STRING_BYTES;
   const plain = plainFileText(path, threshold);
-  if (plain) return { origin, doc: parseJsonText(plain.text, origin), bytes: plain.bytes };
+  if (plain) return { origin, doc: parseDumpText(plain.text, origin), bytes: plain.bytes };
   return documentFromBytes(await readInputBytes(path, stdin), origin, threshold);
 }
 
@@ -46,12 +46,12 @@ function documentFromBytes(bytesIn: Buffer | undefined, origin: string, threshol
   let buf: Buffer | undefined = bytesIn!;
   bytesIn = undefined; // buf is then the only reference, dropped before JSON.parse
   const bytes = buf.length;
-  if (bytes >= threshold) {
+  if (bytes >= threshold && !isYamlBuffer(buf, origin)) {
     return { origin, doc: parseJsonBuffer(buf, origin, Math.min(MAX_PIECE_BYTES, threshold)), bytes };
   }
   const text = buf.toString('utf8');
   buf = undefined; // let the bytes go before JSON.parse builds the document: peak memory is text + document
-  return { origin, doc: parseJsonText(text, origin), bytes };
+  return { origin, doc: parseDumpText(text, origin), bytes };
 }
 
 /**

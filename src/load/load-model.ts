@@ -18,11 +18,12 @@ import type { ProxyPick } from './pick-proxy.js';
 import { parseClustersOutput } from './clusters-text.js';
 import { saveFetched } from './save.js';
 import { startSpinner } from './spinner.js';
-import { attachClusterStatuses, buildModel, unwrapDocument } from '../model/build-model.js';
+import { attachClusterStatuses, buildModel } from '../model/build-model.js';
 import { InputError, PcxError, UsageError } from '../errors.js';
 import type { ConfigModel } from '../model/config-model.js';
 import type { Json } from '../model/envoy-types.js';
 import { ztunnelShape, ZtunnelDocumentError } from '../ztunnel/detect.js';
+import { unwrapShapes } from './shapes.js';
 
 export interface LoadModelOptions {
   /** Envoy `/clusters` output (`?format=json` or text) to attach as live endpoint health. */
@@ -152,7 +153,8 @@ async function buildFromFetched(f: Fetched, opts: LoadModelOptions): Promise<Con
   const doc = loaded.doc as Json;
   // a file written by --save with live health: {"config_dump": …, "clusters": …}
   const bundle = savedBundle(doc);
-  const dump = unwrapDocument(bundle ? bundle.config_dump : doc, f.origin, { pod: opts.pod, namespace: opts.namespace });
+  // egctl's and istioctl's shapes too (shapes.ts: e.g. pc bootstrap -o json prints a section without its @type)
+  const dump = unwrapShapes(bundle ? bundle.config_dump : doc, f.origin, { pod: opts.pod, namespace: opts.namespace });
   // ztunnel's config (recognised by content) is for pcx ztunnel / explain --from, which catch this
   const zt = ztunnelShape(dump);
   if (zt) {

@@ -11,11 +11,20 @@ function changeJson(c: ResourceChange): Record<string, unknown> {
 }
 
 export function renderDiffJson(r: DiffResult): string {
-  return JSON.stringify(r.changes.map(changeJson), null, 2) + '\n';
+  return JSON.stringify(diffJsonValue(r), null, 2) + '\n';
+}
+
+/** The value `-o json` prints (and `-o yaml`, machine-output.ts). */
+export function diffJsonValue(r: DiffResult): Record<string, unknown>[] {
+  return r.changes.map(changeJson);
 }
 
 export function renderChainDiffJson(c: ChainDiff): string {
-  return JSON.stringify({
+  return JSON.stringify(chainDiffJsonValue(c), null, 2) + '\n';
+}
+
+export function chainDiffJsonValue(c: ChainDiff): Record<string, unknown> {
+  return {
     request: c.request,
     changed: c.changed,
     steps: c.steps,
@@ -23,5 +32,5 @@ export function renderChainDiffJson(c: ChainDiff): string {
     notes: c.notes,
     before: c.before,
     after: c.after,
-  }, null, 2) + '\n';
+  };
 }

@@ -14,7 +14,11 @@ export function ecdsTable(model: ConfigModel): Table {
     table.missing = 'extension configs (EcdsConfigDump)';
     return table;
   }
-  const typeUrl = (c: { config: unknown }) => String((c.config as { typed_config?: { '@type'?: string } } | undefined)?.typed_config?.['@type'] ?? '');
+  // camelCase too: istioctl pc ecds -o json marshals with protojson (`typedConfig`)
+  const typeUrl = (c: { config: unknown }) => {
+    const cfg = c.config as { typed_config?: { '@type'?: string }; typedConfig?: { '@type'?: string } } | undefined;
+    return String((cfg?.typed_config ?? cfg?.typedConfig)?.['@type'] ?? '');
+  };
   const sorted = [...model.ecds].sort((a, b) => {
     const ta = typeUrl(a);
     const tb = typeUrl(b);

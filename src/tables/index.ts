@@ -111,7 +111,8 @@ function printAll(model: ConfigModel, req: TableRequest, style: Style): TableOut
     ['listeners', 'LISTENER INFO', listenerTable(model, req.listeners, named)],
     ['routes', 'ROUTE INFO', routeTable(model, req.routes, named)],
     ['secrets', 'SECRET INFO', secretTable(model, { now: req.now, withName: true })],
-    ['endpoints', 'ENDPOINTS INFO', edsTable(model, req.endpoints, named)],
+    // no EDS but /clusters health (istioctl pc endpoints -o json): its table, rather than an empty one
+    ['endpoints', 'ENDPOINTS INFO', !model.sections.has('endpoints') && model.clusterStatuses ? endpointTable(model, req.endpoints) : edsTable(model, req.endpoints, named)],
   ];
   const notes = parts.flatMap(([what, , t]) => noteFor(t, model, what));
   // --with-headers: istioctl's printHeaders writes "------ <NAME> ------" and a blank line before each summary
