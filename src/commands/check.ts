@@ -7,7 +7,6 @@ import { availableParallelism, tmpdir } from 'node:os';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Argv } from 'yargs';
-import { stringify as toYaml } from 'yaml';
 import { loadModelFromArgs, SOURCE_DESCRIPTION, withSourceOptions, type SourceArgs } from './source-options.js';
 import type { CommandContext } from './context.js';
 import type { RegisterCommands } from './register.js';
@@ -16,6 +15,7 @@ import { findingsExitCode, fleetExitCode, SEVERITIES } from '../explain/verdict.
 import { classifySource } from '../load/source-spec.js';
 import { ZtunnelDocumentError } from '../ztunnel/detect.js';
 import { styleFor } from '../render/style.js';
+import { isMachineFormat, machineText } from '../render/machine-output.js';
 import type { Severity } from '../explain/result.js';
 
 export interface CheckArgs extends Omit<SourceArgs, 'source'> {
@@ -80,8 +80,7 @@ export async function runCheck(args: CheckArgs, ctx: CommandContext): Promise<nu
       if (!proxies.length) throw new UsageError(`${args.source} holds no proxy in namespace ${args.namespace}`);
       const workers = Math.min(args.workers ?? availableParallelism(), proxies.length);
       const fleet = await checkFleet(args.source, proxies, { workers, only: args.only, ignore: args.ignore });
-      if (args.output === 'json') print(ctx, JSON.stringify(fleet, null, 2) + '\n');
-      else if (args.output === 'yaml') print(ctx, toYaml(fleet));
+      if (isMachineFormat(args.output)) print(ctx, await machineText(fleet, args.output));
       else if (args.output === 'markdown') print(ctx, (await import('../render/check-markdown.js')).renderFleetMarkdown(fleet));
       else print(ctx, renderFleetText(fleet, style, { verbose: args.verbose }));
       const unreadable = fleet.proxies.filter((p) => p.error);
@@ -104,8 +103,7 @@ export async function runCheck(args: CheckArgs, ctx: CommandContext): Promise<nu
     const [{ checkZtunnel }, { ztunnelModelFrom }] = await Promise.all([import('../check/ztunnel.js'), import('../ztunnel/load.js')]);
     result = checkZtunnel(ztunnelModelFrom(e), filter);
   }
-  if (args.output === 'json') print(ctx, JSON.stringify(result, null, 2) + '\n');
-  else if (args.output === 'yaml') print(ctx, toYaml(result));
+  if (isMachineFormat(args.output)) print(ctx, await machineText(result, args.output));
   else if (args.output === 'markdown') print(ctx, (await import('../render/check-markdown.js')).renderCheckMarkdown(result));
   else print(ctx, renderCheckText(result, style, { verbose: args.verbose }));
   return findingsExitCode(result.findings.map((f) => f.severity), failOn);

@@ -7,6 +7,7 @@
 import { spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { parse as parseYaml } from 'yaml';
 import { makeTar, removeDir, tempDir, writeTree } from '../live/helpers.js';
 import { productpageMissingSubset, REAL } from '../helpers/fixtures.js';
 
@@ -59,6 +60,8 @@ describe('explain --all-pods', () => {
     expect(one.summary).toEqual({ proxies: 6, groups: 2, problems: 1, unknown: 0, unreadable: 1, skipped: 1 });
     expect(one.groups.map((g: { verdict: { kind: string }; count: number; problem: boolean }) => [g.verdict.kind, g.count, g.problem])).toEqual([['cluster_not_found', 1, true], ['routed', 3, false]]);
     expect(one.by_proxy.map((p: { proxy: string }) => p.proxy)).toHaveLength(4);
+    const yaml = parseYaml(pcx(['explain', tgz, 'reviews.default:9080/', '--all-pods', '--workers', '2', '-o', 'yaml']).out);
+    expect(yaml).toEqual(one);
     const fromDir = JSON.parse(pcx(['explain', join(reportDir, 'bug-report'), 'reviews.default:9080/', '--all-pods', '-o', 'json']).out);
     expect(fromDir.groups).toEqual(one.groups);
   });
