@@ -266,6 +266,26 @@ async function benchHuge(opts, available) {
 }
 
 // ---------------------------------------------------------------------------------------------
+// Start-up (issue 13): pcx on the bundled sample against a bare `node -e 0`, same run, same round-robin
+
+const STARTUP = { sample: join(ROOT, 'samples', 'productpage-istio-1.9.json'), target: 'reviews:9080/', max: 2.0, minRuns: 10 };
+
+/** Prints the start-up rows and adds their target (explain ≤ STARTUP.max × node -e 0, best wall time) to `targets`. */
+async function benchStartup(opts, targets) {
+  const job = (name, args, check) => ({ name, cmd: process.execPath, args, node: true, check });
+  const [bare, version, explain] = await runJobs([
+    job('node -e 0', ['-e', '0']),
+    job('pcx --version', [PCX, '--version']),
+    job('pcx explain (bundled sample)', [PCX, 'explain', STARTUP.sample, STARTUP.target], (r) => r.code === 0 && r.stdout.includes('outbound|9080||reviews')),
+  ], Math.max(opts.runs, STARTUP.minRuns));
+  console.log(`\nstart-up, best of ${Math.max(opts.runs, STARTUP.minRuns)} (pcx explain ${STARTUP.target} on samples/productpage-istio-1.9.json)`);
+  for (const r of [bare, version, explain]) console.log(`  ${r.name.padEnd(30)} ${secs(r.seconds)} ${ratio(r.seconds, bare.seconds).padStart(6)}  CPU ${secs(r.cpu)} ${ratio(r.cpu, bare.cpu).padStart(6)}${r.ok ? '' : `  UNEXPECTED: exit ${r.code}`}`);
+  const x = explain.seconds / bare.seconds;
+  const cpu = explain.cpu && bare.cpu ? ` (CPU time ${(explain.cpu / bare.cpu).toFixed(2)}×)` : '';
+  targets.push({ label: `start-up: pcx explain on the bundled sample ≤ ${STARTUP.max}× node -e 0`, verdict: x <= STARTUP.max && explain.ok ? 'PASS' : 'FAIL', detail: `${x.toFixed(2)}×${cpu}${explain.ok ? '' : ', wrong answer'}` });
+}
+
+// ---------------------------------------------------------------------------------------------
 // Report
 
 const mb = (b) => (b === undefined ? '?' : `${(b / 1e6).toFixed(0)} MB`);
@@ -327,6 +347,7 @@ async function main() {
     const ok = fleet.one.ok && fleet.two.ok && fleet.speedup >= FLEET.minSpeedup;
     targets.push({ label: fleetLabel, verdict: ok ? 'PASS' : 'FAIL', detail: `${fleet.speedup.toFixed(2)}×${fleet.one.ok && fleet.two.ok ? '' : ', wrong answer'}` });
   }
+  await benchStartup(opts, targets);
   if (opts.huge) {
     const huge = await benchHuge(opts, available);
     console.log(`\n${HUGE_SERVICES.toLocaleString('en-US')} services, past V8's string limit (${V8_STRING_LIMIT.toLocaleString('en-US')} chars): JSON.parse of the text is impossible`);

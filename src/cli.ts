@@ -6,19 +6,31 @@
 import yargs, { type Argv } from 'yargs';
 import { PcxError, EXIT_ERROR } from './errors.js';
 import { processIo, safeIo, type CommandContext, type Io } from './commands/context.js';
-import { explainBuilder, runExplain, type ExplainArgs } from './commands/explain.js';
-import { registerTableCommands } from './commands/tables.js';
-import { registerDiffCommand } from './commands/diff.js';
-import { registerFlagsCommand } from './commands/flags.js';
-import { registerReportCommand } from './commands/report.js';
-import { registerZtunnelCommands } from './commands/ztunnel.js';
-import { registerCheckCommand } from './commands/check.js';
-import { registerRootCaCompareCommand } from './commands/rootca-compare.js';
-import { registerTestCommand } from './commands/test.js';
-import type { Registrar } from './commands/register.js';
+import { register, type CommandDefinition, type GlobalArgs, type Runner } from './commands/define.js';
+import { explainCommand } from './commands/explain.js';
+import { tableCommands } from './commands/tables.js';
+import { diffCommand } from './commands/diff.js';
+import { flagsCommand } from './commands/flags.js';
+import { reportCommand } from './commands/report.js';
+import { ztunnelCommand } from './commands/ztunnel.js';
+import { checkCommand } from './commands/check.js';
+import { rootCaCompareCommand } from './commands/rootca-compare.js';
+import { testCommand } from './commands/test.js';
 import { fileFlagToPositional } from './commands/file-flag.js';
+import { pcxVersion } from './version.js';
 
-interface GlobalArgs { debug?: boolean; color?: boolean }
+/** Every command, in the order `pcx --help` lists them. */
+const COMMANDS: readonly CommandDefinition<never>[] = [
+  explainCommand,
+  ...tableCommands,
+  diffCommand,
+  flagsCommand,
+  reportCommand,
+  ztunnelCommand,
+  checkCommand,
+  rootCaCompareCommand,
+  testCommand,
+];
 
 /** yargs turns a bare `-` positional into `true`; pass stdin through under a name it leaves alone. */
 export const STDIN_ARG = '<stdin>';
@@ -41,23 +53,13 @@ export async function run(rawArgv: string[], io: Io = processIo()): Promise<numb
   let code = 0;
   const debug = argv.includes('--debug');
   const ctxOf = (a: GlobalArgs): CommandContext => ({ io: safeIo(io, a.color), debug: !!a.debug, color: a.color });
-  const registrar: Registrar = { ctxOf, setCode: (c) => (code = c) };
+  const runner: Runner = { ctxOf, setCode: (c) => (code = c) };
   let parser: Argv = yargs(argv)
     .scriptName('pcx')
     .usage('pcx: where does traffic go from this Envoy proxy, and why?\n\nUsage: $0 <command> [options]')
     .option('debug', { type: 'boolean', describe: 'show stack traces on errors' })
-    .option('color', { type: 'boolean', describe: 'force colour on or off (default: on a TTY, unless NO_COLOR)' })
-    .command<ExplainArgs>('explain <source> [target]', 'follow one request through the proxy: listener → chain → route → cluster → endpoints', explainBuilder, async (a) => {
-      code = await runExplain(a, ctxOf(a as GlobalArgs));
-    });
-  parser = registerTableCommands(parser, registrar);
-  parser = registerDiffCommand(parser, registrar);
-  parser = registerFlagsCommand(parser, registrar);
-  parser = registerReportCommand(parser, registrar);
-  parser = registerZtunnelCommands(parser, registrar);
-  parser = registerCheckCommand(parser, registrar);
-  parser = registerRootCaCompareCommand(parser, registrar);
-  parser = registerTestCommand(parser, registrar);
+    .option('color', { type: 'boolean', describe: 'force colour on or off (default: on a TTY, unless NO_COLOR)' });
+  for (const c of COMMANDS) parser = register(parser, c, runner);
   parser = parser
     .completion('completion', 'print a shell completion script: pcx completion [bash|zsh|fish] >> ~/.bashrc (or ~/.zshrc; fish: > ~/.config/fish/completions/pcx.fish)')
     .demandCommand(1, 'give a command, e.g. pcx explain <dump.json> reviews:9080/')
@@ -65,7 +67,8 @@ export async function run(rawArgv: string[], io: Io = processIo()): Promise<numb
     .recommendCommands()
     .help()
     .alias('h', 'help')
-    .version()
+    // pcx's own package.json, wherever dist/ is (yargs would look above the file it was loaded from)
+    .version(pcxVersion() ?? 'unknown')
     // laying help out costs ~15 ms of string measuring: only when help is asked for
     .wrap(argv.includes('--help') || argv.includes('-h') ? Math.min(120, process.stdout.columns ?? 120) : null)
     .epilogue('Exit codes: 0 routed/ok, 1 a failing verdict or differences, 2 usage or input error.')
@@ -74,6 +77,7 @@ export async function run(rawArgv: string[], io: Io = processIo()): Promise<numb
       if (err) throw err;
       throw new PcxError(msg ?? 'bad usage', { hint: 'see pcx --help' });
     });
+  skipHelpCache(parser);
   try {
     let helped = '';
     await parser.parseAsync(argv, {}, (_err, _argv, output) => {
@@ -84,6 +88,17 @@ export async function run(rawArgv: string[], io: Io = processIo()): Promise<numb
   } catch (e) {
     return reportError(e, safeIo(io, false), debug);
   }
+}
+
+/**
+ * yargs lays out the whole help of a command right after starting its handler (command.js cacheHelpMessage), to show
+ * it should the handler fail; pcx's .fail() never shows help, so that ~20-35 ms of string measuring is skipped.
+ * Through yargs's internals: if they change, yargs only does that work again.
+ */
+function skipHelpCache(parser: Argv): void {
+  const internals = (parser as { getInternalMethods?: () => { getUsageInstance?: () => { cacheHelpMessage?: () => void } } }).getInternalMethods;
+  const usage = internals?.call(parser).getUsageInstance?.();
+  if (usage && typeof usage.cacheHelpMessage === 'function') usage.cacheHelpMessage = () => {};
 }
 
 export function reportError(e: unknown, io: Io, debug: boolean): number {

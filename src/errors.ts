@@ -20,6 +20,24 @@ export class UsageError extends PcxError {}
 /** A file, stdin or a pod gave us something we cannot read as the expected input. */
 export class InputError extends PcxError {}
 
+/** The part of a request (to explain, diff, test …) that a RequestError is about: a field of the request, not a flag. */
+export type RequestField = 'ip' | 'header';
+
+/**
+ * A request field the analyses cannot read, in their own words (which field, which value, what is wrong; never a
+ * CLI flag). The command layer words it for the flag that gave it (commands/cli-words.ts).
+ */
+export class RequestError extends UsageError {
+  constructor(
+    readonly field: RequestField,
+    readonly value: string,
+    message: string,
+    opts: { hint?: string } = {},
+  ) {
+    super(message, opts);
+  }
+}
+
 /** An external command (istioctl, kubectl) failed or is missing. */
 export class ExecError extends PcxError {}
 

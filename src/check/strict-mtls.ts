@@ -1,7 +1,7 @@
 /**
  * PCX142: inbound STRICT mTLS on a port, and workloads in the mesh that would call it in plaintext.
- * A STRICT port has only TLS filter chains on virtualInbound (connection.ts inboundMtlsMode, the
- * same reading explain uses); a client without a sidecar sends plaintext, the TLS handshake fails
+ * A STRICT port has only TLS filter chains on virtualInbound (inboundMtls, the
+ * same reading explain uses, src/istio/inbound-mtls.ts); a client without a sidecar sends plaintext, the TLS handshake fails
  * and the connection is reset (cross-proxy.ts: "plaintext client → STRICT server = reset").
  * What the dump can tell: the endpoints of its outbound clusters that Istio does not mark
  * tlsMode=istio (EDS metadata), i.e. pods without a sidecar. Who calls this port is not in any dump:
@@ -9,7 +9,7 @@
  * namespace, info otherwise.
  */
 import { clusterEndpoints } from '../envoy/cluster-endpoints.js';
-import { inboundMtlsMode } from '../explain/connection.js';
+import { inboundMtls } from '../istio/inbound-mtls.js';
 import { parseClusterName } from '../istio/cluster-name.js';
 import { chainsOf, finding, type CheckCtx } from './context.js';
 import type { Finding } from './types.js';
@@ -29,7 +29,7 @@ export function strictMtlsFindings(ctx: CheckCtx): Finding[] {
     const n = Number(typeof dp === 'object' ? dp?.value : dp);
     if (n && n !== 15006) ports.add(n);
   }
-  const strict = [...ports].filter((p) => /^STRICT/.test(inboundMtlsMode(vi.listener, p) ?? '')).sort((a, b) => a - b);
+  const strict = [...ports].filter((p) => { const m = inboundMtls(vi.listener, p); return m?.mode === 'STRICT' && m.from === 'port'; }).sort((a, b) => a - b);
   if (!strict.length) return [];
   if (!model.sections.has('endpoints')) {
     ctx.skipped.push({ codes: ['PCX142'], why: `EDS was not captured: pcx cannot tell whether workloads without a sidecar would call STRICT port${strict.length === 1 ? '' : 's'} ${strict.join(', ')}` });

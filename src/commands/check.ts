@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import type { Argv } from 'yargs';
 import { loadModelFromArgs, SOURCE_DESCRIPTION, withSourceOptions, type SourceArgs } from './source-options.js';
 import type { CommandContext } from './context.js';
-import type { RegisterCommands } from './register.js';
+import { defineCommand } from './define.js';
 import { EXIT_OK, UsageError } from '../errors.js';
 import { findingsExitCode, fleetExitCode, SEVERITIES } from '../explain/verdict.js';
 import { classifySource } from '../load/source-spec.js';
@@ -29,7 +29,7 @@ export interface CheckArgs extends Omit<SourceArgs, 'source'> {
   workers?: number;
 }
 
-export function checkBuilder(y: Argv): Argv<CheckArgs> {
+export function checkBuilder(y: Argv) {
   return withSourceOptions(y)
     .positional('source', { describe: `${SOURCE_DESCRIPTION}; a bug-report without --pod checks every proxy in it`, type: 'string' })
     .option('output', { alias: 'o', choices: ['text', 'json', 'yaml', 'markdown'], default: 'text', describe: 'output format' })
@@ -42,7 +42,7 @@ export function checkBuilder(y: Argv): Argv<CheckArgs> {
     .example('$0 check dump.json', 'what is broken in this proxy')
     .example('$0 check bug-report.tar.gz', 'every proxy of a bug-report: a matrix, then findings by code')
     .example('$0 check dump.json --fail-on warning --ignore \'PCX120=*/healthz*\'', 'in CI: fail on warnings, except one known one')
-    .example('$0 check --explain PCX101', 'what a code means and what to do about it') as unknown as Argv<CheckArgs>;
+    .example('$0 check --explain PCX101', 'what a code means and what to do about it');
 }
 
 function print(ctx: CommandContext, text: string): void {
@@ -109,7 +109,9 @@ export async function runCheck(args: CheckArgs, ctx: CommandContext): Promise<nu
   return findingsExitCode(result.findings.map((f) => f.severity), failOn);
 }
 
-export const registerCheckCommand: RegisterCommands = (y, r) =>
-  y.command<CheckArgs>('check [source]', 'what is broken in this proxy (or every proxy of a bug-report): findings with codes, effects and next steps', checkBuilder, async (a) => {
-    r.setCode(await runCheck(a, r.ctxOf(a as { debug?: boolean; color?: boolean })));
-  });
+export const checkCommand = defineCommand<CheckArgs>({
+  command: 'check [source]',
+  describe: 'what is broken in this proxy (or every proxy of a bug-report): findings with codes, effects and next steps',
+  builder: checkBuilder,
+  run: runCheck,
+});

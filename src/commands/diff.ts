@@ -9,7 +9,7 @@ import { isMachineFormat, machineText } from '../render/machine-output.js';
 import { EXIT_FINDINGS, EXIT_OK, UsageError } from '../errors.js';
 import { loadModelFromArgs, SOURCE_DESCRIPTION, withSourceOptions, type SourceArgs } from './source-options.js';
 import { writeExact, type CommandContext } from './context.js';
-import type { RegisterCommands } from './register.js';
+import { defineCommand } from './define.js';
 import { isStdin } from '../load/read-bytes.js';
 import type { ChainDiff, DiffResult } from '../diff/result.js';
 import { resolveTypes } from './diff-types.js';
@@ -30,7 +30,7 @@ export interface DiffArgs extends Omit<SourceArgs, 'source'> {
   redact?: boolean;
 }
 
-export function diffBuilder(y: Argv): Argv<DiffArgs> {
+export function diffBuilder(y: Argv) {
   const withSource = withSourceOptions(
     y
       .positional('a', { describe: `before: ${SOURCE_DESCRIPTION}`, type: 'string', demandOption: true })
@@ -54,7 +54,7 @@ export function diffBuilder(y: Argv): Argv<DiffArgs> {
     .example('$0 diff yesterday.json today.json', 'what changed in this proxy since yesterday')
     .example('$0 diff productpage-v1-abc.default productpage-v1-xyz.default --ignore-endpoints', 'two pods of one deployment, pod IPs aside')
     .example('$0 diff before.json after.json --host reviews:9080/reviews/1', 'what the change does to one request')
-    .example('$0 diff a.json b.json --type cluster,route -o json', 'machine-readable, clusters and routes only') as unknown as Argv<DiffArgs>;
+    .example('$0 diff a.json b.json --type cluster,route -o json', 'machine-readable, clusters and routes only');
 }
 
 /** Credentials out of what diff prints, unless --no-redact (then said on stderr, as report does). */
@@ -104,7 +104,9 @@ export async function runDiff(args: DiffArgs, ctx: CommandContext): Promise<numb
   return r.changes.length ? EXIT_FINDINGS : EXIT_OK;
 }
 
-export const registerDiffCommand: RegisterCommands = (y, r) =>
-  y.command<DiffArgs>('diff <a> <b>', 'what changed between two proxies (files, pods, bug-reports), without noise; --host: what it does to a request', diffBuilder, async (args) => {
-    r.setCode(await runDiff(args, r.ctxOf(args as { debug?: boolean; color?: boolean })));
-  });
+export const diffCommand = defineCommand<DiffArgs>({
+  command: 'diff <a> <b>',
+  describe: 'what changed between two proxies (files, pods, bug-reports), without noise; --host: what it does to a request',
+  builder: diffBuilder,
+  run: runDiff,
+});

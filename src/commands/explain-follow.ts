@@ -7,7 +7,6 @@ import type { ExplainArgs } from './explain.js';
 import type { ExplainRequest } from '../explain/explain.js';
 import type { ExplainResult } from '../explain/result.js';
 import type { ConfigModel } from '../model/config-model.js';
-import { combinedVerdict, followAcross } from '../explain/cross-proxy.js';
 import { loadPeers } from '../load/peers.js';
 import { UsageError } from '../errors.js';
 import { isIpLiteral } from '../envoy/ip.js';
@@ -18,6 +17,7 @@ export async function followIfPeers(args: ExplainArgs, ctx: CommandContext, mode
   if (req.inbound !== undefined) return result; // already the server side
   const { peers, skipped } = await loadPeers(args.source, model, via, { clustersFile: undefined, context: args.context, kubeconfig: args.kubeconfig, timeoutMs: args.timeout !== undefined ? args.timeout * 1000 : undefined, progress: ctx.io.stderr });
   if (!peers.length) return result;
+  const { combinedVerdict, followAcross } = await import('../explain/cross-proxy.js'); // only with a peer to follow into
   const d = followAcross(result, model, peers, req, { endpoint: args.endpoint !== undefined ? String(args.endpoint) : undefined });
   if (!d) return result;
   if (skipped) d.notes.push(`${skipped} more proxies of the bug-report were not read (limit 50)`);

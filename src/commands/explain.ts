@@ -3,11 +3,8 @@ import type { Argv } from 'yargs';
 import { loadModelFromArgs, SOURCE_DESCRIPTION, withSourceOptions, type SourceArgs } from './source-options.js';
 import { inboundTarget, requestFromArgs, withRequestOptions, type RequestArgs } from './request-options.js';
 import { explain } from '../explain/explain.js';
-import { cliTarget, explainAll } from '../explain/explain-all.js';
 import { isProblem, verdictExitCode } from '../explain/verdict.js';
-import { renderExplainAllText } from '../render/explain-all-text.js';
 import { renderExplainText } from '../render/explain-text.js';
-import { renderAllBrief, renderExplainBrief } from '../render/explain-brief.js';
 import { DEFAULT_WIDTH, terminalWidth } from '../render/text-wrap.js';
 import { existsSync } from 'node:fs';
 import { styleFor } from '../render/style.js';
@@ -18,7 +15,8 @@ import type { ExplainResult } from '../explain/result.js';
 import { ZtunnelDocumentError } from '../ztunnel/detect.js';
 import { followIfPeers } from './explain-follow.js';
 import { renderDestinationText } from '../render/destination-text.js';
-import { runExplainLog, type ExplainLogArgs } from './explain-log.js';
+import type { ExplainLogArgs } from './explain-log.js';
+import { defineCommand } from './define.js';
 
 export interface ExplainArgs extends SourceArgs, RequestArgs {
   source: string;
@@ -37,7 +35,7 @@ export interface ExplainArgs extends SourceArgs, RequestArgs {
   workers?: number;
 }
 
-export function explainBuilder(y: Argv): Argv<ExplainArgs> {
+export function explainBuilder(y: Argv) {
   return withRequestOptions(withSourceOptions(y), 'a connection')
     .positional('source', { describe: SOURCE_DESCRIPTION, type: 'string', demandOption: true })
     .positional('target', { describe: 'host[:port][/path][?query]; default port 80', type: 'string' })
@@ -60,7 +58,7 @@ export function explainBuilder(y: Argv): Argv<ExplainArgs> {
     .example('$0 explain dump.json --all', 'the whole map: one line per service, port and route, problems first')
     .example('$0 explain dump.json reviews:9080/ -q', 'the verdict in one line')
     .example('$0 explain dump.json --inbound 9080 /health', 'a request arriving at the pod on port 9080 (mTLS from a meshed client)')
-    .example('$0 explain gateway.json bookinfo.example.com/productpage --port 8080', 'through an ingress gateway whose service port 80 targets 8080') as unknown as Argv<ExplainArgs>;
+    .example('$0 explain gateway.json bookinfo.example.com/productpage --port 8080', 'through an ingress gateway whose service port 80 targets 8080');
 }
 
 export function exitCodeFor(r: ExplainResult): number {
@@ -83,7 +81,8 @@ async function renderPicture(result: ExplainResult, format: 'svg' | 'mermaid'): 
 }
 
 export async function runExplain(args: ExplainArgs, ctx: CommandContext): Promise<number> {
-  if (args.log !== undefined || args.logFile !== undefined) return runExplainLog(args, ctx);
+  // replay (src/replay) loads only when asked for
+  if (args.log !== undefined || args.logFile !== undefined) return (await import('./explain-log.js')).runExplainLog(args, ctx);
   checkNotSwapped(args);
   const style = styleFor(ctx.io.stdout, { color: ctx.color });
   const width = terminalWidth(ctx.io.stdout);
@@ -91,6 +90,8 @@ export async function runExplain(args: ExplainArgs, ctx: CommandContext): Promis
     if (args.allPods) throw new UsageError('--all and --all-pods do not go together: --all maps one proxy, --all-pods runs one target from every proxy');
     if (args.output === 'svg' || args.output === 'mermaid') throw new UsageError(`-o ${args.output} draws one request's chain: give a target instead of --all`);
     if (args.target) throw new UsageError('--all explains every service the proxy knows: give no target with it');
+    // the map, its table writer and the one-line form load only for --all
+    const [{ explainAll }, { renderExplainAllText }, { renderAllBrief }] = await Promise.all([import('../explain/explain-all.js'), import('../render/explain-all-text.js'), import('../render/explain-brief.js')]);
     const all = explainAll(await loadModelFromArgs(args, ctx));
     if (isMachineFormat(args.output)) writeExact(ctx.io.stdout, await machineText(all, args.output));
     else if (args.brief) ctx.io.stdout.write(renderAllBrief(all, style));
@@ -118,7 +119,17 @@ export async function runExplain(args: ExplainArgs, ctx: CommandContext): Promis
   const result = await followIfPeers(args, ctx, model, explain(model, { ...request, target }), { ...request, target });
   if (isMachineFormat(args.output)) writeExact(ctx.io.stdout, await machineText(result, args.output));
   else if (args.output === 'svg' || args.output === 'mermaid') ctx.io.stdout.write(await renderPicture(result, args.output));
-  else if (args.brief) ctx.io.stdout.write(renderExplainBrief(result, style, cliTarget({ ...request, target, method: request.method })));
+  else if (args.brief) {
+    const [{ cliTarget }, { renderExplainBrief }] = await Promise.all([import('../explain/explain-all.js'), import('../render/explain-brief.js')]);
+    ctx.io.stdout.write(renderExplainBrief(result, style, cliTarget({ ...request, target, method: request.method })));
+  }
   else ctx.io.stdout.write(renderExplainText(result, style, { verbose: args.verbose, width: width ?? DEFAULT_WIDTH }) + renderDestinationText(result, style, { verbose: args.verbose }));
   return exitCodeFor(result);
 }
+
+export const explainCommand = defineCommand<ExplainArgs>({
+  command: 'explain <source> [target]',
+  describe: 'follow one request through the proxy: listener → chain → route → cluster → endpoints',
+  builder: explainBuilder,
+  run: runExplain,
+});

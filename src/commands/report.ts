@@ -2,7 +2,6 @@
  * `pcx report <source> [target..]`: a file an on-call engineer attaches to a ticket. Flags →
  * buildReport() (data, redacted) → Markdown, HTML or JSON, on stdout or in --out.
  */
-import { readFileSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import type { Argv } from 'yargs';
 import { loadModelFromArgs, SOURCE_DESCRIPTION, withSourceOptions, type SourceArgs } from './source-options.js';
@@ -11,7 +10,8 @@ import { inboundTarget, requestFromArgs, withRequestOptions, type RequestArgs } 
 import { UsageError } from '../errors.js';
 import { writeExact, type CommandContext } from './context.js';
 import { terminalSafe } from '../render/terminal-safe.js';
-import type { RegisterCommands } from './register.js';
+import { defineCommand } from './define.js';
+import { pcxVersion } from '../version.js';
 
 export interface ReportArgs extends SourceArgs, RequestArgs {
   target?: string[];
@@ -25,7 +25,7 @@ export interface ReportArgs extends SourceArgs, RequestArgs {
 const FORMATS: Record<string, 'markdown' | 'html' | 'json'> = { markdown: 'markdown', md: 'markdown', html: 'html', json: 'json' };
 const BY_EXTENSION: Record<string, 'markdown' | 'html' | 'json'> = { md: 'markdown', markdown: 'markdown', html: 'html', htm: 'html', json: 'json' };
 
-export function reportBuilder(y: Argv): Argv<ReportArgs> {
+export function reportBuilder(y: Argv) {
   return withRequestOptions(withSourceOptions(y), 'requests')
     .positional('source', { describe: SOURCE_DESCRIPTION, type: 'string', demandOption: true })
     .positional('target', { describe: 'requests to explain in full: host[:port][/path][?query] (the request flags apply to each)', type: 'string', array: true })
@@ -36,7 +36,7 @@ export function reportBuilder(y: Argv): Argv<ReportArgs> {
     .option('redact', { type: 'boolean', default: true, describe: 'redact credentials (--no-redact keeps them, and the report says so)' })
     .example('$0 report dump.json reviews:9080/ --out incident.md', 'proxy, config sections, the whole map, and reviews:9080/ hop by hop')
     .example("$0 report pod.ns api:8080/v1 -H 'authorization: Bearer …' -o html --out r.html", 'one HTML file; the token is redacted')
-    .example('$0 report dump.json -o json --no-map', 'identity and config sections only, as data') as unknown as Argv<ReportArgs>;
+    .example('$0 report dump.json -o json --no-map', 'identity and config sections only, as data');
 }
 
 /** The time to print: --generated-at, else SOURCE_DATE_EPOCH (the reproducible-builds convention), else now. */
@@ -54,14 +54,9 @@ export function reportTime(flag: string | undefined, env: NodeJS.ProcessEnv = pr
   return new Date();
 }
 
-function pcxVersion(): string {
-  try {
-    // src/commands and dist/commands both sit two levels below the package root
-    const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version?: string };
-    return pkg.version ? `pcx ${pkg.version}` : 'pcx';
-  } catch {
-    return 'pcx';
-  }
+function generator(): string {
+  const v = pcxVersion();
+  return v ? `pcx ${v}` : 'pcx';
 }
 
 function formatOf(args: ReportArgs): 'markdown' | 'html' | 'json' {
@@ -86,7 +81,7 @@ export async function runReport(args: ReportArgs, ctx: CommandContext): Promise<
     map: args.map !== false,
     redact: args.redact !== false,
     generatedAt,
-    generator: pcxVersion(),
+    generator: generator(),
   });
   let text = format === 'json' ? JSON.stringify(report, null, 2) + '\n'
     : format === 'html' ? (await import('../render/report-html.js')).renderReportHtml(report)
@@ -106,7 +101,9 @@ export async function runReport(args: ReportArgs, ctx: CommandContext): Promise<
   return reportExitCode(report);
 }
 
-export const registerReportCommand: RegisterCommands = (y, r) =>
-  y.command<ReportArgs>('report <source> [target..]', 'a report to attach to a ticket: proxy, config sections, the whole map, and targets hop by hop (Markdown, HTML, JSON; secrets redacted)', reportBuilder, async (args) => {
-    r.setCode(await runReport(args, r.ctxOf(args as { debug?: boolean; color?: boolean })));
-  });
+export const reportCommand = defineCommand<ReportArgs>({
+  command: 'report <source> [target..]',
+  describe: 'a report to attach to a ticket: proxy, config sections, the whole map, and targets hop by hop (Markdown, HTML, JSON; secrets redacted)',
+  builder: reportBuilder,
+  run: runReport,
+});

@@ -26,7 +26,7 @@ export interface RequestArgs {
   jwtClaim?: string | string[];
 }
 
-export function withRequestOptions<T>(y: Argv<T>, what = 'the request'): Argv<T & RequestArgs> {
+export function withRequestOptions<T>(y: Argv<T>, what = 'the request') {
   return y
     .option('host-header', { type: 'string', describe: 'Host header to send (default: what curl sends)' })
     .option('ip', { type: 'string', describe: 'IP the client dials (default: inferred VIP)' })
@@ -43,7 +43,7 @@ export function withRequestOptions<T>(y: Argv<T>, what = 'the request'): Argv<T 
     .option('plaintext', { type: 'boolean', describe: 'inbound: the client has no sidecar (plaintext instead of Istio mTLS)' })
     .option('port', { type: 'number', describe: "the port the proxy receives on, when it is not the target's (a gateway's container port, e.g. 8080 for service port 80)" })
     .option('from', { type: 'string', describe: "the client's identity for the server's authorization (mTLS), e.g. spiffe://cluster.local/ns/default/sa/sleep; on ztunnel's config: the client <pod>[.<namespace>], its IP or identity" })
-    .option('jwt-claim', { type: 'string', describe: 'a claim of the request\'s JWT, name=value (repeatable); without it, rules on claims are unknown' }) as unknown as Argv<T & RequestArgs>;
+    .option('jwt-claim', { type: 'string', describe: 'a claim of the request\'s JWT, name=value (repeatable); without it, rules on claims are unknown' });
 }
 
 /** Checks the flags and returns the request fields every target shares (all but `target`). */

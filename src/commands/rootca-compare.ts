@@ -4,11 +4,11 @@
  */
 import type { Argv } from 'yargs';
 import { EXIT_FINDINGS, EXIT_OK, InputError, UsageError } from '../errors.js';
-import { rootCaOf, sharedRoot, type RootCa } from '../istio/root-ca.js';
+import type { RootCa } from '../istio/root-ca.js';
 import type { ConfigModel } from '../model/config-model.js';
 import { isStdin } from '../load/read-bytes.js';
 import { loadModelFromArgs, SOURCE_DESCRIPTION, withSourceOptions, type SourceArgs } from './source-options.js';
-import type { RegisterCommands } from './register.js';
+import { defineCommand } from './define.js';
 import type { CommandContext } from './context.js';
 import { isMachineFormat, machineText } from '../render/machine-output.js';
 
@@ -19,7 +19,7 @@ interface RootCaArgs extends Omit<SourceArgs, 'source'> {
   podB?: string;
 }
 
-function builder(y: Argv): Argv<RootCaArgs> {
+function builder(y: Argv) {
   return withSourceOptions(
     y
       .positional('a', { describe: SOURCE_DESCRIPTION, type: 'string', demandOption: true })
@@ -30,7 +30,7 @@ function builder(y: Argv): Argv<RootCaArgs> {
     .hide('save')
     .hide('clusters')
     .example('$0 rootca-compare productpage-v1-abc.default reviews-v1-xyz.default', 'can these two pods establish mTLS?')
-    .example('$0 rc gateway.json sidecar.json', 'the same question from two saved dumps') as unknown as Argv<RootCaArgs>;
+    .example('$0 rc gateway.json sidecar.json', 'the same question from two saved dumps');
 }
 
 /** `[pod.ns]` as istioctl names a proxy, or the source when the dump does not say which pod it is. */
@@ -39,7 +39,7 @@ function label(m: ConfigModel): string {
   return p.pod ? (p.namespace ? `${p.pod}.${p.namespace}` : p.pod) : m.origin;
 }
 
-function rootOrFail(m: ConfigModel): RootCa {
+function rootOrFail(m: ConfigModel, rootCaOf: (m: ConfigModel) => RootCa | { missing: string }): RootCa {
   const r = rootCaOf(m);
   if ('missing' in r) {
     throw new InputError(`cannot find ROOTCA from secret in ${m.origin}: ${r.missing}`, { hint: 'capture the secrets too: istioctl proxy-config all <pod> -o json, or /config_dump (not a ?resource= subset)' });
@@ -51,8 +51,10 @@ export async function runRootCaCompare(args: RootCaArgs, ctx: CommandContext): P
   if (isStdin(args.a) && isStdin(args.b)) throw new UsageError('only one of <a> and <b> can be stdin (-)');
   const a = await loadModelFromArgs(args, ctx, args.a);
   const b = await loadModelFromArgs({ ...args, pod: args.podB ?? args.pod }, ctx, args.b);
-  const ra = rootOrFail(a);
-  const rb = rootOrFail(b);
+  // certificate reading (node:crypto) loads only when this command runs
+  const { rootCaOf, sharedRoot } = await import('../istio/root-ca.js');
+  const ra = rootOrFail(a, rootCaOf);
+  const rb = rootOrFail(b, rootCaOf);
   const shared = sharedRoot(ra, rb);
   const [la, lb] = [label(a), label(b)];
   if (isMachineFormat(args.output)) {
@@ -69,7 +71,9 @@ export async function runRootCaCompare(args: RootCaArgs, ctx: CommandContext): P
   return shared ? EXIT_OK : EXIT_FINDINGS;
 }
 
-export const registerRootCaCompareCommand: RegisterCommands = (y, r) =>
-  y.command<RootCaArgs>(['rootca-compare <a> <b>', 'rc'], 'do two proxies share a root of trust? (istioctl pc rootca-compare), from their ROOTCA secrets', builder, async (args) => {
-    r.setCode(await runRootCaCompare(args, r.ctxOf(args as { debug?: boolean; color?: boolean })));
-  });
+export const rootCaCompareCommand = defineCommand<RootCaArgs>({
+  command: ['rootca-compare <a> <b>', 'rc'],
+  describe: 'do two proxies share a root of trust? (istioctl pc rootca-compare), from their ROOTCA secrets',
+  builder,
+  run: runRootCaCompare,
+});

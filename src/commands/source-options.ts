@@ -27,7 +27,7 @@ export const SOURCE_DESCRIPTION =
 
 export const SOURCE_OPTION_NAMES = ['file', 'namespace', 'context', 'kubeconfig', 'pod', 'save', 'force', 'clusters', 'timeout'];
 
-export function withSourceOptions<T>(y: Argv<T>): Argv<T & Omit<SourceArgs, 'source'>> {
+export function withSourceOptions<T>(y: Argv<T>) {
   return y
     .option('namespace', { alias: 'n', type: 'string', describe: "the pod's namespace (live), or the namespace to pick a proxy from (archive)" })
     .option('context', { type: 'string', describe: 'kubeconfig context for istioctl/kubectl' })
@@ -39,7 +39,7 @@ export function withSourceOptions<T>(y: Argv<T>): Argv<T & Omit<SourceArgs, 'sou
     .option('force', { type: 'boolean', describe: 'with --save: replace the file if it exists' })
     .option('clusters', { type: 'string', describe: 'Envoy /clusters output (?format=json or text), for live endpoint health' })
     .option('timeout', { type: 'number', describe: `seconds to wait for istioctl/kubectl (default ${DEFAULT_TIMEOUT_MS / 1000})` })
-    .group(SOURCE_OPTION_NAMES, 'Source:') as unknown as Argv<T & Omit<SourceArgs, 'source'>>;
+    .group(SOURCE_OPTION_NAMES, 'Source:');
 }
 
 /** Loads the model the flags describe; `source` overrides `args.source` (e.g. for a second source of diff). */

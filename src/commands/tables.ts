@@ -11,7 +11,7 @@ import { deeperThan } from '../model/validate.js';
 import { portFlag } from './port-flag.js';
 import type { OutputFormat, TableKind, TableRequest } from '../tables/index.js';
 import { writeExact, type CommandContext } from './context.js';
-import type { RegisterCommands } from './register.js';
+import { defineCommand } from './define.js';
 
 export interface TableArgs extends SourceArgs {
   output: OutputFormat;
@@ -71,14 +71,14 @@ const COMMANDS: CommandSpec[] = [
 ];
 
 function builderFor(spec: CommandSpec) {
-  return (y: Argv): Argv<TableArgs> => {
+  return (y: Argv) => {
     let b: Argv = withSourceOptions(y)
       .positional('source', { describe: SOURCE_DESCRIPTION, type: 'string', demandOption: true })
       .option('output', { alias: 'o', choices: ['short', 'json', 'yaml'], default: spec.defaultOutput ?? 'short', describe: 'output format' });
     for (const f of spec.flags) b = b.option(f, OPTS[f]);
     return b
       .example(`$0 ${spec.names[0].split(' ')[0]} dump.json`, 'the table istioctl prints')
-      .example(`$0 ${spec.names[0].split(' ')[0]} dump.json -o yaml`, 'the selected resources themselves') as unknown as Argv<TableArgs>;
+      .example(`$0 ${spec.names[0].split(' ')[0]} dump.json -o yaml`, 'the selected resources themselves');
   };
 }
 
@@ -129,12 +129,6 @@ export async function runTable(kind: TableKind, a: TableArgs, ctx: CommandContex
   return EXIT_OK;
 }
 
-export const registerTableCommands: RegisterCommands = (y, r) => {
-  let parser = y;
-  for (const spec of COMMANDS) {
-    parser = parser.command<TableArgs>(spec.names, spec.describe, builderFor(spec), async (a) => {
-      r.setCode(await runTable(spec.kind, a, r.ctxOf(a as { debug?: boolean; color?: boolean })));
-    });
-  }
-  return parser;
-};
+export const tableCommands = COMMANDS.map((spec) =>
+  defineCommand<TableArgs>({ command: spec.names, describe: spec.describe, builder: builderFor(spec), run: (a, ctx) => runTable(spec.kind, a, ctx) }),
+);

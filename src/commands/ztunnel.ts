@@ -11,7 +11,7 @@ import { styleFor } from '../render/style.js';
 import { EXIT_OK, UsageError } from '../errors.js';
 import type { OutputFormat } from '../tables/index.js';
 import type { ZtunnelTableKind, ZtunnelTableRequest } from '../tables/ztunnel-index.js';
-import type { RegisterCommands } from './register.js';
+import { defineCommand } from './define.js';
 import type { CommandContext } from './context.js';
 
 export interface ZtunnelArgs extends Omit<SourceArgs, 'source'> {
@@ -62,7 +62,7 @@ const SPECS: Spec[] = [
 ];
 
 function builderFor(spec: Spec) {
-  return (y: Argv): Argv<ZtunnelArgs> => {
+  return (y: Argv) => {
     let b: Argv = withSourceOptions(y)
       .positional('source', { describe: ZTUNNEL_SOURCE_DESCRIPTION, type: 'string' })
       .option('output', { alias: 'o', choices: ['short', 'json', 'yaml'], default: 'short', describe: 'output format' })
@@ -71,7 +71,7 @@ function builderFor(spec: Spec) {
     const name = spec.names[0].split(' ')[0];
     return b
       .example(`$0 ztunnel ${name} ztunnel-dump.json`, 'the table istioctl prints')
-      .example(`$0 ztunnel ${name} --node ambient-worker`, 'live, from the ztunnel on that node') as unknown as Argv<ZtunnelArgs>;
+      .example(`$0 ztunnel ${name} --node ambient-worker`, 'live, from the ztunnel on that node');
   };
 }
 
@@ -131,13 +131,11 @@ export async function runZtunnel(kind: ZtunnelTableKind, a: ZtunnelArgs, ctx: Co
   return EXIT_OK;
 }
 
-export const registerZtunnelCommands: RegisterCommands = (y, r) =>
-  y.command(['ztunnel', 'zc', 'ztunnel-config'], "ztunnel's config as istioctl ztunnel-config prints it (ambient mode)", (z) => {
-    let b = z;
-    for (const spec of SPECS) {
-      b = b.command<ZtunnelArgs>(spec.names, spec.describe, builderFor(spec), async (a) => {
-        r.setCode(await runZtunnel(spec.kind, a, r.ctxOf(a as { debug?: boolean; color?: boolean })));
-      });
-    }
-    return b.demandCommand(1, 'give a table: pcx ztunnel workloads|services|policies|certificates|connections|version|all [source]');
-  });
+export const ztunnelCommand = defineCommand({
+  command: ['ztunnel', 'zc', 'ztunnel-config'],
+  describe: "ztunnel's config as istioctl ztunnel-config prints it (ambient mode)",
+  subcommands: SPECS.map((spec) =>
+    defineCommand<ZtunnelArgs>({ command: spec.names, describe: spec.describe, builder: builderFor(spec), run: (a, ctx) => runZtunnel(spec.kind, a, ctx) }),
+  ),
+  demandSubcommand: 'give a table: pcx ztunnel workloads|services|policies|certificates|connections|version|all [source]',
+});

@@ -15,6 +15,7 @@ import { canonical, omitKeys, stableStringify } from './canonical.js';
 import { fieldChanges } from './field-diff.js';
 import { diffListener, listenerSummary, type ListenerSide } from './listeners.js';
 import { diffRouteConfig, routeConfigSummary } from './routes.js';
+import { flagMissingDestinations } from './new-destinations.js';
 import { secretSummary, secretView } from './secrets.js';
 import { endpointCount } from './labels.js';
 import { groupBy, keyDuplicates, makeChange, sameCanonical, sameRaw, unionKeys, type Emit } from './pairs.js';
@@ -239,6 +240,7 @@ export function diffModels(a: ConfigModel, b: ConfigModel, opts: DiffOptions = {
   }
 
   const kept = changes.filter((c) => wanted(c.type) && (!opts.name || c.path.some((p) => p.includes(opts.name!))));
+  flagMissingDestinations(kept, a, b);
   // Stable sort: by type (report order); within a type, the deterministic traversal order above.
   const order = new Map(DIFF_TYPES.map((t, i) => [t, i] as const));
   kept.sort((x, y) => order.get(x.type)! - order.get(y.type)!);

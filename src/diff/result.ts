@@ -33,6 +33,10 @@ export interface ResourceChange {
   summary?: string;
   /** For a changed route: the change in policy words (`v1 100% → v1 50% / v3 50%`, `fault: + 7 s delay …`, `timeout 0s → 10s`). */
   policy?: string[];
+  /** Added or changed routes (virtual hosts, route configurations): destinations that are new and that b's CDS does not hold (503 NC). */
+  missing_clusters?: string[];
+  /** What the change breaks, in words (a new destination missing from CDS). */
+  warnings?: string[];
 }
 
 export interface TypeCount {

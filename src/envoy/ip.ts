@@ -57,7 +57,10 @@ export function isAnyAddress(s: string | undefined): boolean {
 
 /** Does `ip` fall in `range`? Returns the prefix length when it does (longest wins in Envoy's LC-trie). */
 export function cidrContains(range: CidrRange, ip: ParsedIp): number | undefined {
-  const base = parseIp(range.address_prefix ?? '');
+  const prefix = range.address_prefix ?? '';
+  // an IPv6 prefix always has a colon: skip parsing (and node:net's IPv6 regex, ~5 ms to build) when families differ
+  if (prefix.includes(':') !== (ip.family === 6)) return undefined;
+  const base = parseIp(prefix);
   if (!base || base.family !== ip.family) return undefined;
   const bits = ip.family === 4 ? 32 : 128;
   const len = numberOf(range.prefix_len as never) ?? 0;

@@ -124,35 +124,19 @@ function findWildcard(idx: ListenerIndex, ip: string | undefined, port: number):
 /** Listeners that exist but do not serve (warming, draining, rejected): few, so listed once per model. */
 const nonServing = new WeakMap<ConfigModel, ListenerRecord[]>();
 
-function notServingFor(model: ConfigModel, ip: string | undefined, port: number): ListenerRecord[] {
+export function notServingFor(model: ConfigModel, ip: string | undefined, port: number): ListenerRecord[] {
   let list = nonServing.get(model);
   if (!list) nonServing.set(model, (list = model.listeners.filter((l) => !l.serving)));
   return list.filter((l) => listenerAddresses(l.listener).some((hp) => hp.port === port && (!ip || isAnyAddress(hp.address) || addrKey(hp.address, port) === addrKey(ip, port))));
 }
 
-const captures = new WeakMap<ConfigModel, { l?: ListenerRecord }>();
-
-export function captureListener(model: ConfigModel): ListenerRecord | undefined {
-  let c = captures.get(model);
-  if (!c) {
-    const serving = model.listeners.filter((l) => l.serving);
-    c = {
-      l: serving.find((l) => l.name === 'virtualOutbound')
-        ?? serving.find((l) => usesOriginalDst(l.listener) && l.name !== 'virtualInbound')
-        // OSM and Consul: an OUTBOUND listener that restores the destination with the original_dst
-        // listener filter and matches its own chains (no hand-off)
-        ?? serving.find((l) => l.listener.traffic_direction === 'OUTBOUND' && hasOriginalDstFilter(l.listener)),
-    };
-    captures.set(model, c);
-  }
-  return c.l;
-}
-
-/** Sidecar outbound: capture listener → original-destination hand-off. `ip` undefined = not known. */
-export function selectOutboundListener(model: ConfigModel, ip: string | undefined, port: number): ListenerChoice {
+/**
+ * Sidecar outbound: the capture listener (`capture`, found by the mesh's conventions: istio/capture.ts)
+ * → original-destination hand-off. `ip` undefined = not known.
+ */
+export function selectOutboundListener(model: ConfigModel, ip: string | undefined, port: number, capture: ListenerRecord | undefined): ListenerChoice {
   const idx = indexOf(model).all;
   const notServing = notServingFor(model, ip, port);
-  const capture = captureListener(model);
   const how = capture && usesOriginalDst(capture.listener) ? 'use_original_dst' : 'original_dst listener filter';
   const via = capture ? `${capture.name} (${formatHostPort(socketOf(capture.listener.address)?.address ?? '0.0.0.0', socketOf(capture.listener.address)?.port ?? 15001)}, ${how}) captured the connection and handed it off` : 'the connection was captured';
   if (ip) {
@@ -194,72 +178,4 @@ export function selectBoundListener(model: ConfigModel, ip: string | undefined, 
   if (wild) return { record: wild, how: 'bound', notServing, reason: `listener bound to ${formatHostPort(socketOf(wild.listener.address)?.address ?? '0.0.0.0', port)} receives every connection to port ${port}`, skipped: otherIpListeners(idx, ip, port, wild) };
   const others = otherIpListeners(idx, ip, port);
   return { how: 'none', notServing, reason: others ? `nothing listens on ${ip ? formatHostPort(ip, port) : `port ${port}`} (only on ${others.map((o) => o.name).join(', ')})` : `nothing listens on port ${port}`, skipped: others };
-}
-
-/** Ports of the proxy's own admin, health, stats and capture listeners (Istio, Envoy Gateway, OSM, Consul): never "the port you meant". */
-export const NOT_A_SERVICE_PORT = new Set([15000, 15001, 15004, 15006, 15008, 15009, 15010, 15020, 15021, 15053, 15090, 15901, 15902, 15903, 15904, 19000, 19001, 19002, 19003, 19100]);
-
-/**
- * A listener that serves the proxy itself (health probes, stats, admin), not traffic: a static
- * (bootstrap) listener, a well-known port, or an inline route table that only answers
- * /stats, /healthz, /ready, … probes.
- */
-export function isProxyOwnListener(r: ListenerRecord): boolean {
-  if (r.state === 'static') return true;
-  if (listenerAddresses(r.listener).some((a) => NOT_A_SERVICE_PORT.has(a.port))) return true;
-  const chains = [...(r.listener.filter_chains ?? []), ...(r.listener.default_filter_chain ? [r.listener.default_filter_chain] : [])];
-  const prefixes: string[] = [];
-  for (const c of chains) {
-    for (const f of c.filters ?? []) {
-      const rc = f.typed_config?.route_config;
-      for (const vh of rc?.virtual_hosts ?? []) for (const rt of vh.routes ?? []) prefixes.push(String(rt.match?.prefix ?? rt.match?.path ?? ''));
-    }
-  }
-  return prefixes.length > 0 && prefixes.every((p) => /stats|health|ready|live|probe|metrics|prometheus/i.test(p));
-}
-
-/** Inbound ports Istio's iptables leaves alone: HBONE, the agent, health and Prometheus (§2.1). */
-export const INBOUND_NOT_REDIRECTED = new Set([15008, 15020, 15021, 15090]);
-
-/**
- * Sidecar inbound (§2.4): iptables redirects to virtualInbound (15006), whose original_dst listener
- * filter restores the destination; it matches its own chains (by destination_port). Old Istio
- * without virtualInbound used `<podIP>_<port>` listeners reached through the capture listener.
- */
-export function selectInboundListener(model: ConfigModel, ip: string | undefined, port: number): ListenerChoice {
-  if (INBOUND_NOT_REDIRECTED.has(port)) {
-    // ISTIO_INBOUND RETURNs these ports (§2.1): whatever is bound to them gets the connection directly
-    const bound = selectBoundListener(model, ip, port);
-    const why = `Istio's iptables does not redirect inbound port ${port} (ISTIO_INBOUND returns 15008, 15020, 15021, 15090)`;
-    return bound.record ? { ...bound, reason: `${why}: the listener bound to ${formatHostPort(socketOf(bound.record.listener.address)?.address ?? '0.0.0.0', port)} gets the connection directly` } : { ...bound, reason: `${why}, and no listener binds it: the connection goes straight to the app` };
-  }
-  const serving = model.listeners.filter((l) => l.serving);
-  const vi = serving.find((l) => l.name === 'virtualInbound') ?? serving.find((l) => socketOf(l.listener.address)?.port === 15006);
-  if (vi) {
-    return { record: vi, how: 'self', notServing: notServingFor(model, ip, port), reason: `iptables redirects inbound connections to ${vi.name} (port 15006); its original_dst listener filter restores the destination ${ip ? formatHostPort(ip, port) : `port ${port}`}` };
-  }
-  const rejected = model.listeners.filter((l) => !l.serving && (l.name === 'virtualInbound' || socketOf(l.listener.address)?.port === 15006));
-  if (!rejected.length && ip) {
-    // no virtualInbound (Consul, OSM, old Istio): a listener really bound to the pod's address:port takes it
-    const own = selectBoundListener(model, ip, port);
-    if (own.how === 'exact') return { ...own, reason: `no virtualInbound: the listener bound to ${formatHostPort(ip, port)} receives the connection` };
-  }
-  if (rejected.length) {
-    const st = rejected.some((l) => l.state === 'error') ? 'was rejected by Envoy (error_state) and never became active' : `is only ${rejected[0].state}`;
-    return { how: 'none', notServing: rejected, reason: `iptables redirects inbound connections to port 15006, but virtualInbound ${st}: nothing accepts them` };
-  }
-  // Istio before virtualInbound: the capture listener hands off to <podIP>_<port>
-  return selectOutboundListener(model, ip, port);
-}
-
-/**
- * Waypoint (ambient, §3.2): ztunnel sends the connection over HBONE to the waypoint, which
- * terminates the tunnel and hands the inner stream to its internal listener (main_internal) with
- * the original destination; that listener chooses chains with a filter_chain_matcher.
- */
-export function selectWaypointListener(model: ConfigModel, ip: string | undefined, port: number): ListenerChoice {
-  const serving = model.listeners.filter((l) => l.serving);
-  const main = serving.find((l) => l.name === 'main_internal') ?? serving.find((l) => l.listener.filter_chain_matcher);
-  if (!main) return { how: 'none', notServing: [], reason: 'no main_internal (waypoint) listener in this dump' };
-  return { record: main, how: 'self', notServing: notServingFor(model, ip, port), reason: `the waypoint terminates the HBONE tunnel (port 15008) and hands the stream to its internal listener ${main.name}, destination ${ip ? formatHostPort(ip, port) : `port ${port}`}` };
 }

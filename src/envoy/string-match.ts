@@ -2,7 +2,8 @@
  * Envoy StringMatcher / RE2 evaluation. RE2 `safe_regex` is a FULL match (envoy-resolution.md §6.2).
  * Regexes run in re2js (RE2's own engine); a pattern RE2 rejects is reported, never guessed.
  */
-import { RE2JS } from 're2js';
+import { createRequire } from 'node:module';
+import type { RE2JS } from 're2js';
 import type { StringMatcher } from '../model/envoy-types.js';
 
 export type Tri = true | false | 'unknown';
@@ -11,6 +12,10 @@ export interface RegexResult { matches: Tri; note?: string }
 
 type Compiled = { matches(input: string): boolean } | string;
 const cache = new Map<string, Compiled>();
+
+/** re2js (≈260 KB) is read on the first regex, not at start-up: most requests meet no safe_regex. */
+let re2: typeof RE2JS | undefined;
+const loadRe2 = (): typeof RE2JS => (re2 ??= (createRequire(import.meta.url)('re2js') as { RE2JS: typeof RE2JS }).RE2JS);
 
 /**
  * RE2 compiled by re2js (a port of RE2 itself, not a translation to JavaScript regexes: `\Qa.b\E`, `\x{41}` and
@@ -21,7 +26,7 @@ export function compileRe2(re: string): Compiled {
   if (hit !== undefined) return hit;
   let v: Compiled;
   try {
-    v = RE2JS.compile(re);
+    v = loadRe2().compile(re);
   } catch (e) {
     v = `RE2 rejects it (${(e as Error).message})`;
   }

@@ -12,8 +12,8 @@ import { evaluateAuthzFilters, hasAuthzFilters, isExtAuthzFilter, isRbacFilter, 
 import { parseIstioPolicyId, policyLabel, type RbacInput } from '../envoy/rbac.js';
 import { isProblem } from './verdict.js';
 import type { AuthorizationOut, AuthzFilterOut, IstioRef, Verdict } from './result.js';
-import { type Ctx, verdictOf } from './context.js';
-import { terminatesTls } from './connection.js';
+import { type Ctx, verdictOf, uncertain } from './context.js';
+import { terminatesTls } from '../envoy/filter-chain.js';
 
 interface AuthzState {
   /** The peer identity as the chain sees it (null: no client certificate; undefined: not known). */
@@ -185,7 +185,7 @@ export function finishAuthorization(ctx: Ctx, v: Verdict): Verdict {
     ctx.tr.warn(`authorization was not decided (${st.pending.summary})`);
     return v;
   }
-  return { ...v, kind: 'unknown', http_status: undefined, response_flag: undefined, summary: `authorization is not decided (${st.pending.summary}); if it allows the request: ${v.summary}`, next_step: st.pending.next };
+  return uncertain(v, `authorization is not decided (${st.pending.summary}); if it allows the request: ${v.summary}`, { next_step: st.pending.next });
 }
 
 /** The `authorization` section of the result, when the path holds authorization filters. */

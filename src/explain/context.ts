@@ -72,6 +72,17 @@ export function verdictOf(kind: Verdict['kind'], summary: string, extra: Partial
   return { kind, clusters: [], summary, ...extra };
 }
 
+/**
+ * The outcome `v`, made uncertain: kind `unknown` with `summary` saying why (and what happens if the
+ * uncertain part goes one way), no HTTP status or response flag of its own; the clusters stay.
+ */
+export function uncertain(v: Verdict, summary: string, extra: Partial<Verdict> = {}): Verdict {
+  const out: Verdict = { ...v, kind: 'unknown', summary, ...extra };
+  delete out.http_status;
+  delete out.response_flag;
+  return out;
+}
+
 export function oneLine(s: string | undefined): string {
   return (s ?? 'no details').replace(/\s+/g, ' ').trim();
 }

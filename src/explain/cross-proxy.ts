@@ -11,7 +11,8 @@ import type { ConfigModel } from '../model/config-model.js';
 import type { Json } from '../model/envoy-types.js';
 import { upstreamTlsFor } from '../envoy/upstream-tls.js';
 import { parseClusterName } from '../istio/cluster-name.js';
-import { explain, inboundMtlsMode, type ExplainRequest } from './explain.js';
+import { inboundMtls, inboundMtlsMode, sanMatches, type InboundMtls } from '../istio/inbound-mtls.js';
+import { explain, type ExplainRequest } from './explain.js';
 import { isProblem } from './verdict.js';
 import type { DestinationOut, EndpointOut, ExplainResult, Verdict } from './result.js';
 
@@ -63,7 +64,11 @@ interface Leg { endpoint?: string; ip?: string; port?: number; peer?: ConfigMode
 function serverMode(peer: ConfigModel, port: number | undefined, r: ExplainResult): string | undefined {
   const fc = r.hops.find((h) => h.kind === 'filter_chain');
   const vi = peer.listeners.find((l) => l.serving && l.name === 'virtualInbound');
-  return (fc?.details?.mtls_mode as string | undefined) ?? (vi && port ? inboundMtlsMode(vi.listener, port) : undefined);
+  const own = (fc?.details?.mtls_mode as string | undefined) ?? (vi && port ? inboundMtlsMode(vi.listener, port) : undefined);
+  if (own) return own;
+  // no chain for the port: the catch-all chains carry the namespace or mesh-wide mode (§2.4)
+  const all = vi && port ? inboundMtls(vi.listener, port) : undefined;
+  return all ? `${all.mode} (from virtualInbound's catch-all chains: no Service declares port ${port})` : undefined;
 }
 
 function agreementOf(mtls: boolean, mode: string | undefined, inbound: ExplainResult): { agreement: DestinationOut['agreement']; text: string } {
@@ -179,10 +184,18 @@ function followLeg(l: Leg, client: ExplainResult, clientModel: ConfigModel, clus
     a.agreement = 'disagree';
     a.text = `mTLS, but the client does not accept ${who}'s identity ${serverId} ✗`;
   }
+  // and the server checks the client's certificate against the SANs its inbound chains list (spiffe://<td>/*)
+  const srv = inbound.hops.find((h) => h.kind === 'filter_chain')?.details?.inbound_mtls as InboundMtls | undefined;
+  if (mtls && identity && srv?.peer_identities.length && !srv.peer_identities.some((p) => sanMatches(p, identity))) {
+    notes.push(`${who} accepts only peers matching ${srv.peer_identities.join(', ')}, and the client presents ${identity}: the server rejects the handshake (503 UF at the client)`);
+    a.agreement = 'disagree';
+    a.text = `mTLS, but ${who} does not accept the client's identity ${identity} ✗`;
+  }
   return {
     ...base,
     proxy: { pod: peer.proxy.pod, namespace: peer.proxy.namespace, kind: peer.proxy.kind, source: peer.origin },
     ...(identity ? { client_identity: identity } : {}), ...(mode ? { server_mode: mode } : {}),
+    ...(srv?.peer_identities.length ? { server_accepts: srv.peer_identities } : {}),
     agreement: a.agreement,
     summary: `${who}: ${a.text}; ${inbound.verdict.kind === 'routed' ? `it is ${inbound.verdict.summary}` : `${inbound.verdict.kind.replace(/_/g, ' ')}: ${inbound.verdict.summary}`}`,
     inbound,

@@ -16,7 +16,7 @@ import { formatHostPort, isIpLiteral } from '../envoy/ip.js';
 import { knownServiceHosts } from '../istio/service-hosts.js';
 import { clusterDnsForm, knownKubeServices, suggestServices, type DnsForm, type Suggestion } from '../istio/name-suggest.js';
 import type { Verdict } from './result.js';
-import type { Ctx } from './context.js';
+import { type Ctx, uncertain } from './context.js';
 
 /** Node metadata DNS_CAPTURE (ISTIO_META_DNS_CAPTURE): istio-agent's DNS proxy answers for the pod. */
 export function dnsCaptureOn(ctx: Ctx): boolean {
@@ -84,7 +84,7 @@ export function reviewDestination(ctx: Ctx, v: Verdict): Verdict {
   const next = sugg.length
     ? `did you mean ${suggestionText(sugg)}? try: ${retry(ctx, sugg[0].target)}`
     : `check the name (kubectl get svc -A | grep ${form.name}); if the service exists, check the Sidecar resource's egress hosts and the service's exportTo`;
-  return { ...v, kind: 'unknown', http_status: undefined, response_flag: undefined, summary, next_step: next, ...dym };
+  return uncertain(v, summary, { next_step: next, ...dym });
 }
 
 function dnsFormText(ctx: Ctx, form: DnsForm): string {

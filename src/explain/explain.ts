@@ -4,19 +4,23 @@
  * with the reason at every hop, the Istio objects behind it, and a verdict.
  */
 import type { ConfigModel, ListenerRecord } from '../model/config-model.js';
-import type { FilterChain } from '../model/envoy-types.js';
-import { UsageError } from '../errors.js';
+import { RequestError } from '../errors.js';
 import { isIpLiteral, formatHostPort, socketOf } from '../envoy/ip.js';
-import { INBOUND_NOT_REDIRECTED, bindsToPort, captureListener, isProxyOwnListener, listenerAddresses, selectBoundListener, selectInboundListener, selectOutboundListener, selectWaypointListener, type ListenerChoice } from '../envoy/listener-select.js';
-import { describeConnection, selectFilterChain, type ChainSelection } from '../envoy/filter-chain-match.js';
+import { bindsToPort, listenerAddresses, selectBoundListener, type ListenerChoice } from '../envoy/listener-select.js';
+import { INBOUND_NOT_REDIRECTED, captureListener, isProxyOwnListener, selectInboundListener, selectSidecarOutboundListener, selectWaypointListener } from '../istio/capture.js';
+import { describeConnection } from '../envoy/filter-chain-match.js';
+import { chainName, describeDownstreamTls, downstreamTlsContext, selectChain, terminatesTls, type ChainChoice } from '../envoy/filter-chain.js';
+import type { FilterChain } from '../model/envoy-types.js';
+import { inboundMtls, inboundMtlsMode } from '../istio/inbound-mtls.js';
 import { terminalFilter } from '../envoy/network-filters.js';
 import { findService, inferVip, isHeadless } from '../istio/service-hosts.js';
 import { defaultHostHeader, parseHeaderFlag, parseTarget, type Target } from './target.js';
 import { Trace } from './trace.js';
 import type { ExplainResult, Verdict } from './result.js';
-import { type ExplainRequest, type Direction, type Ctx, verdictOf, oneLine } from './context.js';
+import { type ExplainRequest, type Direction, type Ctx, verdictOf, uncertain, oneLine } from './context.js';
 import { dnsStep } from './dns-step.js';
-import { connectionFor, selectByMatcher, inboundMtlsMode, terminatesTls, describeDownstreamTls } from './connection.js';
+import { egressScopeOf } from './scope.js';
+import { connectionFor } from './connection.js';
 import { httpConnectionManager } from './http-route.js';
 import { tcpProxy, clustersVerdict, endpointsOnly } from './upstream.js';
 import { reviewDestination } from './did-you-mean.js';
@@ -24,7 +28,6 @@ import { authorizationOf, authorizeConnection, finishAuthorization } from './aut
 
 export type { ExplainRequest, Direction } from './context.js';
 export { toIstioRefs } from './context.js';
-export { inboundMtlsMode } from './connection.js';
 
 /**
  * `opts.verdictOnly`: the verdict and hop names and reasons, without the details only a reader of
@@ -40,7 +43,7 @@ export function explain(model: ConfigModel, req: ExplainRequest, opts: { verdict
   // curl -H 'Host: x' replaces the Host header; --host-header does the same
   const hostFromHeaders = (req.headers ?? []).map(parseHeaderFlag).filter(([k]) => k === 'host' || k === ':authority').map(([, v]) => v).pop();
   const ctx: Ctx = { model, req, t, tr, tls, hostHeader: req.hostHeader ?? hostFromHeaders ?? defaultHostHeader(t), http: !req.tcp, direction, port };
-  if (req.ip && !isIpLiteral(req.ip)) throw new UsageError(`--ip ${req.ip} is not an IP address`);
+  if (req.ip && !isIpLiteral(req.ip)) throw new RequestError('ip', req.ip, `the destination IP ${req.ip} is not an IP address`);
   for (const w of model.warnings) tr.warn(w);
 
   resolveDestination(ctx);
@@ -48,6 +51,7 @@ export function explain(model: ConfigModel, req: ExplainRequest, opts: { verdict
   // did you mean judges where the request really ends (DNS, a port the service lacks) after authorization
   const verdict = reviewDestination(ctx, finishAuthorization(ctx, walk(ctx)));
   const authorization = authorizationOf(ctx);
+  const scope = tr.verdictOnly ? undefined : egressScopeOf(ctx);
   const c = ctx.conn;
   return {
     target: {
@@ -69,6 +73,7 @@ export function explain(model: ConfigModel, req: ExplainRequest, opts: { verdict
     hops: tr.hops,
     verdict,
     ...(authorization ? { authorization } : {}),
+    ...(scope ? { egress_scope: scope } : {}),
     assumptions: tr.assumptions,
     warnings: tr.warnings,
   };
@@ -81,6 +86,9 @@ function directionOf(model: ConfigModel, req: ExplainRequest, t: Target): Direct
   if (model.proxy.kind === 'sidecar' && model.proxy.ips.includes(t.host)) return 'inbound';
   return 'outbound';
 }
+
+/** Key of the assumption that the unknown IP does not decide: withdrawn when a chain is chosen by IP. */
+const IP_DOES_NOT_DECIDE = 'ip-does-not-decide';
 
 /** DNS is not Host: find the service the name means and the IP the client would dial (§2.3). */
 function resolveDestination(ctx: Ctx): void {
@@ -112,7 +120,7 @@ function resolveDestination(ctx: Ctx): void {
     }
   }
   if (!ctx.ip && ctx.direction !== 'gateway') {
-    tr.assume(`the IP that "${t.host}" resolves to is not in the dump; assumed it has no listener of its own, so only port ${t.port} decides (pass --ip to be exact)`);
+    tr.assume(`the IP that "${t.host}" resolves to is not in the dump; assumed it has no listener of its own, so only port ${t.port} decides (pass --ip to be exact)`, IP_DOES_NOT_DECIDE);
   }
   if (ctx.direction === 'gateway' && ctx.port !== t.port) {
     tr.assume(`the client connects to port ${t.port} (it sets the Host header); the gateway receives it on port ${ctx.port} (--port)`);
@@ -124,56 +132,80 @@ function resolveDestination(ctx: Ctx): void {
   }
 }
 
+/**
+ * The walk (envoy-resolution.md §11): select the listener → select its filter chain → follow the
+ * chain's terminal filter (tcp_proxy, or the HTTP connection manager → route → cluster). Each step
+ * either records its hop and hands on, or ends the walk with the verdict of why it stops there.
+ */
 function walk(ctx: Ctx): Verdict {
+  if (!ctx.model.sections.has('listeners') || !ctx.model.listeners.length) return withoutListeners(ctx);
+  const listener = selectListener(ctx);
+  if ('verdict' in listener) return listener.verdict;
+  const rec = listener.choice.record!;
+  const conn = connectionFor(ctx, rec.listener, listener.choice);
+  ctx.conn = conn;
+  const chain = chooseChain(ctx, rec, selectChain(rec.listener, conn));
+  if ('verdict' in chain) return chain.verdict;
+  return followTerminal(ctx, chain.sel);
+}
+
+/** No listeners (LDS) in the dump: the path cannot be followed; a partial dump may still say where the service's cluster sends. */
+function withoutListeners(ctx: Ctx): Verdict {
   const { model, t, tr } = ctx;
-  if (!model.sections.has('listeners') || !model.listeners.length) {
-    tr.warn(model.sections.has('listeners') ? 'the dump\'s listeners (LDS) section is empty: a partial capture, so the request cannot be followed from the start' : 'this dump has no listeners (LDS) section, so the request cannot be followed from the start');
-    const next = 'capture the whole config: istioctl proxy-config all <pod> -o json, or /config_dump?include_eds';
-    const known = ctx.service ? `outbound|${t.port}||${ctx.service}` : undefined;
-    if (known && (model.cluster(known) || model.endpointsFor(known))) {
-      // a partial dump still tells where the service's own cluster would send the request
-      const v = model.cluster(known) ? clustersVerdict(ctx, [{ name: known, weight: 100 }], ctx.http) : endpointsOnly(ctx, known);
-      return { ...v, kind: 'unknown', http_status: undefined, response_flag: undefined, summary: `the dump holds no listeners, so the path to a cluster cannot be checked; if the request reaches ${known}: ${v.summary}`, next_step: next };
-    }
-    return verdictOf('unknown', 'the dump holds no listeners; explain needs a dump with the ListenersConfigDump', { next_step: next });
+  tr.warn(model.sections.has('listeners') ? 'the dump\'s listeners (LDS) section is empty: a partial capture, so the request cannot be followed from the start' : 'this dump has no listeners (LDS) section, so the request cannot be followed from the start');
+  const next = 'capture the whole config: istioctl proxy-config all <pod> -o json, or /config_dump?include_eds';
+  const known = ctx.service ? `outbound|${t.port}||${ctx.service}` : undefined;
+  if (known && (model.cluster(known) || model.endpointsFor(known))) {
+    const v = model.cluster(known) ? clustersVerdict(ctx, [{ name: known, weight: 100 }], ctx.http) : endpointsOnly(ctx, known);
+    return uncertain(v, `the dump holds no listeners, so the path to a cluster cannot be checked; if the request reaches ${known}: ${v.summary}`, { next_step: next });
   }
+  return verdictOf('unknown', 'the dump holds no listeners; explain needs a dump with the ListenersConfigDump', { next_step: next });
+}
+
+/** Step 1, the listener (§2): by direction; records the listener hop, or ends with why nothing takes the connection. */
+function selectListener(ctx: Ctx): { choice: ListenerChoice } | { verdict: Verdict } {
+  const { model, tr } = ctx;
   // iptables leaves loopback alone (ISTIO_OUTPUT -d 127.0.0.1/32 -j RETURN, §2.1): the sidecar never sees it
   // …unless the proxy itself is bound there (a Sidecar egress listener with captureMode NONE binds 127.0.0.1, §2.3)
-  const loopbackBound = ctx.ip && /^(127\.|::1$)/.test(ctx.ip) ? selectBoundListener(model, ctx.ip, ctx.port) : undefined;
+  const loopback = !!ctx.ip && /^(127\.|::1$)/.test(ctx.ip);
+  const loopbackBound = loopback ? selectBoundListener(model, ctx.ip, ctx.port) : undefined;
   if (loopbackBound?.how === 'exact') {
     tr.assume(`${formatHostPort(ctx.ip!, ctx.port)} is loopback, which iptables does not capture: the client connects straight to the proxy's listener bound there`);
-  } else if (ctx.direction === 'outbound' && ctx.ip && /^(127\.|::1$)/.test(ctx.ip) && /^sidecar~/.test(model.proxy.id ?? '')) {
-    return verdictOf('passthrough', `${ctx.ip} is loopback: Istio's iptables does not capture it, so the connection goes straight to the local process, not through the sidecar`);
+  } else if (ctx.direction === 'outbound' && loopback && /^sidecar~/.test(model.proxy.id ?? '')) {
+    return { verdict: verdictOf('passthrough', `${ctx.ip} is loopback: Istio's iptables does not capture it, so the connection goes straight to the local process, not through the sidecar`) };
   }
   const choice = loopbackBound?.how === 'exact' ? loopbackBound
     : ctx.direction === 'gateway' ? selectBoundListener(model, ctx.ip, ctx.port, model.proxy.ips)
     : ctx.direction === 'inbound' ? selectInboundListener(model, ctx.ip, ctx.port)
     : ctx.direction === 'waypoint' ? selectWaypointListener(model, ctx.ip, ctx.port)
-    : selectOutboundListener(model, ctx.ip, ctx.port);
+    : selectSidecarOutboundListener(model, ctx.ip, ctx.port);
   for (const l of choice.notServing) noteNotServing(ctx, l);
   if (!choice.record && ctx.direction === 'inbound' && INBOUND_NOT_REDIRECTED.has(ctx.port)) {
-    return verdictOf('passthrough', `${choice.reason}: the sidecar is not involved`);
+    return { verdict: verdictOf('passthrough', `${choice.reason}: the sidecar is not involved`) };
   }
-  if (!choice.record) return noListener(ctx, choice);
+  if (!choice.record) return { verdict: noListener(ctx, choice) };
   const rec = choice.record;
-  const l = rec.listener;
-  const addr = socketOf(l.address);
+  const addr = socketOf(rec.listener.address);
   tr.hop({
     // Istio's static listeners (15021, 15090) have no name: show their address instead
     kind: 'listener', name: rec.name || `static listener ${addr ? formatHostPort(addr.address, addr.port) : ''}`.trim(), reason: choice.reason, state: rec.state,
     details: {
       address: addr ? formatHostPort(addr.address, addr.port) : '',
-      bind_to_port: bindsToPort(l),
+      bind_to_port: bindsToPort(rec.listener),
       ...(choice.capture && choice.capture !== rec ? { captured_by: choice.capture.name } : {}),
     },
     ...(choice.skipped?.length ? { skipped: choice.skipped } : {}),
   });
+  return { choice };
+}
 
-  const conn = connectionFor(ctx, l, choice);
-  ctx.conn = conn;
-  const sel: ChainSelection & { unknown?: string } = l.filter_chain_matcher ? selectByMatcher(l, conn) : selectFilterChain(l, conn);
+/** Step 2, the filter chain (§3): records the chain hop, or ends with why no chain can be named. */
+function chooseChain(ctx: Ctx, rec: ListenerRecord, sel: ChainChoice): { sel: ChainChoice & { chain: FilterChain } } | { verdict: Verdict } {
+  const { model, t, tr } = ctx;
+  const l = rec.listener;
+  const conn = ctx.conn!;
   if (sel.unknown) {
-    return verdictOf('unknown', `listener ${rec.name} chooses its filter chain with an xDS matcher tree, and ${sel.unknown}`, { next_step: 'read the matcher with: pcx listeners ' + model.origin + ' -o json' });
+    return { verdict: verdictOf('unknown', `listener ${rec.name} chooses its filter chain with an xDS matcher tree, and ${sel.unknown}`, { next_step: 'read the matcher with: pcx listeners ' + model.origin + ' -o json' }) };
   }
   if (sel.dependsOnIp?.length) {
     const ips = sel.dependsOnIp;
@@ -181,17 +213,47 @@ function walk(ctx: Ctx): Verdict {
     const label = t.host.split('.')[0];
     const about = ips.filter((x) => { const term = terminalFilter(x.chain); return (x.chain.name ?? '').includes(label) || (term?.kind === 'tcp_proxy' && (term.cluster ?? '').includes(label)) || (term?.kind === 'hcm' && (term.rdsName ?? '').includes(label)); });
     const bare = (c: string) => c.replace(/\/\d+$/, '');
-    const i = tr.assumptions.findIndex((a) => a.startsWith('the IP that'));
-    if (i >= 0) tr.assumptions.splice(i, 1); // superseded: here the IP does decide
+    tr.retract(IP_DOES_NOT_DECIDE); // superseded: here the IP does decide
     const list = [...new Set(ips.map((x) => bare(x.cidr)))];
-    return verdictOf('unknown', `listener ${rec.name} picks its filter chain by destination IP (${list.slice(0, 6).join(', ')}${list.length > 6 ? ', …' : ''}), and the IP "${t.host}" resolves to is not known`, {
+    return { verdict: verdictOf('unknown', `listener ${rec.name} picks its filter chain by destination IP (${list.slice(0, 6).join(', ')}${list.length > 6 ? ', …' : ''}), and the IP "${t.host}" resolves to is not known`, {
       next_step: about.length
         ? `pass the IP the client dials with --ip: ${[...new Set(about.map((x) => bare(x.cidr)))].join(' or ')} (chain ${about[0].chain.name ?? 'for it'})`
         : `pass the IP the client dials with --ip (one of ${list.slice(0, 6).join(', ')})`,
-    });
+    }) };
   }
   for (const a of sel.assumptions) tr.assume(a);
-  // chains Istio builds in sets share a name: one line per name and reason, with how many
+  const chainSkips = skippedChains(sel);
+  if (sel.closed || !sel.chain) {
+    // what a chain would have needed: the chains dropped where the match failed
+    const needs = chainSkips.length ? `; what a chain needs: ${chainSkips.slice(0, 3).map((x) => `${x.name}: ${x.reason}`).join('; ')}${chainSkips.length > 3 ? `; … ${chainSkips.length - 3} more` : ''}` : '';
+    const strict = ctx.direction === 'inbound' && inboundMtls(l, ctx.port)?.mode === 'STRICT' && conn.transport !== 'tls';
+    return { verdict: verdictOf('connection_closed', `listener ${rec.name} closes the connection: ${sel.reason}${needs}`, {
+      response_flag: 'NR',
+      next_step: strict
+        ? `port ${ctx.port} requires mTLS (PeerAuthentication STRICT): a client without a sidecar is refused; inject the client or set PERMISSIVE for this port`
+        : 'check which protocol the client really speaks (--tls, --sni, --alpn) and the listener\'s filter chains: pcx listeners ' + model.origin,
+    }) };
+  }
+  const chain = sel.chain;
+  const term = terminalFilter(chain);
+  const inMtls = ctx.direction === 'inbound' ? inboundMtls(l, ctx.port) : undefined;
+  const mtls = ctx.direction === 'inbound' ? inboundMtlsMode(l, ctx.port) : undefined;
+  tr.hop({
+    kind: 'filter_chain', name: chainName(chain, sel.index ?? 0, sel.isDefault), reason: sel.reason,
+    details: {
+      connection: describeConnection(conn),
+      ...(term ? { filter: term.kind === 'hcm' ? `HTTP connection manager${term.rdsName ? ` (RDS ${term.rdsName})` : term.inlineRoute ? ' (inline route config)' : ''}` : term.kind === 'tcp_proxy' ? 'tcp_proxy' : term.filterName } : {}),
+      ...(mtls ? { mtls_mode: mtls } : {}),
+      ...(terminatesTls(chain) ? { downstream_tls: describeDownstreamTls(downstreamTlsContext(chain)) } : {}),
+      ...(inMtls ? { inbound_mtls: inMtls } : {}),
+    },
+    ...(chainSkips.length ? { skipped: chainSkips } : {}),
+  });
+  return { sel: { ...sel, chain } };
+}
+
+/** Chains Istio builds in sets share a name: one why-not line per name and reason, with how many. */
+function skippedChains(sel: ChainChoice): { name: string; reason: string }[] {
   const skipCount = new Map<string, { name: string; reason: string; n: number }>();
   for (const x of sel.skipped ?? []) {
     const name = chainName(x.chain, x.index, false);
@@ -200,57 +262,35 @@ function walk(ctx: Ctx): Verdict {
     if (e) e.n++;
     else skipCount.set(k, { name, reason: x.reason, n: 1 });
   }
-  const chainSkips = [...skipCount.values()].map((x) => ({ name: x.n > 1 ? `${x.name} (${x.n} chains)` : x.name, reason: x.reason }));
-  if (sel.closed || !sel.chain) {
-    // what a chain would have needed: the chains dropped where the match failed
-    const needs = chainSkips.length ? `; what a chain needs: ${chainSkips.slice(0, 3).map((x) => `${x.name}: ${x.reason}`).join('; ')}${chainSkips.length > 3 ? `; … ${chainSkips.length - 3} more` : ''}` : '';
-    const strict = ctx.direction === 'inbound' && inboundMtlsMode(l, ctx.port)?.startsWith('STRICT') && conn.transport !== 'tls';
-    return verdictOf('connection_closed', `listener ${rec.name} closes the connection: ${sel.reason}${needs}`, {
-      response_flag: 'NR',
-      next_step: strict
-        ? `port ${ctx.port} requires mTLS (PeerAuthentication STRICT): a client without a sidecar is refused; inject the client or set PERMISSIVE for this port`
-        : 'check which protocol the client really speaks (--tls, --sni, --alpn) and the listener\'s filter chains: pcx listeners ' + model.origin,
-    });
-  }
+  return [...skipCount.values()].map((x) => ({ name: x.n > 1 ? `${x.name} (${x.n} chains)` : x.name, reason: x.reason }));
+}
+
+/** Step 3, the chain's terminal filter (§4): TLS the client must speak, network authorization, then tcp_proxy or the HTTP connection manager. */
+function followTerminal(ctx: Ctx, sel: ChainChoice & { chain: FilterChain }): Verdict {
   const chain = sel.chain;
+  const name = chainName(chain, sel.index ?? 0, sel.isDefault);
   const term = terminalFilter(chain);
-  const mtls = ctx.direction === 'inbound' ? inboundMtlsMode(l, ctx.port) : undefined;
-  tr.hop({
-    kind: 'filter_chain', name: chainName(chain, sel.index ?? 0, sel.isDefault), reason: sel.reason,
-    details: {
-      connection: describeConnection(conn),
-      ...(term ? { filter: term.kind === 'hcm' ? `HTTP connection manager${term.rdsName ? ` (RDS ${term.rdsName})` : term.inlineRoute ? ' (inline route config)' : ''}` : term.kind === 'tcp_proxy' ? 'tcp_proxy' : term.filterName } : {}),
-      ...(mtls ? { mtls_mode: mtls } : {}),
-      ...(terminatesTls(chain) ? { downstream_tls: describeDownstreamTls(chain.tls_context ? { typed_config: chain.tls_context } : chain.transport_socket) } : {}),
-    },
-    ...(chainSkips.length ? { skipped: chainSkips } : {}),
-  });
   // what the client sends, not what a tls_inspector detected: a meshed client speaks TLS even where no inspector looks
   const clientSendsTls = ctx.tls || (ctx.direction === 'inbound' && !ctx.req.plaintext);
   if (terminatesTls(chain) && !clientSendsTls) {
-    return verdictOf('connection_closed', `filter chain ${chainName(chain, sel.index ?? 0, sel.isDefault)} terminates TLS, but the client sends plaintext: the TLS handshake fails and the connection is reset`, {
+    return verdictOf('connection_closed', `filter chain ${name} terminates TLS, but the client sends plaintext: the TLS handshake fails and the connection is reset`, {
       next_step: ctx.direction === 'inbound' ? `port ${ctx.port} requires mTLS: inject a sidecar into the client, or set the PeerAuthentication for this port to PERMISSIVE` : 'connect with TLS (--tls), or check the Gateway server\'s tls mode',
     });
   }
-  if (!term) return verdictOf('unknown', `filter chain ${chainName(chain, sel.index ?? 0, sel.isDefault)} has no network filters`);
+  if (!term) return verdictOf('unknown', `filter chain ${name} has no network filters`);
   // network RBAC / ext_authz run before the terminal filter (issue 16)
   const refused = authorizeConnection(ctx, chain);
   if (refused) return refused;
   if (term.kind === 'tcp_proxy') return tcpProxy(ctx, term, sel.isDefault);
-  // strip_matching_host_port compares with the connection's local port: the restored original one (§4.1)
   if (term.kind === 'hcm' && !ctx.http) {
     // --tcp: a client that speaks no HTTP; the HTTP connection manager cannot parse its bytes (§4.1)
-    return verdictOf('connection_closed', `filter chain ${chainName(chain, sel.index ?? 0, sel.isDefault)} is HTTP (HTTP connection manager): bytes that are not HTTP fail to parse and the connection is reset`, {
+    return verdictOf('connection_closed', `filter chain ${name} is HTTP (HTTP connection manager): bytes that are not HTTP fail to parse and the connection is reset`, {
       next_step: 'if the client speaks HTTP, drop --tcp; otherwise this port needs a TCP route (a VirtualService tcp: block or a TCP Gateway server)',
     });
   }
+  // strip_matching_host_port compares with the connection's local port: the restored original one (§4.1)
   if (term.kind === 'hcm') return httpConnectionManager(ctx, term, ctx.port);
   return verdictOf('unknown', `the chain ends in ${term.filterName}${term.type ? ` (${term.type})` : ''}, which pcx does not follow`);
-}
-
-function chainName(chain: FilterChain, index: number, isDefault: boolean): string {
-  if (chain.name) return chain.name;
-  return isDefault ? 'default_filter_chain' : `filter_chains[${index}]`;
 }
 
 function noteNotServing(ctx: Ctx, l: ListenerRecord): void {

@@ -14,7 +14,7 @@ import { filtersThatMayAffect } from '../istio/http-filters.js';
 import { envoyGatewayRefs, istioConfigRefs } from '../istio/provenance.js';
 import { parseHeaderFlag } from './target.js';
 import type { IstioRef, Verdict } from './result.js';
-import { type Ctx, type Branch, toIstioRefs, verdictOf, oneLine } from './context.js';
+import { type Ctx, type Branch, toIstioRefs, verdictOf, uncertain, oneLine } from './context.js';
 import { clustersVerdict } from './upstream.js';
 import { authorizeRequest, evaluatedByAuthz } from './authz.js';
 
@@ -215,16 +215,14 @@ export function httpConnectionManager(ctx: Ctx, hcm: HcmInfo, listenerPort: numb
   const v = withFault(routeAction(ctx, vh.name ?? '', route), fault, refs);
   const self = rs.undecided.find((u) => u.index === rs.index);
   if (self) {
-    return { ...v, kind: 'unknown', http_status: undefined, response_flag: undefined,
-      summary: `route #${self.index + 1} matches only if ${self.why.join('; ')}: then ${v.summary}; otherwise no route matches (404 NR)`,
-      next_step: `read route #${self.index + 1} with: pcx routes ${model.origin} --name ${rcName} -o json` };
+    return uncertain(v, `route #${self.index + 1} matches only if ${self.why.join('; ')}: then ${v.summary}; otherwise no route matches (404 NR)`,
+      { next_step: `read route #${self.index + 1} with: pcx routes ${model.origin} --name ${rcName} -o json` });
   }
   const first = rs.undecided.find((u) => u.index < (rs.index ?? 0));
   if (first) {
     // never guessed: an earlier route may take the request, and pcx cannot tell
-    return { ...v, kind: 'unknown', http_status: undefined, response_flag: undefined,
-      summary: `route #${first.index + 1}${first.name ? ` (${first.name})` : ''} may take this request first (${first.why.join('; ')}); if it does not: ${v.summary}`,
-      next_step: `read route #${first.index + 1} with: pcx routes ${model.origin} --name ${rcName} -o json` };
+    return uncertain(v, `route #${first.index + 1}${first.name ? ` (${first.name})` : ''} may take this request first (${first.why.join('; ')}); if it does not: ${v.summary}`,
+      { next_step: `read route #${first.index + 1} with: pcx routes ${model.origin} --name ${rcName} -o json` });
   }
   return v;
 }

@@ -136,6 +136,24 @@ export interface DnsStep {
   notes?: string[];
 }
 
+/**
+ * Sidecar outbound to a host its config does not hold: is the config scoped (a Sidecar resource's
+ * egress hosts, exportTo), and what the outbound traffic policy does with hosts outside it.
+ */
+export interface EgressScopeOut {
+  /** Inferred: the outbound clusters lack services every cluster has (kubernetes.default, kube-dns). */
+  scoped: boolean;
+  evidence: string;
+  /** Namespaces the proxy's outbound clusters cover. */
+  namespaces: string[];
+  outbound_traffic_policy: 'ALLOW_ANY' | 'REGISTRY_ONLY' | 'unknown';
+  policy_evidence: string;
+  /** Always false: the field is set only for a host missing from the config. */
+  host_in_config: boolean;
+  summary: string;
+  next_step?: string;
+}
+
 export interface ExplainResult {
   target: {
     input: string;
@@ -170,6 +188,8 @@ export interface ExplainResult {
   verdict: Verdict;
   /** Authorization filters on the path (RBAC, ext_authz), when there are any. */
   authorization?: AuthorizationOut;
+  /** Sidecar outbound to a host not in its config: whether that config is scoped, and what that means. */
+  egress_scope?: EgressScopeOut;
   /** The destination proxy's side, when the source holds it (bug-report, --via). */
   destination?: DestinationOut;
   assumptions: string[];
@@ -192,6 +212,8 @@ export interface DestinationOut {
   client_identity?: string;
   /** The server's mTLS mode on that port: STRICT / PERMISSIVE / DISABLE (from its inbound chains). */
   server_mode?: string;
+  /** The client SANs the server accepts over mTLS (its inbound chains' validation context), e.g. spiffe://cluster.local/*. */
+  server_accepts?: string[];
   /** Do the two sides agree on the transport? */
   agreement: 'agree' | 'disagree' | 'no_sidecar' | 'unknown';
   summary: string;

@@ -4,7 +4,7 @@
  * (443 for https://). The Host header is what curl would send: the host, plus `:port` unless the
  * port is the scheme's default.
  */
-import { UsageError } from '../errors.js';
+import { RequestError, UsageError } from '../errors.js';
 
 export interface Target {
   raw: string;
@@ -83,6 +83,6 @@ export function defaultHostHeader(t: Target): string {
 /** `-H 'name: value'`, curl-like. */
 export function parseHeaderFlag(h: string): [string, string] {
   const i = h.indexOf(':', h.startsWith(':') ? 1 : 0);
-  if (i <= 0) throw new UsageError(`bad header "${h}"`, { hint: "write headers as -H 'name: value'" });
+  if (i <= 0) throw new RequestError('header', h, `bad header "${h}"`, { hint: "write headers as 'name: value'" });
   return [h.slice(0, i).trim().toLowerCase(), h.slice(i + 1).trim()];
 }

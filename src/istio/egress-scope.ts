@@ -12,7 +12,7 @@
  *   that is mesh-wide, not a Sidecar, and is not reported.
  */
 import type { ConfigModel } from '../model/config-model.js';
-import { captureListener } from '../envoy/listener-select.js';
+import { captureListener } from './capture.js';
 import { terminalFilter } from '../envoy/network-filters.js';
 import { parseClusterName, BLACKHOLE_CLUSTER } from './cluster-name.js';
 

@@ -7,7 +7,6 @@ import { createReadStream } from 'node:fs';
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createGunzip } from 'node:zlib';
-import tar from 'tar-stream';
 import { classifySource } from './source-spec.js';
 import { loadModel, type LoadModelOptions } from './load-model.js';
 import type { ConfigModel } from '../model/config-model.js';
@@ -19,6 +18,7 @@ export async function listBugReportProxies(source: string): Promise<string[]> {
   const spec = await classifySource(source);
   const keys = new Set<string>();
   if (spec.kind === 'archive') {
+    const { default: tar } = await import('tar-stream'); // only for a bug-report: a dump explains without it
     const extract = tar.extract();
     const src = createReadStream(spec.path);
     (spec.gzip ? src.pipe(createGunzip()) : src).pipe(extract);

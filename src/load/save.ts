@@ -12,7 +12,6 @@
  */
 import { createReadStream } from 'node:fs';
 import { lstat, open, rename, rm, type FileHandle } from 'node:fs/promises';
-import { randomBytes } from 'node:crypto';
 import { basename, dirname, join, resolve } from 'node:path';
 import { InputError, UsageError } from '../errors.js';
 import { isGzip } from './read-bytes.js';
@@ -45,6 +44,7 @@ export async function saveFetched(path: string, s: SaveWhat): Promise<void> {
     if (!s.force) throw new UsageError(`--save ${path}: the file exists; add --force to replace it`);
     mode = existing.mode & 0o777;
   }
+  const { randomBytes } = await import('node:crypto'); // only when saving: node:crypto costs every start-up ms
   const tmpPath = join(dirname(path), `.${basename(path)}.pcx-${randomBytes(8).toString('hex')}.tmp`);
   let fh: FileHandle | undefined;
   try {

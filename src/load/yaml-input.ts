@@ -11,9 +11,14 @@
  * Hooks: load-document.ts parses text with parseDumpText() (was parseJsonText) and keeps YAML off
  * the JSON-only Buffer parser with isYamlBuffer(); clusters-text.ts (--clusters) reads YAML too.
  */
-import YAML from 'yaml';
+import { createRequire } from 'node:module';
+import type YAMLModule from 'yaml';
 import { InputError } from '../errors.js';
 import { parseJsonText } from './parse-json.js';
+
+/** yaml (≈260 KB) is read on the first YAML input, not at every start-up (issue 13): most dumps are JSON. */
+let yaml: typeof YAMLModule | undefined;
+const loadYaml = (): typeof YAMLModule => (yaml ??= createRequire(import.meta.url)('yaml') as typeof YAMLModule);
 
 /** Anchors a YAML dump may expand: far more than any real one has, few enough to stop a "billion laughs". */
 const MAX_ALIAS_COUNT = 1000;
@@ -64,7 +69,7 @@ export function parseDumpText(text: string, origin: string): unknown {
 
 export function parseYamlDump(text: string, origin: string): unknown {
   // uniqueKeys off: JSON.parse keeps the last of repeated keys, and so does this
-  const docs = YAML.parseAllDocuments(text, { uniqueKeys: false, prettyErrors: true });
+  const docs = loadYaml().parseAllDocuments(text, { uniqueKeys: false, prettyErrors: true });
   const all = Array.isArray(docs) ? docs : [];
   const bad = all.find((d) => d.errors.length > 0);
   if (bad) {

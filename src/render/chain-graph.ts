@@ -36,7 +36,7 @@ export interface ChainGraph {
 }
 
 const LABEL: Record<string, string> = {
-  listener: 'listener', filter_chain: 'filter chain', network_filter: 'network filter', route_config: 'route config',
+  dns: 'dns', listener: 'listener', filter_chain: 'filter chain', network_filter: 'network filter', route_config: 'route config',
   virtual_host: 'virtual host', route: 'route', cluster: 'cluster', endpoints: 'endpoints',
 };
 
@@ -64,6 +64,8 @@ function nodeOf(h: Hop, id: string): GraphNode {
 export function chainGraph(r: ExplainResult): ChainGraph {
   const trunk: GraphNode[] = [];
   const branches: GraphBranch[] = [];
+  // the DNS step comes before the listener (issue 11 part 4): how the name becomes the address dialled
+  if (r.dns) trunk.push({ id: 'h0', kind: 'dns', title: `${r.dns.name}${r.dns.address ? ` → ${r.dns.address}` : ''}`, note: r.dns.resolver, tone: 'neutral' });
   let n = 0;
   for (const h of r.hops) {
     const id = `h${++n}`;
@@ -84,7 +86,7 @@ export function chainGraph(r: ExplainResult): ChainGraph {
   const tone = verdictTone(v.kind, v.http_status);
   // the failing hop: a node already marked bad, else (the request stops before any cluster) the last trunk hop
   const anyBad = [...trunk, ...branches.flatMap((b) => b.nodes)].some((x) => x.tone === 'bad');
-  if (isProblem(v.kind, v.http_status) && !anyBad && !branches.length && trunk.length) trunk[trunk.length - 1].tone = 'bad';
+  if (isProblem(v.kind, v.http_status) && !anyBad && !branches.length && trunk.length && trunk[trunk.length - 1].kind !== 'dns') trunk[trunk.length - 1].tone = 'bad';
   for (const x of [...trunk, ...branches.flatMap((b) => b.nodes)]) if (x.tone === 'neutral' && tone === 'good' && !x.uncertain) x.tone = 'good';
   return { trunk, branches, verdict: { id: 'verdict', kind: 'verdict', title: verdictHeadline(v), note: v.summary, tone } };
 }

@@ -11,7 +11,7 @@ export function renderDestinationText(r: ExplainResult, s: Style = noStyle, opts
   const tone = d.agreement === 'agree' ? s.green : d.agreement === 'disagree' ? s.red : s.yellow;
   out.push(`${s.bold('destination')}  ${d.proxy ? `${d.proxy.pod}.${d.proxy.namespace} (${d.proxy.kind}; ${d.proxy.source})` : 'not in the source'}${d.endpoint ? `  endpoint ${d.endpoint}` : ''}`);
   if (d.client_transport) out.push(`  client sends  ${d.client_transport}${d.client_identity ? ` as ${d.client_identity}` : ''}`);
-  if (d.server_mode) out.push(`  server mode   ${d.server_mode}`);
+  if (d.server_mode) out.push(`  server mode   ${d.server_mode}${d.server_accepts?.length ? `; accepts peers matching ${d.server_accepts.join(' or ')}` : ''}`);
   out.push(`  ${tone(d.agreement.replace('_', ' '))}  ${d.summary}`);
   for (const o of d.outcomes ?? []) out.push(`    - ${o.endpoints.join(', ')}: ${o.summary}`);
   for (const n of d.notes) out.push(`  - ${n}`);

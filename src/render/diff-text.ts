@@ -74,6 +74,7 @@ export function renderChanges(changes: ResourceChange[], s: Style, opts: DiffTex
     const mark = c.change === 'added' ? s.green(MARK.added) : c.change === 'removed' ? s.red(MARK.removed) : s.yellow(MARK.changed);
     out.push(`${indent}  ${mark} ${c.name}${c.summary ? '  ' + s.dim(c.summary) : ''}`);
     for (const p of c.policy ?? []) out.push(`${indent}      ${s.bold(p)}`);
+    for (const w of c.warnings ?? []) out.push(`${indent}      ${s.yellow(`⚠ ${w}`)}`);
     // Istio < 1.5 mixer attributes and decorator.operation are noise unless -v
     const fields = opts.verbose ? c.fields : c.fields.filter((f) => !isNoiseField(f));
     const hidden = c.fields.length - fields.length;

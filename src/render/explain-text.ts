@@ -110,6 +110,11 @@ export function renderExplainText(r: ExplainResult, s: Style = noStyle, opts: Ex
   out.push(wrap(`${s.bold('verdict')}  `, `${(tone === 'bad' ? s.red : tone === 'warn' ? s.yellow : s.green)(head)}  ${v.summary}`, width));
   if (v.response_flag) out.push(wrap('         ', s.dim(`${glossaryLine(v.response_flag)} (pcx flags)`), width));
   if (v.next_step) out.push(wrap(`${s.bold('next')}     `, v.next_step, width));
+  // a scoped config is the news (unless a near name is the likelier story); the rest only with -v (JSON has all)
+  if (r.egress_scope && ((r.egress_scope.scoped && !v.did_you_mean?.length) || verbose)) {
+    out.push(wrap(`${s.bold('scope')}    `, r.egress_scope.summary, width));
+    if (r.egress_scope.next_step && verbose) out.push(wrap('         ', s.dim(r.egress_scope.next_step), width));
+  }
   const said = new Set([v.summary, v.next_step ?? ''].map((x) => x.trim().replace(/\s+/g, ' ').toLowerCase()));
   const list = (title: string, items: string[]) => {
     const shown = once(items, said);

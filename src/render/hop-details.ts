@@ -19,10 +19,13 @@ const COVERED_BY_POLICY: Record<string, string> = {
   outlier_detection: 'outlier_detection',
 };
 
+/** Details kept in JSON for compatibility whose words a structured detail already gives: detail → that detail. */
+const COVERED_BY_DETAIL: Record<string, string> = { mtls_mode: 'inbound_mtls' };
+
 const LABEL: Record<string, string> = {
   stream_limits: 'limits', hash_policy: 'hash', rate_limits: 'rate limit', filter_overrides: 'filters',
   circuit_breakers: 'circuit breakers', outlier_detection: 'outlier detection', connection_pool: 'connection pool',
-  health_checks: 'health checks', service_entry: 'service entry', load_balancer: 'load balancer', transport_socket_matches: 'tls matches', dns: 'dns',
+  health_checks: 'health checks', service_entry: 'service entry', load_balancer: 'load balancer', transport_socket_matches: 'tls matches', dns: 'dns', inbound_mtls: 'mtls',
 };
 
 export interface DetailSplit {
@@ -35,7 +38,7 @@ export interface DetailSplit {
 export function splitDetails(h: Hop, verbose = false): DetailSplit {
   const d = h.details ?? {};
   const policy = isPolicyMap(d.policy) ? d.policy : undefined;
-  const plain = Object.entries(d).filter(([k, v]) => v !== undefined && v !== '' && !(Array.isArray(v) && v.length === 0) && !isObject(v) && !(policy && COVERED_BY_POLICY[k] && policy[COVERED_BY_POLICY[k]]));
+  const plain = Object.entries(d).filter(([k, v]) => v !== undefined && v !== '' && !(Array.isArray(v) && v.length === 0) && !isObject(v) && !(policy && COVERED_BY_POLICY[k] && policy[COVERED_BY_POLICY[k]]) && !(COVERED_BY_DETAIL[k] && isObject(d[COVERED_BY_DETAIL[k]])));
   const entries: [string, Summarised][] = [
     ...Object.entries(policy ?? {}),
     ...(Object.entries(d).filter(([k, v]) => k !== 'policy' && isObject(v) && typeof v.summary === 'string') as [string, Summarised][]),

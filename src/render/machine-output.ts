@@ -13,6 +13,7 @@ export function isMachineFormat(output: string | undefined): output is MachineFo
 export async function machineText(value: unknown, format: MachineFormat): Promise<string> {
   const json = JSON.stringify(value, null, 2) + '\n';
   if (format === 'json') return json;
-  const { stringify } = await import('yaml'); // loaded only for -o yaml
-  return stringify(JSON.parse(json), { lineWidth: 0, aliasDuplicateObjects: false });
+  // loaded only for -o yaml; yaml is CommonJS: its default is the module (the bundle offers no named exports for it)
+  const { default: YAML } = await import('yaml');
+  return YAML.stringify(JSON.parse(json), { lineWidth: 0, aliasDuplicateObjects: false });
 }

@@ -7,7 +7,7 @@ import { splitDetails } from './hop-details.js';
 import type { Report, ReportTarget } from '../report/build-report.js';
 import type { AllRow } from '../explain/explain-all.js';
 import { isProblem, verdictHeadline } from '../explain/verdict.js';
-import type { EndpointOut, Hop, IstioRef, Verdict } from '../explain/result.js';
+import type { EndpointOut, ExplainResult, Hop, IstioRef, Verdict } from '../explain/result.js';
 import { glossaryLine } from './response-flags.js';
 
 export const HOP_LABEL: Record<Hop['kind'], string> = {
@@ -122,6 +122,13 @@ function detailValue(v: unknown): string {
 export function detailParts(h: Hop): string[] {
   const { plain, lines } = splitDetails(h, true);
   return [...plain.map(([k, v]) => `${k}: ${detailValue(v)}`), ...lines.map(([k, v]) => `${k}: ${v}`)];
+}
+
+/** The DNS step (#0, before the listener) as a hop-table row: the name and what it resolves to, who answers, and the answer. */
+export function dnsRow(r: ExplainResult): { element: string; reason: string; details: string[] } | undefined {
+  const d = r.dns;
+  if (!d) return undefined;
+  return { element: `${d.name}${d.address ? ` → ${d.address}` : ''}`, reason: d.resolved_by, details: [d.answer, ...(d.notes ?? [])] };
 }
 
 /** "listener" plus the branch weight and an unusual state: "cluster [50%] (warming)". */

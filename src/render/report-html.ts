@@ -5,7 +5,7 @@
  */
 import type { Report, ReportTarget } from '../report/build-report.js';
 import {
-  countsLine, detailParts, incompleteLine, endpointExtra, endpointsSummary, flagLine, HOP_LABEL, hopElementSuffix, mapDestination, mapStatus,
+  countsLine, detailParts, dnsRow, incompleteLine, endpointExtra, endpointsSummary, flagLine, HOP_LABEL, hopElementSuffix, mapDestination, mapStatus,
   MAX_ENDPOINTS, proxyFacts, proxyTitle, redactionLine, refsText, requestParts, resultLine, rowBad, sectionStatus, verdictClusters, verdictLabel,
 } from './report-common.js';
 import { chainGraph } from './chain-graph.js';
@@ -79,16 +79,19 @@ function targetSection(t: ReportTarget, i: number): string {
   if (t.request.ip !== undefined) dl.push(['--ip', code(t.request.ip)]);
   if (t.request.sni !== undefined) dl.push(['--sni', code(t.request.sni)]);
   out.push(`<dl>${dl.map(([k, x]) => `<dt>${e(k)}</dt><dd>${x}</dd>`).join('')}</dl>`);
+  const dns = dnsRow(r);
+  const dnsRows = dns ? [{ cells: ['0', 'dns', code(dns.element), `${e(dns.reason)}${dns.details.map((d) => `<span class="detail">${e(d)}</span>`).join('')}`, ''] }] : [];
   if (r.hops.length) {
-    out.push(table(['#', 'Hop', 'Element', 'Why', 'Istio config'], r.hops.map((h, n) => ({
+    out.push(table(['#', 'Hop', 'Element', 'Why', 'Istio config'], [...dnsRows, ...r.hops.map((h, n) => ({
       cells: [
         String(n + 1), e(HOP_LABEL[h.kind]),
         `${code(h.name)}${hopElementSuffix(h) ? ` <span class="muted">${e(hopElementSuffix(h))}</span>` : ''}`,
         `${e(h.reason)}${detailParts(h).map((d) => `<span class="detail">${e(d)}</span>`).join('')}`,
         e(refsText(h.istio)),
       ],
-    })), { num: true }));
+    }))], { num: true }));
   }
+  if (r.egress_scope?.scoped) out.push(`<p><strong>Scope</strong>: ${e(r.egress_scope.summary)}</p>`);
   for (const h of r.hops) {
     if (!h.endpoints?.length) continue;
     out.push(`<p><strong>Endpoints</strong> of ${code(h.name)}: ${e(endpointsSummary(h))}</p>`);

@@ -5,7 +5,7 @@
  */
 import type { Report, ReportTarget } from '../report/build-report.js';
 import {
-  countsLine, detailParts, incompleteLine, resultMark, endpointExtra, endpointsSummary, flagLine, HOP_LABEL, hopElementSuffix, mapDestination, mapStatus,
+  countsLine, detailParts, dnsRow, incompleteLine, resultMark, endpointExtra, endpointsSummary, flagLine, HOP_LABEL, hopElementSuffix, mapDestination, mapStatus,
   MAX_ENDPOINTS, proxyFacts, proxyTitle, redactionLine, refsText, requestParts, resultLine, rowBad, sectionStatus, verdictClusters, verdictLabel,
 } from './report-common.js';
 import { chainGraph } from './chain-graph.js';
@@ -81,7 +81,10 @@ function targetSection(t: ReportTarget, i: number): string[] {
     const el = [mdCode(h.name), hopElementSuffix(h) ? mdText(hopElementSuffix(h)) : ''].filter(Boolean).join(' ');
     return [String(n + 1), mdText(HOP_LABEL[h.kind]), el, why, mdText(refsText(h.istio))];
   });
+  const dns = dnsRow(r);
+  if (dns) rows.unshift(['0', 'dns', mdCode(dns.element), [mdText(dns.reason), ...dns.details.map((d) => `<sub>${mdText(d)}</sub>`)].join('<br>'), '']);
   if (rows.length) out.push(...table(['#', 'Hop', 'Element', 'Why', 'Istio config'], rows, ['--:', '---', '---', '---', '---']));
+  if (r.egress_scope?.scoped) out.push(`**Scope:** ${mdText(r.egress_scope.summary)}`, '');
   for (const h of r.hops) {
     if (!h.endpoints?.length) continue;
     out.push(`**Endpoints** of ${mdCode(h.name)}: ${mdText(endpointsSummary(h))}`);

@@ -53,3 +53,19 @@ describe('pcx report golden files', () => {
     expect(j.sections.find((s: { section: string }) => s.section === 'endpoints')).toMatchObject({ present: false, required: true });
   });
 });
+
+describe('the report shows the DNS step before the listener (issue 11 part 4)', () => {
+  const OSSM = 'test/fixtures/real/alizard0__openshift-istio-playground__config_dumps__hello-openshift-config-dump.json';
+  it('OpenShift sidecar (DNS capture on): row 0 of the hop table names istio-agent; HTML too', async () => {
+    const md = await pcxReport([OSSM, 'hello-openshift.vanilla-playground:8080/', '--generated-at', FIXED_TIME, '--no-map']);
+    expect(md.out).toMatch(/\| 0 \| dns \| `hello-openshift\.vanilla-playground → [0-9.]+` \| istio-agent's DNS proxy \(DNS capture on/);
+    expect(md.out.indexOf('| 0 | dns |')).toBeLessThan(md.out.indexOf('| 1 | listener |'));
+    const html = await pcxReport([OSSM, 'hello-openshift.vanilla-playground:8080/', '--generated-at', FIXED_TIME, '--no-map', '-o', 'html']);
+    expect(html.out).toMatch(/<td[^>]*>0<\/td><td[^>]*>dns<\/td>/);
+    expect(html.out).toContain('istio-agent&#39;s DNS proxy');
+  });
+  it('1.18 geo sidecar (capture off): kube-dns', async () => {
+    const md = await pcxReport([DSB, 'geo:8083/', '--generated-at', FIXED_TIME, '--no-map']);
+    expect(md.out).toMatch(/\| 0 \| dns \| `geo → [0-9.]+` \| kube-dns, the cluster DNS \(DNS capture off/);
+  });
+});

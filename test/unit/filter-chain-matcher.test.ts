@@ -1,5 +1,5 @@
 import { evalMatcher, matcherIpTargets } from '../../src/envoy/filter-chain-matcher.js';
-import { inboundMtlsMode } from '../../src/explain/explain.js';
+import { inboundMtlsMode } from '../../src/istio/inbound-mtls.js';
 import { loadReal } from '../helpers/fixtures.js';
 import type { ConnectionAttrs } from '../../src/envoy/filter-chain-match.js';
 

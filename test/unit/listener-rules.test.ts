@@ -3,7 +3,7 @@
  */
 import { explain } from '../../src/explain/explain.js';
 import { renderExplainText } from '../../src/render/explain-text.js';
-import { isProxyOwnListener } from '../../src/envoy/listener-select.js';
+import { isProxyOwnListener } from '../../src/istio/capture.js';
 import { loadReal, modelOf, productpageMissingSubset, readJson, REAL } from '../helpers/fixtures.js';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
