@@ -45,9 +45,13 @@ export async function checkOne(t: FleetTask): Promise<FleetOutcome> {
   }
 }
 
-export async function checkFleet(source: string, proxies: ReportProxyFiles[], opts: { workers: number; only?: string[]; ignore?: string[] }): Promise<FleetResult> {
-  const tasks: FleetTask[] = proxies.map((p) => ({
-    dumpPath: p.dumpPath, clustersPath: p.clustersPath, origin: `${source} --pod ${p.pod}.${p.namespace}`, only: opts.only, ignore: opts.ignore,
+/** A proxy of the fleet; live pods (load/live-fleet.ts) carry their own origin, and the error when they could not be read. */
+export type FleetProxy = ReportProxyFiles & { origin?: string; error?: string };
+
+export async function checkFleet(source: string, proxies: FleetProxy[], opts: { workers: number; only?: string[]; ignore?: string[] }): Promise<FleetResult> {
+  const readable = proxies.filter((p) => !p.error);
+  const tasks: FleetTask[] = readable.map((p) => ({
+    dumpPath: p.dumpPath, clustersPath: p.clustersPath, origin: p.origin ?? `${source} --pod ${p.pod}.${p.namespace}`, only: opts.only, ignore: opts.ignore,
   }));
   let outcomes: FleetOutcome[];
   // every worker count runs in worker threads alike (1 included), so that N workers differ from 1 only by N;
@@ -58,7 +62,9 @@ export async function checkFleet(source: string, proxies: ReportProxyFiles[], op
   } else {
     outcomes = await runPool<FleetTask, FleetOutcome>(new URL('./fleet-worker.js', import.meta.url), tasks, opts.workers);
   }
-  return mergeFleet(source, proxies, outcomes);
+  // proxies that could not be fetched keep their place, with their error
+  const checked = new Map(readable.map((p, i) => [p, outcomes[i]] as const));
+  return mergeFleet(source, proxies, proxies.map((p) => checked.get(p) ?? { ok: false, error: p.error! }));
 }
 
 export function mergeFleet(source: string, proxies: ReportProxyFiles[], outcomes: FleetOutcome[]): FleetResult {
@@ -69,7 +75,7 @@ export function mergeFleet(source: string, proxies: ReportProxyFiles[], outcomes
     const name = `${p.pod}.${p.namespace}`;
     const o = outcomes[i];
     if (!o.ok) {
-      rows.push({ proxy: name, source: `${source} --pod ${name}`, kind: 'unknown', summary: summarize([]), error: o.error });
+      rows.push({ proxy: name, source: (p as FleetProxy).origin ?? `${source} --pod ${name}`, kind: 'unknown', summary: summarize([]), error: o.error });
       return;
     }
     rows.push({ proxy: name, source: o.result.proxy.source, kind: o.result.proxy.kind, summary: o.result.summary });

@@ -63,23 +63,29 @@ export async function runCheck(args: CheckArgs, ctx: CommandContext): Promise<nu
     print(ctx, renderCodeExplanation([info]));
     return EXIT_OK;
   }
-  if (!args.source) throw new UsageError('check needs a source: pcx check <dump.json | bug-report.tar.gz | pod>', { hint: 'or pcx check --explain CODE' });
+  const { isLiveFleet, readLiveFleet } = await import('./check-live.js');
+  const live = isLiveFleet(args); // -n / -l without a dump: every meshed pod there, live (check-live.ts)
+  if (!args.source && !live) throw new UsageError('check needs a source: pcx check <dump.json | bug-report.tar.gz | pod>', { hint: 'or every pod of a namespace, live: pcx check -n <namespace> (or -l <selector>); or pcx check --explain CODE' });
   if (args.workers !== undefined && !(Number.isInteger(args.workers) && args.workers >= 1)) throw new UsageError(`--workers must be a whole number of at least 1, not ${args.workers}`);
   const { parseFilter } = await import('../check/filter.js');
   const filter = parseFilter(args.only, args.ignore); // bad codes are usage errors before any loading
   const failOn = args.failOn as Severity;
   const style = styleFor(ctx.io.stdout, { color: ctx.color });
-  const spec = await classifySource(args.source);
-  if ((spec.kind === 'archive' || spec.kind === 'directory') && !args.pod) {
+  const spec = live ? undefined : await classifySource(args.source!);
+  if (live || ((spec!.kind === 'archive' || spec!.kind === 'directory') && !args.pod)) {
     const { checkFleet } = await import('../check/fleet.js');
     const { extractAllProxies, listDirectoryProxies } = await import('../load/bug-report-all.js');
-    const tmp = spec.kind === 'archive' ? await mkdtemp(join(tmpdir(), 'pcx-fleet-')) : undefined;
+    const tmp = live || spec!.kind === 'archive' ? await mkdtemp(join(tmpdir(), 'pcx-fleet-')) : undefined;
     try {
-      let proxies = spec.kind === 'archive' ? await extractAllProxies(spec.path, spec.gzip, tmp!) : await listDirectoryProxies(spec.path);
+      let source = args.source!;
+      let proxies: import('../check/fleet.js').FleetProxy[];
+      if (live) ({ source, proxies } = await readLiveFleet(args, ctx, tmp!));
+      else if (spec!.kind === 'archive') proxies = await extractAllProxies(spec!.path, spec!.gzip, tmp!);
+      else proxies = await listDirectoryProxies((spec as { path: string }).path);
       if (args.namespace) proxies = proxies.filter((p) => p.namespace === args.namespace);
       if (!proxies.length) throw new UsageError(`${args.source} holds no proxy in namespace ${args.namespace}`);
       const workers = Math.min(args.workers ?? availableParallelism(), proxies.length);
-      const fleet = await checkFleet(args.source, proxies, { workers, only: args.only, ignore: args.ignore });
+      const fleet = await checkFleet(source, proxies, { workers, only: args.only, ignore: args.ignore });
       if (isMachineFormat(args.output)) print(ctx, await machineText(fleet, args.output));
       else if (args.output === 'markdown') print(ctx, (await import('../render/check-markdown.js')).renderFleetMarkdown(fleet));
       else print(ctx, renderFleetText(fleet, style, { verbose: args.verbose }));

@@ -50,7 +50,8 @@ function rootOrFail(m: ConfigModel, rootCaOf: (m: ConfigModel) => RootCa | { mis
 export async function runRootCaCompare(args: RootCaArgs, ctx: CommandContext): Promise<number> {
   if (isStdin(args.a) && isStdin(args.b)) throw new UsageError('only one of <a> and <b> can be stdin (-)');
   const a = await loadModelFromArgs(args, ctx, args.a);
-  const b = await loadModelFromArgs({ ...args, pod: args.podB ?? args.pod }, ctx, args.b);
+  // -l names <a> (selector-flag.ts), never <b>
+  const b = await loadModelFromArgs({ ...args, pod: args.podB ?? args.pod, selector: undefined }, ctx, args.b);
   // certificate reading (node:crypto) loads only when this command runs
   const { rootCaOf, sharedRoot } = await import('../istio/root-ca.js');
   const ra = rootOrFail(a, rootCaOf);

@@ -9,6 +9,7 @@ import { styleFor } from '../render/style.js';
 import { InputError, UsageError, EXIT_OK } from '../errors.js';
 import { deeperThan } from '../model/validate.js';
 import { portFlag } from './port-flag.js';
+import { tableNeed } from '../load/dump-need.js';
 import type { OutputFormat, TableKind, TableRequest } from '../tables/index.js';
 import { writeExact, type CommandContext } from './context.js';
 import { defineCommand } from './define.js';
@@ -112,7 +113,8 @@ export async function runTable(kind: TableKind, a: TableArgs, ctx: CommandContex
   // the table writers load only when a table command runs: other commands start faster
   const { formatResources, printTables } = await import('../tables/index.js');
   const whole = kind === 'all' && req.output !== 'short';
-  const model = await loadModelFromArgs(a, ctx, a.source, { keepDocument: whole });
+  // a live pod read with kubectl: only this table's section (dump-need.ts)
+  const model = await loadModelFromArgs(a, ctx, a.source, { keepDocument: whole, need: tableNeed(kind) });
   if (whole) {
     // istioctl pc all -o json|yaml prints the dump itself
     const doc = model.document;

@@ -18,6 +18,7 @@ import type { ProxyPick } from './pick-proxy.js';
 import { parseClustersOutput } from './clusters-text.js';
 import { saveFetched } from './save.js';
 import { startSpinner } from './spinner.js';
+import { InterruptedError } from './interrupt.js';
 import { attachClusterStatuses, buildModel } from '../model/build-model.js';
 import { InputError, PcxError, UsageError } from '../errors.js';
 import type { ConfigModel } from '../model/config-model.js';
@@ -40,8 +41,14 @@ export interface LoadModelOptions {
   save?: string;
   /** --force: --save may replace an existing file. */
   force?: boolean;
+  /** A live pod: only this part of its config (dump-need.ts), when the fetch can ask for it; never with --save. */
+  need?: import('./dump-need.js').DumpNeed;
+  /** --proxy-admin-port: Envoy's admin port on a live pod (default 15000). */
+  proxyAdminPort?: number;
   /** istioctl/kubectl time limit; default 60 s. */
   timeoutMs?: number;
+  /** --debug: each istioctl/kubectl command, before it runs. */
+  trace?: (line: string) => void;
   /** Where the progress spinner goes; it is drawn only when this is a TTY. */
   progress?: NodeJS.WritableStream & { isTTY?: boolean };
   /** Replaces execa, for tests. */
@@ -105,15 +112,19 @@ export async function loadModel(source: string, opts: LoadModelOptions = {}): Pr
           const { fetchLive } = await import('./live.js');
           const live = await fetchLive({
             pod: spec.pod,
-            flags: { namespace: opts.namespace, context: opts.context, kubeconfig: opts.kubeconfig },
+            flags: { namespace: opts.namespace, context: opts.context, kubeconfig: opts.kubeconfig, proxyAdminPort: opts.proxyAdminPort },
             dumpFile,
             timeoutMs: opts.timeoutMs ?? DEFAULT_TIMEOUT_MS,
-            withClusters: !opts.clustersFile,
+            // a table that reads one section has no use for live endpoint health either
+            withClusters: !opts.clustersFile && !(opts.need && !opts.save),
             runner: opts.runner,
             progress: (t) => spinner.update(t),
+            trace: opts.trace,
+            // a saved file must answer every later question: the whole dump then
+            need: opts.save ? undefined : opts.need,
           }).catch((e: unknown) => {
             // `dump.jsn` reads as pod `dump` in namespace `jsn`: a mistyped file name should say so too
-            if (e instanceof PcxError && /[./]/.test(source)) {
+            if (e instanceof PcxError && !(e instanceof InterruptedError) && /[./]/.test(source)) {
               throw new PcxError(e.message, { exitCode: e.exitCode, cause: e, hint: `${e.hint ? e.hint + '; ' : ''}read as a pod because no file ${source} exists` });
             }
             throw e;

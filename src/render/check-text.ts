@@ -79,7 +79,9 @@ export function renderFleetText(r: FleetResult, s: Style, opts: { verbose?: bool
   if (r.summary.unreadable) tail += `; ${r.summary.unreadable} unreadable`;
   if (r.summary.suppressed) tail += `; ${r.summary.suppressed} left out by --only/--ignore`;
   out.push(tail);
-  if (!opts.verbose && r.findings.length) out.push(s.dim('every finding: -v, or pcx check <report> --pod <pod>.<namespace>'));
+  // a live fleet's source is its flags (`-n bookinfo`): one of its proxies is asked again as a pod
+  const one = r.source.startsWith('-') ? 'pcx check <pod>.<namespace>' : 'pcx check <report> --pod <pod>.<namespace>';
+  if (!opts.verbose && r.findings.length) out.push(s.dim(`every finding: -v, or ${one}`));
   return out.join('\n') + '\n';
 }
 

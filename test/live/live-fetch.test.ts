@@ -38,8 +38,9 @@ describe('fetchLive', () => {
       ['istioctl', 'proxy-config', 'all', 'reviews-v1-abc', '-n', 'bookinfo', '-o', 'json', '--context', 'kind-a', '--kubeconfig', '/k/config'],
       ['istioctl', 'proxy-config', 'endpoint', 'reviews-v1-abc', '-n', 'bookinfo', '-o', 'json', '--context', 'kind-a', '--kubeconfig', '/k/config'],
     ]);
-    expect(runner.calls[0].opts).toEqual({ timeoutMs: 5000, stdoutFile: dumpFile });
-    expect(r).toEqual({ tool: 'istioctl', label: 'reviews-v1-abc.bookinfo', clusters: '[]' });
+    // the signal stops the child on Ctrl-C (interrupt.ts)
+    expect(runner.calls[0].opts).toEqual({ timeoutMs: 5000, stdoutFile: dumpFile, signal: expect.any(AbortSignal) });
+    expect(r).toEqual({ tool: 'istioctl', label: 'reviews-v1-abc.bookinfo', clusters: '[]', fetched: 'config_dump?include_eds=true' });
     expect(readFileSync(dumpFile, 'utf8')).toBe('{"configs":[]}');
   });
 
