@@ -102,7 +102,7 @@ export async function runCheck(args: CheckArgs, ctx: CommandContext): Promise<nu
   const { check } = await import('../check/check.js');
   let result;
   try {
-    result = check(await loadModelFromArgs({ ...args, source: args.source }, ctx), filter);
+    result = check(await loadModelFromArgs({ ...args, source: args.source }, ctx, args.source, { whole: true }), filter);
   } catch (e) {
     // ztunnel's config (recognised by content, as explain does): the ztunnel rules (PCX19x)
     if (!(e instanceof ZtunnelDocumentError)) throw e;

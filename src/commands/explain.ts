@@ -92,7 +92,7 @@ export async function runExplain(args: ExplainArgs, ctx: CommandContext): Promis
     if (args.target) throw new UsageError('--all explains every service the proxy knows: give no target with it');
     // the map, its table writer and the one-line form load only for --all
     const [{ explainAll }, { renderExplainAllText }, { renderAllBrief }] = await Promise.all([import('../explain/explain-all.js'), import('../render/explain-all-text.js'), import('../render/explain-brief.js')]);
-    const all = explainAll(await loadModelFromArgs(args, ctx));
+    const all = explainAll(await loadModelFromArgs(args, ctx, args.source, { whole: true }));
     if (isMachineFormat(args.output)) writeExact(ctx.io.stdout, await machineText(all, args.output));
     else if (args.brief) ctx.io.stdout.write(renderAllBrief(all, style));
     else ctx.io.stdout.write(renderExplainAllText(all, style, { width, verbose: args.verbose }));

@@ -23,6 +23,7 @@ export interface SourceArgs {
   force?: boolean;
   clusters?: string;
   timeout?: number;
+  strict?: boolean;
   /** -l/--selector: the live pod by its labels (the first match, as istioctl). */
   selector?: string;
   proxyAdminPort?: number;
@@ -34,7 +35,7 @@ export interface SourceArgs {
 export const SOURCE_DESCRIPTION =
   'config dump file (.json, .gz), - for stdin, an istioctl bug-report (.tar.gz or directory), or a live pod: <pod>[.<namespace>] or deployment/<name>[.<namespace>]';
 
-export const SOURCE_OPTION_NAMES = ['file', 'namespace', 'context', 'kubeconfig', 'pod', 'save', 'force', 'clusters', 'timeout', 'selector', 'proxy-admin-port', 'istioNamespace'];
+export const SOURCE_OPTION_NAMES = ['file', 'namespace', 'context', 'kubeconfig', 'pod', 'save', 'force', 'clusters', 'timeout', 'selector', 'proxy-admin-port', 'istioNamespace', 'strict'];
 
 export function withSourceOptions<T>(y: Argv<T>) {
   return y
@@ -51,6 +52,7 @@ export function withSourceOptions<T>(y: Argv<T>) {
     .option('selector', { alias: 'l', type: 'string', describe: 'a live pod by its labels, instead of <source>: -l app=productpage (the first match, as istioctl)' })
     .option('proxy-admin-port', { type: 'number', describe: `Envoy's admin port on a live pod (default ${DEFAULT_PROXY_ADMIN_PORT}; 19000 for Envoy Gateway, Consul)` })
     .option('istioNamespace', { alias: ['i', 'istio-namespace'], type: 'string', describe: `istiod's namespace, for --istiod (default ${DEFAULT_ISTIO_NAMESPACE})` })
+    .option('strict', { type: 'boolean', describe: 'parse and check every resource of the dump now (a big dump is otherwise read resource by resource, as the question needs them)' })
     .group(SOURCE_OPTION_NAMES, 'Source:');
 }
 
@@ -93,7 +95,7 @@ export async function resolveSelectorSource(args: Omit<SourceArgs, 'source'>, ct
   return `${picked.pod.pod}.${picked.pod.namespace}`;
 }
 
-export async function loadModelFromArgs(args: Omit<SourceArgs, 'source'> & { source?: string }, ctx: CommandContext, source = args.source, extra: { keepDocument?: boolean; need?: DumpNeed } = {}): Promise<ConfigModel> {
+export async function loadModelFromArgs(args: Omit<SourceArgs, 'source'> & { source?: string }, ctx: CommandContext, source = args.source, extra: { keepDocument?: boolean; need?: DumpNeed; whole?: boolean } = {}): Promise<ConfigModel> {
   if (!source) throw new UsageError('give a source: a dump file, -, a bug-report, or a pod');
   checkLiveFlags(args);
   source = await resolveSelectorSource(args, ctx, source);
@@ -112,6 +114,8 @@ export async function loadModelFromArgs(args: Omit<SourceArgs, 'source'> & { sou
     keepDocument: extra.keepDocument,
     need: extra.need,
     trace: debugTrace(ctx),
+    // commands that read every resource (explain --all, check) parse the dump whole: cheaper than one by one
+    strict: args.strict || extra.whole,
   });
   if (args.namespace) {
     // -n names the pod's namespace (live) or picks a proxy (bug-reports, egctl files); on a saved dump of one proxy

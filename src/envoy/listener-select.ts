@@ -74,9 +74,11 @@ function buildIndex(records: ListenerRecord[]): ListenerIndex {
   const wildcard = new Map<string, ListenerRecord>();
   const specificByPort = new Map<number, { ip: string; record: ListenerRecord }[]>();
   for (const r of records) {
+    // `head`: the addresses come from the dump's index, no listener is parsed to build this
+    const l = r.head;
     // the hand-off map holds TCP listeners only (§2.2): a QUIC/UDP listener on the same port is not a candidate
-    if (String(r.listener.address?.socket_address?.protocol ?? '').toUpperCase() === 'UDP') continue;
-    for (const hp of listenerAddresses(r.listener)) {
+    if (String(l.address?.socket_address?.protocol ?? '').toUpperCase() === 'UDP') continue;
+    for (const hp of listenerAddresses(l)) {
       if (isAnyAddress(hp.address)) {
         const k = `${parseIp(hp.address)?.family ?? 4}|${hp.port}`;
         if (!wildcard.has(k)) wildcard.set(k, r);
@@ -104,7 +106,7 @@ function indexOf(model: ConfigModel): { all: ListenerIndex; bound: ListenerIndex
   let idx = indexes.get(model);
   if (!idx) {
     const serving = model.listeners.filter((l) => l.serving);
-    idx = { all: buildIndex(serving), bound: buildIndex(serving.filter((l) => bindsToPort(l.listener))) };
+    idx = { all: buildIndex(serving), bound: buildIndex(serving.filter((l) => bindsToPort(l.head))) };
     indexes.set(model, idx);
   }
   return idx;
@@ -127,7 +129,7 @@ const nonServing = new WeakMap<ConfigModel, ListenerRecord[]>();
 export function notServingFor(model: ConfigModel, ip: string | undefined, port: number): ListenerRecord[] {
   let list = nonServing.get(model);
   if (!list) nonServing.set(model, (list = model.listeners.filter((l) => !l.serving)));
-  return list.filter((l) => listenerAddresses(l.listener).some((hp) => hp.port === port && (!ip || isAnyAddress(hp.address) || addrKey(hp.address, port) === addrKey(ip, port))));
+  return list.filter((l) => listenerAddresses(l.head).some((hp) => hp.port === port && (!ip || isAnyAddress(hp.address) || addrKey(hp.address, port) === addrKey(ip, port))));
 }
 
 /**

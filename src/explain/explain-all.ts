@@ -196,8 +196,8 @@ const ownPort = (p: number) => p >= 15000 && p < 15100;
 
 function gatewayTargets(model: ConfigModel, add: (key: string, t: Target) => void): void {
   for (const l of model.listeners) {
-    if (!l.serving || !bindsToPort(l.listener)) continue;
-    for (const a of listenerAddresses(l.listener)) {
+    if (!l.serving || !bindsToPort(l.head)) continue;
+    for (const a of listenerAddresses(l.head)) {
       if (ownPort(a.port)) continue;
       for (const { chain: ch } of chainsOf(l)) {
         const t = terminalFilter(ch);
@@ -446,8 +446,8 @@ function unfollowedChainRows(model: ConfigModel, reached: Reached, notes: string
   const rows: AllRow[] = [];
   for (const l of model.listeners) {
     if (!l.serving || l.name === 'virtualInbound') continue;
-    if (model.proxy.kind === 'router' && !bindsToPort(l.listener)) continue;
-    const addrs = listenerAddresses(l.listener).filter((a) => !ownPort(a.port));
+    if (model.proxy.kind === 'router' && !bindsToPort(l.head)) continue;
+    const addrs = listenerAddresses(l.head).filter((a) => !ownPort(a.port));
     if (!addrs.length) continue;
     for (const { chain, name } of chainsOf(l)) {
       const term = terminalFilter(chain);
@@ -498,12 +498,12 @@ export function explainAll(model: ConfigModel): AllResult {
   const ts = targets(model);
   for (const t of ts) rows.push(...rowsFor(model, t, notes, reached));
   rows.push(...unfollowedChainRows(model, reached, notes));
-  const ownOnly = !model.listeners.some((l) => l.serving && bindsToPort(l.listener) && listenerAddresses(l.listener).some((a) => !ownPort(a.port)));
+  const ownOnly = !model.listeners.some((l) => l.serving && bindsToPort(l.head) && listenerAddresses(l.head).some((a) => !ownPort(a.port)));
   if (model.proxy.kind === 'router' && !rows.length && model.sections.has('listeners') && ownOnly) {
     // a gateway with no listener of its own accepts no request at all: that is the finding, not an empty map
     const t: Target = { req: { target: `${ANY_HOST}/` }, direction: 'gateway', port: 80 };
     const r = explain(model, t.req, { verdictOnly: true });
-    const ports = [...new Set(model.listeners.filter((l) => l.serving && bindsToPort(l.listener)).flatMap((l) => listenerAddresses(l.listener).map((a) => a.port)))].sort((a, b) => a - b);
+    const ports = [...new Set(model.listeners.filter((l) => l.serving && bindsToPort(l.head)).flatMap((l) => listenerAddresses(l.head).map((a) => a.port)))].sort((a, b) => a - b);
     const [row] = rowOf(t, r);
     rows.push({
       ...row,

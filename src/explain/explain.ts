@@ -303,7 +303,7 @@ function noteNotServing(ctx: Ctx, l: ListenerRecord): void {
 function noListener(ctx: Ctx, choice: ListenerChoice): Verdict {
   const { model, t } = ctx;
   // hints name traffic ports only: never the proxy's own admin/health/stats listeners (15000, 15021, 15090, probes)
-  const ports = [...new Set(model.listeners.filter((l) => l.serving && bindsToPort(l.listener) && !isProxyOwnListener(l)).flatMap((l) => listenerAddresses(l.listener).map((a) => a.port)))].sort((a, b) => a - b);
+  const ports = [...new Set(model.listeners.filter((l) => l.serving && bindsToPort(l.head) && !isProxyOwnListener(l)).flatMap((l) => listenerAddresses(l.head).map((a) => a.port)))].sort((a, b) => a - b);
   const rejected = choice.notServing.find((l) => l.state === 'error');
   const hint = rejected
     ? `Envoy rejected listener ${rejected.name || '(unnamed)'}: ${oneLine(rejected.extra.errorDetails)}. Fix the configuration that produced it (often an EnvoyFilter); istioctl proxy-status shows the rejection too`

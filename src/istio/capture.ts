@@ -17,10 +17,10 @@ export function captureListener(model: ConfigModel): ListenerRecord | undefined 
     const serving = model.listeners.filter((l) => l.serving);
     c = {
       l: serving.find((l) => l.name === 'virtualOutbound')
-        ?? serving.find((l) => usesOriginalDst(l.listener) && l.name !== 'virtualInbound')
+        ?? serving.find((l) => usesOriginalDst(l.head) && l.name !== 'virtualInbound')
         // OSM and Consul: an OUTBOUND listener that restores the destination with the original_dst
         // listener filter and matches its own chains (no hand-off)
-        ?? serving.find((l) => l.listener.traffic_direction === 'OUTBOUND' && hasOriginalDstFilter(l.listener)),
+        ?? serving.find((l) => l.head.traffic_direction === 'OUTBOUND' && hasOriginalDstFilter(l.listener)),
     };
     captures.set(model, c);
   }
@@ -42,7 +42,7 @@ export const NOT_A_SERVICE_PORT = new Set([15000, 15001, 15004, 15006, 15008, 15
  */
 export function isProxyOwnListener(r: ListenerRecord): boolean {
   if (r.state === 'static') return true;
-  if (listenerAddresses(r.listener).some((a) => NOT_A_SERVICE_PORT.has(a.port))) return true;
+  if (listenerAddresses(r.head).some((a) => NOT_A_SERVICE_PORT.has(a.port))) return true;
   const chains = [...(r.listener.filter_chains ?? []), ...(r.listener.default_filter_chain ? [r.listener.default_filter_chain] : [])];
   const prefixes: string[] = [];
   for (const c of chains) {
@@ -70,11 +70,11 @@ export function selectInboundListener(model: ConfigModel, ip: string | undefined
     return bound.record ? { ...bound, reason: `${why}: the listener bound to ${formatHostPort(socketOf(bound.record.listener.address)?.address ?? '0.0.0.0', port)} gets the connection directly` } : { ...bound, reason: `${why}, and no listener binds it: the connection goes straight to the app` };
   }
   const serving = model.listeners.filter((l) => l.serving);
-  const vi = serving.find((l) => l.name === 'virtualInbound') ?? serving.find((l) => socketOf(l.listener.address)?.port === 15006);
+  const vi = serving.find((l) => l.name === 'virtualInbound') ?? serving.find((l) => socketOf(l.head.address)?.port === 15006);
   if (vi) {
     return { record: vi, how: 'self', notServing: notServingFor(model, ip, port), reason: `iptables redirects inbound connections to ${vi.name} (port 15006); its original_dst listener filter restores the destination ${ip ? formatHostPort(ip, port) : `port ${port}`}` };
   }
-  const rejected = model.listeners.filter((l) => !l.serving && (l.name === 'virtualInbound' || socketOf(l.listener.address)?.port === 15006));
+  const rejected = model.listeners.filter((l) => !l.serving && (l.name === 'virtualInbound' || socketOf(l.head.address)?.port === 15006));
   if (!rejected.length && ip) {
     // no virtualInbound (Consul, OSM, old Istio): a listener really bound to the pod's address:port takes it
     const own = selectBoundListener(model, ip, port);

@@ -94,16 +94,15 @@ export interface VipInference { ip?: string; source?: string; candidates: { ip: 
 type Vips = Map<string, { ip: string; source: string }[]>;
 
 /**
- * Listeners by the ports they bind, read from the raw resource (no key normalisation): a question
- * about one port then normalises only that port's listeners, not the whole dump's.
+ * Listeners by the ports they bind, read from the listener's head (the dump index's keys, or the
+ * parsed listener): a question about one port then parses only that port's listeners, not the dump's.
  */
 const byPort = new WeakMap<ConfigModel, { ports: Map<number, ListenerRecord[]>; portless: ListenerRecord[] }>();
 
 function rawPorts(l: ListenerRecord): number[] {
-  const raw = l.raw as Json;
-  const sa = (a: Json) => a?.socket_address ?? a?.socketAddress;
-  const port = (a: Json) => Number(sa(a)?.port_value ?? sa(a)?.portValue ?? sa(a)?.port ?? NaN);
-  return [raw?.address, ...((raw?.additional_addresses ?? raw?.additionalAddresses ?? []) as Json[]).map((x) => x?.address)].map(port).filter((p) => Number.isFinite(p));
+  const h = l.head as Json;
+  const port = (a: Json) => Number(a?.socket_address?.port_value ?? a?.socket_address?.port ?? NaN);
+  return [h?.address, ...((Array.isArray(h?.additional_addresses) ? h.additional_addresses : []) as Json[]).map((x) => x?.address)].map(port).filter((p) => Number.isFinite(p));
 }
 
 function listenersByPort(model: ConfigModel) {

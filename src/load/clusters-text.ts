@@ -6,13 +6,14 @@
  */
 import { InputError } from '../errors.js';
 import { parseJsonText } from './parse-json.js';
+import { statusLineLength } from './status-line.js';
 import { isYamlText, parseYamlDump } from './yaml-input.js';
 import type { ClusterStatus, HostStatus, Json } from '../model/envoy-types.js';
 
 /** Either form, told apart by the first character after an optional HTTP status line. */
 export function parseClustersOutput(text: string, origin: string): Json {
   const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
-  const head = body.replace(/^\s*(?:HTTP\/[\d.]+\s+)?\d{3}(?:[ \t][^\n]*)?\r?\n/, '').trimStart();
+  const head = body.slice(statusLineLength(body.slice(0, 256))).trimStart();
   if (head.startsWith('{') || head.startsWith('[')) return parseJsonText(body, origin) as Json;
   if (/^[^\n]*::[^\n]*::/m.test(head)) return parseClustersText(body);
   if (isYamlText(body)) return parseYamlDump(body, origin) as Json; // istioctl pc endpoint -o yaml

@@ -1,14 +1,15 @@
 /**
  * Source → ConfigModel: the entry point commands use. The source is a dump file or `-`, an
  * `istioctl bug-report` archive or directory, or a live pod (source-spec.ts says which). Whatever
- * it is, the dump ends up as a file read by `loadDocument` (the one loader interface) or, out of an
- * archive, as bytes read by `loadDocumentFromBytes`, and live
+ * it is, the dump ends up as a file or bytes indexed by dump-index.ts (the one loader: resources stay
+ * unparsed until read), is unwrapped once (unwrap.ts), and the model is built from it; live
  * endpoint health, when there is any, is attached from `/clusters` output.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadDocument, loadDocumentFromBytes } from './load-document.js';
+import { indexBytes, indexDocument } from './dump-index.js';
+import { isLazy, materialize } from './lazy-value.js';
 import { readInputBytes, isStdin } from './read-bytes.js';
 import { classifySource } from './source-spec.js';
 // live.ts (execa) and archive.ts (tar-stream) load only for those sources: reading a file starts faster
@@ -19,7 +20,7 @@ import { parseClustersOutput } from './clusters-text.js';
 import { saveFetched } from './save.js';
 import { startSpinner } from './spinner.js';
 import { InterruptedError } from './interrupt.js';
-import { attachClusterStatuses, buildModel } from '../model/build-model.js';
+import { attachClusterStatuses, buildModelFromDump } from '../model/build-model.js';
 import { InputError, PcxError, UsageError } from '../errors.js';
 import type { ConfigModel } from '../model/config-model.js';
 import type { Json } from '../model/envoy-types.js';
@@ -55,6 +56,8 @@ export interface LoadModelOptions {
   runner?: CommandRunner;
   /** Keep the parsed dump on the model (`model.document`), for commands that print it whole. */
   keepDocument?: boolean;
+  /** --strict: parse and validate every resource now, not only those a question reads. */
+  strict?: boolean;
   /** Archives and directories: only proxies whose files pass (pcx ztunnel: ztunnel pods). */
   acceptProxy?: ProxyPick['accept'];
   /** Archives and directories without --pod: take the first proxy instead of asking (pcx ztunnel then picks by node). */
@@ -158,21 +161,22 @@ async function fromBugReport(p: BugReportProxy, path: string, entryPrefix: strin
 }
 
 async function buildFromFetched(f: Fetched, opts: LoadModelOptions): Promise<ConfigModel> {
+  const whole = { whole: opts.keepDocument || opts.strict };
   const loaded = f.dumpBytes
-    ? loadDocumentFromBytes(f.dumpBytes, f.dumpLabel ?? f.origin)
-    : await relabel(() => loadDocument(f.dumpPath ?? '-', opts.stdin), f.dumpPath, f.dumpLabel);
+    ? indexBytes(f.dumpBytes, f.dumpLabel ?? f.origin, whole)
+    : await relabel(() => indexDocument(f.dumpPath ?? '-', opts.stdin, whole), f.dumpPath, f.dumpLabel);
   const doc = loaded.doc as Json;
   // a file written by --save with live health: {"config_dump": …, "clusters": …}
   const bundle = savedBundle(doc);
   // egctl's and istioctl's shapes too (shapes.ts: e.g. pc bootstrap -o json prints a section without its @type)
   const dump = unwrapShapes(bundle ? bundle.config_dump : doc, f.origin, { pod: opts.pod, namespace: opts.namespace });
   // ztunnel's config (recognised by content) is for pcx ztunnel / explain --from, which catch this
-  const zt = ztunnelShape(dump);
+  const zt = ztunnelShape(Array.isArray(dump) && isLazy(dump[0]) ? [dump[0].parse()] : dump);
   if (zt) {
     if (opts.save) await saveFetched(opts.save, { dumpPath: f.dumpPath, rawIsDump: dump === doc, dump });
-    throw new ZtunnelDocumentError(dump, f.origin, zt);
+    throw new ZtunnelDocumentError(materialize(dump), f.origin, zt);
   }
-  const model = buildModel(dump, f.origin);
+  const model = buildModelFromDump(dump, f.origin);
   if (opts.keepDocument) model.document = dump;
 
   let clusters: { doc: Json; origin: string } | undefined;

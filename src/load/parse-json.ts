@@ -1,5 +1,6 @@
 /** Bytes → JSON document, with errors a person can act on. */
 import { InputError } from '../errors.js';
+import { statusLineLength } from './status-line.js';
 
 /**
  * Parses a dump's text. Accepts what real tools write around the JSON: an HTTP status line
@@ -8,8 +9,7 @@ import { InputError } from '../errors.js';
 export function parseJsonText(text: string, origin: string): unknown {
   let body = text;
   if (body.charCodeAt(0) === 0xfeff) body = body.slice(1);
-  const m = /^\s*(?:HTTP\/[\d.]+\s+)?(\d{3})(?:[ \t][^\n]*)?\r?\n/.exec(body.slice(0, 200));
-  if (m && !/^\s*[[{]/.test(body)) body = body.slice(m[0].length);
+  body = body.slice(statusLineLength(body.slice(0, 200)));
   if (!body.trim()) {
     throw new InputError(`${origin}: empty file${body.length ? ' (only whitespace)' : ''}; expected an Envoy config dump`, { hint: 'the capture may have failed: fetch the dump again, e.g. `istioctl proxy-config all <pod> -o json > dump.json`' });
   }

@@ -15,6 +15,7 @@ import { lstat, open, rename, rm, type FileHandle } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { InputError, UsageError } from '../errors.js';
 import { isGzip } from './read-bytes.js';
+import { statusLineLength as prefixLength } from './status-line.js';
 import type { Json } from '../model/envoy-types.js';
 
 export interface SaveWhat {
@@ -26,12 +27,12 @@ export interface SaveWhat {
   force?: boolean;
 }
 
-const STATUS_LINE = /^\s*(?:HTTP\/[\d.]+\s+)?\d{3}(?:[ \t][^\n]*)?\r?\n(?=\s*[[{])/;
-
+/** Bytes of the status line before the JSON, when JSON follows it (latin1: one character per byte). */
 function statusLineLength(head: Buffer): number {
   if (isGzip(head)) return 0;
-  const m = STATUS_LINE.exec(head.subarray(0, 256).toString('latin1'));
-  return m ? m[0].length : 0;
+  const text = head.subarray(0, 256).toString('latin1');
+  const n = prefixLength(text);
+  return n && /^\s*[[{]/.test(text.slice(n)) ? n : 0;
 }
 
 export async function saveFetched(path: string, s: SaveWhat): Promise<void> {

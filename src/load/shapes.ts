@@ -18,7 +18,7 @@
  * unwrapDocument(); nothing else in the loader knows about these shapes.
  */
 import type { Json } from '../model/envoy-types.js';
-import { unwrapDocument } from '../model/build-model.js';
+import { unwrapDocument } from './unwrap.js';
 import type { ProxyPick } from './pick-proxy.js';
 import { snakeCase } from './normalize.js';
 
@@ -83,7 +83,7 @@ export function egctlSections(doc: Json): Json {
 
 /**
  * Everything other tools put around or instead of a dump → the dump: egctl's wrappers (with one
- * section or a whole dump), `{"config_dump": …}` (model/build-model.ts unwrapDocument), and
+ * section or a whole dump), `{"config_dump": …}` (unwrap.ts unwrapDocument), and
  * istioctl's lone sections. `pick` (--pod, -n) chooses among several proxies.
  */
 export function unwrapShapes(doc: Json, origin: string, pick: ProxyPick = {}): Json {

@@ -8,8 +8,8 @@
  * that does not start as YAML does (YAML_START). JSON is YAML too, but JSON.parse is many times
  * faster, so JSON never comes here.
  *
- * Hooks: load-document.ts parses text with parseDumpText() (was parseJsonText) and keeps YAML off
- * the JSON-only Buffer parser with isYamlBuffer(); clusters-text.ts (--clusters) reads YAML too.
+ * Hooks: dump-index.ts (the loader) hands a document that does not start with { or [ to isYamlText()
+ * and parses it whole with parseYamlDump(); clusters-text.ts (--clusters) reads YAML too.
  */
 import { createRequire } from 'node:module';
 import type YAMLModule from 'yaml';

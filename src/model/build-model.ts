@@ -12,7 +12,8 @@ import {
 } from './config-model.js';
 import { snakeKeys } from '../load/normalize.js';
 import { proxyInfoFrom } from './proxy-info.js';
-import { pickProxy, type ProxyPick } from '../load/pick-proxy.js';
+import { unwrapDocument } from '../load/unwrap.js';
+import { isLazy, materialize } from '../load/lazy-value.js';
 import { validBootstrap, validClusterStatuses, validateResources } from './validate.js';
 
 /** snake_case → lowerCamelCase, computed once per field name (field() runs for every resource). */
@@ -26,6 +27,13 @@ export function field(obj: Json, snake: string): Json {
   let camel = camelNames.get(snake);
   if (camel === undefined) camelNames.set(snake, (camel = snake.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase())));
   return obj[camel];
+}
+
+export { unwrapDocument };
+
+/** A resource's name, parsed or not (the scan keeps it: load/scan.ts). */
+function nameOf(r: Json): Json {
+  return isLazy(r) ? r.field('name') : r?.name;
 }
 
 function list(obj: Json, snake: string): Json[] {
@@ -62,31 +70,31 @@ class Builder {
     this.sections.add('listeners');
     for (const s of list(d, 'static_listeners')) {
       const l = field(s, 'listener');
-      this.listeners.push(new ListenerRecord(l?.name ?? '', 'static', l, { lastUpdated: field(s, 'last_updated') }));
+      this.listeners.push(new ListenerRecord(nameOf(l) ?? '', 'static', l, { lastUpdated: field(s, 'last_updated') }));
     }
     for (const dl of list(d, 'dynamic_listeners')) this.addDynamicListener(dl);
     // envoy.admin.v2alpha (Envoy < 1.12): one list per state, each entry {version_info, listener, last_updated}
     for (const [key, state] of [['dynamic_active_listeners', 'active'], ['dynamic_warming_listeners', 'warming'], ['dynamic_draining_listeners', 'draining']] as const) {
       for (const e of list(d, key)) {
         const l = field(e, 'listener');
-        this.listeners.push(new ListenerRecord(l?.name ?? '', state, l, { versionInfo: field(e, 'version_info'), lastUpdated: field(e, 'last_updated') }));
+        this.listeners.push(new ListenerRecord(nameOf(l) ?? '', state, l, { versionInfo: field(e, 'version_info'), lastUpdated: field(e, 'last_updated') }));
       }
     }
   }
 
   addDynamicListener(dl: Json): void {
-    const name: string = dl?.name ?? '';
+    const name: string = nameOf(dl) ?? '';
     for (const [key, state] of [['active_state', 'active'], ['warming_state', 'warming'], ['draining_state', 'draining']] as const) {
       const st = field(dl, key);
       if (st) {
         const l = field(st, 'listener');
-        this.listeners.push(new ListenerRecord(name || l?.name || '', state, l, { versionInfo: field(st, 'version_info'), lastUpdated: field(st, 'last_updated') }));
+        this.listeners.push(new ListenerRecord(name || nameOf(l) || '', state, l, { versionInfo: field(st, 'version_info'), lastUpdated: field(st, 'last_updated') }));
       }
     }
     const err = field(dl, 'error_state');
     if (err) {
       const l = field(err, 'failed_configuration');
-      this.listeners.push(new ListenerRecord(name || l?.name || '', 'error', l ?? {}, {
+      this.listeners.push(new ListenerRecord(name || nameOf(l) || '', 'error', l ?? {}, {
         errorDetails: field(err, 'details'), lastUpdated: field(err, 'last_update_attempt'), versionInfo: field(err, 'version_info'),
       }));
     }
@@ -102,14 +110,14 @@ class Builder {
   pushCluster(c: Json, state: 'static' | 'active' | 'warming', envelope: Json): void {
     const err = field(envelope, 'error_state');
     // a null or missing cluster is kept for validate.ts to name and leave out
-    this.clusters.push(new ClusterRecord(c?.name ?? '', state, c, { versionInfo: field(envelope, 'version_info'), errorDetails: err ? field(err, 'details') : undefined }));
+    this.clusters.push(new ClusterRecord(nameOf(c) ?? '', state, c, { versionInfo: field(envelope, 'version_info'), errorDetails: err ? field(err, 'details') : undefined }));
   }
 
   addRoutesDump(d: Json): void {
     this.sections.add('routes');
     for (const s of list(d, 'static_route_configs')) {
       const rc = field(s, 'route_config');
-      if (rc) this.routeConfigs.push(new RouteConfigRecord(rc.name ?? '', 'static', rc));
+      if (rc) this.routeConfigs.push(new RouteConfigRecord(nameOf(rc) ?? '', 'static', rc));
     }
     for (const s of list(d, 'dynamic_route_configs')) this.pushDynamicRoute(s);
   }
@@ -117,10 +125,10 @@ class Builder {
   pushDynamicRoute(s: Json): void {
     const rc = field(s, 'route_config');
     const err = field(s, 'error_state');
-    if (rc) this.routeConfigs.push(new RouteConfigRecord(rc.name ?? '', 'dynamic', rc, { versionInfo: field(s, 'version_info') }));
+    if (rc) this.routeConfigs.push(new RouteConfigRecord(nameOf(rc) ?? '', 'dynamic', rc, { versionInfo: field(s, 'version_info') }));
     if (err) {
       const failed = field(err, 'failed_configuration');
-      this.routeConfigs.push(new RouteConfigRecord(failed?.name ?? rc?.name ?? '', 'error', failed ?? {}, { errorDetails: field(err, 'details') }));
+      this.routeConfigs.push(new RouteConfigRecord(nameOf(failed) ?? nameOf(rc) ?? '', 'error', failed ?? {}, { errorDetails: field(err, 'details') }));
     }
   }
 
@@ -130,7 +138,7 @@ class Builder {
       for (const s of list(d, key)) {
         const cla = field(s, 'endpoint_config');
         if (!cla) continue;
-        this.endpoints.push(new EndpointRecord(field(cla, 'cluster_name') ?? '', isStatic, cla));
+        this.endpoints.push(new EndpointRecord((isLazy(cla) ? cla.field('cluster_name') ?? cla.field('clusterName') : field(cla, 'cluster_name')) ?? '', isStatic, cla));
       }
     }
   }
@@ -196,19 +204,21 @@ class Builder {
 
   /** A bare array, as `istioctl proxy-config listeners|clusters|routes -o json` prints. */
   addResourceArray(arr: Json[], origin: string): void {
-    const first = arr.find((x) => x && typeof x === 'object');
-    if (!first) throw new InputError(`${origin}: an empty list; expected an Envoy config dump`);
+    const found = arr.find((x) => x && typeof x === 'object');
+    if (!found) throw new InputError(`${origin}: an empty list; expected an Envoy config dump`);
+    // the elements of a top-level list are indexed as resources (load/scan.ts): the first tells what they are
+    const first = isLazy(found) ? found.parse() : found;
     const has = (k: string) => field(first, k) !== undefined;
-    if (has('host_statuses') || (has('name') && has('added_via_api'))) return this.addClusterStatuses(arr);
+    if (has('host_statuses') || (has('name') && has('added_via_api'))) return this.addClusterStatuses(materialize(arr));
     if (has('virtual_hosts')) return this.addRoutesDump({ dynamic_route_configs: arr.map((rc) => ({ route_config: rc })) });
     if (has('filter_chains') || has('default_filter_chain') || has('listener_filters') || (has('address') && !has('type') && !has('connect_timeout'))) {
-      return this.addListenersDump({ dynamic_listeners: arr.map((l) => ({ name: l.name, active_state: { listener: l } })) });
+      return this.addListenersDump({ dynamic_listeners: arr.map((l) => ({ name: nameOf(l), active_state: { listener: l } })) });
     }
     if (has('eds_cluster_config') || has('connect_timeout') || has('type') || has('lb_policy') || has('load_assignment')) {
       return this.addClustersDump({ dynamic_active_clusters: arr.map((c) => ({ cluster: c })) });
     }
     if (has('endpoints') && has('cluster_name')) return this.addEndpointsDump({ dynamic_endpoint_configs: arr.map((e) => ({ endpoint_config: e })) });
-    if (has('active_state') || has('warming_state') || has('error_state')) return this.addListenersDump({ dynamic_listeners: arr });
+    if (has('active_state') || has('warming_state') || has('error_state')) return this.addListenersDump({ dynamic_listeners: materialize(arr) });
     throw new InputError(`${origin}: a JSON list, but not of listeners, routes, clusters or endpoints; expected an Envoy config dump`);
   }
 
@@ -255,35 +265,17 @@ class Builder {
   }
 }
 
-/**
- * Unwraps what other tools put around a dump: `{"config_dump": …}`, egctl's `{"<ns>": {"<pod>": dump}}`.
- * Returns the dump document. When egctl's wrapper holds several proxies, `pick` (--pod, -n) chooses
- * one; without it, throws naming them.
- */
-export function unwrapDocument(doc: Json, origin: string, pick: ProxyPick = {}): Json {
-  if (doc && typeof doc === 'object' && !Array.isArray(doc)) {
-    if (Array.isArray(doc.configs)) return doc;
-    if (doc.config_dump || doc.configDump) return unwrapDocument(doc.config_dump ?? doc.configDump, origin, pick);
-    if (field(doc, 'cluster_statuses')) return doc;
-    if (doc['@type']) return { configs: [doc] };
-    // egctl writes {"<namespace>": {"<pod>": <dump>}}
-    const nested: { pod: string; namespace: string; dump: Json }[] = [];
-    for (const [ns, v] of Object.entries(doc)) {
-      if (v && typeof v === 'object' && !Array.isArray(v)) {
-        for (const [pod, d] of Object.entries(v as Record<string, Json>)) {
-          if (d && typeof d === 'object' && Array.isArray(d.configs)) nested.push({ pod, namespace: ns, dump: d });
-        }
-      }
-    }
-    if (nested.length === 1 && !pick.pod) return nested[0].dump;
-    if (nested.length >= 1) return pickProxy(nested, pick, origin).dump;
-  }
-  return doc;
+/** A document as parsed (wrappers and all) → the model: for callers holding a whole document (tests, YAML input). */
+export function buildModel(doc: Json, origin: string): ConfigModel {
+  return buildModelFromDump(unwrapDocument(doc, origin), origin);
 }
 
-export function buildModel(doc: Json, origin: string): ConfigModel {
+/**
+ * An unwrapped dump (load/unwrap.ts) → the model. Its resources may be LazyValues (load/dump-index.ts):
+ * they are then parsed, normalised and validated the first time something reads them.
+ */
+export function buildModelFromDump(d: Json, origin: string): ConfigModel {
   const b = new Builder();
-  const d = unwrapDocument(doc, origin);
   if (Array.isArray(d)) {
     b.addResourceArray(d, origin);
   } else if (d && typeof d === 'object' && Array.isArray(d.configs)) {

@@ -7,83 +7,188 @@
  * explain can say "this listener is only warming" instead of silently ignoring it.
  */
 import { isSnakeResource, snakeKeys } from '../load/normalize.js';
+import { isLazy, type LazyValue } from '../load/lazy-value.js';
 import type { Cluster, ClusterLoadAssignment, ClusterStatus, Json, Listener, RouteConfiguration } from './envoy-types.js';
 
 export type ResourceState = 'static' | 'active' | 'warming' | 'draining' | 'error';
 
 export type Section = 'bootstrap' | 'listeners' | 'clusters' | 'routes' | 'endpoints' | 'secrets' | 'ecds' | 'cluster_statuses';
 
-/** A resource whose snake_case form is computed the first time it is read. */
+/**
+ * What to do with a resource parsed late (a big dump's index): validate.ts's check, which says what is
+ * wrong (then the resource is replaced by an empty one and a warning is said) or nothing.
+ */
+export type LateCheck = (raw: unknown) => unknown;
+
+/**
+ * A resource whose snake_case form is computed the first time it is read. Its raw form is either
+ * given (a parsed document) or a LazyValue of a dump's index, parsed (and validated) on first use.
+ */
 class Lazy<T> {
   private value?: T;
+  private rawValue: unknown;
+  private pendingValue?: LazyValue;
+  private late?: LateCheck;
+  constructor(raw: unknown) {
+    if (isLazy(raw)) this.pendingValue = raw;
+    else this.rawValue = raw;
+  }
+  /** Not parsed yet. */
+  get pending(): boolean {
+    return this.pendingValue !== undefined;
+  }
+  /** The resource's bytes in the dump, when it came from an index (diff compares these first). */
+  get lazy(): LazyValue | undefined {
+    return this.pendingValue;
+  }
+  checkWhenParsed(check: LateCheck): void {
+    this.late = check;
+  }
+  /**
+   * The same check on the members read from the index (a record's head): when they are malformed the
+   * resource is replaced now (and never parsed), as it would be when parsed.
+   */
+  checkHead(raw: Record<string, unknown>): Record<string, unknown> {
+    if (!this.late || !this.pendingValue) return raw;
+    const r = this.late(raw);
+    if (r === raw) return raw;
+    this.rawValue = r;
+    this.lazyBytes = this.pendingValue;
+    this.pendingValue = undefined;
+    return r as Record<string, unknown>;
+  }
   /** The resource as parsed, before key normalisation (diff compares these first: no walk when equal). */
-  constructor(readonly raw: unknown) {}
+  get raw(): unknown {
+    const p = this.pendingValue;
+    if (p) {
+      const parsed = p.parse();
+      this.rawValue = this.late ? this.late(parsed) : parsed;
+      this.pendingValue = undefined;
+      this.lazyBytes = p;
+    }
+    return this.rawValue;
+  }
+  /** Kept after parsing, for byte comparisons. */
+  lazyBytes?: LazyValue;
   get(): T {
-    if (this.value === undefined) this.value = (isSnakeResource(this.raw) ? this.raw : snakeKeys(this.raw)) as T;
+    if (this.value === undefined) {
+      const raw = this.raw;
+      this.value = (isSnakeResource(raw) ? raw : snakeKeys(raw)) as T;
+    }
     return this.value;
   }
 }
 
-export class ListenerRecord {
-  private readonly body: Lazy<Listener>;
+/**
+ * Top-level members read from the index without parsing the resource (load/scan.ts INDEXED_FIELDS),
+ * checked as the parsed resource would be (validate.ts), then in snake_case.
+ */
+function headOf<T>(body: Lazy<T>, keys: readonly string[]): T | undefined {
+  const v = body.lazy!;
+  const out: Record<string, unknown> = {};
+  for (const k of keys) {
+    const camel = k.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase());
+    const x = v.field(k) ?? (camel !== k ? v.field(camel) : undefined);
+    if (x !== undefined) out[k] = x;
+  }
+  const checked = body.checkHead(out);
+  return body.pending ? (snakeKeys(checked) as T) : undefined;
+}
+
+const LISTENER_HEAD = ['name', 'address', 'additional_addresses', 'bind_to_port', 'deprecated_v1', 'use_original_dst', 'traffic_direction'] as const;
+const CLUSTER_HEAD = ['name', 'type', 'eds_cluster_config', 'metadata'] as const;
+
+/** What every record offers: its body parsed on demand, its bytes when it came from an index. */
+abstract class RecordBase<T> {
+  protected readonly body: Lazy<T>;
+  constructor(raw: unknown) {
+    this.body = new Lazy<T>(raw);
+  }
+  get raw(): unknown { return this.body.raw; }
+  /** True until the resource is first read (only resources of a big dump's index start so). */
+  get pending(): boolean { return this.body.pending; }
+  /** The resource's exact bytes in the dump, when it came from an index; undefined for a parsed document. */
+  bytes(): Buffer | undefined {
+    return (this.body.lazy ?? this.body.lazyBytes)?.bytes();
+  }
+  /** Where the resource starts in the dump (index only): reading many in this order reads the file once. */
+  get byteOffset(): number | undefined {
+    return (this.body.lazy ?? this.body.lazyBytes)?.start;
+  }
+  /** @internal validate.ts: the check to run when the resource is parsed. */
+  checkWhenParsed(check: LateCheck): void {
+    this.body.checkWhenParsed(check);
+  }
+}
+
+export class ListenerRecord extends RecordBase<Listener> {
+  private headValue?: Listener;
   constructor(
     readonly name: string,
     readonly state: ResourceState,
     raw: unknown,
     readonly extra: { versionInfo?: string; lastUpdated?: string; errorDetails?: string } = {},
   ) {
-    this.body = new Lazy(raw);
+    super(raw);
   }
-  get raw(): unknown { return this.body.raw; }
   get listener(): Listener {
     return this.body.get();
+  }
+  /**
+   * The members listener selection reads (name, address, additional_addresses, bind_to_port,
+   * use_original_dst, traffic_direction): from the index while the listener is not parsed, so a
+   * sweep over every listener parses none of them.
+   */
+  get head(): Listener {
+    if (!this.body.pending) return this.body.get();
+    return (this.headValue ??= headOf(this.body, LISTENER_HEAD) ?? this.body.get());
   }
   get serving(): boolean {
     return this.state === 'active' || this.state === 'static';
   }
 }
 
-export class RouteConfigRecord {
-  private readonly body: Lazy<RouteConfiguration>;
+export class RouteConfigRecord extends RecordBase<RouteConfiguration> {
   constructor(
     readonly name: string,
     readonly state: 'static' | 'dynamic' | 'error',
     raw: unknown,
     readonly extra: { versionInfo?: string; errorDetails?: string } = {},
   ) {
-    this.body = new Lazy(raw);
+    super(raw);
   }
-  get raw(): unknown { return this.body.raw; }
   get config(): RouteConfiguration {
     return this.body.get();
   }
 }
 
-export class ClusterRecord {
-  private readonly body: Lazy<Cluster>;
+export class ClusterRecord extends RecordBase<Cluster> {
+  private headValue?: Cluster;
   constructor(
     readonly name: string,
     readonly state: ResourceState,
     raw: unknown,
     readonly extra: { versionInfo?: string; errorDetails?: string } = {},
   ) {
-    this.body = new Lazy(raw);
+    super(raw);
   }
-  get raw(): unknown { return this.body.raw; }
   get cluster(): Cluster {
     return this.body.get();
+  }
+  /** name, type, eds_cluster_config, metadata: from the index while the cluster is not parsed. */
+  get head(): Cluster {
+    if (!this.body.pending) return this.body.get();
+    return (this.headValue ??= headOf(this.body, CLUSTER_HEAD) ?? this.body.get());
   }
   get serving(): boolean {
     return this.state === 'active' || this.state === 'static';
   }
 }
 
-export class EndpointRecord {
-  private readonly body: Lazy<ClusterLoadAssignment>;
+export class EndpointRecord extends RecordBase<ClusterLoadAssignment> {
   constructor(readonly clusterName: string, readonly isStatic: boolean, raw: unknown) {
-    this.body = new Lazy(raw);
+    super(raw);
   }
-  get raw(): unknown { return this.body.raw; }
   get cla(): ClusterLoadAssignment {
     return this.body.get();
   }

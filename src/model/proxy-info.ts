@@ -42,7 +42,7 @@ export function proxyInfoFrom(bootstrap: Json, listeners: ListenerRecord[]): Pro
     // no Istio node id (Consul, OSM): an INBOUND listener bound to one specific, non-loopback IP is bound
     // to the pod's own address (Consul's public_listener) — said where it is used
     for (const l of listeners) {
-      const sa = l.serving && l.listener?.traffic_direction === 'INBOUND' ? l.listener?.address?.socket_address : undefined;
+      const sa = l.serving && l.head?.traffic_direction === 'INBOUND' ? l.head?.address?.socket_address : undefined;
       const a: string | undefined = sa?.address;
       if (a && !/^(0\.0\.0\.0|::|127\.|::1$)/.test(a) && /^[\d.]+$|:/.test(a)) {
         info.ip = a;
@@ -62,14 +62,14 @@ export function proxyInfoFrom(bootstrap: Json, listeners: ListenerRecord[]): Pro
   if (info.kind === 'unknown') {
     const active = listeners.filter((l) => l.serving);
     const origDst = (l: ListenerRecord) => (l.listener?.listener_filters ?? []).some((f) => /original_dst/.test(f.name ?? ''));
-    if (active.some((l) => l.name === 'virtualOutbound' || unwrap(l.listener?.use_original_dst) === true)) {
+    if (active.some((l) => l.name === 'virtualOutbound' || unwrap(l.head?.use_original_dst) === true)) {
       info.kind = 'sidecar';
       info.kindSource = 'a listener with use_original_dst (iptables capture)';
-    } else if (active.some((l) => (unwrap(l.listener?.bind_to_port) ?? unwrap(l.listener?.deprecated_v1?.bind_to_port)) === false)) {
+    } else if (active.some((l) => (unwrap(l.head?.bind_to_port) ?? unwrap(l.head?.deprecated_v1?.bind_to_port)) === false)) {
       // only a capture listener can hand connections to a listener that does not bind (§2.2): a sidecar
       info.kind = 'sidecar';
       info.kindSource = 'listeners with bind_to_port: false, which only a capture listener hands connections to';
-    } else if (active.some((l) => l.listener?.traffic_direction === 'OUTBOUND' && origDst(l))) {
+    } else if (active.some((l) => l.head?.traffic_direction === 'OUTBOUND' && origDst(l))) {
       info.kind = 'sidecar';
       info.kindSource = 'an OUTBOUND listener with the original_dst listener filter (iptables capture)';
     } else if (active.some((l) => l.name === 'main_internal' || l.name === 'connect_originate')) {

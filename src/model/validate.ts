@@ -263,14 +263,20 @@ function resolve(s: Shape | (() => Shape) | undefined): Shape | undefined {
 
 // ------------------------------------------------------------------------------------ the model
 
-interface NamedRaw { name: unknown; raw: unknown }
+interface NamedRaw {
+  name: unknown;
+  raw: unknown;
+  /** Not parsed yet (a big dump's index): its shape is checked when it is first read. */
+  pending?: boolean;
+  checkWhenParsed?: (check: (raw: unknown) => unknown) => void;
+}
 
 /** What validateResources works on: the lists the model builder fills (build-model.ts). */
 export interface ResourceLists {
   listeners: (NamedRaw & { state: string })[];
   routeConfigs: (NamedRaw & { state: string })[];
   clusters: (NamedRaw & { state: string })[];
-  endpoints: { clusterName: unknown; raw: unknown }[];
+  endpoints: (Omit<NamedRaw, 'name'> & { clusterName: unknown })[];
   secrets: { name: unknown; secret: unknown }[];
   ecds: { name: unknown; config: unknown }[];
   bootstrap?: unknown;
@@ -307,16 +313,32 @@ const IGNORED = '(Envoy would reject this resource; ignored, the rest of the dum
  */
 export function validateResources(b: ResourceLists): void {
   const w = b.warnings;
+  const shapeProblem = (raw: unknown, shape: Shape) => (raw === undefined || raw === null || typeof raw !== 'object' || Array.isArray(raw)
+    ? `it is ${kindOf(raw)}, expected an object`
+    : problemOf(raw, shape));
+  let late = 0;
   const record = (kind: string, shape: Shape) => (r: NamedRaw, i: number): string | undefined => {
-    const p = nameProblem(r.name) ?? (r.raw === undefined || r.raw === null || typeof r.raw !== 'object' || Array.isArray(r.raw)
-      ? `it is ${kindOf(r.raw)}, expected an object`
-      : problemOf(r.raw, shape));
+    if (r.pending && r.checkWhenParsed) {
+      // a resource of a big dump's index: its name now, its shape when something first reads it; a
+      // malformed one is then replaced by an empty resource (nothing in it matches), with the warning
+      const named = nameProblem(r.name);
+      if (named) return `malformed ${label(kind, r.name, i)}: ${named} ${IGNORED}`;
+      r.checkWhenParsed((raw) => {
+        const p = shapeProblem(raw, shape);
+        if (!p) return raw;
+        if (late++ < 20) w.push(`malformed ${label(kind, r.name, i)}: ${p} ${IGNORED}`);
+        return typeof r.name === 'string' && kind !== 'endpoints of cluster' ? { name: r.name } : {};
+      });
+      return undefined;
+    }
+    const p = nameProblem(r.name) ?? shapeProblem(r.raw, shape);
     return p && `malformed ${label(kind, r.name, i)}: ${p} ${IGNORED}`;
   };
   b.listeners.splice(0, b.listeners.length, ...keep(b.listeners, record('listener', LISTENER), w));
   b.routeConfigs.splice(0, b.routeConfigs.length, ...keep(b.routeConfigs, record('route config', ROUTE_CONFIG), w));
   b.clusters.splice(0, b.clusters.length, ...keep(b.clusters, record('cluster', CLUSTER), w));
-  b.endpoints.splice(0, b.endpoints.length, ...keep(b.endpoints, (e, i) => record('endpoints of cluster', LOAD_ASSIGNMENT)({ name: e.clusterName, raw: e.raw }, i), w));
+  const endpoints = record('endpoints of cluster', LOAD_ASSIGNMENT);
+  b.endpoints.splice(0, b.endpoints.length, ...keep(b.endpoints, (e, i) => endpoints({ name: e.clusterName, get raw() { return e.raw; }, pending: e.pending, checkWhenParsed: e.checkWhenParsed?.bind(e) }, i), w));
   b.secrets.splice(0, b.secrets.length, ...keep(b.secrets, (s, i) => {
     const p = nameProblem(s.name) ?? (s.secret === undefined ? undefined : problemOf(s.secret, SECRET));
     return p && `malformed ${label('secret', s.name, i)}: ${p} ${IGNORED}`;

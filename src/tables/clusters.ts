@@ -39,11 +39,13 @@ export function clusterTable(model: ConfigModel, filter: ClusterFilter = {}, opt
   const records = [...model.clusters.filter((c) => c.state === 'active'), ...model.clusters.filter((c) => c.state === 'static')];
   const keyed = records.map((r) => ({ r, key: sortKeyOfClusterName(r.name) }));
   goSortSlice(keyed, (a, b) => clusterNameLess(a.key, b.key));
+  const selected: typeof records = [];
   for (const { r } of keyed) {
-    const c = r.cluster;
+    // the row needs name, type and metadata only: the dump index has them (no cluster is parsed for the table)
+    const c = r.head;
     const name = c.name ?? r.name;
     if (!clusterMatches(name, filter)) continue;
-    table.resources.push(c);
+    selected.push(r);
     // Cluster.type is a proto enum: unset means STATIC (0), as istioctl prints it
     const type = typeof c.type === 'string' ? c.type : 'STATIC';
     const dr = describeManagement(c.metadata);
@@ -59,5 +61,8 @@ export function clusterTable(model: ConfigModel, filter: ClusterFilter = {}, opt
       table.rows.push(opts.withName ? [prefixed, ...cells] : cells);
     }
   }
+  // -o json|yaml prints the clusters themselves: parsed only then
+  let resources: unknown[] | undefined;
+  Object.defineProperty(table, 'resources', { enumerable: true, get: () => (resources ??= selected.map((r) => r.cluster)) });
   return table;
 }

@@ -159,16 +159,16 @@ it('--clusters takes istioctl pc endpoint -o yaml (a YAML list of cluster status
   expect(y.out).toMatch(/UNHEALTHY/);
 });
 
-it('a YAML input past the Buffer-parser threshold is still read (as text), not refused as "not JSON"', async () => {
+it('a YAML input past the lazy-index threshold is still read (as text), not refused as "not JSON"', async () => {
   const f = write('big.yaml', YAML.stringify(readJson(REAL.waypoint)));
-  const before = process.env.PCX_STREAM_THRESHOLD;
-  process.env.PCX_STREAM_THRESHOLD = '100';
+  const before = process.env.PCX_LAZY_BYTES;
+  process.env.PCX_LAZY_BYTES = '0';
   try {
     const m = await loadModel(f);
     expect(m.listeners.length).toBeGreaterThan(0);
   } finally {
-    if (before === undefined) delete process.env.PCX_STREAM_THRESHOLD;
-    else process.env.PCX_STREAM_THRESHOLD = before;
+    if (before === undefined) delete process.env.PCX_LAZY_BYTES;
+    else process.env.PCX_LAZY_BYTES = before;
   }
 });
 

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { gzipSync } from 'node:zlib';
 import { loadModel } from '../../src/load/load-model.js';
-import { parseJsonBuffer } from '../../src/load/stream-parse.js';
+import { indexBytes } from '../../src/load/dump-index.js';
 import { MAX_INPUT_ENV } from '../../src/load/read-bytes.js';
 import { bugReportFiles, fixture, makeTar, PRODUCTPAGE, removeDir, tempDir, writeTree } from '../live/helpers.js';
 import { pcxIn } from '../helpers/in-process.js';
@@ -67,7 +67,7 @@ describe('bounded inputs', () => {
 
   it('pathological nesting past the string limit fails at once, with no stack overflow', () => {
     const deep = Buffer.from('['.repeat(50_000) + ']'.repeat(50_000));
-    expect(() => parseJsonBuffer(deep, 'deep.json', 16)).toThrow('deep.json: nested more than 1000 levels deep (at byte 1000); no Envoy config dump is (protobuf stops at 100 levels)');
+    expect(() => indexBytes(deep, 'deep.json', { chunk: 16 })).toThrow('deep.json: nested more than 1000 levels deep (at byte 1000); no Envoy config dump is (protobuf stops at 100 levels)');
   });
 
   it('an empty file says so', async () => {

@@ -1,0 +1,171 @@
+/**
+ * A resource not parsed yet: where its bytes are, and the few top-level members the scanner kept
+ * (scan.ts INDEXED_FIELDS). The model holds these in its records and parses one on first use.
+ */
+import { closeSync, readSync } from 'node:fs';
+import { InputError } from '../errors.js';
+
+/** Where a document's bytes can be read back from. */
+export interface ByteSource {
+  read(start: number, end: number): Buffer;
+}
+
+/** A plain file, read back by position; the descriptor is closed when the source is collected. */
+export class FileBytes implements ByteSource {
+  private static readonly closer = new FinalizationRegistry<number>((fd) => {
+    try {
+      closeSync(fd);
+    } catch {
+      // already closed
+    }
+  });
+  /**
+   * The last few 1 MB windows read: a sweep that reads many resources (explain --all, clusters -o
+   * json) reads them in file order, a few sections at a time, so most reads are one memcpy, not a syscall.
+   */
+  private readonly windows: { start: number; buf: Buffer }[] = [];
+  private static readonly WINDOW = 1 << 20;
+  private static readonly WINDOWS = 8;
+  constructor(private readonly fd: number, private readonly size = Infinity) {
+    FileBytes.closer.register(this, fd);
+  }
+  read(start: number, end: number): Buffer {
+    const W = FileBytes.WINDOW;
+    const ws = Math.floor(start / W) * W;
+    if (end - ws <= W) {
+      let w = this.windows.find((x) => x.start === ws);
+      if (!w) {
+        w = { start: ws, buf: this.readExact(ws, Math.min(ws + W, this.size)) };
+        if (this.windows.length >= FileBytes.WINDOWS) this.windows.shift();
+        this.windows.push(w);
+      }
+      if (end - ws <= w.buf.length) return w.buf.subarray(start - ws, end - ws);
+    }
+    return this.readExact(start, end);
+  }
+  private readExact(start: number, end: number): Buffer {
+    const out = Buffer.allocUnsafe(end - start);
+    let got = 0;
+    while (got < out.length) {
+      const n = readSync(this.fd, out, got, out.length - got, start + got);
+      if (n <= 0) throw new Error(`the file changed while pcx read it (short read at byte ${start + got})`);
+      got += n;
+    }
+    return out;
+  }
+}
+
+/** Bytes kept in memory (stdin, gunzipped input, an archive member), as the chunks they came in. */
+export class ChunkBytes implements ByteSource {
+  private readonly chunks: Buffer[] = [];
+  private readonly starts: number[] = [];
+  private size = 0;
+  add(chunk: Buffer): void {
+    if (!chunk.length) return;
+    this.chunks.push(chunk);
+    this.starts.push(this.size);
+    this.size += chunk.length;
+  }
+  get length(): number {
+    return this.size;
+  }
+  read(start: number, end: number): Buffer {
+    if (end <= start) return Buffer.alloc(0);
+    let lo = 0;
+    let hi = this.starts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (this.starts[mid] <= start) lo = mid;
+      else hi = mid - 1;
+    }
+    const first = this.chunks[lo];
+    const off = start - this.starts[lo];
+    if (off + (end - start) <= first.length) return first.subarray(off, off + (end - start));
+    const parts: Buffer[] = [];
+    for (let k = lo, at = start; at < end; k++) {
+      const c = this.chunks[k];
+      const from = at - this.starts[k];
+      const to = Math.min(c.length, end - this.starts[k]);
+      parts.push(c.subarray(from, to));
+      at += to - from;
+    }
+    return Buffer.concat(parts);
+  }
+}
+
+export class LazyValue {
+  constructor(
+    private readonly src: ByteSource,
+    readonly start: number,
+    readonly end: number,
+    private readonly fields: Record<string, string>,
+    private readonly origin: string,
+  ) {}
+
+  /** The resource's bytes, exactly as in the file. */
+  bytes(): Buffer {
+    return this.src.read(this.start, this.end);
+  }
+
+  /** JSON.parse of the bytes (not cached: the record that holds this caches what it makes of it). */
+  parse(): unknown {
+    try {
+      return JSON.parse(this.bytes().toString('utf8'));
+    } catch (e) {
+      // the scan checked the structure; a bad token inside one resource is found when it is read
+      const msg = (e as Error).message;
+      const at = /position (\d+)/.exec(msg);
+      throw new InputError(`${this.origin}: invalid JSON at byte ${this.start + (at ? Number(at[1]) : 0)} (${msg.replace(/ in JSON at position \d+.*$/s, '')}); expected an Envoy config dump`);
+    }
+  }
+
+  /** A top-level member the scanner kept, parsed; undefined when absent (or not indexed, or not valid JSON). */
+  field(key: string): unknown {
+    const b = this.fields[key];
+    if (b === undefined) return undefined;
+    try {
+      return JSON.parse(b);
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** Whether the member is present (indexed fields only). */
+  has(key: string): boolean {
+    return this.fields[key] !== undefined;
+  }
+
+  /** JSON.stringify writes the resource (e.g. --save of an unwrapped dump). */
+  toJSON(): unknown {
+    return this.parse();
+  }
+}
+
+export function isLazy(v: unknown): v is LazyValue {
+  return v instanceof LazyValue;
+}
+
+/** The value with every LazyValue in it parsed (for whoever needs the whole document). */
+export function materialize<T>(v: T): T {
+  if (v instanceof LazyValue) return v.parse() as T;
+  if (typeof v !== 'object' || v === null) return v;
+  // iterative: the envelopes may be nested deep (scan.ts bounds them)
+  const stack: unknown[] = [v];
+  while (stack.length) {
+    const o = stack.pop() as Record<string, unknown> | unknown[];
+    if (Array.isArray(o)) {
+      for (let i = 0; i < o.length; i++) {
+        const x = o[i];
+        if (x instanceof LazyValue) o[i] = x.parse();
+        else if (typeof x === 'object' && x !== null) stack.push(x);
+      }
+    } else {
+      for (const k in o) {
+        const x = o[k];
+        if (x instanceof LazyValue) o[k] = x.parse();
+        else if (typeof x === 'object' && x !== null) stack.push(x);
+      }
+    }
+  }
+  return v;
+}

@@ -1,0 +1,441 @@
+/**
+ * One pass over a dump's bytes that finds every resource without parsing it (the idea of
+ * simdjson's first stage, in plain JS): it tracks only strings, escapes and bracket nesting, and
+ * checks the whole file's structure (brackets balanced and matched, strings closed, valid UTF-8,
+ * nothing after the document) on the way, so a file broken where no question looks is still refused.
+ *
+ * The bytes arrive in chunks (a reused read buffer, or gunzip's output) and are never joined into
+ * one string. What comes out:
+ * - the **skeleton**: the document's bytes with every resource (a listener, cluster, route
+ *   configuration or ClusterLoadAssignment) replaced by a placeholder string; it is the envelopes
+ *   only (a few % of the file) and JSON.parse reads it;
+ * - for each resource, its byte range and the raw bytes of the top-level members the model looks
+ *   things up by (name, address, eds_cluster_config, cluster_name …), see INDEXED_FIELDS.
+ *
+ * A resource is an object that is the value of a resource key (`listener`, `cluster`,
+ * `route_config`, `endpoint_config`, `failed_configuration`, either spelling) in the envelopes, or an
+ * element of a top-level array (`istioctl proxy-config <type> -o json`). Nothing under `bootstrap`,
+ * ECDS, secrets or cluster statuses is a resource: those are parsed whole.
+ */
+
+import { isUtf8 } from 'node:buffer';
+
+/** Keys whose object value is one resource. */
+const RESOURCE_KEYS = new Set(['listener', 'cluster', 'route_config', 'routeConfig', 'endpoint_config', 'endpointConfig', 'failed_configuration', 'failedConfiguration']);
+/** Keys under which nothing is indexed (parsed with the envelopes). */
+const WHOLE_KEYS = new Set(['bootstrap', 'ecds_filters', 'ecdsFilters', 'cluster_statuses', 'clusterStatuses', 'static_secrets', 'staticSecrets', 'dynamic_active_secrets', 'dynamicActiveSecrets', 'dynamic_warming_secrets', 'dynamicWarmingSecrets']);
+/** Top-level members of a resource whose bytes are kept: the keys lookups and sweeps read without parsing it. */
+export const INDEXED_FIELDS = new Set([
+  'name', 'address', 'additional_addresses', 'additionalAddresses', 'bind_to_port', 'bindToPort', 'deprecated_v1', 'deprecatedV1',
+  'use_original_dst', 'useOriginalDst', 'traffic_direction', 'trafficDirection',
+  'type', 'eds_cluster_config', 'edsClusterConfig', 'cluster_name', 'clusterName', 'metadata',
+]);
+
+/** Lengths of the INDEXED_FIELDS keys (a cheap first test before a key is decoded). */
+const INDEXED_LENGTHS = new Uint8Array(64);
+for (const k of INDEXED_FIELDS) INDEXED_LENGTHS[k.length] = 1;
+
+/** Deeper than this in the envelopes is not a config dump: refused at once (no stack, no rescans). */
+export const MAX_NESTING = 1000;
+
+const QUOTE = 0x22;
+const BACKSLASH = 0x5c;
+const OPEN_BRACE = 0x7b;
+const CLOSE_BRACE = 0x7d;
+const OPEN_BRACKET = 0x5b;
+const CLOSE_BRACKET = 0x5d;
+const COMMA = 0x2c;
+const COLON = 0x3a;
+
+/** Bytes that matter outside strings; everything else (whitespace, numbers, literals) is skipped by table. */
+const STRUCTURAL = new Uint8Array(256);
+for (const c of [QUOTE, OPEN_BRACE, CLOSE_BRACE, OPEN_BRACKET, CLOSE_BRACKET, COMMA, COLON]) STRUCTURAL[c] = 1;
+/** Below a resource's own members only strings and brackets matter (no stop at every , and :). */
+const NESTED = new Uint8Array(256);
+for (const c of [QUOTE, OPEN_BRACE, CLOSE_BRACE, OPEN_BRACKET, CLOSE_BRACKET]) NESTED[c] = 1;
+
+/** A structural error: where, and what. The loader words it for the user. */
+export class ScanError extends Error {
+  constructor(readonly at: number, readonly what: string, readonly kind: 'truncated' | 'invalid' | 'utf8' | 'nesting') {
+    super(what);
+  }
+}
+
+export interface ScannedResource {
+  /** Byte range in the document (after any prefix the caller skipped: offsets are the stream's). */
+  start: number;
+  end: number;
+  /** JSON text of the INDEXED_FIELDS members present. */
+  fields: Record<string, string>;
+}
+
+/** A small byte capture that may span chunks. */
+class Capture {
+  active = false;
+  start = 0;
+  parts: Buffer[] = [];
+  begin(at: number): void {
+    this.active = true;
+    this.start = at;
+    this.parts.length = 0;
+  }
+  /** Chunk ends while capturing: keep a copy of its tail. */
+  spill(b: Buffer, n: number): void {
+    if (this.active && this.start < n) this.parts.push(Buffer.from(b.subarray(this.start, n)));
+    this.start = 0;
+  }
+  /** The captured text as a key string: no copy when it lies in one chunk (the common case). */
+  finishKey(b: Buffer, end: number): string {
+    if (this.parts.length) return decodeKey(this.finish(b, end));
+    this.active = false;
+    for (let k = this.start; k < end; k++) {
+      if (b[k] === BACKSLASH || b[k] >= 0x80) return decodeKey(b.subarray(this.start, end));
+    }
+    return b.toString('latin1', this.start + 1, end - 1);
+  }
+  finish(b: Buffer, end: number): Buffer {
+    this.active = false;
+    const tail = b.subarray(this.start, end);
+    if (!this.parts.length) return Buffer.from(tail);
+    const out = Buffer.concat([...this.parts, tail]);
+    this.parts.length = 0;
+    return out;
+  }
+  /** The captured bytes as text (no Buffer made when they lie in one chunk). */
+  finishText(b: Buffer, end: number): string {
+    if (this.parts.length) return this.finish(b, end).toString('utf8');
+    this.active = false;
+    return b.toString('utf8', this.start, end);
+  }
+}
+
+/** Sequence length from a UTF-8 lead byte (0 for a continuation or invalid byte). */
+function seqLen(c: number): number {
+  return c < 0x80 ? 1 : c >= 0xc2 && c <= 0xdf ? 2 : c >= 0xe0 && c <= 0xef ? 3 : c >= 0xf0 && c <= 0xf4 ? 4 : 0;
+}
+
+/** Valid UTF-8 across chunks, by Node's native check; a sequence split by a chunk end is checked whole. */
+class Utf8Check {
+  private carry?: Buffer;
+  check(b: Buffer, from: number, pos: number): void {
+    const n = b.length;
+    let start = from;
+    if (this.carry) {
+      const need = seqLen(this.carry[0]) - this.carry.length;
+      const seq = Buffer.concat([this.carry, b.subarray(start, start + need)]);
+      if (seq.length < seqLen(this.carry[0])) {
+        this.carry = seq; // a tiny chunk: still incomplete
+        return;
+      }
+      if (!isUtf8(seq)) throw new ScanError(pos + start - this.carry.length, 'not valid UTF-8', 'utf8');
+      this.carry = undefined;
+      start += need;
+    }
+    let cut = n;
+    for (let k = n - 1; k >= Math.max(start, n - 4); k--) {
+      const c = b[k];
+      if ((c & 0xc0) === 0x80) continue; // continuation
+      const len = seqLen(c);
+      if (len > 1 && k + len > n) cut = k;
+      break;
+    }
+    if (!isUtf8(b.subarray(start, cut))) throw new ScanError(pos + firstInvalid(b, start, cut), 'not valid UTF-8', 'utf8');
+    if (cut < n) this.carry = Buffer.from(b.subarray(cut, n));
+  }
+  end(pos: number): void {
+    if (this.carry) throw new ScanError(pos - this.carry.length, 'not valid UTF-8 (a character cut off at the end)', 'utf8');
+  }
+}
+
+/** Where the first invalid sequence starts (only on the error path). */
+function firstInvalid(b: Buffer, from: number, to: number): number {
+  for (let i = from; i < to; ) {
+    const len = seqLen(b[i]);
+    if (len === 0 || i + len > to || !isUtf8(b.subarray(i, i + len))) return i;
+    i += len;
+  }
+  return from;
+}
+
+function decodeKey(bytes: Buffer): string {
+  // bytes include the quotes
+  if (bytes.indexOf(BACKSLASH) < 0) return bytes.toString('utf8', 1, bytes.length - 1);
+  try {
+    return JSON.parse(bytes.toString('utf8')) as string;
+  } catch {
+    return '';
+  }
+}
+
+/** The placeholder a resource leaves in the skeleton: a string no dump can hold by chance. */
+export function placeholderPrefix(nonce: string): string {
+  return `\u0000pcx:${nonce}:`;
+}
+
+export class Scanner {
+  readonly resources: ScannedResource[] = [];
+  private skeleton = Buffer.allocUnsafe(1 << 16);
+  private skeletonBytes = 0;
+  /** Absolute offset of the current chunk's first byte. */
+  private pos = 0;
+  private started = false;
+  private done = false;
+
+  // strings (both modes)
+  private inString = false;
+  /** A backslash ended the last chunk: the first byte of the next is escaped. */
+  private skipNext = false;
+
+  // the envelopes (skeleton mode)
+  private readonly kinds: number[] = [];
+  private readonly expectKey: boolean[] = [];
+  private readonly lastKey: string[] = [];
+  /** Level (index into kinds) from which nothing is indexed, or -1. */
+  private wholeFrom = -1;
+  private segStart = 0;
+  private readonly key = new Capture();
+  private keyIsSkeleton = false;
+
+  // inside a resource
+  private inResource = false;
+  private resStart = 0;
+  /** Open brackets inside the resource, innermost last (1 = the resource object itself). */
+  private stack = new Uint8Array(256);
+  private depth = 0;
+  private resExpectKey = false;
+  private resKey = '';
+  private fields: Record<string, string> = {};
+  private readonly value = new Capture();
+  private readonly utf8 = new Utf8Check();
+
+  constructor(private readonly nonce: string, private readonly placeholderOf = placeholderPrefix(nonce)) {}
+
+  /** Feeds the next chunk. `b` may be reused by the caller afterwards (what is kept is copied). */
+  push(b: Buffer, from = 0): void {
+    const n = b.length;
+    this.utf8.check(b, from, this.pos);
+    let i = from;
+    this.segStart = i;
+    if (this.skipNext && i < n) {
+      i++;
+      this.skipNext = false;
+    }
+    while (i < n) i = this.inResource ? this.resourceBytes(b, i, n) : this.skeletonRun(b, i, n);
+    if (!this.inResource) this.appendSkeleton(b.subarray(this.segStart, n));
+    this.key.spill(b, n);
+    this.value.spill(b, n);
+    this.pos += n;
+  }
+
+  /** The skeleton text and the resources; throws ScanError when the document is incomplete. */
+  finish(): { skeleton: Buffer; resources: ScannedResource[] } {
+    this.utf8.end(this.pos);
+    if (!this.started) throw new ScanError(this.pos, 'expected { or [', 'invalid');
+    if (!this.done) throw new ScanError(this.pos, 'the document ends inside a string or container', 'truncated');
+    return { skeleton: this.skeleton.subarray(0, this.skeletonBytes), resources: this.resources };
+  }
+
+  /** ASCII text into the skeleton. */
+  private appendText(t: string): void {
+    this.reserve(t.length);
+    this.skeletonBytes += this.skeleton.write(t, this.skeletonBytes, 'latin1');
+  }
+
+  private reserve(n: number): void {
+    if (this.skeletonBytes + n > this.skeleton.length) {
+      const bigger = Buffer.allocUnsafe(Math.max(this.skeleton.length * 2, this.skeletonBytes + n));
+      this.skeleton.copy(bigger, 0, 0, this.skeletonBytes);
+      this.skeleton = bigger;
+    }
+  }
+
+  private appendSkeleton(b: Buffer): void {
+    if (!b.length) return;
+    this.reserve(b.length);
+    b.copy(this.skeleton, this.skeletonBytes);
+    this.skeletonBytes += b.length;
+  }
+
+  /** Bytes of the envelopes up to the next one that matters (string contents, whitespace, scalars skipped fast). */
+  private skeletonRun(b: Buffer, i: number, n: number): number {
+    if (this.inString) {
+      while (i < n) {
+        const c = b[i];
+        if (c === QUOTE || c === BACKSLASH) break;
+        i++;
+      }
+    } else if (this.started && !this.done) {
+      while (i < n && STRUCTURAL[b[i]] === 0) i++;
+    }
+    return i < n ? this.skeletonByte(b, i) : n;
+  }
+
+  /** One byte of the envelopes that may matter. Returns the next index. */
+  private skeletonByte(b: Buffer, i: number): number {
+    const c = b[i];
+    if (this.inString) {
+      if (c === QUOTE) {
+        this.inString = false;
+        if (this.keyIsSkeleton && this.key.active) {
+          const top = this.kinds.length - 1;
+          this.lastKey[top] = this.key.finishKey(b, i + 1);
+          this.keyIsSkeleton = false;
+        }
+      } else if (c === BACKSLASH) {
+        if (i + 1 >= b.length) this.skipNext = true;
+        return i + 2;
+      }
+      return i + 1;
+    }
+    if (this.done) {
+      if (c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09) return i + 1;
+      throw new ScanError(this.pos + i, 'unexpected text after the end of the document', 'invalid');
+    }
+    if (!this.started && c !== OPEN_BRACE && c !== OPEN_BRACKET && !(c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09)) {
+      throw new ScanError(this.pos + i, 'expected { or [', 'invalid');
+    }
+    const top = this.kinds.length - 1;
+    switch (c) {
+      case QUOTE:
+        this.inString = true;
+        if (top >= 0 && this.kinds[top] === OPEN_BRACE && this.expectKey[top]) {
+          this.key.begin(i);
+          this.keyIsSkeleton = true;
+        }
+        return i + 1;
+      case COLON:
+        if (top >= 0) this.expectKey[top] = false;
+        return i + 1;
+      case COMMA:
+        if (top >= 0 && this.kinds[top] === OPEN_BRACE) this.expectKey[top] = true;
+        return i + 1;
+      case OPEN_BRACE:
+      case OPEN_BRACKET: {
+        if (!this.started) this.started = true;
+        if (c === OPEN_BRACE && top >= 0 && this.wholeFrom < 0) {
+          const isResource = this.kinds[top] === OPEN_BRACE ? !this.expectKey[top] && RESOURCE_KEYS.has(this.lastKey[top]) : top === 0;
+          if (isResource) return this.beginResource(b, i);
+        }
+        if (this.kinds.length >= MAX_NESTING) {
+          throw new ScanError(this.pos + i, `nested more than ${MAX_NESTING} levels deep`, 'nesting');
+        }
+        if (this.wholeFrom < 0 && top >= 0 && this.kinds[top] === OPEN_BRACE && WHOLE_KEYS.has(this.lastKey[top])) this.wholeFrom = top + 1;
+        this.kinds.push(c);
+        this.expectKey.push(c === OPEN_BRACE);
+        this.lastKey.push('');
+        return i + 1;
+      }
+      case CLOSE_BRACE:
+      case CLOSE_BRACKET: {
+        if (top < 0) throw new ScanError(this.pos + i, `unexpected "${String.fromCharCode(c)}"`, 'invalid');
+        if (this.kinds[top] !== c - 2) throw new ScanError(this.pos + i, `"${String.fromCharCode(c)}" closes a "${String.fromCharCode(this.kinds[top])}"`, 'invalid');
+        this.kinds.pop();
+        this.expectKey.pop();
+        this.lastKey.pop();
+        if (this.wholeFrom === top) this.wholeFrom = -1;
+        if (top === 0) this.done = true;
+        return i + 1;
+      }
+      default:
+        if (!this.started && !(c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09)) throw new ScanError(this.pos + i, 'expected { or [', 'invalid');
+        return i + 1;
+    }
+  }
+
+  private beginResource(b: Buffer, i: number): number {
+    this.appendSkeleton(b.subarray(this.segStart, i));
+    this.appendText(`"\\u0000${this.placeholderOf.slice(1)}${this.resources.length}"`);
+    this.inResource = true;
+    this.resStart = this.pos + i;
+    this.stack[0] = OPEN_BRACE;
+    this.depth = 1;
+    this.resExpectKey = true;
+    this.resKey = '';
+    this.fields = {};
+    return i + 1;
+  }
+
+  /**
+   * Bytes inside a resource: the hot loop. Only strings and brackets matter, plus the keys and
+   * value boundaries of the resource's own top-level members. Returns where the resource ended
+   * (skeleton mode resumes there) or `n`.
+   */
+  private resourceBytes(b: Buffer, i: number, n: number): number {
+    let depth = this.depth;
+    let stack = this.stack;
+    let inString = this.inString;
+    while (i < n) {
+      if (inString) {
+        // the rest of a string: a quote ends it unless escaped
+        let c = 0;
+        while (i < n) {
+          c = b[i];
+          if (c === QUOTE || c === BACKSLASH) break;
+          i++;
+        }
+        if (i >= n) break;
+        if (c === BACKSLASH) {
+          if (i + 1 >= n) {
+            this.skipNext = true;
+            i = n;
+            break;
+          }
+          i += 2;
+          continue;
+        }
+        inString = false;
+        i++;
+        if (depth === 1 && this.key.active) {
+          // only a key that may be indexed is decoded (most are not: no string is made for them)
+          const len = i - this.key.start - 2;
+          this.resKey = this.key.parts.length || INDEXED_LENGTHS[len] ? this.key.finishKey(b, i) : ((this.key.active = false), '');
+        }
+        continue;
+      }
+      const table = depth === 1 ? STRUCTURAL : NESTED;
+      while (i < n && table[b[i]] === 0) i++;
+      if (i >= n) break;
+      const c = b[i];
+      if (c === QUOTE) {
+        inString = true;
+        if (depth === 1 && this.resExpectKey) this.key.begin(i);
+      } else if (c === OPEN_BRACE || c === OPEN_BRACKET) {
+        if (depth === stack.length) {
+          const bigger = new Uint8Array(stack.length * 2);
+          bigger.set(stack);
+          this.stack = stack = bigger;
+        }
+        stack[depth++] = c;
+      } else if (c === CLOSE_BRACE || c === CLOSE_BRACKET) {
+        if (stack[depth - 1] !== c - 2) {
+          this.depth = depth;
+          throw new ScanError(this.pos + i, `"${String.fromCharCode(c)}" closes a "${String.fromCharCode(stack[depth - 1])}"`, 'invalid');
+        }
+        depth--;
+        if (depth === 0) {
+          if (this.value.active) this.fields[this.resKey] = this.value.finishText(b, i);
+          this.resources.push({ start: this.resStart, end: this.pos + i + 1, fields: this.fields });
+          this.inResource = false;
+          this.inString = false;
+          this.depth = 0;
+          const top = this.kinds.length - 1;
+          if (this.kinds[top] === OPEN_BRACE) this.lastKey[top] = '';
+          this.segStart = i + 1;
+          return i + 1;
+        }
+      } else if (depth === 1) {
+        if (c === COLON) {
+          this.resExpectKey = false;
+          if (INDEXED_FIELDS.has(this.resKey)) this.value.begin(i + 1);
+        } else if (c === COMMA) {
+          if (this.value.active) this.fields[this.resKey] = this.value.finishText(b, i);
+          this.resExpectKey = true;
+        }
+      }
+      i++;
+    }
+    this.inString = inString;
+    this.depth = depth;
+    return n;
+  }
+}
