@@ -8,13 +8,17 @@
  * Istio writes a VirtualService `fault` on the route (pilot route.go TranslateFault).
  */
 import type { Json, Route, RouteConfiguration, VirtualHost } from '../model/envoy-types.js';
-import { evaluateFault, FAULT_FILTER, formatMs, type FaultEvaluation } from '../envoy/fault.js';
+import { evaluateFault, FAULT_FILTER, type FaultEvaluation } from '../envoy/fault.js';
+import { formatMs } from '../text/duration.js';
+import { percentText } from '../text/percent.js';
 import type { HcmInfo } from '../envoy/network-filters.js';
 import { describeRouteMatch } from '../envoy/route-match.js';
-import { finding, pct, refsOf, routeLabel, type CheckCtx, type HcmUse } from './context.js';
+import { finding, refsOf, routeLabel, type CheckCtx, type HcmUse } from './context.js';
 import type { Finding, ResourceType } from './types.js';
 
 const perFilter = (x: Json): Json => x?.typed_per_filter_config ?? x?.per_filter_config;
+/** A configured fraction keeps two decimals (text/percent.ts). */
+const pct = (n: number) => percentText(n, 2);
 
 /** When the listeners are not in the dump, Istio's sidecar/gateway HCM is assumed: a fault filter with no config of its own. */
 const ASSUMED_HCM: HcmInfo = {

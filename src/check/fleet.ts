@@ -29,7 +29,8 @@ export type FleetOutcome = { ok: true; result: CheckResult } | { ok: false; erro
 /** One proxy, in whatever thread runs it. */
 export async function checkOne(t: FleetTask): Promise<FleetOutcome> {
   try {
-    const model = await loadModel(t.dumpPath, { clustersFile: t.clustersPath });
+    // check reads every resource: parse the dump whole, as single `pcx check` does (source-options `whole`), not one by one
+    const model = await loadModel(t.dumpPath, { clustersFile: t.clustersPath, strict: true });
     model.origin = t.origin;
     return { ok: true, result: check(model, parseFilter(t.only, t.ignore)) };
   } catch (e) {

@@ -44,7 +44,7 @@ describe('explain --all-pods', () => {
     const r = pcx(['explain', tgz, 'reviews.default:9080/', '--all-pods']);
     expect(r.code).toBe(1);
     expect(r.out).toMatch(/^pcx explain .*bug-report\.tar\.gz reviews\.default:9080\/ --all-pods: 6 proxies\n\n1 proxy {5}503 NC → outbound\|9080\|v1\|reviews\.default\.svc\.cluster\.local 50%, outbound\|9080\|v3\|reviews\.default\.svc\.cluster\.local 50% \(missing\)\n {12}productpage-v1-broken\.default\n/);
-    expect(r.out).toMatch(/next  no cluster outbound\|9080\|v3\|reviews\.default\.svc\.cluster\.local: is a DestinationRule with subset v3/);
+    expect(r.out).toMatch(/next {2}no cluster outbound\|9080\|v3\|reviews\.default\.svc\.cluster\.local: is a DestinationRule with subset v3/);
     expect(r.out).toMatch(/\n3 proxies {3}ROUTED → outbound\|9080\|\|reviews\.default\.svc\.cluster\.local\n {12}geo-5c54dcd5bd-z5ghf\.hr2, productpage-v1-64794f5db4-blnt8\.default, productpage-v1-c7765c886-v99jb\.default\n/);
     expect(r.out).toMatch(/unreadable {2}broken-dump\.default: .*JSON is truncated/);
     expect(r.out).toMatch(/\nleft out {4}ztunnel-x7k2p\.istio-system: a ztunnel: .* needs --from: pcx explain .* --pod ztunnel-x7k2p\.istio-system reviews\.default:9080\/ --from <client pod>\n/);
