@@ -8,10 +8,13 @@ import { finding, type CheckCtx } from './context.js';
 import { percentText as pct, roundPercent } from '../text/percent.js';
 import type { Finding } from './types.js';
 
+/** Why PCX101–103 are skipped on a dump without CDS (check.ts replaces it with the section-wide line). */
+export const NO_CDS = 'the dump has no clusters (CDS) section';
+
 export function missingClusters(ctx: CheckCtx): Finding[] {
   const { model } = ctx;
   if (!model.sections.has('clusters')) {
-    if (ctx.refs.length) ctx.skipped.push({ codes: ['PCX101', 'PCX102', 'PCX103'], why: 'the dump has no clusters (CDS) section' });
+    if (ctx.refs.length) ctx.skipped.push({ codes: ['PCX101', 'PCX102', 'PCX103'], why: NO_CDS });
     return [];
   }
   const out: Finding[] = [];

@@ -41,7 +41,8 @@ export function renderCheckText(r: CheckResult, s: Style, opts: { verbose?: bool
   const p = r.proxy;
   const who = [p.kind, p.pod ? `${p.pod}${p.namespace ? '.' + p.namespace : ''}` : '', p.istio_version ? `Istio ${p.istio_version}` : '', p.envoy_version ? `Envoy ${p.envoy_version}` : ''].filter(Boolean).join(', ');
   const out: string[] = [`${s.bold('pcx check')} ${p.source}${who ? s.dim(`  (${who})`) : ''}`, ''];
-  if (!r.findings.length) out.push(s.green('no findings'), '');
+  // a partial dump: what was not checked is not an all-clear
+  if (!r.findings.length) out.push(r.skipped.length ? 'no findings in what the dump holds (see "not checked" below)' : s.green('no findings'), '');
   for (const f of r.findings) out.push(findingBlock(f, s, !!opts.verbose), '');
   let tail = countsLine(r.summary);
   if (r.summary.suppressed) tail += `; ${r.summary.suppressed} left out by --only/--ignore`;
