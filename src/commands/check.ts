@@ -15,8 +15,8 @@ import { findingsExitCode, fleetExitCode, SEVERITIES } from '../explain/verdict.
 import { classifySource } from '../load/source-spec.js';
 import { ZtunnelDocumentError } from '../ztunnel/detect.js';
 import { styleFor } from '../render/style.js';
-import { isMachineFormat, machineText } from '../render/machine-output.js';
 import type { Severity } from '../explain/result.js';
+import { writeResult } from './output.js';
 
 export interface CheckArgs extends Omit<SourceArgs, 'source'> {
   source?: string;
@@ -86,9 +86,10 @@ export async function runCheck(args: CheckArgs, ctx: CommandContext): Promise<nu
       if (!proxies.length) throw new UsageError(`${args.source} holds no proxy in namespace ${args.namespace}`);
       const workers = Math.min(args.workers ?? availableParallelism(), proxies.length);
       const fleet = await checkFleet(source, proxies, { workers, only: args.only, ignore: args.ignore });
-      if (isMachineFormat(args.output)) print(ctx, await machineText(fleet, args.output));
-      else if (args.output === 'markdown') print(ctx, (await import('../render/check-markdown.js')).renderFleetMarkdown(fleet));
-      else print(ctx, renderFleetText(fleet, style, { verbose: args.verbose }));
+      await writeResult(ctx, args.output, fleet, {
+        text: (v) => renderFleetText(v, style, { verbose: args.verbose }),
+        markdown: async (v) => (await import('../render/check-markdown.js')).renderFleetMarkdown(v),
+      });
       const unreadable = fleet.proxies.filter((p) => p.error);
       if (unreadable.length) {
         // a proxy that could not be checked is never "nothing found": say so, and exit at least 1
@@ -109,9 +110,10 @@ export async function runCheck(args: CheckArgs, ctx: CommandContext): Promise<nu
     const [{ checkZtunnel }, { ztunnelModelFrom }] = await Promise.all([import('../check/ztunnel.js'), import('../ztunnel/load.js')]);
     result = checkZtunnel(ztunnelModelFrom(e), filter);
   }
-  if (isMachineFormat(args.output)) print(ctx, await machineText(result, args.output));
-  else if (args.output === 'markdown') print(ctx, (await import('../render/check-markdown.js')).renderCheckMarkdown(result));
-  else print(ctx, renderCheckText(result, style, { verbose: args.verbose }));
+  await writeResult(ctx, args.output, result, {
+    text: (v) => renderCheckText(v, style, { verbose: args.verbose }),
+    markdown: async (v) => (await import('../render/check-markdown.js')).renderCheckMarkdown(v),
+  });
   return findingsExitCode(result.findings.map((f) => f.severity), failOn);
 }
 

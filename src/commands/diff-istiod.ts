@@ -10,10 +10,10 @@ import { EXIT_FINDINGS, EXIT_OK, UsageError } from '../errors.js';
 import { DEFAULT_TIMEOUT_MS, loadModel } from '../load/load-model.js';
 import { startSpinner } from '../load/spinner.js';
 import { styleFor } from '../render/style.js';
-import { isMachineFormat, machineText } from '../render/machine-output.js';
-import { rawStream, writeExact, type CommandContext } from './context.js';
+import { rawStream, type CommandContext } from './context.js';
 import type { DiffArgs } from './diff.js';
 import { debugTrace, loadModelFromArgs } from './source-options.js';
+import { writeResult } from './output.js';
 
 export async function runDiffIstiod(args: DiffArgs, ctx: CommandContext): Promise<number> {
   if (args.b !== undefined) throw new UsageError(`--istiod compares ${args.a} with istiod: give one source, not two (${args.b})`, { hint: 'pcx diff <pod> --istiod' });
@@ -55,11 +55,9 @@ export async function runDiffIstiod(args: DiffArgs, ctx: CommandContext): Promis
       const red = redactDiff({ a: r.proxy, b: r.proxy, compared: [], summary: [], changes: r.changes, notes: [] }).value;
       r = { ...r, changes: red.changes as typeof r.changes };
     }
-    if (isMachineFormat(args.output)) writeExact(ctx.io.stdout, await machineText(r, args.output));
-    else {
-      const { renderIstiodSyncText } = await import('../render/istiod-sync-text.js');
-      ctx.io.stdout.write(renderIstiodSyncText(r, styleFor(ctx.io.stdout, { color: ctx.color }), { verbose: args.verbose }));
-    }
+    await writeResult(ctx, args.output, r, {
+      text: async (v) => (await import('../render/istiod-sync-text.js')).renderIstiodSyncText(v, styleFor(ctx.io.stdout, { color: ctx.color }), { verbose: args.verbose }),
+    });
     return r.status === 'STALE' ? EXIT_FINDINGS : EXIT_OK;
   } finally {
     await rm(tmp, { recursive: true, force: true });

@@ -5,14 +5,14 @@
 import type { Argv } from 'yargs';
 // the diff engine and its renderers load only when diff runs: other commands start faster
 import { styleFor } from '../render/style.js';
-import { isMachineFormat, machineText } from '../render/machine-output.js';
 import { EXIT_FINDINGS, EXIT_OK, UsageError } from '../errors.js';
 import { loadModelFromArgs, SOURCE_DESCRIPTION, withSourceOptions, type SourceArgs } from './source-options.js';
-import { writeExact, type CommandContext } from './context.js';
+import type { CommandContext } from './context.js';
 import { defineCommand } from './define.js';
 import { isStdin } from '../load/read-bytes.js';
 import type { ChainDiff, DiffResult } from '../diff/result.js';
 import { resolveTypes } from './diff-types.js';
+import { writeResult } from './output.js';
 
 export interface DiffArgs extends Omit<SourceArgs, 'source'> {
   a: string;
@@ -97,8 +97,7 @@ export async function runDiff(args: DiffArgs, ctx: CommandContext): Promise<numb
     const { chainDiffJsonValue } = await import('../render/diff-json.js');
     let c = diffChains(a, modelB, { target: args.host, headers, method: args.method }, { ignoreEndpoints: args.ignoreEndpoints });
     c = await redacted(c, args, ctx);
-    if (isMachineFormat(args.output)) writeExact(ctx.io.stdout, await machineText(chainDiffJsonValue(c), args.output));
-    else ctx.io.stdout.write(renderChainDiffText(c, style, { verbose: args.verbose }));
+    await writeResult(ctx, args.output, c, { text: (v) => renderChainDiffText(v, style, { verbose: args.verbose }) }, { data: chainDiffJsonValue });
     return c.changed ? EXIT_FINDINGS : EXIT_OK;
   }
   const { renderDiffText } = await import('../render/diff-text.js');
@@ -108,8 +107,7 @@ export async function runDiff(args: DiffArgs, ctx: CommandContext): Promise<numb
   if (!r.compared.length) {
     throw new UsageError(`nothing to compare: ${args.a} and ${b} share no config section${types || args.name ? ' that the filters keep' : ''}`, { hint: 'give two dumps of the same kind (e.g. both full config dumps), or loosen --type/--name' });
   }
-  if (isMachineFormat(args.output)) writeExact(ctx.io.stdout, await machineText(diffJsonValue(r), args.output));
-  else ctx.io.stdout.write(renderDiffText(r, style, { verbose: args.verbose, filtered: !!(types || args.name) }));
+  await writeResult(ctx, args.output, r, { text: (v) => renderDiffText(v, style, { verbose: args.verbose, filtered: !!(types || args.name) }) }, { data: diffJsonValue });
   return r.changes.length ? EXIT_FINDINGS : EXIT_OK;
 }
 

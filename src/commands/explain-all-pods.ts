@@ -11,8 +11,8 @@ import type { ExplainRequest } from '../explain/context.js';
 import { allPodsExitCode } from '../explain/verdict.js';
 import { classifySource } from '../load/source-spec.js';
 import { styleFor } from '../render/style.js';
-import { isMachineFormat, machineText } from '../render/machine-output.js';
-import { writeExact, type CommandContext } from './context.js';
+import type { CommandContext } from './context.js';
+import { writeResult } from './output.js';
 import type { ExplainArgs } from './explain.js';
 
 export async function runExplainAllPods(args: ExplainArgs, request: ExplainRequest, ctx: CommandContext): Promise<number> {
@@ -35,8 +35,9 @@ export async function runExplainAllPods(args: ExplainArgs, request: ExplainReque
     const r = await explainAllPods(args.source, request.target, proxies, request, { workers });
     // nothing explained is not an all-clear
     if (!r.by_proxy.length && !r.unreadable.length) throw new UsageError(`every proxy of ${args.source}${args.namespace ? ` in namespace ${args.namespace}` : ''} is a ztunnel: explain one with --pod <ztunnel> ${request.target} --from <client pod>`);
-    if (isMachineFormat(args.output)) writeExact(ctx.io.stdout, await machineText(r, args.output));
-    else ctx.io.stdout.write((await import('../render/all-pods-text.js')).renderAllPodsText(r, styleFor(ctx.io.stdout, { color: ctx.color }), { verbose: args.verbose }));
+    await writeResult(ctx, args.output, r, {
+      text: async (v) => (await import('../render/all-pods-text.js')).renderAllPodsText(v, styleFor(ctx.io.stdout, { color: ctx.color }), { verbose: args.verbose }),
+    });
     if (r.unreadable.length) ctx.io.stderr.write(`pcx: ${r.unreadable.length} of ${r.summary.proxies} proxies could not be read: ${r.unreadable.map((u) => u.proxy).join(', ')}\n`);
     return allPodsExitCode(r.by_proxy.map((p) => p.verdict), r.unreadable.length, r.summary.proxies);
   } finally {

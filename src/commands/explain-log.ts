@@ -5,10 +5,11 @@ import { loadModelFromArgs, type SourceArgs } from './source-options.js';
 import { replayLines } from '../replay/replay.js';
 import { renderReplayText } from '../render/replay-text.js';
 import { styleFor } from '../render/style.js';
-import { isMachineFormat, machineText } from '../render/machine-output.js';
+import { isMachineFormat } from '../render/machine-output.js';
 import { EXIT_FINDINGS, EXIT_OK, InputError, UsageError } from '../errors.js';
 import { isStdin } from '../load/read-bytes.js';
 import type { CommandContext } from './context.js';
+import { writeResult } from './output.js';
 
 export interface ExplainLogArgs extends SourceArgs {
   target?: string;
@@ -78,7 +79,6 @@ export async function runExplainLog(args: ExplainLogArgs, ctx: CommandContext): 
   if (!r.lines.length && !r.malformed.length) {
     throw new InputError(`no access-log lines in ${logName} (${r.skipped} other log line${r.skipped === 1 ? '' : 's'}): access logging is off for this proxy, or the log was cut before any request`, { hint: 'turn it on with meshConfig.accessLogFile: /dev/stdout or a Telemetry resource (accessLogging), then capture again' });
   }
-  if (isMachineFormat(args.output)) ctx.io.stdout.write(await machineText(r, args.output));
-  else ctx.io.stdout.write(renderReplayText(r, styleFor(ctx.io.stdout, { color: ctx.color }), { verbose: args.verbose }));
+  await writeResult(ctx, args.output, r, { text: (v) => renderReplayText(v, styleFor(ctx.io.stdout, { color: ctx.color }), { verbose: args.verbose }) });
   return r.counts.not_reproduced > 0 || r.counts.malformed > 0 ? EXIT_FINDINGS : EXIT_OK;
 }

@@ -8,15 +8,16 @@ import { renderExplainText } from '../render/explain-text.js';
 import { DEFAULT_WIDTH, terminalWidth } from '../render/text-wrap.js';
 import { existsSync } from 'node:fs';
 import { styleFor } from '../render/style.js';
-import { isMachineFormat, machineText } from '../render/machine-output.js';
+import { isMachineFormat } from '../render/machine-output.js';
 import { EXIT_FINDINGS, EXIT_OK, UsageError } from '../errors.js';
-import { writeExact, type CommandContext } from './context.js';
+import type { CommandContext } from './context.js';
 import type { ExplainResult } from '../explain/result.js';
 import { ZtunnelDocumentError } from '../ztunnel/detect.js';
 import { followIfPeers } from './explain-follow.js';
 import { renderDestinationText } from '../render/destination-text.js';
 import type { ExplainLogArgs } from './explain-log.js';
 import { defineCommand } from './define.js';
+import { writeResult } from './output.js';
 
 export interface ExplainArgs extends SourceArgs, RequestArgs {
   source: string;
@@ -93,9 +94,10 @@ export async function runExplain(args: ExplainArgs, ctx: CommandContext): Promis
     // the map, its table writer and the one-line form load only for --all
     const [{ explainAll }, { renderExplainAllText }, { renderAllBrief }] = await Promise.all([import('../explain/explain-all.js'), import('../render/explain-all-text.js'), import('../render/explain-brief.js')]);
     const all = explainAll(await loadModelFromArgs(args, ctx, args.source, { whole: true }));
-    if (isMachineFormat(args.output)) writeExact(ctx.io.stdout, await machineText(all, args.output));
-    else if (args.brief) ctx.io.stdout.write(renderAllBrief(all, style));
-    else ctx.io.stdout.write(renderExplainAllText(all, style, { width, verbose: args.verbose }));
+    await writeResult(ctx, args.brief && !isMachineFormat(args.output) ? 'brief' : args.output, all, {
+      text: (v) => renderExplainAllText(v, style, { width, verbose: args.verbose }),
+      brief: (v) => renderAllBrief(v, style),
+    });
     // an empty map checked nothing: that is not an all-clear
     return !all.rows.length || all.rows.some((r) => isProblem(r.verdict, r.http_status)) ? EXIT_FINDINGS : EXIT_OK;
   }
@@ -117,13 +119,16 @@ export async function runExplain(args: ExplainArgs, ctx: CommandContext): Promis
     throw e;
   }
   const result = await followIfPeers(args, ctx, model, explain(model, { ...request, target }), { ...request, target });
-  if (isMachineFormat(args.output)) writeExact(ctx.io.stdout, await machineText(result, args.output));
-  else if (args.output === 'svg' || args.output === 'mermaid') ctx.io.stdout.write(await renderPicture(result, args.output));
-  else if (args.brief) {
-    const [{ cliTarget }, { renderExplainBrief }] = await Promise.all([import('../explain/explain-all.js'), import('../render/explain-brief.js')]);
-    ctx.io.stdout.write(renderExplainBrief(result, style, cliTarget({ ...request, target, method: request.method })));
-  }
-  else ctx.io.stdout.write(renderExplainText(result, style, { verbose: args.verbose, width: width ?? DEFAULT_WIDTH }) + renderDestinationText(result, style, { verbose: args.verbose }));
+  // -q/--brief is the one-line form of the text; -o picks every other form
+  await writeResult(ctx, args.brief && (args.output === undefined || args.output === 'text') ? 'brief' : args.output, result, {
+    text: (r) => renderExplainText(r, style, { verbose: args.verbose, width: width ?? DEFAULT_WIDTH }) + renderDestinationText(r, style, { verbose: args.verbose }),
+    svg: (r) => renderPicture(r, 'svg'),
+    mermaid: (r) => renderPicture(r, 'mermaid'),
+    brief: async (r) => {
+      const [{ cliTarget }, { renderExplainBrief }] = await Promise.all([import('../explain/explain-all.js'), import('../render/explain-brief.js')]);
+      return renderExplainBrief(r, style, cliTarget({ ...request, target, method: request.method }));
+    },
+  });
   return exitCodeFor(result);
 }
 

@@ -10,7 +10,7 @@ import { isStdin } from '../load/read-bytes.js';
 import { loadModelFromArgs, SOURCE_DESCRIPTION, withSourceOptions, type SourceArgs } from './source-options.js';
 import { defineCommand } from './define.js';
 import type { CommandContext } from './context.js';
-import { isMachineFormat, machineText } from '../render/machine-output.js';
+import { writeResult } from './output.js';
 
 interface RootCaArgs extends Omit<SourceArgs, 'source'> {
   a: string;
@@ -58,17 +58,16 @@ export async function runRootCaCompare(args: RootCaArgs, ctx: CommandContext): P
   const rb = rootOrFail(b, rootCaOf);
   const shared = sharedRoot(ra, rb);
   const [la, lb] = [label(a), label(b)];
-  if (isMachineFormat(args.output)) {
-    const side = (m: ConfigModel, r: RootCa) => ({ source: m.origin, proxy: label(m), root_certificates: r.fingerprints.map((f, i) => ({ sha256: f, subject: r.subjects[i] })) });
-    ctx.io.stdout.write(await machineText({ identical: !!shared, ...(shared ? { shared_root_sha256: shared } : {}), a: side(a, ra), b: side(b, rb) }, args.output));
-  } else if (shared) {
-    // istioctl's own sentence, so scripts and hands that know it keep working
-    ctx.io.stdout.write(`Both [${la}] and [${lb}] have the identical ROOTCA, theoretically the connectivity between them is available\n`);
-  } else {
-    ctx.io.stdout.write(`Both [${la}] and [${lb}] have the non identical ROOTCA, theoretically the connectivity between them is unavailable\n`);
-    ctx.io.stdout.write(`  ${la}: ${ra.subjects.join('; ')} (sha256 ${ra.fingerprints[0].slice(0, 23)}…)\n  ${lb}: ${rb.subjects.join('; ')} (sha256 ${rb.fingerprints[0].slice(0, 23)}…)\n`);
-    ctx.io.stdout.write('  mTLS between them fails certificate validation unless the meshes are federated (a shared root, or each other\'s root in the trust bundle)\n');
-  }
+  const side = (m: ConfigModel, r: RootCa) => ({ source: m.origin, proxy: label(m), root_certificates: r.fingerprints.map((f, i) => ({ sha256: f, subject: r.subjects[i] })) });
+  const result = { identical: !!shared, ...(shared ? { shared_root_sha256: shared } : {}), a: side(a, ra), b: side(b, rb) };
+  await writeResult(ctx, args.output, result, {
+    // istioctl's own sentences, so scripts and hands that know them keep working
+    text: () => shared
+      ? `Both [${la}] and [${lb}] have the identical ROOTCA, theoretically the connectivity between them is available\n`
+      : `Both [${la}] and [${lb}] have the non identical ROOTCA, theoretically the connectivity between them is unavailable\n`
+        + `  ${la}: ${ra.subjects.join('; ')} (sha256 ${ra.fingerprints[0].slice(0, 23)}…)\n  ${lb}: ${rb.subjects.join('; ')} (sha256 ${rb.fingerprints[0].slice(0, 23)}…)\n`
+        + '  mTLS between them fails certificate validation unless the meshes are federated (a shared root, or each other\'s root in the trust bundle)\n',
+  });
   return shared ? EXIT_OK : EXIT_FINDINGS;
 }
 

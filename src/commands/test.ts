@@ -9,11 +9,11 @@ import type { Argv } from 'yargs';
 import { loadModelFromArgs, SOURCE_DESCRIPTION, withSourceOptions, type SourceArgs } from './source-options.js';
 // the route-test engine, its renderers and the YAML writer load when test runs (runTest): other commands start faster
 import { styleFor } from '../render/style.js';
-import { isMachineFormat, machineText } from '../render/machine-output.js';
 import { EXIT_FINDINGS, EXIT_OK, InputError, UsageError } from '../errors.js';
 import { isStdin } from '../load/read-bytes.js';
 import type { CommandContext } from './context.js';
 import { defineCommand } from './define.js';
+import { writeResult } from './output.js';
 
 export interface TestArgs extends SourceArgs {
   tests?: string;
@@ -79,8 +79,7 @@ export async function runTest(args: TestArgs, ctx: CommandContext): Promise<numb
   const model = await loadModelFromArgs(args, ctx);
   const r = runTests(model, file, args.tests, { covall: args.covall });
   if (args.junit) await writeFile(args.junit, renderJunit(r));
-  if (isMachineFormat(args.output)) ctx.io.stdout.write(await machineText(r, args.output));
-  else ctx.io.stdout.write(renderTestRunText(r, styleFor(ctx.io.stdout, { color: ctx.color }), { onlyFailures: args.onlyShowFailures, failUnder: args.failUnder, verbose: args.verbose }));
+  await writeResult(ctx, args.output, r, { text: (v) => renderTestRunText(v, styleFor(ctx.io.stdout, { color: ctx.color }), { onlyFailures: args.onlyShowFailures, failUnder: args.failUnder, verbose: args.verbose }) });
   const below = args.failUnder !== undefined && r.coverage.percent < args.failUnder;
   return r.failed > 0 || below ? EXIT_FINDINGS : EXIT_OK;
 }

@@ -9,7 +9,6 @@ import { verdictExitCode } from '../explain/verdict.js';
 import { classifySource } from '../load/source-spec.js';
 import { renderExplainText } from '../render/explain-text.js';
 import { styleFor } from '../render/style.js';
-import { isMachineFormat, machineText } from '../render/machine-output.js';
 import { renderZtunnelExplainText } from '../render/ztunnel-explain-text.js';
 import type { ZtunnelDocumentError } from '../ztunnel/detect.js';
 import { explainZtunnel } from '../ztunnel/explain.js';
@@ -19,6 +18,7 @@ import type { ZtunnelModel } from '../ztunnel/model.js';
 import type { CommandContext } from './context.js';
 import { requestFromArgs, type RequestArgs } from './request-options.js';
 import { loadModelFromArgs, type SourceArgs } from './source-options.js';
+import { writeResult } from './output.js';
 
 export interface ZtunnelExplainArgs extends SourceArgs, RequestArgs {
   from?: string;
@@ -64,12 +64,13 @@ async function explainOn(model: ZtunnelModel, args: ZtunnelExplainArgs, target: 
   const result = explainZtunnel(model, { target, from: args.from, sourceIp: args.sourceIp });
   await continueIntoWaypoint(result, args, target, ctx);
   const style = styleFor(ctx.io.stdout, { color: ctx.color });
-  if (isMachineFormat(args.output)) ctx.io.stdout.write(await machineText(result, args.output));
-  else {
-    let text = renderZtunnelExplainText(result, style, { verbose: args.verbose });
-    if (result.waypoint_explain) text += `\n${style.bold(`then, in waypoint ${result.waypoint_explain.proxy.pod ?? ''}.${result.waypoint_explain.proxy.namespace ?? ''} (its Envoy config):`)}\n` + renderExplainText(result.waypoint_explain, style, { verbose: args.verbose });
-    ctx.io.stdout.write(text);
-  }
+  await writeResult(ctx, args.output, result, {
+    text: (r) => {
+      let text = renderZtunnelExplainText(r, style, { verbose: args.verbose });
+      if (r.waypoint_explain) text += `\n${style.bold(`then, in waypoint ${r.waypoint_explain.proxy.pod ?? ''}.${r.waypoint_explain.proxy.namespace ?? ''} (its Envoy config):`)}\n` + renderExplainText(r.waypoint_explain, style, { verbose: args.verbose });
+      return text;
+    },
+  });
   return verdictExitCode(result.verdict);
 }
 
