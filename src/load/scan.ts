@@ -46,6 +46,9 @@ const OPEN_BRACKET = 0x5b;
 const CLOSE_BRACKET = 0x5d;
 const COMMA = 0x2c;
 const COLON = 0x3a;
+const SPACE = 0x20;
+/** Four spaces as one 32-bit word (the same in either byte order). */
+const SPACES = 0x20202020;
 
 /** Bytes that matter outside strings; everything else (whitespace, numbers, literals) is skipped by table. */
 const STRUCTURAL = new Uint8Array(256);
@@ -53,6 +56,10 @@ for (const c of [QUOTE, OPEN_BRACE, CLOSE_BRACE, OPEN_BRACKET, CLOSE_BRACKET, CO
 /** Below a resource's own members only strings and brackets matter (no stop at every , and :). */
 const NESTED = new Uint8Array(256);
 for (const c of [QUOTE, OPEN_BRACE, CLOSE_BRACE, OPEN_BRACKET, CLOSE_BRACKET]) NESTED[c] = 1;
+/** The same, stopping at a space too (runs of spaces are skipped a word at a time). */
+const STRUCTURAL_OR_SPACE = STRUCTURAL.slice();
+const NESTED_OR_SPACE = NESTED.slice();
+STRUCTURAL_OR_SPACE[SPACE] = NESTED_OR_SPACE[SPACE] = 1;
 
 /** A structural error: where, and what. The loader words it for the user. */
 export class ScanError extends Error {
@@ -77,7 +84,7 @@ class Capture {
   begin(at: number): void {
     this.active = true;
     this.start = at;
-    this.parts.length = 0;
+    if (this.parts.length) this.parts.length = 0;
   }
   /** Chunk ends while capturing: keep a copy of its tail. */
   spill(b: Buffer, n: number): void {
@@ -256,6 +263,17 @@ export class Scanner {
     this.skeletonBytes += b.length;
   }
 
+  private wordsBuffer?: ArrayBufferLike;
+  private words?: Int32Array;
+  /** A 32-bit view of the memory under `b` (made once per underlying buffer), or undefined when it cannot be. */
+  private wordsOf(b: Buffer): Int32Array | undefined {
+    if (b.buffer !== this.wordsBuffer) {
+      this.wordsBuffer = b.buffer;
+      this.words = b.buffer.byteLength >= 4 ? new Int32Array(b.buffer, 0, b.buffer.byteLength >> 2) : undefined;
+    }
+    return this.words;
+  }
+
   /** Bytes of the envelopes up to the next one that matters (string contents, whitespace, scalars skipped fast). */
   private skeletonRun(b: Buffer, i: number, n: number): number {
     if (this.inString) {
@@ -364,27 +382,31 @@ export class Scanner {
     let depth = this.depth;
     let stack = this.stack;
     let inString = this.inString;
+    // the chunk as 32-bit words, to skip indentation (runs of spaces, most of a pretty-printed dump) 4 bytes at a time
+    const off = b.byteOffset;
+    const words = this.wordsOf(b);
     while (i < n) {
       if (inString) {
-        // the rest of a string: a quote ends it unless escaped
-        let c = 0;
-        while (i < n) {
-          c = b[i];
-          if (c === QUOTE || c === BACKSLASH) break;
-          i++;
+        // the rest of a string: the next quote (found natively, at memchr speed) ends it unless an odd
+        // run of backslashes stands before it; bytes before `i` are already settled
+        let q = b.indexOf(QUOTE, i);
+        while (q >= 0) {
+          let k = q - 1;
+          while (k >= i && b[k] === BACKSLASH) k--;
+          if (((q - 1 - k) & 1) === 0) break;
+          i = q + 1;
+          q = b.indexOf(QUOTE, i);
         }
-        if (i >= n) break;
-        if (c === BACKSLASH) {
-          if (i + 1 >= n) {
-            this.skipNext = true;
-            i = n;
-            break;
-          }
-          i += 2;
-          continue;
+        if (q < 0) {
+          // the string goes on in the next chunk: an odd run of backslashes at the end escapes its first byte
+          let k = n - 1;
+          while (k >= i && b[k] === BACKSLASH) k--;
+          if (((n - 1 - k) & 1) === 1) this.skipNext = true;
+          i = n;
+          break;
         }
         inString = false;
-        i++;
+        i = q + 1;
         if (depth === 1 && this.key.active) {
           // only a key that may be indexed is decoded (most are not: no string is made for them)
           const len = i - this.key.start - 2;
@@ -392,9 +414,24 @@ export class Scanner {
         }
         continue;
       }
-      const table = depth === 1 ? STRUCTURAL : NESTED;
+      const table = depth === 1 ? STRUCTURAL_OR_SPACE : NESTED_OR_SPACE;
       while (i < n && table[b[i]] === 0) i++;
       if (i >= n) break;
+      if (b[i] === SPACE) {
+        // a run of spaces (indentation is most of a pretty-printed dump): to a word boundary byte by
+        // byte, then four at a time
+        i++;
+        if (words !== undefined) {
+          while (i < n && ((off + i) & 3) !== 0 && b[i] === SPACE) i++;
+          if (((off + i) & 3) === 0) {
+            let w = (off + i) >> 2;
+            const last = (off + n) >> 2;
+            while (w < last && words[w] === SPACES) w++;
+            i = (w << 2) - off;
+          }
+        }
+        continue;
+      }
       const c = b[i];
       if (c === QUOTE) {
         inString = true;
