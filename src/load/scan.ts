@@ -72,9 +72,18 @@ export interface ScannedResource {
   /** Byte range in the document (after any prefix the caller skipped: offsets are the stream's). */
   start: number;
   end: number;
-  /** JSON text of the INDEXED_FIELDS members present. */
-  fields: Record<string, string>;
+  /**
+   * The INDEXED_FIELDS members present: JSON text, or for a long one (more than SPAN_BYTES, e.g. a
+   * cluster's metadata) its absolute byte range [start, end), decoded only when asked for.
+   */
+  fields: Record<string, IndexedField>;
 }
+
+/** A member's JSON text, or where it lies in the document. */
+export type IndexedField = string | { start: number; end: number };
+
+/** Members longer than this are kept as byte ranges (most sweeps never read them: no string is decoded). */
+export const SPAN_BYTES = 128;
 
 /** A small byte capture that may span chunks. */
 class Capture {
@@ -107,6 +116,14 @@ class Capture {
     const out = Buffer.concat([...this.parts, tail]);
     this.parts.length = 0;
     return out;
+  }
+  /** The captured member: its byte range (`pos` = the chunk's offset) when long and in one chunk, else its text. */
+  finishField(b: Buffer, end: number, pos: number): IndexedField {
+    if (!this.parts.length && end - this.start > SPAN_BYTES) {
+      this.active = false;
+      return { start: pos + this.start, end: pos + end };
+    }
+    return this.finishText(b, end);
   }
   /** The captured bytes as text (no Buffer made when they lie in one chunk). */
   finishText(b: Buffer, end: number): string {
@@ -211,7 +228,7 @@ export class Scanner {
   private depth = 0;
   private resExpectKey = false;
   private resKey = '';
-  private fields: Record<string, string> = {};
+  private fields: Record<string, IndexedField> = {};
   private readonly value = new Capture();
   private readonly utf8 = new Utf8Check();
 
@@ -450,7 +467,7 @@ export class Scanner {
         }
         depth--;
         if (depth === 0) {
-          if (this.value.active) this.fields[this.resKey] = this.value.finishText(b, i);
+          if (this.value.active) this.fields[this.resKey] = this.value.finishField(b, i, this.pos);
           this.resources.push({ start: this.resStart, end: this.pos + i + 1, fields: this.fields });
           this.inResource = false;
           this.inString = false;
@@ -465,7 +482,7 @@ export class Scanner {
           this.resExpectKey = false;
           if (INDEXED_FIELDS.has(this.resKey)) this.value.begin(i + 1);
         } else if (c === COMMA) {
-          if (this.value.active) this.fields[this.resKey] = this.value.finishText(b, i);
+          if (this.value.active) this.fields[this.resKey] = this.value.finishField(b, i, this.pos);
           this.resExpectKey = true;
         }
       }
