@@ -9,6 +9,7 @@ import type { Json } from '../model/envoy-types.js';
 import { secretCerts, type SecretCert } from '../envoy/secret-certs.js';
 import { finding, type CheckCtx } from './context.js';
 import type { Finding } from './types.js';
+import { formatAge } from '../text/duration.js';
 
 const DAY = 86_400_000;
 const SOON = 7 * DAY;
@@ -28,13 +29,6 @@ export function captureTime(model: ConfigModel): { at: Date; from: string } {
 }
 
 const iso = (d: Date) => d.toISOString().replace(/\.\d{3}Z$/, 'Z');
-
-function humanDuration(ms: number): string {
-  const a = Math.abs(ms);
-  if (a >= 2 * DAY) return `${Math.round(a / DAY)} days`;
-  if (a >= 2 * 3_600_000) return `${Math.round(a / 3_600_000)} hours`;
-  return `${Math.max(1, Math.round(a / 60_000))} minutes`;
-}
 
 /** SPIFFE trust domains the clusters expect of their peers (match_subject_alt_names). */
 function expectedTrustDomains(model: ConfigModel): Map<string, number> {
@@ -79,12 +73,12 @@ export function certificateFindings(ctx: CheckCtx): Finding[] {
       const res = { type: 'secret' as const, name: s.name || '(unnamed)' };
       const details = { not_before: iso(c.notBefore), not_after: iso(c.notAfter), serial: c.serial, subject: c.subject, judged_at: iso(now.at), judged_at_from: now.from, ...(c.spiffeTrustDomain ? { trust_domain: c.spiffeTrustDomain } : {}) };
       if (left <= 0) {
-        out.push(finding('PCX150', res, `the ${what} of secret ${s.name} expired ${humanDuration(left)} before capture (NOT AFTER ${iso(c.notAfter)}; judged at ${iso(now.at)}, ${now.from}): TLS with it fails`, {
+        out.push(finding('PCX150', res, `the ${what} of secret ${s.name} expired ${formatAge(left)} before capture (NOT AFTER ${iso(c.notAfter)}; judged at ${iso(now.at)}, ${now.from}): TLS with it fails`, {
           next_step: c.role === 'chain' && s.name === 'default' ? 'istio-agent should have rotated it: check its logs (kubectl logs <pod> -c istio-proxy | grep -i cert) and its connection to istiod/the CA' : `renew the certificate behind secret ${s.name} (kubectl get secret, cert-manager Certificate status)`,
           details,
         }));
       } else if (left < Math.min(SOON, life / 4)) {
-        out.push(finding('PCX151', res, `the ${what} of secret ${s.name} expires in ${humanDuration(left)} after capture (NOT AFTER ${iso(c.notAfter)}, a ${humanDuration(life)} certificate)`, {
+        out.push(finding('PCX151', res, `the ${what} of secret ${s.name} expires in ${formatAge(left)} after capture (NOT AFTER ${iso(c.notAfter)}, a ${formatAge(life)} certificate)`, {
           next_step: c.role === 'chain' && life <= SOON ? 'a short-lived workload certificate this close to expiry was not rotated: check istio-agent\'s logs and its connection to the CA' : `renew the certificate behind secret ${s.name} before ${iso(c.notAfter)}`,
           details,
         }));

@@ -16,6 +16,7 @@ import { certificateFindings } from './certificates.js';
 import { staleFindings } from './stale.js';
 import { keep, type FindingFilter } from './filter.js';
 import { CHECK_SCHEMA, type CheckResult, type CheckSummary, type Finding } from './types.js';
+import { proxyIdentity } from '../model/proxy-identity.js';
 
 /** The rule families, in the order their findings are listed for equal severity. */
 const FAMILIES: ((ctx: CheckCtx) => Finding[])[] = [
@@ -41,14 +42,9 @@ export function check(model: ConfigModel, filter: FindingFilter = { ignore: [] }
   const all: Finding[] = [];
   for (const rule of FAMILIES) all.push(...rule(ctx));
   const kept = all.filter((f) => keep(filter, f));
-  const p = model.proxy;
   return {
     schema: CHECK_SCHEMA,
-    proxy: {
-      source: model.origin, kind: p.kind,
-      ...(p.id ? { id: p.id } : {}), ...(p.pod ? { pod: p.pod } : {}), ...(p.namespace ? { namespace: p.namespace } : {}),
-      ...(p.istioVersion ? { istio_version: p.istioVersion } : {}), ...(p.envoyVersion ? { envoy_version: p.envoyVersion } : {}),
-    },
+    proxy: proxyIdentity(model),
     findings: sortFindings(kept),
     summary: summarize(kept, all.length - kept.length),
     skipped: ctx.skipped,

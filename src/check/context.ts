@@ -157,9 +157,6 @@ export function finding(code: string, resource: { type: ResourceType; name: stri
   return f;
 }
 
-export function pct(n: number): string {
-  return `${Math.round(n * 10) / 10}%`;
-}
 
 export function oneLine(s: string | undefined): string {
   return (s ?? 'no details').replace(/\s+/g, ' ').trim();

@@ -4,7 +4,8 @@
  * counts, header/path/method routes included: each finding says which requests hit it.
  */
 import { BLACKHOLE_CLUSTER, parseClusterName } from '../istio/cluster-name.js';
-import { finding, pct, type CheckCtx } from './context.js';
+import { finding, type CheckCtx } from './context.js';
+import { percentText as pct, roundPercent } from '../text/percent.js';
 import type { Finding } from './types.js';
 
 export function missingClusters(ctx: CheckCtx): Finding[] {
@@ -29,7 +30,7 @@ export function missingClusters(ctx: CheckCtx): Finding[] {
     else next = `check that the control plane pushed cluster ${r.cluster} (istioctl proxy-status) and the config that names it`;
     out.push(finding('PCX101', { type: r.via === 'route' ? 'route' : 'filter_chain', name: r.where }, `${who} sends ${what} to ${r.cluster}, which ${state}: ${effect}`, {
       effect, istio: r.istio, next_step: next,
-      details: { cluster: r.cluster, ...(r.match ? { match: r.match } : {}), share: Math.round(r.share * 100) / 100, ...(warming ? { cluster_state: 'warming' } : {}) },
+      details: { cluster: r.cluster, ...(r.match ? { match: r.match } : {}), share: roundPercent(r.share, 2), ...(warming ? { cluster_state: 'warming' } : {}) },
     }));
   }
   return out;

@@ -12,19 +12,16 @@ import { diffModels } from './diff-models.js';
 import { shortClusterLabel } from './labels.js';
 import { stableStringify } from './canonical.js';
 import type { ChainDiff, ChainStep, ChainStepKind, DiffType } from './result.js';
+import { percentText } from '../text/percent.js';
 
 const HOP_STEPS: ChainStepKind[] = ['listener', 'filter_chain', 'network_filter', 'route_config', 'virtual_host', 'route'];
 const STEP_ORDER: ChainStepKind[] = [...HOP_STEPS, 'clusters', 'endpoints', 'verdict'];
 
 interface StepView { text: string; details?: Record<string, unknown> }
 
-function pct(n: number): string {
-  return `${Math.round(n * 10) / 10}%`;
-}
-
 /** `reviews v1 100%`; full names when two clusters would read the same. */
 export function clusterSplitText(cs: VerdictCluster[], labels: Map<string, string>): string {
-  return cs.map((c) => `${labels.get(c.name) ?? c.name} ${pct(c.weight)}${c.found ? '' : ' (missing)'}`).join(' / ');
+  return cs.map((c) => `${labels.get(c.name) ?? c.name} ${percentText(c.weight)}${c.found ? '' : ' (missing)'}`).join(' / ');
 }
 
 function labelsFor(names: string[]): Map<string, string> {

@@ -20,6 +20,7 @@ import { secretSummary, secretView } from './secrets.js';
 import { endpointCount } from './labels.js';
 import { groupBy, keyDuplicates, makeChange, sameCanonical, sameRaw, unionKeys, type Emit } from './pairs.js';
 import { DIFF_TYPES, type DiffResult, type DiffType, type ResourceChange, type SideInfo, type TypeCount } from './result.js';
+import { proxyName } from '../model/proxy-identity.js';
 
 export interface DiffOptions {
   /** Types to report (resolveTypes); all when absent. */
@@ -32,7 +33,6 @@ export interface DiffOptions {
   scope?: Partial<Record<'listener' | 'route_config' | 'cluster' | 'endpoints', ReadonlySet<string>>>;
 }
 
-const SERVING = new Set(['static', 'active']);
 const LISTENER_RANK: Record<string, number> = { active: 0, static: 0, warming: 1, draining: 2, error: 3 };
 
 function listenerKey(r: ListenerRecord): string {
@@ -125,7 +125,7 @@ function sideInfo(m: ConfigModel, counts: Partial<Record<DiffType, number>>): Si
   const p = m.proxy;
   return {
     source: m.origin,
-    ...(p.pod ? { proxy: p.namespace ? `${p.pod}.${p.namespace}` : p.pod } : p.id ? { proxy: p.id } : {}),
+    ...(p.pod ? { proxy: proxyName(p) } : p.id ? { proxy: p.id } : {}),
     kind: p.kind,
     ...(p.istioVersion ? { istio_version: p.istioVersion } : {}),
     ...(p.envoyVersion ? { envoy_version: p.envoyVersion } : {}),

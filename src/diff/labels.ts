@@ -6,9 +6,11 @@ import type { Json } from '../model/envoy-types.js';
 import { numberOf, unwrap } from '../model/envoy-types.js';
 import { canonical, localityLabel, stableStringify } from './canonical.js';
 import { parseClusterName } from '../istio/cluster-name.js';
+import { sharePercent } from '../text/percent.js';
+import { formatCidr } from '../envoy/ip.js';
 
 function cidrs(rs: Json[] | undefined): string {
-  return (rs ?? []).map((r) => `${r.address_prefix ?? '?'}/${numberOf(r.prefix_len) ?? 32}`).join(',');
+  return (rs ?? []).map(formatCidr).join(',');
 }
 
 /**
@@ -88,7 +90,7 @@ export function routeActionLabel(r: Json): string {
   const ws: Json[] = a.weighted_clusters?.clusters ?? [];
   if (ws.length) {
     const total = ws.reduce((s, w) => s + (numberOf(w.weight) ?? 0), 0);
-    return '→ ' + ws.map((w) => `${w.name ?? `header ${w.cluster_header}`} ${total ? Math.round(((numberOf(w.weight) ?? 0) * 1000) / total) / 10 : 0}%`).join(' / ');
+    return '→ ' + ws.map((w) => `${w.name ?? `header ${w.cluster_header}`} ${sharePercent(numberOf(w.weight) ?? 0, total)}%`).join(' / ');
   }
   return '';
 }

@@ -7,7 +7,9 @@ import type { Json, Route } from '../model/envoy-types.js';
 import { numberOf } from '../model/envoy-types.js';
 import { parseClusterName } from '../istio/cluster-name.js';
 import { istioConfigRefs } from '../istio/provenance.js';
-import { durationMs, formatMs, percentOf, perFilterMessage, FAULT_FILTER } from '../envoy/fault.js';
+import { percentOf, perFilterMessage, FAULT_FILTER } from '../envoy/fault.js';
+import { durationMs, formatMs } from '../text/duration.js';
+import { percentText, sharePercent } from '../text/percent.js';
 import { routePolicies } from '../envoy/route-policy.js';
 import { headerLabel, routeMatchLabel } from './labels.js';
 
@@ -23,7 +25,7 @@ export function destinationWords(r: Route): string | undefined {
   else {
     const ws = a.weighted_clusters?.clusters ?? [];
     const total = ws.reduce((s, w) => s + (numberOf(w.weight as Json) ?? 0), 0);
-    dests = ws.map((w) => ({ name: w.name ?? `header ${w.cluster_header}`, pct: total ? Math.round(((numberOf(w.weight as Json) ?? 0) * 1000) / total) / 10 : 0 }));
+    dests = ws.map((w) => ({ name: w.name ?? `header ${w.cluster_header}`, pct: sharePercent(numberOf(w.weight as Json) ?? 0, total) }));
   }
   const parsed = dests.map((d) => parseClusterName(d.name));
   const oneHost = parsed.every((p) => p?.host && p.host === parsed[0]?.host);
@@ -57,9 +59,9 @@ export function faultWords(r: Route): string | undefined {
   const gate = gateWords(r);
   if (c.delay) {
     const ms = durationMs(c.delay.fixed_delay);
-    parts.push(`${ms !== undefined ? formatMs(ms) : 'header-set'} delay${gate} (${Math.round(percentOf(c.delay.percentage, c.delay.percent) * 100) / 100}%)`);
+    parts.push(`${ms !== undefined ? formatMs(ms) : 'header-set'} delay${gate} (${percentText(percentOf(c.delay.percentage, c.delay.percent), 2)})`);
   }
-  if (c.abort) parts.push(`HTTP ${numberOf(c.abort.http_status) ?? (c.abort.grpc_status !== undefined ? `200 gRPC ${c.abort.grpc_status}` : '?')} abort${gate} (${Math.round(percentOf(c.abort.percentage, c.abort.percent) * 100) / 100}%)`);
+  if (c.abort) parts.push(`HTTP ${numberOf(c.abort.http_status) ?? (c.abort.grpc_status !== undefined ? `200 gRPC ${c.abort.grpc_status}` : '?')} abort${gate} (${percentText(percentOf(c.abort.percentage, c.abort.percent), 2)})`);
   return parts.length ? parts.join(' and ') : undefined;
 }
 

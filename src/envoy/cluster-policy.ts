@@ -7,15 +7,10 @@
  */
 import type { Cluster, Json } from '../model/envoy-types.js';
 import { numberOf, unwrap } from '../model/envoy-types.js';
-import { durationMs, formatMs } from './fault.js';
+import { durationMs, durationText as dur } from '../text/duration.js';
 import type { PolicyEntry, Policies } from './route-policy.js';
 
 const U32_MAX = 4294967295;
-
-function dur(d: Json, dflt?: string): string {
-  const ms = durationMs(d ?? dflt);
-  return ms === undefined ? String(d ?? dflt) : formatMs(ms);
-}
 
 /** lb_policy with what shapes it beyond the name: locality weighting, zone awareness, panic threshold, hash ring. */
 export function loadBalancerPolicy(c: Cluster): PolicyEntry | undefined {

@@ -17,6 +17,8 @@
 import type { Json } from '../model/envoy-types.js';
 import { numberOf } from '../model/envoy-types.js';
 import { describeHeaderMatcher, headerMatches } from './route-match.js';
+import { durationMs, formatMs } from '../text/duration.js';
+import { percentText } from '../text/percent.js';
 
 export type Applies = 'always' | 'sometimes' | 'never' | 'unknown';
 
@@ -69,29 +71,6 @@ export function percentOf(p: Json, legacyPercent?: Json): number {
   return legacy !== undefined ? Math.min(100, legacy) : 0;
 }
 
-/** "7s" / "0.500s" → ms */
-export function durationMs(d: Json): number | undefined {
-  if (typeof d === 'string') {
-    const m = /^(-?\d+(?:\.\d+)?)s$/.exec(d.trim());
-    return m ? Math.round(Number(m[1]) * 1000) : undefined;
-  }
-  if (d && typeof d === 'object' && (d.seconds !== undefined || d.nanos !== undefined)) return Number(d.seconds ?? 0) * 1000 + Math.round(Number(d.nanos ?? 0) / 1e6);
-  return undefined;
-}
-
-/** 7000 → "7 s", 500 → "500 ms", 90000 → "90 s", 180000 → "3 min", 3600000 → "1 h" */
-export function formatMs(ms: number): string {
-  if (ms === 0) return '0 s';
-  if (ms % 3_600_000 === 0) return `${ms / 3_600_000} h`;
-  if (ms % 60_000 === 0 && ms >= 120_000) return `${ms / 60_000} min`;
-  if (ms % 1000 === 0) return `${ms / 1000} s`;
-  if (ms > 1000) return `${(ms / 1000).toFixed(1).replace(/\.0$/, '')} s`;
-  return `${ms} ms`;
-}
-
-function pct(n: number): string {
-  return `${Math.round(n * 100) / 100}%`;
-}
 
 function applies(gate: true | false | 'unknown', percent: number): Applies {
   if (gate === false || percent <= 0) return 'never';
@@ -222,12 +201,12 @@ export function faultSummary(f: FaultEvaluation): string {
   if (f.delay) {
     const d = f.delay;
     const what = d.from_header ? 'delay from header x-envoy-fault-delay-request' : `${d.ms !== undefined ? formatMs(d.ms) : d.fixed_delay ?? '?'} delay`;
-    parts.push(`${what} on ${pct(d.percent)} of requests${who} (DI): ${forThis(d.applies, 'delayed')}`);
+    parts.push(`${what} on ${percentText(d.percent, 2)} of requests${who} (DI): ${forThis(d.applies, 'delayed')}`);
   }
   if (f.abort) {
     const a = f.abort;
     const what = a.from_header ? 'abort with the status from header x-envoy-fault-abort-request' : `abort with HTTP ${a.http_status ?? '?'}${a.grpc_status !== undefined ? ` (gRPC status ${a.grpc_status})` : ''}`;
-    parts.push(`${what} on ${pct(a.percent)} of requests${who} (FI): ${forThis(a.applies, 'aborted')}`);
+    parts.push(`${what} on ${percentText(a.percent, 2)} of requests${who} (FI): ${forThis(a.applies, 'aborted')}`);
   }
   if (f.gate === false && f.gate_why) parts.push(f.gate_why);
   return parts.join('; ');

@@ -5,7 +5,7 @@
  */
 import type { CidrRange, FilterChain, FilterChainMatch, Listener } from '../model/envoy-types.js';
 import { numberOf } from '../model/envoy-types.js';
-import { cidrContains, formatCidr, parseIp } from './ip.js';
+import { cidrContains, formatCidr, parseIp, prefixLen } from './ip.js';
 
 export interface ConnectionAttrs {
   /** The (restored) destination; undefined when the IP the client dials is not known. */
@@ -63,7 +63,7 @@ const byPort: Level = (cands, c, notes) => {
 
 function longestPrefix(ranges: CidrRange[] | undefined, ip: string | undefined): number | undefined {
   if (!ranges || ranges.length === 0) return 0; // an unset list registers 0.0.0.0/0 and ::/0
-  if (!ip) return ranges.some((r) => (numberOf(r.prefix_len as never) ?? 0) === 0) ? 0 : undefined;
+  if (!ip) return ranges.some((r) => prefixLen(r) === 0) ? 0 : undefined;
   const p = parseIp(ip);
   if (!p) return undefined;
   let best: number | undefined;
@@ -77,10 +77,10 @@ function longestPrefix(ranges: CidrRange[] | undefined, ip: string | undefined):
 function byPrefix(key: 'prefix_ranges' | 'direct_source_prefix_ranges' | 'source_prefix_ranges', ipOf: (c: ConnectionAttrs) => string | undefined, label: string): Level {
   return (cands, c, notes, assumptions, st) => {
     const ip = ipOf(c);
-    const specific = cands.filter((x) => x.m[key]?.some((r) => (numberOf(r.prefix_len as never) ?? 0) > 0));
+    const specific = cands.filter((x) => x.m[key]?.some((r) => prefixLen(r) > 0));
     if (!ip && specific.length) {
       const own = new Set(c.ownIps ?? []);
-      const named = [...new Set(specific.flatMap((x) => x.m[key]!.filter((r) => (numberOf(r.prefix_len as never) ?? 0) > 0).map(formatCidr)))];
+      const named = [...new Set(specific.flatMap((x) => x.m[key]!.filter((r) => prefixLen(r) > 0).map(formatCidr)))];
       const foreign = named.filter((r) => !own.has(r.replace(/\/\d+$/, '')));
       if (key === 'prefix_ranges' && foreign.length) {
         // the verdict depends on the IP: say so instead of guessing, with the chain behind each candidate

@@ -23,7 +23,7 @@
  */
 import type { Json } from '../model/envoy-types.js';
 import { numberOf, unwrap } from '../model/envoy-types.js';
-import { cidrContains, parseIp } from './ip.js';
+import { cidrContains, formatCidr, parseIp } from './ip.js';
 
 export interface HcmRequestInput {
   /** Does the downstream connection carry TLS (terminated by this chain)? */
@@ -65,7 +65,7 @@ export function isInternalAddress(hcm: Json, ip: string, envoyVersion?: string):
     const ranges: Json[] = iac.cidr_ranges ?? [];
     const hit = ranges.find((r) => cidrContains(r, p) !== undefined);
     return hit
-      ? { internal: true, why: `${ip} is in internal_address_config ${hit.address_prefix}/${numberOf(hit.prefix_len) ?? 0}` }
+      ? { internal: true, why: `${ip} is in internal_address_config ${formatCidr(hit)}` }
       : { internal: false, why: `${ip} is not in internal_address_config${ranges.length ? '' : ' (no cidr_ranges)'}` };
   }
   const rfc = RFC1918.some((c) => { const [a, l] = c.split('/'); return cidrContains({ address_prefix: a, prefix_len: Number(l) }, p) !== undefined; });

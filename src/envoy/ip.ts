@@ -63,14 +63,23 @@ export function cidrContains(range: CidrRange, ip: ParsedIp): number | undefined
   const base = parseIp(prefix);
   if (!base || base.family !== ip.family) return undefined;
   const bits = ip.family === 4 ? 32 : 128;
-  const len = numberOf(range.prefix_len as never) ?? 0;
+  const len = prefixLen(range);
   if (len === 0) return 0;
   const shift = BigInt(bits - len);
   return base.value >> shift === ip.value >> shift ? len : undefined;
 }
 
+/**
+ * A CidrRange's prefix length. Unset is 0 (config.core.v3.CidrRange: "Length of prefix, e.g. 0,
+ * 32. Defaults to 0 when unset."), so a range without one matches every address of its family.
+ */
+export function prefixLen(r: CidrRange): number {
+  return numberOf(r.prefix_len as never) ?? 0;
+}
+
+/** A CidrRange as text, `10.0.0.0/8`: the one way every table, label and message writes it (istioctl's too). */
 export function formatCidr(r: CidrRange): string {
-  return `${r.address_prefix ?? ''}/${numberOf(r.prefix_len as never) ?? 0}`;
+  return `${r.address_prefix ?? ''}/${prefixLen(r)}`;
 }
 
 export interface HostPort { address: string; port: number }

@@ -80,10 +80,6 @@ const yes = (why: string): MatchResult => ({ m: true, why });
 const no = (why: string): MatchResult => ({ m: false, why });
 const maybe = (why: string): MatchResult => ({ m: 'unknown', why });
 
-function tri(r: Tri | { unknown: string }): Tri {
-  return typeof r === 'object' ? 'unknown' : r;
-}
-
 /** OR over a list: true if any is true; else unknown if any is unknown; else false. */
 function anyOf(items: Json[] | undefined, one: (x: Json) => MatchResult, what: string): MatchResult {
   const rs = (items ?? []).map(one);

@@ -6,7 +6,9 @@
  */
 import type { Json, Route, VirtualHost } from '../model/envoy-types.js';
 import { numberOf, unwrap } from '../model/envoy-types.js';
-import { durationMs, formatMs, perFilterMessage, percentOf, FAULT_FILTER } from './fault.js';
+import { perFilterMessage, percentOf, FAULT_FILTER } from './fault.js';
+import { durationMs, durationText as durText } from '../text/duration.js';
+import { percentText } from '../text/percent.js';
 
 export interface PolicyEntry {
   /** One short line. */
@@ -19,11 +21,6 @@ export interface PolicyEntry {
 }
 
 export type Policies = Record<string, PolicyEntry>;
-
-function durText(d: Json): string {
-  const ms = durationMs(d);
-  return ms === undefined ? String(d) : formatMs(ms);
-}
 
 /** RouteAction.timeout: absent = 15 s (Envoy's default), 0s = none. */
 export function timeoutPolicy(a: Json): PolicyEntry {
@@ -97,7 +94,7 @@ export function mirrorPolicy(a: Json): PolicyEntry | undefined {
     const p = f ? percentOf(f) : 100;
     return { cluster: String(m.cluster ?? (m.cluster_header ? `header ${m.cluster_header}` : '?')), percent: p, ...(m.runtime_fraction?.runtime_key ? { runtime_key: m.runtime_fraction.runtime_key } : {}) };
   });
-  return { targets, summary: `${targets.map((t) => `${Math.round(t.percent * 100) / 100}% copied to ${t.cluster}`).join(', ')} (fire and forget: the mirror's responses are ignored)` };
+  return { targets, summary: `${targets.map((t) => `${percentText(t.percent, 2)} copied to ${t.cluster}`).join(', ')} (fire and forget: the mirror's responses are ignored)` };
 }
 
 /** Path and Host rewrites, applied after the route is chosen. */

@@ -21,10 +21,11 @@ import { bindsToPort, listenerAddresses } from '../envoy/listener-select.js';
 import { captureListener } from '../istio/capture.js';
 import { terminalFilter } from '../envoy/network-filters.js';
 import { describeRouteMatch, selectRoute, type HttpRequest } from '../envoy/route-match.js';
-import { isAnyAddress } from '../envoy/ip.js';
+import { isAnyAddress, prefixLen } from '../envoy/ip.js';
 import { defaultHostHeader, parseHeaderFlag, parseTarget } from './target.js';
 import { sampleForRoute } from './route-sample.js';
 import { UsageError } from '../errors.js';
+import { proxyIdentity, type ProxyIdentity } from '../model/proxy-identity.js';
 
 export interface AllRow {
   /** The arguments of `pcx explain <source> …` that reproduce this row (shell-quoted), e.g. `reviews:9080/ -H 'end-user: jason'`. */
@@ -49,7 +50,7 @@ export interface AllRow {
 }
 
 export interface AllResult {
-  proxy: { source: string; kind: string; pod?: string; namespace?: string; istio_version?: string };
+  proxy: ProxyIdentity;
   rows: AllRow[];
   counts: Partial<Record<VerdictKind, number>>;
   /** What the map could not check: missing dump sections, routes no request reaches, chains pcx does not follow. */
@@ -279,7 +280,7 @@ function captureChainTargets(model: ConfigModel, add: (key: string, t: Target) =
     const m = ch.filter_chain_match ?? {};
     const port = Number((m.destination_port as { value?: number })?.value ?? m.destination_port ?? 0);
     for (const r of m.prefix_ranges ?? []) {
-      const len = Number((r.prefix_len as { value?: number })?.value ?? r.prefix_len ?? 0);
+      const len = prefixLen(r);
       if (!r.address_prefix || (len !== 32 && len !== 128)) continue;
       const host = r.address_prefix.includes(':') ? `[${r.address_prefix}]` : r.address_prefix;
       const p = port || 80;
@@ -454,7 +455,7 @@ function unfollowedChainRows(model: ConfigModel, reached: Reached, notes: string
       if (!term || term.kind !== 'other' || reached.chains.has(`${l.name}\u0000${name}`)) continue;
       const m = chain.filter_chain_match ?? {};
       const port = Number((m.destination_port as { value?: number })?.value ?? m.destination_port ?? 0) || addrs[0].port;
-      const cidr = (m.prefix_ranges ?? []).find((r) => Number((r.prefix_len as { value?: number })?.value ?? r.prefix_len ?? 0) === (r.address_prefix?.includes(':') ? 128 : 32))?.address_prefix;
+      const cidr = (m.prefix_ranges ?? []).find((r) => prefixLen(r) === (r.address_prefix?.includes(':') ? 128 : 32))?.address_prefix;
       const ip = cidr ?? (isAnyAddress(addrs[0].address) ? undefined : addrs[0].address);
       const host = ip ? (ip.includes(':') ? `[${ip}]` : ip) : ANY_HOST;
       let done = false;
@@ -519,9 +520,8 @@ export function explainAll(model: ConfigModel): AllResult {
     || cmp(a.verdict, b.verdict) || cmp(a.service ?? a.target, b.service ?? b.target) || a.port - b.port);
   const counts: AllResult['counts'] = {};
   for (const r of rows) counts[r.verdict] = (counts[r.verdict] ?? 0) + 1;
-  const p = model.proxy;
   return {
-    proxy: { source: model.origin, kind: p.kind, ...(p.pod ? { pod: p.pod } : {}), ...(p.namespace ? { namespace: p.namespace } : {}), ...(p.istioVersion ? { istio_version: p.istioVersion } : {}) },
+    proxy: proxyIdentity(model),
     rows,
     counts,
     notes,

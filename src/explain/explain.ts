@@ -25,6 +25,7 @@ import { httpConnectionManager } from './http-route.js';
 import { tcpProxy, clustersVerdict, endpointsOnly } from './upstream.js';
 import { reviewDestination } from './did-you-mean.js';
 import { authorizationOf, authorizeConnection, finishAuthorization } from './authz.js';
+import { proxyIdentity } from '../model/proxy-identity.js';
 
 export type { ExplainRequest, Direction } from './context.js';
 export { toIstioRefs } from './context.js';
@@ -62,13 +63,7 @@ export function explain(model: ConfigModel, req: ExplainRequest, opts: { verdict
       direction: direction === 'waypoint' ? 'inbound' : direction,
       transport: c?.transport ?? (tls ? 'tls' : 'raw_buffer'), ...(c?.sni ? { sni: c.sni } : {}), alpn: c?.alpn ?? [],
     },
-    proxy: {
-      source: model.origin, kind: model.proxy.kind,
-      ...(model.proxy.id ? { id: model.proxy.id } : {}), ...(model.proxy.pod ? { pod: model.proxy.pod } : {}),
-      ...(model.proxy.namespace ? { namespace: model.proxy.namespace } : {}),
-      ...(model.proxy.istioVersion ? { istio_version: model.proxy.istioVersion } : {}),
-      ...(model.proxy.envoyVersion ? { envoy_version: model.proxy.envoyVersion } : {}),
-    },
+    proxy: proxyIdentity(model),
     ...(dns ? { dns } : {}),
     hops: tr.hops,
     verdict,

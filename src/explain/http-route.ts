@@ -8,7 +8,9 @@ import type { HcmInfo } from '../envoy/network-filters.js';
 import { exactDomains, nearVirtualHosts, selectVirtualHost, stripPort } from '../envoy/virtual-host-match.js';
 import { selectRoute, type HttpRequest } from '../envoy/route-match.js';
 import { hcmRequestView, tlsRequirement } from '../envoy/hcm-request.js';
-import { evaluateFault, FAULT_FILTER, formatMs, type FaultEvaluation } from '../envoy/fault.js';
+import { evaluateFault, FAULT_FILTER, type FaultEvaluation } from '../envoy/fault.js';
+import { formatMs } from '../text/duration.js';
+import { percentText, sharePercent } from '../text/percent.js';
 import { routePolicies } from '../envoy/route-policy.js';
 import { filtersThatMayAffect } from '../istio/http-filters.js';
 import { envoyGatewayRefs, istioConfigRefs } from '../istio/provenance.js';
@@ -276,8 +278,8 @@ function policyDetails(route: Route, vh: Json, fault: FaultEvaluation | undefine
 function faultShort(f: FaultEvaluation): string[] {
   const out: string[] = [];
   const may = (a: string) => (a === 'unknown' ? ' (if the fault\'s gate matches this request)' : '');
-  if (f.delay && f.delay.applies !== 'never') out.push(`${f.delay.ms !== undefined ? formatMs(f.delay.ms) : 'header-set'} delay on ${Math.round(f.delay.percent * 100) / 100}% of requests (DI)${may(f.delay.applies)}`);
-  if (f.abort && f.abort.applies !== 'never' && f.abort.applies !== 'always') out.push(`HTTP ${f.abort.http_status ?? '?'} abort on ${Math.round(f.abort.percent * 100) / 100}% of requests (FI)${may(f.abort.applies)}`);
+  if (f.delay && f.delay.applies !== 'never') out.push(`${f.delay.ms !== undefined ? formatMs(f.delay.ms) : 'header-set'} delay on ${percentText(f.delay.percent, 2)} of requests (DI)${may(f.delay.applies)}`);
+  if (f.abort && f.abort.applies !== 'never' && f.abort.applies !== 'always') out.push(`HTTP ${f.abort.http_status ?? '?'} abort on ${percentText(f.abort.percent, 2)} of requests (FI)${may(f.abort.applies)}`);
   return out;
 }
 
@@ -288,7 +290,7 @@ function withFault(v: Verdict, f: FaultEvaluation | undefined, refs: IstioRef[])
   const where = vs ? `VirtualService ${vs.namespace}/${vs.name}` : `the ${f.source === 'listener' ? 'listener\'s fault filter' : `${f.source.replace('_', ' ')}'s typed_per_filter_config`}`;
   if (f.abort?.applies === 'always') {
     const status = f.abort.http_status ?? 503;
-    const delayed = f.delay && f.delay.applies !== 'never' && f.delay.ms ? ` after a ${formatMs(f.delay.ms)} delay${f.delay.applies === 'always' ? '' : ` (on ${Math.round(f.delay.percent * 100) / 100}% of requests)`}` : '';
+    const delayed = f.delay && f.delay.applies !== 'never' && f.delay.ms ? ` after a ${formatMs(f.delay.ms)} delay${f.delay.applies === 'always' ? '' : ` (on ${percentText(f.delay.percent, 2)} of requests)`}` : '';
     return {
       kind: 'fault_abort', http_status: status, response_flag: 'FI', clusters: [],
       summary: `fault injection aborts every request on this route with HTTP ${status}${f.abort.grpc_status !== undefined ? ` (gRPC status ${f.abort.grpc_status})` : ''}${delayed}, before any upstream is called; without the fault: ${v.summary}`,
@@ -332,7 +334,7 @@ function routeAction(ctx: Ctx, vhName: string, route: Route): Verdict {
     for (const w of ws) {
       const wt = Number((w.weight as { value?: number })?.value ?? w.weight ?? 0);
       if (w.cluster_header) {
-        ctx.tr.warn(`${total ? Math.round((wt * 1000) / total) / 10 : 0}% of requests go to the cluster named by header ${w.cluster_header}`);
+        ctx.tr.warn(`${sharePercent(wt, total)}% of requests go to the cluster named by header ${w.cluster_header}`);
         continue;
       }
       branches.push({ name: w.name ?? '', weight: total ? (wt * 100) / total : 0 });

@@ -2,6 +2,7 @@
  * What `explain` returns: plain data, rendered by render/explain-*.ts. The JSON form (`-o json`) is
  * this object as-is; its field names are the documented, stable schema (README "JSON output").
  */
+import type { ProxyIdentity } from '../model/proxy-identity.js';
 export type HopKind = 'listener' | 'filter_chain' | 'network_filter' | 'route_config' | 'virtual_host' | 'route' | 'cluster' | 'endpoints' | 'authorization';
 
 export type VerdictKind =
@@ -173,15 +174,8 @@ export interface ExplainResult {
     sni?: string;
     alpn: string[];
   };
-  proxy: {
-    source: string;
-    kind: string;
-    id?: string;
-    pod?: string;
-    namespace?: string;
-    istio_version?: string;
-    envoy_version?: string;
-  };
+  /** Who the proxy is (model/proxy-identity.ts: the one projection every JSON output uses). */
+  proxy: ProxyIdentity;
   /** The DNS step before the first hop (sidecar outbound to a name). */
   dns?: DnsStep;
   hops: Hop[];

@@ -14,6 +14,7 @@ import { istioConfigRefs } from '../istio/provenance.js';
 import { BLACKHOLE_CLUSTER, isPassthroughCluster, parseClusterName } from '../istio/cluster-name.js';
 import type { EndpointOut, Verdict, VerdictCluster } from './result.js';
 import { type Ctx, type Branch, toIstioRefs, verdictOf, oneLine } from './context.js';
+import { percentText, roundPercent } from '../text/percent.js';
 
 export function tcpProxy(ctx: Ctx, term: TcpProxyInfo, viaDefaultChain = false): Verdict {
   const branches: Branch[] = [];
@@ -52,7 +53,7 @@ export function clustersVerdict(ctx: Ctx, branches: Branch[], http: boolean, not
   const outcomes: BranchOutcome[] = [];
   const dest = ctx.ip ? formatHostPort(ctx.ip, ctx.t.port) : `<IP of ${ctx.t.host}>:${ctx.t.port}`;
   for (const b of branches) {
-    const pct = Math.round(b.weight * 100) / 100;
+    const pct = roundPercent(b.weight, 2);
     const branchOf = split ? { cluster: b.name, weight: pct } : {};
     const rec = model.cluster(b.name);
     if (!rec) {
@@ -162,10 +163,6 @@ function clusterReason(name: string, parsed: ReturnType<typeof parseClusterName>
   return `${parsed.direction} cluster for ${parsed.host || 'the local workload'} port ${parsed.port}${sub} (${type})`;
 }
 
-function pctText(n: number): string {
-  return `${Math.round(n * 10) / 10}%`;
-}
-
 function composeVerdict(ctx: Ctx, branches: Branch[], outcomes: BranchOutcome[], clusters: VerdictCluster[], http: boolean, notFoundCode: number): Verdict {
   const { t } = ctx;
   const dest = ctx.ip ? formatHostPort(ctx.ip, t.port) : `the IP "${t.host}" resolves to, port ${t.port}`;
@@ -204,7 +201,7 @@ function composeVerdict(ctx: Ctx, branches: Branch[], outcomes: BranchOutcome[],
   if (missing.length || bad.length || panic.length) {
     const parts: string[] = [];
     const names = (cs: VerdictCluster[]) => cs.map((c) => c.name).join(', ');
-    const lead = (o: BranchOutcome, cs: VerdictCluster[], inSplit: string, alone: string) => (split ? `${pctText(share(o))} of requests go to ${names(cs)}, ${inSplit}` : `cluster ${names(cs)} ${alone}`);
+    const lead = (o: BranchOutcome, cs: VerdictCluster[], inSplit: string, alone: string) => (split ? `${percentText(share(o))} of requests go to ${names(cs)}, ${inSplit}` : `cluster ${names(cs)} ${alone}`);
     if (missing.length) parts.push(`${lead('missing', missing, `which ${missing.length > 1 ? 'do' : 'does'} not exist`, 'does not exist')}: ${http ? `${notFoundCode} NC` : 'the connection is closed (NC)'}`);
     if (bad.length) parts.push(`${lead('unhealthy', bad, 'with no healthy endpoint', 'has no healthy endpoint')}: ${http ? '503 UH' : 'the connection is closed (UH)'}`);
     if (panic.length) parts.push(`${lead('panic', panic, 'with no healthy endpoint', 'has no healthy endpoint')}, but panic mode still sends to the unhealthy hosts: expect upstream failures (UF, URX, 5xx from the app) rather than 503 UH`);
@@ -240,6 +237,6 @@ function composeVerdict(ctx: Ctx, branches: Branch[], outcomes: BranchOutcome[],
   if (outcomes.includes('unknown_cds')) {
     return { kind: 'unknown', clusters, summary: `the route goes to ${clusters.map((c) => c.name).join(', ')}, but the dump has no clusters section to check ${clusters.length > 1 ? 'them' : 'it'}` };
   }
-  const desc = split ? clusters.map((c) => `${c.name} ${pctText(c.weight)}`).join(', ') : clusters[0].name;
+  const desc = split ? clusters.map((c) => `${c.name} ${percentText(c.weight)}`).join(', ') : clusters[0].name;
   return { kind: 'routed', clusters, summary: `routed to ${desc}` };
 }

@@ -3,6 +3,7 @@
  * labelled edges, the verdict last, the failing hop styled in the verdict's colour.
  */
 import type { ChainGraph, GraphNode } from './chain-graph.js';
+import { percentText } from '../text/percent.js';
 
 /** Mermaid label text: quotes and markup characters as HTML entities (Mermaid decodes #quot; style entities). */
 function label(s: string): string {
@@ -24,7 +25,7 @@ export function renderChainMermaid(g: ChainGraph): string {
   for (const b of g.branches) {
     b.nodes.forEach((n, j) => {
       const from = j === 0 ? last?.id : b.nodes[j - 1].id;
-      if (from) out.push(j === 0 && g.branches.length > 1 ? `  ${from} -- "${Math.round(b.weight * 10) / 10}%" --> ${n.id}` : `  ${from} --> ${n.id}`);
+      if (from) out.push(j === 0 && g.branches.length > 1 ? `  ${from} -- "${percentText(b.weight)}" --> ${n.id}` : `  ${from} --> ${n.id}`);
     });
     if (b.nodes.length) ends.push(b.nodes[b.nodes.length - 1].id);
   }

@@ -4,6 +4,7 @@
  * Long names are cut with an ellipsis and given whole in a <title> (a tooltip in browsers).
  */
 import type { ChainGraph, GraphNode, NodeTone } from './chain-graph.js';
+import { percentText } from '../text/percent.js';
 
 const W = 300; // node width
 const H = 58; // node height
@@ -69,7 +70,7 @@ export function renderChainSvg(g: ChainGraph): string {
     let by = branchTop;
     let from = prev;
     b.nodes.forEach((n, j) => {
-      if (from) parts.push(edge(from.x, from.y, cx, by, j === 0 && g.branches.length > 1 ? `${Math.round(b.weight * 10) / 10}%` : undefined));
+      if (from) parts.push(edge(from.x, from.y, cx, by, j === 0 && g.branches.length > 1 ? percentText(b.weight) : undefined));
       parts.push(box(n, cx - W / 2, by));
       from = { x: cx, y: by + H };
       by += H + GAP;

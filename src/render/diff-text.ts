@@ -2,6 +2,7 @@
 import type { ChainDiff, ChainStepKind, DiffResult, DiffType, FieldChange, ResourceChange, SideInfo } from '../diff/result.js';
 import type { Style } from './style.js';
 import { noStyle } from './style.js';
+import { proxyName } from '../model/proxy-identity.js';
 
 const HEADING: Record<DiffType, string> = {
   listener: 'listeners', filter_chain: 'filter chains', route_config: 'route configurations', virtual_host: 'virtual hosts',
@@ -134,7 +135,7 @@ export function renderChainDiffText(c: ChainDiff, s: Style = noStyle, opts: Diff
   const t = c.request;
   const sideOf = (r: ChainDiff['before']): SideInfo => ({
     source: r.proxy.source, kind: r.proxy.kind, counts: {},
-    ...(r.proxy.pod ? { proxy: r.proxy.namespace ? `${r.proxy.pod}.${r.proxy.namespace}` : r.proxy.pod } : {}),
+    ...(r.proxy.pod ? { proxy: proxyName(r.proxy) } : {}),
     ...(r.proxy.istio_version ? { istio_version: r.proxy.istio_version } : {}),
     ...(r.proxy.envoy_version ? { envoy_version: r.proxy.envoy_version } : {}),
   });

@@ -9,6 +9,8 @@ import { verdictLabel, verdictTone } from '../explain/verdict.js';
 import type { Style } from './style.js';
 import { noStyle } from './style.js';
 import { visibleLength, wrap, wrapCell } from './text-wrap.js';
+import { percentText } from '../text/percent.js';
+import { proxyName } from '../model/proxy-identity.js';
 
 export interface AllTextOptions {
   /** Terminal width to fit; undefined: no wrapping. */
@@ -33,7 +35,7 @@ function glueTarget(t: string): string {
 export function destinationText(row: AllRow): string {
   const dest = row.clusters.map((c) => {
     const eps = c.endpoints_total !== undefined ? ` (${c.endpoints_healthy}/${c.endpoints_total} healthy)` : '';
-    const w = row.clusters.length > 1 || row.branches ? ` ${Math.round(c.weight * 10) / 10}%` : '';
+    const w = row.clusters.length > 1 || row.branches ? ` ${percentText(c.weight)}` : '';
     return `${c.name}${w}${c.found ? '' : ' (missing)'}${eps}`;
   }).join(', ');
   return dest || row.summary;
@@ -101,7 +103,7 @@ export function plainLines(rows: string[][], widths: number[]): string[] {
 export function renderExplainAllText(r: AllResult, s: Style = noStyle, opts: AllTextOptions = {}): string {
   const p = r.proxy;
   const out: string[] = [];
-  out.push(wrap(`${s.bold('pcx explain --all')}  `, s.dim(`(${[p.pod && p.namespace ? `${p.pod}.${p.namespace}` : p.pod, p.kind, p.istio_version ? `Istio ${p.istio_version}` : ''].filter(Boolean).join(', ')}; ${p.source})`), opts.width, '  '));
+  out.push(wrap(`${s.bold('pcx explain --all')}  `, s.dim(`(${[proxyName(p), p.kind, p.istio_version ? `Istio ${p.istio_version}` : ''].filter(Boolean).join(', ')}; ${p.source})`), opts.width, '  '));
   const cells = r.rows.map((row) => {
     const status = [row.http_status ? String(row.http_status) : '', row.response_flag ?? ''].filter(Boolean).join(' ');
     return { v: verdictLabel(row.verdict), status, target: row.target, dest: destinationText(row), tone: verdictTone(row.verdict, row.http_status) };

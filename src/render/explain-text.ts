@@ -6,6 +6,7 @@ import { glossaryLine } from './response-flags.js';
 import { splitDetails } from './hop-details.js';
 import { verdictHeadline, verdictTone } from '../explain/verdict.js';
 import { DEFAULT_WIDTH, wrap } from './text-wrap.js';
+import { proxyName } from '../model/proxy-identity.js';
 
 const LABEL: Record<Hop['kind'], string> = {
   listener: 'listener', filter_chain: 'filter chain', network_filter: 'network filter', route_config: 'route config',
@@ -58,7 +59,7 @@ export function renderExplainText(r: ExplainResult, s: Style = noStyle, opts: Ex
   const out: string[] = [];
   const pad = ' '.repeat(17);
   const p = r.proxy;
-  const who = [p.pod && p.namespace ? `${p.pod}.${p.namespace}` : p.pod ?? p.id, p.kind, p.istio_version ? `Istio ${p.istio_version}` : undefined, p.envoy_version ? `Envoy ${p.envoy_version}` : undefined].filter(Boolean).join(', ');
+  const who = [proxyName(p) ?? p.id, p.kind, p.istio_version ? `Istio ${p.istio_version}` : undefined, p.envoy_version ? `Envoy ${p.envoy_version}` : undefined].filter(Boolean).join(', ');
   out.push(wrap(`${s.bold('pcx explain')} `, `${r.target.input}  ${s.dim(`(${who}; ${p.source})`)}`, width, '  '));
   const t = r.target;
   const dial = t.ip ? `dials ${t.ip.includes(':') ? `[${t.ip}]` : t.ip}:${t.port}` : `dials port ${t.port} (IP unknown)`;

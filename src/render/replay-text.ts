@@ -6,6 +6,7 @@ import { verdictHeadline } from '../explain/verdict.js';
 import { glossaryLine, RESPONSE_FLAGS } from './response-flags.js';
 import type { Style } from './style.js';
 import { noStyle } from './style.js';
+import { proxyName } from '../model/proxy-identity.js';
 
 const LABEL: Record<ReplayOutcome, string> = { reproduced: 'REPRODUCED', not_reproduced: 'NOT REPRODUCED', cannot_tell: 'CANNOT TELL' };
 
@@ -61,7 +62,7 @@ export function renderReplayLine(l: ReplayedLine, source: string, s: Style = noS
 export function renderReplayText(r: ReplayResult, s: Style = noStyle, opts: { verbose?: boolean } = {}): string {
   const p = r.proxy;
   const out: string[] = [];
-  out.push(`${s.bold('pcx explain --log')}  ${s.dim(`(${[p.pod && p.namespace ? `${p.pod}.${p.namespace}` : p.pod, p.kind].filter(Boolean).join(', ')}; ${p.source}${r.log && r.log !== '--log' ? `; lines from ${r.log}` : ''})`)}`);
+  out.push(`${s.bold('pcx explain --log')}  ${s.dim(`(${[proxyName(p), p.kind].filter(Boolean).join(', ')}; ${p.source}${r.log && r.log !== '--log' ? `; lines from ${r.log}` : ''})`)}`);
   const single = r.lines.length + r.malformed.length === 1;
   if (single || opts.verbose) {
     for (const l of r.lines) {

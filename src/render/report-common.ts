@@ -9,6 +9,8 @@ import type { AllRow } from '../explain/explain-all.js';
 import { isProblem, verdictHeadline } from '../explain/verdict.js';
 import type { EndpointOut, ExplainResult, Hop, IstioRef, Verdict } from '../explain/result.js';
 import { glossaryLine } from './response-flags.js';
+import { percentText } from '../text/percent.js';
+import { proxyName } from '../model/proxy-identity.js';
 
 export const HOP_LABEL: Record<Hop['kind'], string> = {
   listener: 'listener', filter_chain: 'filter chain', network_filter: 'network filter', route_config: 'route config',
@@ -20,8 +22,7 @@ export const MAX_ENDPOINTS = 100;
 
 export function proxyTitle(r: Report): string {
   const p = r.proxy;
-  if (p.pod) return p.namespace ? `${p.pod}.${p.namespace}` : p.pod;
-  return p.id ?? p.source;
+  return proxyName(p) ?? p.id ?? p.source;
 }
 
 /** "NO HEALTHY ENDPOINTS 503 UH" */
@@ -156,14 +157,14 @@ export function flagLine(v: Verdict): string | undefined {
 export function verdictClusters(v: Verdict): string[] {
   return v.clusters.map((c) => {
     const eps = c.endpoints_total !== undefined ? `, ${c.endpoints_healthy}/${c.endpoints_total} endpoints healthy` : c.endpoints_known === false ? ', endpoints unknown' : '';
-    return `${c.name} (${Math.round(c.weight * 10) / 10}%${c.found ? '' : ', missing'}${eps})`;
+    return `${c.name} (${percentText(c.weight)}${c.found ? '' : ', missing'}${eps})`;
   });
 }
 
 export function mapDestination(row: AllRow): string {
   const dest = row.clusters.map((c) => {
     const eps = c.endpoints_total !== undefined ? ` (${c.endpoints_healthy}/${c.endpoints_total} healthy)` : '';
-    const w = row.clusters.length > 1 ? ` ${Math.round(c.weight * 10) / 10}%` : '';
+    const w = row.clusters.length > 1 ? ` ${percentText(c.weight)}` : '';
     return `${c.name}${w}${c.found ? '' : ' (missing)'}${eps}`;
   }).join(', ');
   return dest || row.summary;

@@ -2,11 +2,12 @@
 import type { TestRun } from '../routetest/run-tests.js';
 import type { Style } from './style.js';
 import { noStyle } from './style.js';
+import { proxyName } from '../model/proxy-identity.js';
 
 export function renderTestRunText(r: TestRun, s: Style = noStyle, opts: { onlyFailures?: boolean; failUnder?: number; verbose?: boolean } = {}): string {
   const p = r.proxy;
   const out: string[] = [];
-  out.push(`${s.bold('pcx test')} ${r.file}  ${s.dim(`(${[p.pod && p.namespace ? `${p.pod}.${p.namespace}` : p.pod, p.kind].filter(Boolean).join(', ')}; ${p.source})`)}`);
+  out.push(`${s.bold('pcx test')} ${r.file}  ${s.dim(`(${[proxyName(p), p.kind].filter(Boolean).join(', ')}; ${p.source})`)}`);
   for (const t of r.tests) {
     if (t.pass && opts.onlyFailures) continue;
     const where = t.route ? s.dim(`  ${t.route.virtual_host} / ${t.route.route}${t.cluster ? ` → ${t.cluster}` : ''}`) : t.verdict ? s.dim(`  ${t.verdict}`) : '';

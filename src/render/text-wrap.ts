@@ -8,6 +8,7 @@
 /** The width explain's text wraps at when stdout is not a terminal (and $COLUMNS is not set). */
 export const DEFAULT_WIDTH = 100;
 
+// eslint-disable-next-line no-control-regex
 const ANSI = /\x1b\[[0-9;]*m/g;
 
 export function visibleLength(s: string): number {

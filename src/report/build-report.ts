@@ -15,6 +15,7 @@ import { check } from '../check/check.js';
 import type { CheckResult } from '../check/types.js';
 import type { ExplainResult, VerdictKind } from '../explain/result.js';
 import { countFound, KIND_LABEL, literalsOf, redactDeep, redactHeader, redactQuery, type Found, type SecretKind } from './redact.js';
+import { proxyIdentity, type ProxyDetails } from '../model/proxy-identity.js';
 
 /** Bumped only on incompatible changes; fields may be added without a bump. */
 export const REPORT_SCHEMA = 'pcx.report/v1';
@@ -56,18 +57,7 @@ export interface ReportSection {
   note: string;
 }
 
-export interface ReportProxy {
-  source: string;
-  kind: string;
-  kind_source: string;
-  id?: string;
-  pod?: string;
-  namespace?: string;
-  ip?: string;
-  istio_version?: string;
-  envoy_version?: string;
-  cluster_id?: string;
-  mesh_id?: string;
+export interface ReportProxy extends ProxyDetails {
   api_versions: string[];
   /** The newest `last_updated` of a listener or secret: roughly when the proxy last took config. */
   config_last_updated?: string;
@@ -192,22 +182,11 @@ function sectionsOf(model: ConfigModel): ReportSection[] {
 }
 
 function proxyOf(model: ConfigModel): ReportProxy {
-  const p = model.proxy;
   const updated = [...model.listeners.map((l) => l.extra.lastUpdated), ...model.secrets.map((s) => s.lastUpdated)]
     .filter((x): x is string => typeof x === 'string' && x !== '')
     .sort();
   return {
-    source: model.origin,
-    kind: p.kind,
-    kind_source: p.kindSource,
-    ...(p.id ? { id: p.id } : {}),
-    ...(p.pod ? { pod: p.pod } : {}),
-    ...(p.namespace ? { namespace: p.namespace } : {}),
-    ...(p.ip ? { ip: p.ip } : {}),
-    ...(p.istioVersion ? { istio_version: p.istioVersion } : {}),
-    ...(p.envoyVersion ? { envoy_version: p.envoyVersion } : {}),
-    ...(p.clusterId ? { cluster_id: p.clusterId } : {}),
-    ...(p.meshId ? { mesh_id: p.meshId } : {}),
+    ...proxyIdentity(model, 'full'),
     api_versions: [...model.apiVersions].sort(),
     ...(updated.length ? { config_last_updated: updated[updated.length - 1] } : {}),
   };

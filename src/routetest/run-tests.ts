@@ -17,6 +17,7 @@ import { headerMatches, describeHeaderMatcher } from '../envoy/route-match.js';
 import { PcxError } from '../errors.js';
 import type { TestCase, TestFile } from './test-file.js';
 import { pickWeighted, redirectCode, redirectUri, requestHeadersAfter, responseHeadersAfter, rewrittenHost, rewrittenPath, selectedRoute, virtualClusterName, type SelectedRoute } from './route-facts.js';
+import { percentText } from '../text/percent.js';
 
 export interface TestOutcome {
   test_name: string;
@@ -151,7 +152,7 @@ export function runCase(model: ConfigModel, c: TestCase, fields: Fields): { outc
   check('route_name', v.route_name, r.hops.find((h) => h.kind === 'route')?.name ?? '');
   if (v.clusters) {
     checked.push('clusters');
-    const got = vd.clusters.map((x) => `${x.name} ${Math.round(x.weight * 10) / 10}%`).join(', ') || '(none)';
+    const got = vd.clusters.map((x) => `${x.name} ${percentText(x.weight)}`).join(', ') || '(none)';
     const want = v.clusters;
     const same = want.length === vd.clusters.length && want.every((w) => vd.clusters.some((x) => x.name === w.name && (w.weight === undefined || Math.abs(x.weight - w.weight) < 0.5)));
     if (!same) failures.push(`clusters: expected ${want.map((w) => `${w.name}${w.weight !== undefined ? ` ${w.weight}%` : ''}`).join(', ')}, got ${got}`);

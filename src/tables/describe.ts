@@ -46,7 +46,7 @@ export function describeManagement(md: Metadata | undefined): string {
 export function goAtoi(s: string): number | undefined {
   if (!/^[+-]?\d+$/.test(s)) return undefined;
   const n = Number(s);
-  if (Math.abs(n) > 9223372036854775807) return undefined; // out of int64: Atoi fails
+  if (Math.abs(n) > 2 ** 63) return undefined; // out of int64: Atoi fails (2^63 is the double nearest int64's max)
   return n;
 }
 

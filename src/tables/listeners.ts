@@ -12,6 +12,7 @@
 import type { ConfigModel } from '../model/config-model.js';
 import type { FilterChain, FilterChainMatch, Json, Listener, NetworkFilter, RouteConfiguration, VirtualHost } from '../model/envoy-types.js';
 import { numberOf } from '../model/envoy-types.js';
+import { formatCidr } from '../envoy/ip.js';
 import { goSortSlice } from './go-sort.js';
 import { describeMatch } from './describe.js';
 import { PAD1, type Table, type TableOptions } from './types.js';
@@ -95,7 +96,7 @@ export function describeFilterChainMatch(m: FilterChainMatch | undefined): strin
   const dport = numberOf(match.destination_port as Json);
   const port = match.destination_port !== undefined && match.destination_port !== null ? `:${dport ?? 0}` : '';
   if (match.prefix_ranges?.length) {
-    const ranges = match.prefix_ranges.map((r) => `${r.address_prefix ?? ''}/${numberOf(r.prefix_len as Json) ?? 0}`);
+    const ranges = match.prefix_ranges.map(formatCidr);
     parts.push(`Addr: ${ranges.join(',')}${port}`);
   } else if (port) {
     parts.push(`Addr: *${port}`);

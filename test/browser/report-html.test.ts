@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { chromium, type Browser } from 'playwright-core';
-import { pcxInProcess } from '../helpers/run-cli.js';
+import { pcxIn as pcxInProcess } from '../helpers/in-process.js';
 import { REAL } from '../helpers/fixtures.js';
 
 const CHROMIUM = ['/usr/bin/chromium', '/usr/bin/chromium-browser'].find((p) => existsSync(p));
@@ -19,7 +19,6 @@ export const SCREENSHOT = join(OUT, 'report-deathstarbench-geo.png');
 const run = CHROMIUM ? describe : describe.skip;
 if (!CHROMIUM) {
   if (process.env.CI) throw new Error('chromium is not installed: .ci/run installs Debian\'s chromium for the browser test');
-  // eslint-disable-next-line no-console
   console.warn('browser test SKIPPED: no /usr/bin/chromium here (apt-get install chromium to run it)');
 }
 

@@ -7,7 +7,7 @@ import { loadModel } from '../../src/load/load-model.js';
 import { explain } from '../../src/explain/explain.js';
 import { parseHeaderFlag } from '../../src/explain/target.js';
 import { RequestError, UsageError } from '../../src/errors.js';
-import { pcxInProcess } from '../helpers/run-cli.js';
+import { pcxIn as pcxInProcess } from '../helpers/in-process.js';
 
 const SAMPLE = 'samples/productpage-istio-1.9.json';
 

@@ -4,7 +4,7 @@
  * non-option arguments"). In-process through run(argv, io), the same path bin/pcx.js takes.
  */
 import { REAL } from '../helpers/fixtures.js';
-import { pcxInProcess as pcx } from '../helpers/run-cli.js';
+import { pcxIn as pcx } from '../helpers/in-process.js';
 
 const dump = REAL.istio19productpage;
 

@@ -1,7 +1,7 @@
 /** Flags users' hands know from istioctl and kubectl: -f/--file, -c, -n on a saved dump, `pcx completion`. */
 import { fileFlagToPositional } from '../../src/commands/file-flag.js';
 import { REAL } from '../helpers/fixtures.js';
-import { pcxInProcess as pcx } from '../helpers/run-cli.js';
+import { pcxIn as pcx } from '../helpers/in-process.js';
 
 const dump = REAL.istio19productpage;
 

@@ -1,6 +1,6 @@
 /** `pcx rootca-compare`: istioctl's sentence and exit 0 for one mesh, 1 for two meshes, 2 without a ROOTCA. */
 import { REAL } from '../helpers/fixtures.js';
-import { pcxInProcess as pcx } from '../helpers/run-cli.js';
+import { pcxIn as pcx } from '../helpers/in-process.js';
 
 describe('pcx rootca-compare', () => {
   test('the OpenShift gateway and sidecar are one mesh: identical ROOTCA, exit 0', async () => {

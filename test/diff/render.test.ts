@@ -39,6 +39,7 @@ describe('golden output', () => {
   it('text: no differences says what was compared', () => {
     expectGolden(`${GOLDEN}/no-differences.txt`, renderDiffText(diffModels(model(slime, 'a.json'), model(slime, 'b.json'))));
   });
+  /* eslint-disable no-control-regex -- ANSI colour codes are what is checked */
   it('colour only when asked for (a TTY or --color)', () => {
     expect(renderDiffText(r, styleFor({ isTTY: false }))).not.toMatch(/\x1b\[/);
     expect(renderDiffText(r, styleFor({ isTTY: false }, { color: true }))).toMatch(/\x1b\[3\dm/);

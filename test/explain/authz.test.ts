@@ -2,12 +2,12 @@
  * Authorization in explain (issue 16): real RBAC configs (istioctl authz dump) and policies planted
  * into the real hello-openshift sidecar; the verdict `denied`, its policy, and exit codes.
  */
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { explain } from '../../src/explain/explain.js';
 import { loadReal, modelOf, readJson, REAL } from '../helpers/fixtures.js';
+import { pcxIn } from '../helpers/in-process.js';
 import { DENY_ID, SLEEP, helloAllowOnlyIstioSystem, helloWithDenyPolicy } from '../helpers/authz-variants.js';
 
 const authzDump = loadReal('ldsOnly');
@@ -90,18 +90,22 @@ describe('pcx explain --from / --jwt-claim (CLI)', () => {
   const dir = mkdtempSync(join(tmpdir(), 'pcx-authz-'));
   const file = join(dir, 'hello-deny.json');
   writeFileSync(file, JSON.stringify(helloWithDenyPolicy()));
-  const pcx = (args: string[]) => spawnSync(process.execPath, ['bin/pcx.js', ...args], { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1', COLUMNS: '400' } }); // wide: lines are checked whole, not their wrapping
-  test('a denial exits 1 and prints DENIED 403 with the policy', () => {
-    const r = pcx(['explain', file, '--inbound', '8080', '/dani', '--from', SLEEP]);
-    expect(r.status).toBe(1);
-    expect(r.stdout).toMatch(/authorization envoy\.filters\.http\.rbac {2}← AuthorizationPolicy vanilla-playground\/deny-sleep/);
-    expect(r.stdout).toMatch(/verdict {2}DENIED 403 {2}envoy\.filters\.http\.rbac denies the request: DENY policy ns\[vanilla-playground\]-policy\[deny-sleep\]-rule\[0\]/);
-    const j = JSON.parse(pcx(['explain', file, '--inbound', '8080', '/dani', '--from', SLEEP, '-o', 'json']).stdout);
+  // in-process (run(argv, io)); wide: lines are checked whole, not their wrapping
+  const columns = process.env.COLUMNS;
+  beforeAll(() => { process.env.COLUMNS = '400'; });
+  afterAll(() => { if (columns === undefined) delete process.env.COLUMNS; else process.env.COLUMNS = columns; });
+  const pcx = (args: string[]) => pcxIn(args);
+  test('a denial exits 1 and prints DENIED 403 with the policy', async () => {
+    const r = await pcx(['explain', file, '--inbound', '8080', '/dani', '--from', SLEEP]);
+    expect(r.code).toBe(1);
+    expect(r.out).toMatch(/authorization envoy\.filters\.http\.rbac {2}← AuthorizationPolicy vanilla-playground\/deny-sleep/);
+    expect(r.out).toMatch(/verdict {2}DENIED 403 {2}envoy\.filters\.http\.rbac denies the request: DENY policy ns\[vanilla-playground\]-policy\[deny-sleep\]-rule\[0\]/);
+    const j = JSON.parse((await pcx(['explain', file, '--inbound', '8080', '/dani', '--from', SLEEP, '-o', 'json'])).out);
     expect(j.authorization.filters[0]).toMatchObject({ filter: 'envoy.filters.http.rbac', layer: 'http', kind: 'rbac', result: 'denied', action: 'DENY', policy: DENY_ID });
   });
-  test('a bad --jwt-claim is a usage error (exit 2)', () => {
-    const r = pcx(['explain', REAL.istio120sidecar, '--inbound', '8080', '/', '--jwt-claim', 'iss']);
-    expect(r.status).toBe(2);
-    expect(r.stderr).toMatch(/--jwt-claim iss is not name=value/);
+  test('a bad --jwt-claim is a usage error (exit 2)', async () => {
+    const r = await pcx(['explain', REAL.istio120sidecar, '--inbound', '8080', '/', '--jwt-claim', 'iss']);
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/--jwt-claim iss is not name=value/);
   });
 });

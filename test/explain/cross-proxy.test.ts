@@ -4,7 +4,6 @@
  * added (the endpoint IP picks the pod; an endpoint without a sidecar), STRICT server with a
  * plaintext client, and an AuthorizationPolicy on the server that the gateway's identity meets.
  */
-import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { explain } from '../../src/explain/explain.js';
@@ -13,7 +12,8 @@ import { loadModel } from '../../src/load/load-model.js';
 import { loadPeers } from '../../src/load/peers.js';
 import { modelOf, readJson, REAL } from '../helpers/fixtures.js';
 import { helloAllowOnlyIstioSystem, helloWithDenyPolicy } from '../helpers/authz-variants.js';
-import { makeTar, removeDir, tempDir } from '../live/helpers.js';
+import { makeTar, removeDir, tempDir } from '../helpers/bug-report.js';
+import { pcxIn } from '../helpers/in-process.js';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 const GW = 'istio-ingressgateway-74ddf8dd9f-6p8p2';
@@ -74,14 +74,14 @@ describe('a bug-report of the OpenShift ingress gateway and the hello-openshift 
     expect(combinedVerdict(r.verdict, d).summary).toMatch(/at the destination hello-openshift-5b7bcb9b6d-kggwf: routed to inbound\|8080\|\|/);
   });
 
-  test('CLI: the report is followed without --via; -o json carries destination', () => {
-    const r = spawnSync(process.execPath, ['bin/pcx.js', 'explain', tgz, '--pod', 'istio-ingressgateway', 'hello.example.com:8080/dani', '-o', 'json'], { encoding: 'utf8' });
-    expect(r.status).toBe(0);
-    const j = JSON.parse(r.stdout);
+  test('CLI: the report is followed without --via; -o json carries destination', async () => {
+    const r = await pcxIn(['explain', tgz, '--pod', 'istio-ingressgateway', 'hello.example.com:8080/dani', '-o', 'json']);
+    expect(r.code).toBe(0);
+    const j = JSON.parse(r.out);
     expect(j.destination).toMatchObject({ found_by: 'service', agreement: 'agree', proxy: { pod: HELLO } });
-    const t = spawnSync(process.execPath, ['bin/pcx.js', 'explain', tgz, '--pod', 'istio-ingressgateway', 'hello.example.com:8080/dani'], { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
-    expect(t.stdout).toMatch(/destination {2}hello-openshift-5b7bcb9b6d-kggwf\.vanilla-playground \(sidecar;/);
-    expect(t.stdout).toMatch(/agree {2}hello-openshift-5b7bcb9b6d-kggwf\.vanilla-playground: mTLS client → PERMISSIVE server ✓/);
+    const t = await pcxIn(['explain', tgz, '--pod', 'istio-ingressgateway', 'hello.example.com:8080/dani']);
+    expect(t.out).toMatch(/destination {2}hello-openshift-5b7bcb9b6d-kggwf\.vanilla-playground \(sidecar;/);
+    expect(t.out).toMatch(/agree {2}hello-openshift-5b7bcb9b6d-kggwf\.vanilla-playground: mTLS client → PERMISSIVE server ✓/);
   });
 });
 
@@ -132,10 +132,10 @@ describe('planted variants', () => {
     expect(combinedVerdict(r.verdict, d)).toMatchObject({ kind: 'connection_closed', http_status: 503, response_flag: 'UF' });
     expect(d.notes.join('\n')).toMatch(/the client accepts only spiffe:\/\/cluster.local\/ns\/vanilla-playground\/sa\/default, and .* presents spiffe:\/\/cluster.local\/ns\/vanilla-playground\/sa\/other: the TLS handshake fails/);
   });
-  test('--endpoint must be an IP (exit 2)', () => {
-    const r = spawnSync(process.execPath, ['bin/pcx.js', 'explain', REAL.istio120gateway, 'hello.example.com:8080/dani', '--via', REAL.istio120sidecar, '--endpoint', 'hello'], { encoding: 'utf8' });
-    expect(r.status).toBe(2);
-    expect(r.stderr).toMatch(/--endpoint hello is not an IP address/);
+  test('--endpoint must be an IP (exit 2)', async () => {
+    const r = await pcxIn(['explain', REAL.istio120gateway, 'hello.example.com:8080/dani', '--via', REAL.istio120sidecar, '--endpoint', 'hello']);
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/--endpoint hello is not an IP address/);
   });
   test('the destination proxy is not in the source: say so', () => {
     const gw = modelOf(gatewayWithEds(), 'gw-eds.json');

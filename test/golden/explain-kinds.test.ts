@@ -6,7 +6,6 @@ import { explainAll } from '../../src/explain/explain-all.js';
 import { explain } from '../../src/explain/explain.js';
 import { renderExplainAllText } from '../../src/render/explain-all-text.js';
 import { attachClusterStatuses } from '../../src/model/build-model.js';
-import type { ConfigModel } from '../../src/model/config-model.js';
 import { loadReal, modelOf, productpageJasonRoute, readJson, REAL } from '../helpers/fixtures.js';
 import { expectGolden } from '../helpers/golden.js';
 import { runExplainCases, type ExplainCase } from '../helpers/explain-cases.js';

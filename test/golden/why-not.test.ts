@@ -14,6 +14,7 @@ const real = (k: keyof typeof REAL) => () => {
   if (!cache.has(k)) cache.set(k, loadReal(k));
   return cache.get(k)!;
 };
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- a verdict of any result type
 const failing = (r: { verdict: { kind: never } | any }) => expect(verdictExitCode(r.verdict)).toBe(1);
 
 const CASES: ExplainCase[] = [

@@ -6,6 +6,7 @@ import { loadModel } from '../../src/load/load-model.js';
 import type { CommandRunner } from '../../src/load/live.js';
 import { UsageError } from '../../src/errors.js';
 import { fixture, PRODUCTPAGE, removeDir, tempDir } from './helpers.js';
+import { expectSameBytes } from '../helpers/bytes.js';
 
 const REVIEWS = 'outbound|9080||reviews.default.svc.cluster.local';
 
@@ -86,7 +87,7 @@ describe('loadModel on a live pod', () => {
   it('--save without live health copies the dump byte for byte, minus the status line', async () => {
     const saved = join(dir, 'plain.json');
     await loadModel('productpage', { runner: runner({ statusLine: true, clustersFail: true }), save: saved });
-    expect(readFileSync(saved)).toEqual(fixture('productpage.json'));
+    expectSameBytes(readFileSync(saved), fixture('productpage.json'));
   });
 
   it('a failed fetch writes nothing', async () => {

@@ -7,7 +7,7 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { pcxInProcess } from '../helpers/run-cli.js';
+import { pcxIn as pcxInProcess } from '../helpers/in-process.js';
 import { readJson, REAL } from '../helpers/fixtures.js';
 import { istioctlText, istioctlValue, type IstioctlShape } from '../helpers/istioctl-shapes.js';
 

@@ -10,7 +10,7 @@ import { loadModel } from '../../src/load/load-model.js';
 import { isYamlText, parseDumpText } from '../../src/load/yaml-input.js';
 import { InputError } from '../../src/errors.js';
 import { check } from '../../src/check/check.js';
-import { pcxInProcess } from '../helpers/run-cli.js';
+import { pcxIn as pcxInProcess } from '../helpers/in-process.js';
 import { readJson, REAL } from '../helpers/fixtures.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'pcx-yaml-'));

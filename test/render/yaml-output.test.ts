@@ -3,7 +3,7 @@
  * deeply equal), the same exit code, and JSON itself unchanged.
  */
 import YAML from 'yaml';
-import { pcxInProcess } from '../helpers/run-cli.js';
+import { pcxIn as pcxInProcess } from '../helpers/in-process.js';
 import { REAL } from '../helpers/fixtures.js';
 
 const GEO = REAL.istio118geo;

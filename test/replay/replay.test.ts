@@ -6,7 +6,7 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { makeTar, writeTree } from '../live/helpers.js';
+import { makeTar, writeTree } from '../helpers/bug-report.js';
 import { compileFormat, ENVOY_DEFAULT_FORMAT, ISTIO_TEXT_FORMAT } from '../../src/replay/log-formats.js';
 import { parseLine } from '../../src/replay/parse-line.js';
 import { replayLines } from '../../src/replay/replay.js';

@@ -9,8 +9,9 @@ import { gzipSync } from 'node:zlib';
 import { loadModel } from '../../src/load/load-model.js';
 import { indexBytes } from '../../src/load/dump-index.js';
 import { MAX_INPUT_ENV } from '../../src/load/read-bytes.js';
-import { bugReportFiles, fixture, makeTar, PRODUCTPAGE, removeDir, tempDir, writeTree } from '../live/helpers.js';
+import { bugReportFiles, fixture, makeTar, PRODUCTPAGE, removeDir, tempDir, writeTree } from '../helpers/bug-report.js';
 import { pcxIn } from '../helpers/in-process.js';
+import { expectSameBytes } from '../helpers/bytes.js';
 
 const DUMP = 'test/fixtures/real/slime-io__scout__config_dump.json';
 
@@ -87,7 +88,7 @@ describe('--save writes safely', () => {
   it('a new file is created 0600 and is the dump byte for byte', async () => {
     const out = join(dir, 'new.json');
     await loadModel(DUMP, { save: out });
-    expect(readFileSync(out)).toEqual(readFileSync(DUMP));
+    expectSameBytes(readFileSync(out), readFileSync(DUMP));
     expect(lstatSync(out).mode & 0o777).toBe(0o600);
     expect(leftovers()).toEqual([]);
   });
@@ -99,7 +100,7 @@ describe('--save writes safely', () => {
     await expect(loadModel(DUMP, { save: out })).rejects.toMatchObject({ message: `--save ${out}: the file exists; add --force to replace it`, exitCode: 2 });
     expect(readFileSync(out, 'utf8')).toBe('keep me');
     await loadModel(DUMP, { save: out, force: true });
-    expect(readFileSync(out)).toEqual(readFileSync(DUMP));
+    expectSameBytes(readFileSync(out), readFileSync(DUMP));
     expect(lstatSync(out).mode & 0o777).toBe(0o640);
   });
 
@@ -120,7 +121,7 @@ describe('--save writes safely', () => {
     symlinkSync(victim, `${out}.pcx-${process.pid}.tmp`); // the name pcx used to write to
     await loadModel(DUMP, { save: out });
     expect(readFileSync(victim, 'utf8')).toBe('precious');
-    expect(readFileSync(out)).toEqual(readFileSync(DUMP));
+    expectSameBytes(readFileSync(out), readFileSync(DUMP));
   });
 
   it('the CLI has --force', async () => {

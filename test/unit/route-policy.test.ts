@@ -7,7 +7,8 @@
 import { explain } from '../../src/explain/explain.js';
 import { buildModel } from '../../src/model/build-model.js';
 import { renderExplainText } from '../../src/render/explain-text.js';
-import { evaluateFault, percentOf, formatMs } from '../../src/envoy/fault.js';
+import { evaluateFault, percentOf } from '../../src/envoy/fault.js';
+import { formatMs } from '../../src/text/duration.js';
 import { retryPolicy, routePolicies, timeoutPolicy, mirrorPolicy, rewritePolicy, hashPolicy, corsPolicy, rateLimitPolicy, filterOverrides } from '../../src/envoy/route-policy.js';
 import { productpageJasonRoute } from '../helpers/fixtures.js';
 

@@ -8,7 +8,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { loadZtunnel, ztunnelIstioctlArgs } from '../../src/ztunnel/load.js';
-import { bugReportFiles, makeTar, removeDir, ROOT, tempDir, writeTree } from '../live/helpers.js';
+import { bugReportFiles, makeTar, removeDir, ROOT, tempDir, writeTree } from '../helpers/bug-report.js';
 import { pcx, text, ZDUMP, ZT } from './helpers.js';
 
 const dump = () => readFileSync(ZDUMP);

@@ -2,7 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { classifySource, parsePodRef } from '../../src/load/source-spec.js';
-import { bugReportFiles, fixture, makeTar, removeDir, tempDir } from './helpers.js';
+import { bugReportFiles, fixture, makeTar, removeDir, tempDir } from '../helpers/bug-report.js';
 
 describe('parsePodRef', () => {
   it('reads <pod>[.<namespace>] as istioctl does (namespace after the last dot)', () => {

@@ -1,9 +1,10 @@
 /** Bug-report archives and directories, built from fixtures at test time. */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { readArchiveProxy, readDirectoryProxy } from '../../src/load/archive.js';
 import { loadModel } from '../../src/load/load-model.js';
-import { bugReportFiles, fixture, makeTar, PRODUCTPAGE, removeDir, tempDir, WAYPOINT, writeTree } from './helpers.js';
+import { bugReportFiles, fixture, makeTar, PRODUCTPAGE, removeDir, tempDir, WAYPOINT, writeTree } from '../helpers/bug-report.js';
+import { expectSameBytes } from '../helpers/bytes.js';
 
 const REVIEWS = 'outbound|9080||reviews.default.svc.cluster.local';
 
@@ -20,15 +21,15 @@ describe('bug-report archives', () => {
   it('reads the chosen pod\'s config_dump?include_eds and clusters (into memory: nothing is written to disk)', async () => {
     const p = await readArchiveProxy(tgz, true, { pod: PRODUCTPAGE });
     expect(p).toMatchObject({ pod: PRODUCTPAGE, namespace: 'default', dumpEntry: `bug-report/proxies/default/${PRODUCTPAGE}/config_dump?include_eds`, proxies: 2 });
-    expect(p.dump).toEqual(fixture('productpage.json'));
-    expect(p.clusters).toEqual(fixture('productpage-clusters.txt'));
+    expectSameBytes(p.dump, fixture('productpage.json'));
+    expectSameBytes(p.clusters, fixture('productpage-clusters.txt'));
     expect(p.dumpPath).toBeUndefined();
   });
 
   it('a name prefix is found on a second pass', async () => {
     const p = await readArchiveProxy(tgz, true, { pod: 'httpbin' });
     expect(p).toMatchObject({ pod: WAYPOINT, namespace: 'default', clusters: undefined });
-    expect(p.dump).toEqual(fixture('waypoint.json'));
+    expectSameBytes(p.dump, fixture('waypoint.json'));
   });
 
   it('without --pod, lists the proxies', async () => {

@@ -1,5 +1,5 @@
 import { parseClustersOutput, parseClustersText } from '../../src/load/clusters-text.js';
-import { fixture } from './helpers.js';
+import { fixture } from '../helpers/bug-report.js';
 
 const R = 'outbound|9080||reviews.default.svc.cluster.local';
 
