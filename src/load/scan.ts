@@ -31,9 +31,12 @@ export const INDEXED_FIELDS = new Set([
   'type', 'eds_cluster_config', 'edsClusterConfig', 'cluster_name', 'clusterName', 'metadata',
 ]);
 
-/** Lengths of the INDEXED_FIELDS keys (a cheap first test before a key is decoded). */
-const INDEXED_LENGTHS = new Uint8Array(64);
-for (const k of INDEXED_FIELDS) INDEXED_LENGTHS[k.length] = 1;
+/**
+ * (length, first byte) of the INDEXED_FIELDS keys, at [length * 256 + byte]: a cheap first test
+ * before a key is decoded (a backslash first may be anything: decoded).
+ */
+const INDEXED_HEADS = new Uint8Array(64 * 256);
+for (const k of INDEXED_FIELDS) INDEXED_HEADS[k.length * 256 + k.charCodeAt(0)] = INDEXED_HEADS[k.length * 256 + 0x5c] = 1;
 
 /** Deeper than this in the envelopes is not a config dump: refused at once (no stack, no rescans). */
 export const MAX_NESTING = 1000;
@@ -245,7 +248,7 @@ export class Scanner {
       this.skipNext = false;
     }
     while (i < n) i = this.inResource ? this.resourceBytes(b, i, n) : this.skeletonRun(b, i, n);
-    if (!this.inResource) this.appendSkeleton(b.subarray(this.segStart, n));
+    if (!this.inResource) this.appendSkeleton(b, this.segStart, n);
     this.key.spill(b, n);
     this.value.spill(b, n);
     this.pos += n;
@@ -273,13 +276,15 @@ export class Scanner {
     }
   }
 
-  private appendSkeleton(b: Buffer): void {
-    if (!b.length) return;
-    this.reserve(b.length);
-    b.copy(this.skeleton, this.skeletonBytes);
-    this.skeletonBytes += b.length;
+  /** b[from, to) into the skeleton (no subarray made: this runs once per resource). */
+  private appendSkeleton(b: Buffer, from: number, to: number): void {
+    if (to <= from) return;
+    this.reserve(to - from);
+    b.copy(this.skeleton, this.skeletonBytes, from, to);
+    this.skeletonBytes += to - from;
   }
 
+  private placeholderHead?: Buffer;
   private wordsBuffer?: ArrayBufferLike;
   private words?: Int32Array;
   /** A 32-bit view of the memory under `b` (made once per underlying buffer), or undefined when it cannot be. */
@@ -378,8 +383,13 @@ export class Scanner {
   }
 
   private beginResource(b: Buffer, i: number): number {
-    this.appendSkeleton(b.subarray(this.segStart, i));
-    this.appendText(`"\\u0000${this.placeholderOf.slice(1)}${this.resources.length}"`);
+    this.appendSkeleton(b, this.segStart, i);
+    // the placeholder `"\u0000pcx:<nonce>:<n>"`: its constant head copied, then n's digits
+    const head = (this.placeholderHead ??= Buffer.from(`"\\u0000${this.placeholderOf.slice(1)}`, 'latin1'));
+    this.reserve(head.length + 17);
+    head.copy(this.skeleton, this.skeletonBytes);
+    this.skeletonBytes += head.length;
+    this.appendText(`${this.resources.length}"`);
     this.inResource = true;
     this.resStart = this.pos + i;
     this.stack[0] = OPEN_BRACE;
@@ -427,7 +437,7 @@ export class Scanner {
         if (depth === 1 && this.key.active) {
           // only a key that may be indexed is decoded (most are not: no string is made for them)
           const len = i - this.key.start - 2;
-          this.resKey = this.key.parts.length || INDEXED_LENGTHS[len] ? this.key.finishKey(b, i) : ((this.key.active = false), '');
+          this.resKey = this.key.parts.length || (len < 64 && INDEXED_HEADS[len * 256 + b[this.key.start + 1]]) ? this.key.finishKey(b, i) : ((this.key.active = false), '');
         }
         continue;
       }
