@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 /**
  * `npm run build` (after `tsc --noEmit` type-checks): bundles src/ into dist/ with esbuild, for start-up time (issue 13).
- * One ESM file per entry (dist/cli.js, dist/fleet-worker.js) with pcx's code and its dependencies, and one chunk per
+ * One ESM file per entry (dist/cli.js, dist/fleet-worker.js, dist/all-pods-worker.js) with pcx's code and its dependencies, and one chunk per
  * dynamic import (`await import(…)` of a command's core or a renderer), so a command loads only what it runs:
  * ~150 module files to resolve and compile become a handful. All outputs sit in dist/ itself, one level below the
  * package root (src/version.ts reads ../package.json; src/check/fleet.ts starts ./fleet-worker.js beside its chunk).
@@ -56,7 +56,7 @@ const lazySegmenter = {
 rmSync(OUT, { recursive: true, force: true });
 const result = await build({
   absWorkingDir: ROOT,
-  entryPoints: { cli: 'src/cli.ts', 'fleet-worker': 'src/check/fleet-worker.ts' },
+  entryPoints: { cli: 'src/cli.ts', 'fleet-worker': 'src/check/fleet-worker.ts', 'all-pods-worker': 'src/explain/all-pods-worker.ts' },
   outdir: OUT,
   bundle: true,
   splitting: true,

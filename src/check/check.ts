@@ -14,13 +14,17 @@ import { subsetFindings } from './subsets.js';
 import { egressFindings } from './egress.js';
 import { certificateFindings } from './certificates.js';
 import { staleFindings } from './stale.js';
+import { faultFindings } from './fault.js';
+import { rbacFindings } from './rbac.js';
+import { registryOnlyFindings } from './registry-only.js';
+import { strictMtlsFindings } from './strict-mtls.js';
 import { keep, type FindingFilter } from './filter.js';
 import { CHECK_SCHEMA, type CheckResult, type CheckSummary, type Finding } from './types.js';
 import { proxyIdentity } from '../model/proxy-identity.js';
 
 /** The rule families, in the order their findings are listed for equal severity. */
 const FAMILIES: ((ctx: CheckCtx) => Finding[])[] = [
-  missingClusters, endpointFindings, rejectedFindings, shadowFindings, subsetFindings, egressFindings, certificateFindings, staleFindings,
+  missingClusters, endpointFindings, rejectedFindings, shadowFindings, subsetFindings, egressFindings, registryOnlyFindings, strictMtlsFindings, certificateFindings, staleFindings, faultFindings, rbacFindings,
 ];
 
 export function summarize(findings: Finding[], suppressed = 0): CheckSummary {

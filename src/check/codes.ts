@@ -101,6 +101,23 @@ const ROWS: CodeInfo[] = [
       + 'outboundTrafficPolicy REGISTRY_ONLY (in the Sidecar or mesh config) to block them.',
   },
   {
+    code: 'PCX141', severity: 'warning', family: 'egress', title: 'REGISTRY_ONLY blocks a registered host dialled by IP', effect: 'BlackHoleCluster (reset)',
+    explanation: 'The outbound traffic policy is REGISTRY_ONLY, and a ServiceEntry host is registered with IP endpoints (resolution '
+      + 'STATIC, or literal IPs). Clients that use the host name are routed; clients that dial one of those IPs directly match no '
+      + 'listener (Istio binds listeners to the service VIP or 0.0.0.0:port, not to endpoints), so virtualOutbound sends them to '
+      + 'BlackHoleCluster and the connection is closed (flag UH/NR in the access log, cluster BlackHoleCluster). pcx cannot see '
+      + 'which addresses the applications dial: it checks the IPs the mesh registers. Fix: use the host name, or list the IPs in '
+      + 'the ServiceEntry addresses.',
+  },
+  {
+    code: 'PCX142', severity: 'warning', family: 'mtls', title: 'STRICT mTLS port with workloads without sidecars in the mesh', effect: 'reset (plaintext to a STRICT port)',
+    explanation: 'An inbound port accepts only mTLS (PeerAuthentication STRICT: virtualInbound has TLS chains only for it), and the '
+      + 'proxy\'s EDS shows workloads without a sidecar (no tlsMode=istio). A client without a sidecar sends plaintext: the TLS '
+      + 'handshake fails and the connection is reset. No dump says who calls a port, so the finding lists the candidates: a '
+      + 'warning when one is in the proxy\'s own namespace, info otherwise. Gateways (no tlsMode label, but they send mTLS) are '
+      + 'left out. Skipped, and said so, when EDS was not captured.',
+  },
+  {
     code: 'PCX150', severity: 'error', family: 'certificates', title: 'certificate expired', effect: 'TLS handshakes fail (reset, UF)',
     explanation: 'A certificate in the SecretsConfigDump was past its NOT AFTER at capture time (the newest last_updated in the '
       + 'dump). mTLS or TLS with it fails. For Istio workload certificates, istio-agent should have rotated it: check the agent\'s '
@@ -126,6 +143,55 @@ const ROWS: CodeInfo[] = [
     code: 'PCX161', severity: 'error', family: 'stale', title: 'listener names a missing route configuration', effect: '404 NR',
     explanation: 'A serving listener\'s HTTP connection manager names an RDS route configuration that is not in the dump. Envoy '
       + 'serves it with an empty route table once the initial fetch times out: every request gets 404 NR.',
+  },
+  {
+    code: 'PCX170', severity: 'error', family: 'fault', title: 'fault injection aborts requests', effect: 'FI (the abort status)',
+    explanation: 'The fault filter (envoy.filters.http.fault) is configured to abort a share of the requests of a route, a virtual '
+      + 'host, a route configuration or a whole listener: Envoy answers them itself with the configured status and response flag '
+      + 'FI, and the upstream never sees them. Error when it aborts every request it can; warning when only a share, or only '
+      + 'requests with a header or from a downstream node, are aborted; info when the client chooses (header_abort). In Istio this '
+      + 'is a VirtualService http fault.abort, often left over from a chaos experiment.',
+  },
+  {
+    code: 'PCX171', severity: 'warning', family: 'fault', title: 'fault injection delays requests', effect: 'DI (added latency)',
+    explanation: 'The fault filter is configured to delay a share of the requests (response flag DI) before they are forwarded. '
+      + 'A route timeout shorter than the delay turns them into 504 UT. Info when the client chooses (header_delay). In Istio '
+      + 'this is a VirtualService http fault.delay.',
+  },
+  {
+    code: 'PCX180', severity: 'error', family: 'authorization', title: 'RBAC refuses every request', effect: '403 RBAC: access denied, or reset',
+    explanation: 'An enforced RBAC filter on a listener can allow nothing: ALLOW rules with no policies (Istio writes them for an '
+      + 'ALLOW AuthorizationPolicy none of whose rules applies to the port, e.g. HTTP-only fields such as paths or methods on a TCP '
+      + 'port, and for an allow-nothing policy), or a DENY policy that matches any request from anyone. HTTP RBAC answers 403 '
+      + '"RBAC: access denied" (response code details rbac_access_denied_matched_policy[…]); network RBAC closes the connection. '
+      + 'A warning when routes carry per-route RBAC config that may replace the filter for them.',
+  },
+  {
+    code: 'PCX190', severity: 'warning', family: 'ztunnel', title: 'ztunnel workload not Healthy', effect: 'no service traffic to it',
+    explanation: 'ztunnel holds a workload whose status is not Healthy (istioctl ztunnel-config workloads): it is left out of its '
+      + 'services\' load balancing. Usually a pod that is not ready.',
+  },
+  {
+    code: 'PCX191', severity: 'error', family: 'ztunnel', title: 'service with no usable workload in ztunnel', effect: 'connection closed',
+    explanation: 'A service in ztunnel\'s config has endpoints, but none names a Healthy workload ztunnel knows: ztunnel closes '
+      + 'connections to its VIP. Info when the service has no endpoint at all: a Service without a selector whose endpoints are '
+      + 'not pods (kubernetes.default: the API servers) looks like that in every ambient mesh.',
+  },
+  {
+    code: 'PCX192', severity: 'error', family: 'ztunnel', title: 'waypoint missing from ztunnel', effect: 'connection fails',
+    explanation: 'A service or workload names a waypoint (istio.io/use-waypoint) that ztunnel\'s config does not hold: ztunnel '
+      + 'cannot send the connection through it. The waypoint Gateway is missing, not programmed, or in another network.',
+  },
+  {
+    code: 'PCX193', severity: 'error', family: 'ztunnel', title: 'ztunnel certificate not usable', effect: 'HBONE (mTLS) fails',
+    explanation: 'A workload certificate ztunnel holds is not Available (a CA signing error), or one of its chain has expired '
+      + '(warning: expires within 7 days, or not valid yet). ztunnel\'s dump has no capture time: dates are judged at the newest '
+      + 'certificate issue time in it, a lower bound. Info while a certificate is Initializing; "no longer needed" is not reported.',
+  },
+  {
+    code: 'PCX194', severity: 'info', family: 'ztunnel', title: 'AuthorizationPolicy selects no workload (ztunnel)', effect: 'none (the policy applies nowhere)',
+    explanation: 'A WorkloadSelector policy that no workload in ztunnel\'s config lists, or a Namespace policy of a namespace '
+      + 'without workloads here: it enforces nothing. A selector typo, or pods that are not (yet) in the ambient mesh.',
   },
 ];
 

@@ -6,7 +6,7 @@
 import type { ConfigModel, ListenerRecord } from '../model/config-model.js';
 import type { FilterChain, Metadata, Route, RouteConfiguration, VirtualHost, WeightedClusterEntry } from '../model/envoy-types.js';
 import { numberOf } from '../model/envoy-types.js';
-import { terminalFilter } from '../envoy/network-filters.js';
+import { terminalFilter, type HcmInfo } from '../envoy/network-filters.js';
 import { describeRouteMatch } from '../envoy/route-match.js';
 import { istioConfigRefs } from '../istio/provenance.js';
 import { toIstioRefs } from '../explain/context.js';
@@ -39,6 +39,12 @@ export interface RouteTable {
   holder?: string;
 }
 
+/** An HTTP connection manager of a serving listener, and where it is (`<listener>/<chain>`). */
+export interface HcmUse {
+  hcm: HcmInfo;
+  holder: string;
+}
+
 export interface CheckCtx {
   model: ConfigModel;
   /** RDS names referenced by listeners in any state (a warming listener keeps its RDS subscription). */
@@ -48,6 +54,8 @@ export interface CheckCtx {
   tables: RouteTable[];
   refs: ClusterRef[];
   refsByCluster: Map<string, ClusterRef[]>;
+  /** The HCMs that serve each route table (by table name; inline tables have their one). */
+  hcmsByTable: Map<string, HcmUse[]>;
   /** Codes that could not run, with why. */
   skipped: { codes: string[]; why: string }[];
 }
@@ -101,6 +109,12 @@ export function buildCheckCtx(model: ConfigModel): CheckCtx {
   const rdsUsers = new Map<string, Set<string>>();
   const tables: RouteTable[] = [];
   const refs: ClusterRef[] = [];
+  const hcmsByTable = new Map<string, HcmUse[]>();
+  const useHcm = (table: string, u: HcmUse) => {
+    const a = hcmsByTable.get(table);
+    if (a) a.push(u);
+    else hcmsByTable.set(table, [u]);
+  };
   for (const l of model.listeners) {
     if (l.state === 'error') continue;
     for (const { chain, name } of chainsOf(l)) {
@@ -113,9 +127,12 @@ export function buildCheckCtx(model: ConfigModel): CheckCtx {
             let s = rdsUsers.get(t.rdsName);
             if (!s) rdsUsers.set(t.rdsName, (s = new Set()));
             s.add(l.name);
+            useHcm(t.rdsName, { hcm: t, holder: `${l.name}/${name}` });
           }
         } else if (t.inlineRoute && l.serving) {
-          tables.push({ name: t.inlineRoute.name || `${l.name}/${name}`, config: t.inlineRoute, kind: 'inline', holder: `${l.name}/${name}` });
+          const tname = t.inlineRoute.name || `${l.name}/${name}`;
+          tables.push({ name: tname, config: t.inlineRoute, kind: 'inline', holder: `${l.name}/${name}` });
+          useHcm(tname, { hcm: t, holder: `${l.name}/${name}` });
         }
       } else if (t.kind === 'tcp_proxy' && l.serving) {
         const where = `${l.name}/${name}`;
@@ -144,7 +161,7 @@ export function buildCheckCtx(model: ConfigModel): CheckCtx {
     if (a) a.push(r);
     else refsByCluster.set(r.cluster, [r]);
   }
-  return { model, rdsNamesAnyState, rdsUsers, tables, refs, refsByCluster, skipped: [] };
+  return { model, rdsNamesAnyState, rdsUsers, tables, refs, refsByCluster, hcmsByTable, skipped: [] };
 }
 
 /** A finding with the registry's severity and effect unless the rule says otherwise. */

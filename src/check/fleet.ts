@@ -4,10 +4,11 @@
  * same whatever the number of workers. One proxy that cannot be read is a row with its error, not
  * a failed run.
  */
-import { Worker } from 'node:worker_threads';
+import { runPool } from '../fleet/pool.js';
 import { loadModel } from '../load/load-model.js';
 import type { ReportProxyFiles } from '../load/bug-report-all.js';
 import { PcxError } from '../errors.js';
+import { ZtunnelDocumentError } from '../ztunnel/detect.js';
 import { check, summarize } from './check.js';
 import { codeInfo } from './codes.js';
 import { parseFilter } from './filter.js';
@@ -23,47 +24,26 @@ export interface FleetTask {
   ignore?: string[];
 }
 
-const YOUNG_GENERATION_MB = 128;
-
 export type FleetOutcome = { ok: true; result: CheckResult } | { ok: false; error: string };
 
 /** One proxy, in whatever thread runs it. */
 export async function checkOne(t: FleetTask): Promise<FleetOutcome> {
   try {
-    const model = await loadModel(t.dumpPath, { clustersFile: t.clustersPath });
+    // check reads every resource: parse the dump whole, as single `pcx check` does (source-options `whole`), not one by one
+    const model = await loadModel(t.dumpPath, { clustersFile: t.clustersPath, strict: true });
     model.origin = t.origin;
     return { ok: true, result: check(model, parseFilter(t.only, t.ignore)) };
   } catch (e) {
+    // a ztunnel pod's config in the bug-report: the ztunnel rules (PCX19x), as `pcx check <ztunnel dump>` runs them
+    if (e instanceof ZtunnelDocumentError) {
+      const [{ checkZtunnel }, { ztunnelModelFrom }] = await Promise.all([import('./ztunnel.js'), import('../ztunnel/load.js')]);
+      const m = ztunnelModelFrom(e);
+      m.origin = t.origin;
+      return { ok: true, result: checkZtunnel(m, parseFilter(t.only, t.ignore)) };
+    }
     if (e instanceof PcxError) return { ok: false, error: e.message.split(t.dumpPath).join(t.origin) };
     return { ok: false, error: `cannot check it: ${(e as Error).message}` };
   }
-}
-
-async function runInWorkers(tasks: FleetTask[], workers: number): Promise<FleetOutcome[]> {
-  const results: FleetOutcome[] = new Array(tasks.length);
-  let next = 0;
-  const url = new URL('./fleet-worker.js', import.meta.url);
-  const one = () => new Promise<void>((resolve, reject) => {
-    // a larger young generation: parsing a dump allocates fast, and with fewer scavenges the threads
-    // no longer queue for the GC (48 proxies × 1,500 services: 3.4 s → 2.6 s with 2 workers)
-    const w = new Worker(url, { resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB } });
-    const feed = () => {
-      if (next >= tasks.length) {
-        void w.terminate().then(() => resolve());
-        return;
-      }
-      const i = next++;
-      w.once('message', (m: FleetOutcome) => {
-        results[i] = m;
-        feed();
-      });
-      w.postMessage(tasks[i]);
-    };
-    w.once('error', reject);
-    feed();
-  });
-  await Promise.all(Array.from({ length: Math.min(workers, tasks.length) }, one));
-  return results;
 }
 
 /** A proxy of the fleet; live pods (load/live-fleet.ts) carry their own origin, and the error when they could not be read. */
@@ -81,7 +61,7 @@ export async function checkFleet(source: string, proxies: FleetProxy[], opts: { 
     outcomes = [];
     for (const t of tasks) outcomes.push(await checkOne(t));
   } else {
-    outcomes = await runInWorkers(tasks, opts.workers);
+    outcomes = await runPool<FleetTask, FleetOutcome>(new URL('./fleet-worker.js', import.meta.url), tasks, opts.workers);
   }
   // proxies that could not be fetched keep their place, with their error
   const checked = new Map(readable.map((p, i) => [p, outcomes[i]] as const));

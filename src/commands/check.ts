@@ -13,7 +13,9 @@ import { defineCommand } from './define.js';
 import { EXIT_OK, UsageError } from '../errors.js';
 import { findingsExitCode, fleetExitCode, SEVERITIES } from '../explain/verdict.js';
 import { classifySource } from '../load/source-spec.js';
+import { ZtunnelDocumentError } from '../ztunnel/detect.js';
 import { styleFor } from '../render/style.js';
+import { isMachineFormat, machineText } from '../render/machine-output.js';
 import type { Severity } from '../explain/result.js';
 
 export interface CheckArgs extends Omit<SourceArgs, 'source'> {
@@ -50,7 +52,6 @@ function print(ctx: CommandContext, text: string): void {
 export async function runCheck(args: CheckArgs, ctx: CommandContext): Promise<number> {
   const { allCodes, CODES } = await import('../check/codes.js');
   const { renderCodeExplanation, renderCheckText, renderFleetText } = await import('../render/check-text.js');
-  const toYaml = async (v: unknown) => (await import('yaml')).default.stringify(v); // CommonJS: its default is the module
   if (args.explain !== undefined) {
     const code = typeof args.explain === 'string' ? args.explain.trim().toUpperCase() : '';
     if (!code) {
@@ -85,8 +86,7 @@ export async function runCheck(args: CheckArgs, ctx: CommandContext): Promise<nu
       if (!proxies.length) throw new UsageError(`${args.source} holds no proxy in namespace ${args.namespace}`);
       const workers = Math.min(args.workers ?? availableParallelism(), proxies.length);
       const fleet = await checkFleet(source, proxies, { workers, only: args.only, ignore: args.ignore });
-      if (args.output === 'json') print(ctx, JSON.stringify(fleet, null, 2) + '\n');
-      else if (args.output === 'yaml') print(ctx, await toYaml(fleet));
+      if (isMachineFormat(args.output)) print(ctx, await machineText(fleet, args.output));
       else if (args.output === 'markdown') print(ctx, (await import('../render/check-markdown.js')).renderFleetMarkdown(fleet));
       else print(ctx, renderFleetText(fleet, style, { verbose: args.verbose }));
       const unreadable = fleet.proxies.filter((p) => p.error);
@@ -100,9 +100,16 @@ export async function runCheck(args: CheckArgs, ctx: CommandContext): Promise<nu
     }
   }
   const { check } = await import('../check/check.js');
-  const result = check(await loadModelFromArgs({ ...args, source: args.source }, ctx, args.source, { whole: true }), filter);
-  if (args.output === 'json') print(ctx, JSON.stringify(result, null, 2) + '\n');
-  else if (args.output === 'yaml') print(ctx, await toYaml(result));
+  let result;
+  try {
+    result = check(await loadModelFromArgs({ ...args, source: args.source }, ctx, args.source, { whole: true }), filter);
+  } catch (e) {
+    // ztunnel's config (recognised by content, as explain does): the ztunnel rules (PCX19x)
+    if (!(e instanceof ZtunnelDocumentError)) throw e;
+    const [{ checkZtunnel }, { ztunnelModelFrom }] = await Promise.all([import('../check/ztunnel.js'), import('../ztunnel/load.js')]);
+    result = checkZtunnel(ztunnelModelFrom(e), filter);
+  }
+  if (isMachineFormat(args.output)) print(ctx, await machineText(result, args.output));
   else if (args.output === 'markdown') print(ctx, (await import('../render/check-markdown.js')).renderCheckMarkdown(result));
   else print(ctx, renderCheckText(result, style, { verbose: args.verbose }));
   return findingsExitCode(result.findings.map((f) => f.severity), failOn);

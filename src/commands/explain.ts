@@ -31,6 +31,8 @@ export interface ExplainArgs extends SourceArgs, RequestArgs {
   log?: ExplainLogArgs['log'];
   logFile?: string;
   logFormat?: string;
+  allPods?: boolean;
+  workers?: number;
 }
 
 export function explainBuilder(y: Argv) {
@@ -40,6 +42,8 @@ export function explainBuilder(y: Argv) {
     .option('output', { alias: 'o', choices: ['text', 'json', 'yaml', 'svg', 'mermaid'], default: 'text', describe: 'output format (yaml: the JSON data as YAML; svg, mermaid: the chain as a picture)' })
     .option('verbose', { alias: 'v', type: 'boolean', describe: 'every detail and endpoint' })
     .option('all', { type: 'boolean', describe: 'every route of every service and port the proxy knows, one line each, problems first' })
+    .option('all-pods', { type: 'boolean', describe: 'a bug-report: the same request from every proxy in it, proxies grouped by outcome' })
+    .option('workers', { type: 'number', describe: '--all-pods: worker threads (default: the number of CPUs; the result is the same for any N)' })
     .option('brief', { alias: 'q', type: 'boolean', describe: 'one line: target → verdict: why; next step (for chat and scripts)' })
     .option('via', { type: 'string', describe: 'another proxy\'s source (dump, bug-report, pod) to follow the request into: the destination (repeatable)' })
     .option('endpoint', { type: 'string', describe: 'across proxies: follow this endpoint IP (default: each distinct outcome once)' })
@@ -83,6 +87,7 @@ export async function runExplain(args: ExplainArgs, ctx: CommandContext): Promis
   const style = styleFor(ctx.io.stdout, { color: ctx.color });
   const width = terminalWidth(ctx.io.stdout);
   if (args.all) {
+    if (args.allPods) throw new UsageError('--all and --all-pods do not go together: --all maps one proxy, --all-pods runs one target from every proxy');
     if (args.output === 'svg' || args.output === 'mermaid') throw new UsageError(`-o ${args.output} draws one request's chain: give a target instead of --all`);
     if (args.target) throw new UsageError('--all explains every service the proxy knows: give no target with it');
     // the map, its table writer and the one-line form load only for --all
@@ -97,6 +102,7 @@ export async function runExplain(args: ExplainArgs, ctx: CommandContext): Promis
   const request = requestFromArgs(args);
   const target = inboundTarget(args.target, args.inbound);
   if (!target) throw new UsageError('explain needs a target: pcx explain <source> <host[:port][/path]>', { hint: 'e.g. pcx explain dump.json reviews:9080/' });
+  if (args.allPods) return (await import('./explain-all-pods.js')).runExplainAllPods(args, { ...request, target }, ctx);
   // a live ztunnel pod (ztunnel-…, daemonset/ztunnel) is read with istioctl ztunnel-config
   if (args.from) {
     const code = await (await import('./ztunnel-explain.js')).runLiveZtunnelExplain(args, target, ctx);

@@ -6,7 +6,6 @@
 import { dataSourceText, pemCertificates } from '../envoy/certificates.js';
 import type { Json } from '../model/envoy-types.js';
 import type { SecretRecord } from '../model/config-model.js';
-import { snakeKeys } from '../load/normalize.js';
 
 export interface CertInfo {
   subject?: string;
@@ -43,7 +42,7 @@ function certs(text: string | undefined): CertInfo[] | undefined {
 }
 
 export function secretView(rec: SecretRecord): SecretView {
-  const s: Json = snakeKeys(rec.secret ?? {});
+  const s: Json = rec.secret;
   const v: SecretView = { state: rec.state === 'static' ? 'static' : rec.state, kind: [] };
   const tc = s.tls_certificate;
   if (tc) {

@@ -5,18 +5,17 @@
  */
 import { X509Certificate } from 'node:crypto';
 import type { Json } from '../model/envoy-types.js';
-import { field } from '../model/build-model.js';
 
-/** A DataSource's text when the dump holds it inline; otherwise where the bytes come from. Either spelling of keys. */
+/** A DataSource's text when the dump holds it inline; otherwise where the bytes come from. `ds` is a record's (snake_case). */
 export function dataSourceText(ds: Json): { text?: string; source?: string } {
   if (!ds || typeof ds !== 'object') return {};
-  const bytes = field(ds, 'inline_bytes');
+  const bytes = ds.inline_bytes;
   if (typeof bytes === 'string') return { text: Buffer.from(bytes, 'base64').toString('latin1') };
-  const str = field(ds, 'inline_string');
+  const str = ds.inline_string;
   if (typeof str === 'string') return { text: str };
-  const file = field(ds, 'filename');
+  const file = ds.filename;
   if (typeof file === 'string') return { source: `file ${file}` };
-  const env = field(ds, 'environment_variable');
+  const env = ds.environment_variable;
   if (typeof env === 'string') return { source: `env ${env}` };
   return {};
 }

@@ -12,6 +12,7 @@ import type { ConfigModel, ListenerRecord } from '../model/config-model.js';
 import type { Listener } from '../model/envoy-types.js';
 import { unwrap } from '../model/envoy-types.js';
 import { formatHostPort, isAnyAddress, parseIp, socketOf, type HostPort } from './ip.js';
+import { defineIndex, indexed } from '../model/model-index.js';
 
 export function listenerAddresses(l: Listener): HostPort[] {
   const out: HostPort[] = [];
@@ -67,7 +68,10 @@ interface ListenerIndex {
 }
 
 /** Built once per model: explain --all asks thousands of questions of the same listeners. */
-const indexes = new WeakMap<ConfigModel, { all: ListenerIndex; bound: ListenerIndex }>();
+const indexes = defineIndex('listeners-by-address', (model): { all: ListenerIndex; bound: ListenerIndex } => {
+  const serving = model.listeners.filter((l) => l.serving);
+  return { all: buildIndex(serving), bound: buildIndex(serving.filter((l) => bindsToPort(l.head))) };
+});
 
 function buildIndex(records: ListenerRecord[]): ListenerIndex {
   const byAddress = new Map<string, ListenerRecord>();
@@ -103,13 +107,7 @@ function otherIpListeners(idx: ListenerIndex, ip: string | undefined, port: numb
 }
 
 function indexOf(model: ConfigModel): { all: ListenerIndex; bound: ListenerIndex } {
-  let idx = indexes.get(model);
-  if (!idx) {
-    const serving = model.listeners.filter((l) => l.serving);
-    idx = { all: buildIndex(serving), bound: buildIndex(serving.filter((l) => bindsToPort(l.head))) };
-    indexes.set(model, idx);
-  }
-  return idx;
+  return indexed(model, indexes);
 }
 
 function findWildcard(idx: ListenerIndex, ip: string | undefined, port: number): ListenerRecord | undefined {
@@ -124,12 +122,10 @@ function findWildcard(idx: ListenerIndex, ip: string | undefined, port: number):
 }
 
 /** Listeners that exist but do not serve (warming, draining, rejected): few, so listed once per model. */
-const nonServing = new WeakMap<ConfigModel, ListenerRecord[]>();
+const nonServing = defineIndex('listeners-not-serving', (model) => model.listeners.filter((l) => !l.serving));
 
 export function notServingFor(model: ConfigModel, ip: string | undefined, port: number): ListenerRecord[] {
-  let list = nonServing.get(model);
-  if (!list) nonServing.set(model, (list = model.listeners.filter((l) => !l.serving)));
-  return list.filter((l) => listenerAddresses(l.head).some((hp) => hp.port === port && (!ip || isAnyAddress(hp.address) || addrKey(hp.address, port) === addrKey(ip, port))));
+  return indexed(model, nonServing).filter((l) => listenerAddresses(l.head).some((hp) => hp.port === port && (!ip || isAnyAddress(hp.address) || addrKey(hp.address, port) === addrKey(ip, port))));
 }
 
 /**

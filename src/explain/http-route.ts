@@ -19,14 +19,13 @@ import type { IstioRef, Verdict } from './result.js';
 import { type Ctx, type Branch, toIstioRefs, verdictOf, uncertain, oneLine } from './context.js';
 import { clustersVerdict } from './upstream.js';
 import { authorizeRequest, evaluatedByAuthz } from './authz.js';
+import { defineIndex, indexed } from '../model/model-index.js';
 
 /** Route configurations whose last update Envoy rejected, by name: few, so collected once per model. */
-const rejectedRoutes = new WeakMap<ConfigModel, Map<string, RouteConfigRecord>>();
+const rejectedRoutes = defineIndex('rejected-route-configs', (model) => new Map<string, RouteConfigRecord>(model.routeConfigs.filter((r) => r.state === 'error').map((r) => [r.name, r])));
 
 function rejectedRouteConfigs(model: ConfigModel): Map<string, RouteConfigRecord> {
-  let m = rejectedRoutes.get(model);
-  if (!m) rejectedRoutes.set(model, (m = new Map(model.routeConfigs.filter((r) => r.state === 'error').map((r) => [r.name, r]))));
-  return m;
+  return indexed(model, rejectedRoutes);
 }
 
 

@@ -8,23 +8,21 @@
 import type { ConfigModel, ListenerRecord } from '../model/config-model.js';
 import { formatHostPort, socketOf } from '../envoy/ip.js';
 import { hasOriginalDstFilter, listenerAddresses, notServingFor, selectBoundListener, selectOutboundListener, usesOriginalDst, type ListenerChoice } from '../envoy/listener-select.js';
+import { defineIndex, indexed } from '../model/model-index.js';
 
-const captures = new WeakMap<ConfigModel, { l?: ListenerRecord }>();
-
-export function captureListener(model: ConfigModel): ListenerRecord | undefined {
-  let c = captures.get(model);
-  if (!c) {
-    const serving = model.listeners.filter((l) => l.serving);
-    c = {
+const capture = defineIndex('capture-listener', (model): { l?: ListenerRecord } => {
+  const serving = model.listeners.filter((l) => l.serving);
+  return {
       l: serving.find((l) => l.name === 'virtualOutbound')
         ?? serving.find((l) => usesOriginalDst(l.head) && l.name !== 'virtualInbound')
         // OSM and Consul: an OUTBOUND listener that restores the destination with the original_dst
         // listener filter and matches its own chains (no hand-off)
         ?? serving.find((l) => l.head.traffic_direction === 'OUTBOUND' && hasOriginalDstFilter(l.listener)),
-    };
-    captures.set(model, c);
-  }
-  return c.l;
+  };
+});
+
+export function captureListener(model: ConfigModel): ListenerRecord | undefined {
+  return indexed(model, capture).l;
 }
 
 /** Sidecar outbound (§2.3): iptables → the capture listener → Envoy's original-destination hand-off. */

@@ -9,23 +9,23 @@ import type { ConfigModel } from '../model/config-model.js';
 import { isIpLiteral } from '../envoy/ip.js';
 import { knownServiceHosts } from './service-hosts.js';
 import { editDistance, isNear } from '../envoy/edit-distance.js';
+import { defineIndex, indexed } from '../model/model-index.js';
 
 export interface KnownService { fqdn: string; name: string; namespace: string; ports: number[] }
 
 /** Kubernetes services (`name.ns.svc.<domain>`) the proxy knows, with their ports. */
-const kubeServices = new WeakMap<ConfigModel, KnownService[]>();
-
-export function knownKubeServices(model: ConfigModel): KnownService[] {
-  const cached = kubeServices.get(model);
-  if (cached) return cached;
+const kubeServices = defineIndex('kube-services', (model): KnownService[] => {
   const cd = model.proxy.clusterDomain ?? 'cluster.local';
   const out: KnownService[] = [];
-  kubeServices.set(model, out);
   for (const [fqdn, ports] of knownServiceHosts(model)) {
     const m = new RegExp(`^([^.]+)\\.([^.]+)\\.svc\\.${cd.replace(/\./g, '\\.')}$`).exec(fqdn);
     if (m) out.push({ fqdn, name: m[1], namespace: m[2], ports: [...ports].sort((a, b) => a - b) });
   }
   return out;
+});
+
+export function knownKubeServices(model: ConfigModel): KnownService[] {
+  return indexed(model, kubeServices);
 }
 
 export interface DnsForm {

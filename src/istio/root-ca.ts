@@ -6,7 +6,6 @@
  */
 import type { X509Certificate } from 'node:crypto';
 import type { ConfigModel } from '../model/config-model.js';
-import { field } from '../model/build-model.js';
 import { dataSourceText, pemCertificates } from '../envoy/certificates.js';
 
 export interface RootCa {
@@ -21,7 +20,7 @@ export function rootCaOf(model: ConfigModel): RootCa | { missing: string } {
   if (!model.sections.has('secrets')) return { missing: 'the dump has no secrets (SecretsConfigDump)' };
   const rec = model.secrets.find((s) => s.name === 'ROOTCA' && s.state === 'active') ?? model.secrets.find((s) => s.name === 'ROOTCA');
   if (!rec) return { missing: 'the dump has no ROOTCA secret (not an Istio proxy, or SDS has not delivered it yet)' };
-  const ca = dataSourceText(field(field(rec.secret, 'validation_context'), 'trusted_ca'));
+  const ca = dataSourceText(rec.secret.validation_context?.trusted_ca);
   if (!ca.text) return { missing: ca.source ? `its ROOTCA is read from ${ca.source}, which the dump does not hold` : 'its ROOTCA secret holds no trusted_ca' };
   const certs = pemCertificates(ca.text).filter((c): c is X509Certificate => !!c);
   if (!certs.length) return { missing: 'its ROOTCA secret holds no certificate pcx can parse' };

@@ -13,6 +13,7 @@ import { terminalFilter } from '../envoy/network-filters.js';
 import { matcherIpTargets } from '../envoy/filter-chain-matcher.js';
 import { stripPort } from '../envoy/virtual-host-match.js';
 import { parseClusterName } from './cluster-name.js';
+import { defineIndex, indexed } from '../model/model-index.js';
 
 export interface ServiceMatch {
   /** The FQDN the proxy's config knows, if any. */
@@ -24,12 +25,9 @@ export interface ServiceMatch {
 }
 
 /** Hosts named by outbound clusters: built once per model, from cluster names only (cheap). */
-const hostIndex = new WeakMap<ConfigModel, Map<string, Set<number>>>();
-
-export function knownServiceHosts(model: ConfigModel): Map<string, Set<number>> {
-  let idx = hostIndex.get(model);
-  if (!idx) {
-    idx = new Map();
+const hostIndex = defineIndex('service-hosts', (model) => {
+  const idx = new Map<string, Set<number>>();
+  {
     // CDS names the services; an EDS-only dump still names them through its ClusterLoadAssignments
     const names = model.sections.has('clusters') ? model.clusters.map((c) => c.name) : model.endpoints.map((e) => e.clusterName);
     for (const name of names) {
@@ -52,9 +50,12 @@ export function knownServiceHosts(model: ConfigModel): Map<string, Set<number>> 
         }
       }
     }
-    hostIndex.set(model, idx);
   }
   return idx;
+});
+
+export function knownServiceHosts(model: ConfigModel): Map<string, Set<number>> {
+  return indexed(model, hostIndex);
 }
 
 /** resolv.conf-style search list for a name typed by the client. */
@@ -97,7 +98,16 @@ type Vips = Map<string, { ip: string; source: string }[]>;
  * Listeners by the ports they bind, read from the listener's head (the dump index's keys, or the
  * parsed listener): a question about one port then parses only that port's listeners, not the dump's.
  */
-const byPort = new WeakMap<ConfigModel, { ports: Map<number, ListenerRecord[]>; portless: ListenerRecord[] }>();
+const byPort = defineIndex('serving-listeners-by-port', (model) => {
+  const idx = { ports: new Map<number, ListenerRecord[]>(), portless: [] as ListenerRecord[] };
+  for (const l of model.listeners) {
+    if (!l.serving) continue;
+    const ports = rawPorts(l);
+    if (!ports.length) idx.portless.push(l);
+    for (const p of new Set(ports)) (idx.ports.get(p) ?? idx.ports.set(p, []).get(p)!).push(l);
+  }
+  return idx;
+});
 
 function rawPorts(l: ListenerRecord): number[] {
   const h = l.head as Json;
@@ -106,26 +116,14 @@ function rawPorts(l: ListenerRecord): number[] {
 }
 
 function listenersByPort(model: ConfigModel) {
-  let idx = byPort.get(model);
-  if (!idx) {
-    idx = { ports: new Map(), portless: [] };
-    for (const l of model.listeners) {
-      if (!l.serving) continue;
-      const ports = rawPorts(l);
-      if (!ports.length) idx.portless.push(l);
-      for (const p of new Set(ports)) (idx.ports.get(p) ?? idx.ports.set(p, []).get(p)!).push(l);
-    }
-    byPort.set(model, idx);
-  }
-  return idx;
+  return indexed(model, byPort);
 }
 
 /** `fqdn:port` → VIPs, from the listeners of one port (and portless ones: waypoint internal listeners). */
-const vipsByPort = new WeakMap<ConfigModel, Map<number, Vips>>();
+const vipsByPort = defineIndex('vips-by-port', () => new Map<number, Vips>());
 
 function vipsFromListeners(model: ConfigModel, port: number): Vips {
-  let perModel = vipsByPort.get(model);
-  if (!perModel) vipsByPort.set(model, (perModel = new Map()));
+  const perModel = indexed(model, vipsByPort);
   const cached = perModel.get(port);
   if (cached) return cached;
   const idx: Vips = new Map();

@@ -8,7 +8,7 @@ import { InputError } from '../errors.js';
 import type { ClusterStatus, Json } from './envoy-types.js';
 import {
   ClusterRecord, EndpointRecord, ListenerRecord, RouteConfigRecord,
-  type ConfigModel, type ProxyInfo, type SecretRecord, type Section,
+  type ConfigModel, EcdsRecord, type ProxyInfo, SecretRecord, type Section,
 } from './config-model.js';
 import { snakeKeys } from '../load/normalize.js';
 import { proxyInfoFrom } from './proxy-info.js';
@@ -61,7 +61,7 @@ class Builder {
   clusters: ClusterRecord[] = [];
   endpoints: EndpointRecord[] = [];
   secrets: SecretRecord[] = [];
-  ecds: { name: string; config: Json; state: string; entry: Json }[] = [];
+  ecds: EcdsRecord[] = [];
   clusterStatuses?: Map<string, ClusterStatus>;
   bootstrap?: Json;
   warnings: string[] = [];
@@ -147,7 +147,7 @@ class Builder {
     this.sections.add('secrets');
     for (const [key, state] of [['static_secrets', 'static'], ['dynamic_active_secrets', 'active'], ['dynamic_warming_secrets', 'warming']] as const) {
       for (const s of list(d, key)) {
-        this.secrets.push({ name: s?.name ?? '', state, secret: field(s, 'secret'), versionInfo: field(s, 'version_info'), lastUpdated: field(s, 'last_updated') });
+        this.secrets.push(new SecretRecord(s?.name ?? '', state, field(s, 'secret'), { versionInfo: field(s, 'version_info'), lastUpdated: field(s, 'last_updated') }));
       }
     }
   }
@@ -156,7 +156,7 @@ class Builder {
     this.sections.add('ecds');
     for (const f of list(d, 'ecds_filters')) {
       const cfg = field(f, 'ecds_filter');
-      this.ecds.push({ name: cfg?.name ?? '', config: cfg, state: field(f, 'error_state') ? 'error' : 'active', entry: f });
+      this.ecds.push(new EcdsRecord(cfg?.name ?? '', field(f, 'error_state') ? 'error' : 'active', cfg, f));
     }
   }
 

@@ -194,7 +194,40 @@ export class EndpointRecord extends RecordBase<ClusterLoadAssignment> {
   }
 }
 
-export interface SecretRecord { name: string; state: 'static' | 'active' | 'warming'; secret: Json; versionInfo?: string; lastUpdated?: string }
+/** An SDS secret: normalised to snake_case on first read like every other resource; `raw` is as Envoy gave it. */
+export class SecretRecord extends RecordBase<Json> {
+  constructor(
+    readonly name: string,
+    readonly state: 'static' | 'active' | 'warming',
+    raw: unknown,
+    meta: { versionInfo?: string; lastUpdated?: string } = {},
+  ) {
+    super(raw ?? {});
+    this.versionInfo = meta.versionInfo;
+    this.lastUpdated = meta.lastUpdated;
+  }
+  readonly versionInfo?: string;
+  readonly lastUpdated?: string;
+  /** The secret (tls_certificate, validation_context, …) in snake_case. */
+  get secret(): Json {
+    return this.body.get();
+  }
+}
+
+/** An ECDS filter: `config` in snake_case on first read; `entry` is the dump's envelope as Envoy gave it. */
+export class EcdsRecord extends RecordBase<Json> {
+  constructor(
+    readonly name: string,
+    readonly state: 'active' | 'error',
+    raw: unknown,
+    readonly entry: Json,
+  ) {
+    super(raw ?? {});
+  }
+  get config(): Json {
+    return this.body.get();
+  }
+}
 
 export type ProxyKind = 'sidecar' | 'router' | 'waypoint' | 'ztunnel' | 'unknown';
 
@@ -233,7 +266,7 @@ export interface ConfigModel {
   endpoints: EndpointRecord[];
   secrets: SecretRecord[];
   /** ECDS filters: `config` is the TypedExtensionConfig, `entry` the whole dump entry (version_info, last_updated). */
-  ecds: { name: string; config: Json; state: string; entry: Json }[];
+  ecds: EcdsRecord[];
   /** `/clusters?format=json` host statuses, when given (live health). */
   clusterStatuses?: Map<string, ClusterStatus>;
   bootstrap?: Json;

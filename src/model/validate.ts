@@ -277,8 +277,8 @@ export interface ResourceLists {
   routeConfigs: (NamedRaw & { state: string })[];
   clusters: (NamedRaw & { state: string })[];
   endpoints: (Omit<NamedRaw, 'name'> & { clusterName: unknown })[];
-  secrets: { name: unknown; secret: unknown }[];
-  ecds: { name: unknown; config: unknown }[];
+  secrets: { name: unknown; raw: unknown }[];
+  ecds: { name: unknown; raw: unknown }[];
   bootstrap?: unknown;
   warnings: string[];
 }
@@ -340,11 +340,11 @@ export function validateResources(b: ResourceLists): void {
   const endpoints = record('endpoints of cluster', LOAD_ASSIGNMENT);
   b.endpoints.splice(0, b.endpoints.length, ...keep(b.endpoints, (e, i) => endpoints({ name: e.clusterName, get raw() { return e.raw; }, pending: e.pending, checkWhenParsed: e.checkWhenParsed?.bind(e) }, i), w));
   b.secrets.splice(0, b.secrets.length, ...keep(b.secrets, (s, i) => {
-    const p = nameProblem(s.name) ?? (s.secret === undefined ? undefined : problemOf(s.secret, SECRET));
+    const p = nameProblem(s.name) ?? problemOf(s.raw, SECRET);
     return p && `malformed ${label('secret', s.name, i)}: ${p} ${IGNORED}`;
   }, w));
   b.ecds.splice(0, b.ecds.length, ...keep(b.ecds, (e, i) => {
-    const p = nameProblem(e.name) ?? (e.config === undefined ? undefined : problemOf(e.config, ECDS_FILTER));
+    const p = nameProblem(e.name) ?? problemOf(e.raw, ECDS_FILTER);
     return p && `malformed ${label('ECDS filter', e.name, i)}: ${p} ${IGNORED}`;
   }, w));
 }

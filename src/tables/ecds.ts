@@ -3,7 +3,7 @@
  * `ECDS NAME` and `TYPE` (the typed_config's type URL without `type.googleapis.com/`), the filters of every
  * EcdsConfigDump section merged, sorted by type URL then name; tabwriter padding 5.
  */
-import type { ConfigModel } from '../model/config-model.js';
+import type { ConfigModel, EcdsRecord } from '../model/config-model.js';
 import { PAD5, type Table } from './types.js';
 
 const TYPE_URL_PREFIX = 'type.googleapis.com/';
@@ -14,11 +14,8 @@ export function ecdsTable(model: ConfigModel): Table {
     table.missing = 'extension configs (EcdsConfigDump)';
     return table;
   }
-  // camelCase too: istioctl pc ecds -o json marshals with protojson (`typedConfig`)
-  const typeUrl = (c: { config: unknown }) => {
-    const cfg = c.config as { typed_config?: { '@type'?: string }; typedConfig?: { '@type'?: string } } | undefined;
-    return String((cfg?.typed_config ?? cfg?.typedConfig)?.['@type'] ?? '');
-  };
+  // the record is in snake_case whatever the dump's spelling (istioctl pc ecds -o json writes protojson's `typedConfig`)
+  const typeUrl = (c: EcdsRecord) => String(c.config.typed_config?.['@type'] ?? '');
   const sorted = [...model.ecds].sort((a, b) => {
     const ta = typeUrl(a);
     const tb = typeUrl(b);

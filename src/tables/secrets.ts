@@ -7,7 +7,6 @@
  */
 import type { ConfigModel, SecretRecord } from '../model/config-model.js';
 import type { Json } from '../model/envoy-types.js';
-import { field } from '../model/build-model.js';
 import { dataSourceText, pemCertificates } from '../envoy/certificates.js';
 import { PAD5, type Table } from './types.js';
 
@@ -54,15 +53,15 @@ function certMeta(pem: string, now: Date): Omit<SecretItem, 'name' | 'state' | '
 
 function itemsOf(s: SecretRecord, now: Date): SecretItem[] {
   const state = s.state === 'warming' ? 'WARMING' : s.versionInfo === 'uninitialized' ? 'UNINITIALIZED' : 'ACTIVE';
-  const secret = s.secret ?? {};
-  const chain = inlineText(field(field(secret, 'tls_certificate'), 'certificate_chain'));
-  const vc = field(secret, 'validation_context');
-  const ca = inlineText(field(vc, 'trusted_ca'));
-  const spiffe = field(field(field(vc, 'custom_validator_config'), 'typed_config'), 'trust_domains');
+  const secret = s.secret;
+  const chain = inlineText(secret.tls_certificate?.certificate_chain);
+  const vc = secret.validation_context;
+  const ca = inlineText(vc?.trusted_ca);
+  const spiffe = vc?.custom_validator_config?.typed_config?.trust_domains;
   if (!chain && !ca && Array.isArray(spiffe) && spiffe.length > 0) {
     // SPIFFE validator (e.g. SPIRE federation): one root per trust domain
     return spiffe.map((td: Json) => {
-      const m = certMeta(inlineText(field(td, 'trust_bundle')), now);
+      const m = certMeta(inlineText(td?.trust_bundle), now);
       return { name: s.name, state, type: m.type, valid: m.valid, serial: m.serial, notAfter: m.notAfter, notBefore: m.notBefore, trustDomain: td?.name ?? '' };
     });
   }
@@ -101,7 +100,7 @@ function secretsDump(secrets: SecretRecord[]): Json[] {
     name: s.name,
     ...(s.versionInfo !== undefined ? { version_info: s.versionInfo } : {}),
     ...(s.lastUpdated !== undefined ? { last_updated: s.lastUpdated } : {}),
-    secret: s.secret,
+    secret: s.raw,
   });
   const dump: Json = {};
   const stat = secrets.filter((s) => s.state === 'static');

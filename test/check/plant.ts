@@ -151,3 +151,110 @@ export const missingRoute = (doc: Json) => mutate(doc, (d) => {
   const r = section(d, 'RoutesConfigDump');
   r.dynamic_route_configs = r.dynamic_route_configs.filter((x: Json) => x.route_config.name !== '9080');
 });
+
+const FAULT = 'envoy.filters.http.fault';
+const HTTP_FAULT = 'type.googleapis.com/envoy.extensions.filters.http.fault.v3.HTTPFault';
+
+/** DSB: a VirtualService fault on frontend's route, as Istio writes it: abort 100% with 503 (percentage in MILLION). */
+export const faultAbortAll = (doc: Json) => mutate(doc, (d) => {
+  const r = onlyRoute(d, FRONTEND_RC).routes[0];
+  r.metadata = { filter_metadata: { istio: { config: '/apis/networking/v1alpha3/namespaces/hr2/virtual-service/frontend' } } };
+  r.typed_per_filter_config = { ...(r.typed_per_filter_config ?? {}), [FAULT]: { '@type': HTTP_FAULT, abort: { http_status: 503, percentage: { numerator: 1000000, denominator: 'MILLION' } } } };
+});
+
+/** slime: reviews' virtual host delays 50% of requests with header end-user: jason by 7 s. */
+export const faultDelayGated = (doc: Json) => mutate(doc, (d) => {
+  const vh = vhost(d, '9080', REVIEWS_VH);
+  vh.typed_per_filter_config = { [FAULT]: { '@type': HTTP_FAULT, delay: { fixed_delay: '7s', percentage: { numerator: 500000, denominator: 'MILLION' } }, headers: [{ name: 'end-user', string_match: { exact: 'jason' } }] } };
+});
+
+/** DSB: a fault on frontend's route that is 0% (Istio's percentage 0): no fault at all. */
+export const faultZero = (doc: Json) => mutate(doc, (d) => {
+  const r = onlyRoute(d, FRONTEND_RC).routes[0];
+  r.typed_per_filter_config = { [FAULT]: { '@type': HTTP_FAULT, abort: { http_status: 503, percentage: {} } } };
+});
+
+const rbacFilter = (layer: 'http' | 'network', rules: Json) => ({
+  name: `envoy.filters.${layer}.rbac`,
+  typed_config: { '@type': `type.googleapis.com/envoy.extensions.filters.${layer}.rbac.v3.RBAC`, rules, ...(layer === 'network' ? { stat_prefix: 'tcp.' } : {}), shadow_rules_stat_prefix: 'istio_dry_run_allow_' },
+});
+
+/** hello-openshift (1.20): RBAC `rules` on the inbound chains of port 8080 (HTTP filter on HTTP chains, network filter on TCP ones), as Istio writes them. */
+export const inbound8080Rbac = (doc: Json, rules: Json) => mutate(doc, (d) => {
+  const vi = section(d, 'ListenersConfigDump').dynamic_listeners.find((l: Json) => l.name === 'virtualInbound').active_state.listener;
+  for (const c of vi.filter_chains.filter((x: Json) => x.name === '0.0.0.0_8080')) {
+    const hcm = c.filters.find((f: Json) => f.name === 'envoy.filters.network.http_connection_manager');
+    if (hcm) hcm.typed_config.http_filters.splice(1, 0, rbacFilter('http', rules));
+    else c.filters.splice(1, 0, rbacFilter('network', rules));
+  }
+});
+
+/** An `allow-nothing` AuthorizationPolicy (ALLOW, no rules): Istio writes ALLOW rules with no policies. */
+export const allowNothing = (doc: Json) => inbound8080Rbac(doc, {});
+
+/** A DENY policy for any request from anyone (`rules: [{}]` under action DENY). */
+export const denyAll = (doc: Json) => inbound8080Rbac(doc, {
+  action: 'DENY', policies: { 'ns[vanilla-playground]-policy[deny-all]-rule[0]': { permissions: [{ and_rules: { rules: [{ any: true }] } }], principals: [{ and_ids: { ids: [{ any: true }] } }] } },
+});
+
+/** An ALLOW policy that does admit someone: not a refusal. */
+export const allowSleep = (doc: Json) => inbound8080Rbac(doc, {
+  policies: { 'ns[vanilla-playground]-policy[from-sleep]-rule[0]': { permissions: [{ and_rules: { rules: [{ any: true }] } }], principals: [{ and_ids: { ids: [{ filter_state: { key: 'io.istio.peer_principal', string_match: { exact: 'spiffe://cluster.local/ns/default/sa/sleep' } } }] } }] } },
+});
+
+/** DSB with outboundTrafficPolicy REGISTRY_ONLY: virtualOutbound's catch-all goes to BlackHoleCluster. */
+export const registryOnly = (doc: Json) => mutate(doc, (d) => {
+  const vo = section(d, 'ListenersConfigDump').dynamic_listeners.find((l: Json) => l.name === 'virtualOutbound').active_state.listener;
+  for (const ch of [...(vo.filter_chains ?? []), ...(vo.default_filter_chain ? [vo.default_filter_chain] : [])]) {
+    for (const f of ch.filters ?? []) {
+      const tc = f.typed_config;
+      if (tc?.cluster === 'PassthroughCluster') { tc.cluster = 'BlackHoleCluster'; tc.stat_prefix = 'BlackHoleCluster'; }
+    }
+  }
+});
+
+/**
+ * A ServiceEntry `db.example.com` (TCP 5432, resolution STATIC, endpoint 203.0.113.10) as Istio writes it: its cluster,
+ * its endpoints, and its outbound listener, bound to `vip` (a ServiceEntry address, or the VIP DNS auto-allocation
+ * gives, 240.240.0.1) or, without addresses, to 0.0.0.0:5432.
+ */
+export const staticServiceEntry = (doc: Json, vip = '240.240.0.1') => mutate(doc, (d) => {
+  const name = 'outbound|5432||db.example.com';
+  section(d, 'ListenersConfigDump').dynamic_listeners.push({
+    name: `${vip}_5432`,
+    active_state: {
+      version_info: '2025-02-17T14:49:40Z/1', last_updated: '2025-02-17T14:49:40.000Z',
+      listener: {
+        '@type': 'type.googleapis.com/envoy.config.listener.v3.Listener', name: `${vip}_5432`, address: { socket_address: { address: vip, port_value: 5432 } },
+        filter_chains: [{ filters: [{ name: 'envoy.filters.network.tcp_proxy', typed_config: { '@type': 'type.googleapis.com/envoy.extensions.filters.network.tcp_proxy.v3.TcpProxy', stat_prefix: name, cluster: name } }] }],
+        bind_to_port: false, traffic_direction: 'OUTBOUND',
+      },
+    },
+  });
+  dynamicClusters(d).push({
+    version_info: '2025-02-17T14:49:40Z/1', last_updated: '2025-02-17T14:49:40.000Z',
+    cluster: {
+      '@type': 'type.googleapis.com/envoy.config.cluster.v3.Cluster', name, type: 'EDS', eds_cluster_config: { eds_config: { ads: {}, initial_fetch_timeout: '0s', resource_api_version: 'V3' }, service_name: name },
+      connect_timeout: '10s', metadata: { filter_metadata: { istio: { services: [{ host: 'db.example.com', name: 'db.example.com', namespace: 'hr2' }] } } },
+    },
+  });
+  section(d, 'EndpointsConfigDump').dynamic_endpoint_configs.push({ endpoint_config: { '@type': 'type.googleapis.com/envoy.config.endpoint.v3.ClusterLoadAssignment', cluster_name: name, endpoints: [{ locality: {}, lb_endpoints: [{ endpoint: { address: { socket_address: { address: '203.0.113.10', port_value: 5432 } } }, health_status: 'HEALTHY', load_balancing_weight: 1 }] }] } });
+});
+
+/** DSB's virtualInbound as if Envoy had accepted it (the dump holds only its rejected version, PCX112). */
+export const inboundAccepted = (doc: Json) => mutate(doc, (d) => {
+  const l = section(d, 'ListenersConfigDump').dynamic_listeners.find((x: Json) => x.name === 'virtualInbound');
+  l.active_state = { version_info: l.error_state.version_info ?? '1', last_updated: l.error_state.last_update_attempt, listener: l.error_state.failed_configuration };
+  delete l.error_state;
+});
+
+/** DSB (virtualInbound accepted): inbound port 8083 made STRICT (its plaintext chains removed), as PeerAuthentication STRICT has Istio write it. */
+export const strict8083 = (doc: Json) => mutate(inboundAccepted(doc), (d) => {
+  const vi = section(d, 'ListenersConfigDump').dynamic_listeners.find((l: Json) => l.name === 'virtualInbound').active_state.listener;
+  vi.filter_chains = vi.filter_chains.filter((c: Json) => !(c.filter_chain_match?.destination_port === 8083 && c.filter_chain_match?.transport_protocol === 'raw_buffer'));
+});
+
+/** DSB: the pod behind `cluster` loses its tlsMode=istio endpoint metadata (it runs without a sidecar). */
+export const withoutSidecar = (doc: Json, cluster: string) => mutate(doc, (d) => {
+  for (const loc of claOf(d, cluster).endpoints) for (const e of loc.lb_endpoints) delete e.metadata?.filter_metadata?.['envoy.transport_socket_match'];
+});

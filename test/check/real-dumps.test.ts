@@ -12,7 +12,7 @@ import { noStyle } from '../../src/render/style.js';
 import { expectGolden } from '../helpers/golden.js';
 
 const DIR = 'test/fixtures/real';
-// Envoy dumps only: the ztunnel captures (ambient) are checked in test/ztunnel
+// Envoy dumps only: the ztunnel captures (ambient) are checked in test/check/ztunnel.test.ts
 const dumps = readdirSync(DIR).filter((f) => /\.(json|yaml)$/.test(f) && !/ztunnel/.test(f)).sort();
 
 describe('pcx check on the real dumps', () => {

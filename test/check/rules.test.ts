@@ -183,6 +183,46 @@ describe('PCX140 ALLOW_ANY on a scoped proxy', () => {
   });
 });
 
+describe('PCX141 REGISTRY_ONLY and registered hosts dialled by IP', () => {
+  it('a STATIC ServiceEntry behind an (auto-allocated) VIP: dialling its endpoint IP goes to BlackHoleCluster', () => {
+    const fs = run(P.staticServiceEntry(P.registryOnly(dsb())), 'PCX141');
+    expect(fs).toHaveLength(1);
+    expect(fs[0]).toMatchObject({ severity: 'warning', resource: { type: 'cluster', name: 'outbound|5432||db.example.com' }, details: { blocked: ['203.0.113.10:5432'], host: 'db.example.com' } });
+    expect(fs[0].message).toMatch(/REGISTRY_ONLY .* dials that IP directly matches no listener and is sent to BlackHoleCluster \(pcx cannot see which addresses the applications dial/);
+    expect(fs[0].next_step).toMatch(/pcx explain test 203\.0\.113\.10:5432 --tcp/);
+  });
+  it('silent when a wildcard listener (no addresses) takes the IP, under ALLOW_ANY, and on the clean dumps', () => {
+    expect(run(P.staticServiceEntry(P.registryOnly(dsb()), '0.0.0.0'), 'PCX141')).toEqual([]);
+    expect(run(P.staticServiceEntry(dsb()), 'PCX141')).toEqual([]);
+    expect(run(P.registryOnly(dsb()), 'PCX141')).toEqual([]);
+    for (const doc of [dsb(), slime(), readJson(REAL.istio120sidecar), readJson(REAL.istio14productpage)]) expect(run(doc, 'PCX141')).toEqual([]);
+  });
+});
+
+describe('PCX142 STRICT mTLS and workloads without sidecars', () => {
+  it('port 8083 STRICT, a pod of the same namespace without a sidecar: a warning naming it first, saying what pcx cannot see', () => {
+    const fs = run(P.withoutSidecar(P.strict8083(dsb()), P.FRONTEND), 'PCX142');
+    expect(fs).toHaveLength(1);
+    expect(fs[0]).toMatchObject({ severity: 'warning', resource: { type: 'listener', name: 'virtualInbound' }, details: { strict_ports: [8083], same_namespace: ['hr2/frontend'] } });
+    expect(fs[0].message).toMatch(/inbound port 8083 is STRICT mTLS, and \d+ workloads in the mesh have no sidecar \(no tlsMode=istio in EDS\), 1 in this namespace \(hr2\): hr2\/frontend, /);
+    expect(fs[0].message).toMatch(/pcx cannot see who calls a port/);
+    expect(fs[0].details?.unmeshed).not.toContain('istio-system/istio-ingressgateway'); // gateways send mTLS
+  });
+  it('only other namespaces without sidecars (the real 1.18 mesh: social-network, monitoring …): info', () => {
+    const fs = run(P.strict8083(dsb()), 'PCX142');
+    expect(fs.map((f) => f.severity)).toEqual(['info']);
+    expect(fs[0].details?.unmeshed).toContain('monitoring/prometheus-k8s');
+  });
+  it('silent on PERMISSIVE ports; skipped (and said so) when EDS was not captured', () => {
+    expect(run(P.withoutSidecar(P.inboundAccepted(dsb()), P.FRONTEND), 'PCX142')).toEqual([]);
+    const m = buildModel(readJson(REAL.istio14productpage), 't'); // 9080 is STRICT there, and EDS was not captured
+    const r = check(m, parseFilter(['PCX142'], undefined));
+    expect(r.findings).toEqual([]);
+    expect(r.skipped).toContainEqual({ codes: ['PCX142'], why: expect.stringMatching(/EDS was not captured: .* STRICT port 9080/) });
+    for (const doc of [dsb(), slime(), readJson(REAL.istio120sidecar), readJson(REAL.istio122sidecar)]) expect(run(doc, 'PCX142')).toEqual([]);
+  });
+});
+
 describe('PCX150–PCX152 certificates', () => {
   // DSB: workload cert 2025-02-17T14:47:39Z → 2025-02-18T14:49:39Z (24 h); ROOTCA → 2035-02-14T06:47:12Z
   it('are judged at capture time: silent on the clean dump', () => {
@@ -222,9 +262,68 @@ describe('PCX160, PCX161 stale config', () => {
   });
 });
 
+describe('PCX170, PCX171 fault injection', () => {
+  it('PCX170: a VirtualService abort on 100% of a route is an error, naming the route and the VirtualService', () => {
+    const fs = run(P.faultAbortAll(dsb()), 'PCX170');
+    expect(fs).toHaveLength(1);
+    expect(fs[0]).toMatchObject({
+      severity: 'error', effect: '503 FI', resource: { type: 'route', name: `${P.FRONTEND_RC}/${P.FRONTEND_RC}/default` },
+      istio: [{ kind: 'VirtualService', namespace: 'hr2', name: 'frontend' }], details: { abort_percent: 100, http_status: 503, configured_on: 'route' },
+    });
+    expect(fs[0].message).toMatch(/aborts 100% of the requests to route default \(prefix "\/"\).* with HTTP 503/);
+    expect(fs[0].next_step).toMatch(/remove the fault block from VirtualService hr2\/frontend/);
+  });
+  it('PCX171: a virtual host delay gated by a header, once for the virtual host, with the header', () => {
+    const fs = run(P.faultDelayGated(slime()));
+    const f = fs.filter((x) => /^PCX17/.test(x.code));
+    expect(f.map((x) => [x.code, x.severity, x.resource.type, x.resource.name])).toEqual([['PCX171', 'warning', 'virtual_host', `9080/${P.REVIEWS_VH}`]]);
+    expect(f[0].message).toMatch(/delays 50% of the requests to every route of virtual host .* by 7 s, only for requests with header end-user exact "jason"/);
+    expect(f[0].details).toMatchObject({ delay_ms: 7000, delay_percent: 50, gates: ['header end-user exact "jason"'] });
+  });
+  it('a 0% fault is no fault', () => {
+    expect(run(P.faultZero(dsb())).filter((x) => /^PCX17/.test(x.code))).toEqual([]);
+  });
+  it('are silent on the clean dumps (whose HCMs all carry the fault filter, unconfigured)', () => {
+    for (const doc of [dsb(), slime(), readJson(REAL.istio120sidecar), readJson(REAL.istio122sidecar), readJson(REAL.istio13gateway)]) {
+      expect(run(doc).filter((f) => /^PCX17/.test(f.code))).toEqual([]);
+    }
+  });
+});
+
+describe('PCX180 RBAC refusing every request', () => {
+  const hello = () => readJson(REAL.istio120sidecar);
+  it('allow-nothing on port 8080: HTTP chains answer 403, the TCP chain closes, one finding per layer', () => {
+    const fs = run(P.allowNothing(hello()), 'PCX180');
+    expect(fs.map((f) => [f.severity, f.effect, f.details?.layer, f.details?.kind])).toEqual([
+      ['error', '403 RBAC: access denied', 'http', 'allow_nothing'],
+      ['error', 'reset (connection closed by RBAC)', 'network', 'allow_nothing'],
+    ]);
+    expect(fs[0].message).toMatch(/listener virtualInbound, \d+ of its \d+ filter chains \(0\.0\.0\.0_8080 ×\d\), answers every request with 403/);
+    expect(fs[0].next_step).toMatch(/kubectl get authorizationpolicy -A/);
+  });
+  it('a DENY policy matching anyone names the AuthorizationPolicy', () => {
+    const fs = run(P.denyAll(hello()), 'PCX180');
+    expect(fs.length).toBeGreaterThan(0);
+    expect(fs[0]).toMatchObject({ istio: [{ kind: 'AuthorizationPolicy', namespace: 'vanilla-playground', name: 'deny-all' }], details: { kind: 'deny_all', policy: 'ns[vanilla-playground]-policy[deny-all]-rule[0]' } });
+  });
+  it('an ALLOW policy that admits someone is no finding', () => {
+    expect(run(P.allowSleep(hello()), 'PCX180')).toEqual([]);
+  });
+  it('the real authz dump: an HTTP-only ALLOW policy leaves the TCP passthrough chains allowing nothing (a warning, said so)', () => {
+    const fs = run(readJson(REAL.ldsOnly), 'PCX180');
+    expect(fs.map((f) => [f.severity, f.resource.name, f.details?.passthrough_only])).toEqual([['warning', 'virtualInbound', true]]);
+    expect(fs[0].message).toMatch(/ports no Service declares/);
+  });
+  it('is silent on the clean dumps', () => {
+    for (const doc of [dsb(), slime(), hello(), readJson(REAL.istio122sidecar), readJson(REAL.istio13gateway), readJson(REAL.waypoint)]) {
+      expect(run(doc, 'PCX180')).toEqual([]);
+    }
+  });
+});
+
 describe('key spelling', () => {
   it('a camelCase copy of a dump gives the same findings as the snake_case original', () => {
-    for (const doc of [dsb(), P.catchAllFirst(slime()), productpageMissingSubset()]) {
+    for (const doc of [dsb(), P.catchAllFirst(slime()), productpageMissingSubset(), P.faultAbortAll(dsb()), P.faultDelayGated(slime()), P.allowNothing(readJson(REAL.istio120sidecar))]) {
       const text = (fs: Finding[]) => fs.map((f) => `${f.code} ${f.resource.name} ${f.message}`);
       expect(text(run(camelCased(doc)))).toEqual(text(run(doc)));
     }
