@@ -4,6 +4,7 @@
  */
 import { closeSync, readSync } from 'node:fs';
 import { InputError } from '../errors.js';
+import type { IndexedField } from './scan.js';
 
 /** Where a document's bytes can be read back from. */
 export interface ByteSource {
@@ -98,7 +99,7 @@ export class LazyValue {
     private readonly src: ByteSource,
     readonly start: number,
     readonly end: number,
-    private readonly fields: Record<string, string>,
+    private readonly fields: Record<string, IndexedField>,
     private readonly origin: string,
   ) {}
 
@@ -121,10 +122,10 @@ export class LazyValue {
 
   /** A top-level member the scanner kept, parsed; undefined when absent (or not indexed, or not valid JSON). */
   field(key: string): unknown {
-    const b = this.fields[key];
-    if (b === undefined) return undefined;
+    const f = this.fields[key];
+    if (f === undefined) return undefined;
     try {
-      return JSON.parse(b);
+      return JSON.parse(typeof f === 'string' ? f : this.src.read(f.start, f.end).toString('utf8'));
     } catch {
       return undefined;
     }

@@ -31,9 +31,12 @@ export const INDEXED_FIELDS = new Set([
   'type', 'eds_cluster_config', 'edsClusterConfig', 'cluster_name', 'clusterName', 'metadata',
 ]);
 
-/** Lengths of the INDEXED_FIELDS keys (a cheap first test before a key is decoded). */
-const INDEXED_LENGTHS = new Uint8Array(64);
-for (const k of INDEXED_FIELDS) INDEXED_LENGTHS[k.length] = 1;
+/**
+ * (length, first byte) of the INDEXED_FIELDS keys, at [length * 256 + byte]: a cheap first test
+ * before a key is decoded (a backslash first may be anything: decoded).
+ */
+const INDEXED_HEADS = new Uint8Array(64 * 256);
+for (const k of INDEXED_FIELDS) INDEXED_HEADS[k.length * 256 + k.charCodeAt(0)] = INDEXED_HEADS[k.length * 256 + 0x5c] = 1;
 
 /** Deeper than this in the envelopes is not a config dump: refused at once (no stack, no rescans). */
 export const MAX_NESTING = 1000;
@@ -46,6 +49,9 @@ const OPEN_BRACKET = 0x5b;
 const CLOSE_BRACKET = 0x5d;
 const COMMA = 0x2c;
 const COLON = 0x3a;
+const SPACE = 0x20;
+/** Four spaces as one 32-bit word (the same in either byte order). */
+const SPACES = 0x20202020;
 
 /** Bytes that matter outside strings; everything else (whitespace, numbers, literals) is skipped by table. */
 const STRUCTURAL = new Uint8Array(256);
@@ -53,6 +59,10 @@ for (const c of [QUOTE, OPEN_BRACE, CLOSE_BRACE, OPEN_BRACKET, CLOSE_BRACKET, CO
 /** Below a resource's own members only strings and brackets matter (no stop at every , and :). */
 const NESTED = new Uint8Array(256);
 for (const c of [QUOTE, OPEN_BRACE, CLOSE_BRACE, OPEN_BRACKET, CLOSE_BRACKET]) NESTED[c] = 1;
+/** The same, stopping at a space too (runs of spaces are skipped a word at a time). */
+const STRUCTURAL_OR_SPACE = STRUCTURAL.slice();
+const NESTED_OR_SPACE = NESTED.slice();
+STRUCTURAL_OR_SPACE[SPACE] = NESTED_OR_SPACE[SPACE] = 1;
 
 /** A structural error: where, and what. The loader words it for the user. */
 export class ScanError extends Error {
@@ -65,9 +75,18 @@ export interface ScannedResource {
   /** Byte range in the document (after any prefix the caller skipped: offsets are the stream's). */
   start: number;
   end: number;
-  /** JSON text of the INDEXED_FIELDS members present. */
-  fields: Record<string, string>;
+  /**
+   * The INDEXED_FIELDS members present: JSON text, or for a long one (more than SPAN_BYTES, e.g. a
+   * cluster's metadata) its absolute byte range [start, end), decoded only when asked for.
+   */
+  fields: Record<string, IndexedField>;
 }
+
+/** A member's JSON text, or where it lies in the document. */
+export type IndexedField = string | { start: number; end: number };
+
+/** Members longer than this are kept as byte ranges (most sweeps never read them: no string is decoded). */
+export const SPAN_BYTES = 128;
 
 /** A small byte capture that may span chunks. */
 class Capture {
@@ -77,7 +96,7 @@ class Capture {
   begin(at: number): void {
     this.active = true;
     this.start = at;
-    this.parts.length = 0;
+    if (this.parts.length) this.parts.length = 0;
   }
   /** Chunk ends while capturing: keep a copy of its tail. */
   spill(b: Buffer, n: number): void {
@@ -100,6 +119,14 @@ class Capture {
     const out = Buffer.concat([...this.parts, tail]);
     this.parts.length = 0;
     return out;
+  }
+  /** The captured member: its byte range (`pos` = the chunk's offset) when long and in one chunk, else its text. */
+  finishField(b: Buffer, end: number, pos: number): IndexedField {
+    if (!this.parts.length && end - this.start > SPAN_BYTES) {
+      this.active = false;
+      return { start: pos + this.start, end: pos + end };
+    }
+    return this.finishText(b, end);
   }
   /** The captured bytes as text (no Buffer made when they lie in one chunk). */
   finishText(b: Buffer, end: number): string {
@@ -204,7 +231,7 @@ export class Scanner {
   private depth = 0;
   private resExpectKey = false;
   private resKey = '';
-  private fields: Record<string, string> = {};
+  private fields: Record<string, IndexedField> = {};
   private readonly value = new Capture();
   private readonly utf8 = new Utf8Check();
 
@@ -221,7 +248,7 @@ export class Scanner {
       this.skipNext = false;
     }
     while (i < n) i = this.inResource ? this.resourceBytes(b, i, n) : this.skeletonRun(b, i, n);
-    if (!this.inResource) this.appendSkeleton(b.subarray(this.segStart, n));
+    if (!this.inResource) this.appendSkeleton(b, this.segStart, n);
     this.key.spill(b, n);
     this.value.spill(b, n);
     this.pos += n;
@@ -249,11 +276,24 @@ export class Scanner {
     }
   }
 
-  private appendSkeleton(b: Buffer): void {
-    if (!b.length) return;
-    this.reserve(b.length);
-    b.copy(this.skeleton, this.skeletonBytes);
-    this.skeletonBytes += b.length;
+  /** b[from, to) into the skeleton (no subarray made: this runs once per resource). */
+  private appendSkeleton(b: Buffer, from: number, to: number): void {
+    if (to <= from) return;
+    this.reserve(to - from);
+    b.copy(this.skeleton, this.skeletonBytes, from, to);
+    this.skeletonBytes += to - from;
+  }
+
+  private placeholderHead?: Buffer;
+  private wordsBuffer?: ArrayBufferLike;
+  private words?: Int32Array;
+  /** A 32-bit view of the memory under `b` (made once per underlying buffer), or undefined when it cannot be. */
+  private wordsOf(b: Buffer): Int32Array | undefined {
+    if (b.buffer !== this.wordsBuffer) {
+      this.wordsBuffer = b.buffer;
+      this.words = b.buffer.byteLength >= 4 ? new Int32Array(b.buffer, 0, b.buffer.byteLength >> 2) : undefined;
+    }
+    return this.words;
   }
 
   /** Bytes of the envelopes up to the next one that matters (string contents, whitespace, scalars skipped fast). */
@@ -343,8 +383,13 @@ export class Scanner {
   }
 
   private beginResource(b: Buffer, i: number): number {
-    this.appendSkeleton(b.subarray(this.segStart, i));
-    this.appendText(`"\\u0000${this.placeholderOf.slice(1)}${this.resources.length}"`);
+    this.appendSkeleton(b, this.segStart, i);
+    // the placeholder `"\u0000pcx:<nonce>:<n>"`: its constant head copied, then n's digits
+    const head = (this.placeholderHead ??= Buffer.from(`"\\u0000${this.placeholderOf.slice(1)}`, 'latin1'));
+    this.reserve(head.length + 17);
+    head.copy(this.skeleton, this.skeletonBytes);
+    this.skeletonBytes += head.length;
+    this.appendText(`${this.resources.length}"`);
     this.inResource = true;
     this.resStart = this.pos + i;
     this.stack[0] = OPEN_BRACE;
@@ -364,37 +409,56 @@ export class Scanner {
     let depth = this.depth;
     let stack = this.stack;
     let inString = this.inString;
+    // the chunk as 32-bit words, to skip indentation (runs of spaces, most of a pretty-printed dump) 4 bytes at a time
+    const off = b.byteOffset;
+    const words = this.wordsOf(b);
     while (i < n) {
       if (inString) {
-        // the rest of a string: a quote ends it unless escaped
-        let c = 0;
-        while (i < n) {
-          c = b[i];
-          if (c === QUOTE || c === BACKSLASH) break;
-          i++;
+        // the rest of a string: the next quote (found natively, at memchr speed) ends it unless an odd
+        // run of backslashes stands before it; bytes before `i` are already settled
+        let q = b.indexOf(QUOTE, i);
+        while (q >= 0) {
+          let k = q - 1;
+          while (k >= i && b[k] === BACKSLASH) k--;
+          if (((q - 1 - k) & 1) === 0) break;
+          i = q + 1;
+          q = b.indexOf(QUOTE, i);
         }
-        if (i >= n) break;
-        if (c === BACKSLASH) {
-          if (i + 1 >= n) {
-            this.skipNext = true;
-            i = n;
-            break;
-          }
-          i += 2;
-          continue;
+        if (q < 0) {
+          // the string goes on in the next chunk: an odd run of backslashes at the end escapes its first byte
+          let k = n - 1;
+          while (k >= i && b[k] === BACKSLASH) k--;
+          if (((n - 1 - k) & 1) === 1) this.skipNext = true;
+          i = n;
+          break;
         }
         inString = false;
-        i++;
+        i = q + 1;
         if (depth === 1 && this.key.active) {
           // only a key that may be indexed is decoded (most are not: no string is made for them)
           const len = i - this.key.start - 2;
-          this.resKey = this.key.parts.length || INDEXED_LENGTHS[len] ? this.key.finishKey(b, i) : ((this.key.active = false), '');
+          this.resKey = this.key.parts.length || (len < 64 && INDEXED_HEADS[len * 256 + b[this.key.start + 1]]) ? this.key.finishKey(b, i) : ((this.key.active = false), '');
         }
         continue;
       }
-      const table = depth === 1 ? STRUCTURAL : NESTED;
+      const table = depth === 1 ? STRUCTURAL_OR_SPACE : NESTED_OR_SPACE;
       while (i < n && table[b[i]] === 0) i++;
       if (i >= n) break;
+      if (b[i] === SPACE) {
+        // a run of spaces (indentation is most of a pretty-printed dump): to a word boundary byte by
+        // byte, then four at a time
+        i++;
+        if (words !== undefined) {
+          while (i < n && ((off + i) & 3) !== 0 && b[i] === SPACE) i++;
+          if (((off + i) & 3) === 0) {
+            let w = (off + i) >> 2;
+            const last = (off + n) >> 2;
+            while (w < last && words[w] === SPACES) w++;
+            i = (w << 2) - off;
+          }
+        }
+        continue;
+      }
       const c = b[i];
       if (c === QUOTE) {
         inString = true;
@@ -413,7 +477,7 @@ export class Scanner {
         }
         depth--;
         if (depth === 0) {
-          if (this.value.active) this.fields[this.resKey] = this.value.finishText(b, i);
+          if (this.value.active) this.fields[this.resKey] = this.value.finishField(b, i, this.pos);
           this.resources.push({ start: this.resStart, end: this.pos + i + 1, fields: this.fields });
           this.inResource = false;
           this.inString = false;
@@ -428,7 +492,7 @@ export class Scanner {
           this.resExpectKey = false;
           if (INDEXED_FIELDS.has(this.resKey)) this.value.begin(i + 1);
         } else if (c === COMMA) {
-          if (this.value.active) this.fields[this.resKey] = this.value.finishText(b, i);
+          if (this.value.active) this.fields[this.resKey] = this.value.finishField(b, i, this.pos);
           this.resExpectKey = true;
         }
       }
