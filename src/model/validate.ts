@@ -53,12 +53,21 @@ const routeMatch = obj({
   case_sensitive: B,
 });
 const weighted = obj({ name: S, cluster_header: S, weight: N });
+// what envoy/route-policy.ts reads of retries, mirrors, CORS, rate limits and header edits
+const retryPolicy = obj({
+  retry_on: S, num_retries: N, retriable_status_codes: arr(N), per_try_timeout: S, per_try_idle_timeout: S,
+  retry_host_predicate: arr(obj({ name: S })), host_selection_retry_max_attempts: N, retry_back_off: O,
+});
+const rateLimits = arr(obj({ actions: arr(O) }));
+const cors = obj({ allow_origin_string_match: arr(stringMatcher), allow_origin: arr(S) });
+const headerEdits = { request_headers_to_add: arr(O), response_headers_to_add: arr(O), request_headers_to_remove: arr(S), response_headers_to_remove: arr(S) };
 const routeAction = obj({
   cluster: S, cluster_header: S, weighted_clusters: obj({ clusters: arr(weighted), total_weight: N }),
-  timeout: S, prefix_rewrite: S, host_rewrite_literal: S, retry_policy: O, request_mirror_policies: arr(O), hash_policy: arr(O),
+  timeout: S, prefix_rewrite: S, host_rewrite_literal: S, retry_policy: retryPolicy, request_mirror_policies: arr(O), request_mirror_policy: O,
+  hash_policy: arr(O), rate_limits: rateLimits, cors,
 });
-const route = obj({ name: S, match: routeMatch, route: routeAction, redirect: O, direct_response: obj({ status: N }), decorator: obj({ operation: S }) });
-const virtualHost = obj({ name: S, domains: arr(S), routes: arr(route), require_tls: S, retry_policy: O });
+const route = obj({ name: S, match: routeMatch, route: routeAction, redirect: O, direct_response: obj({ status: N }), decorator: obj({ operation: S }), ...headerEdits });
+const virtualHost = obj({ name: S, domains: arr(S), routes: arr(route), require_tls: S, retry_policy: retryPolicy, rate_limits: rateLimits, cors, ...headerEdits });
 export const ROUTE_CONFIG: Shape = obj({ name: S, virtual_hosts: arr(virtualHost), vhost_header: S, ignore_port_in_host_matching: B });
 
 const httpFilter = obj({ name: S, typed_config: obj({ '@type': S, type_url: S }), config_discovery: O });
