@@ -7,8 +7,27 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 const nodeGlobals = Object.fromEntries(
-  ['process', 'console', 'Buffer', 'URL', 'URLSearchParams', 'setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'setImmediate', 'queueMicrotask', 'performance', 'structuredClone', 'AbortController', 'AbortSignal', 'TextDecoder', 'TextEncoder', 'fetch', 'globalThis']
-    .map((g) => [g, 'readonly']),
+  [
+    'process',
+    'console',
+    'Buffer',
+    'URL',
+    'URLSearchParams',
+    'setTimeout',
+    'clearTimeout',
+    'setInterval',
+    'clearInterval',
+    'setImmediate',
+    'queueMicrotask',
+    'performance',
+    'structuredClone',
+    'AbortController',
+    'AbortSignal',
+    'TextDecoder',
+    'TextEncoder',
+    'fetch',
+    'globalThis',
+  ].map((g) => [g, 'readonly']),
 );
 
 export default tseslint.config(
@@ -20,7 +39,16 @@ export default tseslint.config(
     linterOptions: { reportUnusedDisableDirectives: 'error' },
     rules: {
       // `_`-named bindings drop a field on purpose (`const { a: _, ...rest } = x`)
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrorsIgnorePattern: '^_', destructuredArrayIgnorePattern: '^_', ignoreRestSiblings: true }],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        {
+          argsIgnorePattern: '^_',
+          varsIgnorePattern: '^_',
+          caughtErrorsIgnorePattern: '^_',
+          destructuredArrayIgnorePattern: '^_',
+          ignoreRestSiblings: true,
+        },
+      ],
       // the loader drops buffer references on purpose before JSON.parse (load-document.ts, peak memory),
       // and go-sort.ts keeps Go's sort.go statement for statement
       'no-useless-assignment': 'off',

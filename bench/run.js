@@ -77,14 +77,17 @@ function parseArgs(argv) {
       process.exit(2);
     }
   }
-  a.sizes = String(a.sizes).split(',').filter(Boolean).map((s) => {
-    const m = /^(\d+(?:\.\d+)?)(k?)$/i.exec(s.trim());
-    if (!m) {
-      console.error(`bench: bad size ${s} (e.g. 1k, 2500)`);
-      process.exit(2);
-    }
-    return Math.round(Number(m[1]) * (m[2] ? 1000 : 1));
-  });
+  a.sizes = String(a.sizes)
+    .split(',')
+    .filter(Boolean)
+    .map((s) => {
+      const m = /^(\d+(?:\.\d+)?)(k?)$/i.exec(s.trim());
+      if (!m) {
+        console.error(`bench: bad size ${s} (e.g. 1k, 2500)`);
+        process.exit(2);
+      }
+      return Math.round(Number(m[1]) * (m[2] ? 1000 : 1));
+    });
   if (!Number.isInteger(a.runs) || a.runs < 1) a.runs = 1;
   return a;
 }
@@ -99,8 +102,19 @@ function mesh(services, { gzip = false, variant = 'base', regenerate = false } =
   const meta = `${file}.meta.json`;
   const fresh = existsSync(file) && existsSync(meta) && statSync(meta).mtimeMs >= statSync(GENERATOR).mtimeMs;
   if (fresh && !regenerate) return JSON.parse(readFileSync(meta, 'utf8'));
-  process.stderr.write(`  generating ${services} services${gzip ? ' (gzip)' : ''}${variant === 'base' ? '' : ` (${variant})`} …\n`);
-  const args = [GENERATOR, '--services', String(services), '--out', file, ...(gzip ? ['--gzip'] : []), '--variant', variant];
+  process.stderr.write(
+    `  generating ${services} services${gzip ? ' (gzip)' : ''}${variant === 'base' ? '' : ` (${variant})`} …\n`,
+  );
+  const args = [
+    GENERATOR,
+    '--services',
+    String(services),
+    '--out',
+    file,
+    ...(gzip ? ['--gzip'] : []),
+    '--variant',
+    variant,
+  ];
   const r = spawnSync(process.execPath, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
   if (r.status !== 0) throw new Error(`generator failed for ${services} services`);
   const summary = JSON.parse(r.stdout);
@@ -115,7 +129,8 @@ function mesh(services, { gzip = false, variant = 'base', regenerate = false } =
 const HAVE_TIME = existsSync('/usr/bin/time') && spawnSync('/usr/bin/time', ['-v', 'true']).status === 0;
 const HAVE_JQ = spawnSync('jq', ['--version']).status === 0;
 /** Without /usr/bin/time, a node child reports its own peak RSS on fd 2 as it exits. */
-const RSS_HOOK = 'data:text/javascript,process.on("exit",()=>{const u=process.resourceUsage();process.stderr.write(`\\n@@usage ${u.maxRSS} ${(u.userCPUTime+u.systemCPUTime)/1e6}\\n`)})';
+const RSS_HOOK =
+  'data:text/javascript,process.on("exit",()=>{const u=process.resourceUsage();process.stderr.write(`\\n@@usage ${u.maxRSS} ${(u.userCPUTime+u.systemCPUTime)/1e6}\\n`)})';
 
 /** Runs one command; resolves with wall time (s), CPU time (s), peak RSS (bytes), exit code, stdout. */
 function measure(cmd, args, { node = false } = {}) {
@@ -149,7 +164,17 @@ function measure(cmd, args, { node = false } = {}) {
         if (u) [rss, cpu] = [Number(u[1]) * 1024, Number(u[2])];
       }
       const status = HAVE_TIME ? Number(/Exit status: (\d+)/.exec(stderr)?.[1] ?? code) : code;
-      resolve({ seconds, cpu, rss, code: status, stdout: Buffer.concat(out).toString('utf8'), stderr: stderr.replace(/^\s*Command being timed:[\s\S]*$/m, '').replace(/^Command exited with non-zero status \d+$/m, '').trim() });
+      resolve({
+        seconds,
+        cpu,
+        rss,
+        code: status,
+        stdout: Buffer.concat(out).toString('utf8'),
+        stderr: stderr
+          .replace(/^\s*Command being timed:[\s\S]*$/m, '')
+          .replace(/^Command exited with non-zero status \d+$/m, '')
+          .trim(),
+      });
     });
   });
 }
@@ -189,7 +214,13 @@ function pcxCommands() {
   const help = spawnSync(process.execPath, [PCX, '--help'], { encoding: 'utf8' }).stdout ?? '';
   const explainHelp = spawnSync(process.execPath, [PCX, 'explain', '--help'], { encoding: 'utf8' }).stdout ?? '';
   const has = (c) => new RegExp(`^\\s+pcx ${c}\\b`, 'm').test(help);
-  return { explain: has('explain'), explainAll: /--all\b/.test(explainHelp), clusters: has('clusters'), diff: has('diff'), check: has('check') };
+  return {
+    explain: has('explain'),
+    explainAll: /--all\b/.test(explainHelp),
+    clusters: has('clusters'),
+    diff: has('diff'),
+    check: has('check'),
+  };
 }
 
 const BARE_PARSE = "const fs=require('fs');JSON.parse(fs.readFileSync(process.argv[1],'utf8'))";
@@ -216,19 +247,66 @@ async function benchSize(services, opts, available) {
   const NA = 'n/a (command not available)';
   const node = (name, args, check, na) => ({ name, cmd: process.execPath, args, node: true, check, na });
   const jobs = [
-    node('JSON.parse (bare)', ['-e', BARE_PARSE, m.file], undefined, m.bytes >= V8_STRING_LIMIT && 'n/a (past V8 string limit)'),
-    node('pcx explain', [PCX, 'explain', m.file, probe.target], (r) => explainCorrect(r, probe), !available.explain && NA),
-    node('pcx explain (.gz)', [PCX, 'explain', services === TARGET_SERVICES ? mesh(services, { gzip: true, regenerate: opts.regenerate }).file : '', probe.target], (r) => explainCorrect(r, probe), (!available.explain && NA) || (services !== TARGET_SERVICES && `n/a (measured on the ${TARGET_SERVICES / 1000}k mesh)`)),
-    node('pcx explain --all', [PCX, 'explain', '--all', m.file], (r) => r.code === 0 || r.code === 1, !available.explainAll && NA),
+    node(
+      'JSON.parse (bare)',
+      ['-e', BARE_PARSE, m.file],
+      undefined,
+      m.bytes >= V8_STRING_LIMIT && 'n/a (past V8 string limit)',
+    ),
+    node(
+      'pcx explain',
+      [PCX, 'explain', m.file, probe.target],
+      (r) => explainCorrect(r, probe),
+      !available.explain && NA,
+    ),
+    node(
+      'pcx explain (.gz)',
+      [
+        PCX,
+        'explain',
+        services === TARGET_SERVICES ? mesh(services, { gzip: true, regenerate: opts.regenerate }).file : '',
+        probe.target,
+      ],
+      (r) => explainCorrect(r, probe),
+      (!available.explain && NA) ||
+        (services !== TARGET_SERVICES && `n/a (measured on the ${TARGET_SERVICES / 1000}k mesh)`),
+    ),
+    node(
+      'pcx explain --all',
+      [PCX, 'explain', '--all', m.file],
+      (r) => r.code === 0 || r.code === 1,
+      !available.explainAll && NA,
+    ),
     node('pcx clusters', [PCX, 'clusters', m.file], undefined, !available.clusters && NA),
     // exit 0 or 1: findings are allowed (the generated mesh has a few), an error (2) is not
-    node('pcx check', [PCX, 'check', '-o', 'json', m.file], (r) => r.code === 0 || r.code === 1, !available.check && NA),
+    node(
+      'pcx check',
+      [PCX, 'check', '-o', 'json', m.file],
+      (r) => r.code === 0 || r.code === 1,
+      !available.check && NA,
+    ),
     // exit 1: differences found (the variant differs in exactly one service)
-    node('pcx diff', [PCX, 'diff', '-o', 'json', m.file, available.diff ? mesh(services, { variant: 'one-changed', regenerate: opts.regenerate }).file : ''], (r) => r.code === 1 && diffNamesOnly(r.stdout, m.probes.changed?.service), !available.diff && NA),
+    node(
+      'pcx diff',
+      [
+        PCX,
+        'diff',
+        '-o',
+        'json',
+        m.file,
+        available.diff ? mesh(services, { variant: 'one-changed', regenerate: opts.regenerate }).file : '',
+      ],
+      (r) => r.code === 1 && diffNamesOnly(r.stdout, m.probes.changed?.service),
+      !available.diff && NA,
+    ),
     {
       name: 'jq (one cluster)',
       cmd: 'jq',
-      args: ['-c', `.configs[] | select(."@type" | endswith("ClustersConfigDump")) | .dynamic_active_clusters[] | select(.cluster.name == "${probe.clusters[0]}")`, m.file],
+      args: [
+        '-c',
+        `.configs[] | select(."@type" | endswith("ClustersConfigDump")) | .dynamic_active_clusters[] | select(.cluster.name == "${probe.clusters[0]}")`,
+        m.file,
+      ],
       check: (r) => r.code === 0 && r.stdout.includes(probe.clusters[0]),
       na: !HAVE_JQ && 'n/a (jq not installed)',
     },
@@ -256,9 +334,21 @@ function fleetReport(opts) {
 async function benchFleet(opts, available) {
   if (!available.check) return { na: 'n/a (command not available)' };
   const root = fleetReport(opts);
-  const job = (workers) => ({ name: `pcx check, ${workers} worker${workers === 1 ? '' : 's'}`, cmd: process.execPath, node: true, args: [PCX, 'check', root, '-o', 'json', '--workers', String(workers)], check: (r) => r.code === 0 || r.code === 1 });
+  const job = (workers) => ({
+    name: `pcx check, ${workers} worker${workers === 1 ? '' : 's'}`,
+    cmd: process.execPath,
+    node: true,
+    args: [PCX, 'check', root, '-o', 'json', '--workers', String(workers)],
+    check: (r) => r.code === 0 || r.code === 1,
+  });
   const [one, two] = await runJobs([job(1), job(2)], opts.runs);
-  return { root, one, two, speedup: one.seconds / two.seconds, cpuRatio: one.cpu && two.cpu ? two.cpu / one.cpu : undefined };
+  return {
+    root,
+    one,
+    two,
+    speedup: one.seconds / two.seconds,
+    cpuRatio: one.cpu && two.cpu ? two.cpu / one.cpu : undefined,
+  };
 }
 
 async function benchHuge(opts, available) {
@@ -266,8 +356,26 @@ async function benchHuge(opts, available) {
   for (const gzip of [false, true]) {
     const m = mesh(HUGE_SERVICES, { gzip, regenerate: opts.regenerate });
     const probe = m.probes.weighted;
-    const [r] = await runJobs([{ name: 'pcx explain', cmd: process.execPath, args: [PCX, 'explain', m.file, probe.target], node: true, check: (x) => explainCorrect(x, probe), na: !available.explain && 'n/a (command not available)' }], 1);
-    results.push({ gzip, bytes: m.bytes, plainBytes: gzip ? m.plainBytes : m.bytes, r, withinMemory: r.rss !== undefined && r.rss <= HUGE_MEMORY_LIMIT });
+    const [r] = await runJobs(
+      [
+        {
+          name: 'pcx explain',
+          cmd: process.execPath,
+          args: [PCX, 'explain', m.file, probe.target],
+          node: true,
+          check: (x) => explainCorrect(x, probe),
+          na: !available.explain && 'n/a (command not available)',
+        },
+      ],
+      1,
+    );
+    results.push({
+      gzip,
+      bytes: m.bytes,
+      plainBytes: gzip ? m.plainBytes : m.bytes,
+      r,
+      withinMemory: r.rss !== undefined && r.rss <= HUGE_MEMORY_LIMIT,
+    });
   }
   return results;
 }
@@ -275,21 +383,42 @@ async function benchHuge(opts, available) {
 // ---------------------------------------------------------------------------------------------
 // Start-up (issue 13): pcx on the bundled sample against a bare `node -e 0`, same run, same round-robin
 
-const STARTUP = { sample: join(ROOT, 'samples', 'productpage-istio-1.9.json'), target: 'reviews:9080/', max: 2.0, minRuns: 10 };
+const STARTUP = {
+  sample: join(ROOT, 'samples', 'productpage-istio-1.9.json'),
+  target: 'reviews:9080/',
+  max: 2.0,
+  minRuns: 10,
+};
 
 /** Prints the start-up rows and adds their target (explain ≤ STARTUP.max × node -e 0, best wall time) to `targets`. */
 async function benchStartup(opts, targets) {
   const job = (name, args, check) => ({ name, cmd: process.execPath, args, node: true, check });
-  const [bare, version, explain] = await runJobs([
-    job('node -e 0', ['-e', '0']),
-    job('pcx --version', [PCX, '--version']),
-    job('pcx explain (bundled sample)', [PCX, 'explain', STARTUP.sample, STARTUP.target], (r) => r.code === 0 && r.stdout.includes('outbound|9080||reviews')),
-  ], Math.max(opts.runs, STARTUP.minRuns));
-  console.log(`\nstart-up, best of ${Math.max(opts.runs, STARTUP.minRuns)} (pcx explain ${STARTUP.target} on samples/productpage-istio-1.9.json)`);
-  for (const r of [bare, version, explain]) console.log(`  ${r.name.padEnd(30)} ${secs(r.seconds)} ${ratio(r.seconds, bare.seconds).padStart(6)}  CPU ${secs(r.cpu)} ${ratio(r.cpu, bare.cpu).padStart(6)}${r.ok ? '' : `  UNEXPECTED: exit ${r.code}`}`);
+  const [bare, version, explain] = await runJobs(
+    [
+      job('node -e 0', ['-e', '0']),
+      job('pcx --version', [PCX, '--version']),
+      job(
+        'pcx explain (bundled sample)',
+        [PCX, 'explain', STARTUP.sample, STARTUP.target],
+        (r) => r.code === 0 && r.stdout.includes('outbound|9080||reviews'),
+      ),
+    ],
+    Math.max(opts.runs, STARTUP.minRuns),
+  );
+  console.log(
+    `\nstart-up, best of ${Math.max(opts.runs, STARTUP.minRuns)} (pcx explain ${STARTUP.target} on samples/productpage-istio-1.9.json)`,
+  );
+  for (const r of [bare, version, explain])
+    console.log(
+      `  ${r.name.padEnd(30)} ${secs(r.seconds)} ${ratio(r.seconds, bare.seconds).padStart(6)}  CPU ${secs(r.cpu)} ${ratio(r.cpu, bare.cpu).padStart(6)}${r.ok ? '' : `  UNEXPECTED: exit ${r.code}`}`,
+    );
   const x = explain.seconds / bare.seconds;
   const cpu = explain.cpu && bare.cpu ? ` (CPU time ${(explain.cpu / bare.cpu).toFixed(2)}×)` : '';
-  targets.push({ label: `start-up: pcx explain on the bundled sample ≤ ${STARTUP.max}× node -e 0`, verdict: x <= STARTUP.max && explain.ok ? 'PASS' : 'FAIL', detail: `${x.toFixed(2)}×${cpu}${explain.ok ? '' : ', wrong answer'}` });
+  targets.push({
+    label: `start-up: pcx explain on the bundled sample ≤ ${STARTUP.max}× node -e 0`,
+    verdict: x <= STARTUP.max && explain.ok ? 'PASS' : 'FAIL',
+    detail: `${x.toFixed(2)}×${cpu}${explain.ok ? '' : ', wrong answer'}`,
+  });
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -303,12 +432,30 @@ function printSize(s) {
   const base = s.rows.find((r) => r.name === 'JSON.parse (bare)');
   console.log(`\n${s.services.toLocaleString('en-US')} services, ${mb(s.bytes)}  (explain target ${s.target})`);
   const head = ['command', 'time', 'vs parse', 'CPU time', 'vs parse', 'peak RSS', 'vs parse', ''];
-  const lines = s.rows.map((r) => (r.na
-    ? [r.name, r.na, '', '', '', '', '', '']
-    : [r.name, secs(r.seconds), ratio(r.seconds, base?.seconds), secs(r.cpu), ratio(r.cpu, base?.cpu), mb(r.rss), ratio(r.rss, base?.rss),
-      r.ok ? '' : `UNEXPECTED: exit ${r.code}${r.stderr ? ', ' + r.stderr.split('\n')[0].slice(0, 80) : ''}`]));
-  const widths = head.map((h, k) => Math.max(h.length, ...lines.map((l) => (l[1].startsWith('n/a') && k === 1 ? 0 : l[k].length))));
-  const fmt = (l) => ('  ' + l.map((c, k) => (k === 0 || k === 7 || c.startsWith('n/a') ? c.padEnd(widths[k]) : c.padStart(widths[k]))).join('  ')).trimEnd();
+  const lines = s.rows.map((r) =>
+    r.na
+      ? [r.name, r.na, '', '', '', '', '', '']
+      : [
+          r.name,
+          secs(r.seconds),
+          ratio(r.seconds, base?.seconds),
+          secs(r.cpu),
+          ratio(r.cpu, base?.cpu),
+          mb(r.rss),
+          ratio(r.rss, base?.rss),
+          r.ok ? '' : `UNEXPECTED: exit ${r.code}${r.stderr ? ', ' + r.stderr.split('\n')[0].slice(0, 80) : ''}`,
+        ],
+  );
+  const widths = head.map((h, k) =>
+    Math.max(h.length, ...lines.map((l) => (l[1].startsWith('n/a') && k === 1 ? 0 : l[k].length))),
+  );
+  const fmt = (l) =>
+    (
+      '  ' +
+      l
+        .map((c, k) => (k === 0 || k === 7 || c.startsWith('n/a') ? c.padEnd(widths[k]) : c.padStart(widths[k])))
+        .join('  ')
+    ).trimEnd();
   console.log(fmt(head));
   console.log(('  ' + widths.map((w) => '-'.repeat(w)).join('  ')).trimEnd());
   for (const l of lines) console.log(fmt(l));
@@ -326,7 +473,11 @@ function checkTargets(sizes) {
     const f = t.baseFactor ?? 1;
     const x = t.what === 'time' ? r.seconds / (f * base.seconds) : r.rss / (f * base.rss);
     const cpu = t.what === 'time' && r.cpu && base.cpu ? ` (CPU time ${(r.cpu / (f * base.cpu)).toFixed(2)}×)` : '';
-    return { label, verdict: x <= t.max && r.ok ? 'PASS' : 'FAIL', detail: `${x.toFixed(2)}×${cpu}${r.ok ? '' : ', wrong answer'}` };
+    return {
+      label,
+      verdict: x <= t.max && r.ok ? 'PASS' : 'FAIL',
+      detail: `${x.toFixed(2)}×${cpu}${r.ok ? '' : ', wrong answer'}`,
+    };
   });
 }
 
@@ -337,7 +488,9 @@ async function main() {
     process.exit(2);
   }
   const available = pcxCommands();
-  console.log(`pcx bench: node ${process.version}, best of ${opts.runs} run(s), peak RSS from ${HAVE_TIME ? '/usr/bin/time -v' : 'process.resourceUsage().maxRSS'}`);
+  console.log(
+    `pcx bench: node ${process.version}, best of ${opts.runs} run(s), peak RSS from ${HAVE_TIME ? '/usr/bin/time -v' : 'process.resourceUsage().maxRSS'}`,
+  );
   const sizes = [];
   for (const n of opts.sizes) {
     const s = await benchSize(n, opts, available);
@@ -350,28 +503,52 @@ async function main() {
   if (fleet.na) targets.push({ label: fleetLabel, verdict: 'n/a', detail: fleet.na });
   else {
     console.log(`\nfleet check, ${FLEET.proxies} proxies of ${FLEET.services} services each (${fleet.root})`);
-    for (const r of [fleet.one, fleet.two]) console.log(`  ${r.name.padEnd(22)} ${secs(r.seconds)}  CPU ${secs(r.cpu)}  peak ${mb(r.rss)}${r.ok ? '' : `  UNEXPECTED: exit ${r.code}`}`);
+    for (const r of [fleet.one, fleet.two])
+      console.log(
+        `  ${r.name.padEnd(22)} ${secs(r.seconds)}  CPU ${secs(r.cpu)}  peak ${mb(r.rss)}${r.ok ? '' : `  UNEXPECTED: exit ${r.code}`}`,
+      );
     const ok = fleet.one.ok && fleet.two.ok && fleet.speedup >= FLEET.minSpeedup;
-    targets.push({ label: fleetLabel, verdict: ok ? 'PASS' : 'FAIL', detail: `${fleet.speedup.toFixed(2)}×${fleet.one.ok && fleet.two.ok ? '' : ', wrong answer'}` });
+    targets.push({
+      label: fleetLabel,
+      verdict: ok ? 'PASS' : 'FAIL',
+      detail: `${fleet.speedup.toFixed(2)}×${fleet.one.ok && fleet.two.ok ? '' : ', wrong answer'}`,
+    });
   }
   await benchStartup(opts, targets);
   if (opts.huge) {
     const huge = await benchHuge(opts, available);
     const base20k = sizes.find((x) => x.services === TARGET_SERVICES)?.rows.find((r) => r.name === 'JSON.parse (bare)');
-    console.log(`\n${HUGE_SERVICES.toLocaleString('en-US')} services, past V8's string limit (${V8_STRING_LIMIT.toLocaleString('en-US')} chars): JSON.parse of the text is impossible`);
+    console.log(
+      `\n${HUGE_SERVICES.toLocaleString('en-US')} services, past V8's string limit (${V8_STRING_LIMIT.toLocaleString('en-US')} chars): JSON.parse of the text is impossible`,
+    );
     for (const h of huge) {
       const what = h.gzip ? `.gz ${mb(h.bytes)} (${mb(h.plainBytes)} unzipped)` : `plain ${mb(h.bytes)}`;
       const r = h.r;
-      const res = r.na ? r.na : `${secs(r.seconds)} (CPU ${secs(r.cpu)}), peak ${mb(r.rss)}${r.ok ? ', answer correct' : `, UNEXPECTED: exit ${r.code}, ${r.stderr.split('\n')[0]}`}`;
+      const res = r.na
+        ? r.na
+        : `${secs(r.seconds)} (CPU ${secs(r.cpu)}), peak ${mb(r.rss)}${r.ok ? ', answer correct' : `, UNEXPECTED: exit ${r.code}, ${r.stderr.split('\n')[0]}`}`;
       console.log(`  pcx explain ${what}: ${res}`);
-      targets.push({ label: `pcx explain, ${what}: correct within 3 GB`, verdict: r.na ? 'n/a' : r.ok && h.withinMemory ? 'PASS' : 'FAIL', detail: r.na ? r.na : `${r.ok ? 'correct' : 'wrong answer'}, peak ${mb(r.rss)}` });
+      targets.push({
+        label: `pcx explain, ${what}: correct within 3 GB`,
+        verdict: r.na ? 'n/a' : r.ok && h.withinMemory ? 'PASS' : 'FAIL',
+        detail: r.na ? r.na : `${r.ok ? 'correct' : 'wrong answer'}, peak ${mb(r.rss)}`,
+      });
       if (!h.gzip) {
         const label = `pcx explain, ${what}: ≤ ${HUGE_TARGET.timeFactor}× of (${HUGE_TARGET.parseScale} × the ${TARGET_SERVICES / 1000}k JSON.parse), ≤ ${mb(HUGE_TARGET.maxRss)}`;
-        if (r.na || !base20k || base20k.na) targets.push({ label, verdict: 'n/a', detail: r.na || `not measured: add ${TARGET_SERVICES / 1000}k to --sizes` });
+        if (r.na || !base20k || base20k.na)
+          targets.push({
+            label,
+            verdict: 'n/a',
+            detail: r.na || `not measured: add ${TARGET_SERVICES / 1000}k to --sizes`,
+          });
         else {
           const x = r.seconds / (HUGE_TARGET.parseScale * base20k.seconds);
           const ok = r.ok && x <= HUGE_TARGET.timeFactor && r.rss !== undefined && r.rss <= HUGE_TARGET.maxRss;
-          targets.push({ label, verdict: ok ? 'PASS' : 'FAIL', detail: `${x.toFixed(2)}×, peak ${mb(r.rss)}${r.ok ? '' : ', wrong answer'}` });
+          targets.push({
+            label,
+            verdict: ok ? 'PASS' : 'FAIL',
+            detail: `${x.toFixed(2)}×, peak ${mb(r.rss)}${r.ok ? '' : ', wrong answer'}`,
+          });
         }
       }
     }

@@ -26,12 +26,19 @@ const yargsShimHome = {
       const text = readFileSync(args.path, 'utf8');
       const from = 'const __dirname = fileURLToPath(import.meta.url);';
       const assert = "import { notStrictEqual, strictEqual } from 'assert'";
-      if (!text.includes(from) || !text.includes(assert)) throw new Error(`${args.path}: yargs changed its shim; update scripts/build.mjs`);
+      if (!text.includes(from) || !text.includes(assert))
+        throw new Error(`${args.path}: yargs changed its shim; update scripts/build.mjs`);
       const contents = text
         // found as Node finds yargs from dist/ (hoisted or not); the shim's own imports: createRequire, dirname, join
-        .replace(from, `const __dirname = (() => { try { return join(dirname(createRequire(import.meta.url).resolve('yargs/package.json')), 'lib/platform-shims/esm.mjs'); } catch { return fileURLToPath(import.meta.url); } })();`)
+        .replace(
+          from,
+          `const __dirname = (() => { try { return join(dirname(createRequire(import.meta.url).resolve('yargs/package.json')), 'lib/platform-shims/esm.mjs'); } catch { return fileURLToPath(import.meta.url); } })();`,
+        )
         // assert.strictEqual compares with Object.is: node:assert loads only to throw its own error
-        .replace(assert, 'const notStrictEqual = (a, e, m) => { if (Object.is(a, e)) require("node:assert").notStrictEqual(a, e, m); }, strictEqual = (a, e, m) => { if (!Object.is(a, e)) require("node:assert").strictEqual(a, e, m); }');
+        .replace(
+          assert,
+          'const notStrictEqual = (a, e, m) => { if (Object.is(a, e)) require("node:assert").notStrictEqual(a, e, m); }, strictEqual = (a, e, m) => { if (!Object.is(a, e)) require("node:assert").strictEqual(a, e, m); }',
+        );
       return { contents, loader: 'js' };
     });
   },
@@ -48,7 +55,13 @@ const lazySegmenter = {
       const text = readFileSync(args.path, 'utf8');
       const from = 'const segmenter = new Intl.Segmenter();';
       if (!text.includes(from)) return undefined; // another version: bundled as it is
-      return { contents: text.replace(from, 'let __segmenter; const segmenter = { segment: (s) => (__segmenter ??= new Intl.Segmenter()).segment(s) };'), loader: 'js' };
+      return {
+        contents: text.replace(
+          from,
+          'let __segmenter; const segmenter = { segment: (s) => (__segmenter ??= new Intl.Segmenter()).segment(s) };',
+        ),
+        loader: 'js',
+      };
     });
   },
 };
@@ -56,7 +69,11 @@ const lazySegmenter = {
 rmSync(OUT, { recursive: true, force: true });
 const result = await build({
   absWorkingDir: ROOT,
-  entryPoints: { cli: 'src/cli.ts', 'fleet-worker': 'src/check/fleet-worker.ts', 'all-pods-worker': 'src/explain/all-pods-worker.ts' },
+  entryPoints: {
+    cli: 'src/cli.ts',
+    'fleet-worker': 'src/check/fleet-worker.ts',
+    'all-pods-worker': 'src/explain/all-pods-worker.ts',
+  },
   outdir: OUT,
   bundle: true,
   splitting: true,
@@ -66,10 +83,13 @@ const result = await build({
   // Node 20 has RegExp /v and \p{…}: literals stay literals (as `new RegExp(…)` V8 would build them all at start-up)
   supported: { 'regexp-set-notation': true, 'regexp-unicode-property-escapes': true },
   // CommonJS dependencies bundled into ESM still call require() for Node's built-ins
-  banner: { js: "import { createRequire as __pcxCreateRequire } from 'node:module'; const require = __pcxCreateRequire(import.meta.url);" },
+  banner: {
+    js: "import { createRequire as __pcxCreateRequire } from 'node:module'; const require = __pcxCreateRequire(import.meta.url);",
+  },
   plugins: [yargsShimHome, lazySegmenter],
   legalComments: 'none',
   logLevel: 'warning',
   metafile: !!process.env.PCX_BUILD_META,
 });
-if (process.env.PCX_BUILD_META) (await import('node:fs')).writeFileSync(process.env.PCX_BUILD_META, JSON.stringify(result.metafile));
+if (process.env.PCX_BUILD_META)
+  (await import('node:fs')).writeFileSync(process.env.PCX_BUILD_META, JSON.stringify(result.metafile));

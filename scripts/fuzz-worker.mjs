@@ -37,5 +37,12 @@ parentPort.on('message', async (msg) => {
   } catch (e) {
     thrown = String(e?.stack ?? e);
   }
-  parentPort.postMessage({ id: msg.id, code, thrown, stdout: stdout.text().slice(0, 4000), stderr: stderr.text().slice(0, 4000), ms: Date.now() - t0 });
+  parentPort.postMessage({
+    id: msg.id,
+    code,
+    thrown,
+    stdout: stdout.text().slice(0, 4000),
+    stderr: stderr.text().slice(0, 4000),
+    ms: Date.now() - t0,
+  });
 });

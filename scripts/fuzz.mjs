@@ -31,7 +31,15 @@ const TIME_LIMIT_MS = 20_000;
 // ------------------------------------------------------------------------------------ arguments
 
 function parseArgs(argv) {
-  const a = { seed: 1, runs: 300, spawnEvery: 10, regressions: false, out: join(ROOT, 'test', 'fuzz', 'found'), quiet: false, only: undefined };
+  const a = {
+    seed: 1,
+    runs: 300,
+    spawnEvery: 10,
+    regressions: false,
+    out: join(ROOT, 'test', 'fuzz', 'found'),
+    quiet: false,
+    only: undefined,
+  };
   for (let i = 0; i < argv.length; i++) {
     const f = argv[i];
     const num = () => {
@@ -55,7 +63,9 @@ function parseArgs(argv) {
 
 function usage(msg) {
   if (msg) console.error(`fuzz: ${msg}`);
-  console.error('usage: npm run fuzz -- [--seed N] [--runs K] [--spawn-every M] [--regressions] [--out DIR] [--only INDEX] [--quiet]');
+  console.error(
+    'usage: npm run fuzz -- [--seed N] [--runs K] [--spawn-every M] [--regressions] [--out DIR] [--only INDEX] [--quiet]',
+  );
   process.exit(msg ? 2 : 0);
 }
 
@@ -116,9 +126,47 @@ function pathsOf(doc) {
 
 // ------------------------------------------------------------------------------------ mutations
 
-const WRONG_VALUES = [0, -1, 1.5, 1e308, '', 'x', 'GRPC', null, true, false, {}, [], ['x'], [null], [0], { a: 1 }, '0.0.0.0', 'TCP', '::'];
-const CONTROL = ['\x1b[2J', '\x1b]0;pwned\x07', '\x1b]8;;https://evil.example/\x07click\x1b]8;;\x07', '\r', '\u202e', '\u0000', '\x9b31m', '\x07', '\u2028', '\ud800'];
-const FOREIGN_TYPES = ['type.googleapis.com/envoy.admin.v4.ListenersConfigDump', 'type.googleapis.com/foo.Bar', 'type.googleapis.com/envoy.admin.v3.ClustersConfigDump', 'type.googleapis.com/envoy.admin.v3.RoutesConfigDump', '', 42];
+const WRONG_VALUES = [
+  0,
+  -1,
+  1.5,
+  1e308,
+  '',
+  'x',
+  'GRPC',
+  null,
+  true,
+  false,
+  {},
+  [],
+  ['x'],
+  [null],
+  [0],
+  { a: 1 },
+  '0.0.0.0',
+  'TCP',
+  '::',
+];
+const CONTROL = [
+  '\x1b[2J',
+  '\x1b]0;pwned\x07',
+  '\x1b]8;;https://evil.example/\x07click\x1b]8;;\x07',
+  '\r',
+  '\u202e',
+  '\u0000',
+  '\x9b31m',
+  '\x07',
+  '\u2028',
+  '\ud800',
+];
+const FOREIGN_TYPES = [
+  'type.googleapis.com/envoy.admin.v4.ListenersConfigDump',
+  'type.googleapis.com/foo.Bar',
+  'type.googleapis.com/envoy.admin.v3.ClustersConfigDump',
+  'type.googleapis.com/envoy.admin.v3.RoutesConfigDump',
+  '',
+  42,
+];
 
 function getAt(doc, path) {
   let v = doc;
@@ -133,7 +181,13 @@ function getAt(doc, path) {
 function nest(depth, leaf, r, deep) {
   const obj = r.chance(0.5);
   const id = `\u0001deep${deep.length}\u0001`;
-  deep.push({ id, text: (obj ? '{"a":'.repeat(depth) : '['.repeat(depth)) + JSON.stringify(leaf ?? 1).slice(0, 1000) + (obj ? '}' : ']').repeat(depth) });
+  deep.push({
+    id,
+    text:
+      (obj ? '{"a":'.repeat(depth) : '['.repeat(depth)) +
+      JSON.stringify(leaf ?? 1).slice(0, 1000) +
+      (obj ? '}' : ']').repeat(depth),
+  });
   return id;
 }
 
@@ -165,7 +219,13 @@ function mutateTree(doc, paths, r, deep) {
     }
     case 3: {
       if (Array.isArray(parent)) return 'noop';
-      const nk = r.pick([String(key).replace(/_([a-z])/g, (_, c) => c.toUpperCase()), `${key}_x`, String(key).toUpperCase(), '@type', 'name']);
+      const nk = r.pick([
+        String(key).replace(/_([a-z])/g, (_, c) => c.toUpperCase()),
+        `${key}_x`,
+        String(key).toUpperCase(),
+        '@type',
+        'name',
+      ]);
       parent[nk] = parent[key];
       delete parent[key];
       return `rename ${where} → ${nk}`;
@@ -176,7 +236,9 @@ function mutateTree(doc, paths, r, deep) {
       return `nest ${where} ${depth} deep`;
     }
     case 5: {
-      const big = r.chance(0.5) ? 'A'.repeat(r.pick([70_000, 1_000_000])) : Array.from({ length: r.pick([1000, 100_000]) }, (_, i) => (r.chance(0.5) ? i : { name: `n${i}` }));
+      const big = r.chance(0.5)
+        ? 'A'.repeat(r.pick([70_000, 1_000_000]))
+        : Array.from({ length: r.pick([1000, 100_000]) }, (_, i) => (r.chance(0.5) ? i : { name: `n${i}` }));
       parent[key] = big;
       return `huge ${where}`;
     }
@@ -209,7 +271,10 @@ function mutateBytes(buf, r) {
       return [buf.subarray(0, r.int(buf.length)), 'truncate'];
     case 1: {
       const at = r.int(buf.length);
-      return [Buffer.concat([buf.subarray(0, at), Buffer.from([0xff, 0xfe, 0xc3, 0x28, 0xed, 0xa0, 0x80]), buf.subarray(at)]), 'invalid UTF-8'];
+      return [
+        Buffer.concat([buf.subarray(0, at), Buffer.from([0xff, 0xfe, 0xc3, 0x28, 0xed, 0xa0, 0x80]), buf.subarray(at)]),
+        'invalid UTF-8',
+      ];
     }
     case 2:
       return [Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), buf]), 'BOM'];
@@ -222,12 +287,34 @@ function mutateBytes(buf, r) {
     case 5:
       return [gzipSync(buf), 'gzip'];
     case 6:
-      return [Buffer.from(r.pick(['', ' \n', 'null', '[]', '{}', '[null]', '"x"', '{"configs":{}}', '{"configs":[null]}', '{"configs":[{}]}', '200\n', '[{"name":1}]', '[[]]'])), 'tiny document'];
+      return [
+        Buffer.from(
+          r.pick([
+            '',
+            ' \n',
+            'null',
+            '[]',
+            '{}',
+            '[null]',
+            '"x"',
+            '{"configs":{}}',
+            '{"configs":[null]}',
+            '{"configs":[{}]}',
+            '200\n',
+            '[{"name":1}]',
+            '[[]]',
+          ]),
+        ),
+        'tiny document',
+      ];
     case 7:
       return [Buffer.concat([Buffer.from('200\n'), buf]), 'status line'];
     case 8: {
       const at = r.int(buf.length);
-      return [Buffer.concat([buf.subarray(0, at), Buffer.from(r.pick(['"', '{', ']', ',', '\\', '\x00'])), buf.subarray(at)]), 'stray byte'];
+      return [
+        Buffer.concat([buf.subarray(0, at), Buffer.from(r.pick(['"', '{', ']', ',', '\\', '\x00'])), buf.subarray(at)]),
+        'stray byte',
+      ];
     }
     default:
       return [Buffer.from('['.repeat(200_000) + ']'.repeat(200_000)), 'nested empty arrays'];
@@ -236,7 +323,15 @@ function mutateBytes(buf, r) {
 
 // ------------------------------------------------------------------------------------ commands
 
-const TARGETS = ['reviews:9080/', 'productpage:9080/', 'httpbin.org:443', 'ratings.default.svc.cluster.local:9080/ratings/1', '10.96.0.10:53', 'localhost:15000/', 'bookinfo.example.com/productpage'];
+const TARGETS = [
+  'reviews:9080/',
+  'productpage:9080/',
+  'httpbin.org:443',
+  'ratings.default.svc.cluster.local:9080/ratings/1',
+  '10.96.0.10:53',
+  'localhost:15000/',
+  'bookinfo.example.com/productpage',
+];
 
 function commandFor(r, hasSecond) {
   const t = r.pick(TARGETS);
@@ -249,7 +344,12 @@ function commandFor(r, hasSecond) {
     () => ['explain', '$F', '--inbound', '9080', '/'],
     () => ['explain', '$F', 'httpbin.org:443', '--tls'],
     () => [r.pick(['listeners', 'routes', 'clusters', 'endpoints', 'secrets', 'all']), '$F'],
-    () => [r.pick(['listeners', 'routes', 'clusters', 'endpoints', 'secrets', 'bootstrap', 'all']), '$F', '-o', r.pick(['json', 'yaml'])],
+    () => [
+      r.pick(['listeners', 'routes', 'clusters', 'endpoints', 'secrets', 'bootstrap', 'all']),
+      '$F',
+      '-o',
+      r.pick(['json', 'yaml']),
+    ],
     () => ['bootstrap', '$F', '-o', 'short'],
     () => ['listeners', '$F', '--port', '9080', '--no-verbose'],
     () => (hasSecond ? ['diff', '$G', '$F'] : ['diff', '$F', '$F']),
@@ -291,14 +391,21 @@ function checkResult(res) {
   if (!res.timedOut && ![0, 1, 2].includes(res.code)) problems.push(`exit code ${res.code}`);
   const err = res.stderr ?? '';
   if (/internal error|this is a bug in pcx/i.test(err)) problems.push(`internal error: ${err.split('\n')[0]}`);
-  if (/^\s+at .+(:\d+:\d+\)?|<anonymous>)$/m.test(err) || /\b(TypeError|RangeError|ReferenceError|SyntaxError): /.test(err)) problems.push(`stack trace or JS error on stderr: ${err.split('\n').find((l) => /Error|^\s+at /.test(l))}`);
+  if (
+    /^\s+at .+(:\d+:\d+\)?|<anonymous>)$/m.test(err) ||
+    /\b(TypeError|RangeError|ReferenceError|SyntaxError): /.test(err)
+  )
+    problems.push(`stack trace or JS error on stderr: ${err.split('\n').find((l) => /Error|^\s+at /.test(l))}`);
   const lines = err.split('\n').filter((l) => l && !/^pcx: note: /.test(l));
   if (res.code === 2 && lines.length > 3) problems.push(`${lines.length} lines on stderr for exit 2`);
   return problems;
 }
 
 function signature(problems) {
-  return problems[0].replace(/\/tmp\/[^\s:)]+/g, '<tmp>').replace(/\d+/g, 'N').slice(0, 160);
+  return problems[0]
+    .replace(/\/tmp\/[^\s:)]+/g, '<tmp>')
+    .replace(/\d+/g, 'N')
+    .slice(0, 160);
 }
 
 // ------------------------------------------------------------------------------------ running
@@ -309,7 +416,9 @@ class InProcess {
     this.nextId = 1;
   }
   start() {
-    this.worker = new Worker(join(ROOT, 'scripts', 'fuzz-worker.mjs'), { resourceLimits: { maxOldGenerationSizeMb: 4096 } });
+    this.worker = new Worker(join(ROOT, 'scripts', 'fuzz-worker.mjs'), {
+      resourceLimits: { maxOldGenerationSizeMb: 4096 },
+    });
     this.worker.unref();
   }
   run(argv, stdin) {
@@ -379,7 +488,10 @@ function materialise(c, dir) {
 function saveFailure(out, c, problems, how) {
   mkdirSync(out, { recursive: true });
   const sig = signature(problems);
-  const name = `case-${sig.replace(/^internal error: pcx: internal error: /, '').replace(/[^a-z0-9]+/gi, '-').slice(0, 40)}-${createHash('sha1').update(sig).digest('hex').slice(0, 8)}.json`;
+  const name = `case-${sig
+    .replace(/^internal error: pcx: internal error: /, '')
+    .replace(/[^a-z0-9]+/gi, '-')
+    .slice(0, 40)}-${createHash('sha1').update(sig).digest('hex').slice(0, 8)}.json`;
   const body = {
     found: { seed: c.seed, index: c.index, how, problems },
     fixture: c.fixture,
@@ -395,7 +507,14 @@ function saveFailure(out, c, problems, how) {
 function loadRegression(file, fixtures) {
   const j = JSON.parse(readFileSync(file, 'utf8'));
   const fx = fixtures.find((f) => f.name === j.second_fixture) ?? fixtures[0];
-  return { index: file, fixture: j.fixture, mutations: j.mutations, argv: j.argv, input: gunzipSync(Buffer.from(j.input_gzip_base64, 'base64')), second: Buffer.from(fx.text) };
+  return {
+    index: file,
+    fixture: j.fixture,
+    mutations: j.mutations,
+    argv: j.argv,
+    input: gunzipSync(Buffer.from(j.input_gzip_base64, 'base64')),
+    second: Buffer.from(fx.text),
+  };
 }
 
 /** --show FILE: runs one saved case by spawning pcx with --debug, and prints what it printed. */
@@ -426,7 +545,9 @@ async function main() {
   if (a.regressions) {
     let files = [];
     try {
-      files = readdirSync(REGRESSIONS).filter((f) => f.endsWith('.json')).sort();
+      files = readdirSync(REGRESSIONS)
+        .filter((f) => f.endsWith('.json'))
+        .sort();
     } catch {
       files = [];
     }
@@ -434,7 +555,11 @@ async function main() {
   } else {
     for (let i = 0; i < a.runs; i++) {
       if (a.only !== undefined && i !== a.only) continue;
-      cases.push(() => ({ ...makeCase(fixtures, a.seed, i), seed: a.seed, spawn: a.spawnEvery > 0 && i % a.spawnEvery === a.spawnEvery - 1 }));
+      cases.push(() => ({
+        ...makeCase(fixtures, a.seed, i),
+        seed: a.seed,
+        spawn: a.spawnEvery > 0 && i % a.spawnEvery === a.spawnEvery - 1,
+      }));
     }
   }
   try {
@@ -452,18 +577,24 @@ async function main() {
         if (!failures.has(sig)) {
           const file = saveFailure(a.out, c, problems, how);
           failures.set(sig, { count: 0, example: c, file });
-          if (!a.quiet) console.error(`FAIL #${c.index} (${how}) ${c.argv.join(' ')} [${c.fixture}; ${c.mutations.join('; ')}]\n     ${problems.join('\n     ')}\n     saved as ${file}`);
+          if (!a.quiet)
+            console.error(
+              `FAIL #${c.index} (${how}) ${c.argv.join(' ')} [${c.fixture}; ${c.mutations.join('; ')}]\n     ${problems.join('\n     ')}\n     saved as ${file}`,
+            );
         }
         failures.get(sig).count++;
       }
-      if (!a.quiet && ran % 100 < (c.spawn ? 2 : 1) && ran >= 100) console.error(`… ${ran} runs, ${failures.size} distinct failures, ${((Date.now() - t0) / 1000).toFixed(0)} s`);
+      if (!a.quiet && ran % 100 < (c.spawn ? 2 : 1) && ran >= 100)
+        console.error(`… ${ran} runs, ${failures.size} distinct failures, ${((Date.now() - t0) / 1000).toFixed(0)} s`);
     }
   } finally {
     inproc.stop();
     rmSync(dir, { recursive: true, force: true });
   }
   const secs = ((Date.now() - t0) / 1000).toFixed(1);
-  console.log(`fuzz: ${cases.length} cases, ${ran} runs (seed ${a.seed}${a.regressions ? ', regressions' : ''}) in ${secs} s; slowest ${slowest.ms} ms (#${slowest.index}: ${slowest.argv}); ${failures.size} distinct failures`);
+  console.log(
+    `fuzz: ${cases.length} cases, ${ran} runs (seed ${a.seed}${a.regressions ? ', regressions' : ''}) in ${secs} s; slowest ${slowest.ms} ms (#${slowest.index}: ${slowest.argv}); ${failures.size} distinct failures`,
+  );
   for (const [sig, f] of failures) console.log(`  ${f.count}× ${sig}  (${f.file})`);
   process.exit(failures.size ? 1 : 0);
 }

@@ -20,7 +20,9 @@ const results = await Promise.all(
         child.on('error', (e) => resolve({ name, code: 2, text: `${e.message}\n`, ms: Date.now() - t0 }));
         child.on('close', (code) => {
           const text = Buffer.concat(out).toString('utf8');
-          process.stdout.write(`> ${name}: ${code === 0 ? 'ok' : `failed (exit ${code})`} in ${((Date.now() - t0) / 1000).toFixed(1)} s\n${text}`);
+          process.stdout.write(
+            `> ${name}: ${code === 0 ? 'ok' : `failed (exit ${code})`} in ${((Date.now() - t0) / 1000).toFixed(1)} s\n${text}`,
+          );
           resolve({ name, code: code ?? 1 });
         });
       }),

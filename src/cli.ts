@@ -61,7 +61,10 @@ export async function run(rawArgv: string[], io: Io = processIo()): Promise<numb
     .option('color', { type: 'boolean', describe: 'force colour on or off (default: on a TTY, unless NO_COLOR)' });
   for (const c of COMMANDS) parser = register(parser, c, runner);
   parser = parser
-    .completion('completion', 'print a shell completion script: pcx completion [bash|zsh|fish] >> ~/.bashrc (or ~/.zshrc; fish: > ~/.config/fish/completions/pcx.fish)')
+    .completion(
+      'completion',
+      'print a shell completion script: pcx completion [bash|zsh|fish] >> ~/.bashrc (or ~/.zshrc; fish: > ~/.config/fish/completions/pcx.fish)',
+    )
     .demandCommand(1, 'give a command, e.g. pcx explain <dump.json> reviews:9080/')
     .strict()
     .recommendCommands()
@@ -96,7 +99,9 @@ export async function run(rawArgv: string[], io: Io = processIo()): Promise<numb
  * Through yargs's internals: if they change, yargs only does that work again.
  */
 function skipHelpCache(parser: Argv): void {
-  const internals = (parser as { getInternalMethods?: () => { getUsageInstance?: () => { cacheHelpMessage?: () => void } } }).getInternalMethods;
+  const internals = (
+    parser as { getInternalMethods?: () => { getUsageInstance?: () => { cacheHelpMessage?: () => void } } }
+  ).getInternalMethods;
   const usage = internals?.call(parser).getUsageInstance?.();
   if (usage && typeof usage.cacheHelpMessage === 'function') usage.cacheHelpMessage = () => {};
 }
@@ -110,6 +115,10 @@ export function reportError(e: unknown, io: Io, debug: boolean): number {
   }
   const err = e as Error;
   io.stderr.write(`pcx: internal error: ${err?.message ?? String(e)}\n`);
-  io.stderr.write(debug && err?.stack ? err.stack + '\n' : '     this is a bug in pcx: re-run with --debug and report the stack trace\n');
+  io.stderr.write(
+    debug && err?.stack
+      ? err.stack + '\n'
+      : '     this is a bug in pcx: re-run with --debug and report the stack trace\n',
+  );
   return EXIT_ERROR;
 }

@@ -25,7 +25,9 @@ export function captureTime(model: ConfigModel): { at: Date; from: string } {
     const t = Date.parse(s.lastUpdated ?? '');
     if (t > best) best = t;
   }
-  return best ? { at: new Date(best), from: 'the newest last_updated in the dump' } : { at: new Date(), from: 'now (the dump has no timestamps)' };
+  return best
+    ? { at: new Date(best), from: 'the newest last_updated in the dump' }
+    : { at: new Date(), from: 'now (the dump has no timestamps)' };
 }
 
 const iso = (d: Date) => d.toISOString().replace(/\.\d{3}Z$/, 'Z');
@@ -71,17 +73,45 @@ export function certificateFindings(ctx: CheckCtx): Finding[] {
       const life = c.notAfter.getTime() - c.notBefore.getTime();
       const what = c.role === 'chain' ? 'certificate' : 'root certificate';
       const res = { type: 'secret' as const, name: s.name || '(unnamed)' };
-      const details = { not_before: iso(c.notBefore), not_after: iso(c.notAfter), serial: c.serial, subject: c.subject, judged_at: iso(now.at), judged_at_from: now.from, ...(c.spiffeTrustDomain ? { trust_domain: c.spiffeTrustDomain } : {}) };
+      const details = {
+        not_before: iso(c.notBefore),
+        not_after: iso(c.notAfter),
+        serial: c.serial,
+        subject: c.subject,
+        judged_at: iso(now.at),
+        judged_at_from: now.from,
+        ...(c.spiffeTrustDomain ? { trust_domain: c.spiffeTrustDomain } : {}),
+      };
       if (left <= 0) {
-        out.push(finding('PCX150', res, `the ${what} of secret ${s.name} expired ${formatAge(left)} before capture (NOT AFTER ${iso(c.notAfter)}; judged at ${iso(now.at)}, ${now.from}): TLS with it fails`, {
-          next_step: c.role === 'chain' && s.name === 'default' ? 'istio-agent should have rotated it: check its logs (kubectl logs <pod> -c istio-proxy | grep -i cert) and its connection to istiod/the CA' : `renew the certificate behind secret ${s.name} (kubectl get secret, cert-manager Certificate status)`,
-          details,
-        }));
+        out.push(
+          finding(
+            'PCX150',
+            res,
+            `the ${what} of secret ${s.name} expired ${formatAge(left)} before capture (NOT AFTER ${iso(c.notAfter)}; judged at ${iso(now.at)}, ${now.from}): TLS with it fails`,
+            {
+              next_step:
+                c.role === 'chain' && s.name === 'default'
+                  ? 'istio-agent should have rotated it: check its logs (kubectl logs <pod> -c istio-proxy | grep -i cert) and its connection to istiod/the CA'
+                  : `renew the certificate behind secret ${s.name} (kubectl get secret, cert-manager Certificate status)`,
+              details,
+            },
+          ),
+        );
       } else if (left < Math.min(SOON, life / 4)) {
-        out.push(finding('PCX151', res, `the ${what} of secret ${s.name} expires in ${formatAge(left)} after capture (NOT AFTER ${iso(c.notAfter)}, a ${formatAge(life)} certificate)`, {
-          next_step: c.role === 'chain' && life <= SOON ? 'a short-lived workload certificate this close to expiry was not rotated: check istio-agent\'s logs and its connection to the CA' : `renew the certificate behind secret ${s.name} before ${iso(c.notAfter)}`,
-          details,
-        }));
+        out.push(
+          finding(
+            'PCX151',
+            res,
+            `the ${what} of secret ${s.name} expires in ${formatAge(left)} after capture (NOT AFTER ${iso(c.notAfter)}, a ${formatAge(life)} certificate)`,
+            {
+              next_step:
+                c.role === 'chain' && life <= SOON
+                  ? "a short-lived workload certificate this close to expiry was not rotated: check istio-agent's logs and its connection to the CA"
+                  : `renew the certificate behind secret ${s.name} before ${iso(c.notAfter)}`,
+              details,
+            },
+          ),
+        );
       }
     }
   }
@@ -90,11 +120,22 @@ export function certificateFindings(ctx: CheckCtx): Finding[] {
     const expected = expectedTrustDomains(model);
     if (expected.size && !expected.has(td)) {
       const others = [...expected.keys()].sort();
-      out.push(finding('PCX152', { type: 'secret', name: model.secrets.find((s) => s.state !== 'warming' && secretCerts(s).some((c) => c.role === 'chain'))?.name ?? 'default' },
-        `the proxy's certificate is for trust domain ${td}, but its clusters expect peers in ${others.join(', ')} and none in ${td}: those peers reject its identity unless trust-domain aliases are set`, {
-          next_step: `check meshConfig.trustDomain and trustDomainAliases on both sides (istioctl proxy-config secret shows each proxy's trust domain)`,
-          details: { trust_domain: td, expected_trust_domains: others },
-        }));
+      out.push(
+        finding(
+          'PCX152',
+          {
+            type: 'secret',
+            name:
+              model.secrets.find((s) => s.state !== 'warming' && secretCerts(s).some((c) => c.role === 'chain'))
+                ?.name ?? 'default',
+          },
+          `the proxy's certificate is for trust domain ${td}, but its clusters expect peers in ${others.join(', ')} and none in ${td}: those peers reject its identity unless trust-domain aliases are set`,
+          {
+            next_step: `check meshConfig.trustDomain and trustDomainAliases on both sides (istioctl proxy-config secret shows each proxy's trust domain)`,
+            details: { trust_domain: td, expected_trust_domains: others },
+          },
+        ),
+      );
     }
   }
   return out;

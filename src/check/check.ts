@@ -24,7 +24,18 @@ import { proxyIdentity } from '../model/proxy-identity.js';
 
 /** The rule families, in the order their findings are listed for equal severity. */
 const FAMILIES: ((ctx: CheckCtx) => Finding[])[] = [
-  missingClusters, endpointFindings, rejectedFindings, shadowFindings, subsetFindings, egressFindings, registryOnlyFindings, strictMtlsFindings, certificateFindings, staleFindings, faultFindings, rbacFindings,
+  missingClusters,
+  endpointFindings,
+  rejectedFindings,
+  shadowFindings,
+  subsetFindings,
+  egressFindings,
+  registryOnlyFindings,
+  strictMtlsFindings,
+  certificateFindings,
+  staleFindings,
+  faultFindings,
+  rbacFindings,
 ];
 
 export function summarize(findings: Finding[], suppressed = 0): CheckSummary {
@@ -46,9 +57,34 @@ export function sortFindings(fs: Finding[]): Finding[] {
  * dump without a section) cannot show those rules' problems: they are named as not checked, never an all-clear.
  */
 const SECTION_RULES: { section: Section; what: string; codes: string[] }[] = [
-  { section: 'listeners', what: 'listeners (ListenersConfigDump)', codes: ['PCX101', 'PCX112', 'PCX120', 'PCX121', 'PCX122', 'PCX140', 'PCX141', 'PCX142', 'PCX161', 'PCX170', 'PCX171', 'PCX180'] },
-  { section: 'routes', what: 'route configurations (RoutesConfigDump)', codes: ['PCX120', 'PCX121', 'PCX122', 'PCX160', 'PCX161', 'PCX170', 'PCX171'] },
-  { section: 'clusters', what: 'clusters (ClustersConfigDump)', codes: ['PCX101', 'PCX102', 'PCX103', 'PCX130', 'PCX131', 'PCX140', 'PCX141'] },
+  {
+    section: 'listeners',
+    what: 'listeners (ListenersConfigDump)',
+    codes: [
+      'PCX101',
+      'PCX112',
+      'PCX120',
+      'PCX121',
+      'PCX122',
+      'PCX140',
+      'PCX141',
+      'PCX142',
+      'PCX161',
+      'PCX170',
+      'PCX171',
+      'PCX180',
+    ],
+  },
+  {
+    section: 'routes',
+    what: 'route configurations (RoutesConfigDump)',
+    codes: ['PCX120', 'PCX121', 'PCX122', 'PCX160', 'PCX161', 'PCX170', 'PCX171'],
+  },
+  {
+    section: 'clusters',
+    what: 'clusters (ClustersConfigDump)',
+    codes: ['PCX101', 'PCX102', 'PCX103', 'PCX130', 'PCX131', 'PCX140', 'PCX141'],
+  },
   { section: 'secrets', what: 'secrets (SecretsConfigDump)', codes: ['PCX150', 'PCX151', 'PCX152'] },
 ];
 

@@ -4,7 +4,14 @@
  * share of requests), so that rules read one index instead of walking the dump again.
  */
 import type { ConfigModel, ListenerRecord } from '../model/config-model.js';
-import type { FilterChain, Metadata, Route, RouteConfiguration, VirtualHost, WeightedClusterEntry } from '../model/envoy-types.js';
+import type {
+  FilterChain,
+  Metadata,
+  Route,
+  RouteConfiguration,
+  VirtualHost,
+  WeightedClusterEntry,
+} from '../model/envoy-types.js';
 import { numberOf } from '../model/envoy-types.js';
 import { terminalFilter, type HcmInfo } from '../envoy/network-filters.js';
 import { describeRouteMatch } from '../envoy/route-match.js';
@@ -60,12 +67,17 @@ export interface CheckCtx {
   skipped: { codes: string[]; why: string }[];
 }
 
-const NOT_FOUND_CODES: Record<string, number> = { SERVICE_UNAVAILABLE: 503, NOT_FOUND: 404, INTERNAL_SERVER_ERROR: 500 };
+const NOT_FOUND_CODES: Record<string, number> = {
+  SERVICE_UNAVAILABLE: 503,
+  NOT_FOUND: 404,
+  INTERNAL_SERVER_ERROR: 500,
+};
 
 export function chainsOf(l: ListenerRecord): { chain: FilterChain; name: string }[] {
   const lst = l.listener;
   const out = (lst?.filter_chains ?? []).map((c, i) => ({ chain: c, name: c.name || `#${i + 1}` }));
-  if (lst?.default_filter_chain) out.push({ chain: lst.default_filter_chain, name: lst.default_filter_chain.name || 'default' });
+  if (lst?.default_filter_chain)
+    out.push({ chain: lst.default_filter_chain, name: lst.default_filter_chain.name || 'default' });
   return out;
 }
 
@@ -97,7 +109,15 @@ function addRouteRefs(out: ClusterRef[], rcName: string, rc: RouteConfiguration)
         const total = ws.reduce((s, w) => s + weightOf(w), 0);
         for (const w of ws) {
           if (!w.name) continue; // cluster_header branches name their cluster per request
-          out.push({ cluster: w.name, via: 'route', where, match, share: total ? (weightOf(w) * 100) / total : 0, notFoundCode, istio });
+          out.push({
+            cluster: w.name,
+            via: 'route',
+            where,
+            match,
+            share: total ? (weightOf(w) * 100) / total : 0,
+            notFoundCode,
+            istio,
+          });
         }
       }
     });
@@ -140,7 +160,15 @@ export function buildCheckCtx(model: ConfigModel): CheckCtx {
         if (t.cluster) refs.push({ cluster: t.cluster, via: 'tcp_proxy', where, share: 100, istio });
         else if (t.weighted?.length) {
           const total = t.weighted.reduce((s, w) => s + weightOf(w), 0);
-          for (const w of t.weighted) if (w.name) refs.push({ cluster: w.name, via: 'tcp_proxy', where, share: total ? (weightOf(w) * 100) / total : 0, istio });
+          for (const w of t.weighted)
+            if (w.name)
+              refs.push({
+                cluster: w.name,
+                via: 'tcp_proxy',
+                where,
+                share: total ? (weightOf(w) * 100) / total : 0,
+                istio,
+              });
         }
       }
     }
@@ -165,15 +193,25 @@ export function buildCheckCtx(model: ConfigModel): CheckCtx {
 }
 
 /** A finding with the registry's severity and effect unless the rule says otherwise. */
-export function finding(code: string, resource: { type: ResourceType; name: string }, message: string, extra: Partial<Omit<Finding, 'code' | 'resource' | 'message'>> = {}): Finding {
+export function finding(
+  code: string,
+  resource: { type: ResourceType; name: string },
+  message: string,
+  extra: Partial<Omit<Finding, 'code' | 'resource' | 'message'>> = {},
+): Finding {
   const info = codeInfo(code);
-  const f: Finding = { code, severity: extra.severity ?? info.severity, resource, effect: extra.effect ?? info.effect, message };
+  const f: Finding = {
+    code,
+    severity: extra.severity ?? info.severity,
+    resource,
+    effect: extra.effect ?? info.effect,
+    message,
+  };
   if (extra.istio?.length) f.istio = extra.istio;
   if (extra.next_step) f.next_step = extra.next_step;
   if (extra.details) f.details = extra.details;
   return f;
 }
-
 
 export function oneLine(s: string | undefined): string {
   return (s ?? 'no details').replace(/\s+/g, ' ').trim();

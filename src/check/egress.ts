@@ -15,8 +15,20 @@ export function egressFindings(ctx: CheckCtx): Finding[] {
   const scope = egressScope(model);
   if (!scope.scoped) return [];
   const cap = 'virtualOutbound';
-  return [finding('PCX140', { type: 'listener', name: cap }, `outbound traffic policy is ALLOW_ANY on a scoped proxy: hosts outside its scope still leave through PassthroughCluster, as plain TCP without mesh routing, mTLS or policy. Scoped: ${scope.evidence}`, {
-    next_step: 'if the scope is meant to isolate the workload, set outboundTrafficPolicy: REGISTRY_ONLY in its Sidecar resource (or the mesh config); allow needed external hosts with ServiceEntries',
-    details: { outbound_traffic_policy: policy.policy, policy_evidence: policy.evidence, namespaces: scope.namespaces },
-  })];
+  return [
+    finding(
+      'PCX140',
+      { type: 'listener', name: cap },
+      `outbound traffic policy is ALLOW_ANY on a scoped proxy: hosts outside its scope still leave through PassthroughCluster, as plain TCP without mesh routing, mTLS or policy. Scoped: ${scope.evidence}`,
+      {
+        next_step:
+          'if the scope is meant to isolate the workload, set outboundTrafficPolicy: REGISTRY_ONLY in its Sidecar resource (or the mesh config); allow needed external hosts with ServiceEntries',
+        details: {
+          outbound_traffic_policy: policy.policy,
+          policy_evidence: policy.evidence,
+          namespaces: scope.namespaces,
+        },
+      },
+    ),
+  ];
 }

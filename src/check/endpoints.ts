@@ -59,14 +59,25 @@ export function endpointFindings(ctx: CheckCtx): Finding[] {
     const ejected = allEjected(ctx, name);
     const v = viewOf(ctx, rec);
     const istio = [...refsOf(rec.cluster.metadata), ...refs.flatMap((r) => r.istio)];
-    const uniq = istio.filter((r, i) => istio.findIndex((x) => x.kind === r.kind && x.namespace === r.namespace && x.name === r.name) === i);
+    const uniq = istio.filter(
+      (r, i) => istio.findIndex((x) => x.kind === r.kind && x.namespace === r.namespace && x.name === r.name) === i,
+    );
     const res = { type: 'cluster' as const, name };
     if (ejected) {
       const panic = v.panicThreshold > 0;
-      out.push(finding('PCX105', res, `outlier detection has ejected all ${ejected} host${ejected === 1 ? '' : 's'} of ${name}, which ${usersText(refs)} sends to: ${panic ? 'panic mode sends to them anyway (expect 5xx/UF)' : '503 UH'}`, {
-        effect: panic ? 'upstream failures (UF, 5xx)' : '503 UH', istio: uniq, next_step: `the upstream has been failing: check its logs and the DestinationRule's outlierDetection (consecutive5xxErrors, baseEjectionTime, maxEjectionPercent)`,
-        details: { hosts: ejected, panic_threshold: v.panicThreshold },
-      }));
+      out.push(
+        finding(
+          'PCX105',
+          res,
+          `outlier detection has ejected all ${ejected} host${ejected === 1 ? '' : 's'} of ${name}, which ${usersText(refs)} sends to: ${panic ? 'panic mode sends to them anyway (expect 5xx/UF)' : '503 UH'}`,
+          {
+            effect: panic ? 'upstream failures (UF, 5xx)' : '503 UH',
+            istio: uniq,
+            next_step: `the upstream has been failing: check its logs and the DestinationRule's outlierDetection (consecutive5xxErrors, baseEjectionTime, maxEjectionPercent)`,
+            details: { hosts: ejected, panic_threshold: v.panicThreshold },
+          },
+        ),
+      );
       continue;
     }
     if (v.source === 'original_dst') continue;
@@ -77,26 +88,73 @@ export function endpointFindings(ctx: CheckCtx): Finding[] {
     const total = v.endpoints.length;
     const health = v.liveHealth ? ' (health from the live /clusters)' : '';
     if (total === 0 || (v.usable === 0 && v.panicThreshold === 0)) {
-      const why = total === 0 ? 'has no endpoints' : `has ${total} endpoint${total === 1 ? '' : 's'}, none healthy${health}, and panic mode is off (healthy_panic_threshold 0)`;
+      const why =
+        total === 0
+          ? 'has no endpoints'
+          : `has ${total} endpoint${total === 1 ? '' : 's'}, none healthy${health}, and panic mode is off (healthy_panic_threshold 0)`;
       const http = refs.some((r) => r.via === 'route');
-      out.push(finding('PCX102', res, `${name} ${why}; ${usersText(refs)} sends to it: ${http ? '503 UH' : 'connections are reset (UH)'}`, {
-        effect: http ? '503 UH' : 'reset (UH)', istio: uniq, next_step: nextStepFor(name), details: { endpoints_total: total, endpoints_healthy: v.usable, routes: refs.map((r) => r.where) },
-      }));
+      out.push(
+        finding(
+          'PCX102',
+          res,
+          `${name} ${why}; ${usersText(refs)} sends to it: ${http ? '503 UH' : 'connections are reset (UH)'}`,
+          {
+            effect: http ? '503 UH' : 'reset (UH)',
+            istio: uniq,
+            next_step: nextStepFor(name),
+            details: { endpoints_total: total, endpoints_healthy: v.usable, routes: refs.map((r) => r.where) },
+          },
+        ),
+      );
     } else if (v.usable === 0 || v.panicPossible) {
-      const what = v.usable === 0 ? `every one of its ${total} endpoints is unhealthy${health}` : `only ${v.usable} of its ${total} endpoints are healthy${health}`;
-      out.push(finding('PCX103', res, `${name}: ${what}; below healthy_panic_threshold (${v.panicThreshold}%) Envoy sends to unhealthy hosts too; ${usersText(refs)} sends to it`, {
-        istio: uniq, next_step: nextStepFor(name), details: { endpoints_total: total, endpoints_healthy: v.usable, panic_threshold: v.panicThreshold, routes: refs.map((r) => r.where) },
-      }));
+      const what =
+        v.usable === 0
+          ? `every one of its ${total} endpoints is unhealthy${health}`
+          : `only ${v.usable} of its ${total} endpoints are healthy${health}`;
+      out.push(
+        finding(
+          'PCX103',
+          res,
+          `${name}: ${what}; below healthy_panic_threshold (${v.panicThreshold}%) Envoy sends to unhealthy hosts too; ${usersText(refs)} sends to it`,
+          {
+            istio: uniq,
+            next_step: nextStepFor(name),
+            details: {
+              endpoints_total: total,
+              endpoints_healthy: v.usable,
+              panic_threshold: v.panicThreshold,
+              routes: refs.map((r) => r.where),
+            },
+          },
+        ),
+      );
     }
   }
   if (unknown.length) {
-    const why = model.sections.has('endpoints') ? 'a ClusterLoadAssignment without cluster_name may be theirs' : 'EDS was not captured (no EndpointsConfigDump, no /clusters)';
-    ctx.skipped.push({ codes: ['PCX102', 'PCX103', 'PCX130'], why: `${unknown.length} EDS cluster${unknown.length === 1 ? '' : 's'}: ${why}` });
-    out.push(finding('PCX104', { type: 'proxy', name: model.proxy.pod ? `${model.proxy.pod}${model.proxy.namespace ? '.' + model.proxy.namespace : ''}` : model.origin },
-      `endpoints of ${unknown.length} cluster${unknown.length === 1 ? '' : 's'} that routes use are not in the dump, so PCX102, PCX103 and PCX130 were skipped for ${unknown.length === 1 ? 'it' : 'them'}: ${why}`, {
-        next_step: 'capture with `istioctl proxy-config all <pod> -o json` (or /config_dump?include_eds), or pass --clusters with /clusters?format=json',
-        details: { clusters: unknown.slice(0, 20), count: unknown.length },
-      }));
+    const why = model.sections.has('endpoints')
+      ? 'a ClusterLoadAssignment without cluster_name may be theirs'
+      : 'EDS was not captured (no EndpointsConfigDump, no /clusters)';
+    ctx.skipped.push({
+      codes: ['PCX102', 'PCX103', 'PCX130'],
+      why: `${unknown.length} EDS cluster${unknown.length === 1 ? '' : 's'}: ${why}`,
+    });
+    out.push(
+      finding(
+        'PCX104',
+        {
+          type: 'proxy',
+          name: model.proxy.pod
+            ? `${model.proxy.pod}${model.proxy.namespace ? '.' + model.proxy.namespace : ''}`
+            : model.origin,
+        },
+        `endpoints of ${unknown.length} cluster${unknown.length === 1 ? '' : 's'} that routes use are not in the dump, so PCX102, PCX103 and PCX130 were skipped for ${unknown.length === 1 ? 'it' : 'them'}: ${why}`,
+        {
+          next_step:
+            'capture with `istioctl proxy-config all <pod> -o json` (or /config_dump?include_eds), or pass --clusters with /clusters?format=json',
+          details: { clusters: unknown.slice(0, 20), count: unknown.length },
+        },
+      ),
+    );
   }
   return out;
 }

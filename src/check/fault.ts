@@ -22,30 +22,60 @@ const pct = (n: number) => percentText(n, 2);
 
 /** When the listeners are not in the dump, Istio's sidecar/gateway HCM is assumed: a fault filter with no config of its own. */
 const ASSUMED_HCM: HcmInfo = {
-  kind: 'hcm', filterName: 'envoy.filters.network.http_connection_manager', scoped: false, stripAnyHostPort: false, stripMatchingHostPort: false,
-  httpFilters: [{ name: 'envoy.filters.http.fault', discovered: false }], config: {},
+  kind: 'hcm',
+  filterName: 'envoy.filters.network.http_connection_manager',
+  scoped: false,
+  stripAnyHostPort: false,
+  stripMatchingHostPort: false,
+  httpFilters: [{ name: 'envoy.filters.http.fault', discovered: false }],
+  config: {},
 };
 
 function gates(ev: FaultEvaluation): string[] {
   return [
     ...(ev.headers ?? []).map((h) => `header ${h}`),
-    ...(ev.downstream_nodes?.length ? [`downstream node ${ev.downstream_nodes.join(' or ')} (x-envoy-downstream-service-node)`] : []),
+    ...(ev.downstream_nodes?.length
+      ? [`downstream node ${ev.downstream_nodes.join(' or ')} (x-envoy-downstream-service-node)`]
+      : []),
   ];
 }
 
-interface Where { type: ResourceType; name: string; scope: string; istioFrom?: Json }
+interface Where {
+  type: ResourceType;
+  name: string;
+  scope: string;
+  istioFrom?: Json;
+}
 
 function where(ev: FaultEvaluation, table: string, vh: VirtualHost, r: Route, i: number, holder: string): Where {
-  if (ev.source === 'route') return { type: 'route', name: routeLabel(table, vh, r, i), scope: `route ${r.name || `#${i + 1}`} (${describeRouteMatch(r.match)}) of virtual host ${vh.name}`, istioFrom: r.metadata };
-  if (ev.source === 'virtual_host') return { type: 'virtual_host', name: `${table}/${vh.name ?? '?'}`, scope: `every route of virtual host ${vh.name}` };
-  if (ev.source === 'route_config') return { type: 'route_config', name: table, scope: `every route of route configuration ${table}` };
+  if (ev.source === 'route')
+    return {
+      type: 'route',
+      name: routeLabel(table, vh, r, i),
+      scope: `route ${r.name || `#${i + 1}`} (${describeRouteMatch(r.match)}) of virtual host ${vh.name}`,
+      istioFrom: r.metadata,
+    };
+  if (ev.source === 'virtual_host')
+    return {
+      type: 'virtual_host',
+      name: `${table}/${vh.name ?? '?'}`,
+      scope: `every route of virtual host ${vh.name}`,
+    };
+  if (ev.source === 'route_config')
+    return { type: 'route_config', name: table, scope: `every route of route configuration ${table}` };
   return { type: 'filter_chain', name: holder, scope: `every request on ${holder} (the fault filter's own config)` };
 }
 
 function describe(ev: FaultEvaluation, w: Where, gated: string[]): Finding[] {
   const out: Finding[] = [];
   const gateText = gated.length ? `, only for requests with ${gated.join(' and ')}` : '';
-  const details = (x: Record<string, unknown>) => ({ filter: ev.filter, configured_on: ev.source, ...x, ...(gated.length ? { gates: gated } : {}), ...(ev.max_active_faults !== undefined ? { max_active_faults: ev.max_active_faults } : {}) });
+  const details = (x: Record<string, unknown>) => ({
+    filter: ev.filter,
+    configured_on: ev.source,
+    ...x,
+    ...(gated.length ? { gates: gated } : {}),
+    ...(ev.max_active_faults !== undefined ? { max_active_faults: ev.max_active_faults } : {}),
+  });
   const istio = w.istioFrom ? refsOf(w.istioFrom) : [];
   const vs = istio.find((x) => x.kind === 'VirtualService');
   const next = vs
@@ -53,33 +83,79 @@ function describe(ev: FaultEvaluation, w: Where, gated: string[]): Finding[] {
     : 'if the experiment is over, remove the fault config (the VirtualService fault block, or the EnvoyFilter that adds it)';
   if (ev.abort && ev.abort.percent > 0) {
     const a = ev.abort;
-    const status = a.from_header ? 'the status in header x-envoy-fault-abort-request' : `HTTP ${a.http_status ?? '?'}${a.grpc_status !== undefined ? ` (gRPC status ${a.grpc_status})` : ''}`;
+    const status = a.from_header
+      ? 'the status in header x-envoy-fault-abort-request'
+      : `HTTP ${a.http_status ?? '?'}${a.grpc_status !== undefined ? ` (gRPC status ${a.grpc_status})` : ''}`;
     const all = a.percent >= 100 && !gated.length && !a.from_header;
     const severity = a.from_header ? 'info' : all ? 'error' : 'warning';
-    const effect = a.from_header ? 'FI when the client asks for it' : `${a.http_status ?? ''} FI`.trim() + (all ? '' : ` on ${pct(a.percent)}`);
-    out.push(finding('PCX170', { type: w.type, name: w.name }, `fault injection aborts ${pct(a.percent)} of the requests to ${w.scope} with ${status}${gateText}${a.from_header ? ' (only requests that carry that header)' : ''}: response flag FI, the upstream is never called`, {
-      severity, effect, istio, next_step: next, details: details({ abort_percent: a.percent, ...(a.http_status !== undefined ? { http_status: a.http_status } : {}), ...(a.grpc_status !== undefined ? { grpc_status: a.grpc_status } : {}), ...(a.from_header ? { from_header: true } : {}) }),
-    }));
+    const effect = a.from_header
+      ? 'FI when the client asks for it'
+      : `${a.http_status ?? ''} FI`.trim() + (all ? '' : ` on ${pct(a.percent)}`);
+    out.push(
+      finding(
+        'PCX170',
+        { type: w.type, name: w.name },
+        `fault injection aborts ${pct(a.percent)} of the requests to ${w.scope} with ${status}${gateText}${a.from_header ? ' (only requests that carry that header)' : ''}: response flag FI, the upstream is never called`,
+        {
+          severity,
+          effect,
+          istio,
+          next_step: next,
+          details: details({
+            abort_percent: a.percent,
+            ...(a.http_status !== undefined ? { http_status: a.http_status } : {}),
+            ...(a.grpc_status !== undefined ? { grpc_status: a.grpc_status } : {}),
+            ...(a.from_header ? { from_header: true } : {}),
+          }),
+        },
+      ),
+    );
   }
   if (ev.delay && ev.delay.percent > 0 && ev.delay.ms !== 0) {
     const d = ev.delay;
-    const len = d.from_header ? 'the delay in header x-envoy-fault-delay-request' : d.ms !== undefined ? formatMs(d.ms) : d.fixed_delay ?? '?';
-    out.push(finding('PCX171', { type: w.type, name: w.name }, `fault injection delays ${pct(d.percent)} of the requests to ${w.scope} by ${len}${gateText}: response flag DI, and timeouts shorter than the delay turn it into 504 UT`, {
-      severity: d.from_header ? 'info' : 'warning', effect: d.from_header ? 'DI when the client asks for it' : `DI +${len} on ${pct(d.percent)}`, istio, next_step: next,
-      details: details({ delay_percent: d.percent, ...(d.ms !== undefined ? { delay_ms: d.ms } : {}), ...(d.from_header ? { from_header: true } : {}) }),
-    }));
+    const len = d.from_header
+      ? 'the delay in header x-envoy-fault-delay-request'
+      : d.ms !== undefined
+        ? formatMs(d.ms)
+        : (d.fixed_delay ?? '?');
+    out.push(
+      finding(
+        'PCX171',
+        { type: w.type, name: w.name },
+        `fault injection delays ${pct(d.percent)} of the requests to ${w.scope} by ${len}${gateText}: response flag DI, and timeouts shorter than the delay turn it into 504 UT`,
+        {
+          severity: d.from_header ? 'info' : 'warning',
+          effect: d.from_header ? 'DI when the client asks for it' : `DI +${len} on ${pct(d.percent)}`,
+          istio,
+          next_step: next,
+          details: details({
+            delay_percent: d.percent,
+            ...(d.ms !== undefined ? { delay_ms: d.ms } : {}),
+            ...(d.from_header ? { from_header: true } : {}),
+          }),
+        },
+      ),
+    );
   }
   return out;
 }
 
 /** Does the HCM's fault filter carry a delay or abort of its own (acting on every route without per-route config)? */
 function ownFault(h: HcmInfo): boolean {
-  return h.httpFilters.some((f) => (FAULT_FILTER.test(f.name) || /\.HTTPFault$/.test(f.type ?? '')) && !!f.config && !!(f.config.delay || f.config.abort));
+  return h.httpFilters.some(
+    (f) =>
+      (FAULT_FILTER.test(f.name) || /\.HTTPFault$/.test(f.type ?? '')) &&
+      !!f.config &&
+      !!(f.config.delay || f.config.abort),
+  );
 }
 
 /** Any typed_per_filter_config entry for a fault filter in the table (cheap pre-scan before evaluating each route). */
 function hasPerFilterFault(rc: RouteConfiguration): boolean {
-  const has = (x: Json) => { const m = perFilter(x); return !!m && typeof m === 'object' && Object.keys(m).some((k) => FAULT_FILTER.test(k)); };
+  const has = (x: Json) => {
+    const m = perFilter(x);
+    return !!m && typeof m === 'object' && Object.keys(m).some((k) => FAULT_FILTER.test(k));
+  };
   if (has(rc)) return true;
   for (const vh of rc.virtual_hosts ?? []) {
     if (has(vh)) return true;
@@ -116,8 +192,13 @@ export function faultFindings(ctx: CheckCtx): Finding[] {
           const cluster = r.route?.cluster;
           const ev = evaluateFault({
             httpFilters: use.hcm.httpFilters,
-            perFilter: [{ source: 'route', map: perFilter(r) }, { source: 'virtual_host', map: perFilter(vh) }, { source: 'route_config', map: perFilter(rc) }],
-            headers: noHeaders, cluster,
+            perFilter: [
+              { source: 'route', map: perFilter(r) },
+              { source: 'virtual_host', map: perFilter(vh) },
+              { source: 'route_config', map: perFilter(rc) },
+            ],
+            headers: noHeaders,
+            cluster,
           });
           if (!ev) return;
           // upstream_cluster limits the fault to one cluster: routes to others never get it
@@ -129,7 +210,13 @@ export function faultFindings(ctx: CheckCtx): Finding[] {
           const gated = gates(ev);
           if (ev.upstream_cluster && cluster === undefined) gated.push(`upstream cluster ${ev.upstream_cluster}`);
           const fs = describe(ev, w, gated);
-          if (use.hcm === ASSUMED_HCM) for (const f of fs) f.details = { ...f.details, assumed: 'the listeners are not in the dump: assumed their HTTP connection manager has the fault filter, as Istio\'s do' };
+          if (use.hcm === ASSUMED_HCM)
+            for (const f of fs)
+              f.details = {
+                ...f.details,
+                assumed:
+                  "the listeners are not in the dump: assumed their HTTP connection manager has the fault filter, as Istio's do",
+              };
           out.push(...fs);
         });
       }

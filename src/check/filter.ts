@@ -13,18 +13,27 @@ export interface FindingFilter {
 
 function splitList(values: string[] | string | undefined): string[] {
   const arr = values === undefined ? [] : Array.isArray(values) ? values : [values];
-  return arr.flatMap((v) => String(v).split(',')).map((s) => s.trim()).filter(Boolean);
+  return arr
+    .flatMap((v) => String(v).split(','))
+    .map((s) => s.trim())
+    .filter(Boolean);
 }
 
 function checkCode(code: string, flag: string): string {
   const c = code.toUpperCase();
-  if (!CODES.has(c)) throw new UsageError(`${flag} ${code}: no such check code`, { hint: 'pcx check --explain lists the codes (PCX101 …)' });
+  if (!CODES.has(c))
+    throw new UsageError(`${flag} ${code}: no such check code`, {
+      hint: 'pcx check --explain lists the codes (PCX101 …)',
+    });
   return c;
 }
 
 /** `*` any run of characters, `?` one; everything else literal; the whole resource name must match. */
 export function globToRegExp(glob: string): RegExp {
-  const re = glob.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
+  const re = glob
+    .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+    .replace(/\*/g, '.*')
+    .replace(/\?/g, '.');
   return new RegExp(`^${re}$`);
 }
 
@@ -36,7 +45,8 @@ export function parseFilter(only: string[] | string | undefined, ignore: string[
     const eq = item.indexOf('=');
     const code = checkCode(eq < 0 ? item : item.slice(0, eq), '--ignore');
     const glob = eq < 0 ? undefined : item.slice(eq + 1);
-    if (glob === '') throw new UsageError(`--ignore ${item}: give a resource name glob after =, e.g. ${code}=*reviews*`);
+    if (glob === '')
+      throw new UsageError(`--ignore ${item}: give a resource name glob after =, e.g. ${code}=*reviews*`);
     f.ignore.push({ code, glob: glob ? globToRegExp(glob) : undefined, text: item });
   }
   return f;

@@ -36,7 +36,10 @@ export async function checkOne(t: FleetTask): Promise<FleetOutcome> {
   } catch (e) {
     // a ztunnel pod's config in the bug-report: the ztunnel rules (PCX19x), as `pcx check <ztunnel dump>` runs them
     if (e instanceof ZtunnelDocumentError) {
-      const [{ checkZtunnel }, { ztunnelModelFrom }] = await Promise.all([import('./ztunnel.js'), import('../ztunnel/load.js')]);
+      const [{ checkZtunnel }, { ztunnelModelFrom }] = await Promise.all([
+        import('./ztunnel.js'),
+        import('../ztunnel/load.js'),
+      ]);
       const m = ztunnelModelFrom(e);
       m.origin = t.origin;
       return { ok: true, result: checkZtunnel(m, parseFilter(t.only, t.ignore)) };
@@ -49,10 +52,18 @@ export async function checkOne(t: FleetTask): Promise<FleetOutcome> {
 /** A proxy of the fleet; live pods (load/live-fleet.ts) carry their own origin, and the error when they could not be read. */
 export type FleetProxy = ReportProxyFiles & { origin?: string; error?: string };
 
-export async function checkFleet(source: string, proxies: FleetProxy[], opts: { workers: number; only?: string[]; ignore?: string[] }): Promise<FleetResult> {
+export async function checkFleet(
+  source: string,
+  proxies: FleetProxy[],
+  opts: { workers: number; only?: string[]; ignore?: string[] },
+): Promise<FleetResult> {
   const readable = proxies.filter((p) => !p.error);
   const tasks: FleetTask[] = readable.map((p) => ({
-    dumpPath: p.dumpPath, clustersPath: p.clustersPath, origin: p.origin ?? `${source} --pod ${p.pod}.${p.namespace}`, only: opts.only, ignore: opts.ignore,
+    dumpPath: p.dumpPath,
+    clustersPath: p.clustersPath,
+    origin: p.origin ?? `${source} --pod ${p.pod}.${p.namespace}`,
+    only: opts.only,
+    ignore: opts.ignore,
   }));
   let outcomes: FleetOutcome[];
   // every worker count runs in worker threads alike (1 included), so that N workers differ from 1 only by N;
@@ -61,11 +72,19 @@ export async function checkFleet(source: string, proxies: FleetProxy[], opts: { 
     outcomes = [];
     for (const t of tasks) outcomes.push(await checkOne(t));
   } else {
-    outcomes = await runPool<FleetTask, FleetOutcome>(new URL('./fleet-worker.js', import.meta.url), tasks, opts.workers);
+    outcomes = await runPool<FleetTask, FleetOutcome>(
+      new URL('./fleet-worker.js', import.meta.url),
+      tasks,
+      opts.workers,
+    );
   }
   // proxies that could not be fetched keep their place, with their error
   const checked = new Map(readable.map((p, i) => [p, outcomes[i]] as const));
-  return mergeFleet(source, proxies, proxies.map((p) => checked.get(p) ?? { ok: false, error: p.error! }));
+  return mergeFleet(
+    source,
+    proxies,
+    proxies.map((p) => checked.get(p) ?? { ok: false, error: p.error! }),
+  );
 }
 
 export function mergeFleet(source: string, proxies: ReportProxyFiles[], outcomes: FleetOutcome[]): FleetResult {
@@ -76,7 +95,13 @@ export function mergeFleet(source: string, proxies: ReportProxyFiles[], outcomes
     const name = `${p.pod}.${p.namespace}`;
     const o = outcomes[i];
     if (!o.ok) {
-      rows.push({ proxy: name, source: (p as FleetProxy).origin ?? `${source} --pod ${name}`, kind: 'unknown', summary: summarize([]), error: o.error });
+      rows.push({
+        proxy: name,
+        source: (p as FleetProxy).origin ?? `${source} --pod ${name}`,
+        kind: 'unknown',
+        summary: summarize([]),
+        error: o.error,
+      });
       return;
     }
     rows.push({ proxy: name, source: o.result.proxy.source, kind: o.result.proxy.kind, summary: o.result.summary });
@@ -92,8 +117,21 @@ export function mergeFleet(source: string, proxies: ReportProxyFiles[], outcomes
     byCode.set(f.code, g);
   }
   const by_code = [...byCode.entries()]
-    .map(([code, g]) => ({ code, severity: g.severity, title: codeInfo(code).title, proxies: [...g.proxies].sort(), count: g.count }))
+    .map(([code, g]) => ({
+      code,
+      severity: g.severity,
+      title: codeInfo(code).title,
+      proxies: [...g.proxies].sort(),
+      count: g.count,
+    }))
     .sort((a, b) => SEVERITIES.indexOf(b.severity) - SEVERITIES.indexOf(a.severity) || a.code.localeCompare(b.code));
   const s = summarize(findings, suppressed);
-  return { schema: 'pcx.check.fleet/v1', source, proxies: rows, findings, by_code, summary: { ...s, proxies: rows.length, unreadable: rows.filter((r) => r.error).length } };
+  return {
+    schema: 'pcx.check.fleet/v1',
+    source,
+    proxies: rows,
+    findings,
+    by_code,
+    summary: { ...s, proxies: rows.length, unreadable: rows.filter((r) => r.error).length },
+  };
 }

@@ -48,11 +48,25 @@ export function registryOnlyFindings(ctx: CheckCtx): Finding[] {
       if (r.verdict.kind === 'blackhole') blocked.push(target);
     }
     if (!blocked.length) continue;
-    out.push(finding('PCX141', { type: 'cluster', name: rec.name }, `outbound traffic policy is REGISTRY_ONLY and ${p.host} is registered with IP endpoint${blocked.length === 1 ? '' : 's'} ${blocked.join(', ')}: connecting by the host name works, but a client that dials ${blocked.length === 1 ? 'that IP' : 'those IPs'} directly matches no listener and is sent to BlackHoleCluster (pcx cannot see which addresses the applications dial; it checked the IPs the mesh registers)`, {
-      istio: refsOf(rec.cluster.metadata),
-      next_step: `have clients use the host name ${p.host}, or add the IPs to the ServiceEntry's addresses (Istio then binds a listener to them); check with pcx explain ${model.origin} ${blocked[0]} --tcp`,
-      details: { host: p.host, port: p.port, blocked, outbound_traffic_policy: policy.policy, policy_evidence: policy.evidence, checked: seen.size },
-    }));
+    out.push(
+      finding(
+        'PCX141',
+        { type: 'cluster', name: rec.name },
+        `outbound traffic policy is REGISTRY_ONLY and ${p.host} is registered with IP endpoint${blocked.length === 1 ? '' : 's'} ${blocked.join(', ')}: connecting by the host name works, but a client that dials ${blocked.length === 1 ? 'that IP' : 'those IPs'} directly matches no listener and is sent to BlackHoleCluster (pcx cannot see which addresses the applications dial; it checked the IPs the mesh registers)`,
+        {
+          istio: refsOf(rec.cluster.metadata),
+          next_step: `have clients use the host name ${p.host}, or add the IPs to the ServiceEntry's addresses (Istio then binds a listener to them); check with pcx explain ${model.origin} ${blocked[0]} --tcp`,
+          details: {
+            host: p.host,
+            port: p.port,
+            blocked,
+            outbound_traffic_policy: policy.policy,
+            policy_evidence: policy.evidence,
+            checked: seen.size,
+          },
+        },
+      ),
+    );
   }
   return out;
 }

@@ -26,15 +26,34 @@ export function missingClusters(ctx: CheckCtx): Finding[] {
     const effect = r.via === 'route' ? `${r.notFoundCode ?? 503} NC` : 'reset (NC)';
     const who = r.via === 'route' ? `route ${r.where} (${r.match})` : `tcp_proxy of ${r.where}`;
     const what = r.via === 'route' ? `${share}the requests it matches` : `${share}its connections`;
-    const state = warming ? 'exists only in warming state (it serves nothing yet)' : 'is not in this proxy\'s clusters (CDS)';
+    const state = warming
+      ? 'exists only in warming state (it serves nothing yet)'
+      : "is not in this proxy's clusters (CDS)";
     let next: string;
-    if (p?.subset) next = `is a DestinationRule with subset "${p.subset}" for ${p.host} applied and visible to this namespace (exportTo)? Or route the VirtualService elsewhere`;
-    else if (p) next = `is ${p.host} exported to this namespace (exportTo), and in the Sidecar resource's egress hosts? istioctl proxy-status shows whether the proxy is in sync`;
-    else next = `check that the control plane pushed cluster ${r.cluster} (istioctl proxy-status) and the config that names it`;
-    out.push(finding('PCX101', { type: r.via === 'route' ? 'route' : 'filter_chain', name: r.where }, `${who} sends ${what} to ${r.cluster}, which ${state}: ${effect}`, {
-      effect, istio: r.istio, next_step: next,
-      details: { cluster: r.cluster, ...(r.match ? { match: r.match } : {}), share: roundPercent(r.share, 2), ...(warming ? { cluster_state: 'warming' } : {}) },
-    }));
+    if (p?.subset)
+      next = `is a DestinationRule with subset "${p.subset}" for ${p.host} applied and visible to this namespace (exportTo)? Or route the VirtualService elsewhere`;
+    else if (p)
+      next = `is ${p.host} exported to this namespace (exportTo), and in the Sidecar resource's egress hosts? istioctl proxy-status shows whether the proxy is in sync`;
+    else
+      next = `check that the control plane pushed cluster ${r.cluster} (istioctl proxy-status) and the config that names it`;
+    out.push(
+      finding(
+        'PCX101',
+        { type: r.via === 'route' ? 'route' : 'filter_chain', name: r.where },
+        `${who} sends ${what} to ${r.cluster}, which ${state}: ${effect}`,
+        {
+          effect,
+          istio: r.istio,
+          next_step: next,
+          details: {
+            cluster: r.cluster,
+            ...(r.match ? { match: r.match } : {}),
+            share: roundPercent(r.share, 2),
+            ...(warming ? { cluster_state: 'warming' } : {}),
+          },
+        },
+      ),
+    );
   }
   return out;
 }

@@ -14,12 +14,24 @@ import { finding, refsOf, routeLabel, type CheckCtx } from './context.js';
 import type { Finding } from './types.js';
 
 /** Conditions decided at request time by something else than the request itself: never "always matches". */
-const OPAQUE: (keyof RouteMatch)[] = ['runtime_fraction', 'dynamic_metadata', 'filter_state', 'tls_context', 'cookies', 'path_match_policy', 'connect_matcher'];
+const OPAQUE: (keyof RouteMatch)[] = [
+  'runtime_fraction',
+  'dynamic_metadata',
+  'filter_state',
+  'tls_context',
+  'cookies',
+  'path_match_policy',
+  'connect_matcher',
+];
 
 /** Canonical JSON (sorted keys), to compare matchers. */
 function canon(v: unknown): string {
   if (Array.isArray(v)) return `[${v.map(canon).join(',')}]`;
-  if (v && typeof v === 'object') return `{${Object.keys(v).sort().map((k) => `${JSON.stringify(k)}:${canon((v as Record<string, unknown>)[k])}`).join(',')}}`;
+  if (v && typeof v === 'object')
+    return `{${Object.keys(v)
+      .sort()
+      .map((k) => `${JSON.stringify(k)}:${canon((v as Record<string, unknown>)[k])}`)
+      .join(',')}}`;
   return JSON.stringify(v);
 }
 
@@ -100,20 +112,47 @@ function shadowedIn(rcName: string, rc: RouteConfiguration, out: Finding[]): voi
         const later = routeLabel(rcName, vh, b, i);
         const earlier = `${a.name ? a.name : `#${j + 1}`}`;
         const istio = [...refsOf(b.metadata), ...refsOf(a.metadata)];
-        const uniq = istio.filter((r, k) => istio.findIndex((x) => x.kind === r.kind && x.namespace === r.namespace && x.name === r.name) === k);
+        const uniq = istio.filter(
+          (r, k) => istio.findIndex((x) => x.kind === r.kind && x.namespace === r.namespace && x.name === r.name) === k,
+        );
         const bm = describeRouteMatch(b.match);
         const am = describeRouteMatch(a.match);
         if (identical) {
-          out.push(finding('PCX121', { type: 'route', name: later }, `route #${i + 1} ${b.name ? `"${b.name}" ` : ''}(${bm}) ${actionText(b)} has the same match as route ${earlier} (#${j + 1}) before it ${actionText(a)}: it never matches`, {
-            istio: uniq, next_step: 'two routes (VirtualService http entries, or HTTPRoutes on one gateway) match the same requests: merge them or make the matches differ',
-            details: { match: bm, shadowed_by: earlier, shadowed_by_index: j + 1, index: i + 1 },
-          }));
+          out.push(
+            finding(
+              'PCX121',
+              { type: 'route', name: later },
+              `route #${i + 1} ${b.name ? `"${b.name}" ` : ''}(${bm}) ${actionText(b)} has the same match as route ${earlier} (#${j + 1}) before it ${actionText(a)}: it never matches`,
+              {
+                istio: uniq,
+                next_step:
+                  'two routes (VirtualService http entries, or HTTPRoutes on one gateway) match the same requests: merge them or make the matches differ',
+                details: { match: bm, shadowed_by: earlier, shadowed_by_index: j + 1, index: i + 1 },
+              },
+            ),
+          );
         } else {
           const catchAll = a.match?.prefix === '/' || a.match?.prefix === '';
-          out.push(finding('PCX120', { type: 'route', name: later }, `route #${i + 1} ${b.name ? `"${b.name}" ` : ''}(${bm}) ${actionText(b)} can never match: route ${earlier} (#${j + 1}, ${am}) before it matches every request it would${catchAll ? ' (a catch-all)' : ''}`, {
-            istio: uniq, next_step: catchAll ? 'move the catch-all route last (in the VirtualService, the http entry without a match goes at the end)' : 'order the more specific match first in the VirtualService',
-            details: { match: bm, shadowed_by: earlier, shadowed_by_match: am, shadowed_by_index: j + 1, index: i + 1 },
-          }));
+          out.push(
+            finding(
+              'PCX120',
+              { type: 'route', name: later },
+              `route #${i + 1} ${b.name ? `"${b.name}" ` : ''}(${bm}) ${actionText(b)} can never match: route ${earlier} (#${j + 1}, ${am}) before it matches every request it would${catchAll ? ' (a catch-all)' : ''}`,
+              {
+                istio: uniq,
+                next_step: catchAll
+                  ? 'move the catch-all route last (in the VirtualService, the http entry without a match goes at the end)'
+                  : 'order the more specific match first in the VirtualService',
+                details: {
+                  match: bm,
+                  shadowed_by: earlier,
+                  shadowed_by_match: am,
+                  shadowed_by_index: j + 1,
+                  index: i + 1,
+                },
+              },
+            ),
+          );
         }
         break; // the first route that shadows it is enough
       }
@@ -145,12 +184,27 @@ function domainOverlaps(rcName: string, rc: RouteConfiguration, out: Finding[]):
     const a = vhosts[c.first];
     const b = vhosts[c.second];
     const istio = [...refsOf(b.metadata), ...refsOf(b.routes?.[0]?.metadata), ...refsOf(a.routes?.[0]?.metadata)];
-    const uniq = istio.filter((r, k) => istio.findIndex((x) => x.kind === r.kind && x.namespace === r.namespace && x.name === r.name) === k);
-    const shown = c.domains.slice(0, 5).map((d) => `"${d}"`).join(', ') + (c.domains.length > 5 ? ` and ${c.domains.length - 5} more` : '');
-    out.push(finding('PCX122', { type: 'virtual_host', name: `${rcName}/${b.name ?? '?'}` }, `virtual hosts ${a.name} and ${b.name} of route configuration ${rcName} both claim ${shown}${ignorePort ? ' (ports ignored)' : ''}: requests for ${c.domains.length === 1 ? 'it' : 'them'} only reach ${a.name}`, {
-      istio: uniq, next_step: 'two VirtualServices (or Gateway servers) claim the same host on this port: merge them into one, or give them distinct hosts',
-      details: { domains: c.domains, first: a.name, second: b.name },
-    }));
+    const uniq = istio.filter(
+      (r, k) => istio.findIndex((x) => x.kind === r.kind && x.namespace === r.namespace && x.name === r.name) === k,
+    );
+    const shown =
+      c.domains
+        .slice(0, 5)
+        .map((d) => `"${d}"`)
+        .join(', ') + (c.domains.length > 5 ? ` and ${c.domains.length - 5} more` : '');
+    out.push(
+      finding(
+        'PCX122',
+        { type: 'virtual_host', name: `${rcName}/${b.name ?? '?'}` },
+        `virtual hosts ${a.name} and ${b.name} of route configuration ${rcName} both claim ${shown}${ignorePort ? ' (ports ignored)' : ''}: requests for ${c.domains.length === 1 ? 'it' : 'them'} only reach ${a.name}`,
+        {
+          istio: uniq,
+          next_step:
+            'two VirtualServices (or Gateway servers) claim the same host on this port: merge them into one, or give them distinct hosts',
+          details: { domains: c.domains, first: a.name, second: b.name },
+        },
+      ),
+    );
   }
 }
 

@@ -29,10 +29,18 @@ export function strictMtlsFindings(ctx: CheckCtx): Finding[] {
     const n = Number(typeof dp === 'object' ? dp?.value : dp);
     if (n && n !== 15006) ports.add(n);
   }
-  const strict = [...ports].filter((p) => { const m = inboundMtls(vi.listener, p); return m?.mode === 'STRICT' && m.from === 'port'; }).sort((a, b) => a - b);
+  const strict = [...ports]
+    .filter((p) => {
+      const m = inboundMtls(vi.listener, p);
+      return m?.mode === 'STRICT' && m.from === 'port';
+    })
+    .sort((a, b) => a - b);
   if (!strict.length) return [];
   if (!model.sections.has('endpoints')) {
-    ctx.skipped.push({ codes: ['PCX142'], why: `EDS was not captured: pcx cannot tell whether workloads without a sidecar would call STRICT port${strict.length === 1 ? '' : 's'} ${strict.join(', ')}` });
+    ctx.skipped.push({
+      codes: ['PCX142'],
+      why: `EDS was not captured: pcx cannot tell whether workloads without a sidecar would call STRICT port${strict.length === 1 ? '' : 's'} ${strict.join(', ')}`,
+    });
     return [];
   }
   const unmeshed = new Map<string, { namespace?: string; address: string }>();
@@ -49,13 +57,28 @@ export function strictMtlsFindings(ctx: CheckCtx): Finding[] {
   }
   if (!unmeshed.size) return [];
   const own = model.proxy.namespace;
-  const names = [...unmeshed.keys()].sort((a, b) => Number(unmeshed.get(b)!.namespace === own) - Number(unmeshed.get(a)!.namespace === own) || a.localeCompare(b));
+  const names = [...unmeshed.keys()].sort(
+    (a, b) =>
+      Number(unmeshed.get(b)!.namespace === own) - Number(unmeshed.get(a)!.namespace === own) || a.localeCompare(b),
+  );
   const sameNs = names.filter((n) => unmeshed.get(n)!.namespace === own);
   const list = names.slice(0, SHOWN).join(', ') + (names.length > SHOWN ? `, … ${names.length - SHOWN} more` : '');
   const portText = `port${strict.length === 1 ? '' : 's'} ${strict.join(', ')}`;
-  return [finding('PCX142', { type: 'listener', name: 'virtualInbound' }, `inbound ${portText} ${strict.length === 1 ? 'is' : 'are'} STRICT mTLS, and ${names.length} workload${names.length === 1 ? '' : 's'} in the mesh ${names.length === 1 ? 'has' : 'have'} no sidecar (no tlsMode=istio in EDS)${sameNs.length ? `, ${sameNs.length} in this namespace (${own})` : ''}: ${list}. If one of them calls ${strict.length === 1 ? 'this port' : 'these ports'}, it sends plaintext and the connection is reset. pcx cannot see who calls a port: these are the candidates`, {
-    severity: sameNs.length ? 'warning' : 'info',
-    next_step: `inject a sidecar into the callers (kubectl label namespace <ns> istio-injection=enabled, then restart them), or set a PeerAuthentication portLevelMtls PERMISSIVE for ${portText}; check one with pcx explain ${model.origin} --inbound ${strict[0]} --plaintext`,
-    details: { strict_ports: strict, unmeshed: names, same_namespace: sameNs, assumed: 'workloads named *gateway* are Istio gateways (they send mTLS, without the tlsMode label)' },
-  })];
+  return [
+    finding(
+      'PCX142',
+      { type: 'listener', name: 'virtualInbound' },
+      `inbound ${portText} ${strict.length === 1 ? 'is' : 'are'} STRICT mTLS, and ${names.length} workload${names.length === 1 ? '' : 's'} in the mesh ${names.length === 1 ? 'has' : 'have'} no sidecar (no tlsMode=istio in EDS)${sameNs.length ? `, ${sameNs.length} in this namespace (${own})` : ''}: ${list}. If one of them calls ${strict.length === 1 ? 'this port' : 'these ports'}, it sends plaintext and the connection is reset. pcx cannot see who calls a port: these are the candidates`,
+      {
+        severity: sameNs.length ? 'warning' : 'info',
+        next_step: `inject a sidecar into the callers (kubectl label namespace <ns> istio-injection=enabled, then restart them), or set a PeerAuthentication portLevelMtls PERMISSIVE for ${portText}; check one with pcx explain ${model.origin} --inbound ${strict[0]} --plaintext`,
+        details: {
+          strict_ports: strict,
+          unmeshed: names,
+          same_namespace: sameNs,
+          assumed: 'workloads named *gateway* are Istio gateways (they send mTLS, without the tlsMode label)',
+        },
+      },
+    ),
+  ];
 }

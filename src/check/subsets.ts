@@ -32,16 +32,33 @@ export function subsetFindings(ctx: CheckCtx): Finding[] {
     const istio = refsOf(rec.cluster.metadata);
     const v = viewOf(ctx, rec);
     if (v.known && v.source !== 'original_dst' && v.endpoints.length === 0 && !/DNS/.test(rec.cluster.type ?? '')) {
-      out.push(finding('PCX130', { type: 'cluster', name: rec.name }, `subset "${p.subset}" of ${p.host} port ${p.port} has no endpoints: no ready pod has its labels. No route of this proxy uses it yet; one that does gets 503 UH`, {
-        istio, next_step: `compare the subset's labels in the DestinationRule with the pods of ${p.host}: kubectl get pods -n ${p.host.split('.')[1] ?? '<ns>'} --show-labels`,
-      }));
+      out.push(
+        finding(
+          'PCX130',
+          { type: 'cluster', name: rec.name },
+          `subset "${p.subset}" of ${p.host} port ${p.port} has no endpoints: no ready pod has its labels. No route of this proxy uses it yet; one that does gets 503 UH`,
+          {
+            istio,
+            next_step: `compare the subset's labels in the DestinationRule with the pods of ${p.host}: kubectl get pods -n ${p.host.split('.')[1] ?? '<ns>'} --show-labels`,
+          },
+        ),
+      );
     }
     const routed = routedSubsets.get(`${p.port}|${p.host}`);
     if (routed && !routed.has(p.subset)) {
-      out.push(finding('PCX131', { type: 'cluster', name: rec.name }, `subset "${p.subset}" of ${p.host} port ${p.port} gets no traffic from this proxy: its routes send only to subset${routed.size === 1 ? '' : 's'} ${[...routed].sort().join(', ')}`, {
-        istio, next_step: 'if the subset should take traffic, add it to the VirtualService; if it is a finished canary, remove it from the DestinationRule',
-        details: { routed_subsets: [...routed].sort() },
-      }));
+      out.push(
+        finding(
+          'PCX131',
+          { type: 'cluster', name: rec.name },
+          `subset "${p.subset}" of ${p.host} port ${p.port} gets no traffic from this proxy: its routes send only to subset${routed.size === 1 ? '' : 's'} ${[...routed].sort().join(', ')}`,
+          {
+            istio,
+            next_step:
+              'if the subset should take traffic, add it to the VirtualService; if it is a finished canary, remove it from the DestinationRule',
+            details: { routed_subsets: [...routed].sort() },
+          },
+        ),
+      );
     }
   }
   return out;

@@ -11,9 +11,22 @@ export type { Severity };
 /** Bumped only on incompatible changes; fields may be added without a bump. */
 export const CHECK_SCHEMA = 'pcx.check/v1';
 
-export type ResourceType = 'listener' | 'filter_chain' | 'route_config' | 'virtual_host' | 'route' | 'cluster' | 'endpoints' | 'secret' | 'ecds_filter' | 'proxy'
+export type ResourceType =
+  | 'listener'
+  | 'filter_chain'
+  | 'route_config'
+  | 'virtual_host'
+  | 'route'
+  | 'cluster'
+  | 'endpoints'
+  | 'secret'
+  | 'ecds_filter'
+  | 'proxy'
   /** ztunnel (ambient) resources */
-  | 'workload' | 'service' | 'certificate' | 'policy';
+  | 'workload'
+  | 'service'
+  | 'certificate'
+  | 'policy';
 
 export interface Finding {
   /** Stable code, PCX1xx (src/check/codes.ts; `pcx check --explain CODE`). */

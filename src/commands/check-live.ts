@@ -15,12 +15,24 @@ export function isLiveFleet(args: { source?: string; namespace?: string; selecto
   return args.source === SELECTOR_SOURCE || (args.source === undefined && args.namespace !== undefined);
 }
 
-export async function readLiveFleet(args: Omit<SourceArgs, 'source'>, ctx: CommandContext, dir: string): Promise<{ source: string; proxies: FleetProxy[] }> {
+export async function readLiveFleet(
+  args: Omit<SourceArgs, 'source'>,
+  ctx: CommandContext,
+  dir: string,
+): Promise<{ source: string; proxies: FleetProxy[] }> {
   checkLiveFlags(args);
-  if (args.pod) throw new UsageError(`--pod picks a proxy of a bug-report; -n/-l without a dump checks every pod there`, { hint: `one live pod: pcx check ${args.pod}` });
+  if (args.pod)
+    throw new UsageError(`--pod picks a proxy of a bug-report; -n/-l without a dump checks every pod there`, {
+      hint: `one live pod: pcx check ${args.pod}`,
+    });
   const { fetchLiveFleet } = await import('../load/live-fleet.js');
   const fleet = await fetchLiveFleet({
-    flags: { namespace: args.namespace, context: args.context, kubeconfig: args.kubeconfig, proxyAdminPort: args.proxyAdminPort },
+    flags: {
+      namespace: args.namespace,
+      context: args.context,
+      kubeconfig: args.kubeconfig,
+      proxyAdminPort: args.proxyAdminPort,
+    },
     selector: args.selector,
     timeoutMs: args.timeout !== undefined ? args.timeout * 1000 : DEFAULT_TIMEOUT_MS,
     dir,
@@ -29,7 +41,9 @@ export async function readLiveFleet(args: Omit<SourceArgs, 'source'>, ctx: Comma
   });
   if (fleet.skipped.length) {
     const list = fleet.skipped.map((s) => `${s.pod} (${s.why})`).join(', ');
-    ctx.io.stderr.write(`pcx: note: ${fleet.skipped.length} pod${fleet.skipped.length === 1 ? '' : 's'} not checked: ${list}\n`);
+    ctx.io.stderr.write(
+      `pcx: note: ${fleet.skipped.length} pod${fleet.skipped.length === 1 ? '' : 's'} not checked: ${list}\n`,
+    );
   }
   return { source: fleet.source, proxies: fleet.proxies };
 }

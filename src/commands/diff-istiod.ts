@@ -16,14 +16,23 @@ import { debugTrace, loadModelFromArgs } from './source-options.js';
 import { writeResult } from './output.js';
 
 export async function runDiffIstiod(args: DiffArgs, ctx: CommandContext): Promise<number> {
-  if (args.b !== undefined) throw new UsageError(`--istiod compares ${args.a} with istiod: give one source, not two (${args.b})`, { hint: 'pcx diff <pod> --istiod' });
-  if (args.host || args.type || args.name) throw new UsageError('--istiod compares every cluster, listener and route: --host, --type and --name do not apply to it');
+  if (args.b !== undefined)
+    throw new UsageError(`--istiod compares ${args.a} with istiod: give one source, not two (${args.b})`, {
+      hint: 'pcx diff <pod> --istiod',
+    });
+  if (args.host || args.type || args.name)
+    throw new UsageError(
+      '--istiod compares every cluster, listener and route: --host, --type and --name do not apply to it',
+    );
   const proxy = await loadModelFromArgs(args, ctx, args.a);
   const { pod, namespace } = proxy.proxy;
   if (!pod || !namespace) {
-    throw new UsageError(`${proxy.origin} does not say which pod it is (no Istio node id in its bootstrap), so istiod cannot be asked about it`, {
-      hint: 'diff --istiod needs a full dump of an Istio proxy: read it live (pcx diff <pod>.<namespace> --istiod) or save it with istioctl proxy-config all -o json',
-    });
+    throw new UsageError(
+      `${proxy.origin} does not say which pod it is (no Istio node id in its bootstrap), so istiod cannot be asked about it`,
+      {
+        hint: 'diff --istiod needs a full dump of an Istio proxy: read it live (pcx diff <pod>.<namespace> --istiod) or save it with istioctl proxy-config all -o json',
+      },
+    );
   }
   const proxyID = `${pod}.${namespace}`;
   const tmp = await mkdtemp(join(tmpdir(), 'pcx-istiod-'));
@@ -52,11 +61,23 @@ export async function runDiffIstiod(args: DiffArgs, ctx: CommandContext): Promis
     if (args.redact !== false) {
       const { redactDiff } = await import('../diff/redact-diff.js');
       // the changes are diff changes: redact them the way pcx diff does
-      const red = redactDiff({ a: r.proxy, b: r.proxy, compared: [], summary: [], changes: r.changes, notes: [] }).value;
+      const red = redactDiff({
+        a: r.proxy,
+        b: r.proxy,
+        compared: [],
+        summary: [],
+        changes: r.changes,
+        notes: [],
+      }).value;
       r = { ...r, changes: red.changes as typeof r.changes };
     }
     await writeResult(ctx, args.output, r, {
-      text: async (v) => (await import('../render/istiod-sync-text.js')).renderIstiodSyncText(v, styleFor(ctx.io.stdout, { color: ctx.color }), { verbose: args.verbose }),
+      text: async (v) =>
+        (await import('../render/istiod-sync-text.js')).renderIstiodSyncText(
+          v,
+          styleFor(ctx.io.stdout, { color: ctx.color }),
+          { verbose: args.verbose },
+        ),
     });
     return r.status === 'STALE' ? EXIT_FINDINGS : EXIT_OK;
   } finally {

@@ -14,11 +14,24 @@ const TYPE_WORDS: Record<string, DiffType[]> = {
   secret: ['secret'],
 };
 const ALIASES: Record<string, string> = {
-  listeners: 'listener', lds: 'listener', chain: 'filter_chain', chains: 'filter_chain', filter_chains: 'filter_chain',
+  listeners: 'listener',
+  lds: 'listener',
+  chain: 'filter_chain',
+  chains: 'filter_chain',
+  filter_chains: 'filter_chain',
   // `routes` as in `pcx routes`: route configurations, with their virtual hosts and routes
-  routes: 'route_config', route_configs: 'route_config', rds: 'route_config',
-  vhost: 'virtual_host', vhosts: 'virtual_host', virtual_hosts: 'virtual_host',
-  clusters: 'cluster', cds: 'cluster', endpoint: 'endpoints', eds: 'endpoints', secrets: 'secret', sds: 'secret',
+  routes: 'route_config',
+  route_configs: 'route_config',
+  rds: 'route_config',
+  vhost: 'virtual_host',
+  vhosts: 'virtual_host',
+  virtual_hosts: 'virtual_host',
+  clusters: 'cluster',
+  cds: 'cluster',
+  endpoint: 'endpoints',
+  eds: 'endpoints',
+  secrets: 'secret',
+  sds: 'secret',
 };
 
 export function resolveTypes(words: readonly string[]): Set<DiffType> {
@@ -27,7 +40,10 @@ export function resolveTypes(words: readonly string[]): Set<DiffType> {
     const w = raw.trim().toLowerCase().replace(/-/g, '_');
     if (!w) continue;
     const types = TYPE_WORDS[ALIASES[w] ?? w];
-    if (!types) throw new UsageError(`--type ${raw}: not a resource type`, { hint: `use ${Object.keys(TYPE_WORDS).join(', ')} (or plurals: listeners, routes, clusters, secrets)` });
+    if (!types)
+      throw new UsageError(`--type ${raw}: not a resource type`, {
+        hint: `use ${Object.keys(TYPE_WORDS).join(', ')} (or plurals: listeners, routes, clusters, secrets)`,
+      });
     for (const t of types) out.add(t);
   }
   return out;

@@ -39,27 +39,61 @@ export function diffBuilder(y: Argv) {
       .positional('a', { describe: `before: ${SOURCE_DESCRIPTION}`, type: 'string', demandOption: true })
       .positional('b', { describe: 'after: the same kinds of source as <a> (none with --istiod)', type: 'string' }),
   );
-  return withSource
-    .option('output', { alias: 'o', choices: ['text', 'json', 'yaml'], default: 'text', describe: 'output format' })
-    .option('type', { type: 'string', describe: 'only these resource types (comma-separated or repeated): listener, filter_chain, route_config (routes), virtual_host, route, cluster, endpoints, secret' })
-    .option('name', { type: 'string', describe: 'only resources whose name (or a parent\'s) contains this' })
-    .option('ignore-endpoints', { type: 'boolean', describe: 'leave out endpoints (EDS and inline load_assignment): pod IPs churn' })
-    .option('host', { type: 'string', describe: 'explain this request (host[:port][/path]) on both sides and compare the chains hop by hop' })
-    .option('header', { alias: 'H', type: 'string', describe: "with --host: request header, curl-like: -H 'name: value' (repeatable)" })
-    .option('method', { alias: 'X', type: 'string', describe: 'with --host: HTTP method (default GET)' })
-    .option('istiod', { type: 'boolean', describe: 'compare <a> with what istiod would send it, per xDS type (SYNCED / STALE / NOT SENT, as istioctl proxy-status <pod>)' })
-    .option('pod-b', { type: 'string', describe: 'which proxy of <b>, when <b> is a bug-report or multi-proxy file (default: --pod)' })
-    .group(['pod-b'], 'Source:')
-    // one-source flags: rejected in runDiff, so not offered
-    .hide('save')
-    .hide('clusters')
-    .option('verbose', { alias: 'v', type: 'boolean', describe: 'every field change (default: the first 12 per resource)' })
-    .option('redact', { type: 'boolean', default: true, describe: 'redact key material and credential-shaped values (--no-redact keeps them)' })
-    .example('$0 diff yesterday.json today.json', 'what changed in this proxy since yesterday')
-    .example('$0 diff productpage-v1-abc.default productpage-v1-xyz.default --ignore-endpoints', 'two pods of one deployment, pod IPs aside')
-    .example('$0 diff before.json after.json --host reviews:9080/reviews/1', 'what the change does to one request')
-    .example('$0 diff a.json b.json --type cluster,route -o json', 'machine-readable, clusters and routes only')
-    .example('$0 diff productpage-v1-abc.bookinfo --istiod', 'is this proxy in sync with istiod? what is stale?');
+  return (
+    withSource
+      .option('output', { alias: 'o', choices: ['text', 'json', 'yaml'], default: 'text', describe: 'output format' })
+      .option('type', {
+        type: 'string',
+        describe:
+          'only these resource types (comma-separated or repeated): listener, filter_chain, route_config (routes), virtual_host, route, cluster, endpoints, secret',
+      })
+      .option('name', { type: 'string', describe: "only resources whose name (or a parent's) contains this" })
+      .option('ignore-endpoints', {
+        type: 'boolean',
+        describe: 'leave out endpoints (EDS and inline load_assignment): pod IPs churn',
+      })
+      .option('host', {
+        type: 'string',
+        describe: 'explain this request (host[:port][/path]) on both sides and compare the chains hop by hop',
+      })
+      .option('header', {
+        alias: 'H',
+        type: 'string',
+        describe: "with --host: request header, curl-like: -H 'name: value' (repeatable)",
+      })
+      .option('method', { alias: 'X', type: 'string', describe: 'with --host: HTTP method (default GET)' })
+      .option('istiod', {
+        type: 'boolean',
+        describe:
+          'compare <a> with what istiod would send it, per xDS type (SYNCED / STALE / NOT SENT, as istioctl proxy-status <pod>)',
+      })
+      .option('pod-b', {
+        type: 'string',
+        describe: 'which proxy of <b>, when <b> is a bug-report or multi-proxy file (default: --pod)',
+      })
+      .group(['pod-b'], 'Source:')
+      // one-source flags: rejected in runDiff, so not offered
+      .hide('save')
+      .hide('clusters')
+      .option('verbose', {
+        alias: 'v',
+        type: 'boolean',
+        describe: 'every field change (default: the first 12 per resource)',
+      })
+      .option('redact', {
+        type: 'boolean',
+        default: true,
+        describe: 'redact key material and credential-shaped values (--no-redact keeps them)',
+      })
+      .example('$0 diff yesterday.json today.json', 'what changed in this proxy since yesterday')
+      .example(
+        '$0 diff productpage-v1-abc.default productpage-v1-xyz.default --ignore-endpoints',
+        'two pods of one deployment, pod IPs aside',
+      )
+      .example('$0 diff before.json after.json --host reviews:9080/reviews/1', 'what the change does to one request')
+      .example('$0 diff a.json b.json --type cluster,route -o json', 'machine-readable, clusters and routes only')
+      .example('$0 diff productpage-v1-abc.bookinfo --istiod', 'is this proxy in sync with istiod? what is stale?')
+  );
 }
 
 /** Credentials out of what diff prints, unless --no-redact (then said on stderr, as report does). */
@@ -75,14 +109,27 @@ const list = (v: string | string[] | undefined): string[] => (v === undefined ? 
 
 export async function runDiff(args: DiffArgs, ctx: CommandContext): Promise<number> {
   if (args.istiod) return (await import('./diff-istiod.js')).runDiffIstiod(args, ctx);
-  if (args.b === undefined) throw new UsageError('diff needs two sources: pcx diff <a> <b>', { hint: 'or compare one proxy with istiod: pcx diff <pod> --istiod' });
+  if (args.b === undefined)
+    throw new UsageError('diff needs two sources: pcx diff <a> <b>', {
+      hint: 'or compare one proxy with istiod: pcx diff <pod> --istiod',
+    });
   const b = args.b;
   const typeList = list(args.type);
   const headers = list(args.header);
-  if (args.save) throw new UsageError('--save takes one source; diff reads two', { hint: 'save each with: pcx explain <pod> <host> --save <file>, then diff the files' });
+  if (args.save)
+    throw new UsageError('--save takes one source; diff reads two', {
+      hint: 'save each with: pcx explain <pod> <host> --save <file>, then diff the files',
+    });
   if (args.clusters) throw new UsageError('--clusters takes one source; diff compares config, not live health');
-  if ((headers.length || args.method) && !args.host) throw new UsageError('--header and --method describe the request of --host', { hint: 'e.g. pcx diff a.json b.json --host reviews:9080/ -H "end-user: jason"' });
-  if (args.host && (typeList.length || args.name)) throw new UsageError('--type and --name filter the whole diff; --host already keeps only what is on the request\'s path', { hint: 'drop one of them' });
+  if ((headers.length || args.method) && !args.host)
+    throw new UsageError('--header and --method describe the request of --host', {
+      hint: 'e.g. pcx diff a.json b.json --host reviews:9080/ -H "end-user: jason"',
+    });
+  if (args.host && (typeList.length || args.name))
+    throw new UsageError(
+      "--type and --name filter the whole diff; --host already keeps only what is on the request's path",
+      { hint: 'drop one of them' },
+    );
   if (isStdin(args.a) && isStdin(b)) throw new UsageError('only one of <a> and <b> can be stdin (-)');
   const { diffModels } = await import('../diff/diff-models.js');
   const types = typeList.length ? resolveTypes(typeList) : undefined;
@@ -95,25 +142,50 @@ export async function runDiff(args: DiffArgs, ctx: CommandContext): Promise<numb
     const { diffChains } = await import('../diff/chain-diff.js');
     const { renderChainDiffText } = await import('../render/diff-text.js');
     const { chainDiffJsonValue } = await import('../render/diff-json.js');
-    let c = diffChains(a, modelB, { target: args.host, headers, method: args.method }, { ignoreEndpoints: args.ignoreEndpoints });
+    let c = diffChains(
+      a,
+      modelB,
+      { target: args.host, headers, method: args.method },
+      { ignoreEndpoints: args.ignoreEndpoints },
+    );
     c = await redacted(c, args, ctx);
-    await writeResult(ctx, args.output, c, { text: (v) => renderChainDiffText(v, style, { verbose: args.verbose }) }, { data: chainDiffJsonValue });
+    await writeResult(
+      ctx,
+      args.output,
+      c,
+      { text: (v) => renderChainDiffText(v, style, { verbose: args.verbose }) },
+      { data: chainDiffJsonValue },
+    );
     return c.changed ? EXIT_FINDINGS : EXIT_OK;
   }
   const { renderDiffText } = await import('../render/diff-text.js');
   const { diffJsonValue } = await import('../render/diff-json.js');
-  const r = await redacted(diffModels(a, modelB, { types, name: args.name, ignoreEndpoints: args.ignoreEndpoints }), args, ctx);
+  const r = await redacted(
+    diffModels(a, modelB, { types, name: args.name, ignoreEndpoints: args.ignoreEndpoints }),
+    args,
+    ctx,
+  );
   // "no differences" must never be claimed when nothing could be compared (a script would take it as equal)
   if (!r.compared.length) {
-    throw new UsageError(`nothing to compare: ${args.a} and ${b} share no config section${types || args.name ? ' that the filters keep' : ''}`, { hint: 'give two dumps of the same kind (e.g. both full config dumps), or loosen --type/--name' });
+    throw new UsageError(
+      `nothing to compare: ${args.a} and ${b} share no config section${types || args.name ? ' that the filters keep' : ''}`,
+      { hint: 'give two dumps of the same kind (e.g. both full config dumps), or loosen --type/--name' },
+    );
   }
-  await writeResult(ctx, args.output, r, { text: (v) => renderDiffText(v, style, { verbose: args.verbose, filtered: !!(types || args.name) }) }, { data: diffJsonValue });
+  await writeResult(
+    ctx,
+    args.output,
+    r,
+    { text: (v) => renderDiffText(v, style, { verbose: args.verbose, filtered: !!(types || args.name) }) },
+    { data: diffJsonValue },
+  );
   return r.changes.length ? EXIT_FINDINGS : EXIT_OK;
 }
 
 export const diffCommand = defineCommand<DiffArgs>({
   command: 'diff <a> [b]',
-  describe: 'what changed between two proxies (files, pods, bug-reports), without noise; --host: what it does to a request; --istiod: is it in sync with istiod',
+  describe:
+    'what changed between two proxies (files, pods, bug-reports), without noise; --host: what it does to a request; --istiod: is it in sync with istiod',
   builder: diffBuilder,
   run: runDiff,
 });

@@ -11,7 +11,13 @@ type Render<T> = (value: T) => string | Promise<string>;
 /** `text`, and any other human format the command offers (`markdown`, `svg`, `mermaid`, `brief` …). */
 export type Renderers<T> = { text: Render<T> } & { [format: string]: Render<T> | undefined };
 
-export async function writeResult<T>(ctx: CommandContext, format: string | undefined, value: T, renderers: Renderers<T>, opts: { data?: (value: T) => unknown } = {}): Promise<void> {
+export async function writeResult<T>(
+  ctx: CommandContext,
+  format: string | undefined,
+  value: T,
+  renderers: Renderers<T>,
+  opts: { data?: (value: T) => unknown } = {},
+): Promise<void> {
   if (isMachineFormat(format)) {
     writeExact(ctx.io.stdout, await machineText(opts.data ? opts.data(value) : value, format));
     return;

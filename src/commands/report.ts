@@ -22,20 +22,56 @@ export interface ReportArgs extends SourceArgs, RequestArgs {
   redact?: boolean;
 }
 
-const FORMATS: Record<string, 'markdown' | 'html' | 'json'> = { markdown: 'markdown', md: 'markdown', html: 'html', json: 'json' };
-const BY_EXTENSION: Record<string, 'markdown' | 'html' | 'json'> = { md: 'markdown', markdown: 'markdown', html: 'html', htm: 'html', json: 'json' };
+const FORMATS: Record<string, 'markdown' | 'html' | 'json'> = {
+  markdown: 'markdown',
+  md: 'markdown',
+  html: 'html',
+  json: 'json',
+};
+const BY_EXTENSION: Record<string, 'markdown' | 'html' | 'json'> = {
+  md: 'markdown',
+  markdown: 'markdown',
+  html: 'html',
+  htm: 'html',
+  json: 'json',
+};
 
 export function reportBuilder(y: Argv) {
   return withRequestOptions(withSourceOptions(y), 'requests')
     .positional('source', { describe: SOURCE_DESCRIPTION, type: 'string', demandOption: true })
-    .positional('target', { describe: 'requests to explain in full: host[:port][/path][?query] (the request flags apply to each)', type: 'string', array: true })
-    .option('output', { alias: 'o', choices: Object.keys(FORMATS), describe: 'format (default markdown, or from the --out extension: .md .html .json)' })
+    .positional('target', {
+      describe: 'requests to explain in full: host[:port][/path][?query] (the request flags apply to each)',
+      type: 'string',
+      array: true,
+    })
+    .option('output', {
+      alias: 'o',
+      choices: Object.keys(FORMATS),
+      describe: 'format (default markdown, or from the --out extension: .md .html .json)',
+    })
     .option('out', { type: 'string', describe: 'write the report to this file instead of stdout' })
-    .option('generated-at', { type: 'string', describe: 'the report time to print, ISO 8601 (default now, or $SOURCE_DATE_EPOCH): for reproducible reports' })
-    .option('map', { type: 'boolean', default: true, describe: 'include the explain --all map (--no-map leaves it out)' })
-    .option('redact', { type: 'boolean', default: true, describe: 'redact credentials (--no-redact keeps them, and the report says so)' })
-    .example('$0 report dump.json reviews:9080/ --out incident.md', 'proxy, config sections, the whole map, and reviews:9080/ hop by hop')
-    .example("$0 report pod.ns api:8080/v1 -H 'authorization: Bearer …' -o html --out r.html", 'one HTML file; the token is redacted')
+    .option('generated-at', {
+      type: 'string',
+      describe: 'the report time to print, ISO 8601 (default now, or $SOURCE_DATE_EPOCH): for reproducible reports',
+    })
+    .option('map', {
+      type: 'boolean',
+      default: true,
+      describe: 'include the explain --all map (--no-map leaves it out)',
+    })
+    .option('redact', {
+      type: 'boolean',
+      default: true,
+      describe: 'redact credentials (--no-redact keeps them, and the report says so)',
+    })
+    .example(
+      '$0 report dump.json reviews:9080/ --out incident.md',
+      'proxy, config sections, the whole map, and reviews:9080/ hop by hop',
+    )
+    .example(
+      "$0 report pod.ns api:8080/v1 -H 'authorization: Bearer …' -o html --out r.html",
+      'one HTML file; the token is redacted',
+    )
     .example('$0 report dump.json -o json --no-map', 'identity and config sections only, as data');
 }
 
@@ -43,7 +79,10 @@ export function reportBuilder(y: Argv) {
 export function reportTime(flag: string | undefined, env: NodeJS.ProcessEnv = process.env): Date {
   if (flag !== undefined) {
     const d = new Date(flag);
-    if (!/^\d{4}-\d{2}-\d{2}/.test(flag) || Number.isNaN(d.getTime())) throw new UsageError(`--generated-at ${flag} is not an ISO 8601 time`, { hint: 'e.g. --generated-at 2024-05-01T12:00:00Z' });
+    if (!/^\d{4}-\d{2}-\d{2}/.test(flag) || Number.isNaN(d.getTime()))
+      throw new UsageError(`--generated-at ${flag} is not an ISO 8601 time`, {
+        hint: 'e.g. --generated-at 2024-05-01T12:00:00Z',
+      });
     return d;
   }
   const epoch = env.SOURCE_DATE_EPOCH;
@@ -72,7 +111,8 @@ export async function runReport(args: ReportArgs, ctx: CommandContext): Promise<
   const format = formatOf(args);
   // inbound, as in explain: no target is the pod itself, a bare path is a path on it
   const given = (args.target ?? []).map(String);
-  const targets = args.inbound !== undefined ? (given.length ? given : ['/']).map((t) => inboundTarget(t, args.inbound)!) : given;
+  const targets =
+    args.inbound !== undefined ? (given.length ? given : ['/']).map((t) => inboundTarget(t, args.inbound)!) : given;
   const model = await loadModelFromArgs(args, ctx);
   const { buildReport, reportExitCode } = await import('../report/build-report.js');
   const report = buildReport(model, {
@@ -83,16 +123,22 @@ export async function runReport(args: ReportArgs, ctx: CommandContext): Promise<
     generatedAt,
     generator: generator(),
   });
-  let text = format === 'json' ? JSON.stringify(report, null, 2) + '\n'
-    : format === 'html' ? (await import('../render/report-html.js')).renderReportHtml(report)
-    : (await import('../render/report-markdown.js')).renderReportMarkdown(report);
+  let text =
+    format === 'json'
+      ? JSON.stringify(report, null, 2) + '\n'
+      : format === 'html'
+        ? (await import('../render/report-html.js')).renderReportHtml(report)
+        : (await import('../render/report-markdown.js')).renderReportMarkdown(report);
   // Markdown and HTML are read in terminals and editors too: controls from the dump shown visibly, never raw
   if (format !== 'json') text = terminalSafe(text);
   if (args.out) {
     try {
       await writeFile(args.out, text);
     } catch (e) {
-      throw new UsageError(`cannot write the report to ${args.out}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, { hint: 'check that the directory exists and is writable' });
+      throw new UsageError(
+        `cannot write the report to ${args.out}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`,
+        { hint: 'check that the directory exists and is writable' },
+      );
     }
     ctx.io.stderr.write(`pcx: report written to ${args.out}\n`);
   } else if (format === 'json') writeExact(ctx.io.stdout, text);
@@ -103,7 +149,8 @@ export async function runReport(args: ReportArgs, ctx: CommandContext): Promise<
 
 export const reportCommand = defineCommand<ReportArgs>({
   command: 'report <source> [target..]',
-  describe: 'a report to attach to a ticket: proxy, config sections, the whole map, and targets hop by hop (Markdown, HTML, JSON; secrets redacted)',
+  describe:
+    'a report to attach to a ticket: proxy, config sections, the whole map, and targets hop by hop (Markdown, HTML, JSON; secrets redacted)',
   builder: reportBuilder,
   run: runReport,
 });

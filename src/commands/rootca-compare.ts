@@ -21,15 +21,20 @@ interface RootCaArgs extends Omit<SourceArgs, 'source'> {
 
 function builder(y: Argv) {
   return withSourceOptions(
-    y
-      .positional('a', { describe: SOURCE_DESCRIPTION, type: 'string', demandOption: true })
-      .positional('b', { describe: 'the other proxy: the same kinds of source as <a>', type: 'string', demandOption: true }),
+    y.positional('a', { describe: SOURCE_DESCRIPTION, type: 'string', demandOption: true }).positional('b', {
+      describe: 'the other proxy: the same kinds of source as <a>',
+      type: 'string',
+      demandOption: true,
+    }),
   )
     .option('pod-b', { type: 'string', describe: 'which proxy of <b>, when <b> is a bug-report (default: --pod)' })
     .option('output', { alias: 'o', choices: ['text', 'json', 'yaml'], default: 'text', describe: 'output format' })
     .hide('save')
     .hide('clusters')
-    .example('$0 rootca-compare productpage-v1-abc.default reviews-v1-xyz.default', 'can these two pods establish mTLS?')
+    .example(
+      '$0 rootca-compare productpage-v1-abc.default reviews-v1-xyz.default',
+      'can these two pods establish mTLS?',
+    )
     .example('$0 rc gateway.json sidecar.json', 'the same question from two saved dumps');
 }
 
@@ -42,7 +47,9 @@ function label(m: ConfigModel): string {
 function rootOrFail(m: ConfigModel, rootCaOf: (m: ConfigModel) => RootCa | { missing: string }): RootCa {
   const r = rootCaOf(m);
   if ('missing' in r) {
-    throw new InputError(`cannot find ROOTCA from secret in ${m.origin}: ${r.missing}`, { hint: 'capture the secrets too: istioctl proxy-config all <pod> -o json, or /config_dump (not a ?resource= subset)' });
+    throw new InputError(`cannot find ROOTCA from secret in ${m.origin}: ${r.missing}`, {
+      hint: 'capture the secrets too: istioctl proxy-config all <pod> -o json, or /config_dump (not a ?resource= subset)',
+    });
   }
   return r;
 }
@@ -58,15 +65,25 @@ export async function runRootCaCompare(args: RootCaArgs, ctx: CommandContext): P
   const rb = rootOrFail(b, rootCaOf);
   const shared = sharedRoot(ra, rb);
   const [la, lb] = [label(a), label(b)];
-  const side = (m: ConfigModel, r: RootCa) => ({ source: m.origin, proxy: label(m), root_certificates: r.fingerprints.map((f, i) => ({ sha256: f, subject: r.subjects[i] })) });
-  const result = { identical: !!shared, ...(shared ? { shared_root_sha256: shared } : {}), a: side(a, ra), b: side(b, rb) };
+  const side = (m: ConfigModel, r: RootCa) => ({
+    source: m.origin,
+    proxy: label(m),
+    root_certificates: r.fingerprints.map((f, i) => ({ sha256: f, subject: r.subjects[i] })),
+  });
+  const result = {
+    identical: !!shared,
+    ...(shared ? { shared_root_sha256: shared } : {}),
+    a: side(a, ra),
+    b: side(b, rb),
+  };
   await writeResult(ctx, args.output, result, {
     // istioctl's own sentences, so scripts and hands that know them keep working
-    text: () => shared
-      ? `Both [${la}] and [${lb}] have the identical ROOTCA, theoretically the connectivity between them is available\n`
-      : `Both [${la}] and [${lb}] have the non identical ROOTCA, theoretically the connectivity between them is unavailable\n`
-        + `  ${la}: ${ra.subjects.join('; ')} (sha256 ${ra.fingerprints[0].slice(0, 23)}…)\n  ${lb}: ${rb.subjects.join('; ')} (sha256 ${rb.fingerprints[0].slice(0, 23)}…)\n`
-        + '  mTLS between them fails certificate validation unless the meshes are federated (a shared root, or each other\'s root in the trust bundle)\n',
+    text: () =>
+      shared
+        ? `Both [${la}] and [${lb}] have the identical ROOTCA, theoretically the connectivity between them is available\n`
+        : `Both [${la}] and [${lb}] have the non identical ROOTCA, theoretically the connectivity between them is unavailable\n` +
+          `  ${la}: ${ra.subjects.join('; ')} (sha256 ${ra.fingerprints[0].slice(0, 23)}…)\n  ${lb}: ${rb.subjects.join('; ')} (sha256 ${rb.fingerprints[0].slice(0, 23)}…)\n` +
+          "  mTLS between them fails certificate validation unless the meshes are federated (a shared root, or each other's root in the trust bundle)\n",
   });
   return shared ? EXIT_OK : EXIT_FINDINGS;
 }

@@ -39,14 +39,21 @@ const OPTS: Record<string, Options> = {
   port: { type: 'number', describe: 'only this port' },
   address: { type: 'string', describe: 'only this address (case-insensitive)' },
   type: { type: 'string', describe: `only listeners of this type: ${LISTENER_TYPES.join(', ')}` },
-  verbose: { type: 'boolean', default: true, describe: 'one row per filter chain / route (--no-verbose: one row per listener / route config)' },
+  verbose: {
+    type: 'boolean',
+    default: true,
+    describe: 'one row per filter chain / route (--no-verbose: one row per listener / route config)',
+  },
   fqdn: { type: 'string', describe: 'only clusters whose name contains this' },
   direction: { type: 'string', describe: 'only clusters whose name contains this direction (inbound, outbound, …)' },
   subset: { type: 'string', describe: 'only clusters whose name contains this subset' },
   name: { type: 'string', describe: 'only the route config of this exact name' },
   cluster: { type: 'string', describe: 'only endpoints of this exact cluster name (case-insensitive)' },
   status: { type: 'string', describe: `only endpoints with this health: ${HEALTH_STATUSES.join(', ')}` },
-  'with-headers': { type: 'boolean', describe: 'a "------ CLUSTER INFO ------" line before each summary (as istioctl)' },
+  'with-headers': {
+    type: 'boolean',
+    describe: 'a "------ CLUSTER INFO ------" line before each summary (as istioctl)',
+  },
 };
 
 interface CommandSpec {
@@ -58,16 +65,66 @@ interface CommandSpec {
 }
 
 const COMMANDS: CommandSpec[] = [
-  { kind: 'listeners', names: ['listeners <source>', 'listener', 'l'], describe: 'listeners, one row per filter chain (istioctl pc listener)', flags: ['address', 'port', 'type', 'verbose'] },
-  { kind: 'routes', names: ['routes <source>', 'route', 'r'], describe: 'route configs, one row per route (istioctl pc route)', flags: ['name', 'verbose'] },
-  { kind: 'clusters', names: ['clusters <source>', 'cluster', 'c'], describe: 'clusters (istioctl pc cluster)', flags: ['fqdn', 'port', 'subset', 'direction'] },
-  { kind: 'endpoints', names: ['endpoints <source>', 'endpoint', 'ep'], describe: 'endpoints and their health (istioctl pc endpoint), from /clusters?format=json or EDS', flags: ['address', 'port', 'cluster', 'status'] },
-  { kind: 'secrets', names: ['secrets <source>', 'secret', 's'], describe: 'SDS secrets and their certificates (istioctl pc secret)', flags: [] },
-  { kind: 'ecds', names: ['ecds <source>', 'ec'], describe: 'extension configs delivered by ECDS, e.g. Wasm and telemetry filters (istioctl pc ecds)', flags: [] },
-  { kind: 'bootstrap', names: ['bootstrap <source>', 'b'], describe: 'the bootstrap (istioctl pc bootstrap; -o short for versions)', flags: [], defaultOutput: 'json' },
   {
-    kind: 'all', names: ['all <source>', 'a'], describe: 'every summary, as istioctl pc all (-o json|yaml: the whole dump)',
-    flags: ['address', 'port', 'type', 'verbose', 'fqdn', 'subset', 'direction', 'name', 'cluster', 'status', 'with-headers'],
+    kind: 'listeners',
+    names: ['listeners <source>', 'listener', 'l'],
+    describe: 'listeners, one row per filter chain (istioctl pc listener)',
+    flags: ['address', 'port', 'type', 'verbose'],
+  },
+  {
+    kind: 'routes',
+    names: ['routes <source>', 'route', 'r'],
+    describe: 'route configs, one row per route (istioctl pc route)',
+    flags: ['name', 'verbose'],
+  },
+  {
+    kind: 'clusters',
+    names: ['clusters <source>', 'cluster', 'c'],
+    describe: 'clusters (istioctl pc cluster)',
+    flags: ['fqdn', 'port', 'subset', 'direction'],
+  },
+  {
+    kind: 'endpoints',
+    names: ['endpoints <source>', 'endpoint', 'ep'],
+    describe: 'endpoints and their health (istioctl pc endpoint), from /clusters?format=json or EDS',
+    flags: ['address', 'port', 'cluster', 'status'],
+  },
+  {
+    kind: 'secrets',
+    names: ['secrets <source>', 'secret', 's'],
+    describe: 'SDS secrets and their certificates (istioctl pc secret)',
+    flags: [],
+  },
+  {
+    kind: 'ecds',
+    names: ['ecds <source>', 'ec'],
+    describe: 'extension configs delivered by ECDS, e.g. Wasm and telemetry filters (istioctl pc ecds)',
+    flags: [],
+  },
+  {
+    kind: 'bootstrap',
+    names: ['bootstrap <source>', 'b'],
+    describe: 'the bootstrap (istioctl pc bootstrap; -o short for versions)',
+    flags: [],
+    defaultOutput: 'json',
+  },
+  {
+    kind: 'all',
+    names: ['all <source>', 'a'],
+    describe: 'every summary, as istioctl pc all (-o json|yaml: the whole dump)',
+    flags: [
+      'address',
+      'port',
+      'type',
+      'verbose',
+      'fqdn',
+      'subset',
+      'direction',
+      'name',
+      'cluster',
+      'status',
+      'with-headers',
+    ],
   },
 ];
 
@@ -75,7 +132,12 @@ function builderFor(spec: CommandSpec) {
   return (y: Argv) => {
     let b: Argv = withSourceOptions(y)
       .positional('source', { describe: SOURCE_DESCRIPTION, type: 'string', demandOption: true })
-      .option('output', { alias: 'o', choices: ['short', 'json', 'yaml'], default: spec.defaultOutput ?? 'short', describe: 'output format' });
+      .option('output', {
+        alias: 'o',
+        choices: ['short', 'json', 'yaml'],
+        default: spec.defaultOutput ?? 'short',
+        describe: 'output format',
+      });
     for (const f of spec.flags) b = b.option(f, OPTS[f]);
     return b
       .example(`$0 ${spec.names[0].split(' ')[0]} dump.json`, 'the table istioctl prints')
@@ -87,7 +149,8 @@ const checkPort = (p: number | undefined) => portFlag('port', p, { zeroMeansAll:
 
 function checkChoice(flag: string, v: string | undefined, allowed: string[]): string | undefined {
   if (v === undefined || v === '') return undefined;
-  if (!allowed.includes(v.toUpperCase())) throw new UsageError(`--${flag} must be one of ${allowed.join(', ')} (any case), not ${v}`);
+  if (!allowed.includes(v.toUpperCase()))
+    throw new UsageError(`--${flag} must be one of ${allowed.join(', ')} (any case), not ${v}`);
   return v;
 }
 
@@ -120,8 +183,14 @@ export async function runTable(kind: TableKind, a: TableArgs, ctx: CommandContex
     const doc = model.document;
     // the dump as Envoy gave it, so malformed resources too: only nesting no writer can follow is refused
     const deep = deeperThan(doc, PRINT_DEPTH);
-    if (deep) throw new InputError(`${model.origin}: cannot print the dump: ${deep}`, { hint: 'print one kind of resource instead (e.g. pcx clusters … -o json): malformed resources are left out there' });
-    writeExact(ctx.io.stdout, req.output === 'json' ? JSON.stringify(doc, null, 2) + '\n' : formatResources(doc, 'yaml'));
+    if (deep)
+      throw new InputError(`${model.origin}: cannot print the dump: ${deep}`, {
+        hint: 'print one kind of resource instead (e.g. pcx clusters … -o json): malformed resources are left out there',
+      });
+    writeExact(
+      ctx.io.stdout,
+      req.output === 'json' ? JSON.stringify(doc, null, 2) + '\n' : formatResources(doc, 'yaml'),
+    );
     return EXIT_OK;
   }
   const out = printTables(model, req, styleFor(ctx.io.stdout, { color: ctx.color }));
@@ -132,5 +201,10 @@ export async function runTable(kind: TableKind, a: TableArgs, ctx: CommandContex
 }
 
 export const tableCommands = COMMANDS.map((spec) =>
-  defineCommand<TableArgs>({ command: spec.names, describe: spec.describe, builder: builderFor(spec), run: (a, ctx) => runTable(spec.kind, a, ctx) }),
+  defineCommand<TableArgs>({
+    command: spec.names,
+    describe: spec.describe,
+    builder: builderFor(spec),
+    run: (a, ctx) => runTable(spec.kind, a, ctx),
+  }),
 );

@@ -27,7 +27,12 @@ export interface ZtunnelExplainArgs extends SourceArgs, RequestArgs {
   all?: boolean;
 }
 
-export async function runZtunnelExplain(e: ZtunnelDocumentError, args: ZtunnelExplainArgs, target: string, ctx: CommandContext): Promise<number> {
+export async function runZtunnelExplain(
+  e: ZtunnelDocumentError,
+  args: ZtunnelExplainArgs,
+  target: string,
+  ctx: CommandContext,
+): Promise<number> {
   return explainOn(ztunnelModelFrom(e), args, target, ctx);
 }
 
@@ -36,10 +41,20 @@ export async function runZtunnelExplain(e: ZtunnelDocumentError, args: ZtunnelEx
  * ztunnel-config), and a bug-report without --pod that holds ztunnels (the one on the client's
  * node). Undefined when the source is something else.
  */
-export async function runLiveZtunnelExplain(args: ZtunnelExplainArgs, target: string, ctx: CommandContext): Promise<number | undefined> {
+export async function runLiveZtunnelExplain(
+  args: ZtunnelExplainArgs,
+  target: string,
+  ctx: CommandContext,
+): Promise<number | undefined> {
   const opts = {
-    namespace: args.namespace, context: args.context, kubeconfig: args.kubeconfig, save: args.save, client: args.from,
-    timeoutMs: args.timeout !== undefined ? args.timeout * 1000 : undefined, progress: ctx.io.stderr, stdin: ctx.io.stdin,
+    namespace: args.namespace,
+    context: args.context,
+    kubeconfig: args.kubeconfig,
+    save: args.save,
+    client: args.from,
+    timeoutMs: args.timeout !== undefined ? args.timeout * 1000 : undefined,
+    progress: ctx.io.stderr,
+    stdin: ctx.io.stdin,
   };
   if (await isLiveZtunnelSource(args.source)) return explainOn(await loadZtunnel(args.source, opts), args, target, ctx);
   const kind = (await classifySource(args.source)).kind;
@@ -54,20 +69,34 @@ export async function runLiveZtunnelExplain(args: ZtunnelExplainArgs, target: st
   return explainOn(model, args, target, ctx);
 }
 
-async function explainOn(model: ZtunnelModel, args: ZtunnelExplainArgs, target: string, ctx: CommandContext): Promise<number> {
+async function explainOn(
+  model: ZtunnelModel,
+  args: ZtunnelExplainArgs,
+  target: string,
+  ctx: CommandContext,
+): Promise<number> {
   if (!args.from) {
-    throw new UsageError(`${model.origin} is ztunnel's config: say which pod the connection starts from, with --from <pod>[.<namespace>] (or its IP)`, {
-      hint: `e.g. pcx explain ${model.origin} ${target} --from sleep.default; pcx ztunnel workloads ${model.origin} lists the pods`,
-    });
+    throw new UsageError(
+      `${model.origin} is ztunnel's config: say which pod the connection starts from, with --from <pod>[.<namespace>] (or its IP)`,
+      {
+        hint: `e.g. pcx explain ${model.origin} ${target} --from sleep.default; pcx ztunnel workloads ${model.origin} lists the pods`,
+      },
+    );
   }
-  if (args.output === 'svg' || args.output === 'mermaid') throw new UsageError(`-o ${args.output} draws an Envoy proxy's chain: on ztunnel's config use -o text, json or yaml`);
+  if (args.output === 'svg' || args.output === 'mermaid')
+    throw new UsageError(
+      `-o ${args.output} draws an Envoy proxy's chain: on ztunnel's config use -o text, json or yaml`,
+    );
   const result = explainZtunnel(model, { target, from: args.from, sourceIp: args.sourceIp });
   await continueIntoWaypoint(result, args, target, ctx);
   const style = styleFor(ctx.io.stdout, { color: ctx.color });
   await writeResult(ctx, args.output, result, {
     text: (r) => {
       let text = renderZtunnelExplainText(r, style, { verbose: args.verbose });
-      if (r.waypoint_explain) text += `\n${style.bold(`then, in waypoint ${r.waypoint_explain.proxy.pod ?? ''}.${r.waypoint_explain.proxy.namespace ?? ''} (its Envoy config):`)}\n` + renderExplainText(r.waypoint_explain, style, { verbose: args.verbose });
+      if (r.waypoint_explain)
+        text +=
+          `\n${style.bold(`then, in waypoint ${r.waypoint_explain.proxy.pod ?? ''}.${r.waypoint_explain.proxy.namespace ?? ''} (its Envoy config):`)}\n` +
+          renderExplainText(r.waypoint_explain, style, { verbose: args.verbose });
       return text;
     },
   });
@@ -81,7 +110,12 @@ function pathOf(target: string): string {
   return i < 0 ? '/' : s[i] === '?' ? '/' + s.slice(i) : s.slice(i);
 }
 
-async function continueIntoWaypoint(r: ZtunnelExplainResult, args: ZtunnelExplainArgs, target: string, ctx: CommandContext): Promise<void> {
+async function continueIntoWaypoint(
+  r: ZtunnelExplainResult,
+  args: ZtunnelExplainArgs,
+  target: string,
+  ctx: CommandContext,
+): Promise<void> {
   const wp = r.waypoint;
   if (!wp?.found || !wp.workloads.length || !args.source || r.verdict.kind !== 'routed') return;
   const spec = await classifySource(args.source);
@@ -97,10 +131,21 @@ async function continueIntoWaypoint(r: ZtunnelExplainResult, args: ZtunnelExplai
     }
     throw e;
   }
-  const host = r.target.resolved === 'service' && r.target.service ? r.target.service.slice(r.target.service.indexOf('/') + 1) : r.target.ip ?? r.target.host;
-  const req = { ...requestFromArgs(args), target: `${host}:${r.target.port}${pathOf(target)}`, ip: args.ip ?? r.target.ip };
+  const host =
+    r.target.resolved === 'service' && r.target.service
+      ? r.target.service.slice(r.target.service.indexOf('/') + 1)
+      : (r.target.ip ?? r.target.host);
+  const req = {
+    ...requestFromArgs(args),
+    target: `${host}:${r.target.port}${pathOf(target)}`,
+    ip: args.ip ?? r.target.ip,
+  };
   const er = explain(model, req);
   r.waypoint_explain = er;
-  r.steps.push({ kind: 'waypoint', name: pod, reason: `continued into the waypoint's Envoy dump, from the same source: ${er.verdict.summary}` });
+  r.steps.push({
+    kind: 'waypoint',
+    name: pod,
+    reason: `continued into the waypoint's Envoy dump, from the same source: ${er.verdict.summary}`,
+  });
   r.verdict = { ...er.verdict, summary: `via waypoint ${wp.name}; there: ${er.verdict.summary}` };
 }

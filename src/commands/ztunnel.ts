@@ -42,7 +42,10 @@ interface Spec {
 const FLAGS: Record<string, { type: 'string' | 'boolean'; describe: string }> = {
   'workload-namespace': { type: 'string', describe: 'only workloads in this namespace' },
   'workload-node': { type: 'string', describe: 'only workloads on this node' },
-  workload: { type: 'string', describe: 'only this workload pod: <name>[.<namespace>] (istioctl: the pod given as its argument)' },
+  workload: {
+    type: 'string',
+    describe: 'only this workload pod: <name>[.<namespace>] (istioctl: the pod given as its argument)',
+  },
   address: { type: 'string', describe: 'only the workload with this IP' },
   'service-namespace': { type: 'string', describe: 'only services in this namespace' },
   'policy-namespace': { type: 'string', describe: 'only policies in this namespace' },
@@ -52,13 +55,48 @@ const FLAGS: Record<string, { type: 'string' | 'boolean'; describe: string }> = 
 };
 
 const SPECS: Spec[] = [
-  { kind: 'workloads', names: ['workloads [source]', 'workload', 'w'], describe: 'workloads ztunnel knows: address, node, waypoint, protocol (istioctl ztunnel-config workload)', flags: ['workload-namespace', 'workload-node', 'workload', 'address'] },
-  { kind: 'services', names: ['services [source]', 'service', 's', 'svc'], describe: 'services: VIP, waypoint, healthy/all endpoints (istioctl ztunnel-config service)', flags: ['service-namespace'] },
-  { kind: 'policies', names: ['policies [source]', 'policy', 'p', 'pol'], describe: 'L4 authorization policies (istioctl ztunnel-config policy)', flags: ['policy-namespace'] },
-  { kind: 'certificates', names: ['certificates [source]', 'certificate', 'certs', 'cert'], describe: "ztunnel's workload certificates (istioctl ztunnel-config certificate)", flags: [] },
-  { kind: 'connections', names: ['connections [source]', 'cons'], describe: 'open connections per workload (istioctl ztunnel-config connections)', flags: ['workload-namespace', 'workload', 'direction', 'raw'] },
-  { kind: 'version', names: ['version [source]'], describe: 'ztunnel and Istio versions (istioctl ztunnel-config version)', flags: [] },
-  { kind: 'all', names: ['all [source]'], describe: 'every table, as istioctl ztunnel-config all (-o json|yaml: the whole dump)', flags: ['with-headers'] },
+  {
+    kind: 'workloads',
+    names: ['workloads [source]', 'workload', 'w'],
+    describe: 'workloads ztunnel knows: address, node, waypoint, protocol (istioctl ztunnel-config workload)',
+    flags: ['workload-namespace', 'workload-node', 'workload', 'address'],
+  },
+  {
+    kind: 'services',
+    names: ['services [source]', 'service', 's', 'svc'],
+    describe: 'services: VIP, waypoint, healthy/all endpoints (istioctl ztunnel-config service)',
+    flags: ['service-namespace'],
+  },
+  {
+    kind: 'policies',
+    names: ['policies [source]', 'policy', 'p', 'pol'],
+    describe: 'L4 authorization policies (istioctl ztunnel-config policy)',
+    flags: ['policy-namespace'],
+  },
+  {
+    kind: 'certificates',
+    names: ['certificates [source]', 'certificate', 'certs', 'cert'],
+    describe: "ztunnel's workload certificates (istioctl ztunnel-config certificate)",
+    flags: [],
+  },
+  {
+    kind: 'connections',
+    names: ['connections [source]', 'cons'],
+    describe: 'open connections per workload (istioctl ztunnel-config connections)',
+    flags: ['workload-namespace', 'workload', 'direction', 'raw'],
+  },
+  {
+    kind: 'version',
+    names: ['version [source]'],
+    describe: 'ztunnel and Istio versions (istioctl ztunnel-config version)',
+    flags: [],
+  },
+  {
+    kind: 'all',
+    names: ['all [source]'],
+    describe: 'every table, as istioctl ztunnel-config all (-o json|yaml: the whole dump)',
+    flags: ['with-headers'],
+  },
 ];
 
 function builderFor(spec: Spec) {
@@ -66,7 +104,10 @@ function builderFor(spec: Spec) {
     let b: Argv = withSourceOptions(y)
       .positional('source', { describe: ZTUNNEL_SOURCE_DESCRIPTION, type: 'string' })
       .option('output', { alias: 'o', choices: ['short', 'json', 'yaml'], default: 'short', describe: 'output format' })
-      .option('node', { type: 'string', describe: 'live or a bug-report: the ztunnel on this node (as istioctl); a dump: only workloads on this node' });
+      .option('node', {
+        type: 'string',
+        describe: 'live or a bug-report: the ztunnel on this node (as istioctl); a dump: only workloads on this node',
+      });
     for (const f of spec.flags) b = b.option(f, FLAGS[f]);
     const name = spec.names[0].split(' ')[0];
     return b
@@ -96,7 +137,12 @@ export function ztunnelRequest(kind: ZtunnelTableKind, a: ZtunnelArgs, live: boo
     workloads: { namespace: wl.namespace ?? a.workloadNamespace, name: wl.name, address: a.address, node },
     services: { namespace: a.serviceNamespace },
     policies: { namespace: a.policyNamespace },
-    connections: { namespace: wl.namespace ?? a.workloadNamespace, workload: wl.name, direction: a.direction as 'inbound' | 'outbound' | undefined, raw: a.raw },
+    connections: {
+      namespace: wl.namespace ?? a.workloadNamespace,
+      workload: wl.name,
+      direction: a.direction as 'inbound' | 'outbound' | undefined,
+      raw: a.raw,
+    },
   };
 }
 
@@ -108,9 +154,13 @@ async function nodePicksZtunnel(source: string | undefined): Promise<boolean> {
 }
 
 export async function runZtunnel(kind: ZtunnelTableKind, a: ZtunnelArgs, ctx: CommandContext): Promise<number> {
-  if (a.timeout !== undefined && !(a.timeout > 0)) throw new UsageError(`--timeout must be a number of seconds above 0, not ${a.timeout}`);
+  if (a.timeout !== undefined && !(a.timeout > 0))
+    throw new UsageError(`--timeout must be a number of seconds above 0, not ${a.timeout}`);
   const live = await nodePicksZtunnel(a.source);
-  const [{ loadZtunnel, workloadPodOf }, { printZtunnel }] = await Promise.all([import('../ztunnel/load.js'), import('../tables/ztunnel-index.js')]);
+  const [{ loadZtunnel, workloadPodOf }, { printZtunnel }] = await Promise.all([
+    import('../ztunnel/load.js'),
+    import('../tables/ztunnel-index.js'),
+  ]);
   // istioctl: a workload pod (not a ztunnel) as the target reads its node's ztunnel and shows only that pod
   const pod = a.workload === undefined ? await workloadPodOf(a.source, a.namespace) : undefined;
   const req = ztunnelRequest(kind, pod ? { ...a, workload: pod } : a, live);
@@ -125,7 +175,11 @@ export async function runZtunnel(kind: ZtunnelTableKind, a: ZtunnelArgs, ctx: Co
     progress: ctx.io.stderr,
     node: live ? a.node : undefined,
   });
-  const out = printZtunnel(model, { ...req, withHeaders: a.withHeaders }, styleFor(ctx.io.stdout, { color: ctx.color }));
+  const out = printZtunnel(
+    model,
+    { ...req, withHeaders: a.withHeaders },
+    styleFor(ctx.io.stdout, { color: ctx.color }),
+  );
   for (const n of [...model.warnings, ...out.notes]) ctx.io.stderr.write(`pcx: note: ${n}\n`);
   ctx.io.stdout.write(out.stdout);
   return EXIT_OK;
@@ -135,7 +189,13 @@ export const ztunnelCommand = defineCommand({
   command: ['ztunnel', 'zc', 'ztunnel-config'],
   describe: "ztunnel's config as istioctl ztunnel-config prints it (ambient mode)",
   subcommands: SPECS.map((spec) =>
-    defineCommand<ZtunnelArgs>({ command: spec.names, describe: spec.describe, builder: builderFor(spec), run: (a, ctx) => runZtunnel(spec.kind, a, ctx) }),
+    defineCommand<ZtunnelArgs>({
+      command: spec.names,
+      describe: spec.describe,
+      builder: builderFor(spec),
+      run: (a, ctx) => runZtunnel(spec.kind, a, ctx),
+    }),
   ),
-  demandSubcommand: 'give a table: pcx ztunnel workloads|services|policies|certificates|connections|version|all [source]',
+  demandSubcommand:
+    'give a table: pcx ztunnel workloads|services|policies|certificates|connections|version|all [source]',
 });

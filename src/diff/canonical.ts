@@ -20,7 +20,14 @@
  */
 import type { Json } from '../model/envoy-types.js';
 
-const NOISE_KEYS = new Set(['version_info', 'last_updated', 'nonce', 'response_nonce', 'last_update_attempt', 'client_status']);
+const NOISE_KEYS = new Set([
+  'version_info',
+  'last_updated',
+  'nonce',
+  'response_nonce',
+  'last_update_attempt',
+  'client_status',
+]);
 
 /** `.v2alpha.`, `.v3.`, `.v1beta1.` inside a type URL. */
 const TYPE_VERSION = /\.v\d+(?:(?:alpha|beta)\d*)?(?=\.)/g;
@@ -38,22 +45,35 @@ export interface ArrayRule {
 }
 
 /** filter_chain_match criteria are map keys in Envoy's matcher (§3.1): sets. */
-const FCM_SETS = new Set(['server_names', 'application_protocols', 'prefix_ranges', 'source_prefix_ranges', 'direct_source_prefix_ranges', 'source_ports']);
+const FCM_SETS = new Set([
+  'server_names',
+  'application_protocols',
+  'prefix_ranges',
+  'source_prefix_ranges',
+  'direct_source_prefix_ranges',
+  'source_ports',
+]);
 
-const byName = (el: Json): string | undefined => (el && typeof el === 'object' && typeof el.name === 'string' && el.name !== '' ? el.name : undefined);
+const byName = (el: Json): string | undefined =>
+  el && typeof el === 'object' && typeof el.name === 'string' && el.name !== '' ? el.name : undefined;
 
 export function endpointAddress(e: Json): string | undefined {
   const a = e?.endpoint?.address;
   const s = a?.socket_address;
-  if (s) return s.address?.includes(':') ? `[${s.address}]:${s.port_value ?? s.port ?? 0}` : `${s.address}:${s.port_value ?? s.port ?? 0}`;
+  if (s)
+    return s.address?.includes(':')
+      ? `[${s.address}]:${s.port_value ?? s.port ?? 0}`
+      : `${s.address}:${s.port_value ?? s.port ?? 0}`;
   if (a?.pipe) return `unix:${a.pipe.path}`;
-  if (a?.envoy_internal_address) return `internal:${a.envoy_internal_address.server_listener_name ?? ''}/${a.envoy_internal_address.endpoint_id ?? ''}`;
+  if (a?.envoy_internal_address)
+    return `internal:${a.envoy_internal_address.server_listener_name ?? ''}/${a.envoy_internal_address.endpoint_id ?? ''}`;
   return e?.endpoint_name ?? e?.endpoint?.hostname;
 }
 
 export function localityLabel(l: Json): string {
   const loc = l?.locality ?? {};
-  const where = [loc.region, loc.zone, loc.sub_zone].filter((x) => x !== undefined && x !== '').join('/') || '(no locality)';
+  const where =
+    [loc.region, loc.zone, loc.sub_zone].filter((x) => x !== undefined && x !== '').join('/') || '(no locality)';
   return l?.priority ? `${where} priority ${l.priority}` : where;
 }
 
@@ -67,7 +87,8 @@ export function arrayRule(key: string, parentKey: string): ArrayRule {
   // weighted clusters: each gets weight/Σ whatever its place (§6.4)
   if (key === 'clusters' && parentKey === 'weighted_clusters') return { ordered: false, id: byName };
   // ClusterLoadAssignment.endpoints: one entry per locality and priority
-  if (key === 'endpoints' && (parentKey === 'load_assignment' || parentKey === '')) return { ordered: false, id: localityLabel };
+  if (key === 'endpoints' && (parentKey === 'load_assignment' || parentKey === ''))
+    return { ordered: false, id: localityLabel };
   return { ordered: true, id: byName };
 }
 
@@ -107,9 +128,12 @@ export function stableStringify(v: Json): string {
     for (let i = 0; i < v.length; i++) s += (i ? ',' : '') + stableStringify(v[i]);
     return s + ']';
   }
-  const keys = Object.keys(v).filter((k) => v[k] !== undefined).sort();
+  const keys = Object.keys(v)
+    .filter((k) => v[k] !== undefined)
+    .sort();
   let s = '{';
-  for (let i = 0; i < keys.length; i++) s += (i ? ',' : '') + JSON.stringify(keys[i]) + ':' + stableStringify(v[keys[i]]);
+  for (let i = 0; i < keys.length; i++)
+    s += (i ? ',' : '') + JSON.stringify(keys[i]) + ':' + stableStringify(v[keys[i]]);
   return s + '}';
 }
 

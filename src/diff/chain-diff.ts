@@ -14,14 +14,26 @@ import { stableStringify } from './canonical.js';
 import type { ChainDiff, ChainStep, ChainStepKind, DiffType } from './result.js';
 import { percentText } from '../text/percent.js';
 
-const HOP_STEPS: ChainStepKind[] = ['listener', 'filter_chain', 'network_filter', 'route_config', 'virtual_host', 'route'];
+const HOP_STEPS: ChainStepKind[] = [
+  'listener',
+  'filter_chain',
+  'network_filter',
+  'route_config',
+  'virtual_host',
+  'route',
+];
 const STEP_ORDER: ChainStepKind[] = [...HOP_STEPS, 'clusters', 'endpoints', 'verdict'];
 
-interface StepView { text: string; details?: Record<string, unknown> }
+interface StepView {
+  text: string;
+  details?: Record<string, unknown>;
+}
 
 /** `reviews v1 100%`; full names when two clusters would read the same. */
 export function clusterSplitText(cs: VerdictCluster[], labels: Map<string, string>): string {
-  return cs.map((c) => `${labels.get(c.name) ?? c.name} ${percentText(c.weight)}${c.found ? '' : ' (missing)'}`).join(' / ');
+  return cs
+    .map((c) => `${labels.get(c.name) ?? c.name} ${percentText(c.weight)}${c.found ? '' : ' (missing)'}`)
+    .join(' / ');
 }
 
 function labelsFor(names: string[]): Map<string, string> {
@@ -43,12 +55,17 @@ function viewOf(r: ExplainResult, labels: Map<string, string>, ignoreEndpoints: 
     const k = h.kind as ChainStepKind;
     if (!HOP_STEPS.includes(k) || m.has(k)) continue;
     const state = h.state && !['active', 'static', 'dynamic'].includes(h.state) ? ` (${h.state})` : '';
-    m.set(k, { text: h.name + state, ...(k === 'route' && h.details && Object.keys(h.details).length ? { details: h.details } : {}) });
+    m.set(k, {
+      text: h.name + state,
+      ...(k === 'route' && h.details && Object.keys(h.details).length ? { details: h.details } : {}),
+    });
   }
   const cs = r.verdict.clusters;
   if (cs.length) m.set('clusters', { text: clusterSplitText(cs, labels) });
   if (!ignoreEndpoints) {
-    const eps = cs.filter((c) => c.endpoints_total !== undefined).map((c) => `${labels.get(c.name) ?? c.name} ${c.endpoints_healthy}/${c.endpoints_total} healthy`);
+    const eps = cs
+      .filter((c) => c.endpoints_total !== undefined)
+      .map((c) => `${labels.get(c.name) ?? c.name} ${c.endpoints_healthy}/${c.endpoints_total} healthy`);
     if (eps.length) m.set('endpoints', { text: eps.join(' / ') });
   }
   m.set('verdict', { text: verdictText(r) });
@@ -93,7 +110,12 @@ export interface ChainDiffOptions {
   ignoreEndpoints?: boolean;
 }
 
-export function diffChains(a: ConfigModel, b: ConfigModel, req: ExplainRequest, opts: ChainDiffOptions = {}): ChainDiff {
+export function diffChains(
+  a: ConfigModel,
+  b: ConfigModel,
+  req: ExplainRequest,
+  opts: ChainDiffOptions = {},
+): ChainDiff {
   const before = explain(a, req);
   const after = explain(b, req);
   const labels = labelsFor([...new Set([...before.verdict.clusters, ...after.verdict.clusters].map((c) => c.name))]);
@@ -108,8 +130,12 @@ export function diffChains(a: ConfigModel, b: ConfigModel, req: ExplainRequest, 
     const changed = x?.text !== y?.text || stableStringify(x?.details ?? {}) !== stableStringify(y?.details ?? {});
     const detail = kind === 'verdict' ? { before: before.verdict.summary, after: after.verdict.summary } : undefined;
     steps.push({
-      kind, ...(x ? { before: x.text } : {}), ...(y ? { after: y.text } : {}), changed,
-      ...(detail ? { detail } : {}), ...(details.length ? { notes: details } : {}),
+      kind,
+      ...(x ? { before: x.text } : {}),
+      ...(y ? { after: y.text } : {}),
+      changed,
+      ...(detail ? { detail } : {}),
+      ...(details.length ? { notes: details } : {}),
     });
   }
 
@@ -120,13 +146,23 @@ export function diffChains(a: ConfigModel, b: ConfigModel, req: ExplainRequest, 
   const vhosts = new Set(both.flatMap((r) => hopNames(r, 'virtual_host')));
   const clusters = new Set(both.flatMap((r) => [...hopNames(r, 'cluster'), ...r.verdict.clusters.map((c) => c.name)]));
   const eds = new Set<string>(clusters);
-  for (const m of [a, b]) for (const c of clusters) {
-    const sn = m.cluster(c)?.cluster.eds_cluster_config?.service_name;
-    if (sn) eds.add(sn);
-  }
-  const types = new Set<DiffType>(['listener', 'filter_chain', 'route_config', 'virtual_host', 'route', 'cluster', 'endpoints']);
+  for (const m of [a, b])
+    for (const c of clusters) {
+      const sn = m.cluster(c)?.cluster.eds_cluster_config?.service_name;
+      if (sn) eds.add(sn);
+    }
+  const types = new Set<DiffType>([
+    'listener',
+    'filter_chain',
+    'route_config',
+    'virtual_host',
+    'route',
+    'cluster',
+    'endpoints',
+  ]);
   const d = diffModels(a, b, {
-    types, ignoreEndpoints: opts.ignoreEndpoints,
+    types,
+    ignoreEndpoints: opts.ignoreEndpoints,
     scope: { listener: listeners, route_config: rcs, cluster: clusters, endpoints: eds },
   });
   const changes = d.changes.filter((c) => (c.type !== 'virtual_host' && c.type !== 'route') || vhosts.has(c.path[1]));

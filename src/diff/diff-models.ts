@@ -7,7 +7,15 @@
  * are canonicalised, and only pairs whose canonical forms differ are diffed field by field. No
  * step works on a whole dump, so a 250 MB pair costs little more than parsing it.
  */
-import type { ConfigModel, ClusterRecord, EndpointRecord, ListenerRecord, RouteConfigRecord, SecretRecord, Section } from '../model/config-model.js';
+import type {
+  ConfigModel,
+  ClusterRecord,
+  EndpointRecord,
+  ListenerRecord,
+  RouteConfigRecord,
+  SecretRecord,
+  Section,
+} from '../model/config-model.js';
 import type { Json } from '../model/envoy-types.js';
 import { formatAddress } from '../envoy/ip.js';
 import { discoveryType } from '../envoy/cluster-endpoints.js';
@@ -19,7 +27,14 @@ import { flagMissingDestinations } from './new-destinations.js';
 import { secretSummary, secretView } from './secrets.js';
 import { endpointCount } from './labels.js';
 import { groupBy, keyDuplicates, makeChange, sameCanonical, sameRaw, unionKeys, type Emit } from './pairs.js';
-import { DIFF_TYPES, type DiffResult, type DiffType, type ResourceChange, type SideInfo, type TypeCount } from './result.js';
+import {
+  DIFF_TYPES,
+  type DiffResult,
+  type DiffType,
+  type ResourceChange,
+  type SideInfo,
+  type TypeCount,
+} from './result.js';
 import { proxyName } from '../model/proxy-identity.js';
 
 export interface DiffOptions {
@@ -39,7 +54,12 @@ function listenerKey(r: ListenerRecord): string {
   return r.name || formatAddress(r.head.address);
 }
 
-interface Body { raw: unknown; pending: boolean; bytes(): Buffer | undefined; byteOffset: number | undefined }
+interface Body {
+  raw: unknown;
+  pending: boolean;
+  bytes(): Buffer | undefined;
+  byteOffset: number | undefined;
+}
 
 /** Records of `a` whose resource is byte for byte the one of the same name in `b` (see sameBytesPass). */
 let bytesEqual = new WeakSet<object>();
@@ -87,7 +107,13 @@ function listenerSide(recs: ListenerRecord[]): ListenerSide & { rec: ListenerRec
   const err = recs.find((r) => r.state === 'error');
   if (err && err !== chosen) pseudo['(rejected update)'] = err.extra.errorDetails ?? true;
   if (chosen.serving && recs.some((r) => r.state === 'warming')) pseudo['(update warming)'] = true;
-  return { rec: chosen, get listener() { return chosen.listener; }, pseudo };
+  return {
+    rec: chosen,
+    get listener() {
+      return chosen.listener;
+    },
+    pseudo,
+  };
 }
 
 function routeConfigSides(recs: RouteConfigRecord[]): { serving: RouteConfigRecord[]; pseudo: Record<string, Json> } {
@@ -114,11 +140,21 @@ function secretPick(recs: SecretRecord[]): SecretRecord {
 }
 
 const SECTION_OF: Record<DiffType, Section> = {
-  listener: 'listeners', filter_chain: 'listeners', route_config: 'routes', virtual_host: 'routes', route: 'routes',
-  cluster: 'clusters', endpoints: 'endpoints', secret: 'secrets',
+  listener: 'listeners',
+  filter_chain: 'listeners',
+  route_config: 'routes',
+  virtual_host: 'routes',
+  route: 'routes',
+  cluster: 'clusters',
+  endpoints: 'endpoints',
+  secret: 'secrets',
 };
 const SECTION_WORDS: Record<string, string> = {
-  listeners: 'listeners (LDS)', routes: 'routes (RDS)', clusters: 'clusters (CDS)', endpoints: 'endpoints (EDS, captured with ?include_eds)', secrets: 'secrets (SDS)',
+  listeners: 'listeners (LDS)',
+  routes: 'routes (RDS)',
+  clusters: 'clusters (CDS)',
+  endpoints: 'endpoints (EDS, captured with ?include_eds)',
+  secrets: 'secrets (SDS)',
 };
 
 function sideInfo(m: ConfigModel, counts: Partial<Record<DiffType, number>>): SideInfo {
@@ -150,13 +186,21 @@ interface Differ<R, S> {
   compare(key: string, x: S, y: S, emit: Emit): void;
 }
 
-const one = <R, S>(side: (rs: R[]) => S) => (name: string, a: R[] | undefined, b: R[] | undefined): [string, S | undefined, S | undefined][] =>
-  [[name, a && side(a), b && side(b)]];
+const one =
+  <R, S>(side: (rs: R[]) => S) =>
+  (name: string, a: R[] | undefined, b: R[] | undefined): [string, S | undefined, S | undefined][] => [
+    [name, a && side(a), b && side(b)],
+  ];
 
-function differs(opts: DiffOptions): Differ<any, any>[] { // eslint-disable-line @typescript-eslint/no-explicit-any
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+function differs(opts: DiffOptions): Differ<any, any>[] {
   const listeners: Differ<ListenerRecord, ReturnType<typeof listenerSide>> = {
-    type: 'listener', types: ['listener', 'filter_chain'], scope: 'listener',
-    records: (m) => m.listeners, key: listenerKey, pairs: one(listenerSide),
+    type: 'listener',
+    types: ['listener', 'filter_chain'],
+    scope: 'listener',
+    records: (m) => m.listeners,
+    key: listenerKey,
+    pairs: one(listenerSide),
     summary: (x) => listenerSummary(x.listener),
     compare: (k, x, y, emit) => {
       if (sameCanonical(x.pseudo, y.pseudo) && sameBody(x.rec, y.rec, (r) => r.listener)) return;
@@ -165,7 +209,9 @@ function differs(opts: DiffOptions): Differ<any, any>[] { // eslint-disable-line
   };
   type RcSide = { config: RouteConfigRecord; pseudo: Record<string, Json> };
   const routeConfigs: Differ<RouteConfigRecord, RcSide> = {
-    type: 'route_config', types: ['route_config', 'virtual_host', 'route'], scope: 'route_config',
+    type: 'route_config',
+    types: ['route_config', 'virtual_host', 'route'],
+    scope: 'route_config',
     records: (m) => m.routeConfigs,
     // Inline route tables may have no name (§1.2): they are grouped as one, paired by content.
     key: (r) => r.name || '(unnamed)',
@@ -182,13 +228,22 @@ function differs(opts: DiffOptions): Differ<any, any>[] { // eslint-disable-line
     summary: (x) => routeConfigSummary(x.config.config),
     compare: (k, x, y, emit) => {
       if (sameCanonical(x.pseudo, y.pseudo) && sameBody(x.config, y.config, (r) => r.config)) return;
-      diffRouteConfig(k, { config: x.config.config, pseudo: x.pseudo }, { config: y.config.config, pseudo: y.pseudo }, emit);
+      diffRouteConfig(
+        k,
+        { config: x.config.config, pseudo: x.pseudo },
+        { config: y.config.config, pseudo: y.pseudo },
+        emit,
+      );
     },
   };
   const body = (c: ClusterRecord) => (opts.ignoreEndpoints ? omitKeys(c.cluster, ['load_assignment']) : c.cluster);
   const clusters: Differ<ClusterRecord, ReturnType<typeof clusterSide>> = {
-    type: 'cluster', types: ['cluster'], scope: 'cluster',
-    records: (m) => m.clusters, key: (c) => c.name, pairs: one(clusterSide),
+    type: 'cluster',
+    types: ['cluster'],
+    scope: 'cluster',
+    records: (m) => m.clusters,
+    key: (c) => c.name,
+    pairs: one(clusterSide),
     summary: (x) => discoveryType(x.rec.cluster),
     compare: (k, x, y, emit) => {
       if (sameCanonical(x.pseudo, y.pseudo) && sameBody(x.rec, y.rec, (r) => r.cluster)) return;
@@ -198,7 +253,9 @@ function differs(opts: DiffOptions): Differ<any, any>[] { // eslint-disable-line
     },
   };
   const endpoints: Differ<EndpointRecord, EndpointRecord> = {
-    type: 'endpoints', types: ['endpoints'], scope: 'endpoints',
+    type: 'endpoints',
+    types: ['endpoints'],
+    scope: 'endpoints',
     records: (m) => m.endpoints,
     // Envoy leaves cluster_name out when it is empty (proto3 defaults, §1.1): such sets are paired by content.
     key: (e) => e.clusterName || '(unnamed)',
@@ -218,8 +275,11 @@ function differs(opts: DiffOptions): Differ<any, any>[] { // eslint-disable-line
     },
   };
   const secrets: Differ<SecretRecord, ReturnType<typeof secretView>> = {
-    type: 'secret', types: ['secret'],
-    records: (m) => m.secrets, key: (s) => s.name, pairs: one((rs: SecretRecord[]) => secretView(secretPick(rs))),
+    type: 'secret',
+    types: ['secret'],
+    records: (m) => m.secrets,
+    key: (s) => s.name,
+    pairs: one((rs: SecretRecord[]) => secretView(secretPick(rs))),
     summary: secretSummary,
     compare: (k, x, y, emit) => {
       if (!sameCanonical(x, y)) emit(makeChange('secret', [k], 'changed', { fields: fieldChanges(x, y) }));
@@ -241,14 +301,17 @@ export function diffModels(a: ConfigModel, b: ConfigModel, opts: DiffOptions = {
     if (ha && hb) compared.push(t);
     else if ((ha || hb) && !skippedSections.has(s)) {
       skippedSections.add(s);
-      notes.push(`${SECTION_WORDS[s]}: only ${ha ? 'a' : 'b'} (${ha ? a.origin : b.origin}) has this section, so they were not compared`);
+      notes.push(
+        `${SECTION_WORDS[s]}: only ${ha ? 'a' : 'b'} (${ha ? a.origin : b.origin}) has this section, so they were not compared`,
+      );
     } else skippedSections.add(s);
   }
   if (a.proxy.kind !== b.proxy.kind && a.proxy.kind !== 'unknown' && b.proxy.kind !== 'unknown') {
     notes.push(`a is a ${a.proxy.kind} and b is a ${b.proxy.kind}: much of their configuration differs by design`);
   }
   const has = (t: DiffType) => compared.includes(t);
-  const inScope = (family: keyof NonNullable<DiffOptions['scope']>, k: string) => !opts.scope?.[family] || opts.scope[family]!.has(k);
+  const inScope = (family: keyof NonNullable<DiffOptions['scope']>, k: string) =>
+    !opts.scope?.[family] || opts.scope[family]!.has(k);
 
   const changes: ResourceChange[] = [];
   const emit: Emit = (c) => changes.push(c);
@@ -279,7 +342,12 @@ export function diffModels(a: ConfigModel, b: ConfigModel, opts: DiffOptions = {
   kept.sort((x, y) => order.get(x.type)! - order.get(y.type)!);
   const summary: TypeCount[] = compared.map((type) => {
     const of = kept.filter((c) => c.type === type);
-    return { type, added: of.filter((c) => c.change === 'added').length, removed: of.filter((c) => c.change === 'removed').length, changed: of.filter((c) => c.change === 'changed').length };
+    return {
+      type,
+      added: of.filter((c) => c.change === 'added').length,
+      removed: of.filter((c) => c.change === 'removed').length,
+      changed: of.filter((c) => c.change === 'changed').length,
+    };
   });
   return { a: sideInfo(a, countsA), b: sideInfo(b, countsB), compared, summary, changes: kept, notes };
 }

@@ -59,7 +59,8 @@ function prepare(a: Json, b: Json, key: string, parentKey: string, path: string,
       if (rule.ordered) {
         const common = [...ka.keys()].filter((k) => kb.has(k));
         const inB = [...kb.keys()].filter((k) => ka.has(k));
-        if (common.some((k, i) => k !== inB[i])) out.push({ path, change: 'reordered', before: [...ka.keys()], after: [...kb.keys()] });
+        if (common.some((k, i) => k !== inB[i]))
+          out.push({ path, change: 'reordered', before: [...ka.keys()], after: [...kb.keys()] });
       }
       const pa: Record<string, Json> = {};
       const pb: Record<string, Json> = {};
@@ -118,7 +119,8 @@ function flatten(d: Json, path: string, out: FieldChange[]): void {
   }
   for (const k of keys) {
     if (k.endsWith('__added')) out.push({ path: joinPath(path, k.slice(0, -7)), change: 'added', after: d[k] });
-    else if (k.endsWith('__deleted')) out.push({ path: joinPath(path, k.slice(0, -9)), change: 'removed', before: d[k] });
+    else if (k.endsWith('__deleted'))
+      out.push({ path: joinPath(path, k.slice(0, -9)), change: 'removed', before: d[k] });
     else flatten(d[k], joinPath(path, k), out);
   }
 }

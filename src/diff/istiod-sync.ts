@@ -16,7 +16,11 @@ export type XdsType = 'CDS' | 'LDS' | 'RDS';
 /** istioctl proxy-status's status words (pilot/pkg/xds status: SYNCED, STALE, NOT SENT). */
 export type SyncStatus = 'SYNCED' | 'STALE' | 'NOT SENT';
 
-const TYPES_OF: Record<XdsType, DiffType[]> = { CDS: ['cluster'], LDS: ['listener', 'filter_chain'], RDS: ['route_config', 'virtual_host', 'route'] };
+const TYPES_OF: Record<XdsType, DiffType[]> = {
+  CDS: ['cluster'],
+  LDS: ['listener', 'filter_chain'],
+  RDS: ['route_config', 'virtual_host', 'route'],
+};
 const TOP: Record<XdsType, DiffType> = { CDS: 'cluster', LDS: 'listener', RDS: 'route_config' };
 export const XDS_TYPES: XdsType[] = ['CDS', 'LDS', 'RDS'];
 
@@ -53,7 +57,8 @@ export interface IstiodSyncResult {
 }
 
 const MEANING = {
-  removed: 'istiod sends it; the proxy does not hold it (not received yet, or rejected: pcx check shows rejected updates)',
+  removed:
+    'istiod sends it; the proxy does not hold it (not received yet, or rejected: pcx check shows rejected updates)',
   added: 'the proxy still holds it; istiod no longer sends it',
   changed: 'the proxy holds another version than istiod sends',
 } as const;
@@ -72,7 +77,11 @@ function dynamicOnly(m: ConfigModel): ConfigModel {
   return view;
 }
 
-export function compareWithIstiod(istiod: ConfigModel, proxy: ConfigModel, about: IstiodSyncResult['istiod']): IstiodSyncResult {
+export function compareWithIstiod(
+  istiod: ConfigModel,
+  proxy: ConfigModel,
+  about: IstiodSyncResult['istiod'],
+): IstiodSyncResult {
   const types = new Set<DiffType>(XDS_TYPES.flatMap((t) => TYPES_OF[t]));
   const r = diffModels(istiod, dynamicOnly(proxy), { types });
   const xdsOf = (t: DiffType) => XDS_TYPES.find((x) => TYPES_OF[x].includes(t))!;
@@ -84,7 +93,9 @@ export function compareWithIstiod(istiod: ConfigModel, proxy: ConfigModel, about
     const nIstiod = r.a.counts[TOP[type]] ?? 0;
     const nProxy = r.b.counts[TOP[type]] ?? 0;
     const row = {
-      type, istiod: nIstiod, proxy: nProxy,
+      type,
+      istiod: nIstiod,
+      proxy: nProxy,
       not_applied: top.filter((c) => c.change === 'removed').length,
       stale: top.filter((c) => c.change === 'added').length,
       // a changed chain, virtual host or route is a changed listener or route configuration
@@ -93,7 +104,9 @@ export function compareWithIstiod(istiod: ConfigModel, proxy: ConfigModel, about
     const status: SyncStatus = of.length ? 'STALE' : nIstiod === 0 && nProxy === 0 ? 'NOT SENT' : 'SYNCED';
     return { ...row, status };
   });
-  notes.push('EDS, SDS and ECDS are not compared, as in istioctl proxy-status: endpoints churn, and a sidecar\'s certificates come from pilot-agent, not istiod');
+  notes.push(
+    "EDS, SDS and ECDS are not compared, as in istioctl proxy-status: endpoints churn, and a sidecar's certificates come from pilot-agent, not istiod",
+  );
   return {
     schema: 'pcx.diff.istiod/v1',
     proxy: r.b,

@@ -30,10 +30,19 @@ export function chainMatchLabel(fcm: Json): string {
   put('prefix_ranges', m.prefix_ranges?.length ? `ip ${cidrs(m.prefix_ranges)}` : undefined);
   put('server_names', m.server_names?.length ? `sni ${m.server_names.join(',')}` : undefined);
   put('transport_protocol', m.transport_protocol ? `transport ${m.transport_protocol}` : undefined);
-  put('application_protocols', m.application_protocols?.length ? `alpn ${m.application_protocols.join(',')}` : undefined);
-  put('direct_source_prefix_ranges', m.direct_source_prefix_ranges?.length ? `direct source ${cidrs(m.direct_source_prefix_ranges)}` : undefined);
+  put(
+    'application_protocols',
+    m.application_protocols?.length ? `alpn ${m.application_protocols.join(',')}` : undefined,
+  );
+  put(
+    'direct_source_prefix_ranges',
+    m.direct_source_prefix_ranges?.length ? `direct source ${cidrs(m.direct_source_prefix_ranges)}` : undefined,
+  );
   put('source_type', m.source_type && m.source_type !== 'ANY' ? `source ${m.source_type}` : undefined);
-  put('source_prefix_ranges', m.source_prefix_ranges?.length ? `source ip ${cidrs(m.source_prefix_ranges)}` : undefined);
+  put(
+    'source_prefix_ranges',
+    m.source_prefix_ranges?.length ? `source ip ${cidrs(m.source_prefix_ranges)}` : undefined,
+  );
   put('source_ports', m.source_ports?.length ? `source port ${m.source_ports.join(',')}` : undefined);
   for (const k of Object.keys(m).sort()) if (!known.has(k)) parts.push(`${k}=${stableStringify(m[k])}`);
   return parts.length ? parts.join(', ') : 'any';
@@ -72,7 +81,10 @@ export function routeMatchLabel(match: Json): string {
   else if (m.path_match_policy) parts.push('path_match_policy');
   if (unwrap(m.case_sensitive) === false) parts.push('ignore case');
   for (const h of m.headers ?? []) parts.push(`header ${headerLabel(h)}`);
-  for (const q of m.query_parameters ?? []) parts.push(`query ${q.name}${q.string_match ? stringMatcher(q.string_match) : q.present_match ? '' : q.value !== undefined ? `=${q.value}` : ''}`);
+  for (const q of m.query_parameters ?? [])
+    parts.push(
+      `query ${q.name}${q.string_match ? stringMatcher(q.string_match) : q.present_match ? '' : q.value !== undefined ? `=${q.value}` : ''}`,
+    );
   if (m.grpc) parts.push('grpc');
   if (m.runtime_fraction) parts.push('runtime_fraction');
   if (m.dynamic_metadata?.length) parts.push('dynamic_metadata');
@@ -90,7 +102,12 @@ export function routeActionLabel(r: Json): string {
   const ws: Json[] = a.weighted_clusters?.clusters ?? [];
   if (ws.length) {
     const total = ws.reduce((s, w) => s + (numberOf(w.weight) ?? 0), 0);
-    return '→ ' + ws.map((w) => `${w.name ?? `header ${w.cluster_header}`} ${sharePercent(numberOf(w.weight) ?? 0, total)}%`).join(' / ');
+    return (
+      '→ ' +
+      ws
+        .map((w) => `${w.name ?? `header ${w.cluster_header}`} ${sharePercent(numberOf(w.weight) ?? 0, total)}%`)
+        .join(' / ')
+    );
   }
   return '';
 }

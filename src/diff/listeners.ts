@@ -29,15 +29,21 @@ export function listenerSummary(l: Listener): string {
 
 export function chainSummary(c: FilterChain): string {
   const t = terminalFilter(c);
-  const what = !t ? 'no filters'
-    : t.kind === 'hcm' ? `HTTP${t.rdsName !== undefined ? ` (RDS ${t.rdsName})` : t.inlineRoute ? ' (inline routes)' : ''}`
-      : t.kind === 'tcp_proxy' ? `tcp_proxy → ${t.cluster ?? (t.weighted ?? []).map((w) => w.name).join(' / ')}`
+  const what = !t
+    ? 'no filters'
+    : t.kind === 'hcm'
+      ? `HTTP${t.rdsName !== undefined ? ` (RDS ${t.rdsName})` : t.inlineRoute ? ' (inline routes)' : ''}`
+      : t.kind === 'tcp_proxy'
+        ? `tcp_proxy → ${t.cluster ?? (t.weighted ?? []).map((w) => w.name).join(' / ')}`
         : t.filterName;
   return `match ${chainMatchLabel(c.filter_chain_match)}; ${what}`;
 }
 
 /** Keys for the chains of both sides, computed together so both use the same rule for a name. */
-export function chainKeys(a: FilterChain[], b: FilterChain[]): { a: Map<string, FilterChain>; b: Map<string, FilterChain> } {
+export function chainKeys(
+  a: FilterChain[],
+  b: FilterChain[],
+): { a: Map<string, FilterChain>; b: Map<string, FilterChain> } {
   const dup = new Set<string>();
   for (const side of [a, b]) {
     const seen = new Set<string>();
@@ -47,7 +53,8 @@ export function chainKeys(a: FilterChain[], b: FilterChain[]): { a: Map<string, 
       seen.add(c.name);
     }
   }
-  const keyOf = (c: FilterChain) => (c.name && !dup.has(c.name) ? c.name : `${c.name ? c.name + ' ' : ''}[${chainMatchLabel(c.filter_chain_match)}]`);
+  const keyOf = (c: FilterChain) =>
+    c.name && !dup.has(c.name) ? c.name : `${c.name ? c.name + ' ' : ''}[${chainMatchLabel(c.filter_chain_match)}]`;
   const ga = groupBy(a, keyOf);
   const gb = groupBy(b, keyOf);
   const ma = new Map<string, FilterChain>();
@@ -83,7 +90,8 @@ export function diffListener(key: string, a: ListenerSide, b: ListenerSide, emit
     else if (!sameRaw(x, y)) {
       const cx = canonical(x, 'filter_chains');
       const cy = canonical(y, 'filter_chains');
-      if (!sameCanonical(cx, cy)) emit(makeChange('filter_chain', path, 'changed', { fields: fieldChanges(cx, cy, 'filter_chains') }));
+      if (!sameCanonical(cx, cy))
+        emit(makeChange('filter_chain', path, 'changed', { fields: fieldChanges(cx, cy, 'filter_chains') }));
     }
   }
 }

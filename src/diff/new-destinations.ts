@@ -54,6 +54,9 @@ export function flagMissingDestinations(changes: ResourceChange[], a: ConfigMode
     if (!missing.length) continue;
     c.missing_clusters = missing;
     const one = missing.length === 1;
-    c.warnings = [...(c.warnings ?? []), `new destination${one ? '' : 's'} ${missing.join(', ')} ${one ? 'is' : 'are'} not in b's clusters (CDS): requests sent there get 503 NC (cluster not found); a DestinationRule subset or the service itself is missing`];
+    c.warnings = [
+      ...(c.warnings ?? []),
+      `new destination${one ? '' : 's'} ${missing.join(', ')} ${one ? 'is' : 'are'} not in b's clusters (CDS): requests sent there get 503 NC (cluster not found); a DestinationRule subset or the service itself is missing`,
+    ];
   }
 }

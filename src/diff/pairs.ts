@@ -10,8 +10,21 @@ import { stableStringify } from './canonical.js';
 
 export const SEP = ' › ';
 
-export function makeChange(type: DiffType, path: string[], change: ResourceChange['change'], extra: { fields?: FieldChange[]; summary?: string; policy?: string[] } = {}): ResourceChange {
-  return { type, name: path.join(SEP), path, change, fields: extra.fields ?? [], ...(extra.summary ? { summary: extra.summary } : {}), ...(extra.policy?.length ? { policy: extra.policy } : {}) };
+export function makeChange(
+  type: DiffType,
+  path: string[],
+  change: ResourceChange['change'],
+  extra: { fields?: FieldChange[]; summary?: string; policy?: string[] } = {},
+): ResourceChange {
+  return {
+    type,
+    name: path.join(SEP),
+    path,
+    change,
+    fields: extra.fields ?? [],
+    ...(extra.summary ? { summary: extra.summary } : {}),
+    ...(extra.policy?.length ? { policy: extra.policy } : {}),
+  };
 }
 
 export type Emit = (c: ResourceChange) => void;
@@ -67,7 +80,12 @@ export function unionKeys(a: Map<string, unknown>, b: Map<string, unknown>): str
  * items across the sides first so that a mere reordering of duplicates is no change.
  * `text` is the item's comparable text.
  */
-export function keyDuplicates<T>(name: string, a: T[], b: T[], text: (t: T) => string): { a: Map<string, T>; b: Map<string, T> } {
+export function keyDuplicates<T>(
+  name: string,
+  a: T[],
+  b: T[],
+  text: (t: T) => string,
+): { a: Map<string, T>; b: Map<string, T> } {
   const ma = new Map<string, T>();
   const mb = new Map<string, T>();
   if (a.length <= 1 && b.length <= 1) {

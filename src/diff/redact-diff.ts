@@ -33,7 +33,10 @@ function redactField(f: FieldChange, found: Found[]): FieldChange {
 /** The diff with credentials replaced; `redacted` counts what was taken out (never the values). */
 export function redactDiff<T extends DiffResult | ChainDiff>(r: T): { value: T; redacted: number } {
   const found: Found[] = [];
-  const byPath = { ...r, changes: r.changes.map((c) => ({ ...c, fields: c.fields.map((f) => redactField(f, found)) })) } as T;
+  const byPath = {
+    ...r,
+    changes: r.changes.map((c) => ({ ...c, fields: c.fields.map((f) => redactField(f, found)) })),
+  } as T;
   const deep = redactDeep(byPath);
   return { value: deep.value, redacted: countFound([...found, ...deep.found]).reduce((n, c) => n + c.count, 0) };
 }

@@ -6,7 +6,16 @@
 import type { ExplainResult } from '../explain/result.js';
 
 /** Resource types, in the order they are reported (listener → chain → route … → secret). */
-export const DIFF_TYPES = ['listener', 'filter_chain', 'route_config', 'virtual_host', 'route', 'cluster', 'endpoints', 'secret'] as const;
+export const DIFF_TYPES = [
+  'listener',
+  'filter_chain',
+  'route_config',
+  'virtual_host',
+  'route',
+  'cluster',
+  'endpoints',
+  'secret',
+] as const;
 export type DiffType = (typeof DIFF_TYPES)[number];
 
 export type ChangeKind = 'added' | 'removed' | 'changed';
@@ -69,7 +78,16 @@ export interface DiffResult {
 }
 
 /** One step of the request's path, compared between the two sides (`--host`). */
-export type ChainStepKind = 'listener' | 'filter_chain' | 'network_filter' | 'route_config' | 'virtual_host' | 'route' | 'clusters' | 'endpoints' | 'verdict';
+export type ChainStepKind =
+  | 'listener'
+  | 'filter_chain'
+  | 'network_filter'
+  | 'route_config'
+  | 'virtual_host'
+  | 'route'
+  | 'clusters'
+  | 'endpoints'
+  | 'verdict';
 
 export interface ChainStep {
   kind: ChainStepKind;

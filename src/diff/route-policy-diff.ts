@@ -25,7 +25,10 @@ export function destinationWords(r: Route): string | undefined {
   else {
     const ws = a.weighted_clusters?.clusters ?? [];
     const total = ws.reduce((s, w) => s + (numberOf(w.weight as Json) ?? 0), 0);
-    dests = ws.map((w) => ({ name: w.name ?? `header ${w.cluster_header}`, pct: sharePercent(numberOf(w.weight as Json) ?? 0, total) }));
+    dests = ws.map((w) => ({
+      name: w.name ?? `header ${w.cluster_header}`,
+      pct: sharePercent(numberOf(w.weight as Json) ?? 0, total),
+    }));
   }
   const parsed = dests.map((d) => parseClusterName(d.name));
   const oneHost = parsed.every((p) => p?.host && p.host === parsed[0]?.host);
@@ -59,9 +62,14 @@ export function faultWords(r: Route): string | undefined {
   const gate = gateWords(r);
   if (c.delay) {
     const ms = durationMs(c.delay.fixed_delay);
-    parts.push(`${ms !== undefined ? formatMs(ms) : 'header-set'} delay${gate} (${percentText(percentOf(c.delay.percentage, c.delay.percent), 2)})`);
+    parts.push(
+      `${ms !== undefined ? formatMs(ms) : 'header-set'} delay${gate} (${percentText(percentOf(c.delay.percentage, c.delay.percent), 2)})`,
+    );
   }
-  if (c.abort) parts.push(`HTTP ${numberOf(c.abort.http_status) ?? (c.abort.grpc_status !== undefined ? `200 gRPC ${c.abort.grpc_status}` : '?')} abort${gate} (${percentText(percentOf(c.abort.percentage, c.abort.percent), 2)})`);
+  if (c.abort)
+    parts.push(
+      `HTTP ${numberOf(c.abort.http_status) ?? (c.abort.grpc_status !== undefined ? `200 gRPC ${c.abort.grpc_status}` : '?')} abort${gate} (${percentText(percentOf(c.abort.percentage, c.abort.percent), 2)})`,
+    );
   return parts.length ? parts.join(' and ') : undefined;
 }
 
@@ -75,7 +83,17 @@ function provenance(r: Route): string | undefined {
   return ref ? `${ref.kind} ${ref.namespace}/${ref.name}` : undefined;
 }
 
-const POLICY_WORD: Record<string, string> = { retries: 'retries', mirror: 'mirror', rewrite: 'rewrite', hash_policy: 'hash', cors: 'cors', rate_limits: 'rate limit', filter_overrides: 'filters', headers: 'headers', stream_limits: 'limits' };
+const POLICY_WORD: Record<string, string> = {
+  retries: 'retries',
+  mirror: 'mirror',
+  rewrite: 'rewrite',
+  hash_policy: 'hash',
+  cors: 'cors',
+  rate_limits: 'rate limit',
+  filter_overrides: 'filters',
+  headers: 'headers',
+  stream_limits: 'limits',
+};
 
 /** The policy lines for a changed route (empty when nothing a policy reader sees changed). */
 export function routePolicyChanges(a: Route, b: Route): string[] {

@@ -153,13 +153,26 @@ function diffVhost(path: string[], a: VirtualHost, b: VirtualHost, emit: Emit): 
         const cy = canonical(y, 'routes');
         if (!sameCanonical(cx, cy)) {
           const policy = routePolicyChanges(x, y);
-          emit(makeChange('route', [...path, lb[j]], 'changed', { fields: fieldChanges(cx, cy, 'routes'), ...(policy.length ? { policy } : {}) }));
+          emit(
+            makeChange('route', [...path, lb[j]], 'changed', {
+              fields: fieldChanges(cx, cy, 'routes'),
+              ...(policy.length ? { policy } : {}),
+            }),
+          );
         }
       },
     });
   }
-  for (const j of p.added) items.push({ at: j, c: () => emit(makeChange('route', [...path, lb[j]], 'added', { summary: routeSummary(rb[j]) })) });
-  for (const i of p.removed) items.push({ at: i - 0.5, c: () => emit(makeChange('route', [...path, la[i]], 'removed', { summary: routeSummary(ra[i]) })) });
+  for (const j of p.added)
+    items.push({
+      at: j,
+      c: () => emit(makeChange('route', [...path, lb[j]], 'added', { summary: routeSummary(rb[j]) })),
+    });
+  for (const i of p.removed)
+    items.push({
+      at: i - 0.5,
+      c: () => emit(makeChange('route', [...path, la[i]], 'removed', { summary: routeSummary(ra[i]) })),
+    });
   items.sort((x, y) => x.at - y.at);
   for (const it of items) it.c();
 }
@@ -167,7 +180,8 @@ function diffVhost(path: string[], a: VirtualHost, b: VirtualHost, emit: Emit): 
 export function diffRouteConfig(key: string, a: RouteConfigSide, b: RouteConfigSide, emit: Emit): void {
   const topA = { ...canonical(omitKeys(a.config, ['virtual_hosts'])), ...a.pseudo };
   const topB = { ...canonical(omitKeys(b.config, ['virtual_hosts'])), ...b.pseudo };
-  if (!sameCanonical(topA, topB)) emit(makeChange('route_config', [key], 'changed', { fields: fieldChanges(topA, topB) }));
+  if (!sameCanonical(topA, topB))
+    emit(makeChange('route_config', [key], 'changed', { fields: fieldChanges(topA, topB) }));
   const vha = new Map<string, VirtualHost>();
   const vhb = new Map<string, VirtualHost>();
   (a.config.virtual_hosts ?? []).forEach((v, i) => vha.set(v.name ?? `virtual_hosts[${i}]`, v));

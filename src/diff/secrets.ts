@@ -32,12 +32,16 @@ function iso(d: string): string {
 
 function certs(text: string | undefined): CertInfo[] | undefined {
   if (!text) return undefined;
-  const out: CertInfo[] = pemCertificates(text).map((c) => (c ? {
-    ...(c.subject ? { subject: c.subject.replace(/\n/g, ', ') } : {}),
-    ...(c.subjectAltName ? { san: c.subjectAltName } : {}),
-    not_before: iso(c.validFrom),
-    not_after: iso(c.validTo),
-  } : { not_before: '?', not_after: '?' }));
+  const out: CertInfo[] = pemCertificates(text).map((c) =>
+    c
+      ? {
+          ...(c.subject ? { subject: c.subject.replace(/\n/g, ', ') } : {}),
+          ...(c.subjectAltName ? { san: c.subjectAltName } : {}),
+          not_before: iso(c.validFrom),
+          not_after: iso(c.validTo),
+        }
+      : { not_before: '?', not_after: '?' },
+  );
   return out.length ? out : undefined;
 }
 

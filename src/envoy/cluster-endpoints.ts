@@ -11,7 +11,8 @@ import { upstreamTlsFor } from './upstream-tls.js';
 import { numberOf } from '../model/envoy-types.js';
 import { formatAddress } from './ip.js';
 
-export type HealthWord = 'healthy' | 'unhealthy' | 'degraded' | 'draining' | 'timeout' | 'unknown' | 'ejected' | 'failed_hc';
+export type HealthWord =
+  'healthy' | 'unhealthy' | 'degraded' | 'draining' | 'timeout' | 'unknown' | 'ejected' | 'failed_hc';
 
 export interface EndpointView {
   address: string;
@@ -61,12 +62,20 @@ function locality(l: { region?: string; zone?: string; sub_zone?: string } | und
 /** CLA health_status (coarse): UNKNOWN counts as healthy; DRAINING and TIMEOUT as unhealthy (§8.1). */
 function fromCoarse(status: string | undefined): { health: HealthWord; usable: boolean } {
   switch (status) {
-    case undefined: case '': case 'UNKNOWN': return { health: 'healthy', usable: true };
-    case 'HEALTHY': return { health: 'healthy', usable: true };
-    case 'DEGRADED': return { health: 'degraded', usable: true };
-    case 'DRAINING': return { health: 'draining', usable: false };
-    case 'TIMEOUT': return { health: 'timeout', usable: false };
-    default: return { health: 'unhealthy', usable: false };
+    case undefined:
+    case '':
+    case 'UNKNOWN':
+      return { health: 'healthy', usable: true };
+    case 'HEALTHY':
+      return { health: 'healthy', usable: true };
+    case 'DEGRADED':
+      return { health: 'degraded', usable: true };
+    case 'DRAINING':
+      return { health: 'draining', usable: false };
+    case 'TIMEOUT':
+      return { health: 'timeout', usable: false };
+    default:
+      return { health: 'unhealthy', usable: false };
   }
 }
 
@@ -88,7 +97,8 @@ function fromLive(h: HostStatus): { health: HealthWord; usable: boolean; detail:
   const usable = flags.every((f) => f.startsWith('degraded'));
   let health: HealthWord = 'healthy';
   if (hs.failed_outlier_check) health = 'ejected';
-  else if (hs.failed_active_health_check || hs.active_hc_timeout || hs.excluded_via_immediate_hc_fail) health = 'failed_hc';
+  else if (hs.failed_active_health_check || hs.active_hc_timeout || hs.excluded_via_immediate_hc_fail)
+    health = 'failed_hc';
   else if (eds === 'DRAINING') health = 'draining';
   else if (!usable) health = 'unhealthy';
   else if (flags.length) health = 'degraded';
@@ -102,10 +112,19 @@ function endpointAddress(e: LbEndpoint): string {
 /** Endpoints of one cluster share a handful of tlsMode values: resolve each once per cluster. */
 const tlsByCluster = new WeakMap<Cluster, Map<string, string>>();
 
-function tlsFor(c: Cluster, md: Record<string, Json> | undefined, localityMd: Record<string, Json> | undefined): string {
+function tlsFor(
+  c: Cluster,
+  md: Record<string, Json> | undefined,
+  localityMd: Record<string, Json> | undefined,
+): string {
   let m = tlsByCluster.get(c);
   if (!m) tlsByCluster.set(c, (m = new Map()));
-  const flat = (o: Record<string, Json> | undefined) => (o ? Object.keys(o).map((k) => `${k}=${String(o[k])}`).join(',') : '-');
+  const flat = (o: Record<string, Json> | undefined) =>
+    o
+      ? Object.keys(o)
+          .map((k) => `${k}=${String(o[k])}`)
+          .join(',')
+      : '-';
   const key = `${flat(md)}|${flat(localityMd)}`;
   let text = m.get(key);
   if (text === undefined) {
@@ -121,7 +140,15 @@ function viewsOf(cla: ClusterLoadAssignment, c: Cluster, withTls = true): Endpoi
     for (const e of loc.lb_endpoints ?? []) {
       const coarse = fromCoarse(e.health_status);
       const fm = e.metadata?.filter_metadata ?? {};
-      const tls = !withTls ? undefined : tlsFor(c, fm['envoy.transport_socket_match'], (loc as { metadata?: { filter_metadata?: Record<string, Json> } }).metadata?.filter_metadata?.['envoy.transport_socket_match']);
+      const tls = !withTls
+        ? undefined
+        : tlsFor(
+            c,
+            fm['envoy.transport_socket_match'],
+            (loc as { metadata?: { filter_metadata?: Record<string, Json> } }).metadata?.filter_metadata?.[
+              'envoy.transport_socket_match'
+            ],
+          );
       out.push({
         address: endpointAddress(e),
         hostname: e.endpoint?.hostname || undefined,
@@ -145,46 +172,125 @@ function addressKey(a: string): string {
 }
 
 /** `withTls: false` leaves out each endpoint's upstream TLS description (callers that only count). */
-export function clusterEndpoints(model: ConfigModel, rec: ClusterRecord, opts: { withTls?: boolean } = {}): EndpointsView {
+export function clusterEndpoints(
+  model: ConfigModel,
+  rec: ClusterRecord,
+  opts: { withTls?: boolean } = {},
+): EndpointsView {
   const withTls = opts.withTls !== false;
   const c = rec.cluster;
   const type = discoveryType(c);
   const live = model.clusterStatuses?.get(rec.name);
   let view: EndpointsView;
   if (type === 'ORIGINAL_DST') {
-    return { source: 'original_dst', known: true, endpoints: [], usable: 0, note: 'ORIGINAL_DST: the upstream is the original destination of the connection', liveHealth: false, panicPossible: false, panicThreshold: panicThresholdOf(c) };
+    return {
+      source: 'original_dst',
+      known: true,
+      endpoints: [],
+      usable: 0,
+      note: 'ORIGINAL_DST: the upstream is the original destination of the connection',
+      liveHealth: false,
+      panicPossible: false,
+      panicThreshold: panicThresholdOf(c),
+    };
   }
   const edsName = c.eds_cluster_config?.service_name || rec.name;
   const fromDump = model.endpointsFor(edsName) ?? (edsName !== rec.name ? model.endpointsFor(rec.name) : undefined);
   if (fromDump) {
     const eps = viewsOf(fromDump.cla, c, withTls);
-    view = { source: type === 'EDS' ? 'eds' : 'inline', known: true, endpoints: eps, usable: 0, note: `from the EndpointsConfigDump (${eps.length} endpoint${eps.length === 1 ? '' : 's'}, as Envoy held them)`, liveHealth: false, panicPossible: false, panicThreshold: panicThresholdOf(c) };
+    view = {
+      source: type === 'EDS' ? 'eds' : 'inline',
+      known: true,
+      endpoints: eps,
+      usable: 0,
+      note: `from the EndpointsConfigDump (${eps.length} endpoint${eps.length === 1 ? '' : 's'}, as Envoy held them)`,
+      liveHealth: false,
+      panicPossible: false,
+      panicThreshold: panicThresholdOf(c),
+    };
   } else if (type === 'EDS') {
     if (!model.sections.has('endpoints') && !live) {
       return {
-        source: 'eds', known: false, unknownWhy: 'EDS not captured', endpoints: [], usable: 0, liveHealth: false, panicPossible: false, panicThreshold: panicThresholdOf(c),
+        source: 'eds',
+        known: false,
+        unknownWhy: 'EDS not captured',
+        endpoints: [],
+        usable: 0,
+        liveHealth: false,
+        panicPossible: false,
+        panicThreshold: panicThresholdOf(c),
         note: 'EDS endpoints were not captured in this dump: fetch /config_dump?include_eds (istioctl proxy-config all <pod> -o json includes them) or pass --clusters with /clusters?format=json',
       };
     }
     const nameless = model.endpoints.filter((e) => !e.clusterName).length;
     if (nameless && !live) {
       // Envoy drops an empty cluster_name from proto JSON: such an entry may be this cluster's; never guess which
-      return { source: 'eds', known: false, unknownWhy: 'a ClusterLoadAssignment without cluster_name may be its', endpoints: [], usable: 0, liveHealth: false, panicPossible: false, panicThreshold: panicThresholdOf(c), note: `no ClusterLoadAssignment named ${edsName}, but the EndpointsConfigDump has ${nameless} without a cluster_name that may be this cluster's: pass --clusters with /clusters?format=json to be sure` };
+      return {
+        source: 'eds',
+        known: false,
+        unknownWhy: 'a ClusterLoadAssignment without cluster_name may be its',
+        endpoints: [],
+        usable: 0,
+        liveHealth: false,
+        panicPossible: false,
+        panicThreshold: panicThresholdOf(c),
+        note: `no ClusterLoadAssignment named ${edsName}, but the EndpointsConfigDump has ${nameless} without a cluster_name that may be this cluster's: pass --clusters with /clusters?format=json to be sure`,
+      };
     }
-    view = { source: 'eds', known: !!live || model.sections.has('endpoints'), endpoints: [], usable: 0, note: `no ClusterLoadAssignment for ${edsName} in the EndpointsConfigDump: Envoy holds no endpoints for it`, liveHealth: false, panicPossible: false, panicThreshold: panicThresholdOf(c) };
+    view = {
+      source: 'eds',
+      known: !!live || model.sections.has('endpoints'),
+      endpoints: [],
+      usable: 0,
+      note: `no ClusterLoadAssignment for ${edsName} in the EndpointsConfigDump: Envoy holds no endpoints for it`,
+      liveHealth: false,
+      panicPossible: false,
+      panicThreshold: panicThresholdOf(c),
+    };
   } else if (c.load_assignment || c.hosts) {
-    const cla: ClusterLoadAssignment = c.load_assignment ?? { endpoints: [{ lb_endpoints: (c.hosts ?? []).map((a) => ({ endpoint: { address: a } })) }] };
+    const cla: ClusterLoadAssignment = c.load_assignment ?? {
+      endpoints: [{ lb_endpoints: (c.hosts ?? []).map((a) => ({ endpoint: { address: a } })) }],
+    };
     const eps = viewsOf(cla, c, withTls);
-    const dns = /DNS/.test(type) ? ` (hostnames Envoy resolves by ${type}; the resolved IPs are only in an ?include_eds dump)` : '';
-    view = { source: 'inline', known: true, endpoints: eps, usable: 0, note: `inline load_assignment${dns}`, liveHealth: false, panicPossible: false, panicThreshold: panicThresholdOf(c) };
+    const dns = /DNS/.test(type)
+      ? ` (hostnames Envoy resolves by ${type}; the resolved IPs are only in an ?include_eds dump)`
+      : '';
+    view = {
+      source: 'inline',
+      known: true,
+      endpoints: eps,
+      usable: 0,
+      note: `inline load_assignment${dns}`,
+      liveHealth: false,
+      panicPossible: false,
+      panicThreshold: panicThresholdOf(c),
+    };
   } else {
-    view = { source: 'none', known: true, endpoints: [], usable: 0, note: `a ${type} cluster with no endpoints configured`, liveHealth: false, panicPossible: false, panicThreshold: panicThresholdOf(c) };
+    view = {
+      source: 'none',
+      known: true,
+      endpoints: [],
+      usable: 0,
+      note: `a ${type} cluster with no endpoints configured`,
+      liveHealth: false,
+      panicPossible: false,
+      panicThreshold: panicThresholdOf(c),
+    };
   }
   if (live) {
     const byAddr = new Map<string, HostStatus>();
     for (const h of live.host_statuses ?? []) byAddr.set(addressKey(formatAddress(h.address)), h);
     if (view.endpoints.length === 0 && byAddr.size) {
-      view.endpoints = [...byAddr.values()].map((h) => ({ address: formatAddress(h.address), health: 'healthy', usable: true, healthDetail: '', priority: h.priority ?? 0, weight: h.weight, locality: locality(h.locality), hostname: h.hostname }));
+      view.endpoints = [...byAddr.values()].map((h) => ({
+        address: formatAddress(h.address),
+        health: 'healthy',
+        usable: true,
+        healthDetail: '',
+        priority: h.priority ?? 0,
+        weight: h.weight,
+        locality: locality(h.locality),
+        hostname: h.hostname,
+      }));
       view.known = true;
       view.note = 'from the live /clusters host statuses';
     }
@@ -201,7 +307,10 @@ export function clusterEndpoints(model: ConfigModel, rec: ClusterRecord, opts: {
   }
   view.usable = view.endpoints.filter((e) => e.usable).length;
   // below healthy_panic_threshold (default 50%) Envoy balances over all hosts regardless of health (§1.4)
-  view.panicPossible = view.panicThreshold > 0 && view.endpoints.length > 0 && (view.usable * 100) / view.endpoints.length < view.panicThreshold;
+  view.panicPossible =
+    view.panicThreshold > 0 &&
+    view.endpoints.length > 0 &&
+    (view.usable * 100) / view.endpoints.length < view.panicThreshold;
   return view;
 }
 

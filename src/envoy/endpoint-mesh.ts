@@ -16,10 +16,21 @@ export function meshEndpoints(eps: EndpointView[], autoMtls: boolean): PolicyEnt
   if (!inMesh.length && !autoMtls) return undefined; // not an Istio cluster shape: nothing to say
   const parts: string[] = [];
   if (inMesh.length) parts.push(`${inMesh.length} with a sidecar (mTLS)`);
-  if (outside.length) parts.push(`${outside.length} without a sidecar (${autoMtls ? 'auto-mTLS sends plaintext' : 'no Istio mTLS'}: STRICT mTLS, the server's AuthorizationPolicy and server telemetry do not apply)`);
+  if (outside.length)
+    parts.push(
+      `${outside.length} without a sidecar (${autoMtls ? 'auto-mTLS sends plaintext' : 'no Istio mTLS'}: STRICT mTLS, the server's AuthorizationPolicy and server telemetry do not apply)`,
+    );
   if (cross.length) parts.push(`${cross.length} in another network, through its east-west gateway on 15443`);
-  const more = outside.length ? 'client-side load balancing, retries and timeouts still apply to endpoints without a sidecar' : undefined;
-  return { in_mesh: inMesh.length, outside: outside.length, ...(cross.length ? { cross_network: cross.length } : {}), summary: parts.join('; '), ...(more ? { more } : {}) };
+  const more = outside.length
+    ? 'client-side load balancing, retries and timeouts still apply to endpoints without a sidecar'
+    : undefined;
+  return {
+    in_mesh: inMesh.length,
+    outside: outside.length,
+    ...(cross.length ? { cross_network: cross.length } : {}),
+    summary: parts.join('; '),
+    ...(more ? { more } : {}),
+  };
 }
 
 /** Which priorities take traffic now; undefined when every endpoint is priority 0. */
@@ -36,8 +47,12 @@ export function priorityLoad(eps: EndpointView[], overprovisioning = 1.4): Polic
     load.push({ priority: p, endpoints: at.length, healthy, percent: share });
   }
   const serving = load.filter((l) => l.percent > 0);
-  const summary = serving.length === 1 && serving[0].priority === prios[0]
-    ? `priority ${prios[0]} serves all requests (${serving[0].healthy} of ${serving[0].endpoints} healthy); ${load.slice(1).map((l) => `priority ${l.priority} (${l.endpoints})`).join(', ')} only on failover`
-    : `failover: ${load.map((l) => `priority ${l.priority} ${l.percent}% (${l.healthy}/${l.endpoints} healthy)`).join(', ')} (overprovisioning factor ${overprovisioning})`;
+  const summary =
+    serving.length === 1 && serving[0].priority === prios[0]
+      ? `priority ${prios[0]} serves all requests (${serving[0].healthy} of ${serving[0].endpoints} healthy); ${load
+          .slice(1)
+          .map((l) => `priority ${l.priority} (${l.endpoints})`)
+          .join(', ')} only on failover`
+      : `failover: ${load.map((l) => `priority ${l.priority} ${l.percent}% (${l.healthy}/${l.endpoints} healthy)`).join(', ')} (overprovisioning factor ${overprovisioning})`;
   return { priorities: load, summary };
 }

@@ -22,8 +22,20 @@ import { percentText } from '../text/percent.js';
 
 export type Applies = 'always' | 'sometimes' | 'never' | 'unknown';
 
-export interface FaultDelay { fixed_delay?: string; ms?: number; from_header?: boolean; percent: number; applies: Applies }
-export interface FaultAbort { http_status?: number; grpc_status?: number; from_header?: boolean; percent: number; applies: Applies }
+export interface FaultDelay {
+  fixed_delay?: string;
+  ms?: number;
+  from_header?: boolean;
+  percent: number;
+  applies: Applies;
+}
+export interface FaultAbort {
+  http_status?: number;
+  grpc_status?: number;
+  from_header?: boolean;
+  percent: number;
+  applies: Applies;
+}
 
 export interface FaultEvaluation {
   /** The HTTP filter's name in the HCM. */
@@ -52,7 +64,11 @@ export function perFilterMessage(v: Json): { config?: Json; disabled: boolean; o
   if (!v || typeof v !== 'object') return { disabled: false, optional: false };
   const t = String(v['@type'] ?? '');
   if (/\.FilterConfig$/.test(t) && /envoy\.config\.route/.test(t)) {
-    return { config: v.config ? perFilterMessage(v.config).config : undefined, disabled: v.disabled === true, optional: v.is_optional === true };
+    return {
+      config: v.config ? perFilterMessage(v.config).config : undefined,
+      disabled: v.disabled === true,
+      optional: v.is_optional === true,
+    };
   }
   if (/TypedStruct$/.test(t)) return { config: v.value ?? {}, disabled: false, optional: false };
   return { config: v, disabled: false, optional: false };
@@ -70,7 +86,6 @@ export function percentOf(p: Json, legacyPercent?: Json): number {
   const legacy = numberOf(legacyPercent);
   return legacy !== undefined ? Math.min(100, legacy) : 0;
 }
-
 
 function applies(gate: true | false | 'unknown', percent: number): Applies {
   if (gate === false || percent <= 0) return 'never';
@@ -119,13 +134,22 @@ export function evaluateFault(input: FaultInput): FaultEvaluation | undefined {
   const upstream = typeof cfg.upstream_cluster === 'string' && cfg.upstream_cluster ? cfg.upstream_cluster : undefined;
   if (upstream) {
     gates.push(`upstream cluster ${upstream}`);
-    if (input.cluster === undefined) fail('unknown', `the fault applies only to upstream cluster ${upstream}, and the route picks its cluster per request`);
-    else if (input.cluster !== upstream) fail(false, `the fault applies only to upstream cluster ${upstream}, not ${input.cluster}`);
+    if (input.cluster === undefined)
+      fail(
+        'unknown',
+        `the fault applies only to upstream cluster ${upstream}, and the route picks its cluster per request`,
+      );
+    else if (input.cluster !== upstream)
+      fail(false, `the fault applies only to upstream cluster ${upstream}, not ${input.cluster}`);
   }
   const nodes: string[] = Array.isArray(cfg.downstream_nodes) ? cfg.downstream_nodes : [];
   if (nodes.length) {
     const node = input.headers.get('x-envoy-downstream-service-node');
-    if (!node || !nodes.includes(node)) fail(false, `the fault applies only to downstream nodes ${nodes.join(', ')} (x-envoy-downstream-service-node${node ? ` is ${node}` : ' is not sent'})`);
+    if (!node || !nodes.includes(node))
+      fail(
+        false,
+        `the fault applies only to downstream nodes ${nodes.join(', ')} (x-envoy-downstream-service-node${node ? ` is ${node}` : ' is not sent'})`,
+      );
   }
   const hdrs: Json[] = Array.isArray(cfg.headers) ? cfg.headers : [];
   const headerText = hdrs.map((h) => describeHeaderMatcher(h));
@@ -154,10 +178,17 @@ export function evaluateFault(input: FaultInput): FaultEvaluation | undefined {
       ms = v !== undefined && /^\d+$/.test(v) ? Number(v) : undefined;
       if (ms === undefined && g === true) g = false;
       const cap = input.headers.get('x-envoy-fault-delay-request-percentage');
-      if (cap !== undefined && /^\d+$/.test(cap)) percent = Math.min(percent, percentOf({ numerator: Number(cap), denominator: d.percentage?.denominator }));
+      if (cap !== undefined && /^\d+$/.test(cap))
+        percent = Math.min(percent, percentOf({ numerator: Number(cap), denominator: d.percentage?.denominator }));
     }
     if (ms === 0) g = false; // "Delay only if the duration is >0ms"
-    out.delay = { ...(d.fixed_delay ? { fixed_delay: String(d.fixed_delay) } : {}), ...(ms !== undefined ? { ms } : {}), ...(fromHeader ? { from_header: true } : {}), percent, applies: applies(g, percent) };
+    out.delay = {
+      ...(d.fixed_delay ? { fixed_delay: String(d.fixed_delay) } : {}),
+      ...(ms !== undefined ? { ms } : {}),
+      ...(fromHeader ? { from_header: true } : {}),
+      percent,
+      applies: applies(g, percent),
+    };
   }
   if (cfg.abort) {
     const a = cfg.abort;
@@ -172,18 +203,29 @@ export function evaluateFault(input: FaultInput): FaultEvaluation | undefined {
       status = v !== undefined && /^\d+$/.test(v) ? Number(v) : gv !== undefined ? 200 : undefined;
       if (status === undefined && g === true) g = false;
       const cap = input.headers.get('x-envoy-fault-abort-request-percentage');
-      if (cap !== undefined && /^\d+$/.test(cap)) percent = Math.min(percent, percentOf({ numerator: Number(cap), denominator: a.percentage?.denominator }));
+      if (cap !== undefined && /^\d+$/.test(cap))
+        percent = Math.min(percent, percentOf({ numerator: Number(cap), denominator: a.percentage?.denominator }));
     }
     // "If gRPC status code is set, then http status will be set to Http::Code::OK (200)"
     if (status === undefined && grpc !== undefined) status = 200;
-    out.abort = { ...(status !== undefined ? { http_status: status } : {}), ...(grpc !== undefined ? { grpc_status: grpc } : {}), ...(fromHeader ? { from_header: true } : {}), percent, applies: applies(g, percent) };
+    out.abort = {
+      ...(status !== undefined ? { http_status: status } : {}),
+      ...(grpc !== undefined ? { grpc_status: grpc } : {}),
+      ...(fromHeader ? { from_header: true } : {}),
+      percent,
+      applies: applies(g, percent),
+    };
   }
   out.summary = faultSummary(out);
   return out;
 }
 
 function gateText(f: FaultEvaluation): string {
-  const parts = [...(f.headers ?? []).map((h) => `header ${h}`), ...(f.upstream_cluster ? [`cluster ${f.upstream_cluster}`] : []), ...(f.downstream_nodes ? [`downstream node ${f.downstream_nodes.join('/')}`] : [])];
+  const parts = [
+    ...(f.headers ?? []).map((h) => `header ${h}`),
+    ...(f.upstream_cluster ? [`cluster ${f.upstream_cluster}`] : []),
+    ...(f.downstream_nodes ? [`downstream node ${f.downstream_nodes.join('/')}`] : []),
+  ];
   return parts.length ? ` with ${parts.join(' and ')}` : '';
 }
 
@@ -200,12 +242,16 @@ export function faultSummary(f: FaultEvaluation): string {
   const who = gateText(f);
   if (f.delay) {
     const d = f.delay;
-    const what = d.from_header ? 'delay from header x-envoy-fault-delay-request' : `${d.ms !== undefined ? formatMs(d.ms) : d.fixed_delay ?? '?'} delay`;
+    const what = d.from_header
+      ? 'delay from header x-envoy-fault-delay-request'
+      : `${d.ms !== undefined ? formatMs(d.ms) : (d.fixed_delay ?? '?')} delay`;
     parts.push(`${what} on ${percentText(d.percent, 2)} of requests${who} (DI): ${forThis(d.applies, 'delayed')}`);
   }
   if (f.abort) {
     const a = f.abort;
-    const what = a.from_header ? 'abort with the status from header x-envoy-fault-abort-request' : `abort with HTTP ${a.http_status ?? '?'}${a.grpc_status !== undefined ? ` (gRPC status ${a.grpc_status})` : ''}`;
+    const what = a.from_header
+      ? 'abort with the status from header x-envoy-fault-abort-request'
+      : `abort with HTTP ${a.http_status ?? '?'}${a.grpc_status !== undefined ? ` (gRPC status ${a.grpc_status})` : ''}`;
     parts.push(`${what} on ${percentText(a.percent, 2)} of requests${who} (FI): ${forThis(a.applies, 'aborted')}`);
   }
   if (f.gate === false && f.gate_why) parts.push(f.gate_why);

@@ -46,9 +46,17 @@ export interface ChainSelection {
   skipped?: { index: number; chain: FilterChain; reason: string }[];
 }
 
-interface Cand { chain: FilterChain; index: number; m: FilterChainMatch }
+interface Cand {
+  chain: FilterChain;
+  index: number;
+  m: FilterChainMatch;
+}
 
-interface LevelState { notes: string[]; assumptions: string[]; dependsOnIp?: { cidr: string; chain: FilterChain }[] }
+interface LevelState {
+  notes: string[];
+  assumptions: string[];
+  dependsOnIp?: { cidr: string; chain: FilterChain }[];
+}
 
 type Level = (cands: Cand[], c: ConnectionAttrs, notes: string[], assumptions: string[], st: LevelState) => Cand[];
 
@@ -74,7 +82,11 @@ function longestPrefix(ranges: CidrRange[] | undefined, ip: string | undefined):
   return best;
 }
 
-function byPrefix(key: 'prefix_ranges' | 'direct_source_prefix_ranges' | 'source_prefix_ranges', ipOf: (c: ConnectionAttrs) => string | undefined, label: string): Level {
+function byPrefix(
+  key: 'prefix_ranges' | 'direct_source_prefix_ranges' | 'source_prefix_ranges',
+  ipOf: (c: ConnectionAttrs) => string | undefined,
+  label: string,
+): Level {
   return (cands, c, notes, assumptions, st) => {
     const ip = ipOf(c);
     const specific = cands.filter((x) => x.m[key]?.some((r) => prefixLen(r) > 0));
@@ -84,10 +96,17 @@ function byPrefix(key: 'prefix_ranges' | 'direct_source_prefix_ranges' | 'source
       const foreign = named.filter((r) => !own.has(r.replace(/\/\d+$/, '')));
       if (key === 'prefix_ranges' && foreign.length) {
         // the verdict depends on the IP: say so instead of guessing, with the chain behind each candidate
-        st.dependsOnIp = specific.flatMap((x) => x.m[key]!.filter((r) => foreign.includes(formatCidr(r))).map((r) => ({ cidr: formatCidr(r), chain: x.chain })));
+        st.dependsOnIp = specific.flatMap((x) =>
+          x.m[key]!.filter((r) => foreign.includes(formatCidr(r))).map((r) => ({
+            cidr: formatCidr(r),
+            chain: x.chain,
+          })),
+        );
       } else {
         const whose = own.size && foreign.length === 0 ? "the proxy's own address" : 'one';
-        assumptions.push(`${label} unknown: assumed it is not ${whose} that chains match on (${named.join(', ')}); pass --${label === 'destination IP' ? 'ip' : 'source-ip'} to decide`);
+        assumptions.push(
+          `${label} unknown: assumed it is not ${whose} that chains match on (${named.join(', ')}); pass --${label === 'destination IP' ? 'ip' : 'source-ip'} to decide`,
+        );
       }
     }
     let best = -1;
@@ -149,7 +168,10 @@ const bySourceType: Level = (cands, c, notes, assumptions) => {
   const typed = cands.filter((x) => x.m.source_type && x.m.source_type !== 'ANY');
   if (typed.length) {
     const local = c.srcIp ? ['127.0.0.1', '::1', c.dstIp].includes(c.srcIp) : undefined;
-    if (local === undefined) assumptions.push('source address unknown: chains with source_type SAME_IP_OR_LOOPBACK/EXTERNAL judged as EXTERNAL');
+    if (local === undefined)
+      assumptions.push(
+        'source address unknown: chains with source_type SAME_IP_OR_LOOPBACK/EXTERNAL judged as EXTERNAL',
+      );
     const kind = local ? 'SAME_IP_OR_LOOPBACK' : 'EXTERNAL';
     const hit = typed.filter((x) => x.m.source_type === kind);
     if (hit.length) {
@@ -172,16 +194,55 @@ const bySourcePort: Level = (cands, c, notes) => {
 };
 
 /** Per level: the criterion a chain sets (undefined when unset) and the connection's value, in words. */
-const CRITERIA: Record<string, { want: (m: FilterChainMatch) => string | undefined; have: (c: ConnectionAttrs) => string }> = {
-  destination_port: { want: (m) => (numberOf(m.destination_port) ? `destination_port must be ${numberOf(m.destination_port)}` : undefined), have: (c) => `the connection is to port ${c.dstPort}` },
-  'prefix_ranges (destination IP)': { want: (m) => (m.prefix_ranges?.length ? `destination IP must be in ${m.prefix_ranges.map(formatCidr).join(', ')}` : undefined), have: (c) => (c.dstIp ? `the connection is to ${c.dstIp}` : 'the destination IP is not known') },
-  'server_names (SNI)': { want: (m) => (m.server_names?.length ? `SNI must be one of ${m.server_names.join(', ')}` : undefined), have: (c) => (c.sni ? `the connection has SNI ${c.sni}` : 'the connection has no SNI') },
-  transport_protocol: { want: (m) => (m.transport_protocol ? `transport must be ${m.transport_protocol}` : undefined), have: (c) => (c.transport === 'tls' ? 'the connection is TLS' : `the connection is plaintext, ${c.transport}`) },
-  'application_protocols (ALPN)': { want: (m) => (m.application_protocols?.length ? `ALPN must include one of ${m.application_protocols.join(', ')}` : undefined), have: (c) => (c.alpn.length ? `the connection offers ${c.alpn.join(', ')}` : 'the connection offers no ALPN') },
-  direct_source_prefix_ranges: { want: (m) => (m.direct_source_prefix_ranges?.length ? `the direct source IP must be in ${m.direct_source_prefix_ranges.map(formatCidr).join(', ')}` : undefined), have: (c) => (c.srcIp ? `the source is ${c.srcIp}` : 'the source IP is not known') },
-  source_type: { want: (m) => (m.source_type && m.source_type !== 'ANY' ? `source_type must be ${m.source_type}` : undefined), have: () => 'the source is judged EXTERNAL' },
-  source_prefix_ranges: { want: (m) => (m.source_prefix_ranges?.length ? `the source IP must be in ${m.source_prefix_ranges.map(formatCidr).join(', ')}` : undefined), have: (c) => (c.srcIp ? `the source is ${c.srcIp}` : 'the source IP is not known') },
-  source_ports: { want: (m) => (m.source_ports?.length ? `the source port must be one of ${m.source_ports.join(', ')}` : undefined), have: (c) => (c.srcPort !== undefined ? `the source port is ${c.srcPort}` : 'the source port is not known') },
+const CRITERIA: Record<
+  string,
+  { want: (m: FilterChainMatch) => string | undefined; have: (c: ConnectionAttrs) => string }
+> = {
+  destination_port: {
+    want: (m) =>
+      numberOf(m.destination_port) ? `destination_port must be ${numberOf(m.destination_port)}` : undefined,
+    have: (c) => `the connection is to port ${c.dstPort}`,
+  },
+  'prefix_ranges (destination IP)': {
+    want: (m) =>
+      m.prefix_ranges?.length ? `destination IP must be in ${m.prefix_ranges.map(formatCidr).join(', ')}` : undefined,
+    have: (c) => (c.dstIp ? `the connection is to ${c.dstIp}` : 'the destination IP is not known'),
+  },
+  'server_names (SNI)': {
+    want: (m) => (m.server_names?.length ? `SNI must be one of ${m.server_names.join(', ')}` : undefined),
+    have: (c) => (c.sni ? `the connection has SNI ${c.sni}` : 'the connection has no SNI'),
+  },
+  transport_protocol: {
+    want: (m) => (m.transport_protocol ? `transport must be ${m.transport_protocol}` : undefined),
+    have: (c) => (c.transport === 'tls' ? 'the connection is TLS' : `the connection is plaintext, ${c.transport}`),
+  },
+  'application_protocols (ALPN)': {
+    want: (m) =>
+      m.application_protocols?.length ? `ALPN must include one of ${m.application_protocols.join(', ')}` : undefined,
+    have: (c) => (c.alpn.length ? `the connection offers ${c.alpn.join(', ')}` : 'the connection offers no ALPN'),
+  },
+  direct_source_prefix_ranges: {
+    want: (m) =>
+      m.direct_source_prefix_ranges?.length
+        ? `the direct source IP must be in ${m.direct_source_prefix_ranges.map(formatCidr).join(', ')}`
+        : undefined,
+    have: (c) => (c.srcIp ? `the source is ${c.srcIp}` : 'the source IP is not known'),
+  },
+  source_type: {
+    want: (m) => (m.source_type && m.source_type !== 'ANY' ? `source_type must be ${m.source_type}` : undefined),
+    have: () => 'the source is judged EXTERNAL',
+  },
+  source_prefix_ranges: {
+    want: (m) =>
+      m.source_prefix_ranges?.length
+        ? `the source IP must be in ${m.source_prefix_ranges.map(formatCidr).join(', ')}`
+        : undefined,
+    have: (c) => (c.srcIp ? `the source is ${c.srcIp}` : 'the source IP is not known'),
+  },
+  source_ports: {
+    want: (m) => (m.source_ports?.length ? `the source port must be one of ${m.source_ports.join(', ')}` : undefined),
+    have: (c) => (c.srcPort !== undefined ? `the source port is ${c.srcPort}` : 'the source port is not known'),
+  },
 };
 
 function dropReason(label: string, x: Cand, c: ConnectionAttrs, kept: Cand[]): string {
@@ -194,7 +255,9 @@ function dropReason(label: string, x: Cand, c: ConnectionAttrs, kept: Cand[]): s
     return other ? `${want}; a more specific chain (${other}) matches (${k.have(c)})` : `${want} (${k.have(c)})`;
   }
   const winner = kept.length ? k?.want(kept[0].m) : undefined;
-  return winner ? `it sets no ${label} criterion, and a chain that does (${winner}) matches: the most specific wins, with no fallback` : `no ${label} criterion`;
+  return winner
+    ? `it sets no ${label} criterion, and a chain that does (${winner}) matches: the most specific wins, with no fallback`
+    : `no ${label} criterion`;
 }
 
 const LEVELS: [string, Level][] = [
@@ -217,7 +280,11 @@ export function describeConnection(c: ConnectionAttrs): string {
 }
 
 export function selectFilterChain(listener: Listener, conn: ConnectionAttrs): ChainSelection {
-  let cands: Cand[] = (listener.filter_chains ?? []).map((chain, index) => ({ chain, index, m: chain.filter_chain_match ?? {} }));
+  let cands: Cand[] = (listener.filter_chains ?? []).map((chain, index) => ({
+    chain,
+    index,
+    m: chain.filter_chain_match ?? {},
+  }));
   const notes: string[] = [];
   const assumptions: string[] = [];
   const st: LevelState = { notes, assumptions };
@@ -231,9 +298,20 @@ export function selectFilterChain(listener: Listener, conn: ConnectionAttrs): Ch
     // match failed there
     const own = new Set(conn.ownIps ?? []);
     const keptSet = new Set(cands);
-    const dropped = before.length === cands.length ? [] : before.filter((x) => !keptSet.has(x) && !/blackhole/i.test(x.chain.name ?? '')
-      && !(x.m.prefix_ranges?.length && x.m.prefix_ranges.every((r) => own.has(formatCidr(r).replace(/\/\d+$/, '')))));
-    if (dropped.length && (label !== 'destination_port' || cands.length === 0)) skipped = dropped.map((x) => ({ index: x.index, chain: x.chain, reason: dropReason(label, x, conn, cands) }));
+    const dropped =
+      before.length === cands.length
+        ? []
+        : before.filter(
+            (x) =>
+              !keptSet.has(x) &&
+              !/blackhole/i.test(x.chain.name ?? '') &&
+              !(
+                x.m.prefix_ranges?.length &&
+                x.m.prefix_ranges.every((r) => own.has(formatCidr(r).replace(/\/\d+$/, '')))
+              ),
+          );
+    if (dropped.length && (label !== 'destination_port' || cands.length === 0))
+      skipped = dropped.map((x) => ({ index: x.index, chain: x.chain, reason: dropReason(label, x, conn, cands) }));
     if (cands.length === 0) {
       failedAt = before.length ? label : undefined;
       break;
@@ -241,13 +319,43 @@ export function selectFilterChain(listener: Listener, conn: ConnectionAttrs): Ch
   }
   if (cands.length >= 1) {
     const chosen = cands[0];
-    const reason = notes.length ? `matched ${notes.join('; ')}` : 'the catch-all chain: it sets no criteria, and no more specific chain matches this connection';
-    if (cands.length > 1) assumptions.push(`${cands.length} chains match equally (Envoy rejects such listeners); showing the first`);
-    return { chain: chosen.chain, index: chosen.index, isDefault: false, closed: false, reason, assumptions, dependsOnIp: st.dependsOnIp, skipped };
+    const reason = notes.length
+      ? `matched ${notes.join('; ')}`
+      : 'the catch-all chain: it sets no criteria, and no more specific chain matches this connection';
+    if (cands.length > 1)
+      assumptions.push(`${cands.length} chains match equally (Envoy rejects such listeners); showing the first`);
+    return {
+      chain: chosen.chain,
+      index: chosen.index,
+      isDefault: false,
+      closed: false,
+      reason,
+      assumptions,
+      dependsOnIp: st.dependsOnIp,
+      skipped,
+    };
   }
-  const why = failedAt ? `no chain matches on ${failedAt}${notes.length ? ` after ${notes.join('; ')}` : ''} (${describeConnection(conn)})` : 'the listener has no filter chains';
+  const why = failedAt
+    ? `no chain matches on ${failedAt}${notes.length ? ` after ${notes.join('; ')}` : ''} (${describeConnection(conn)})`
+    : 'the listener has no filter chains';
   if (listener.default_filter_chain) {
-    return { chain: listener.default_filter_chain, index: -1, isDefault: true, closed: false, reason: `${why}, so default_filter_chain`, assumptions, dependsOnIp: st.dependsOnIp, skipped };
+    return {
+      chain: listener.default_filter_chain,
+      index: -1,
+      isDefault: true,
+      closed: false,
+      reason: `${why}, so default_filter_chain`,
+      assumptions,
+      dependsOnIp: st.dependsOnIp,
+      skipped,
+    };
   }
-  return { isDefault: false, closed: true, reason: `${why}, and there is no default_filter_chain: the connection is closed`, assumptions, dependsOnIp: st.dependsOnIp, skipped };
+  return {
+    isDefault: false,
+    closed: true,
+    reason: `${why}, and there is no default_filter_chain: the connection is closed`,
+    assumptions,
+    dependsOnIp: st.dependsOnIp,
+    skipped,
+  };
 }

@@ -61,15 +61,21 @@ export function evalMatcher(m: Json, c: ConnectionAttrs, path: string[] = []): M
     return { path: [...path, why] };
   };
   if (!tree) {
-    if (m?.matcher_list) return { path, unknown: 'a matcher_list (predicate list) matcher, which pcx does not evaluate' };
+    if (m?.matcher_list)
+      return { path, unknown: 'a matcher_list (predicate list) matcher, which pcx does not evaluate' };
     return fallback('empty matcher');
   }
   const name = inputName(tree.input);
   const label = tree.input?.name ?? name;
   const get = INPUTS[name];
-  if (!get) return { path, unknown: `matcher input ${name || JSON.stringify(tree.input)} (${label}), which pcx cannot evaluate from a dump` };
+  if (!get)
+    return {
+      path,
+      unknown: `matcher input ${name || JSON.stringify(tree.input)} (${label}), which pcx cannot evaluate from a dump`,
+    };
   const value = get(c);
-  if (value === undefined) return { path, unknown: `matcher input ${label} needs a value pcx does not have (pass --ip / --source-ip)` };
+  if (value === undefined)
+    return { path, unknown: `matcher input ${label} needs a value pcx does not have (pass --ip / --source-ip)` };
   if (value === NO_DATA) return fallback(`no ${label} on this connection`);
   if (tree.exact_match_map) {
     const hit = tree.exact_match_map.map?.[value];
@@ -77,7 +83,9 @@ export function evalMatcher(m: Json, c: ConnectionAttrs, path: string[] = []): M
     return fallback(`${label}=${value} not in the map`);
   }
   if (tree.prefix_match_map) {
-    const keys = Object.keys(tree.prefix_match_map.map ?? {}).filter((k) => value.startsWith(k)).sort((a, b) => b.length - a.length);
+    const keys = Object.keys(tree.prefix_match_map.map ?? {})
+      .filter((k) => value.startsWith(k))
+      .sort((a, b) => b.length - a.length);
     if (keys.length) return evalOnMatch(tree.prefix_match_map.map[keys[0]], c, [...path, `${label}^${keys[0]}`]);
     return fallback(`${label}=${value} matches no prefix`);
   }
@@ -123,7 +131,8 @@ function collectActions(onMatch: Json): string[] {
   const m = onMatch.matcher;
   const out: string[] = [];
   const tree = m.matcher_tree ?? {};
-  for (const map of [tree.exact_match_map?.map, tree.prefix_match_map?.map]) for (const v of Object.values(map ?? {})) out.push(...collectActions(v));
+  for (const map of [tree.exact_match_map?.map, tree.prefix_match_map?.map])
+    for (const v of Object.values(map ?? {})) out.push(...collectActions(v));
   for (const rm of tree.custom_match?.typed_config?.range_matchers ?? []) out.push(...collectActions(rm.on_match));
   out.push(...collectActions(m.on_no_match));
   return out;

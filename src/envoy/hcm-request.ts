@@ -57,7 +57,11 @@ function versionBefore(v: string | undefined, major: number, minor: number): boo
 }
 
 /** Is `ip` internal for this HCM? undefined when the answer depends on something the dump does not hold. */
-export function isInternalAddress(hcm: Json, ip: string, envoyVersion?: string): { internal: boolean | undefined; why: string } {
+export function isInternalAddress(
+  hcm: Json,
+  ip: string,
+  envoyVersion?: string,
+): { internal: boolean | undefined; why: string } {
   const p = parseIp(ip);
   if (!p) return { internal: false, why: `${ip} is not an IP address` };
   const iac = hcm?.internal_address_config;
@@ -68,12 +72,26 @@ export function isInternalAddress(hcm: Json, ip: string, envoyVersion?: string):
       ? { internal: true, why: `${ip} is in internal_address_config ${formatCidr(hit)}` }
       : { internal: false, why: `${ip} is not in internal_address_config${ranges.length ? '' : ' (no cidr_ranges)'}` };
   }
-  const rfc = RFC1918.some((c) => { const [a, l] = c.split('/'); return cidrContains({ address_prefix: a, prefix_len: Number(l) }, p) !== undefined; });
+  const rfc = RFC1918.some((c) => {
+    const [a, l] = c.split('/');
+    return cidrContains({ address_prefix: a, prefix_len: Number(l) }, p) !== undefined;
+  });
   const before133 = versionBefore(envoyVersion, 1, 33);
   if (!rfc) return { internal: false, why: `${ip} is not a private (RFC1918/loopback) address` };
-  if (before133 === true) return { internal: true, why: `${ip} is private, and Envoy ${envoyVersion} (< 1.33) trusts RFC1918 addresses when internal_address_config is not set (unless runtime explicit_internal_address_config is on)` };
-  if (before133 === false) return { internal: false, why: `Envoy ${envoyVersion} (≥ 1.33) trusts no address when internal_address_config is not set` };
-  return { internal: undefined, why: `${ip} is private: Envoy < 1.33 treats it as internal when internal_address_config is not set, 1.33 and later does not, and this dump does not say the Envoy version` };
+  if (before133 === true)
+    return {
+      internal: true,
+      why: `${ip} is private, and Envoy ${envoyVersion} (< 1.33) trusts RFC1918 addresses when internal_address_config is not set (unless runtime explicit_internal_address_config is on)`,
+    };
+  if (before133 === false)
+    return {
+      internal: false,
+      why: `Envoy ${envoyVersion} (≥ 1.33) trusts no address when internal_address_config is not set`,
+    };
+  return {
+    internal: undefined,
+    why: `${ip} is private: Envoy < 1.33 treats it as internal when internal_address_config is not set, 1.33 and later does not, and this dump does not say the Envoy version`,
+  };
 }
 
 export function hcmRequestView(hcm: Json, req: HcmRequestInput): HcmRequestView {
@@ -86,9 +104,10 @@ export function hcmRequestView(hcm: Json, req: HcmRequestInput): HcmRequestView 
   let protoWhy: string;
   if (edge && (trustedHops === 0 || clientXfp === undefined)) {
     forwardedProto = connProto;
-    protoWhy = clientXfp !== undefined
-      ? `the HTTP connection manager is the edge (use_remote_address: true, xff_num_trusted_hops 0): it replaces the client's x-forwarded-proto: ${clientXfp} with ${connProto}, from the ${req.tls ? 'TLS' : 'plaintext'} connection`
-      : `x-forwarded-proto is ${connProto}, from the ${req.tls ? 'TLS' : 'plaintext'} connection`;
+    protoWhy =
+      clientXfp !== undefined
+        ? `the HTTP connection manager is the edge (use_remote_address: true, xff_num_trusted_hops 0): it replaces the client's x-forwarded-proto: ${clientXfp} with ${connProto}, from the ${req.tls ? 'TLS' : 'plaintext'} connection`
+        : `x-forwarded-proto is ${connProto}, from the ${req.tls ? 'TLS' : 'plaintext'} connection`;
   } else if (clientXfp !== undefined) {
     forwardedProto = clientXfp;
     protoWhy = edge
@@ -104,7 +123,9 @@ export function hcmRequestView(hcm: Json, req: HcmRequestInput): HcmRequestView 
     protoWhy = `scheme_header_transformation.scheme_to_overwrite sets x-forwarded-proto to ${overwrite}`;
   }
 
-  const clientInternal = req.headers.has('x-envoy-internal') ? ' (the client\'s own x-envoy-internal header is always removed)' : '';
+  const clientInternal = req.headers.has('x-envoy-internal')
+    ? " (the client's own x-envoy-internal header is always removed)"
+    : '';
   let internal: boolean | undefined;
   let internalWhy: string;
   let assumed: string | undefined;
@@ -122,7 +143,8 @@ export function hcmRequestView(hcm: Json, req: HcmRequestInput): HcmRequestView 
     } else {
       internal = false;
       internalWhy = `the client is taken as external (use_remote_address: true judges the peer address; pass --source-ip to check one)${clientInternal}`;
-      assumed = 'the client address is external (not in the HTTP connection manager\'s internal addresses); pass --source-ip to evaluate one';
+      assumed =
+        "the client address is external (not in the HTTP connection manager's internal addresses); pass --source-ip to evaluate one";
     }
   } else if (Array.isArray(hcm?.original_ip_detection_extensions) && hcm.original_ip_detection_extensions.length) {
     internal = undefined;
@@ -131,7 +153,10 @@ export function hcmRequestView(hcm: Json, req: HcmRequestInput): HcmRequestView 
     internal = false;
     internalWhy = `not the edge (use_remote_address is not set) and the request has no x-forwarded-for: Envoy treats it as external${clientInternal}`;
   } else {
-    const addrs = xff.split(',').map((s) => s.trim()).filter(Boolean);
+    const addrs = xff
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean);
     const pick = addrs[addrs.length - 1 - trustedHops];
     if (addrs.length !== 1 || !pick) {
       internal = false;
@@ -153,7 +178,15 @@ export function tlsRequirement(requireTls: string | undefined, view: HcmRequestV
   const https = view.forwardedProto === 'https';
   if (https) return { redirect: false, why: `require_tls: ${requireTls} is met: ${view.protoWhy}` };
   if (requireTls === 'ALL') return { redirect: true, why: `require_tls: ALL and ${view.protoWhy}` };
-  if (view.internal === true) return { redirect: false, why: `require_tls: EXTERNAL_ONLY exempts internal requests: ${view.internalWhy}` };
-  if (view.internal === undefined) return { redirect: undefined, why: `require_tls: EXTERNAL_ONLY redirects only external requests, and ${view.internalWhy}` };
-  return { redirect: true, why: `require_tls: EXTERNAL_ONLY, the request is external (${view.internalWhy}), and ${view.protoWhy}` };
+  if (view.internal === true)
+    return { redirect: false, why: `require_tls: EXTERNAL_ONLY exempts internal requests: ${view.internalWhy}` };
+  if (view.internal === undefined)
+    return {
+      redirect: undefined,
+      why: `require_tls: EXTERNAL_ONLY redirects only external requests, and ${view.internalWhy}`,
+    };
+  return {
+    redirect: true,
+    why: `require_tls: EXTERNAL_ONLY, the request is external (${view.internalWhy}), and ${view.protoWhy}`,
+  };
 }

@@ -3,7 +3,10 @@ import { isIP } from 'node:net';
 import type { Address, CidrRange } from '../model/envoy-types.js';
 import { numberOf } from '../model/envoy-types.js';
 
-export interface ParsedIp { family: 4 | 6; value: bigint }
+export interface ParsedIp {
+  family: 4 | 6;
+  value: bigint;
+}
 
 /** The same few thousand addresses are parsed again and again (explain --all): remember them. */
 const parsed = new Map<string, ParsedIp | null>();
@@ -41,7 +44,8 @@ function parseIpUncached(s: string): ParsedIp | undefined {
     const fill = head.includes('::') ? 8 - left.length - right.length : 0;
     const groups = [...left, ...Array(fill).fill('0'), ...right].map((g) => parseInt(g || '0', 16));
     let v = groups.reduce((acc, g) => (acc << 16n) + BigInt(g), 0n);
-    if (v4tail.length) v = (v >> 32n << 32n) + BigInt(((v4tail[0] << 24) >>> 0) + (v4tail[1] << 16) + (v4tail[2] << 8) + v4tail[3]);
+    if (v4tail.length)
+      v = ((v >> 32n) << 32n) + BigInt(((v4tail[0] << 24) >>> 0) + (v4tail[1] << 16) + (v4tail[2] << 8) + v4tail[3]);
     return { family: 6, value: v };
   }
   return undefined;
@@ -82,7 +86,10 @@ export function formatCidr(r: CidrRange): string {
   return `${r.address_prefix ?? ''}/${prefixLen(r)}`;
 }
 
-export interface HostPort { address: string; port: number }
+export interface HostPort {
+  address: string;
+  port: number;
+}
 
 export function socketOf(a: Address | undefined): HostPort | undefined {
   const s = a?.socket_address;

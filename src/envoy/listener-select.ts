@@ -31,7 +31,9 @@ export function bindsToPort(l: Listener): boolean {
 }
 
 export function hasOriginalDstFilter(l: Listener): boolean {
-  return (l.listener_filters ?? []).some((f) => /original_dst/.test(f.name ?? '') || /OriginalDst$/.test(f.typed_config?.['@type'] ?? ''));
+  return (l.listener_filters ?? []).some(
+    (f) => /original_dst/.test(f.name ?? '') || /OriginalDst$/.test(f.typed_config?.['@type'] ?? ''),
+  );
 }
 
 export function usesOriginalDst(l: Listener): boolean {
@@ -89,7 +91,10 @@ function buildIndex(records: ListenerRecord[]): ListenerIndex {
       } else {
         const k = addrKey(hp.address, hp.port);
         if (!byAddress.has(k)) byAddress.set(k, r);
-        (specificByPort.get(hp.port) ?? specificByPort.set(hp.port, []).get(hp.port)!).push({ ip: hp.address, record: r });
+        (specificByPort.get(hp.port) ?? specificByPort.set(hp.port, []).get(hp.port)!).push({
+          ip: hp.address,
+          record: r,
+        });
       }
     }
   }
@@ -97,12 +102,22 @@ function buildIndex(records: ListenerRecord[]): ListenerIndex {
 }
 
 /** Listeners bound to another IP on this port: not chosen because the connection is to another address (or its IP is not known). */
-function otherIpListeners(idx: ListenerIndex, ip: string | undefined, port: number, chosen?: ListenerRecord, notIps: string[] = []): { name: string; reason: string }[] | undefined {
-  const others = (idx.specificByPort.get(port) ?? []).filter((x) => x.record !== chosen && (!ip || addrKey(x.ip, port) !== addrKey(ip, port)) && !notIps.includes(x.ip));
+function otherIpListeners(
+  idx: ListenerIndex,
+  ip: string | undefined,
+  port: number,
+  chosen?: ListenerRecord,
+  notIps: string[] = [],
+): { name: string; reason: string }[] | undefined {
+  const others = (idx.specificByPort.get(port) ?? []).filter(
+    (x) => x.record !== chosen && (!ip || addrKey(x.ip, port) !== addrKey(ip, port)) && !notIps.includes(x.ip),
+  );
   if (!others.length) return undefined;
   return others.map((x) => ({
     name: x.record.name || formatHostPort(x.ip, port),
-    reason: ip ? `bound to ${formatHostPort(x.ip, port)}; the connection is to ${formatHostPort(ip, port)}` : `bound to ${formatHostPort(x.ip, port)}: it takes the connection only if the client dials ${x.ip} (the IP is not known: pass --ip)`,
+    reason: ip
+      ? `bound to ${formatHostPort(x.ip, port)}; the connection is to ${formatHostPort(ip, port)}`
+      : `bound to ${formatHostPort(x.ip, port)}: it takes the connection only if the client dials ${x.ip} (the IP is not known: pass --ip)`,
   }));
 }
 
@@ -125,34 +140,71 @@ function findWildcard(idx: ListenerIndex, ip: string | undefined, port: number):
 const nonServing = defineIndex('listeners-not-serving', (model) => model.listeners.filter((l) => !l.serving));
 
 export function notServingFor(model: ConfigModel, ip: string | undefined, port: number): ListenerRecord[] {
-  return indexed(model, nonServing).filter((l) => listenerAddresses(l.head).some((hp) => hp.port === port && (!ip || isAnyAddress(hp.address) || addrKey(hp.address, port) === addrKey(ip, port))));
+  return indexed(model, nonServing).filter((l) =>
+    listenerAddresses(l.head).some(
+      (hp) => hp.port === port && (!ip || isAnyAddress(hp.address) || addrKey(hp.address, port) === addrKey(ip, port)),
+    ),
+  );
 }
 
 /**
  * Sidecar outbound: the capture listener (`capture`, found by the mesh's conventions: istio/capture.ts)
  * → original-destination hand-off. `ip` undefined = not known.
  */
-export function selectOutboundListener(model: ConfigModel, ip: string | undefined, port: number, capture: ListenerRecord | undefined): ListenerChoice {
+export function selectOutboundListener(
+  model: ConfigModel,
+  ip: string | undefined,
+  port: number,
+  capture: ListenerRecord | undefined,
+): ListenerChoice {
   const idx = indexOf(model).all;
   const notServing = notServingFor(model, ip, port);
   const how = capture && usesOriginalDst(capture.listener) ? 'use_original_dst' : 'original_dst listener filter';
-  const via = capture ? `${capture.name} (${formatHostPort(socketOf(capture.listener.address)?.address ?? '0.0.0.0', socketOf(capture.listener.address)?.port ?? 15001)}, ${how}) captured the connection and handed it off` : 'the connection was captured';
+  const via = capture
+    ? `${capture.name} (${formatHostPort(socketOf(capture.listener.address)?.address ?? '0.0.0.0', socketOf(capture.listener.address)?.port ?? 15001)}, ${how}) captured the connection and handed it off`
+    : 'the connection was captured';
   if (ip) {
     const exact = idx.byAddress.get(addrKey(ip, port));
     if (exact && exact !== capture) {
-      return { record: exact, how: 'exact', capture, notServing, reason: `${via} to the listener bound to exactly ${formatHostPort(ip, port)}` };
+      return {
+        record: exact,
+        how: 'exact',
+        capture,
+        notServing,
+        reason: `${via} to the listener bound to exactly ${formatHostPort(ip, port)}`,
+      };
     }
   }
   const wild = findWildcard(idx, ip, port);
   if (wild && wild !== capture) {
     const why = ip ? `no listener for exactly ${formatHostPort(ip, port)}, so ` : '';
-    return { record: wild, how: 'wildcard', capture, notServing, reason: `${via}: ${why}the wildcard listener for port ${port}`, skipped: otherIpListeners(idx, ip, port, wild, model.proxy.ips) };
+    return {
+      record: wild,
+      how: 'wildcard',
+      capture,
+      notServing,
+      reason: `${via}: ${why}the wildcard listener for port ${port}`,
+      skipped: otherIpListeners(idx, ip, port, wild, model.proxy.ips),
+    };
   }
   if (capture) {
-    const why = usesOriginalDst(capture.listener) ? `no listener for ${ip ? formatHostPort(ip, port) : `port ${port}`} (exact or 0.0.0.0), so ` : `the capture listener has no use_original_dst hand-off, so `;
-    return { record: capture, how: 'self', capture, notServing, reason: `${why}${capture.name} matched the connection (destination ${ip ? formatHostPort(ip, port) : `port ${port}`}) against its own filter chains`, skipped: otherIpListeners(idx, ip, port, capture, model.proxy.ips) };
+    const why = usesOriginalDst(capture.listener)
+      ? `no listener for ${ip ? formatHostPort(ip, port) : `port ${port}`} (exact or 0.0.0.0), so `
+      : `the capture listener has no use_original_dst hand-off, so `;
+    return {
+      record: capture,
+      how: 'self',
+      capture,
+      notServing,
+      reason: `${why}${capture.name} matched the connection (destination ${ip ? formatHostPort(ip, port) : `port ${port}`}) against its own filter chains`,
+      skipped: otherIpListeners(idx, ip, port, capture, model.proxy.ips),
+    };
   }
-  return { how: 'none', notServing, reason: `no listener for port ${port} and no use_original_dst (capture) listener in this dump` };
+  return {
+    how: 'none',
+    notServing,
+    reason: `no listener for port ${port} and no use_original_dst (capture) listener in this dump`,
+  };
 }
 
 /**
@@ -160,20 +212,46 @@ export function selectOutboundListener(model: ConfigModel, ip: string | undefine
  * Without `ip`, the connection is to the proxy itself: a listener bound to one of its own IPs (node
  * id, INSTANCE_IPS; 127.0.0.1 when the node id says so) takes it before the wildcard (issue 10 part 4).
  */
-export function selectBoundListener(model: ConfigModel, ip: string | undefined, port: number, ownIps: string[] = []): ListenerChoice {
+export function selectBoundListener(
+  model: ConfigModel,
+  ip: string | undefined,
+  port: number,
+  ownIps: string[] = [],
+): ListenerChoice {
   const idx = indexOf(model).bound;
   const notServing = notServingFor(model, ip, port);
   if (ip) {
     const exact = idx.byAddress.get(addrKey(ip, port));
-    if (exact) return { record: exact, how: 'exact', notServing, reason: `listener bound to ${formatHostPort(ip, port)}` };
+    if (exact)
+      return { record: exact, how: 'exact', notServing, reason: `listener bound to ${formatHostPort(ip, port)}` };
   } else {
     for (const own of ownIps) {
       const exact = idx.byAddress.get(addrKey(own, port));
-      if (exact) return { record: exact, how: 'exact', notServing, reason: `listener bound to ${formatHostPort(own, port)}, the proxy's own address (from its node id), takes connections to the pod on port ${port}` };
+      if (exact)
+        return {
+          record: exact,
+          how: 'exact',
+          notServing,
+          reason: `listener bound to ${formatHostPort(own, port)}, the proxy's own address (from its node id), takes connections to the pod on port ${port}`,
+        };
     }
   }
   const wild = findWildcard(idx, ip, port);
-  if (wild) return { record: wild, how: 'bound', notServing, reason: `listener bound to ${formatHostPort(socketOf(wild.listener.address)?.address ?? '0.0.0.0', port)} receives every connection to port ${port}`, skipped: otherIpListeners(idx, ip, port, wild) };
+  if (wild)
+    return {
+      record: wild,
+      how: 'bound',
+      notServing,
+      reason: `listener bound to ${formatHostPort(socketOf(wild.listener.address)?.address ?? '0.0.0.0', port)} receives every connection to port ${port}`,
+      skipped: otherIpListeners(idx, ip, port, wild),
+    };
   const others = otherIpListeners(idx, ip, port);
-  return { how: 'none', notServing, reason: others ? `nothing listens on ${ip ? formatHostPort(ip, port) : `port ${port}`} (only on ${others.map((o) => o.name).join(', ')})` : `nothing listens on port ${port}`, skipped: others };
+  return {
+    how: 'none',
+    notServing,
+    reason: others
+      ? `nothing listens on ${ip ? formatHostPort(ip, port) : `port ${port}`} (only on ${others.map((o) => o.name).join(', ')})`
+      : `nothing listens on port ${port}`,
+    skipped: others,
+  };
 }

@@ -4,7 +4,13 @@
  * recognised by typed_config `@type`, falling back to the name, legacy names included
  * (`envoy.http_connection_manager`, `envoy.tcp_proxy`) and v2 `config` structs.
  */
-import type { FilterChain, Json, NetworkFilter, RouteConfiguration, WeightedClusterEntry } from '../model/envoy-types.js';
+import type {
+  FilterChain,
+  Json,
+  NetworkFilter,
+  RouteConfiguration,
+  WeightedClusterEntry,
+} from '../model/envoy-types.js';
 
 export interface HcmInfo {
   kind: 'hcm';
@@ -27,7 +33,11 @@ export interface TcpProxyInfo {
   config: Json;
 }
 
-export interface OtherTerminal { kind: 'other'; filterName: string; type?: string }
+export interface OtherTerminal {
+  kind: 'other';
+  filterName: string;
+  type?: string;
+}
 
 export type TerminalFilter = HcmInfo | TcpProxyInfo | OtherTerminal;
 
@@ -79,13 +89,27 @@ function terminalUncached(chain: FilterChain): TerminalFilter | undefined {
         stripAnyHostPort: c.strip_any_host_port === true,
         stripMatchingHostPort: c.strip_matching_host_port === true,
         // v2 `config` Structs may hold a single filter as an object, not a list (Istio 1.3's 15090 listener)
-        httpFilters: (Array.isArray(c.http_filters) ? c.http_filters : c.http_filters ? [c.http_filters] : []).map((h: Json) => ({ name: h.name ?? '', type: h.typed_config?.['@type'] ?? h.typed_config?.type_url, discovered: !!h.config_discovery, config: h.typed_config?.value ?? h.typed_config ?? h.config })),
+        httpFilters: (Array.isArray(c.http_filters) ? c.http_filters : c.http_filters ? [c.http_filters] : []).map(
+          (h: Json) => ({
+            name: h.name ?? '',
+            type: h.typed_config?.['@type'] ?? h.typed_config?.type_url,
+            discovered: !!h.config_discovery,
+            config: h.typed_config?.value ?? h.typed_config ?? h.config,
+          }),
+        ),
         config: c,
       };
     }
     if (isTcpProxy(f)) {
       const c = configOf(f);
-      return { kind: 'tcp_proxy', filterName: f.name ?? '', cluster: c.cluster || undefined, weighted: c.weighted_clusters?.clusters, statPrefix: c.stat_prefix, config: c };
+      return {
+        kind: 'tcp_proxy',
+        filterName: f.name ?? '',
+        cluster: c.cluster || undefined,
+        weighted: c.weighted_clusters?.clusters,
+        statPrefix: c.stat_prefix,
+        config: c,
+      };
     }
   }
   const last = chain.filters?.[chain.filters.length - 1];

@@ -34,7 +34,13 @@ export interface AuthzStep {
   /** rbac: where the config came from (the filter, or a per-route override). */
   source?: string;
   /** Shadow (dry-run) rules: what they would do; never enforced. */
-  shadow?: { purpose: 'dry_run' | 'custom'; action: RbacAction; result: 'allowed' | 'denied' | 'unknown'; policy?: string; why: string };
+  shadow?: {
+    purpose: 'dry_run' | 'custom';
+    action: RbacAction;
+    result: 'allowed' | 'denied' | 'unknown';
+    policy?: string;
+    why: string;
+  };
   /** ext_authz: the authorization service (its cluster or URI). */
   provider?: string;
   /** Istio CUSTOM policy that sent the request to ext_authz. */
@@ -57,7 +63,7 @@ const EXT_AUTHZ_TYPE = /\.ext_authz\.v[0-9a-z]+\.ExtAuthz$/;
 
 function typeOf(f: Json): string {
   const t = f?.typed_config?.['@type'] ?? '';
-  return /TypedStruct$/.test(t) ? f.typed_config.type_url ?? t : t;
+  return /TypedStruct$/.test(t) ? (f.typed_config.type_url ?? t) : t;
 }
 
 function configOf(f: Json): Json {
@@ -92,23 +98,51 @@ function verdictOfEngine(e: EngineResult): 'allowed' | 'denied' | 'unknown' {
 
 function describeEngine(e: EngineResult): string {
   const m = e.matched;
-  if (!e.policies.length) return e.action === 'ALLOW' ? 'ALLOW rules with no policies: nothing is allowed' : `${e.action} rules with no policies: nothing matches`;
+  if (!e.policies.length)
+    return e.action === 'ALLOW'
+      ? 'ALLOW rules with no policies: nothing is allowed'
+      : `${e.action} rules with no policies: nothing matches`;
   if (m) {
-    const head = e.action === 'DENY' ? `DENY policy ${policyLabel(m.id)} matches` : e.action === 'ALLOW' ? `ALLOW policy ${policyLabel(m.id)} matches` : `LOG (AUDIT) policy ${policyLabel(m.id)} matches: the request is logged`;
+    const head =
+      e.action === 'DENY'
+        ? `DENY policy ${policyLabel(m.id)} matches`
+        : e.action === 'ALLOW'
+          ? `ALLOW policy ${policyLabel(m.id)} matches`
+          : `LOG (AUDIT) policy ${policyLabel(m.id)} matches: the request is logged`;
     return `${head}: ${m.permission.why}; ${m.principal.why}`;
   }
   if (e.undecided.length) {
     const u = e.undecided[0];
-    const cond = u.condition ?? [u.permission, u.principal].filter((r) => r.m !== true).map((r) => r.why).join('; ');
+    const cond =
+      u.condition ??
+      [u.permission, u.principal]
+        .filter((r) => r.m !== true)
+        .map((r) => r.why)
+        .join('; ');
     return `${e.action} policy ${policyLabel(u.id)} may match: ${cond}`;
   }
   const n = e.nearest!;
-  const failed = [n.permission, n.principal].filter((r) => r.m === false).map((r) => r.why).join('; ');
-  const lead = e.action === 'ALLOW' ? `no ALLOW policy matches (${e.policies.length})` : e.action === 'DENY' ? `no DENY policy matches (${e.policies.length})` : 'no LOG policy matches';
+  const failed = [n.permission, n.principal]
+    .filter((r) => r.m === false)
+    .map((r) => r.why)
+    .join('; ');
+  const lead =
+    e.action === 'ALLOW'
+      ? `no ALLOW policy matches (${e.policies.length})`
+      : e.action === 'DENY'
+        ? `no DENY policy matches (${e.policies.length})`
+        : 'no LOG policy matches';
   return `${lead}; nearest: ${policyLabel(n.id)}: ${failed}`;
 }
 
-function runRbac(name: string, layer: AuthzLayer, cfg: Json, input: RbacInput, meta: DynamicMetadata, source: string): AuthzStep {
+function runRbac(
+  name: string,
+  layer: AuthzLayer,
+  cfg: Json,
+  input: RbacInput,
+  meta: DynamicMetadata,
+  source: string,
+): AuthzStep {
   const step: AuthzStep = { filter: name, kind: 'rbac', layer, result: 'allowed', why: '', source };
   if (cfg?.shadow_rules) {
     const s = evaluateEngine(cfg.shadow_rules, input);
@@ -119,8 +153,21 @@ function runRbac(name: string, layer: AuthzLayer, cfg: Json, input: RbacInput, m
       ns.set(`${prefix}shadow_effective_policy_id`, s.matched.id);
     }
     // Istio's CUSTOM action rides on shadow rules (prefix istio_ext_authz_): they select, they do not dry-run
-    const purpose = /ext_authz/.test(prefix) ? 'custom' as const : 'dry_run' as const;
-    step.shadow = { purpose, action: s.action, result: verdictOfEngine(s), ...(s.matched ? { policy: s.matched.id } : {}), why: purpose === 'custom' ? (s.matched ? `CUSTOM policy ${policyLabel(s.matched.id)} applies` : s.undecided.length ? `CUSTOM policy ${policyLabel(s.undecided[0].id)} may apply` : 'no CUSTOM policy applies') : describeEngine(s) };
+    const purpose = /ext_authz/.test(prefix) ? ('custom' as const) : ('dry_run' as const);
+    step.shadow = {
+      purpose,
+      action: s.action,
+      result: verdictOfEngine(s),
+      ...(s.matched ? { policy: s.matched.id } : {}),
+      why:
+        purpose === 'custom'
+          ? s.matched
+            ? `CUSTOM policy ${policyLabel(s.matched.id)} applies`
+            : s.undecided.length
+              ? `CUSTOM policy ${policyLabel(s.undecided[0].id)} may apply`
+              : 'no CUSTOM policy applies'
+          : describeEngine(s),
+    };
     // an undecided shadow match decides whether a CUSTOM ext_authz runs: remember that it is undecided
     if (!s.matched && s.undecided.length) {
       let ns = meta.get(META_NS[layer]);
@@ -129,11 +176,19 @@ function runRbac(name: string, layer: AuthzLayer, cfg: Json, input: RbacInput, m
     }
   }
   if (cfg?.matcher) {
-    return { ...step, result: 'unknown', why: 'the RBAC filter uses an xDS matcher tree (matcher), which pcx does not evaluate' };
+    return {
+      ...step,
+      result: 'unknown',
+      why: 'the RBAC filter uses an xDS matcher tree (matcher), which pcx does not evaluate',
+    };
   }
   if (!cfg?.rules) {
-    const why = step.shadow?.purpose === 'custom' ? `${step.shadow.why} (these shadow rules only choose which requests ext_authz checks)`
-      : step.shadow ? `only shadow (dry-run) rules: nothing is enforced; they would say ${step.shadow.result}: ${step.shadow.why}` : 'no rules: nothing is enforced';
+    const why =
+      step.shadow?.purpose === 'custom'
+        ? `${step.shadow.why} (these shadow rules only choose which requests ext_authz checks)`
+        : step.shadow
+          ? `only shadow (dry-run) rules: nothing is enforced; they would say ${step.shadow.result}: ${step.shadow.why}`
+          : 'no rules: nothing is enforced';
     return { ...step, result: 'allowed', why };
   }
   const e = evaluateEngine(cfg.rules, input);
@@ -142,7 +197,8 @@ function runRbac(name: string, layer: AuthzLayer, cfg: Json, input: RbacInput, m
   step.result = verdictOfEngine(e);
   step.why = describeEngine(e);
   if (e.matched) step.policy = e.matched.id;
-  if (step.result === 'denied') step.response_code_details = `rbac_access_denied_matched_policy[${e.matched?.id ?? 'none'}]`;
+  if (step.result === 'denied')
+    step.response_code_details = `rbac_access_denied_matched_policy[${e.matched?.id ?? 'none'}]`;
   return step;
 }
 
@@ -164,17 +220,27 @@ function metaValue(meta: DynamicMetadata, m: Json): string | undefined {
 function runExtAuthz(name: string, layer: AuthzLayer, cfg: Json, meta: DynamicMetadata, perRoute: Json): AuthzStep {
   const provider = providerOf(cfg);
   const step: AuthzStep = { filter: name, kind: 'ext_authz', layer, result: 'unknown', provider, why: '' };
-  if (perRoute?.disabled === true) return { ...step, result: 'skipped', why: 'disabled for this route (ExtAuthzPerRoute)' };
+  if (perRoute?.disabled === true)
+    return { ...step, result: 'skipped', why: 'disabled for this route (ExtAuthzPerRoute)' };
   const fem = cfg?.filter_enabled_metadata;
   if (fem) {
     const v = metaValue(meta, fem);
     if (v?.startsWith('\u0000unknown:')) {
       const id = v.slice('\u0000unknown:'.length);
-      return { ...step, custom_policy: id, why: `runs only if CUSTOM policy ${policyLabel(id)} matches, which pcx cannot decide; if it runs, ${provider} decides` };
+      return {
+        ...step,
+        custom_policy: id,
+        why: `runs only if CUSTOM policy ${policyLabel(id)} matches, which pcx cannot decide; if it runs, ${provider} decides`,
+      };
     }
     const sm = fem.value?.string_match;
     const on: Tri = v === undefined ? false : sm ? stringMatch(sm, v).matches : true;
-    if (on === false) return { ...step, result: 'skipped', why: 'no CUSTOM policy applies to this request, so the external authorizer is not called' };
+    if (on === false)
+      return {
+        ...step,
+        result: 'skipped',
+        why: 'no CUSTOM policy applies to this request, so the external authorizer is not called',
+      };
     if (v) step.custom_policy = v;
   }
   step.why = `${step.custom_policy ? `CUSTOM policy ${policyLabel(step.custom_policy)} applies: ` : ''}the request is sent to the external authorizer ${provider}, which pcx cannot ask`;
@@ -194,7 +260,13 @@ function perFilterConfig(name: string, maps: (Record<string, Json> | undefined)[
  * Runs the authorization filters of `filters` in order (HCM http_filters or chain network filters).
  * `perFilter`: typed_per_filter_config maps from the least to the most specific.
  */
-export function evaluateAuthzFilters(filters: Json[], layer: AuthzLayer, input: RbacInput, perFilter: (Record<string, Json> | undefined)[] = [], meta: DynamicMetadata = new Map()): AuthzOutcome {
+export function evaluateAuthzFilters(
+  filters: Json[],
+  layer: AuthzLayer,
+  input: RbacInput,
+  perFilter: (Record<string, Json> | undefined)[] = [],
+  meta: DynamicMetadata = new Map(),
+): AuthzOutcome {
   const steps: AuthzStep[] = [];
   for (const f of filters) {
     const rbac = isRbacFilter(f);
@@ -202,22 +274,53 @@ export function evaluateAuthzFilters(filters: Json[], layer: AuthzLayer, input: 
     if (!rbac && !ext) continue;
     const name = String(f.name ?? (rbac ? META_NS[layer] : 'ext_authz'));
     if (f.config_discovery) {
-      steps.push({ filter: name, kind: rbac ? 'rbac' : 'ext_authz', layer, result: 'unknown', why: 'its config is delivered separately (ECDS) and is not in this part of the dump' });
+      steps.push({
+        filter: name,
+        kind: rbac ? 'rbac' : 'ext_authz',
+        layer,
+        result: 'unknown',
+        why: 'its config is delivered separately (ECDS) and is not in this part of the dump',
+      });
       continue;
     }
     let over = layer === 'http' ? perFilterConfig(name, perFilter) : undefined;
     // envoy.config.route.v3.FilterConfig wraps the per-route config and can disable the filter
     if (over && /\.FilterConfig$/.test(over['@type'] ?? '')) {
-      if (over.disabled === true) { steps.push({ filter: name, kind: rbac ? 'rbac' : 'ext_authz', layer, result: 'skipped', why: 'disabled for this route (FilterConfig.disabled)' }); continue; }
+      if (over.disabled === true) {
+        steps.push({
+          filter: name,
+          kind: rbac ? 'rbac' : 'ext_authz',
+          layer,
+          result: 'skipped',
+          why: 'disabled for this route (FilterConfig.disabled)',
+        });
+        continue;
+      }
       over = over.config;
     }
     if (f.disabled === true && over === undefined) {
-      steps.push({ filter: name, kind: rbac ? 'rbac' : 'ext_authz', layer, result: 'skipped', why: 'disabled by default, and this route does not enable it' });
+      steps.push({
+        filter: name,
+        kind: rbac ? 'rbac' : 'ext_authz',
+        layer,
+        result: 'skipped',
+        why: 'disabled by default, and this route does not enable it',
+      });
       continue;
     }
     if (rbac) {
       if (over !== undefined && (RBAC_PER_ROUTE.test(over['@type'] ?? '') || 'rbac' in over)) {
-        if (!over.rbac) { steps.push({ filter: name, kind: 'rbac', layer, result: 'skipped', why: 'disabled for this route (RBACPerRoute without rbac)', source: 'per-route' }); continue; }
+        if (!over.rbac) {
+          steps.push({
+            filter: name,
+            kind: 'rbac',
+            layer,
+            result: 'skipped',
+            why: 'disabled for this route (RBACPerRoute without rbac)',
+            source: 'per-route',
+          });
+          continue;
+        }
         steps.push(runRbac(name, layer, over.rbac, input, meta, 'per-route override (RBACPerRoute)'));
       } else {
         steps.push(runRbac(name, layer, configOf(f), input, meta, 'filter config'));

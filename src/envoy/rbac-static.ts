@@ -43,13 +43,27 @@ export function rbacRefusingAll(filters: Json[] | undefined): RbacRefusesAll[] {
     const action = actionOf(rules);
     const ids = Object.keys(rules.policies ?? {});
     if (action === 'ALLOW' && ids.length === 0) {
-      out.push({ filter: name, kind: 'allow_nothing', why: 'ALLOW rules with no policies: every request is refused (an ALLOW policy exists, and none of its rules applies here)' });
+      out.push({
+        filter: name,
+        kind: 'allow_nothing',
+        why: 'ALLOW rules with no policies: every request is refused (an ALLOW policy exists, and none of its rules applies here)',
+      });
     } else if (action === 'DENY') {
       const all = ids.find((id) => {
         const p = rules.policies[id];
-        return !p?.condition && (p?.permissions ?? []).some((x: Json) => matchesAnything(x, 'rules')) && (p?.principals ?? []).some((x: Json) => matchesAnything(x, 'ids'));
+        return (
+          !p?.condition &&
+          (p?.permissions ?? []).some((x: Json) => matchesAnything(x, 'rules')) &&
+          (p?.principals ?? []).some((x: Json) => matchesAnything(x, 'ids'))
+        );
       });
-      if (all) out.push({ filter: name, kind: 'deny_all', policy: all, why: `DENY policy ${all} matches any request from anyone` });
+      if (all)
+        out.push({
+          filter: name,
+          kind: 'deny_all',
+          policy: all,
+          why: `DENY policy ${all} matches any request from anyone`,
+        });
     }
   }
   return out;

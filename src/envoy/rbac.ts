@@ -89,7 +89,10 @@ function anyOf(items: Json[] | undefined, one: (x: Json) => MatchResult, what: s
   if (u.length) return maybe(u.map((r) => r.why).join('; or '));
   if (!rs.length) return no(`no ${what} (an empty list matches nothing)`);
   if (rs.length === 1) return rs[0];
-  const shown = rs.slice(0, 3).map((r) => r.why).join('; ');
+  const shown = rs
+    .slice(0, 3)
+    .map((r) => r.why)
+    .join('; ');
   return no(`none of ${rs.length} ${what} match: ${shown}${rs.length > 3 ? '; …' : ''}`);
 }
 
@@ -100,7 +103,12 @@ function allOf(items: Json[] | undefined, one: (x: Json) => MatchResult): MatchR
   if (miss) return miss;
   const u = rs.filter((r) => r.m === 'unknown');
   if (u.length) return maybe(u.map((r) => r.why).join('; and '));
-  return yes(rs.map((r) => r.why).filter(Boolean).join(' and ') || 'all of an empty list');
+  return yes(
+    rs
+      .map((r) => r.why)
+      .filter(Boolean)
+      .join(' and ') || 'all of an empty list',
+  );
 }
 
 function negate(r: MatchResult, what: string): MatchResult {
@@ -113,7 +121,9 @@ function str(m: StringMatcher | undefined, value: string | undefined, label: str
   if (value === undefined) return no(`${label} is absent (needs ${describeStringMatcher(m)})`);
   const r = stringMatch(m, value);
   if (r.matches === 'unknown') return maybe(r.note ?? `${label}: a matcher pcx cannot evaluate`);
-  return r.matches ? yes(`${label} "${value}" is ${describeStringMatcher(m)}`) : no(`${label} "${value}" is not ${describeStringMatcher(m)}`);
+  return r.matches
+    ? yes(`${label} "${value}" is ${describeStringMatcher(m)}`)
+    : no(`${label} "${value}" is not ${describeStringMatcher(m)}`);
 }
 
 function cidr(range: CidrRange, ip: string | undefined, label: string, flag: string): MatchResult {
@@ -121,7 +131,9 @@ function cidr(range: CidrRange, ip: string | undefined, label: string, flag: str
   if (!ip) return maybe(`${label} must be in ${want}, and the client IP is not known (pass ${flag})`);
   const p = parseIp(ip);
   if (!p) return maybe(`${label} ${ip} is not an IP address`);
-  return cidrContains(range, p) !== undefined ? yes(`${label} ${ip} is in ${want}`) : no(`${label} ${ip} is not in ${want}`);
+  return cidrContains(range, p) !== undefined
+    ? yes(`${label} ${ip} is in ${want}`)
+    : no(`${label} ${ip} is not in ${want}`);
 }
 
 function header(h: HeaderMatcher, input: RbacInput): MatchResult {
@@ -131,7 +143,12 @@ function header(h: HeaderMatcher, input: RbacInput): MatchResult {
   if (typeof r === 'object') return maybe(`header ${what}: ${r.unknown}`);
   const name = h.name.toLowerCase();
   const v = input.headers?.get(name);
-  const has = v === undefined ? (input.headers ? `the request has no ${h.name}` : 'the network filter sees no HTTP headers') : `the request has ${h.name}: ${v}`;
+  const has =
+    v === undefined
+      ? input.headers
+        ? `the request has no ${h.name}`
+        : 'the network filter sees no HTTP headers'
+      : `the request has ${h.name}: ${v}`;
   return r ? yes(`${what} (${has})`) : no(`needs ${what}; ${has}`);
 }
 
@@ -157,7 +174,7 @@ function istioAuthnValue(path: string[], input: RbacInput): Value {
   switch (head) {
     case 'source.principal':
     case 'source.user':
-      return p === undefined ? needId : p ?? undefined;
+      return p === undefined ? needId : (p ?? undefined);
     case 'source.namespace':
       return p === undefined ? needId : p ? namespaceOf(p) : undefined;
     default:
@@ -166,8 +183,20 @@ function istioAuthnValue(path: string[], input: RbacInput): Value {
   if (head?.startsWith('request.auth.')) {
     const c = input.jwtClaims;
     const field = head.slice('request.auth.'.length);
-    const claimName = field === 'claims' ? rest.join('.') : field === 'principal' ? 'iss/sub' : field === 'audiences' ? 'aud' : field === 'presenter' ? 'azp' : field;
-    if (!c) return { unknown: `it needs the request's JWT (${field === 'claims' ? `claim ${claimName}` : head}): pass --jwt-claim ${claimName === 'iss/sub' ? 'iss=… --jwt-claim sub=…' : `${claimName}=…`}` };
+    const claimName =
+      field === 'claims'
+        ? rest.join('.')
+        : field === 'principal'
+          ? 'iss/sub'
+          : field === 'audiences'
+            ? 'aud'
+            : field === 'presenter'
+              ? 'azp'
+              : field;
+    if (!c)
+      return {
+        unknown: `it needs the request's JWT (${field === 'claims' ? `claim ${claimName}` : head}): pass --jwt-claim ${claimName === 'iss/sub' ? 'iss=… --jwt-claim sub=…' : `${claimName}=…`}`,
+      };
     if (field === 'principal') {
       const iss = c.get('iss')?.[0];
       const sub = c.get('sub')?.[0];
@@ -180,12 +209,19 @@ function istioAuthnValue(path: string[], input: RbacInput): Value {
 
 function valueMatch(vm: Json, v: Value, label: string): MatchResult {
   if (v !== null && typeof v === 'object' && !Array.isArray(v)) return maybe(v.unknown);
-  if (vm?.present_match !== undefined) return (v !== undefined && v !== null) === !!vm.present_match ? yes(`${label} is ${vm.present_match ? 'present' : 'absent'}`) : no(`${label} must be ${vm.present_match ? 'present' : 'absent'}`);
-  if (vm?.null_match !== undefined) return v === undefined || v === null ? yes(`${label} is null`) : no(`${label} is not null`);
+  if (vm?.present_match !== undefined)
+    return (v !== undefined && v !== null) === !!vm.present_match
+      ? yes(`${label} is ${vm.present_match ? 'present' : 'absent'}`)
+      : no(`${label} must be ${vm.present_match ? 'present' : 'absent'}`);
+  if (vm?.null_match !== undefined)
+    return v === undefined || v === null ? yes(`${label} is null`) : no(`${label} is not null`);
   if (vm?.list_match) {
     const inner = vm.list_match.one_of;
     const list = Array.isArray(v) ? v : v === undefined || v === null ? [] : [String(v)];
-    if (!list.length) return no(`${label} is absent${inner?.string_match ? ` (needs one of ${describeStringMatcher(inner.string_match)})` : ''}`);
+    if (!list.length)
+      return no(
+        `${label} is absent${inner?.string_match ? ` (needs one of ${describeStringMatcher(inner.string_match)})` : ''}`,
+      );
     return anyOf(list, (x: string) => valueMatch(inner, x, label), `values of ${label}`);
   }
   if (vm?.string_match) {
@@ -193,8 +229,10 @@ function valueMatch(vm: Json, v: Value, label: string): MatchResult {
     if (Array.isArray(v)) return anyOf(v, (x: string) => str(vm.string_match, x, label), `values of ${label}`);
     return str(vm.string_match, v === undefined || v === null ? undefined : String(v), label);
   }
-  if (vm?.bool_match !== undefined) return v === vm.bool_match ? yes(`${label} is ${v}`) : no(`${label} is not ${vm.bool_match}`);
-  if (vm?.or_match) return anyOf(vm.or_match.value_matchers, (x: Json) => valueMatch(x, v, label), `alternatives for ${label}`);
+  if (vm?.bool_match !== undefined)
+    return v === vm.bool_match ? yes(`${label} is ${v}`) : no(`${label} is not ${vm.bool_match}`);
+  if (vm?.or_match)
+    return anyOf(vm.or_match.value_matchers, (x: Json) => valueMatch(x, v, label), `alternatives for ${label}`);
   return maybe(`${label}: a value matcher pcx does not evaluate (${Object.keys(vm ?? {}).join(', ')})`);
 }
 
@@ -211,8 +249,15 @@ function filterState(f: Json, input: RbacInput): MatchResult {
   const key = String(f?.key ?? '');
   // io.istio.peer_principal: set by istio_authn from the peer certificate (newer Istio writes principals this way)
   if (key === 'io.istio.peer_principal') {
-    if (input.peerPrincipal === undefined) return maybe('the client identity is not known (pass --from spiffe://<trust domain>/ns/<ns>/sa/<sa>)');
-    if (input.peerPrincipal === null) return no(`needs a client identity ${f.string_match ? describeStringMatcher(f.string_match) : ''} and the connection has no client certificate (plaintext)`.replace(/ +/g, ' '));
+    if (input.peerPrincipal === undefined)
+      return maybe('the client identity is not known (pass --from spiffe://<trust domain>/ns/<ns>/sa/<sa>)');
+    if (input.peerPrincipal === null)
+      return no(
+        `needs a client identity ${f.string_match ? describeStringMatcher(f.string_match) : ''} and the connection has no client certificate (plaintext)`.replace(
+          / +/g,
+          ' ',
+        ),
+      );
     return str(f.string_match, input.peerPrincipal, 'client identity');
   }
   return maybe(`filter state ${key} is not in the dump`);
@@ -228,15 +273,24 @@ export function principalMatches(p: Json, input: RbacInput): MatchResult {
   if (p.not_id) return negate(principalMatches(p.not_id, input), 'the client');
   if (p.authenticated !== undefined) {
     const pn: StringMatcher | undefined = p.authenticated?.principal_name;
-    if (input.peerPrincipal === null) return no(`needs an mTLS client${pn ? ` with identity ${describeStringMatcher(pn)}` : ''}; the connection has no client certificate (plaintext)`);
-    if (input.peerPrincipal === undefined) return maybe(`needs client identity ${pn ? describeStringMatcher(pn) : '(any)'}, and the client identity is not known (pass --from spiffe://<trust domain>/ns/<ns>/sa/<sa>)`);
+    if (input.peerPrincipal === null)
+      return no(
+        `needs an mTLS client${pn ? ` with identity ${describeStringMatcher(pn)}` : ''}; the connection has no client certificate (plaintext)`,
+      );
+    if (input.peerPrincipal === undefined)
+      return maybe(
+        `needs client identity ${pn ? describeStringMatcher(pn) : '(any)'}, and the client identity is not known (pass --from spiffe://<trust domain>/ns/<ns>/sa/<sa>)`,
+      );
     return str(pn, input.peerPrincipal, 'client identity');
   }
   if (p.source_ip) return cidr(p.source_ip, input.sourceIp, 'source IP', '--source-ip');
   if (p.direct_remote_ip) return cidr(p.direct_remote_ip, input.sourceIp, 'source IP', '--source-ip');
   if (p.remote_ip) {
     // remote_ip is the address after X-Forwarded-For processing (xff_num_trusted_hops): with an XFF header pcx does not re-derive it
-    if (input.remoteIp === undefined && input.headers?.has('x-forwarded-for')) return maybe(`needs the client IP (after X-Forwarded-For) in ${formatCidr(p.remote_ip)}, which depends on the HCM's xff_num_trusted_hops: pcx does not derive it`);
+    if (input.remoteIp === undefined && input.headers?.has('x-forwarded-for'))
+      return maybe(
+        `needs the client IP (after X-Forwarded-For) in ${formatCidr(p.remote_ip)}, which depends on the HCM's xff_num_trusted_hops: pcx does not derive it`,
+      );
     return cidr(p.remote_ip, input.remoteIp ?? input.sourceIp, 'client IP (after X-Forwarded-For)', '--source-ip');
   }
   if (p.header) return header(p.header, input);
@@ -258,17 +312,24 @@ export function permissionMatches(p: Json, input: RbacInput): MatchResult {
   if (p.destination_port !== undefined) {
     const want = numberOf(p.destination_port);
     if (input.destinationPort === undefined) return maybe(`needs destination port ${want}, which is not known`);
-    return input.destinationPort === want ? yes(`destination port ${want}`) : no(`needs destination port ${want}; the connection is to port ${input.destinationPort}`);
+    return input.destinationPort === want
+      ? yes(`destination port ${want}`)
+      : no(`needs destination port ${want}; the connection is to port ${input.destinationPort}`);
   }
   if (p.destination_port_range) {
     const start = numberOf(p.destination_port_range.start) ?? 0;
     const end = numberOf(p.destination_port_range.end) ?? 0;
     const port = input.destinationPort;
     if (port === undefined) return maybe(`needs a destination port in [${start}, ${end}), which is not known`);
-    return port >= start && port < end ? yes(`destination port ${port} in [${start}, ${end})`) : no(`needs a destination port in [${start}, ${end}); the connection is to port ${port}`);
+    return port >= start && port < end
+      ? yes(`destination port ${port} in [${start}, ${end})`)
+      : no(`needs a destination port in [${start}, ${end}); the connection is to port ${port}`);
   }
   if (p.requested_server_name) {
-    if (input.sni === undefined) return maybe(`needs SNI ${describeStringMatcher(p.requested_server_name)}, and the SNI is not known (pass --sni)`);
+    if (input.sni === undefined)
+      return maybe(
+        `needs SNI ${describeStringMatcher(p.requested_server_name)}, and the SNI is not known (pass --sni)`,
+      );
     return str(p.requested_server_name, input.sni, 'SNI');
   }
   if (p.metadata) return metadata(p.metadata, input);
@@ -327,7 +388,9 @@ export function evaluateEngine(rules: Json, input: RbacInput): EngineResult {
 }
 
 /** `ns[default]-policy[httpbin]-rule[0]` → its parts (Istio's policy id; CUSTOM ids carry istio-ext-authz-). */
-export function parseIstioPolicyId(id: string): { namespace: string; name: string; rule: number; custom: boolean; dryRun?: boolean } | undefined {
+export function parseIstioPolicyId(
+  id: string,
+): { namespace: string; name: string; rule: number; custom: boolean; dryRun?: boolean } | undefined {
   const m = /^(istio-ext-authz-)?ns\[([^\]]*)\]-policy\[([^\]]*)\]-rule\[(\d+)\]$/.exec(id);
   return m ? { custom: !!m[1], namespace: m[2], name: m[3], rule: Number(m[4]) } : undefined;
 }
@@ -335,5 +398,7 @@ export function parseIstioPolicyId(id: string): { namespace: string; name: strin
 /** A policy in words: the Istio name when it is one. */
 export function policyLabel(id: string): string {
   const p = parseIstioPolicyId(id);
-  return p ? `${id.replace(/^istio-ext-authz-/, '')} (AuthorizationPolicy ${p.namespace}/${p.name}, rule ${p.rule})` : id;
+  return p
+    ? `${id.replace(/^istio-ext-authz-/, '')} (AuthorizationPolicy ${p.namespace}/${p.name}, rule ${p.rule})`
+    : id;
 }

@@ -52,7 +52,10 @@ export function describeRouteMatch(m: RouteMatch | undefined): string {
   if (m.path_match_policy) parts.push(`path_match_policy ${m.path_match_policy.name ?? ''}`);
   if (unwrap(m.case_sensitive) === false) parts.push('(case-insensitive)');
   for (const h of m.headers ?? []) parts.push(`header ${describeHeaderMatcher(h)}`);
-  for (const q of m.query_parameters ?? []) parts.push(`query ${q.name} ${q.string_match ? describeStringMatcher(q.string_match) : q.present_match ? 'present' : q.value ?? ''}`);
+  for (const q of m.query_parameters ?? [])
+    parts.push(
+      `query ${q.name} ${q.string_match ? describeStringMatcher(q.string_match) : q.present_match ? 'present' : (q.value ?? '')}`,
+    );
   return parts.join(' ');
 }
 
@@ -75,12 +78,16 @@ export function describeHeaderMatcher(h: HeaderMatcher): string {
 /** What a header matcher asks for, as a person would say it: `header end-user = "jason" (exact, case-sensitive)`. */
 function wanted(h: HeaderMatcher): string {
   const sm = h.string_match;
-  const ic = (sm?.ignore_case ? 'ignoring case' : 'case-sensitive');
+  const ic = sm?.ignore_case ? 'ignoring case' : 'case-sensitive';
   const not = h.invert_match ? 'not ' : '';
-  if (sm?.exact !== undefined || h.exact_match !== undefined) return `${not}= "${sm?.exact ?? h.exact_match}" (exact, ${sm ? ic : 'case-sensitive'})`;
-  if (sm?.prefix !== undefined || h.prefix_match !== undefined) return `${not}starting with "${sm?.prefix ?? h.prefix_match}"${sm?.ignore_case ? ' (ignoring case)' : ''}`;
-  if (sm?.suffix !== undefined || h.suffix_match !== undefined) return `${not}ending with "${sm?.suffix ?? h.suffix_match}"${sm?.ignore_case ? ' (ignoring case)' : ''}`;
-  if (sm?.contains !== undefined || h.contains_match !== undefined) return `${not}containing "${sm?.contains ?? h.contains_match}"${sm?.ignore_case ? ' (ignoring case)' : ''}`;
+  if (sm?.exact !== undefined || h.exact_match !== undefined)
+    return `${not}= "${sm?.exact ?? h.exact_match}" (exact, ${sm ? ic : 'case-sensitive'})`;
+  if (sm?.prefix !== undefined || h.prefix_match !== undefined)
+    return `${not}starting with "${sm?.prefix ?? h.prefix_match}"${sm?.ignore_case ? ' (ignoring case)' : ''}`;
+  if (sm?.suffix !== undefined || h.suffix_match !== undefined)
+    return `${not}ending with "${sm?.suffix ?? h.suffix_match}"${sm?.ignore_case ? ' (ignoring case)' : ''}`;
+  if (sm?.contains !== undefined || h.contains_match !== undefined)
+    return `${not}containing "${sm?.contains ?? h.contains_match}"${sm?.ignore_case ? ' (ignoring case)' : ''}`;
   const re = sm?.safe_regex?.regex ?? h.safe_regex_match?.regex ?? h.regex_match;
   if (re !== undefined) return `${not}matching regex ${re} (the whole value)`;
   if (h.range_match) return `${not}a number in [${h.range_match.start}, ${h.range_match.end})`;
@@ -94,16 +101,34 @@ export function headerNeed(h: HeaderMatcher, headers: Map<string, string>): stri
   const presence = h.present_match !== undefined && !h.string_match;
   if (presence) {
     const wantPresent = h.invert_match ? !h.present_match : h.present_match;
-    return wantPresent ? `needs header ${h.name} (any value; the request has none)` : `needs no header ${h.name} (the request has "${has}")`;
+    return wantPresent
+      ? `needs header ${h.name} (any value; the request has none)`
+      : `needs no header ${h.name} (the request has "${has}")`;
   }
   const w = wanted(h) || 'present';
-  const label = name === ':method' ? 'method' : name === ':authority' ? 'Host' : name === ':scheme' ? 'scheme' : name === ':path' ? 'the full path' : `header ${h.name}`;
-  const got = has === undefined ? `the request has no ${h.name} header` : name === ':method' ? `the request is ${has}` : `the request has "${has}"`;
+  const label =
+    name === ':method'
+      ? 'method'
+      : name === ':authority'
+        ? 'Host'
+        : name === ':scheme'
+          ? 'scheme'
+          : name === ':path'
+            ? 'the full path'
+            : `header ${h.name}`;
+  const got =
+    has === undefined
+      ? `the request has no ${h.name} header`
+      : name === ':method'
+        ? `the request is ${has}`
+        : `the request has "${has}"`;
   const want = w.replace(/^= /, '').replace(/^not = /, 'not ');
   if (name.startsWith(':')) {
     const exact = h.string_match?.exact ?? h.exact_match;
     const ci = h.string_match?.ignore_case ? ', ignoring case' : '';
-    return exact !== undefined ? `${label} must ${h.invert_match ? 'not ' : ''}be ${exact} (${got}${ci})` : `${label} must be ${want.replace(/ \([^)]*\)$/, '')} (${got})`;
+    return exact !== undefined
+      ? `${label} must ${h.invert_match ? 'not ' : ''}be ${exact} (${got}${ci})`
+      : `${label} must be ${want.replace(/ \([^)]*\)$/, '')} (${got})`;
   }
   // merge "(exact, case-sensitive)" and "(the request has …)" into one parenthesis
   const m = /^(.*) \(([^)]*)\)$/.exec(w);
@@ -115,7 +140,8 @@ function pathNeed(m: RouteMatch, path: string): string {
   const got = `(the request has ${path}${ci})`;
   if (m.prefix !== undefined) return `path must start with ${m.prefix} ${got}`;
   if (m.path !== undefined) return `path must be exactly ${m.path} ${got}`;
-  if (m.path_separated_prefix !== undefined) return `path must be ${m.path_separated_prefix} or start with ${m.path_separated_prefix}/ ${got}`;
+  if (m.path_separated_prefix !== undefined)
+    return `path must be ${m.path_separated_prefix} or start with ${m.path_separated_prefix}/ ${got}`;
   const re = m.safe_regex?.regex ?? m.regex;
   if (re !== undefined) return `path must match regex ${re} (the whole path; the request has ${path})`;
   if (m.connect_matcher) return 'only CONNECT requests';
@@ -176,8 +202,17 @@ function parseQuery(q: string): Map<string, string> {
 function queryNeed(q: QueryParameterMatcher, params: Map<string, string>): string {
   const v = params.get(q.name);
   const got = v === undefined ? `the request has no ${q.name} parameter` : `the request has "${v}"`;
-  if (q.present_match !== undefined) return q.present_match ? `needs query parameter ${q.name} (${got})` : `needs no query parameter ${q.name} (the request has it)`;
-  const want = q.string_match ? describeStringMatcher(q.string_match) : q.value !== undefined ? (q.regex ? `regex ${q.value}` : `exact "${q.value}"`) : 'present';
+  if (q.present_match !== undefined)
+    return q.present_match
+      ? `needs query parameter ${q.name} (${got})`
+      : `needs no query parameter ${q.name} (the request has it)`;
+  const want = q.string_match
+    ? describeStringMatcher(q.string_match)
+    : q.value !== undefined
+      ? q.regex
+        ? `regex ${q.value}`
+        : `exact "${q.value}"`
+      : 'present';
   return `needs query parameter ${q.name} ${want} (${got})`;
 }
 
@@ -197,7 +232,11 @@ function pathMatches(m: RouteMatch, req: HttpRequest): { ok: Tri; text: string; 
   const cs = unwrap(m.case_sensitive) !== false;
   const p = cs ? req.path : req.path.toLowerCase();
   const norm = (s: string) => (cs ? s : s.toLowerCase());
-  if (m.prefix !== undefined) return { ok: p.startsWith(norm(m.prefix)), text: m.prefix === '/' ? 'prefix "/" (every path)' : `prefix "${m.prefix}"` };
+  if (m.prefix !== undefined)
+    return {
+      ok: p.startsWith(norm(m.prefix)),
+      text: m.prefix === '/' ? 'prefix "/" (every path)' : `prefix "${m.prefix}"`,
+    };
   if (m.path !== undefined) return { ok: p === norm(m.path), text: `path "${m.path}" exactly` };
   if (m.path_separated_prefix !== undefined) {
     const v = norm(m.path_separated_prefix);
@@ -209,29 +248,54 @@ function pathMatches(m: RouteMatch, req: HttpRequest): { ok: Tri; text: string; 
     return { ok: r.matches, text: `regex ${re} (whole path)`, unknown: r.note };
   }
   if (m.connect_matcher) return { ok: req.method === 'CONNECT', text: 'CONNECT requests' };
-  if (m.path_match_policy) return { ok: 'unknown', text: 'path_match_policy', unknown: `path_match_policy ${m.path_match_policy.name ?? ''} (an extension pcx does not evaluate)` };
+  if (m.path_match_policy)
+    return {
+      ok: 'unknown',
+      text: 'path_match_policy',
+      unknown: `path_match_policy ${m.path_match_policy.name ?? ''} (an extension pcx does not evaluate)`,
+    };
   return { ok: false, text: 'no path specifier' };
 }
 
 export function checkRoute(route: Route, req: HttpRequest): RouteCheck {
   const m = route.match;
-  if (!m) return { matches: false, reason: 'route has no match', unknowns: [], need: 'the route has no match (it matches nothing)' };
+  if (!m)
+    return {
+      matches: false,
+      reason: 'route has no match',
+      unknowns: [],
+      need: 'the route has no match (it matches nothing)',
+    };
   const held: string[] = [];
   const unknowns: string[] = [];
   if (m.runtime_fraction) {
     const d = m.runtime_fraction.default_value ?? {};
     const denom = { HUNDRED: 100, TEN_THOUSAND: 10000, MILLION: 1000000 }[d.denominator as string] ?? 100;
-    unknowns.push(`runtime_fraction: matches ${d.numerator ?? 0}/${denom} of requests by default (runtime key ${m.runtime_fraction.runtime_key ?? '-'} may override it)`);
+    unknowns.push(
+      `runtime_fraction: matches ${d.numerator ?? 0}/${denom} of requests by default (runtime key ${m.runtime_fraction.runtime_key ?? '-'} may override it)`,
+    );
   }
   if (m.grpc) {
     const ct = req.headers.get('content-type') ?? '';
-    if (!/^application\/grpc(\+|$)/.test(ct)) return { matches: false, reason: 'gRPC only (content-type application/grpc)', unknowns, need: `needs a gRPC request (content-type application/grpc; the request has ${ct ? `"${ct}"` : 'none'})` };
+    if (!/^application\/grpc(\+|$)/.test(ct))
+      return {
+        matches: false,
+        reason: 'gRPC only (content-type application/grpc)',
+        unknowns,
+        need: `needs a gRPC request (content-type application/grpc; the request has ${ct ? `"${ct}"` : 'none'})`,
+      };
     held.push('gRPC');
   }
   for (const h of m.headers ?? []) {
     const r = headerMatches(h, req.headers);
     if (typeof r === 'object') unknowns.push(r.unknown);
-    else if (!r) return { matches: false, reason: `header ${describeHeaderMatcher(h)} does not hold`, unknowns, need: headerNeed(h, req.headers) };
+    else if (!r)
+      return {
+        matches: false,
+        reason: `header ${describeHeaderMatcher(h)} does not hold`,
+        unknowns,
+        need: headerNeed(h, req.headers),
+      };
     else held.push(`header ${describeHeaderMatcher(h)}`);
   }
   if (m.query_parameters?.length) {
@@ -240,21 +304,37 @@ export function checkRoute(route: Route, req: HttpRequest): RouteCheck {
       const r = queryMatches(q, params);
       if (typeof r === 'object') unknowns.push(r.unknown);
       else if (r === 'unknown') unknowns.push(`query parameter ${q.name}`);
-      else if (!r) return { matches: false, reason: `query parameter ${q.name} does not match`, unknowns, need: queryNeed(q, params) };
+      else if (!r)
+        return {
+          matches: false,
+          reason: `query parameter ${q.name} does not match`,
+          unknowns,
+          need: queryNeed(q, params),
+        };
       else held.push(`query ${q.name}`);
     }
   }
   if (m.tls_context) {
     const want = unwrap(m.tls_context.presented);
-    if (want === true && req.scheme !== 'https') return { matches: false, reason: 'requires a TLS client certificate', unknowns, need: 'needs a TLS client certificate (the request is plaintext)' };
+    if (want === true && req.scheme !== 'https')
+      return {
+        matches: false,
+        reason: 'requires a TLS client certificate',
+        unknowns,
+        need: 'needs a TLS client certificate (the request is plaintext)',
+      };
     if (want !== undefined) unknowns.push('tls_context (client certificate presented/validated)');
   }
-  if (m.dynamic_metadata?.length) unknowns.push(`dynamic_metadata match (${m.dynamic_metadata.map((d) => d.filter ?? '').join(', ')}): set by filters at request time`);
+  if (m.dynamic_metadata?.length)
+    unknowns.push(
+      `dynamic_metadata match (${m.dynamic_metadata.map((d) => d.filter ?? '').join(', ')}): set by filters at request time`,
+    );
   if (m.filter_state?.length) unknowns.push('filter_state match: set by filters at request time');
   if (m.cookies?.length) unknowns.push('cookie match');
   const p = pathMatches(m, req);
   if (p.unknown) unknowns.push(p.unknown);
-  if (p.ok === false) return { matches: false, reason: `${p.text} does not match ${req.path}`, unknowns, need: pathNeed(m, req.path) };
+  if (p.ok === false)
+    return { matches: false, reason: `${p.text} does not match ${req.path}`, unknowns, need: pathNeed(m, req.path) };
   held.unshift(`${p.text} matches ${req.path}`);
   const matches: Tri = p.ok === 'unknown' || unknowns.length ? 'unknown' : true;
   return { matches, reason: held.join(', '), unknowns };
@@ -264,16 +344,24 @@ export function selectRoute(vh: VirtualHost, req: HttpRequest): RouteSelection {
   const undecided: RouteSelection['undecided'] = [];
   const skipped: RouteSelection['skipped'] = [];
   if (vh.matcher) {
-    return { reason: 'the virtual host uses an xDS matcher tree instead of routes; pcx does not evaluate it', undecided: [], skipped, unevaluable: true };
+    return {
+      reason: 'the virtual host uses an xDS matcher tree instead of routes; pcx does not evaluate it',
+      undecided: [],
+      skipped,
+      unevaluable: true,
+    };
   }
   const routes = vh.routes ?? [];
   for (let i = 0; i < routes.length; i++) {
     const r = routes[i];
     const c = checkRoute(r, req);
     if (c.matches === true) {
-      const ord = i === 0 ? 'the first route'
-        : undecided.length ? `route #${i + 1}; of the ${i} before it, ${undecided.length} could not be evaluated`
-        : `route #${i + 1}; the ${i} before it did not match`;
+      const ord =
+        i === 0
+          ? 'the first route'
+          : undecided.length
+            ? `route #${i + 1}; of the ${i} before it, ${undecided.length} could not be evaluated`
+            : `route #${i + 1}; the ${i} before it did not match`;
       return { route: r, index: i, reason: `${c.reason} (${ord})`, undecided, skipped };
     }
     if (c.matches === 'unknown') {
@@ -285,8 +373,17 @@ export function selectRoute(vh: VirtualHost, req: HttpRequest): RouteSelection {
   }
   if (undecided.length) {
     const u = undecided[0];
-    return { route: routes[u.index], index: u.index, reason: `route #${u.index + 1} matches only if: ${u.why.join('; ')} (no route after it matches for certain)`, undecided, skipped };
+    return {
+      route: routes[u.index],
+      index: u.index,
+      reason: `route #${u.index + 1} matches only if: ${u.why.join('; ')} (no route after it matches for certain)`,
+      undecided,
+      skipped,
+    };
   }
-  const reason = routes.length === 0 ? 'the virtual host has no routes' : `none of its ${routes.length} route(s) matches ${req.method} ${req.path}`;
+  const reason =
+    routes.length === 0
+      ? 'the virtual host has no routes'
+      : `none of its ${routes.length} route(s) matches ${req.method} ${req.path}`;
   return { reason, undecided, skipped };
 }

@@ -24,7 +24,14 @@ export function secretCerts(s: SecretRecord): SecretCert[] {
     const c = pemCertificates(dataSourceText(ds).text)[0];
     if (!c) return;
     const td = /URI:spiffe:\/\/([^/,\s]+)/.exec(c.subjectAltName ?? '');
-    out.push({ role, notBefore: new Date(c.validFrom), notAfter: new Date(c.validTo), subject: (c.subject ?? '').replace(/\n/g, ', '), serial: c.serialNumber.toLowerCase(), ...(td ? { spiffeTrustDomain: td[1] } : {}) });
+    out.push({
+      role,
+      notBefore: new Date(c.validFrom),
+      notAfter: new Date(c.validTo),
+      subject: (c.subject ?? '').replace(/\n/g, ', '),
+      serial: c.serialNumber.toLowerCase(),
+      ...(td ? { spiffeTrustDomain: td[1] } : {}),
+    });
   };
   add('chain', secret.tls_certificate?.certificate_chain);
   const vc = secret.validation_context;

@@ -8,14 +8,18 @@ import type { StringMatcher } from '../model/envoy-types.js';
 
 export type Tri = true | false | 'unknown';
 
-export interface RegexResult { matches: Tri; note?: string }
+export interface RegexResult {
+  matches: Tri;
+  note?: string;
+}
 
 type Compiled = { matches(input: string): boolean } | string;
 const cache = new Map<string, Compiled>();
 
 /** re2js (≈260 KB) is read on the first regex, not at start-up: most requests meet no safe_regex. */
 let re2: typeof RE2JS | undefined;
-const loadRe2 = (): typeof RE2JS => (re2 ??= (createRequire(import.meta.url)('re2js') as { RE2JS: typeof RE2JS }).RE2JS);
+const loadRe2 = (): typeof RE2JS =>
+  (re2 ??= (createRequire(import.meta.url)('re2js') as { RE2JS: typeof RE2JS }).RE2JS);
 
 /**
  * RE2 compiled by re2js (a port of RE2 itself, not a translation to JavaScript regexes: `\Qa.b\E`, `\x{41}` and

@@ -35,19 +35,27 @@ export function describeUpstreamSocket(ts: Json, legacyTlsContext?: Json): Upstr
 }
 
 function describeUncached(ts: Json, legacyTlsContext?: Json): UpstreamTls {
-  const ctx = legacyTlsContext ?? (isTlsSocket(ts) ? ts.typed_config ?? ts.config ?? {} : undefined);
+  const ctx = legacyTlsContext ?? (isTlsSocket(ts) ? (ts.typed_config ?? ts.config ?? {}) : undefined);
   if (!ctx) {
-    if (!ts || /raw_buffer/.test(ts.name ?? '') || /RawBuffer$/.test(ts.typed_config?.['@type'] ?? '')) return { mode: 'plaintext', text: 'plaintext' };
+    if (!ts || /raw_buffer/.test(ts.name ?? '') || /RawBuffer$/.test(ts.typed_config?.['@type'] ?? ''))
+      return { mode: 'plaintext', text: 'plaintext' };
     return { mode: 'other', text: `transport socket ${ts.name ?? ts.typed_config?.['@type'] ?? '?'}` };
   }
   const common = ctx.common_tls_context ?? {};
   const alpn: string[] = common.alpn_protocols ?? [];
   const sds: string[] = (common.tls_certificate_sds_secret_configs ?? []).map((s: Json) => s.name);
-  const rootSds = common.combined_validation_context?.validation_context_sds_secret_config?.name ?? common.validation_context_sds_secret_config?.name;
-  const files = (common.tls_certificates ?? []).length > 0 && JSON.stringify(common.tls_certificates).includes('/etc/certs/');
+  const rootSds =
+    common.combined_validation_context?.validation_context_sds_secret_config?.name ??
+    common.validation_context_sds_secret_config?.name;
+  const files =
+    (common.tls_certificates ?? []).length > 0 && JSON.stringify(common.tls_certificates).includes('/etc/certs/');
   const hasClientCert = sds.length > 0 || (common.tls_certificates ?? []).length > 0;
   const sni = ctx.sni ? `, SNI ${ctx.sni}` : '';
-  const istio = (sds.includes('default') && rootSds === 'ROOTCA') || alpn.includes('istio') || alpn.includes('istio-peer-exchange') || files;
+  const istio =
+    (sds.includes('default') && rootSds === 'ROOTCA') ||
+    alpn.includes('istio') ||
+    alpn.includes('istio-peer-exchange') ||
+    files;
   if (istio) return { mode: 'mtls', text: `mTLS (ISTIO_MUTUAL${sni})` };
   if (hasClientCert) return { mode: 'mtls', text: `mTLS (MUTUAL${sni})` };
   return { mode: 'tls', text: `TLS (SIMPLE${sni})` };
@@ -59,10 +67,15 @@ function matches(criteria: Record<string, Json> | undefined, md: Record<string, 
 }
 
 /** The transport for one endpoint, given its metadata (`filter_metadata["envoy.transport_socket_match"]`). */
-export function upstreamTlsFor(c: Cluster, endpointMatchMd?: Record<string, Json>, localityMatchMd?: Record<string, Json>): UpstreamTls {
+export function upstreamTlsFor(
+  c: Cluster,
+  endpointMatchMd?: Record<string, Json>,
+  localityMatchMd?: Record<string, Json>,
+): UpstreamTls {
   for (const md of [endpointMatchMd, localityMatchMd]) {
     const m = (c.transport_socket_matches ?? []).find((t) => matches(t.match, md));
-    if (m && (md !== undefined || Object.keys(m.match ?? {}).length === 0)) return { ...describeUpstreamSocket(m.transport_socket), match: m.name };
+    if (m && (md !== undefined || Object.keys(m.match ?? {}).length === 0))
+      return { ...describeUpstreamSocket(m.transport_socket), match: m.name };
   }
   return describeUpstreamSocket(c.transport_socket, c.tls_context);
 }
@@ -79,10 +92,14 @@ export function describeClusterTls(c: Cluster): string {
 function describeClusterTlsUncached(c: Cluster): string {
   const tsm = c.transport_socket_matches ?? [];
   if (tsm.length) {
-    return tsm.map((t) => {
-      const crit = Object.entries(t.match ?? {}).map(([k, v]) => `${k}=${v}`).join(',');
-      return `${describeUpstreamSocket(t.transport_socket).text} for ${crit ? `endpoints with ${crit}` : 'other endpoints'}`;
-    }).join('; ');
+    return tsm
+      .map((t) => {
+        const crit = Object.entries(t.match ?? {})
+          .map(([k, v]) => `${k}=${v}`)
+          .join(',');
+        return `${describeUpstreamSocket(t.transport_socket).text} for ${crit ? `endpoints with ${crit}` : 'other endpoints'}`;
+      })
+      .join('; ');
   }
   return describeUpstreamSocket(c.transport_socket, c.tls_context).text;
 }

@@ -74,17 +74,54 @@ export function selectVirtualHost(rc: RouteConfiguration, hostHeader: string): V
   const idx = indexOf(rc);
   const pre = steps.length ? ` (${steps.join(', ')})` : '';
   const exact = idx.exact.get(h);
-  if (exact) return { vhost: vhosts[exact.i], index: exact.i, domain: exact.d, how: 'exact', matchedHost: h, reason: `Host "${h}"${pre} is exactly the domain "${exact.d}"` };
+  if (exact)
+    return {
+      vhost: vhosts[exact.i],
+      index: exact.i,
+      domain: exact.d,
+      how: 'exact',
+      matchedHost: h,
+      reason: `Host "${h}"${pre} is exactly the domain "${exact.d}"`,
+    };
   // a wildcard never matches the empty string: "*.foo.com" does not match ".foo.com"
   const suf = idx.suffix.find((w) => h.length > w.s.length && h.endsWith(w.s));
-  if (suf) return { vhost: vhosts[suf.i], index: suf.i, domain: suf.d, how: 'suffix', matchedHost: h, reason: `Host "${h}"${pre} matches the suffix wildcard "${suf.d}" (no exact domain; longest wildcard wins)` };
+  if (suf)
+    return {
+      vhost: vhosts[suf.i],
+      index: suf.i,
+      domain: suf.d,
+      how: 'suffix',
+      matchedHost: h,
+      reason: `Host "${h}"${pre} matches the suffix wildcard "${suf.d}" (no exact domain; longest wildcard wins)`,
+    };
   const pfx = idx.prefix.find((w) => h.length > w.p.length && h.startsWith(w.p));
-  if (pfx) return { vhost: vhosts[pfx.i], index: pfx.i, domain: pfx.d, how: 'prefix', matchedHost: h, reason: `Host "${h}"${pre} matches the prefix wildcard "${pfx.d}" (no exact domain or suffix wildcard; longest wildcard wins)` };
-  if (idx.dflt !== undefined) return { vhost: vhosts[idx.dflt], index: idx.dflt, domain: '*', how: 'default', matchedHost: h, reason: `no domain matches Host "${h}"${pre}, so the catch-all "*" virtual host` };
+  if (pfx)
+    return {
+      vhost: vhosts[pfx.i],
+      index: pfx.i,
+      domain: pfx.d,
+      how: 'prefix',
+      matchedHost: h,
+      reason: `Host "${h}"${pre} matches the prefix wildcard "${pfx.d}" (no exact domain or suffix wildcard; longest wildcard wins)`,
+    };
+  if (idx.dflt !== undefined)
+    return {
+      vhost: vhosts[idx.dflt],
+      index: idx.dflt,
+      domain: '*',
+      how: 'default',
+      matchedHost: h,
+      reason: `no domain matches Host "${h}"${pre}, so the catch-all "*" virtual host`,
+    };
   return { matchedHost: h, reason: `no virtual host has a domain matching Host "${h}"${pre}, and none has "*"` };
 }
 
-export interface NearVhost { name: string; domain: string; reason: string; score: number }
+export interface NearVhost {
+  name: string;
+  domain: string;
+  reason: string;
+  score: number;
+}
 
 /**
  * Virtual hosts whose domains nearly match a Host that fell to the catch-all (or matched nothing):
@@ -107,9 +144,12 @@ export function nearVirtualHosts(rc: RouteConfiguration, hostHeader: string, cho
       let reason: string | undefined;
       let score = 99;
       if (dBare === bare && d !== h) {
-        reason = d.includes(':') && !h.includes(':') ? `its domain "${raw}" has a port; the Host "${h}" has none`
-          : !d.includes(':') && h.includes(':') ? `its domain "${raw}" has no port, and this route configuration does not ignore the Host's port (ignore_port_in_host_matching is off)`
-          : `its domain "${raw}" has another port than the Host "${h}"`;
+        reason =
+          d.includes(':') && !h.includes(':')
+            ? `its domain "${raw}" has a port; the Host "${h}" has none`
+            : !d.includes(':') && h.includes(':')
+              ? `its domain "${raw}" has no port, and this route configuration does not ignore the Host's port (ignore_port_in_host_matching is off)`
+              : `its domain "${raw}" has another port than the Host "${h}"`;
         score = 0;
       } else if (dBare !== bare && isNear(dBare, bare)) {
         const dist = editDistance(dBare, bare);
@@ -119,7 +159,8 @@ export function nearVirtualHosts(rc: RouteConfiguration, hostHeader: string, cho
         reason = `its domain "${raw}" names ${first} in another form or namespace; domains must equal the Host "${h}" exactly (or by a * wildcard)`;
         score = 2 + Math.abs(dBare.length - bare.length) / 100;
       }
-      if (reason && (!best || score < best.score)) best = { name: vh.name ?? `virtual_hosts[${i}]`, domain: raw, reason, score };
+      if (reason && (!best || score < best.score))
+        best = { name: vh.name ?? `virtual_hosts[${i}]`, domain: raw, reason, score };
     }
     if (best) out.push(best);
   }

@@ -23,10 +23,13 @@ export interface AllPodsTask {
   request: ExplainRequest;
 }
 
-export type AllPodsOutcome = { ok: true; kind: string; verdict: Verdict } | { ok: false; error: string; skipped?: boolean };
+export type AllPodsOutcome =
+  { ok: true; kind: string; verdict: Verdict } | { ok: false; error: string; skipped?: boolean };
 
 export interface AllPodsGroup {
-  verdict: Pick<Verdict, 'kind' | 'http_status' | 'response_flag' | 'response_code_details'> & { clusters: { name: string; weight: number; found: boolean }[] };
+  verdict: Pick<Verdict, 'kind' | 'http_status' | 'response_flag' | 'response_code_details'> & {
+    clusters: { name: string; weight: number; found: boolean }[];
+  };
   /** True when the verdict is a failure (verdict.ts isProblem). */
   problem: boolean;
   count: number;
@@ -57,7 +60,11 @@ export async function explainOne(t: AllPodsTask): Promise<AllPodsOutcome> {
     return { ok: true, kind: model.proxy.kind, verdict: explain(model, t.request).verdict };
   } catch (e) {
     if (e instanceof ZtunnelDocumentError) {
-      return { ok: false, skipped: true, error: `a ztunnel: explain on ztunnel follows a connection from a client, so it needs --from: pcx explain ${t.origin} ${t.request.target} --from <client pod>` };
+      return {
+        ok: false,
+        skipped: true,
+        error: `a ztunnel: explain on ztunnel follows a connection from a client, so it needs --from: pcx explain ${t.origin} ${t.request.target} --from <client pod>`,
+      };
     }
     if (e instanceof PcxError) return { ok: false, error: e.message.split(t.dumpPath).join(t.origin) };
     return { ok: false, error: `cannot explain it: ${(e as Error).message}` };
@@ -65,10 +72,20 @@ export async function explainOne(t: AllPodsTask): Promise<AllPodsOutcome> {
 }
 
 function groupKey(v: Verdict): string {
-  return JSON.stringify([v.kind, v.http_status ?? null, v.response_flag ?? null, v.clusters.map((c) => [c.name, Math.round(c.weight * 100) / 100, c.found])]);
+  return JSON.stringify([
+    v.kind,
+    v.http_status ?? null,
+    v.response_flag ?? null,
+    v.clusters.map((c) => [c.name, Math.round(c.weight * 100) / 100, c.found]),
+  ]);
 }
 
-export function groupAllPods(source: string, target: string, proxies: ReportProxyFiles[], outcomes: AllPodsOutcome[]): AllPodsResult {
+export function groupAllPods(
+  source: string,
+  target: string,
+  proxies: ReportProxyFiles[],
+  outcomes: AllPodsOutcome[],
+): AllPodsResult {
   const groups = new Map<string, AllPodsGroup>();
   const byProxy: AllPodsResult['by_proxy'] = [];
   const unreadable: AllPodsResult['unreadable'] = [];
@@ -92,31 +109,66 @@ export function groupAllPods(source: string, target: string, proxies: ReportProx
     }
     groups.set(key, {
       verdict: {
-        kind: v.kind, ...(v.http_status !== undefined ? { http_status: v.http_status } : {}), ...(v.response_flag ? { response_flag: v.response_flag } : {}),
-        ...(v.response_code_details ? { response_code_details: v.response_code_details } : {}), clusters: v.clusters.map((c) => ({ name: c.name, weight: c.weight, found: c.found })),
+        kind: v.kind,
+        ...(v.http_status !== undefined ? { http_status: v.http_status } : {}),
+        ...(v.response_flag ? { response_flag: v.response_flag } : {}),
+        ...(v.response_code_details ? { response_code_details: v.response_code_details } : {}),
+        clusters: v.clusters.map((c) => ({ name: c.name, weight: c.weight, found: c.found })),
       },
-      problem: isProblem(v.kind, v.http_status), count: 1, proxies: [name], summary: v.summary, ...(v.next_step ? { next_step: v.next_step } : {}),
+      problem: isProblem(v.kind, v.http_status),
+      count: 1,
+      proxies: [name],
+      summary: v.summary,
+      ...(v.next_step ? { next_step: v.next_step } : {}),
     });
   });
   // problems first, then the biggest groups; ties keep the bug-report's order
-  const list = [...groups.values()].map((g, i) => ({ g, i })).sort((a, b) => Number(b.g.problem) - Number(a.g.problem) || b.g.count - a.g.count || a.i - b.i).map((x) => x.g);
+  const list = [...groups.values()]
+    .map((g, i) => ({ g, i }))
+    .sort((a, b) => Number(b.g.problem) - Number(a.g.problem) || b.g.count - a.g.count || a.i - b.i)
+    .map((x) => x.g);
   return {
-    schema: 'pcx.explain.all-pods/v1', source, target, groups: list, by_proxy: byProxy, unreadable, skipped,
+    schema: 'pcx.explain.all-pods/v1',
+    source,
+    target,
+    groups: list,
+    by_proxy: byProxy,
+    unreadable,
+    skipped,
     summary: {
-      proxies: proxies.length, groups: list.length, problems: list.filter((g) => g.problem).reduce((s, g) => s + g.count, 0),
-      unknown: list.filter((g) => g.verdict.kind === 'unknown').reduce((s, g) => s + g.count, 0), unreadable: unreadable.length, skipped: skipped.length,
+      proxies: proxies.length,
+      groups: list.length,
+      problems: list.filter((g) => g.problem).reduce((s, g) => s + g.count, 0),
+      unknown: list.filter((g) => g.verdict.kind === 'unknown').reduce((s, g) => s + g.count, 0),
+      unreadable: unreadable.length,
+      skipped: skipped.length,
     },
   };
 }
 
-export async function explainAllPods(source: string, target: string, proxies: ReportProxyFiles[], request: ExplainRequest, opts: { workers: number }): Promise<AllPodsResult> {
-  const tasks: AllPodsTask[] = proxies.map((p) => ({ dumpPath: p.dumpPath, clustersPath: p.clustersPath, origin: `${source} --pod ${p.pod}.${p.namespace}`, request }));
+export async function explainAllPods(
+  source: string,
+  target: string,
+  proxies: ReportProxyFiles[],
+  request: ExplainRequest,
+  opts: { workers: number },
+): Promise<AllPodsResult> {
+  const tasks: AllPodsTask[] = proxies.map((p) => ({
+    dumpPath: p.dumpPath,
+    clustersPath: p.clustersPath,
+    origin: `${source} --pod ${p.pod}.${p.namespace}`,
+    request,
+  }));
   let outcomes: AllPodsOutcome[];
   if (opts.workers <= 0) {
     outcomes = [];
     for (const t of tasks) outcomes.push(await explainOne(t));
   } else {
-    outcomes = await runPool<AllPodsTask, AllPodsOutcome>(new URL('./all-pods-worker.js', import.meta.url), tasks, opts.workers);
+    outcomes = await runPool<AllPodsTask, AllPodsOutcome>(
+      new URL('./all-pods-worker.js', import.meta.url),
+      tasks,
+      opts.workers,
+    );
   }
   return groupAllPods(source, target, proxies, outcomes);
 }

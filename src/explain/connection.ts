@@ -20,8 +20,17 @@ export function connectionFor(ctx: Ctx, l: Listener, choice: ListenerChoice): Co
   if (ctx.direction === 'inbound' && !req.plaintext && !req.tls) {
     // A client sidecar speaks Istio mTLS; its istio.alpn filter offers istio-http/1.1 for HTTP/1.1 (§2.4)
     alpn = meshClientAlpn(ctx.http, req.http2 === true);
-    tr.assume(`the client is a meshed workload: it connects with Istio mTLS, ALPN [${alpn.join(', ')}] (--plaintext for a client without a sidecar)`);
-    return { dstIp: ctx.ip, dstPort: ctx.port, transport: tlsInspector ? 'tls' : 'raw_buffer', alpn: tlsInspector ? alpn : [], srcIp: req.sourceIp, ownIps: ctx.model.proxy.ips };
+    tr.assume(
+      `the client is a meshed workload: it connects with Istio mTLS, ALPN [${alpn.join(', ')}] (--plaintext for a client without a sidecar)`,
+    );
+    return {
+      dstIp: ctx.ip,
+      dstPort: ctx.port,
+      transport: tlsInspector ? 'tls' : 'raw_buffer',
+      alpn: tlsInspector ? alpn : [],
+      srcIp: req.sourceIp,
+      ownIps: ctx.model.proxy.ips,
+    };
   }
   if (ctx.tls) {
     if (tlsInspector) {
@@ -30,7 +39,9 @@ export function connectionFor(ctx: Ctx, l: Listener, choice: ListenerChoice): Co
       alpn = req.alpn ?? (ctx.http ? ['h2', 'http/1.1'] : []);
       if (!req.alpn && ctx.http) tr.assume('the TLS client offers ALPN [h2, http/1.1] as curl does (--alpn to change)');
     } else {
-      tr.assume(`listener ${choice.record?.name} has no tls_inspector, so the TLS connection is seen as raw_buffer with no SNI`);
+      tr.assume(
+        `listener ${choice.record?.name} has no tls_inspector, so the TLS connection is seen as raw_buffer with no SNI`,
+      );
     }
   } else if (ctx.http && httpInspector) {
     alpn = [req.http2 ? 'h2c' : 'http/1.1'];

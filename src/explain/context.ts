@@ -57,16 +57,23 @@ export interface Ctx {
   vhostHow?: 'exact' | 'suffix' | 'prefix' | 'default';
 }
 
-export interface Branch { name: string; weight: number }
+export interface Branch {
+  name: string;
+  weight: number;
+}
 
 export function toIstioRefs(refs: IstioObjectRef[]): IstioRef[] {
   return refs.map((r) => ({
-    kind: r.kind, namespace: r.namespace, name: r.name, api_version: r.apiVersion,
+    kind: r.kind,
+    namespace: r.namespace,
+    name: r.name,
+    api_version: r.apiVersion,
     ...(r.generatedFrom ? { generated_from: `${r.generatedFrom.kind} ${r.namespace}/${r.generatedFrom.name}` } : {}),
   }));
 }
 
-export const hasListenerFilter = (l: Listener, re: RegExp) => (l.listener_filters ?? []).some((f) => re.test(f.name ?? '') || re.test(f.typed_config?.['@type'] ?? ''));
+export const hasListenerFilter = (l: Listener, re: RegExp) =>
+  (l.listener_filters ?? []).some((f) => re.test(f.name ?? '') || re.test(f.typed_config?.['@type'] ?? ''));
 
 export function verdictOf(kind: Verdict['kind'], summary: string, extra: Partial<Verdict> = {}): Verdict {
   return { kind, clusters: [], summary, ...extra };

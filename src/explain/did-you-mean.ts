@@ -14,7 +14,13 @@
  */
 import { formatHostPort, isIpLiteral } from '../envoy/ip.js';
 import { knownServiceHosts } from '../istio/service-hosts.js';
-import { clusterDnsForm, knownKubeServices, suggestServices, type DnsForm, type Suggestion } from '../istio/name-suggest.js';
+import {
+  clusterDnsForm,
+  knownKubeServices,
+  suggestServices,
+  type DnsForm,
+  type Suggestion,
+} from '../istio/name-suggest.js';
 import type { Verdict } from './result.js';
 import { type Ctx, uncertain } from './context.js';
 
@@ -26,8 +32,10 @@ export function dnsCaptureOn(ctx: Ctx): boolean {
 
 function outcome(ctx: Ctx, v: Verdict): string {
   const dest = ctx.ip ? formatHostPort(ctx.ip, ctx.t.port) : `its IP, port ${ctx.t.port}`;
-  if (v.kind === 'passthrough') return `the sidecar passes it through PassthroughCluster to ${dest} (outbound traffic policy ALLOW_ANY), outside the mesh's routing`;
-  if (v.kind === 'blackhole') return `Istio's catch-all drops it (outbound traffic policy REGISTRY_ONLY: ${v.http_status ? `HTTP ${v.http_status}` : 'the connection is reset'})`;
+  if (v.kind === 'passthrough')
+    return `the sidecar passes it through PassthroughCluster to ${dest} (outbound traffic policy ALLOW_ANY), outside the mesh's routing`;
+  if (v.kind === 'blackhole')
+    return `Istio's catch-all drops it (outbound traffic policy REGISTRY_ONLY: ${v.http_status ? `HTTP ${v.http_status}` : 'the connection is reset'})`;
   return `${v.summary.replace(/^routed to/, 'the catch-all routes it to')}`;
 }
 
@@ -59,13 +67,18 @@ export function reviewDestination(ctx: Ctx, v: Verdict): Verdict {
   if (otherCatchAll) {
     const near = form ? suggestServices(model, form, t.port) : [];
     if (!form || !near.length || req.ip) {
-      if (form && !req.ip) tr.assume(`"${t.host}" is not a service this proxy knows: the catch-all virtual host takes it if the name resolves; if no such service exists, DNS fails and nothing reaches Envoy`);
+      if (form && !req.ip)
+        tr.assume(
+          `"${t.host}" is not a service this proxy knows: the catch-all virtual host takes it if the name resolves; if no such service exists, DNS fails and nothing reaches Envoy`,
+        );
       return v;
     }
   }
   if (!form) {
     if (t.host.split('.').length === 2 && v.kind === 'passthrough') {
-      tr.assume(`"${t.host}" is taken for an external name: "${t.host.split('.')[1]}" is not a namespace this proxy knows of (if it is one, its services are hidden from this proxy)`);
+      tr.assume(
+        `"${t.host}" is taken for an external name: "${t.host.split('.')[1]}" is not a namespace this proxy knows of (if it is one, its services are hidden from this proxy)`,
+      );
     }
     return v;
   }
@@ -74,11 +87,24 @@ export function reviewDestination(ctx: Ctx, v: Verdict): Verdict {
   if (req.ip) {
     // the client dials a given IP: DNS plays no part, the walk's verdict stands
     tr.assume(`--ip ${req.ip} is the address the client dials, so whether "${t.host}" resolves plays no part`);
-    return sugg.length ? { ...v, ...dym, next_step: [v.next_step, `"${t.host}" is not a service this proxy knows; did you mean ${suggestionText(sugg)}?`].filter(Boolean).join('; ') } : v;
+    return sugg.length
+      ? {
+          ...v,
+          ...dym,
+          next_step: [
+            v.next_step,
+            `"${t.host}" is not a service this proxy knows; did you mean ${suggestionText(sugg)}?`,
+          ]
+            .filter(Boolean)
+            .join('; '),
+        }
+      : v;
   }
   tr.assume(dnsFormText(ctx, form));
   if (dnsCaptureOn(ctx)) {
-    tr.assume('DNS capture is on (ISTIO_META_DNS_CAPTURE): istio-agent answers only the hosts it knows (the services in this config) and forwards the rest to kube-dns, which still resolves a service hidden from this proxy and still fails for one that does not exist');
+    tr.assume(
+      'DNS capture is on (ISTIO_META_DNS_CAPTURE): istio-agent answers only the hosts it knows (the services in this config) and forwards the rest to kube-dns, which still resolves a service hidden from this proxy and still fails for one that does not exist',
+    );
   }
   const summary = `"${t.host}" is not a service this proxy knows. If it exists but is hidden from this proxy (Sidecar egress hosts, exportTo): ${outcome(ctx, v)}. If no such service exists: DNS fails (NXDOMAIN), the client never connects and nothing reaches Envoy`;
   const next = sugg.length
@@ -103,15 +129,21 @@ function wrongPort(ctx: Ctx, v: Verdict): Verdict {
   if (!ports.length || ports.includes(t.port)) return v;
   const short = t.host.split('.')[0];
   const has = `${short} has port${ports.length > 1 ? 's' : ''} ${ports.join(', ')}, not ${t.port}`;
-  tr.assume(`the ports of ${fqdn} are the ones this proxy has clusters for (${ports.join(', ')}); a port hidden from this proxy (a Sidecar egress listener for other ports only) would not show`);
+  tr.assume(
+    `the ports of ${fqdn} are the ones this proxy has clusters for (${ports.join(', ')}); a port hidden from this proxy (a Sidecar egress listener for other ports only) would not show`,
+  );
   const dest = ctx.ip ? formatHostPort(ctx.ip, t.port) : `the service's IP, port ${t.port}`;
-  const what = v.kind === 'blackhole'
-    ? `Istio's catch-all drops the request (outbound traffic policy REGISTRY_ONLY)`
-    : `the sidecar passes the request through PassthroughCluster to ${dest}, where nothing listens (the Service has no such port, so kube-proxy forwards nothing): the connection is refused or times out${wentThroughHttp(ctx) ? ', and the client gets 503 UF (upstream connect error) from the sidecar' : ''}`;
+  const what =
+    v.kind === 'blackhole'
+      ? `Istio's catch-all drops the request (outbound traffic policy REGISTRY_ONLY)`
+      : `the sidecar passes the request through PassthroughCluster to ${dest}, where nothing listens (the Service has no such port, so kube-proxy forwards nothing): the connection is refused or times out${wentThroughHttp(ctx) ? ', and the client gets 503 UF (upstream connect error) from the sidecar' : ''}`;
   const nearest = ports.reduce((a, b) => (Math.abs(b - t.port) < Math.abs(a - t.port) ? b : a));
   const target = `${t.host}:${nearest}`;
   return {
-    ...v, kind: 'wrong_port', http_status: undefined, response_flag: undefined,
+    ...v,
+    kind: 'wrong_port',
+    http_status: undefined,
+    response_flag: undefined,
     summary: `${has}: ${what}`,
     next_step: `use a port the service has: ${retry(ctx, target)}`,
     did_you_mean: ports.map((p) => ({ target: `${t.host}:${p}`, service: fqdn, reason: `port ${p} of ${fqdn}` })),

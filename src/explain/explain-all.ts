@@ -60,7 +60,12 @@ export interface AllResult {
 /** A Host for "any host" rows (`*` domains): .invalid never names a real service (RFC 2606). */
 const ANY_HOST = 'any-host.invalid';
 
-interface Target { req: ExplainRequest; direction: AllRow['direction']; service?: string; port: number }
+interface Target {
+  req: ExplainRequest;
+  direction: AllRow['direction'];
+  service?: string;
+  port: number;
+}
 
 // ---------------------------------------------------------------------------------------------
 // The request as command-line arguments
@@ -153,7 +158,10 @@ export function requestOfTarget(target: string): ExplainRequest {
     else if (w.startsWith('-')) throw new UsageError(`unknown flag ${w} in ${target}`);
     else positional = w;
   }
-  const t = req.inbound !== undefined && (!positional || positional.startsWith('/')) ? `localhost:${req.inbound}${positional ?? '/'}` : positional;
+  const t =
+    req.inbound !== undefined && (!positional || positional.startsWith('/'))
+      ? `localhost:${req.inbound}${positional ?? '/'}`
+      : positional;
   if (!t) throw new UsageError(`no target in ${target}`);
   return { ...req, target: t };
 }
@@ -181,14 +189,18 @@ function hostForDomain(d: string): string {
 
 function routeConfigOf(model: ConfigModel, ch: FilterChain): RouteConfiguration | undefined {
   const t = terminalFilter(ch);
-  return t?.kind === 'hcm' ? (t.inlineRoute ?? (t.rdsName ? model.routeConfig(t.rdsName)?.config : undefined)) : undefined;
+  return t?.kind === 'hcm'
+    ? (t.inlineRoute ?? (t.rdsName ? model.routeConfig(t.rdsName)?.config : undefined))
+    : undefined;
 }
 
 function chainsOf(l: ListenerRecord): { chain: FilterChain; name: string }[] {
   const ls = l.listener;
   return [
     ...(ls.filter_chains ?? []).map((chain, i) => ({ chain, name: chain.name ?? `filter_chains[${i}]` })),
-    ...(ls.default_filter_chain ? [{ chain: ls.default_filter_chain, name: ls.default_filter_chain.name ?? 'default_filter_chain' }] : []),
+    ...(ls.default_filter_chain
+      ? [{ chain: ls.default_filter_chain, name: ls.default_filter_chain.name ?? 'default_filter_chain' }]
+      : []),
   ];
 }
 
@@ -204,16 +216,27 @@ function gatewayTargets(model: ConfigModel, add: (key: string, t: Target) => voi
         const t = terminalFilter(ch);
         const names = ch.filter_chain_match?.server_names ?? [];
         const tls = names.length > 0 || ch.filter_chain_match?.transport_protocol === 'tls' || undefined;
-        const sniFor = (host: string) => (!names.length || names.some((n) => n === host || (n.startsWith('*') && host.endsWith(n.slice(1)))) ? undefined : hostForDomain(names[0]));
+        const sniFor = (host: string) =>
+          !names.length || names.some((n) => n === host || (n.startsWith('*') && host.endsWith(n.slice(1))))
+            ? undefined
+            : hostForDomain(names[0]);
         if (t?.kind === 'tcp_proxy') {
           const host = names.length ? hostForDomain(names[0]) : ANY_HOST;
-          add(`tcp:${host}:${a.port}`, { req: { target: `${host}:${a.port}`, tcp: true, tls }, direction: 'gateway', port: a.port });
+          add(`tcp:${host}:${a.port}`, {
+            req: { target: `${host}:${a.port}`, tcp: true, tls },
+            direction: 'gateway',
+            port: a.port,
+          });
           continue;
         }
         const rc = routeConfigOf(model, ch);
         if (t?.kind === 'hcm' && !rc) {
           // RDS did not deliver the route configuration (or the dump has none): explain says so
-          add(`rds:${a.port}`, { req: a.port === 80 ? { target: `${ANY_HOST}/` } : { target: `${ANY_HOST}/`, listenerPort: a.port }, direction: 'gateway', port: a.port });
+          add(`rds:${a.port}`, {
+            req: a.port === 80 ? { target: `${ANY_HOST}/` } : { target: `${ANY_HOST}/`, listenerPort: a.port },
+            direction: 'gateway',
+            port: a.port,
+          });
         }
         for (const vh of rc?.virtual_hosts ?? []) {
           const domains = vh.domains ?? [];
@@ -223,10 +246,16 @@ function gatewayTargets(model: ConfigModel, add: (key: string, t: Target) => voi
           const defaultPort = tls ? 443 : 80;
           const target = `${tls ? 'https://' : ''}${host}${a.port === defaultPort ? '' : `:${a.port}`}/`;
           // clients of a gateway's Service send the service port (80/443), not the container port: Host without a port
-          const req: ExplainRequest = a.port === defaultPort ? { target } : { target: `${tls ? 'https://' : ''}${host}/`, listenerPort: a.port };
+          const req: ExplainRequest =
+            a.port === defaultPort ? { target } : { target: `${tls ? 'https://' : ''}${host}/`, listenerPort: a.port };
           const sni = sniFor(host);
           if (sni) req.sni = sni;
-          add(`${host}:${a.port}`, { req, direction: 'gateway', service: host === ANY_HOST ? undefined : host, port: a.port });
+          add(`${host}:${a.port}`, {
+            req,
+            direction: 'gateway',
+            service: host === ANY_HOST ? undefined : host,
+            port: a.port,
+          });
         }
       }
     }
@@ -239,11 +268,25 @@ function sidecarTargets(model: ConfigModel, add: (key: string, t: Target) => voi
     const p = parseClusterName(c.name);
     if (!p || p.form !== 'pipe') continue;
     if (p.direction === 'outbound' && p.subset === '' && p.host) {
-      add(`o:${p.host}:${p.port}`, { req: { target: `${p.host}:${p.port}/` }, direction: 'outbound', service: p.host, port: p.port });
+      add(`o:${p.host}:${p.port}`, {
+        req: { target: `${p.host}:${p.port}/` },
+        direction: 'outbound',
+        service: p.host,
+        port: p.port,
+      });
     } else if (p.direction === 'inbound-vip' && p.host) {
-      add(`v:${p.host}:${p.port}`, { req: { target: `${p.host}:${p.port}/`, tcp: p.subset === 'tcp' || undefined }, direction: 'inbound', service: p.host, port: p.port });
+      add(`v:${p.host}:${p.port}`, {
+        req: { target: `${p.host}:${p.port}/`, tcp: p.subset === 'tcp' || undefined },
+        direction: 'inbound',
+        service: p.host,
+        port: p.port,
+      });
     } else if (p.direction === 'inbound' && model.proxy.kind === 'sidecar') {
-      add(`i:${p.port}`, { req: { target: `localhost:${p.port}/`, inbound: p.port }, direction: 'inbound', port: p.port });
+      add(`i:${p.port}`, {
+        req: { target: `localhost:${p.port}/`, inbound: p.port },
+        direction: 'inbound',
+        port: p.port,
+      });
     }
   }
 }
@@ -253,7 +296,12 @@ function endpointTargets(model: ConfigModel, add: (key: string, t: Target) => vo
   for (const e of model.endpoints) {
     const p = parseClusterName(e.clusterName);
     if (p?.form === 'pipe' && p.direction === 'outbound' && p.subset === '' && p.host) {
-      add(`o:${p.host}:${p.port}`, { req: { target: `${p.host}:${p.port}/` }, direction: 'outbound', service: p.host, port: p.port });
+      add(`o:${p.host}:${p.port}`, {
+        req: { target: `${p.host}:${p.port}/` },
+        direction: 'outbound',
+        service: p.host,
+        port: p.port,
+      });
     }
   }
 }
@@ -268,7 +316,11 @@ function listenerTargets(model: ConfigModel, add: (key: string, t: Target) => vo
       const host = ip ? (ip.includes(':') ? `[${ip}]` : ip) : ANY_HOST;
       const kinds = new Set(chainsOf(l).map(({ chain }) => terminalFilter(chain)?.kind));
       const tcp = kinds.has('tcp_proxy') && !kinds.has('hcm');
-      add(`l:${host}:${a.port}`, { req: { target: `${host}:${a.port}${tcp ? '' : '/'}`, ...(tcp ? { tcp: true } : {}) }, direction: 'outbound', port: a.port });
+      add(`l:${host}:${a.port}`, {
+        req: { target: `${host}:${a.port}${tcp ? '' : '/'}`, ...(tcp ? { tcp: true } : {}) },
+        direction: 'outbound',
+        port: a.port,
+      });
     }
   }
 }
@@ -289,7 +341,10 @@ function captureChainTargets(model: ConfigModel, add: (key: string, t: Target) =
       const name = term?.kind === 'hcm' ? hostForChain(routeConfigOf(model, ch), ch.name ?? '') : undefined;
       const req: ExplainRequest = name
         ? { target: `${name}:${p}/`, ip: r.address_prefix }
-        : { target: `${host}:${p}${term?.kind === 'tcp_proxy' ? '' : '/'}`, ...(term?.kind === 'tcp_proxy' ? { tcp: true } : {}) };
+        : {
+            target: `${host}:${p}${term?.kind === 'tcp_proxy' ? '' : '/'}`,
+            ...(term?.kind === 'tcp_proxy' ? { tcp: true } : {}),
+          };
       add(`c:${host}:${p}`, { req, direction: 'outbound', service: name, port: p });
     }
   }
@@ -300,7 +355,8 @@ function hostForChain(rc: RouteConfiguration | undefined, chainName: string): st
   for (const vh of rc?.virtual_hosts ?? []) {
     for (const d of vh.domains ?? []) {
       const labels = d.split('.');
-      if (labels.length === 2 && !d.includes(':') && !d.includes('*') && labels.every((l) => chainName.includes(l))) return d;
+      if (labels.length === 2 && !d.includes(':') && !d.includes('*') && labels.every((l) => chainName.includes(l)))
+        return d;
     }
   }
   return undefined;
@@ -362,7 +418,13 @@ function reachedVhost(model: ConfigModel, r: ExplainResult): VirtualHost | undef
 function httpRequestOf(req: ExplainRequest): HttpRequest {
   const t = parseTarget(req.target);
   const host = req.hostHeader ?? defaultHostHeader(t);
-  const headers = new Map<string, string>([[':authority', host], ['host', host], [':method', (req.method ?? 'GET').toUpperCase()], [':path', t.query ? `${t.path}?${t.query}` : t.path], [':scheme', t.scheme]]);
+  const headers = new Map<string, string>([
+    [':authority', host],
+    ['host', host],
+    [':method', (req.method ?? 'GET').toUpperCase()],
+    [':path', t.query ? `${t.path}?${t.query}` : t.path],
+    [':scheme', t.scheme],
+  ]);
   for (const h of req.headers ?? []) {
     const [k, v] = parseHeaderFlag(h);
     headers.set(k, v);
@@ -372,13 +434,20 @@ function httpRequestOf(req: ExplainRequest): HttpRequest {
 
 function rowOf(t: Target, r: ExplainResult, extra: Partial<AllRow> = {}): AllRow[] {
   const v = r.verdict;
-  const clusters = v.clusters.map((c) => ({ name: c.name, weight: c.weight, found: c.found, ...(c.endpoints_total !== undefined ? { endpoints_total: c.endpoints_total, endpoints_healthy: c.endpoints_healthy } : {}) }));
+  const clusters = v.clusters.map((c) => ({
+    name: c.name,
+    weight: c.weight,
+    found: c.found,
+    ...(c.endpoints_total !== undefined
+      ? { endpoints_total: c.endpoints_total, endpoints_healthy: c.endpoints_healthy }
+      : {}),
+  }));
   const routeHop = r.hops.find((h) => h.kind === 'route');
   const vhHop = r.hops.find((h) => h.kind === 'virtual_host');
   const base: AllRow = {
     target: cliTarget(t.req),
     direction: t.direction,
-    ...(t.service ?? r.target.service ? { service: t.service ?? r.target.service } : {}),
+    ...((t.service ?? r.target.service) ? { service: t.service ?? r.target.service } : {}),
     port: t.port,
     verdict: v.kind,
     ...(v.http_status ? { http_status: v.http_status } : {}),
@@ -395,7 +464,9 @@ function rowOf(t: Target, r: ExplainResult, extra: Partial<AllRow> = {}): AllRow
   return clusters.map((c) => ({ ...base, clusters: [c], branches: clusters.length }));
 }
 
-interface Reached { chains: Set<string> }
+interface Reached {
+  chains: Set<string>;
+}
 
 function noteReached(reached: Reached, r: ExplainResult): void {
   const l = r.hops.find((h) => h.kind === 'listener');
@@ -420,7 +491,9 @@ function rowsFor(model: ConfigModel, t: Target, notes: string[], reached: Reache
     const name = route.name || `routes[${k}]`;
     const s = sampleForRoute(route);
     if ('why' in s) {
-      notes.push(`${t.service ?? cliTarget(t.req)}: route ${name} of virtual host ${vh.name ?? ''} (${describeRouteMatch(route.match)}) was not checked: ${s.why}`);
+      notes.push(
+        `${t.service ?? cliTarget(t.req)}: route ${name} of virtual host ${vh.name ?? ''} (${describeRouteMatch(route.match)}) was not checked: ${s.why}`,
+      );
       return;
     }
     const { path, query, method, headers } = s.sample;
@@ -432,7 +505,9 @@ function rowsFor(model: ConfigModel, t: Target, notes: string[], reached: Reache
     };
     const sel = selectRoute(vh, httpRequestOf(req));
     if (sel.index !== k) {
-      notes.push(`${t.service ?? cliTarget(t.req)}: route ${name} of virtual host ${vh.name ?? ''} (${describeRouteMatch(route.match)}) is not reached by the request pcx built for it: ${sel.index !== undefined ? `an earlier route (${routes[sel.index].name || `routes[${sel.index}]`}) takes it` : 'no route takes it'}`);
+      notes.push(
+        `${t.service ?? cliTarget(t.req)}: route ${name} of virtual host ${vh.name ?? ''} (${describeRouteMatch(route.match)}) is not reached by the request pcx built for it: ${sel.index !== undefined ? `an earlier route (${routes[sel.index].name || `routes[${sel.index}]`}) takes it` : 'no route takes it'}`,
+      );
       return;
     }
     const same = req.target === t.req.target && !method && !headers.length;
@@ -454,13 +529,20 @@ function unfollowedChainRows(model: ConfigModel, reached: Reached, notes: string
       const term = terminalFilter(chain);
       if (!term || term.kind !== 'other' || reached.chains.has(`${l.name}\u0000${name}`)) continue;
       const m = chain.filter_chain_match ?? {};
-      const port = Number((m.destination_port as { value?: number })?.value ?? m.destination_port ?? 0) || addrs[0].port;
-      const cidr = (m.prefix_ranges ?? []).find((r) => prefixLen(r) === (r.address_prefix?.includes(':') ? 128 : 32))?.address_prefix;
+      const port =
+        Number((m.destination_port as { value?: number })?.value ?? m.destination_port ?? 0) || addrs[0].port;
+      const cidr = (m.prefix_ranges ?? []).find(
+        (r) => prefixLen(r) === (r.address_prefix?.includes(':') ? 128 : 32),
+      )?.address_prefix;
       const ip = cidr ?? (isAnyAddress(addrs[0].address) ? undefined : addrs[0].address);
       const host = ip ? (ip.includes(':') ? `[${ip}]` : ip) : ANY_HOST;
       let done = false;
       for (const tcp of [true, false]) {
-        const t: Target = { req: { target: `${host}:${port}${tcp ? '' : '/'}`, ...(tcp ? { tcp: true } : {}) }, direction: model.proxy.kind === 'router' ? 'gateway' : 'outbound', port };
+        const t: Target = {
+          req: { target: `${host}:${port}${tcp ? '' : '/'}`, ...(tcp ? { tcp: true } : {}) },
+          direction: model.proxy.kind === 'router' ? 'gateway' : 'outbound',
+          port,
+        };
         const r = explain(model, t.req, { verdictOnly: true });
         const c = r.hops.find((h) => h.kind === 'filter_chain');
         if (r.hops[0]?.name === l.name && c?.name === name) {
@@ -470,7 +552,10 @@ function unfollowedChainRows(model: ConfigModel, reached: Reached, notes: string
           break;
         }
       }
-      if (!done) notes.push(`listener ${l.name} chain ${name} ends in ${term.filterName}${term.type ? ` (${term.type})` : ''}, which pcx does not follow, and no request pcx built reaches it`);
+      if (!done)
+        notes.push(
+          `listener ${l.name} chain ${name} ends in ${term.filterName}${term.type ? ` (${term.type})` : ''}, which pcx does not follow, and no request pcx built reaches it`,
+        );
     }
   }
   return rows;
@@ -480,13 +565,34 @@ function unfollowedChainRows(model: ConfigModel, reached: Reached, notes: string
 function sectionNotes(model: ConfigModel): string[] {
   const s = model.sections;
   const notes: string[] = [];
-  if (!s.has('listeners')) notes.push('the dump has no listeners (LDS): no request could be followed from the start; the rows say only where each known cluster would send it');
-  else if (!model.listeners.some((l) => l.serving)) notes.push('the dump\'s listeners (LDS) section holds no active listener');
-  if (!s.has('clusters')) notes.push('the dump has no clusters (CDS): whether the clusters the routes name exist, and their endpoints, was not checked');
-  if (s.has('listeners') && !s.has('routes') && model.listeners.some((l) => chainsOf(l).some(({ chain }) => { const t = terminalFilter(chain); return t?.kind === 'hcm' && !t.inlineRoute && t.rdsName !== undefined; }))) {
+  if (!s.has('listeners'))
+    notes.push(
+      'the dump has no listeners (LDS): no request could be followed from the start; the rows say only where each known cluster would send it',
+    );
+  else if (!model.listeners.some((l) => l.serving))
+    notes.push("the dump's listeners (LDS) section holds no active listener");
+  if (!s.has('clusters'))
+    notes.push(
+      'the dump has no clusters (CDS): whether the clusters the routes name exist, and their endpoints, was not checked',
+    );
+  if (
+    s.has('listeners') &&
+    !s.has('routes') &&
+    model.listeners.some((l) =>
+      chainsOf(l).some(({ chain }) => {
+        const t = terminalFilter(chain);
+        return t?.kind === 'hcm' && !t.inlineRoute && t.rdsName !== undefined;
+      }),
+    )
+  ) {
     notes.push('the dump has no routes (RDS): HTTP routing by Host, path and headers was not checked');
   }
-  if (s.has('clusters') && !s.has('endpoints') && !model.clusterStatuses && model.clusters.some((c) => c.serving && c.cluster.type === 'EDS')) {
+  if (
+    s.has('clusters') &&
+    !s.has('endpoints') &&
+    !model.clusterStatuses &&
+    model.clusters.some((c) => c.serving && c.cluster.type === 'EDS')
+  ) {
     notes.push('the dump has no endpoints (EDS; it was taken without ?include_eds): endpoint health was not checked');
   }
   return notes;
@@ -499,25 +605,39 @@ export function explainAll(model: ConfigModel): AllResult {
   const ts = targets(model);
   for (const t of ts) rows.push(...rowsFor(model, t, notes, reached));
   rows.push(...unfollowedChainRows(model, reached, notes));
-  const ownOnly = !model.listeners.some((l) => l.serving && bindsToPort(l.head) && listenerAddresses(l.head).some((a) => !ownPort(a.port)));
+  const ownOnly = !model.listeners.some(
+    (l) => l.serving && bindsToPort(l.head) && listenerAddresses(l.head).some((a) => !ownPort(a.port)),
+  );
   if (model.proxy.kind === 'router' && !rows.length && model.sections.has('listeners') && ownOnly) {
     // a gateway with no listener of its own accepts no request at all: that is the finding, not an empty map
     const t: Target = { req: { target: `${ANY_HOST}/` }, direction: 'gateway', port: 80 };
     const r = explain(model, t.req, { verdictOnly: true });
-    const ports = [...new Set(model.listeners.filter((l) => l.serving && bindsToPort(l.head)).flatMap((l) => listenerAddresses(l.head).map((a) => a.port)))].sort((a, b) => a - b);
+    const ports = [
+      ...new Set(
+        model.listeners
+          .filter((l) => l.serving && bindsToPort(l.head))
+          .flatMap((l) => listenerAddresses(l.head).map((a) => a.port)),
+      ),
+    ].sort((a, b) => a - b);
     const [row] = rowOf(t, r);
     rows.push({
       ...row,
       summary: `the gateway has no listeners${ports.length ? ` except Istio's own (${ports.join(', ')})` : ''}: no Gateway server is bound to it, so it accepts no request`,
-      next_step: 'check that a Gateway resource selects this gateway\'s pods (its selector matches their labels) and that istiod accepted it: istioctl analyze',
+      next_step:
+        "check that a Gateway resource selects this gateway's pods (its selector matches their labels) and that istiod accepted it: istioctl analyze",
     });
   }
   // problems first, then by service and port; rows of one service keep their route order (stable sort)
   // (a collator compares as localeCompare does, without its per-call cost on 20,000 rows)
   const cmp = new Intl.Collator().compare;
   const bad = new Map(rows.map((r) => [r, isProblem(r.verdict, r.http_status)]));
-  rows.sort((a, b) => Number(bad.get(b)) - Number(bad.get(a))
-    || cmp(a.verdict, b.verdict) || cmp(a.service ?? a.target, b.service ?? b.target) || a.port - b.port);
+  rows.sort(
+    (a, b) =>
+      Number(bad.get(b)) - Number(bad.get(a)) ||
+      cmp(a.verdict, b.verdict) ||
+      cmp(a.service ?? a.target, b.service ?? b.target) ||
+      a.port - b.port,
+  );
   const counts: AllResult['counts'] = {};
   for (const r of rows) counts[r.verdict] = (counts[r.verdict] ?? 0) + 1;
   return {

@@ -22,12 +22,15 @@ import { authorizeRequest, evaluatedByAuthz } from './authz.js';
 import { defineIndex, indexed } from '../model/model-index.js';
 
 /** Route configurations whose last update Envoy rejected, by name: few, so collected once per model. */
-const rejectedRoutes = defineIndex('rejected-route-configs', (model) => new Map<string, RouteConfigRecord>(model.routeConfigs.filter((r) => r.state === 'error').map((r) => [r.name, r])));
+const rejectedRoutes = defineIndex(
+  'rejected-route-configs',
+  (model) =>
+    new Map<string, RouteConfigRecord>(model.routeConfigs.filter((r) => r.state === 'error').map((r) => [r.name, r])),
+);
 
 function rejectedRouteConfigs(model: ConfigModel): Map<string, RouteConfigRecord> {
   return indexed(model, rejectedRoutes);
 }
-
 
 function hostForVhost(ctx: Ctx, hcm: HcmInfo, listenerPort: number): string {
   let h = ctx.hostHeader;
@@ -54,7 +57,9 @@ function normalizePath(ctx: Ctx, hcm: HcmInfo, path: string): string {
     p = merged;
   }
   if (/%2f|%5c/i.test(p) && hcm.config.path_with_escaped_slashes_action) {
-    ctx.tr.warn(`the path has escaped slashes and path_with_escaped_slashes_action is ${hcm.config.path_with_escaped_slashes_action}: Envoy may rewrite, redirect or reject it`);
+    ctx.tr.warn(
+      `the path has escaped slashes and path_with_escaped_slashes_action is ${hcm.config.path_with_escaped_slashes_action}: Envoy may rewrite, redirect or reject it`,
+    );
   }
   return p;
 }
@@ -80,7 +85,10 @@ export function buildHttpRequest(ctx: Ctx, path: string): HttpRequest {
 
 export function httpConnectionManager(ctx: Ctx, hcm: HcmInfo, listenerPort: number): Verdict {
   const { model, tr } = ctx;
-  if (!ctx.http) tr.warn('the chain is HTTP but the client was declared plain TCP (--tcp): non-HTTP bytes make the HTTP connection manager reset the connection');
+  if (!ctx.http)
+    tr.warn(
+      'the chain is HTTP but the client was declared plain TCP (--tcp): non-HTTP bytes make the HTTP connection manager reset the connection',
+    );
   let rc: RouteConfiguration | undefined;
   let rcName: string;
   let rcReason: string;
@@ -95,24 +103,53 @@ export function httpConnectionManager(ctx: Ctx, hcm: HcmInfo, listenerPort: numb
     if (!rec) {
       if (!model.sections.has('routes')) {
         tr.warn('this dump has no routes (RDS) section');
-        return verdictOf('unknown', `the request goes to route configuration "${rcName}", which is not in this dump (no RDS section)`, { next_step: 'capture the whole config: istioctl proxy-config all <pod> -o json' });
+        return verdictOf(
+          'unknown',
+          `the request goes to route configuration "${rcName}", which is not in this dump (no RDS section)`,
+          { next_step: 'capture the whole config: istioctl proxy-config all <pod> -o json' },
+        );
       }
-      return verdictOf('unknown', `route configuration "${rcName}" is not in the dump: RDS has not delivered it, so the listener is most likely still warming`, { next_step: `check istiod's push status (istioctl proxy-status) for this proxy` });
+      return verdictOf(
+        'unknown',
+        `route configuration "${rcName}" is not in the dump: RDS has not delivered it, so the listener is most likely still warming`,
+        { next_step: `check istiod's push status (istioctl proxy-status) for this proxy` },
+      );
     }
     rc = rec.config;
     const rejected = rejectedRouteConfigs(model).get(rcName);
-    if (rejected) tr.warn(`Envoy rejected the last update of route configuration ${rcName}: ${oneLine(rejected.extra.errorDetails)}; it keeps serving the previous version shown here`);
+    if (rejected)
+      tr.warn(
+        `Envoy rejected the last update of route configuration ${rcName}: ${oneLine(rejected.extra.errorDetails)}; it keeps serving the previous version shown here`,
+      );
   } else {
-    return verdictOf('unknown', hcm.scoped ? 'the HTTP connection manager uses scoped routes (SRDS), which pcx does not follow' : 'the HTTP connection manager has no route configuration');
+    return verdictOf(
+      'unknown',
+      hcm.scoped
+        ? 'the HTTP connection manager uses scoped routes (SRDS), which pcx does not follow'
+        : 'the HTTP connection manager has no route configuration',
+    );
   }
-  tr.hop({ kind: 'route_config', name: rcName, reason: rcReason, details: { virtual_hosts: rc.virtual_hosts?.length ?? 0, ...(rc.ignore_port_in_host_matching ? { ignore_port_in_host_matching: true } : {}) } });
+  tr.hop({
+    kind: 'route_config',
+    name: rcName,
+    reason: rcReason,
+    details: {
+      virtual_hosts: rc.virtual_hosts?.length ?? 0,
+      ...(rc.ignore_port_in_host_matching ? { ignore_port_in_host_matching: true } : {}),
+    },
+  });
 
   const host = hostForVhost(ctx, hcm, listenerPort);
   if (host !== ctx.hostHeader) tr.assume(`the HTTP connection manager strips the port: Host "${host}" is matched`);
   const vs = selectVirtualHost(rc, host);
   if (!vs.vhost) {
     // the HTTP filters run before the router answers 404: an RBAC denial comes first (issue 16)
-    const refusedFirst = authorizeRequest(ctx, hcm, [(rc as { typed_per_filter_config?: Record<string, unknown> }).typed_per_filter_config], buildHttpRequest(ctx, normalizePath(ctx, hcm, ctx.t.path)));
+    const refusedFirst = authorizeRequest(
+      ctx,
+      hcm,
+      [(rc as { typed_per_filter_config?: Record<string, unknown> }).typed_per_filter_config],
+      buildHttpRequest(ctx, normalizePath(ctx, hcm, ctx.t.path)),
+    );
     if (refusedFirst) return refusedFirst;
     const bare = stripPort(host);
     const wouldMatch = bare !== host && selectVirtualHost(rc, bare).vhost;
@@ -120,9 +157,12 @@ export function httpConnectionManager(ctx: Ctx, hcm: HcmInfo, listenerPort: numb
     const domains = exactDomains(rc);
     // what the request would need: a Host the route configuration has (the nearest first)
     const wanted = [...new Set([...near.map((n) => n.domain), ...domains])];
-    const some = wanted.length ? `; it needs a Host of one of: ${wanted.slice(0, 5).join(', ')}${wanted.length > 5 ? `, … ${wanted.length - 5} more` : ''}` : '';
+    const some = wanted.length
+      ? `; it needs a Host of one of: ${wanted.slice(0, 5).join(', ')}${wanted.length > 5 ? `, … ${wanted.length - 5} more` : ''}`
+      : '';
     return verdictOf('no_route', `no virtual host in route "${rcName}" matches Host "${vs.matchedHost}": 404${some}`, {
-      http_status: 404, response_flag: 'NR',
+      http_status: 404,
+      response_flag: 'NR',
       next_step: wouldMatch
         ? `Host "${bare}" (without the port) would match virtual host ${wouldMatch.name}: clients of a gateway usually send the service port, not the container port; try: pcx explain ${model.origin} ${bare}${ctx.t.path} --port ${ctx.port}`
         : near.length
@@ -135,15 +175,18 @@ export function httpConnectionManager(ctx: Ctx, hcm: HcmInfo, listenerPort: numb
   const domains = vh.domains ?? [];
   // Several VirtualServices for one host are merged into one vhost: name every one whose routes it holds
   const vhRefs = [...istioConfigRefs(vh.metadata), ...envoyGatewayRefs(vh.metadata)];
-  for (const r of tr.verdictOnly ? [] : vh.routes ?? []) {
+  for (const r of tr.verdictOnly ? [] : (vh.routes ?? [])) {
     for (const ref of [...istioConfigRefs(r.metadata), ...envoyGatewayRefs(r.metadata)]) {
-      if (!vhRefs.some((x) => x.kind === ref.kind && x.name === ref.name && x.namespace === ref.namespace)) vhRefs.push(ref);
+      if (!vhRefs.some((x) => x.kind === ref.kind && x.name === ref.name && x.namespace === ref.namespace))
+        vhRefs.push(ref);
     }
   }
   // why not the others: only a Host that fell to a wildcard or the catch-all has near misses worth naming
   const nearVh = vs.how === 'exact' ? [] : nearVirtualHosts(rc, host, vh);
   tr.hop({
-    kind: 'virtual_host', name: vh.name ?? `virtual_hosts[${vs.index}]`, reason: vs.reason,
+    kind: 'virtual_host',
+    name: vh.name ?? `virtual_hosts[${vs.index}]`,
+    reason: vs.reason,
     istio: toIstioRefs(vhRefs),
     details: { domains: domains.length > 12 ? [...domains.slice(0, 12), `… ${domains.length - 12} more`] : domains },
     ...(nearVh.length ? { skipped: nearVh.map((n) => ({ name: n.name, reason: n.reason })) } : {}),
@@ -155,75 +198,150 @@ export function httpConnectionManager(ctx: Ctx, hcm: HcmInfo, listenerPort: numb
   let headerBytes = 0;
   for (const [k, v] of request.headers) headerBytes += k.length + v.length + 4;
   if (headerBytes > limitKb * 1024) {
-    return verdictOf('direct_response', `the request headers (${Math.round(headerBytes / 1024)} KB with the path) exceed max_request_headers_kb (${limitKb} KB): Envoy answers 431 before routing`, { http_status: 431 });
+    return verdictOf(
+      'direct_response',
+      `the request headers (${Math.round(headerBytes / 1024)} KB with the path) exceed max_request_headers_kb (${limitKb} KB): Envoy answers 431 before routing`,
+      { http_status: 431 },
+    );
   }
   // require_tls is checked before any route (§6.1 step 1), on the x-forwarded-proto the HCM leaves (hcm-request.ts)
   if (vh.require_tls === 'ALL' || vh.require_tls === 'EXTERNAL_ONLY') {
-    const view = hcmRequestView(hcm.config, { tls: ctx.tls, headers: request.headers, sourceIp: ctx.req.sourceIp, envoyVersion: model.proxy.envoyVersion });
+    const view = hcmRequestView(hcm.config, {
+      tls: ctx.tls,
+      headers: request.headers,
+      sourceIp: ctx.req.sourceIp,
+      envoyVersion: model.proxy.envoyVersion,
+    });
     const req = tlsRequirement(vh.require_tls, view)!;
     tr.assume(view.assumed);
-    if (req.redirect === true) return verdictOf('redirect', `virtual host ${vh.name} requires TLS (${req.why}): Envoy redirects to https (301)`, { http_status: 301 });
+    if (req.redirect === true)
+      return verdictOf(
+        'redirect',
+        `virtual host ${vh.name} requires TLS (${req.why}): Envoy redirects to https (301)`,
+        { http_status: 301 },
+      );
     if (req.redirect === undefined) {
-      return verdictOf('unknown', `virtual host ${vh.name} may redirect to https (301): ${req.why}`, { next_step: 'set internal_address_config on the HTTP connection manager, or check the Envoy version (pcx bootstrap)' });
+      return verdictOf('unknown', `virtual host ${vh.name} may redirect to https (301): ${req.why}`, {
+        next_step:
+          'set internal_address_config on the HTTP connection manager, or check the Envoy version (pcx bootstrap)',
+      });
     }
     tr.assume(req.why);
   }
   const rs = selectRoute(vh, request);
-  if (rs.unevaluable) return verdictOf('unknown', `virtual host ${vh.name}: ${rs.reason}`, { next_step: `read it with: pcx routes ${model.origin} --name ${rcName} -o json` });
+  if (rs.unevaluable)
+    return verdictOf('unknown', `virtual host ${vh.name}: ${rs.reason}`, {
+      next_step: `read it with: pcx routes ${model.origin} --name ${rcName} -o json`,
+    });
   // HTTP RBAC / ext_authz run before the router, with the selected route's per-filter config (issue 16)
-  const refused = authorizeRequest(ctx, hcm, [(rc as { typed_per_filter_config?: Record<string, unknown> }).typed_per_filter_config, vh.typed_per_filter_config, rs.route?.typed_per_filter_config], request);
+  const refused = authorizeRequest(
+    ctx,
+    hcm,
+    [
+      (rc as { typed_per_filter_config?: Record<string, unknown> }).typed_per_filter_config,
+      vh.typed_per_filter_config,
+      rs.route?.typed_per_filter_config,
+    ],
+    request,
+  );
   if (refused) return refused;
-  for (const u of rs.undecided) tr.warn(`route #${u.index + 1}${u.name ? ` (${u.name})` : ''} may take this request first: ${u.why.join('; ')}`);
+  for (const u of rs.undecided)
+    tr.warn(`route #${u.index + 1}${u.name ? ` (${u.name})` : ''} may take this request first: ${u.why.join('; ')}`);
   if (!rs.route) {
-    const blackhole = /^blackhole:/.test(vh.name ?? '') ? ` (Istio's ${vh.name} virtual host: no Gateway/VirtualService serves this host on this port)` : '';
+    const blackhole = /^blackhole:/.test(vh.name ?? '')
+      ? ` (Istio's ${vh.name} virtual host: no Gateway/VirtualService serves this host on this port)`
+      : '';
     // what the request would need: each route's first unmet condition, in the user's terms
     const needs = rs.skipped.map((x) => `${x.name || `routes[${x.index}]`} ${x.need}`);
-    const why = needs.length === 1 ? `its only route, ${needs[0]}` : needs.length ? `${rs.reason}: ${needs.slice(0, 3).join('; ')}${needs.length > 3 ? `; … ${needs.length - 3} more` : ''}` : rs.reason;
+    const why =
+      needs.length === 1
+        ? `its only route, ${needs[0]}`
+        : needs.length
+          ? `${rs.reason}: ${needs.slice(0, 3).join('; ')}${needs.length > 3 ? `; … ${needs.length - 3} more` : ''}`
+          : rs.reason;
     const example = exampleRequest(rs.skipped.map((x) => vh.routes![x.index]));
-    return verdictOf('no_route', `virtual host ${vh.name} has no route for ${request.method} ${path}: ${why}${blackhole}: 404`, {
-      http_status: 404, response_flag: 'NR',
-      next_step: blackhole ? 'bind a VirtualService to this Gateway for this host'
-        : example ? `send a request a route accepts, e.g. pcx explain ${model.origin} ${ctx.t.host}${ctx.t.portGiven ? `:${ctx.t.port}` : ''}${example}${ctx.req.listenerPort ? ` --port ${ctx.req.listenerPort}` : ''}; or add a VirtualService http match for ${path} (pcx routes ${model.origin} --name ${rcName})`
-        : `compare the request with the VirtualService http matches (pcx routes ${model.origin} --name ${rcName})`,
-    });
+    return verdictOf(
+      'no_route',
+      `virtual host ${vh.name} has no route for ${request.method} ${path}: ${why}${blackhole}: 404`,
+      {
+        http_status: 404,
+        response_flag: 'NR',
+        next_step: blackhole
+          ? 'bind a VirtualService to this Gateway for this host'
+          : example
+            ? `send a request a route accepts, e.g. pcx explain ${model.origin} ${ctx.t.host}${ctx.t.portGiven ? `:${ctx.t.port}` : ''}${example}${ctx.req.listenerPort ? ` --port ${ctx.req.listenerPort}` : ''}; or add a VirtualService http match for ${path} (pcx routes ${model.origin} --name ${rcName})`
+            : `compare the request with the VirtualService http matches (pcx routes ${model.origin} --name ${rcName})`,
+      },
+    );
   }
   const route = rs.route;
-  const fault = tr.verdictOnly && !hasFaultConfig(hcm, [route, vh, rc]) ? undefined : evaluateFault({
-    httpFilters: hcm.httpFilters,
-    perFilter: [
-      { source: 'route', map: perFilterMap(route) },
-      { source: 'virtual_host', map: perFilterMap(vh) },
-      { source: 'route_config', map: perFilterMap(rc) },
-    ],
-    headers: request.headers,
-    cluster: route.route?.cluster ?? (route.route?.cluster_header ? request.headers.get(route.route.cluster_header.toLowerCase()) : undefined),
-  });
+  const fault =
+    tr.verdictOnly && !hasFaultConfig(hcm, [route, vh, rc])
+      ? undefined
+      : evaluateFault({
+          httpFilters: hcm.httpFilters,
+          perFilter: [
+            { source: 'route', map: perFilterMap(route) },
+            { source: 'virtual_host', map: perFilterMap(vh) },
+            { source: 'route_config', map: perFilterMap(rc) },
+          ],
+          headers: request.headers,
+          cluster:
+            route.route?.cluster ??
+            (route.route?.cluster_header ? request.headers.get(route.route.cluster_header.toLowerCase()) : undefined),
+        });
   // the fault filter is evaluated below: its generic "may affect" warning would only repeat it
-  for (const f of tr.verdictOnly ? [] : filtersThatMayAffect(hcm, [vh.typed_per_filter_config, route.typed_per_filter_config])) {
-    if (FAULT_FILTER.test(f.split(':')[0]) && !hcm.httpFilters.some((h) => FAULT_FILTER.test(h.name) && h.discovered)) continue;
+  for (const f of tr.verdictOnly
+    ? []
+    : filtersThatMayAffect(hcm, [vh.typed_per_filter_config, route.typed_per_filter_config])) {
+    if (FAULT_FILTER.test(f.split(':')[0]) && !hcm.httpFilters.some((h) => FAULT_FILTER.test(h.name) && h.discovered))
+      continue;
     if (evaluatedByAuthz(f)) continue;
     tr.warn(`HTTP filter ${f}; it may affect this request before routing`);
   }
   const refs = toIstioRefs([...istioConfigRefs(route.metadata), ...envoyGatewayRefs(route.metadata)]);
   tr.hop({
-    kind: 'route', name: route.name || `routes[${rs.index}]`, reason: rs.reason, istio: refs,
+    kind: 'route',
+    name: route.name || `routes[${rs.index}]`,
+    reason: rs.reason,
+    istio: refs,
     details: tr.verdictOnly ? {} : { ...routeDetails(route), ...policyDetails(route, vh, fault) },
-    ...(rs.skipped.length ? { skipped: rs.skipped.map((x) => ({ name: x.name ? `${x.name} (routes[${x.index}])` : `routes[${x.index}]`, reason: x.need })) } : {}),
+    ...(rs.skipped.length
+      ? {
+          skipped: rs.skipped.map((x) => ({
+            name: x.name ? `${x.name} (routes[${x.index}])` : `routes[${x.index}]`,
+            reason: x.need,
+          })),
+        }
+      : {}),
   });
-  if (!tr.verdictOnly && (route.route?.weighted_clusters?.clusters ?? []).some((w) => w.typed_per_filter_config && Object.keys(w.typed_per_filter_config).some((k) => FAULT_FILTER.test(k)))) {
-    tr.warn('a weighted cluster of this route carries its own fault config, which overrides the route\'s for requests sent to it');
+  if (
+    !tr.verdictOnly &&
+    (route.route?.weighted_clusters?.clusters ?? []).some(
+      (w) => w.typed_per_filter_config && Object.keys(w.typed_per_filter_config).some((k) => FAULT_FILTER.test(k)),
+    )
+  ) {
+    tr.warn(
+      "a weighted cluster of this route carries its own fault config, which overrides the route's for requests sent to it",
+    );
   }
   const v = withFault(routeAction(ctx, vh.name ?? '', route), fault, refs);
   const self = rs.undecided.find((u) => u.index === rs.index);
   if (self) {
-    return uncertain(v, `route #${self.index + 1} matches only if ${self.why.join('; ')}: then ${v.summary}; otherwise no route matches (404 NR)`,
-      { next_step: `read route #${self.index + 1} with: pcx routes ${model.origin} --name ${rcName} -o json` });
+    return uncertain(
+      v,
+      `route #${self.index + 1} matches only if ${self.why.join('; ')}: then ${v.summary}; otherwise no route matches (404 NR)`,
+      { next_step: `read route #${self.index + 1} with: pcx routes ${model.origin} --name ${rcName} -o json` },
+    );
   }
   const first = rs.undecided.find((u) => u.index < (rs.index ?? 0));
   if (first) {
     // never guessed: an earlier route may take the request, and pcx cannot tell
-    return uncertain(v, `route #${first.index + 1}${first.name ? ` (${first.name})` : ''} may take this request first (${first.why.join('; ')}); if it does not: ${v.summary}`,
-      { next_step: `read route #${first.index + 1} with: pcx routes ${model.origin} --name ${rcName} -o json` });
+    return uncertain(
+      v,
+      `route #${first.index + 1}${first.name ? ` (${first.name})` : ''} may take this request first (${first.why.join('; ')}); if it does not: ${v.summary}`,
+      { next_step: `read route #${first.index + 1} with: pcx routes ${model.origin} --name ${rcName} -o json` },
+    );
   }
   return v;
 }
@@ -244,7 +362,8 @@ function routeDetails(route: Route): Record<string, unknown> {
   const a = route.route;
   if (a?.timeout) d.timeout = a.timeout;
   if (a?.prefix_rewrite) d.prefix_rewrite = a.prefix_rewrite;
-  if (a?.regex_rewrite) d.regex_rewrite = `${a.regex_rewrite.pattern?.regex ?? ''} → ${a.regex_rewrite.substitution ?? ''}`;
+  if (a?.regex_rewrite)
+    d.regex_rewrite = `${a.regex_rewrite.pattern?.regex ?? ''} → ${a.regex_rewrite.substitution ?? ''}`;
   if (a?.host_rewrite_literal) d.host_rewrite = a.host_rewrite_literal;
   if (a?.retry_policy) d.retries = `${a.retry_policy.num_retries ?? 1} on ${a.retry_policy.retry_on ?? '-'}`;
   if (a?.request_mirror_policies?.length) d.mirror = a.request_mirror_policies.map((m) => m.cluster).join(', ');
@@ -261,7 +380,10 @@ function hasFaultConfig(hcm: HcmInfo, scopes: Json[]): boolean {
   const f = hcm.httpFilters.find((h) => FAULT_FILTER.test(h.name) || /\.HTTPFault$/.test(h.type ?? ''));
   if (!f) return false;
   if (f.config && (f.config.delay || f.config.abort)) return true;
-  return scopes.some((x) => { const m = perFilterMap(x); return m && Object.keys(m).some((k) => FAULT_FILTER.test(k) || k === f.name); });
+  return scopes.some((x) => {
+    const m = perFilterMap(x);
+    return m && Object.keys(m).some((k) => FAULT_FILTER.test(k) || k === f.name);
+  });
 }
 
 /** The route hop's `policy` detail: each policy that acts on this request, fault first. */
@@ -276,9 +398,15 @@ function policyDetails(route: Route, vh: Json, fault: FaultEvaluation | undefine
 /** "7 s delay on 100% of requests (DI)" for the verdict's summary. */
 function faultShort(f: FaultEvaluation): string[] {
   const out: string[] = [];
-  const may = (a: string) => (a === 'unknown' ? ' (if the fault\'s gate matches this request)' : '');
-  if (f.delay && f.delay.applies !== 'never') out.push(`${f.delay.ms !== undefined ? formatMs(f.delay.ms) : 'header-set'} delay on ${percentText(f.delay.percent, 2)} of requests (DI)${may(f.delay.applies)}`);
-  if (f.abort && f.abort.applies !== 'never' && f.abort.applies !== 'always') out.push(`HTTP ${f.abort.http_status ?? '?'} abort on ${percentText(f.abort.percent, 2)} of requests (FI)${may(f.abort.applies)}`);
+  const may = (a: string) => (a === 'unknown' ? " (if the fault's gate matches this request)" : '');
+  if (f.delay && f.delay.applies !== 'never')
+    out.push(
+      `${f.delay.ms !== undefined ? formatMs(f.delay.ms) : 'header-set'} delay on ${percentText(f.delay.percent, 2)} of requests (DI)${may(f.delay.applies)}`,
+    );
+  if (f.abort && f.abort.applies !== 'never' && f.abort.applies !== 'always')
+    out.push(
+      `HTTP ${f.abort.http_status ?? '?'} abort on ${percentText(f.abort.percent, 2)} of requests (FI)${may(f.abort.applies)}`,
+    );
   return out;
 }
 
@@ -286,12 +414,20 @@ function faultShort(f: FaultEvaluation): string[] {
 function withFault(v: Verdict, f: FaultEvaluation | undefined, refs: IstioRef[]): Verdict {
   if (!f) return v;
   const vs = refs.find((r) => r.kind === 'VirtualService');
-  const where = vs ? `VirtualService ${vs.namespace}/${vs.name}` : `the ${f.source === 'listener' ? 'listener\'s fault filter' : `${f.source.replace('_', ' ')}'s typed_per_filter_config`}`;
+  const where = vs
+    ? `VirtualService ${vs.namespace}/${vs.name}`
+    : `the ${f.source === 'listener' ? "listener's fault filter" : `${f.source.replace('_', ' ')}'s typed_per_filter_config`}`;
   if (f.abort?.applies === 'always') {
     const status = f.abort.http_status ?? 503;
-    const delayed = f.delay && f.delay.applies !== 'never' && f.delay.ms ? ` after a ${formatMs(f.delay.ms)} delay${f.delay.applies === 'always' ? '' : ` (on ${percentText(f.delay.percent, 2)} of requests)`}` : '';
+    const delayed =
+      f.delay && f.delay.applies !== 'never' && f.delay.ms
+        ? ` after a ${formatMs(f.delay.ms)} delay${f.delay.applies === 'always' ? '' : ` (on ${percentText(f.delay.percent, 2)} of requests)`}`
+        : '';
     return {
-      kind: 'fault_abort', http_status: status, response_flag: 'FI', clusters: [],
+      kind: 'fault_abort',
+      http_status: status,
+      response_flag: 'FI',
+      clusters: [],
       summary: `fault injection aborts every request on this route with HTTP ${status}${f.abort.grpc_status !== undefined ? ` (gRPC status ${f.abort.grpc_status})` : ''}${delayed}, before any upstream is called; without the fault: ${v.summary}`,
       next_step: `the abort comes from ${where} (fault.abort): remove it, or narrow its match, when the test is over`,
     };
@@ -301,29 +437,59 @@ function withFault(v: Verdict, f: FaultEvaluation | undefined, refs: IstioRef[])
   return { ...v, summary: `${v.summary}; ${extra.join('; ')}` };
 }
 
-const REDIRECT_CODES: Record<string, number> = { MOVED_PERMANENTLY: 301, FOUND: 302, SEE_OTHER: 303, TEMPORARY_REDIRECT: 307, PERMANENT_REDIRECT: 308 };
-const NOT_FOUND_CODES: Record<string, number> = { SERVICE_UNAVAILABLE: 503, NOT_FOUND: 404, INTERNAL_SERVER_ERROR: 500 };
+const REDIRECT_CODES: Record<string, number> = {
+  MOVED_PERMANENTLY: 301,
+  FOUND: 302,
+  SEE_OTHER: 303,
+  TEMPORARY_REDIRECT: 307,
+  PERMANENT_REDIRECT: 308,
+};
+const NOT_FOUND_CODES: Record<string, number> = {
+  SERVICE_UNAVAILABLE: 503,
+  NOT_FOUND: 404,
+  INTERNAL_SERVER_ERROR: 500,
+};
 
 function routeAction(ctx: Ctx, vhName: string, route: Route): Verdict {
   const { model, t } = ctx;
   if (route.direct_response) {
     const status = route.direct_response.status ?? 200;
     if (vhName === 'block_all' || route.name === 'block_all') {
-      return verdictOf('blackhole', `Host "${ctx.hostHeader}" is not a service this proxy knows, and outbound traffic policy is REGISTRY_ONLY: Istio's block_all answers ${status}`, {
-        http_status: status,
-        next_step: 'add a ServiceEntry for this host, or check the Sidecar resource\'s egress hosts and the service\'s exportTo',
-      });
+      return verdictOf(
+        'blackhole',
+        `Host "${ctx.hostHeader}" is not a service this proxy knows, and outbound traffic policy is REGISTRY_ONLY: Istio's block_all answers ${status}`,
+        {
+          http_status: status,
+          next_step:
+            "add a ServiceEntry for this host, or check the Sidecar resource's egress hosts and the service's exportTo",
+        },
+      );
     }
-    return verdictOf('direct_response', `the route answers directly with HTTP ${status}, without any upstream`, { http_status: status });
+    return verdictOf('direct_response', `the route answers directly with HTTP ${status}, without any upstream`, {
+      http_status: status,
+    });
   }
   if (route.redirect) {
     const r = route.redirect;
     const status = REDIRECT_CODES[r.response_code ?? 'MOVED_PERMANENTLY'] ?? 301;
-    const to = [r.https_redirect ? 'https://' : r.scheme_redirect ? `${r.scheme_redirect}://` : '', r.host_redirect ?? '', r.port_redirect ? `:${r.port_redirect}` : '', r.path_redirect ?? r.prefix_rewrite ?? ''].join('');
+    const to = [
+      r.https_redirect ? 'https://' : r.scheme_redirect ? `${r.scheme_redirect}://` : '',
+      r.host_redirect ?? '',
+      r.port_redirect ? `:${r.port_redirect}` : '',
+      r.path_redirect ?? r.prefix_rewrite ?? '',
+    ].join('');
     return verdictOf('redirect', `the route redirects (${status})${to ? ` to ${to}` : ''}`, { http_status: status });
   }
   const a = route.route;
-  if (!a) return verdictOf('unknown', `route ${route.name ?? ''} has an action pcx does not follow (${Object.keys(route).filter((k) => /action/.test(k)).join(', ') || 'none'})`);
+  if (!a)
+    return verdictOf(
+      'unknown',
+      `route ${route.name ?? ''} has an action pcx does not follow (${
+        Object.keys(route)
+          .filter((k) => /action/.test(k))
+          .join(', ') || 'none'
+      })`,
+    );
   const branches: Branch[] = [];
   if (a.cluster) branches.push({ name: a.cluster, weight: 100 });
   else if (a.weighted_clusters?.clusters?.length) {
@@ -345,19 +511,29 @@ function routeAction(ctx: Ctx, vhName: string, route: Route): Verdict {
     const v = buildHttpRequest(ctx, t.path).headers.get(a.cluster_header.toLowerCase());
     if (!v) {
       const code = NOT_FOUND_CODES[a.cluster_not_found_response_code ?? 'SERVICE_UNAVAILABLE'] ?? 503;
-      return verdictOf('cluster_not_found', `the route takes its cluster from request header ${a.cluster_header}, which this request does not carry: no cluster, so Envoy answers ${code} NC (cluster_not_found_response_code${a.cluster_not_found_response_code ? ` ${a.cluster_not_found_response_code}` : ', default 503'})`, {
-        http_status: code, response_flag: 'NC',
-        next_step: `send the cluster name in the header: pcx explain ${model.origin} ${ctx.req.target} -H '${a.cluster_header}: <cluster>' (list clusters with: pcx clusters ${model.origin})`,
-      });
+      return verdictOf(
+        'cluster_not_found',
+        `the route takes its cluster from request header ${a.cluster_header}, which this request does not carry: no cluster, so Envoy answers ${code} NC (cluster_not_found_response_code${a.cluster_not_found_response_code ? ` ${a.cluster_not_found_response_code}` : ', default 503'})`,
+        {
+          http_status: code,
+          response_flag: 'NC',
+          next_step: `send the cluster name in the header: pcx explain ${model.origin} ${ctx.req.target} -H '${a.cluster_header}: <cluster>' (list clusters with: pcx clusters ${model.origin})`,
+        },
+      );
     }
     ctx.tr.assume(`the cluster is the value of request header ${a.cluster_header}: "${v}"`);
     branches.push({ name: v, weight: 100 });
   } else {
-    return verdictOf('unknown', `the route picks its cluster with a plugin (${a.cluster_specifier_plugin ?? 'inline'}), which pcx cannot evaluate`);
+    return verdictOf(
+      'unknown',
+      `the route picks its cluster with a plugin (${a.cluster_specifier_plugin ?? 'inline'}), which pcx cannot evaluate`,
+    );
   }
   const notFoundCode = NOT_FOUND_CODES[a.cluster_not_found_response_code ?? 'SERVICE_UNAVAILABLE'] ?? 503;
   if (vhName === 'allow_any' && model.proxy.kind !== 'router') {
-    ctx.tr.assume(`no virtual host for "${ctx.hostHeader}", so Istio's allow_any catch-all (outbound traffic policy ALLOW_ANY)`);
+    ctx.tr.assume(
+      `no virtual host for "${ctx.hostHeader}", so Istio's allow_any catch-all (outbound traffic policy ALLOW_ANY)`,
+    );
   }
   return clustersVerdict(ctx, branches, true, notFoundCode);
 }

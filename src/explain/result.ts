@@ -3,11 +3,28 @@
  * this object as-is; its field names are the documented, stable schema (README "JSON output").
  */
 import type { ProxyIdentity } from '../model/proxy-identity.js';
-export type HopKind = 'listener' | 'filter_chain' | 'network_filter' | 'route_config' | 'virtual_host' | 'route' | 'cluster' | 'endpoints' | 'authorization';
+export type HopKind =
+  | 'listener'
+  | 'filter_chain'
+  | 'network_filter'
+  | 'route_config'
+  | 'virtual_host'
+  | 'route'
+  | 'cluster'
+  | 'endpoints'
+  | 'authorization';
 
 export type VerdictKind =
-  | 'routed' | 'passthrough' | 'blackhole' | 'direct_response' | 'redirect'
-  | 'no_route' | 'cluster_not_found' | 'no_healthy_endpoints' | 'connection_closed' | 'unknown'
+  | 'routed'
+  | 'passthrough'
+  | 'blackhole'
+  | 'direct_response'
+  | 'redirect'
+  | 'no_route'
+  | 'cluster_not_found'
+  | 'no_healthy_endpoints'
+  | 'connection_closed'
+  | 'unknown'
   /** A known service asked on a port it does not have: passed through to VIP:port, where nothing listens. */
   | 'wrong_port'
   /** RBAC (an AuthorizationPolicy) refuses: HTTP 403, or the connection closed (network RBAC). */
@@ -18,7 +35,13 @@ export type VerdictKind =
 /** How bad a `pcx check` finding is; what each means for the exit code lives in verdict.ts. */
 export type Severity = 'error' | 'warning' | 'info';
 
-export interface IstioRef { kind: string; namespace: string; name: string; api_version: string; generated_from?: string }
+export interface IstioRef {
+  kind: string;
+  namespace: string;
+  name: string;
+  api_version: string;
+  generated_from?: string;
+}
 
 export interface EndpointOut {
   address: string;

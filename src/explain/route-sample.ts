@@ -26,25 +26,27 @@ export type SampleResult = { sample: RouteSample } | { why: string };
  */
 export function sampleRegex(re: string): string | undefined {
   const candidates = new Set<string>();
-  const simplify = (s: string, alt: 'first' | 'last') => s
-    .replace(/^\^/, '').replace(/\$$/, '')
-    .replace(/\(\?:/g, '(')
-    .replace(/\(([^()|]*)\|([^()]*)\)/g, (_m, a: string, b: string) => (alt === 'first' ? a : b.split('|').pop()!))
-    .replace(/\[\^[^\]]*\][*+?]?|\.[*+?]|\\[dws][*+?]?|\[[^\]]*\][*+?]?|\.|\\\.|\\\//g, (m) => {
-      if (m === '\\.') return '.';
-      if (m === '\\/') return '/';
-      if (m.startsWith('\\d')) return m.endsWith('*') || m.endsWith('?') ? '' : '1';
-      if (m.startsWith('\\w') || m.startsWith('\\s')) return m.endsWith('*') || m.endsWith('?') ? '' : 'a';
-      if (m.startsWith('.')) return m.length === 1 || m.endsWith('+') ? 'x' : '';
-      if (m.endsWith('*') || m.endsWith('?')) return '';
-      const cls = m.replace(/[+]$/, '');
-      if (cls.startsWith('[^')) return 'x';
-      const first = cls.slice(1, -1).replace(/^\\/, '')[0] ?? 'x';
-      return first;
-    })
-    .replace(/([^\\])[?*]/g, '$1')
-    .replace(/\{\d+(,\d*)?\}/g, '')
-    .replace(/[()]/g, '');
+  const simplify = (s: string, alt: 'first' | 'last') =>
+    s
+      .replace(/^\^/, '')
+      .replace(/\$$/, '')
+      .replace(/\(\?:/g, '(')
+      .replace(/\(([^()|]*)\|([^()]*)\)/g, (_m, a: string, b: string) => (alt === 'first' ? a : b.split('|').pop()!))
+      .replace(/\[\^[^\]]*\][*+?]?|\.[*+?]|\\[dws][*+?]?|\[[^\]]*\][*+?]?|\.|\\\.|\\\//g, (m) => {
+        if (m === '\\.') return '.';
+        if (m === '\\/') return '/';
+        if (m.startsWith('\\d')) return m.endsWith('*') || m.endsWith('?') ? '' : '1';
+        if (m.startsWith('\\w') || m.startsWith('\\s')) return m.endsWith('*') || m.endsWith('?') ? '' : 'a';
+        if (m.startsWith('.')) return m.length === 1 || m.endsWith('+') ? 'x' : '';
+        if (m.endsWith('*') || m.endsWith('?')) return '';
+        const cls = m.replace(/[+]$/, '');
+        if (cls.startsWith('[^')) return 'x';
+        const first = cls.slice(1, -1).replace(/^\\/, '')[0] ?? 'x';
+        return first;
+      })
+      .replace(/([^\\])[?*]/g, '$1')
+      .replace(/\{\d+(,\d*)?\}/g, '')
+      .replace(/[()]/g, '');
   candidates.add(simplify(re, 'first'));
   candidates.add(simplify(re, 'last'));
   for (const c of candidates) if (fullRegexMatch(re, c).matches === true) return c;
@@ -74,12 +76,15 @@ function headerValue(h: HeaderMatcher): { value?: string; omit?: boolean; why?: 
   }
   if (h.invert_match) {
     // any value but the one matched (a missing header never matches an inverted matcher)
-    for (const v of ['pcx-other', '0', 'x']) if (headerMatches(h, new Map([[h.name.toLowerCase(), v]])) === true) return { value: v };
+    for (const v of ['pcx-other', '0', 'x'])
+      if (headerMatches(h, new Map([[h.name.toLowerCase(), v]])) === true) return { value: v };
     return { why: `header ${h.name}: no value found that the inverted matcher accepts` };
   }
   const v = valueFor(h.string_match, h);
   if (v === undefined) return { why: `header ${h.name}: pcx cannot build a value its regex matches` };
-  return headerMatches(h, new Map([[h.name.toLowerCase(), v]])) === true ? { value: v } : { why: `header ${h.name}: pcx cannot build a value it matches` };
+  return headerMatches(h, new Map([[h.name.toLowerCase(), v]])) === true
+    ? { value: v }
+    : { why: `header ${h.name}: pcx cannot build a value it matches` };
 }
 
 function queryValue(q: QueryParameterMatcher): { part?: string; why?: string } {
@@ -88,7 +93,8 @@ function queryValue(q: QueryParameterMatcher): { part?: string; why?: string } {
   if (q.string_match) v = valueFor(q.string_match, undefined);
   else if (q.value !== undefined) v = q.regex ? sampleRegex(q.value) : q.value;
   else v = 'x';
-  if (v === undefined || /[&#\s]/.test(v) || /[&#=\s]/.test(q.name)) return { why: `query parameter ${q.name}: pcx cannot build a value it matches` };
+  if (v === undefined || /[&#\s]/.test(v) || /[&#=\s]/.test(q.name))
+    return { why: `query parameter ${q.name}: pcx cannot build a value it matches` };
   return { part: `${q.name}=${v}` };
 }
 
@@ -105,7 +111,8 @@ export function sampleForRoute(route: Route): SampleResult {
     if (path === undefined) return { why: `pcx cannot build a path its regex ${re} matches` };
   } else if (m.connect_matcher) return { why: 'a CONNECT route (pcx explains no CONNECT requests)' };
   else return { why: 'the route matches with an extension (path_match_policy) pcx does not evaluate' };
-  if (!path.startsWith('/') || /[?#\s]/.test(path)) return { why: `the path ${JSON.stringify(path)} cannot be sent as a request path` };
+  if (!path.startsWith('/') || /[?#\s]/.test(path))
+    return { why: `the path ${JSON.stringify(path)} cannot be sent as a request path` };
   let method: string | undefined;
   const headers: [string, string][] = [];
   if (m.grpc) headers.push(['content-type', 'application/grpc']);

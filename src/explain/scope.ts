@@ -14,7 +14,8 @@ import type { EgressScopeOut } from './result.js';
 
 export function egressScopeOf(ctx: Ctx): EgressScopeOut | undefined {
   const { model, t } = ctx;
-  if (ctx.direction !== 'outbound' || model.proxy.kind !== 'sidecar' || ctx.service || isIpLiteral(t.host)) return undefined;
+  if (ctx.direction !== 'outbound' || model.proxy.kind !== 'sidecar' || ctx.service || isIpLiteral(t.host))
+    return undefined;
   if (!model.sections.has('clusters') || !model.clusters.length) return undefined;
   // Istio's conventions only: another mesh (OSM, Consul) names its clusters otherwise
   if (!/^sidecar~/.test(model.proxy.id ?? '') && captureListener(model)?.name !== 'virtualOutbound') return undefined;
@@ -42,8 +43,13 @@ export function egressScopeOf(ctx: Ctx): EgressScopeOut | undefined {
     summary += `. Under REGISTRY_ONLY hosts outside the ${scope.scoped ? 'scope' : 'registry'} are blocked (BlackHoleCluster)`;
   }
   return {
-    scoped: scope.scoped, evidence: scope.evidence, namespaces: scope.namespaces,
-    outbound_traffic_policy: policy.policy, policy_evidence: policy.evidence,
-    host_in_config: false, summary, ...(next ? { next_step: next } : {}),
+    scoped: scope.scoped,
+    evidence: scope.evidence,
+    namespaces: scope.namespaces,
+    outbound_traffic_policy: policy.policy,
+    policy_evidence: policy.evidence,
+    host_in_config: false,
+    summary,
+    ...(next ? { next_step: next } : {}),
   };
 }

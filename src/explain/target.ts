@@ -29,7 +29,8 @@ export function parseTarget(full: string): Target {
   const sm = /^([a-z][a-z0-9+.-]*):\/\//i.exec(s);
   if (sm) {
     const sc = sm[1].toLowerCase();
-    if (sc !== 'http' && sc !== 'https') throw new UsageError(`unsupported scheme ${sc}:// in ${raw}`, { hint: 'use http://, https://, or no scheme' });
+    if (sc !== 'http' && sc !== 'https')
+      throw new UsageError(`unsupported scheme ${sc}:// in ${raw}`, { hint: 'use http://, https://, or no scheme' });
     scheme = sc;
     s = s.slice(sm[0].length);
   }
@@ -42,7 +43,9 @@ export function parseTarget(full: string): Target {
   }
   if (authority.includes('@')) {
     const masked = shown(full.replace(/^((?:[a-z][a-z0-9+.-]*:\/\/)?)[^@/]*@/i, '$1…@'));
-    throw new UsageError(`the target ${masked} carries credentials (user@ or user:password@)`, { hint: 'they play no part in routing: drop them, and pass an Authorization header with -H if it matters' });
+    throw new UsageError(`the target ${masked} carries credentials (user@ or user:password@)`, {
+      hint: 'they play no part in routing: drop them, and pass an Authorization header with -H if it matters',
+    });
   }
   let host: string;
   let portStr: string | undefined;
@@ -55,14 +58,19 @@ export function parseTarget(full: string): Target {
     else if (after) throw new UsageError(`cannot read the target ${raw}`);
   } else {
     const parts = authority.split(':');
-    if (parts.length > 2) throw new UsageError(`cannot read the target ${raw}`, { hint: 'write IPv6 addresses in brackets: [fd00::1]:8080' });
+    if (parts.length > 2)
+      throw new UsageError(`cannot read the target ${raw}`, {
+        hint: 'write IPv6 addresses in brackets: [fd00::1]:8080',
+      });
     host = parts[0];
     portStr = parts[1];
   }
-  if (!host) throw new UsageError(`the target ${raw} has no host`, { hint: 'give host[:port][/path], e.g. reviews:9080/' });
+  if (!host)
+    throw new UsageError(`the target ${raw} has no host`, { hint: 'give host[:port][/path], e.g. reviews:9080/' });
   let port = scheme === 'https' ? 443 : 80;
   if (portStr !== undefined) {
-    if (!/^\d+$/.test(portStr) || Number(portStr) < 1 || Number(portStr) > 65535) throw new UsageError(`bad port "${portStr}" in ${raw}`, { hint: 'ports are 1-65535' });
+    if (!/^\d+$/.test(portStr) || Number(portStr) < 1 || Number(portStr) > 65535)
+      throw new UsageError(`bad port "${portStr}" in ${raw}`, { hint: 'ports are 1-65535' });
     port = Number(portStr);
   }
   const hash = rest.indexOf('#');
@@ -70,7 +78,15 @@ export function parseTarget(full: string): Target {
   const q = rest.indexOf('?');
   const path = (q >= 0 ? rest.slice(0, q) : rest) || '/';
   const query = q >= 0 ? rest.slice(q + 1) : '';
-  return { raw: full, host: host.toLowerCase(), port, portGiven: portStr !== undefined, path: path.startsWith('/') ? path : '/' + path, query, scheme };
+  return {
+    raw: full,
+    host: host.toLowerCase(),
+    port,
+    portGiven: portStr !== undefined,
+    path: path.startsWith('/') ? path : '/' + path,
+    query,
+    scheme,
+  };
 }
 
 /** What curl sends as Host for this target. */

@@ -66,14 +66,23 @@ export function severityTone(s: Severity): Tone | 'plain' {
 }
 
 /** Fleet check: as findingsExitCode, but a proxy that could not be checked is never "nothing found" (1), and none readable is an input error (2). */
-export function fleetExitCode(severities: Iterable<Severity>, failOn: Severity, unreadable: number, proxies: number): number {
+export function fleetExitCode(
+  severities: Iterable<Severity>,
+  failOn: Severity,
+  unreadable: number,
+  proxies: number,
+): number {
   if (proxies > 0 && unreadable === proxies) return EXIT_ERROR;
   const c = findingsExitCode(severities, failOn);
   return unreadable > 0 ? Math.max(c, EXIT_FINDINGS) : c;
 }
 
 /** `explain --all-pods`: 1 when any proxy's verdict is a problem or a proxy could not be read, 2 when none could be read. */
-export function allPodsExitCode(verdicts: Iterable<Pick<Verdict, 'kind' | 'http_status'>>, unreadable: number, proxies: number): number {
+export function allPodsExitCode(
+  verdicts: Iterable<Pick<Verdict, 'kind' | 'http_status'>>,
+  unreadable: number,
+  proxies: number,
+): number {
   if (proxies > 0 && unreadable === proxies) return EXIT_ERROR;
   if (unreadable > 0) return EXIT_FINDINGS;
   for (const v of verdicts) if (isProblem(v.kind, v.http_status)) return EXIT_FINDINGS;

@@ -13,23 +13,24 @@ const YOUNG_GENERATION_MB = 128;
 export async function runPool<T, R>(workerUrl: URL, tasks: T[], workers: number): Promise<R[]> {
   const results: R[] = new Array(tasks.length);
   let next = 0;
-  const one = () => new Promise<void>((resolve, reject) => {
-    const w = new Worker(workerUrl, { resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB } });
-    const feed = () => {
-      if (next >= tasks.length) {
-        void w.terminate().then(() => resolve());
-        return;
-      }
-      const i = next++;
-      w.once('message', (m: R) => {
-        results[i] = m;
-        feed();
-      });
-      w.postMessage(tasks[i]);
-    };
-    w.once('error', reject);
-    feed();
-  });
+  const one = () =>
+    new Promise<void>((resolve, reject) => {
+      const w = new Worker(workerUrl, { resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB } });
+      const feed = () => {
+        if (next >= tasks.length) {
+          void w.terminate().then(() => resolve());
+          return;
+        }
+        const i = next++;
+        w.once('message', (m: R) => {
+          results[i] = m;
+          feed();
+        });
+        w.postMessage(tasks[i]);
+      };
+      w.once('error', reject);
+      feed();
+    });
   await Promise.all(Array.from({ length: Math.min(workers, tasks.length) }, one));
   return results;
 }

@@ -25,11 +25,16 @@ export function parseClusterName(name: string): IstioClusterName | undefined {
 
 function parseUncached(name: string): IstioClusterName | undefined {
   const pipe = name.split('|');
-  if (pipe.length === 4 && (pipe[0] === 'outbound' || pipe[0] === 'inbound' || pipe[0] === 'inbound-vip') && /^\d+$/.test(pipe[1])) {
+  if (
+    pipe.length === 4 &&
+    (pipe[0] === 'outbound' || pipe[0] === 'inbound' || pipe[0] === 'inbound-vip') &&
+    /^\d+$/.test(pipe[1])
+  ) {
     return { direction: pipe[0], port: Number(pipe[1]), subset: pipe[2], host: pipe[3], form: 'pipe' };
   }
   const m = /^(outbound|inbound)_\.(\d+)_\.([^_]*)_\.(.+)$/.exec(name);
-  if (m) return { direction: m[1] as 'outbound' | 'inbound', port: Number(m[2]), subset: m[3], host: m[4], form: 'sni' };
+  if (m)
+    return { direction: m[1] as 'outbound' | 'inbound', port: Number(m[2]), subset: m[3], host: m[4], form: 'sni' };
   return undefined;
 }
 
@@ -38,7 +43,12 @@ export function outboundClusterName(port: number, subset: string, host: string):
 }
 
 /** Well-known clusters Istio generates (§7.1) with what they mean for a request. */
-export const PASSTHROUGH_CLUSTERS = new Set(['PassthroughCluster', 'InboundPassthroughCluster', 'InboundPassthroughClusterIpv4', 'InboundPassthroughClusterIpv6']);
+export const PASSTHROUGH_CLUSTERS = new Set([
+  'PassthroughCluster',
+  'InboundPassthroughCluster',
+  'InboundPassthroughClusterIpv4',
+  'InboundPassthroughClusterIpv6',
+]);
 export const BLACKHOLE_CLUSTER = 'BlackHoleCluster';
 
 export function isPassthroughCluster(name: string): boolean {

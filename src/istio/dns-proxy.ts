@@ -41,7 +41,10 @@ export function dnsSettings(bootstrap: Json): DnsSettings {
   };
 }
 
-const AUTO_RANGES = [{ address_prefix: '240.240.0.0', prefix_len: 16 }, { address_prefix: '2001:2::', prefix_len: 48 }];
+const AUTO_RANGES = [
+  { address_prefix: '240.240.0.0', prefix_len: 16 },
+  { address_prefix: '2001:2::', prefix_len: 48 },
+];
 
 /** Is this an address Istio auto-allocates for ServiceEntry hosts (DNS_AUTO_ALLOCATE)? */
 export function isAutoAllocated(ip: string | undefined): boolean {

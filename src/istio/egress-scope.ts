@@ -28,18 +28,26 @@ export function outboundTrafficPolicy(model: ConfigModel): OutboundPolicy {
   const l = cap.listener;
   // the catch-all first: the default chain, then chains without a match (older Istio put a BlackHole
   // chain for the pod's own IPs, or for port 15001, before it: those only stop loops)
-  const noMatch = (ch: { filter_chain_match?: object }) => !ch.filter_chain_match || Object.keys(ch.filter_chain_match).length === 0;
+  const noMatch = (ch: { filter_chain_match?: object }) =>
+    !ch.filter_chain_match || Object.keys(ch.filter_chain_match).length === 0;
   const listed = l.filter_chains ?? [];
-  const chains = [...(l.default_filter_chain ? [l.default_filter_chain] : []), ...listed.filter(noMatch), ...listed.filter((ch) => !noMatch(ch))];
+  const chains = [
+    ...(l.default_filter_chain ? [l.default_filter_chain] : []),
+    ...listed.filter(noMatch),
+    ...listed.filter((ch) => !noMatch(ch)),
+  ];
   const ownPort = l.address?.socket_address?.port_value;
   for (const ch of chains) {
     // the chain for the capture port itself (virtualOutbound-blackhole, destination_port 15001) only stops loops
     const dp = ch.filter_chain_match?.destination_port;
-    if (dp !== undefined && ownPort !== undefined && Number(typeof dp === 'object' ? dp.value : dp) === ownPort) continue;
+    if (dp !== undefined && ownPort !== undefined && Number(typeof dp === 'object' ? dp.value : dp) === ownPort)
+      continue;
     const t = terminalFilter(ch);
     if (t?.kind !== 'tcp_proxy') continue;
-    if (t.cluster === 'PassthroughCluster') return { policy: 'ALLOW_ANY', evidence: `${cap.name} sends unmatched connections to PassthroughCluster` };
-    if (t.cluster === BLACKHOLE_CLUSTER) return { policy: 'REGISTRY_ONLY', evidence: `${cap.name} sends unmatched connections to BlackHoleCluster` };
+    if (t.cluster === 'PassthroughCluster')
+      return { policy: 'ALLOW_ANY', evidence: `${cap.name} sends unmatched connections to PassthroughCluster` };
+    if (t.cluster === BLACKHOLE_CLUSTER)
+      return { policy: 'REGISTRY_ONLY', evidence: `${cap.name} sends unmatched connections to BlackHoleCluster` };
   }
   return { policy: 'unknown', evidence: `${cap.name} ends in neither PassthroughCluster nor BlackHoleCluster` };
 }
@@ -62,12 +70,18 @@ export function egressScope(model: ConfigModel): EgressScope {
     if (p?.direction === 'outbound' && p.host) hosts.add(p.host);
   }
   const namespaces = [...new Set([...hosts].map((h) => h.split('.')[1]).filter(Boolean))].sort();
-  if (model.proxy.labels?.['maistra-version']) return { scoped: false, evidence: 'OpenShift Service Mesh: the member roll scopes the whole mesh, not this proxy', namespaces };
+  if (model.proxy.labels?.['maistra-version'])
+    return {
+      scoped: false,
+      evidence: 'OpenShift Service Mesh: the member roll scopes the whole mesh, not this proxy',
+      namespaces,
+    };
   if (hosts.size === 0) return { scoped: false, evidence: 'no outbound service clusters', namespaces };
   const has = EVERYWHERE.filter((s) => [...hosts].some((h) => h.startsWith(s + '.')));
   if (has.length) return { scoped: false, evidence: `it has clusters for ${has.join(', ')}`, namespaces };
   return {
-    scoped: true, namespaces,
+    scoped: true,
+    namespaces,
     evidence: `its ${hosts.size} outbound services are all in namespace${namespaces.length === 1 ? '' : 's'} ${namespaces.join(', ')}, without kubernetes.default or kube-dns.kube-system, which every cluster has: a Sidecar resource or exportTo scopes it`,
   };
 }

@@ -5,7 +5,8 @@
 import type { HcmInfo } from '../envoy/network-filters.js';
 
 /** Filters that only observe (stats, telemetry, ALPN labelling, metadata exchange). */
-const BENIGN = /^(envoy\.filters\.http\.router|envoy\.router|istio\.(stats|metadata_exchange|alpn|telemetry)|envoy\.filters\.http\.grpc_stats|envoy\.filters\.http\.cors|envoy\.cors|envoy\.filters\.http\.health_check|envoy\.health_check|istio_authn|istio\.authn|envoy\.filters\.http\.upstream_codec|mixer|envoy\.filters\.http\.grpc_web|envoy\.grpc_web)$/;
+const BENIGN =
+  /^(envoy\.filters\.http\.router|envoy\.router|istio\.(stats|metadata_exchange|alpn|telemetry)|envoy\.filters\.http\.grpc_stats|envoy\.filters\.http\.cors|envoy\.cors|envoy\.filters\.http\.health_check|envoy\.health_check|istio_authn|istio\.authn|envoy\.filters\.http\.upstream_codec|mixer|envoy\.filters\.http\.grpc_web|envoy\.grpc_web)$/;
 
 const KNOWN: [RegExp, string][] = [
   [/(^|[._])rbac($|[._\s])/, 'RBAC (an AuthorizationPolicy in Istio) can deny it with 403'],
@@ -47,8 +48,10 @@ function filtersUncached(hcm: HcmInfo, perFilter: (Record<string, unknown> | und
       const routed = perFilter.some((m) => m && Object.prototype.hasOwnProperty.call(m, f.name));
       if (!own && !routed) continue;
     }
-    const why = isFault ? 'fault injection can abort or delay it'
-      : KNOWN.find(([re]) => re.test(key))?.[1] ?? (f.discovered ? 'its config is delivered separately (ECDS) and can do anything' : 'pcx does not evaluate it');
+    const why = isFault
+      ? 'fault injection can abort or delay it'
+      : (KNOWN.find(([re]) => re.test(key))?.[1] ??
+        (f.discovered ? 'its config is delivered separately (ECDS) and can do anything' : 'pcx does not evaluate it'));
     out.push(`${f.name}: ${why}`);
   }
   return out;

@@ -28,7 +28,9 @@ const MODE_PHRASE: Record<InboundMtls['mode'], string> = {
  * istio-http/1.1 and HTTP/2 to istio-h2; TCP sends istio-peer-exchange, istio (§2.4).
  */
 export function meshClientAlpn(http: boolean, http2: boolean): string[] {
-  return http ? [http2 ? 'istio-h2' : 'istio-http/1.1', 'istio', http2 ? 'h2' : 'http/1.1'] : ['istio-peer-exchange', 'istio'];
+  return http
+    ? [http2 ? 'istio-h2' : 'istio-http/1.1', 'istio', http2 ? 'h2' : 'http/1.1']
+    : ['istio-peer-exchange', 'istio'];
 }
 
 /** The inbound mTLS mode of one port, with what it means for clients (mesh-concepts.md, mTLS row). */
@@ -62,18 +64,30 @@ function chainWords(c: FilterChain): string {
   const m = c.filter_chain_match ?? {};
   const alpn = (m.application_protocols ?? []) as string[];
   const t = terminalFilter(c);
-  const what = t?.kind === 'hcm' ? 'HTTP' : t?.kind === 'tcp_proxy' ? 'TCP' : t?.filterName ?? '?';
-  const term = terminatesTls(c) ? ' (terminates mTLS)' : m.transport_protocol === 'tls' ? ' (TLS passed through to the app)' : '';
+  const what = t?.kind === 'hcm' ? 'HTTP' : t?.kind === 'tcp_proxy' ? 'TCP' : (t?.filterName ?? '?');
+  const term = terminatesTls(c)
+    ? ' (terminates mTLS)'
+    : m.transport_protocol === 'tls'
+      ? ' (TLS passed through to the app)'
+      : '';
   return `${m.transport_protocol ?? 'any transport'}${alpn.length ? ` [${alpn.join(', ')}]` : ''} → ${what}${term}`;
 }
 
 function trustedCa(tc: Json): string | undefined {
   const common = tc?.common_tls_context ?? {};
-  const sds = common.combined_validation_context?.validation_context_sds_secret_config?.name ?? common.validation_context_sds_secret_config?.name;
+  const sds =
+    common.combined_validation_context?.validation_context_sds_secret_config?.name ??
+    common.validation_context_sds_secret_config?.name;
   if (sds) return `SDS secret ${sds}`;
-  const file = common.validation_context?.trusted_ca?.filename ?? common.combined_validation_context?.default_validation_context?.trusted_ca?.filename;
+  const file =
+    common.validation_context?.trusted_ca?.filename ??
+    common.combined_validation_context?.default_validation_context?.trusted_ca?.filename;
   if (file) return `file ${file}`;
-  if (common.validation_context?.trusted_ca || common.combined_validation_context?.default_validation_context?.trusted_ca) return 'inline trusted_ca';
+  if (
+    common.validation_context?.trusted_ca ||
+    common.combined_validation_context?.default_validation_context?.trusted_ca
+  )
+    return 'inline trusted_ca';
   return undefined;
 }
 
@@ -90,29 +104,53 @@ export function inboundMtls(l: Listener, port: number): InboundMtls | undefined 
   // Istio's tables (§2.4): STRICT has only tls chains for the port, PERMISSIVE tls and raw_buffer ones,
   // DISABLE raw_buffer only; a chain with no transport_protocol still requires TLS when it terminates it
   // (Istio ≤ 1.4 tls_context)
-  const tls = chains.some((c) => c.filter_chain_match?.transport_protocol === 'tls' || (!c.filter_chain_match?.transport_protocol && terminatesTls(c)));
-  const plain = chains.some((c) => c.filter_chain_match?.transport_protocol === 'raw_buffer' || (!c.filter_chain_match?.transport_protocol && !terminatesTls(c)));
+  const tls = chains.some(
+    (c) =>
+      c.filter_chain_match?.transport_protocol === 'tls' ||
+      (!c.filter_chain_match?.transport_protocol && terminatesTls(c)),
+  );
+  const plain = chains.some(
+    (c) =>
+      c.filter_chain_match?.transport_protocol === 'raw_buffer' ||
+      (!c.filter_chain_match?.transport_protocol && !terminatesTls(c)),
+  );
   const mode: InboundMtls['mode'] = tls && plain ? 'PERMISSIVE' : tls ? 'STRICT' : 'DISABLE';
   const mtlsChains = chains.filter(terminatesTls);
   const peers = [...new Set(mtlsChains.flatMap((c) => acceptedIdentities(downstreamTlsContext(c).typed_config)))];
   const ca = mtlsChains.map((c) => trustedCa(downstreamTlsContext(c).typed_config)).find(Boolean);
-  const where = from === 'port' ? `port ${port}` : `port ${port} (no Service port: virtualInbound's catch-all chains, the namespace or mesh-wide mode)`;
+  const where =
+    from === 'port'
+      ? `port ${port}`
+      : `port ${port} (no Service port: virtualInbound's catch-all chains, the namespace or mesh-wide mode)`;
   const who = `${peers.length ? `peers matching ${peers.join(' or ')}` : 'any peer certificate'}${ca ? `, signed by the CA in ${ca}` : ''}`;
-  const plaintextClient = mode === 'STRICT'
-    ? 'refused: every chain for this port requires TLS, so the plaintext connection is closed or reset (a client without a sidecar cannot connect)'
-    : mode === 'PERMISSIVE'
-      ? 'accepted as plaintext, without a client identity: AuthorizationPolicy rules on principals or namespaces do not match it'
-      : 'accepted (plaintext is the only mode)';
-  const mtlsClient = mode === 'DISABLE'
-    ? 'no chain terminates mTLS: a client that sends Istio mTLS fails (a DestinationRule with ISTIO_MUTUAL to this port breaks it)'
-    : `accepted from ${who}`;
-  const summary = mode === 'STRICT'
-    ? `STRICT on ${where}: mTLS required, from ${who}; a client without a sidecar is refused`
-    : mode === 'PERMISSIVE'
-      ? `PERMISSIVE on ${where}: mTLS (${who}) or plaintext; a client without a sidecar gets in as plaintext, with no identity`
-      : `DISABLE on ${where}: plaintext only; a client that sends mTLS fails`;
+  const plaintextClient =
+    mode === 'STRICT'
+      ? 'refused: every chain for this port requires TLS, so the plaintext connection is closed or reset (a client without a sidecar cannot connect)'
+      : mode === 'PERMISSIVE'
+        ? 'accepted as plaintext, without a client identity: AuthorizationPolicy rules on principals or namespaces do not match it'
+        : 'accepted (plaintext is the only mode)';
+  const mtlsClient =
+    mode === 'DISABLE'
+      ? 'no chain terminates mTLS: a client that sends Istio mTLS fails (a DestinationRule with ISTIO_MUTUAL to this port breaks it)'
+      : `accepted from ${who}`;
+  const summary =
+    mode === 'STRICT'
+      ? `STRICT on ${where}: mTLS required, from ${who}; a client without a sidecar is refused`
+      : mode === 'PERMISSIVE'
+        ? `PERMISSIVE on ${where}: mTLS (${who}) or plaintext; a client without a sidecar gets in as plaintext, with no identity`
+        : `DISABLE on ${where}: plaintext only; a client that sends mTLS fails`;
   const words = chains.map(chainWords);
-  return { mode, from, chains: words, peer_identities: peers, ...(ca ? { trusted_ca: ca } : {}), plaintext_client: plaintextClient, mtls_client: mtlsClient, summary, more: `chains: ${[...new Set(words)].join('; ')}` };
+  return {
+    mode,
+    from,
+    chains: words,
+    peer_identities: peers,
+    ...(ca ? { trusted_ca: ca } : {}),
+    plaintext_client: plaintextClient,
+    mtls_client: mtlsClient,
+    summary,
+    more: `chains: ${[...new Set(words)].join('; ')}`,
+  };
 }
 
 /** Does SAN `id` meet a matcher as acceptedIdentities() words it: exact, `prefix*`, `*suffix`, `*contains*`, `~regex`? */

@@ -11,7 +11,12 @@ import { knownServiceHosts } from './service-hosts.js';
 import { editDistance, isNear } from '../envoy/edit-distance.js';
 import { defineIndex, indexed } from '../model/model-index.js';
 
-export interface KnownService { fqdn: string; name: string; namespace: string; ports: number[] }
+export interface KnownService {
+  fqdn: string;
+  name: string;
+  namespace: string;
+  ports: number[];
+}
 
 /** Kubernetes services (`name.ns.svc.<domain>`) the proxy knows, with their ports. */
 const kubeServices = defineIndex('kube-services', (model): KnownService[] => {
@@ -46,10 +51,12 @@ export function clusterDnsForm(model: ConfigModel, host: string): DnsForm | unde
   const cd = model.proxy.clusterDomain ?? 'cluster.local';
   const labels = h.split('.');
   if (labels.length === 1) return { name: h, form: 'short' };
-  if (h.endsWith(`.svc.${cd}`) && labels.length === 3 + cd.split('.').length) return { name: labels[0], namespace: labels[1], form: 'fqdn' };
+  if (h.endsWith(`.svc.${cd}`) && labels.length === 3 + cd.split('.').length)
+    return { name: labels[0], namespace: labels[1], form: 'fqdn' };
   if (labels.length === 3 && labels[2] === 'svc') return { name: labels[0], namespace: labels[1], form: 'name.ns.svc' };
   // a namespace known here, or one letter off one ("reviews.defualt")
-  if (labels.length === 2 && [...knownNamespaces(model)].some((ns) => ns === labels[1] || isNear(ns, labels[1]))) return { name: labels[0], namespace: labels[1], form: 'name.ns' };
+  if (labels.length === 2 && [...knownNamespaces(model)].some((ns) => ns === labels[1] || isNear(ns, labels[1])))
+    return { name: labels[0], namespace: labels[1], form: 'name.ns' };
   return undefined;
 }
 
@@ -86,10 +93,11 @@ export function suggestServices(model: ConfigModel, form: DnsForm, port: number,
     if (dName === 0 && !sameNs) {
       // the same service name, another namespace: the classic short-name-from-elsewhere mistake
       reason = form.namespace
-        ? `service ${s.name} exists in namespace ${s.namespace}${s.namespace === from ? ' (the client\'s own)' : ''}, not ${form.namespace}`
+        ? `service ${s.name} exists in namespace ${s.namespace}${s.namespace === from ? " (the client's own)" : ''}, not ${form.namespace}`
         : `service ${s.name} is in namespace ${s.namespace}; a short name resolves only in the client's own namespace${from ? `, ${from}` : ''}`;
       score = 1;
-    } else if (dName === 0) continue; // the name itself: not a suggestion (the caller asked because it was not found)
+    } else if (dName === 0)
+      continue; // the name itself: not a suggestion (the caller asked because it was not found)
     else {
       reason = `spelled ${editDistance(form.name, s.name) === 1 ? 'one letter' : `${dName} letters`} differently${sameNs ? '' : `, in namespace ${s.namespace}`}`;
       score = dName + (sameNs ? 0 : 0.5);
@@ -99,7 +107,8 @@ export function suggestServices(model: ConfigModel, form: DnsForm, port: number,
   scored.sort((a, b) => a.score - b.score || a.s.fqdn.localeCompare(b.s.fqdn));
   return scored.slice(0, max).map(({ s, reason }) => {
     const p = s.ports.includes(port) ? port : s.ports[0];
-    const portNote = p === port ? '' : `; it has port${s.ports.length > 1 ? 's' : ''} ${s.ports.join(', ')}, not ${port}`;
+    const portNote =
+      p === port ? '' : `; it has port${s.ports.length > 1 ? 's' : ''} ${s.ports.join(', ')}, not ${port}`;
     return { target: `${written(s, from)}:${p}`, service: s.fqdn, reason: reason + portNote };
   });
 }

@@ -18,13 +18,24 @@ export interface RootCa {
 /** The proxy's ROOTCA bundle, or why it cannot be read (no secrets section, no ROOTCA secret, not inline, unparsable). */
 export function rootCaOf(model: ConfigModel): RootCa | { missing: string } {
   if (!model.sections.has('secrets')) return { missing: 'the dump has no secrets (SecretsConfigDump)' };
-  const rec = model.secrets.find((s) => s.name === 'ROOTCA' && s.state === 'active') ?? model.secrets.find((s) => s.name === 'ROOTCA');
+  const rec =
+    model.secrets.find((s) => s.name === 'ROOTCA' && s.state === 'active') ??
+    model.secrets.find((s) => s.name === 'ROOTCA');
   if (!rec) return { missing: 'the dump has no ROOTCA secret (not an Istio proxy, or SDS has not delivered it yet)' };
   const ca = dataSourceText(rec.secret.validation_context?.trusted_ca);
-  if (!ca.text) return { missing: ca.source ? `its ROOTCA is read from ${ca.source}, which the dump does not hold` : 'its ROOTCA secret holds no trusted_ca' };
+  if (!ca.text)
+    return {
+      missing: ca.source
+        ? `its ROOTCA is read from ${ca.source}, which the dump does not hold`
+        : 'its ROOTCA secret holds no trusted_ca',
+    };
   const certs = pemCertificates(ca.text).filter((c): c is X509Certificate => !!c);
   if (!certs.length) return { missing: 'its ROOTCA secret holds no certificate pcx can parse' };
-  return { certs, fingerprints: certs.map((c) => c.fingerprint256), subjects: certs.map((c) => c.subject.replace(/\n/g, ', ')) };
+  return {
+    certs,
+    fingerprints: certs.map((c) => c.fingerprint256),
+    subjects: certs.map((c) => c.subject.replace(/\n/g, ', ')),
+  };
 }
 
 /** The fingerprint of a certificate both bundles hold, or undefined when they share none. */

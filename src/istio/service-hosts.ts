@@ -29,7 +29,9 @@ const hostIndex = defineIndex('service-hosts', (model) => {
   const idx = new Map<string, Set<number>>();
   {
     // CDS names the services; an EDS-only dump still names them through its ClusterLoadAssignments
-    const names = model.sections.has('clusters') ? model.clusters.map((c) => c.name) : model.endpoints.map((e) => e.clusterName);
+    const names = model.sections.has('clusters')
+      ? model.clusters.map((c) => c.name)
+      : model.endpoints.map((e) => e.clusterName);
     for (const name of names) {
       const p = parseClusterName(name);
       if (p && (p.direction === 'outbound' || p.direction === 'inbound-vip') && p.form === 'pipe' && p.host) {
@@ -81,16 +83,21 @@ export function findService(model: ConfigModel, host: string, port: number): Ser
   for (const name of tried) {
     const ports = idx.get(name);
     if (ports) {
-      const how = name === host.toLowerCase()
-        ? undefined
-        : `"${host}" resolves to ${name} (DNS search list${model.proxy.namespace ? ` of namespace ${model.proxy.namespace}` : ''}; ${ports.has(port) ? `the proxy has port ${port} of it` : `the proxy knows ports ${[...ports].sort((a, b) => a - b).join(', ')} of it, not ${port}`})`;
+      const how =
+        name === host.toLowerCase()
+          ? undefined
+          : `"${host}" resolves to ${name} (DNS search list${model.proxy.namespace ? ` of namespace ${model.proxy.namespace}` : ''}; ${ports.has(port) ? `the proxy has port ${port} of it` : `the proxy knows ports ${[...ports].sort((a, b) => a - b).join(', ')} of it, not ${port}`})`;
       return { fqdn: name, tried, how };
     }
   }
   return { tried };
 }
 
-export interface VipInference { ip?: string; source?: string; candidates: { ip: string; source: string }[] }
+export interface VipInference {
+  ip?: string;
+  source?: string;
+  candidates: { ip: string; source: string }[];
+}
 
 type Vips = Map<string, { ip: string; source: string }[]>;
 
@@ -112,7 +119,12 @@ const byPort = defineIndex('serving-listeners-by-port', (model) => {
 function rawPorts(l: ListenerRecord): number[] {
   const h = l.head as Json;
   const port = (a: Json) => Number(a?.socket_address?.port_value ?? a?.socket_address?.port ?? NaN);
-  return [h?.address, ...((Array.isArray(h?.additional_addresses) ? h.additional_addresses : []) as Json[]).map((x) => x?.address)].map(port).filter((p) => Number.isFinite(p));
+  return [
+    h?.address,
+    ...((Array.isArray(h?.additional_addresses) ? h.additional_addresses : []) as Json[]).map((x) => x?.address),
+  ]
+    .map(port)
+    .filter((p) => Number.isFinite(p));
 }
 
 function listenersByPort(model: ConfigModel) {
@@ -139,12 +151,20 @@ function vipsFromListeners(model: ConfigModel, port: number): Vips {
     for (const t of matcherIpTargets(l.listener.filter_chain_matcher)) {
       for (const chain of t.chains) {
         const m = /\|(\d+)\|[^|]*\|(.+?)(?:-(?:http|tcp))?$/.exec(chain);
-        if (m && Number(m[1]) === port) add(`${m[2]}:${m[1]}`, t.ip, `the filter_chain_matcher of listener ${l.name}, which sends ${t.ip} to chain ${chain}`);
+        if (m && Number(m[1]) === port)
+          add(
+            `${m[2]}:${m[1]}`,
+            t.ip,
+            `the filter_chain_matcher of listener ${l.name}, which sends ${t.ip} to chain ${chain}`,
+          );
       }
     }
     const addrs = listenerAddresses(l.listener).filter((a) => !isAnyAddress(a.address) && a.port === port);
     if (!addrs.length) continue;
-    const chains = [...(l.listener.filter_chains ?? []), ...(l.listener.default_filter_chain ? [l.listener.default_filter_chain] : [])];
+    const chains = [
+      ...(l.listener.filter_chains ?? []),
+      ...(l.listener.default_filter_chain ? [l.listener.default_filter_chain] : []),
+    ];
     const hosts = new Set<string>();
     for (const ch of chains) {
       const t = terminalFilter(ch);
@@ -158,7 +178,8 @@ function vipsFromListeners(model: ConfigModel, port: number): Vips {
       }
     }
     for (const h of hosts) {
-      for (const a of addrs) add(h, a.address, `listener ${l.name}, which is bound to it and routes to ${h.slice(0, h.lastIndexOf(':'))}`);
+      for (const a of addrs)
+        add(h, a.address, `listener ${l.name}, which is bound to it and routes to ${h.slice(0, h.lastIndexOf(':'))}`);
     }
   }
   return idx;
@@ -178,7 +199,9 @@ function vhostNamed(rc: RouteConfiguration, name: string): VirtualHost | undefin
 
 /** The IP a client would dial for `fqdn:port`, inferred from the config (never certain: say the source). */
 export function inferVip(model: ConfigModel, fqdn: string, port: number, otherPorts = true): VipInference {
-  const candidates: { ip: string; source: string }[] = [...(vipsFromListeners(model, port).get(`${fqdn}:${port}`) ?? [])];
+  const candidates: { ip: string; source: string }[] = [
+    ...(vipsFromListeners(model, port).get(`${fqdn}:${port}`) ?? []),
+  ];
   const add = (ip: string, source: string) => {
     if (!candidates.some((c) => c.ip === ip)) candidates.push({ ip, source });
   };
@@ -195,7 +218,8 @@ export function inferVip(model: ConfigModel, fqdn: string, port: number, otherPo
     // a service has one VIP for all its ports: one seen on another port still tells (said as such)
     for (const other of knownServiceHosts(model).get(fqdn) ?? []) {
       if (other === port) continue;
-      for (const v of inferVip(model, fqdn, other, false).candidates) add(v.ip, `${v.source}, for port ${other} (a service has one VIP for all its ports)`);
+      for (const v of inferVip(model, fqdn, other, false).candidates)
+        add(v.ip, `${v.source}, for port ${other} (a service has one VIP for all its ports)`);
     }
   }
   return { ip: candidates[0]?.ip, source: candidates[0]?.source, candidates };

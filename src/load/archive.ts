@@ -50,13 +50,19 @@ export function dumpFileOf(p: Listed): string | undefined {
 
 function notABugReport(origin: string, what: string, noneAccepted = false): InputError {
   if (noneAccepted) {
-    return new InputError(`${origin}: an istioctl bug-report, but none of its proxies is a ztunnel (no proxies/<namespace>/<pod>/config_dump without ?include_eds)`, {
-      hint: 'bug-reports hold ztunnel config dumps since Istio 1.2x when ambient is installed; or give a ztunnel /config_dump file',
-    });
+    return new InputError(
+      `${origin}: an istioctl bug-report, but none of its proxies is a ztunnel (no proxies/<namespace>/<pod>/config_dump without ?include_eds)`,
+      {
+        hint: 'bug-reports hold ztunnel config dumps since Istio 1.2x when ambient is installed; or give a ztunnel /config_dump file',
+      },
+    );
   }
-  return new InputError(`${origin}: ${what}, but not an istioctl bug-report (no proxies/<namespace>/<pod>/config_dump?include_eds in it)`, {
-    hint: 'give a config dump file, an `istioctl bug-report` .tar.gz or its extracted directory, or a pod name',
-  });
+  return new InputError(
+    `${origin}: ${what}, but not an istioctl bug-report (no proxies/<namespace>/<pod>/config_dump?include_eds in it)`,
+    {
+      hint: 'give a config dump file, an `istioctl bug-report` .tar.gz or its extracted directory, or a pod name',
+    },
+  );
 }
 
 // ---------------------------------------------------------------- tar / tar.gz
@@ -84,7 +90,8 @@ export async function readArchiveProxy(path: string, gzip: boolean, pick: ProxyP
   const written = new Map<string, Map<string, Buffer>>(); // proxy key → file kind → bytes
   let firstKey: string | undefined;
   const wantedFirstPass = (p: ProxyName): boolean => {
-    if (pick.pod) return proxyKey(p) === pick.pod || (p.pod === pick.pod && (!pick.namespace || p.namespace === pick.namespace));
+    if (pick.pod)
+      return proxyKey(p) === pick.pod || (p.pod === pick.pod && (!pick.namespace || p.namespace === pick.namespace));
     if (pick.namespace && p.namespace !== pick.namespace) return false;
     firstKey ??= proxyKey(p);
     return firstKey === proxyKey(p);
@@ -104,7 +111,8 @@ export async function readArchiveProxy(path: string, gzip: boolean, pick: ProxyP
     return true;
   });
   const proxies = [...listed.values()].filter((l) => dumpFileOf(l) && (pick.accept?.(l.files) ?? true));
-  if (proxies.length === 0) throw notABugReport(path, 'a tar archive', [...listed.values()].some((l) => dumpFileOf(l)) && !!pick.accept);
+  if (proxies.length === 0)
+    throw notABugReport(path, 'a tar archive', [...listed.values()].some((l) => dumpFileOf(l)) && !!pick.accept);
   const chosen = pickProxy(proxies, pick, path);
   const dumpKind = dumpFileOf(chosen)!;
   let files = written.get(proxyKey(chosen));
@@ -133,7 +141,11 @@ export async function readArchiveProxy(path: string, gzip: boolean, pick: ProxyP
  * Streams every regular file of the tarball through `onFile`, which returns true when it consumed
  * the entry; anything else is drained. Errors of the gzip layer become one-line input errors.
  */
-export async function walkTar(path: string, gzip: boolean, onFile: (name: string, entry: Readable) => Promise<boolean>): Promise<void> {
+export async function walkTar(
+  path: string,
+  gzip: boolean,
+  onFile: (name: string, entry: Readable) => Promise<boolean>,
+): Promise<void> {
   const extract = tar.extract();
   const src = createReadStream(path);
   const fail = (e: Error) => extract.destroy(e);
@@ -160,13 +172,18 @@ export async function walkTar(path: string, gzip: boolean, onFile: (name: string
     for await (const entry of extract) {
       const h = entry.header;
       const name = h.name.replace(/^\.\//, '');
-      const consumed = (h.type === 'file' || h.type === 'contiguous-file' || !h.type) ? await onFile(name, entry as unknown as Readable) : false;
+      const consumed =
+        h.type === 'file' || h.type === 'contiguous-file' || !h.type
+          ? await onFile(name, entry as unknown as Readable)
+          : false;
       if (!consumed) entry.resume();
     }
   } catch (e) {
     if (e instanceof InputError) throw e;
     const msg = (e as Error).message;
-    throw new InputError(`${path}: cannot read the archive (${msg})`, { hint: 'it may be corrupt or truncated: copy the bug-report again, or extract it and pass the directory' });
+    throw new InputError(`${path}: cannot read the archive (${msg})`, {
+      hint: 'it may be corrupt or truncated: copy the bug-report again, or extract it and pass the directory',
+    });
   } finally {
     src.destroy();
   }
@@ -186,7 +203,11 @@ export async function readDirectoryProxy(dir: string, pick: ProxyPick): Promise<
   if (single) {
     proxies = [single];
   } else {
-    const root = await firstDir([join(abs, 'proxies'), join(abs, 'bug-report', 'proxies'), basename(abs) === 'proxies' ? abs : '']);
+    const root = await firstDir([
+      join(abs, 'proxies'),
+      join(abs, 'bug-report', 'proxies'),
+      basename(abs) === 'proxies' ? abs : '',
+    ]);
     if (root) proxies = await listProxiesRoot(root);
     else if (basename(dirname(abs)) === 'proxies') proxies = await listNamespaceDir(abs, basename(abs));
     else proxies = [];
@@ -224,9 +245,12 @@ async function insideDirectory(abs: string, dir: string, files: (string | undefi
     }
     const r = await realpath(dirname(real)).catch(() => dirname(real));
     if (r !== root && !r.startsWith(root + sep)) {
-      throw new InputError(`${dir}: ${f.slice(abs.length + 1)} leads outside the bug-report directory (to ${join(r, basename(real))}); refused`, {
-        hint: 'a bug-report is read only from its own files: copy the real file in place of the link if you trust it',
-      });
+      throw new InputError(
+        `${dir}: ${f.slice(abs.length + 1)} leads outside the bug-report directory (to ${join(r, basename(real))}); refused`,
+        {
+          hint: 'a bug-report is read only from its own files: copy the real file in place of the link if you trust it',
+        },
+      );
     }
   }
 }

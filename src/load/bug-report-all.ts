@@ -9,7 +9,17 @@ import { basename, dirname, join, resolve } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { InputError } from '../errors.js';
 import { proxyKey, type ProxyName } from './pick-proxy.js';
-import { CLUSTERS_FILE, dumpFileOf, firstDir, listNamespaceDir, listPodDir, listProxiesRoot, PROXY_FILE, walkTar, type Listed } from './archive.js';
+import {
+  CLUSTERS_FILE,
+  dumpFileOf,
+  firstDir,
+  listNamespaceDir,
+  listPodDir,
+  listProxiesRoot,
+  PROXY_FILE,
+  walkTar,
+  type Listed,
+} from './archive.js';
 
 export interface ReportProxyFiles extends ProxyName {
   dumpPath: string;
@@ -23,12 +33,21 @@ function done(listed: Listed[], origin: string, what: string): ReportProxyFiles[
   for (const l of listed) {
     const kind = dumpFileOf(l);
     if (!kind) continue;
-    out.push({ pod: l.pod, namespace: l.namespace, dumpPath: l.files.get(kind)!, dumpEntry: `proxies/${l.namespace}/${l.pod}/${kind}`, clustersPath: l.files.get(CLUSTERS_FILE) });
+    out.push({
+      pod: l.pod,
+      namespace: l.namespace,
+      dumpPath: l.files.get(kind)!,
+      dumpEntry: `proxies/${l.namespace}/${l.pod}/${kind}`,
+      clustersPath: l.files.get(CLUSTERS_FILE),
+    });
   }
   if (!out.length) {
-    throw new InputError(`${origin}: ${what}, but not an istioctl bug-report (no proxies/<namespace>/<pod>/config_dump?include_eds in it)`, {
-      hint: 'give an `istioctl bug-report` .tar.gz or its extracted directory',
-    });
+    throw new InputError(
+      `${origin}: ${what}, but not an istioctl bug-report (no proxies/<namespace>/<pod>/config_dump?include_eds in it)`,
+      {
+        hint: 'give an `istioctl bug-report` .tar.gz or its extracted directory',
+      },
+    );
   }
   return out.sort((a, b) => proxyKey(a).localeCompare(proxyKey(b)));
 }
@@ -59,7 +78,11 @@ export async function listDirectoryProxies(dir: string): Promise<ReportProxyFile
   let proxies: Listed[];
   if (single) proxies = [single];
   else {
-    const root = await firstDir([join(abs, 'proxies'), join(abs, 'bug-report', 'proxies'), basename(abs) === 'proxies' ? abs : '']);
+    const root = await firstDir([
+      join(abs, 'proxies'),
+      join(abs, 'bug-report', 'proxies'),
+      basename(abs) === 'proxies' ? abs : '',
+    ]);
     if (root) proxies = await listProxiesRoot(root);
     else if (basename(dirname(abs)) === 'proxies') proxies = await listNamespaceDir(abs, basename(abs));
     else proxies = [];

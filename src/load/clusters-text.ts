@@ -17,9 +17,12 @@ export function parseClustersOutput(text: string, origin: string): Json {
   if (head.startsWith('{') || head.startsWith('[')) return parseJsonText(body, origin) as Json;
   if (/^[^\n]*::[^\n]*::/m.test(head)) return parseClustersText(body);
   if (isYamlText(body)) return parseYamlDump(body, origin) as Json; // istioctl pc endpoint -o yaml
-  throw new InputError(`${origin}: not Envoy /clusters output (neither ?format=json nor the cluster::host::stat text form)`, {
-    hint: 'capture it with `kubectl exec <pod> -c istio-proxy -- pilot-agent request GET clusters?format=json`',
-  });
+  throw new InputError(
+    `${origin}: not Envoy /clusters output (neither ?format=json nor the cluster::host::stat text form)`,
+    {
+      hint: 'capture it with `kubectl exec <pod> -c istio-proxy -- pilot-agent request GET clusters?format=json`',
+    },
+  );
 }
 
 /**
@@ -28,7 +31,18 @@ export function parseClustersOutput(text: string, origin: string): Json {
  * priority, success_rate, local_origin_success_rate. Cluster-level lines
  * (`<cluster>::default_priority::max_connections::1024`, `<cluster>::added_via_api::true`) use other keys.
  */
-const HOST_KEYS = new Set(['hostname', 'health_flags', 'weight', 'region', 'zone', 'sub_zone', 'canary', 'priority', 'success_rate', 'local_origin_success_rate']);
+const HOST_KEYS = new Set([
+  'hostname',
+  'health_flags',
+  'weight',
+  'region',
+  'zone',
+  'sub_zone',
+  'canary',
+  'priority',
+  'success_rate',
+  'local_origin_success_rate',
+]);
 
 /**
  * `health_flags` words (Envoy `host_utility.cc` healthFlagsToString: `healthy`, or `/flag/flag…`)
@@ -36,21 +50,47 @@ const HOST_KEYS = new Set(['hostname', 'health_flags', 'weight', 'region', 'zone
  */
 function healthFromFlags(flags: string): NonNullable<HostStatus['health_status']> {
   const hs: NonNullable<HostStatus['health_status']> = {};
-  const words = flags.split('/').map((w) => w.trim()).filter(Boolean);
+  const words = flags
+    .split('/')
+    .map((w) => w.trim())
+    .filter(Boolean);
   for (const w of words) {
     switch (w) {
-      case 'healthy': hs.eds_health_status = 'HEALTHY'; break;
-      case 'failed_active_hc': hs.failed_active_health_check = true; break;
-      case 'failed_outlier_check': hs.failed_outlier_check = true; break;
-      case 'failed_eds_health': hs.eds_health_status = 'UNHEALTHY'; break;
-      case 'degraded_active_hc': hs.failed_active_degraded_check = true; break;
-      case 'degraded_eds_health': hs.eds_health_status = 'DEGRADED'; break;
-      case 'pending_dynamic_removal': hs.pending_dynamic_removal = true; break;
-      case 'pending_active_hc': hs.pending_active_hc = true; break;
-      case 'excluded_via_immediate_hc_fail': hs.excluded_via_immediate_hc_fail = true; break;
-      case 'active_hc_timeout': hs.active_hc_timeout = true; break;
-      case 'eds_status_draining': hs.eds_health_status = 'DRAINING'; break;
-      default: break; // a flag newer than pcx: ignored rather than guessed
+      case 'healthy':
+        hs.eds_health_status = 'HEALTHY';
+        break;
+      case 'failed_active_hc':
+        hs.failed_active_health_check = true;
+        break;
+      case 'failed_outlier_check':
+        hs.failed_outlier_check = true;
+        break;
+      case 'failed_eds_health':
+        hs.eds_health_status = 'UNHEALTHY';
+        break;
+      case 'degraded_active_hc':
+        hs.failed_active_degraded_check = true;
+        break;
+      case 'degraded_eds_health':
+        hs.eds_health_status = 'DEGRADED';
+        break;
+      case 'pending_dynamic_removal':
+        hs.pending_dynamic_removal = true;
+        break;
+      case 'pending_active_hc':
+        hs.pending_active_hc = true;
+        break;
+      case 'excluded_via_immediate_hc_fail':
+        hs.excluded_via_immediate_hc_fail = true;
+        break;
+      case 'active_hc_timeout':
+        hs.active_hc_timeout = true;
+        break;
+      case 'eds_status_draining':
+        hs.eds_health_status = 'DRAINING';
+        break;
+      default:
+        break; // a flag newer than pcx: ignored rather than guessed
     }
   }
   // the JSON form always carries eds_health_status; a host with only other flags was EDS-healthy
@@ -111,15 +151,28 @@ export function parseClustersText(text: string): { cluster_statuses: ClusterStat
       c.host_statuses!.push(h);
     }
     switch (key) {
-      case 'health_flags': h.health_status = healthFromFlags(value); break;
-      case 'weight': h.weight = Number(value); break;
-      case 'priority': h.priority = Number(value); break;
-      case 'hostname': if (value) h.hostname = value; break;
-      case 'region': case 'zone': case 'sub_zone':
+      case 'health_flags':
+        h.health_status = healthFromFlags(value);
+        break;
+      case 'weight':
+        h.weight = Number(value);
+        break;
+      case 'priority':
+        h.priority = Number(value);
+        break;
+      case 'hostname':
+        if (value) h.hostname = value;
+        break;
+      case 'region':
+      case 'zone':
+      case 'sub_zone':
         if (value) h.locality = { ...h.locality, [key]: value };
         break;
-      case 'success_rate': if (Number(value) >= 0) h.success_rate = { value: Number(value) }; break;
-      default: break;
+      case 'success_rate':
+        if (Number(value) >= 0) h.success_rate = { value: Number(value) };
+        break;
+      default:
+        break;
     }
   }
   return { cluster_statuses: [...clusters.values()] };

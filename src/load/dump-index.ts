@@ -53,7 +53,11 @@ export interface IndexOptions {
   textFallbackBelow?: number;
 }
 
-export async function indexDocument(path: string, stdin?: NodeJS.ReadableStream, opts: IndexOptions = {}): Promise<IndexedDocument> {
+export async function indexDocument(
+  path: string,
+  stdin?: NodeJS.ReadableStream,
+  opts: IndexOptions = {},
+): Promise<IndexedDocument> {
   if (isStdin(path)) return indexBytes(await readInputBytes(path, stdin), 'stdin', opts);
   const st = statInput(path);
   const head = readHead(path);
@@ -111,7 +115,10 @@ function statInput(path: string): { size: number } {
 function readError(e: unknown, path: string): Error {
   if (e instanceof InputError || e instanceof UsageError) return e;
   const code = (e as NodeJS.ErrnoException).code;
-  if (code === 'ENOENT') return new InputError(`${path}: no such file`, { hint: 'give the path of a config dump, `-` for stdin, or a pod name' });
+  if (code === 'ENOENT')
+    return new InputError(`${path}: no such file`, {
+      hint: 'give the path of a config dump, `-` for stdin, or a pod name',
+    });
   if (code === 'EACCES') return new InputError(`${path}: permission denied`);
   return new InputError(`${path}: cannot read (${(e as Error).message})`);
 }
@@ -156,7 +163,8 @@ async function indexPlainFile(path: string, size: number, opts: IndexOptions): P
   try {
     // two buffers in turn: the next chunk is read (on libuv's thread) while this one is scanned
     const reused = keep ? undefined : [Buffer.allocUnsafe(CHUNK_BYTES), Buffer.allocUnsafe(CHUNK_BYTES)];
-    const nextBuffer = (k: number) => reused?.[k & 1] ?? Buffer.allocUnsafe(Math.min(CHUNK_BYTES, Math.max(size - total, 1 << 16)));
+    const nextBuffer = (k: number) =>
+      reused?.[k & 1] ?? Buffer.allocUnsafe(Math.min(CHUNK_BYTES, Math.max(size - total, 1 << 16)));
     let buf = nextBuffer(0);
     pending = readAt(fd, buf, total);
     for (let k = 1; ; k++) {
@@ -173,7 +181,9 @@ async function indexPlainFile(path: string, size: number, opts: IndexOptions): P
     }
     const src: ByteSource = keep ? kept : new FileBytes(fd, total);
     closeFd = keep;
-    return scan.finish(src, total, opts, (max = total) => (keep ? kept.read(0, Math.min(max, kept.length)) : src.read(0, Math.min(max, total))).toString('utf8'));
+    return scan.finish(src, total, opts, (max = total) =>
+      (keep ? kept.read(0, Math.min(max, kept.length)) : src.read(0, Math.min(max, total))).toString('utf8'),
+    );
   } catch (e) {
     if (e instanceof InputError || e instanceof UsageError) throw e;
     throw readError(e, path);
@@ -213,7 +223,9 @@ async function indexGzipFile(path: string, opts: IndexOptions): Promise<IndexedD
     input.destroy();
     gunzip.destroy();
   }
-  return scan.finish(kept, kept.length, opts, (max = kept.length) => kept.read(0, Math.min(max, kept.length)).toString('utf8'));
+  return scan.finish(kept, kept.length, opts, (max = kept.length) =>
+    kept.read(0, Math.min(max, kept.length)).toString('utf8'),
+  );
 }
 
 // ------------------------------------------------------------------------------- scanning
@@ -254,7 +266,8 @@ function newScan(origin: string) {
       }
       const fallback = opts.textFallbackBelow ?? MAX_STRING_BYTES;
       // YAML (yaml-input.ts: `istioctl pc … -o yaml`, egctl) is parsed whole, the old way; JSON never goes there
-      if (!result && scanError!.what === 'expected { or [' && isYamlText(text(4096))) return { origin, doc: yamlDocument(origin, bytes, text), bytes, lazy: false, resources: 0 };
+      if (!result && scanError!.what === 'expected { or [' && isYamlText(text(4096)))
+        return { origin, doc: yamlDocument(origin, bytes, text), bytes, lazy: false, resources: 0 };
       if (!result) return failScan(scanError!, origin, bytes < fallback, text);
       let doc: unknown;
       try {
@@ -279,9 +292,12 @@ function newScan(origin: string) {
 
 function yamlDocument(origin: string, bytes: number, text: () => string): unknown {
   if (bytes >= MAX_STRING_BYTES) {
-    throw new InputError(`${origin}: a ${Math.round(bytes / 1e6)} MB YAML dump is more than pcx can read as YAML (at most ${Math.floor(MAX_STRING_BYTES / 1e6)} MB, one string)`, {
-      hint: 'save it as JSON (`istioctl proxy-config all <pod> -o json`), which pcx reads at any size',
-    });
+    throw new InputError(
+      `${origin}: a ${Math.round(bytes / 1e6)} MB YAML dump is more than pcx can read as YAML (at most ${Math.floor(MAX_STRING_BYTES / 1e6)} MB, one string)`,
+      {
+        hint: 'save it as JSON (`istioctl proxy-config all <pod> -o json`), which pcx reads at any size',
+      },
+    );
   }
   return parseYamlDump(text(), origin);
 }
@@ -316,12 +332,19 @@ function attach(doc: unknown, prefix: string, resources: ScannedResource[], src:
  */
 function failScan(e: ScanError, origin: string, asText: boolean, text: (max?: number) => string): never {
   if (e.kind !== 'nesting' && e.kind !== 'utf8' && asText) parseJsonText(text(), origin); // throws today's message
-  if (e.kind === 'nesting') throw new InputError(`${origin}: ${e.what} (at byte ${e.at}); no Envoy config dump is (protobuf stops at 100 levels)`);
+  if (e.kind === 'nesting')
+    throw new InputError(
+      `${origin}: ${e.what} (at byte ${e.at}); no Envoy config dump is (protobuf stops at 100 levels)`,
+    );
   if (e.kind === 'utf8') {
-    throw new InputError(`${origin}: ${e.what} at byte ${e.at}; a config dump is JSON, which is UTF-8`, { hint: 'the file is corrupt or in another encoding: fetch the dump again' });
+    throw new InputError(`${origin}: ${e.what} at byte ${e.at}; a config dump is JSON, which is UTF-8`, {
+      hint: 'the file is corrupt or in another encoding: fetch the dump again',
+    });
   }
   if (e.kind === 'truncated') {
-    throw new InputError(`${origin}: JSON is truncated (${e.what}); expected a complete Envoy config dump`, { hint: 'the capture was cut short: fetch the dump again' });
+    throw new InputError(`${origin}: JSON is truncated (${e.what}); expected a complete Envoy config dump`, {
+      hint: 'the capture was cut short: fetch the dump again',
+    });
   }
   if (e.what === 'expected { or [') parseJsonText(text(256), origin); // "not JSON (it looks like YAML)" …
   throw new InputError(`${origin}: invalid JSON at byte ${e.at} (${e.what}); expected an Envoy config dump`);

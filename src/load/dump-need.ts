@@ -17,10 +17,16 @@ export interface DumpNeed {
 
 const NEEDS = {
   // istioctl's masks, plus `bootstrap` (the proxy's identity) and the static secrets `pcx secrets -o json` prints
-  clusters: { what: 'clusters', mask: ['bootstrap', 'dynamic_active_clusters', 'dynamic_warming_clusters', 'static_clusters'] },
+  clusters: {
+    what: 'clusters',
+    mask: ['bootstrap', 'dynamic_active_clusters', 'dynamic_warming_clusters', 'static_clusters'],
+  },
   listeners: { what: 'listeners', mask: ['bootstrap', 'dynamic_listeners', 'static_listeners'] },
   routes: { what: 'routes', mask: ['bootstrap', 'dynamic_route_configs', 'static_route_configs'] },
-  secrets: { what: 'secrets', mask: ['bootstrap', 'dynamic_active_secrets', 'dynamic_warming_secrets', 'static_secrets'] },
+  secrets: {
+    what: 'secrets',
+    mask: ['bootstrap', 'dynamic_active_secrets', 'dynamic_warming_secrets', 'static_secrets'],
+  },
   bootstrap: { what: 'bootstrap', mask: ['bootstrap'] },
 } satisfies Record<string, DumpNeed>;
 

@@ -10,7 +10,18 @@
 import { stat } from 'node:fs/promises';
 import { ExecError } from '../errors.js';
 import { interruptible } from './interrupt.js';
-import { checkRun, execaRunner, kubeArgs, shellQuote, shortReason, traceLine, type CommandRunner, type KubeFlags, type LiveTool, type RunResult } from './live.js';
+import {
+  checkRun,
+  execaRunner,
+  kubeArgs,
+  shellQuote,
+  shortReason,
+  traceLine,
+  type CommandRunner,
+  type KubeFlags,
+  type LiveTool,
+  type RunResult,
+} from './live.js';
 import { DEFAULT_ISTIO_NAMESPACE } from './live-constants.js';
 import { readFile } from 'node:fs/promises';
 
@@ -41,7 +52,20 @@ export function istioctlDebugArgs(proxyID: string, flags: KubeFlags): string[] {
 
 export function kubectlDebugArgs(proxyID: string, flags: KubeFlags): string[] {
   const ns = flags.istioNamespace ?? DEFAULT_ISTIO_NAMESPACE;
-  return ['exec', '-n', ns, 'deploy/istiod', '-c', 'discovery', ...kubeArgs(flags), '--', 'pilot-discovery', 'request', 'GET', `/debug/config_dump?proxyID=${proxyID}`];
+  return [
+    'exec',
+    '-n',
+    ns,
+    'deploy/istiod',
+    '-c',
+    'discovery',
+    ...kubeArgs(flags),
+    '--',
+    'pilot-discovery',
+    'request',
+    'GET',
+    `/debug/config_dump?proxyID=${proxyID}`,
+  ];
 }
 
 /** istiod's own words (debug.go errorHandler) for a proxy that is not connected to the istiod that answered. */
@@ -78,16 +102,27 @@ export async function fetchIstiodView(req: IstiodRequest): Promise<IstiodResult>
     // pilot-discovery request prints the body of a 404 too: look at what was written as well as stderr
     const body = r.exitCode === 0 ? await readFile(req.file, 'utf8').catch(() => '') : '';
     if (NOT_CONNECTED.test(r.stderr) || (body.length < 400 && NOT_CONNECTED.test(body))) {
-      throw new ExecError(`istiod in ${istioNamespace} has no connection from ${req.proxyID}: ${shortReason(NOT_CONNECTED.test(r.stderr) ? r.stderr : body)}`, {
-        hint: `with several istiod replicas, ask again (another one may answer); check the pod is connected: istioctl proxy-status ${req.proxyID}; a revision's istiod in another namespace: -i <namespace>`,
-      });
+      throw new ExecError(
+        `istiod in ${istioNamespace} has no connection from ${req.proxyID}: ${shortReason(NOT_CONNECTED.test(r.stderr) ? r.stderr : body)}`,
+        {
+          hint: `with several istiod replicas, ask again (another one may answer); check the pod is connected: istioctl proxy-status ${req.proxyID}; a revision's istiod in another namespace: -i <namespace>`,
+        },
+      );
     }
     if (tool === 'kubectl' && r.exitCode !== 0 && /deployments?\.apps "istiod" not found|NotFound/.test(r.stderr)) {
-      throw new ExecError(`no istiod deployment in namespace ${istioNamespace}: ${shortReason(r.stderr)}`, { hint: 'give istiod\'s namespace with -i <namespace> (istioctl\'s -i/--istioNamespace)' });
+      throw new ExecError(`no istiod deployment in namespace ${istioNamespace}: ${shortReason(r.stderr)}`, {
+        hint: "give istiod's namespace with -i <namespace> (istioctl's -i/--istioNamespace)",
+      });
     }
     checkRun(r, tool, `istiod's view of ${req.proxyID}`, req.timeoutMs);
-    const size = await stat(req.file).then((s) => s.size, () => 0);
-    if (size === 0) throw new ExecError(`${tool} printed nothing for istiod's view of ${req.proxyID}`, { hint: `run it by hand to see why: ${command}` });
+    const size = await stat(req.file).then(
+      (s) => s.size,
+      () => 0,
+    );
+    if (size === 0)
+      throw new ExecError(`${tool} printed nothing for istiod's view of ${req.proxyID}`, {
+        hint: `run it by hand to see why: ${command}`,
+      });
     return { tool, istioNamespace, command };
   });
 }

@@ -27,7 +27,10 @@ export class FileBytes implements ByteSource {
   private readonly windows: { start: number; buf: Buffer }[] = [];
   private static readonly WINDOW = 1 << 20;
   private static readonly WINDOWS = 8;
-  constructor(private readonly fd: number, private readonly size = Infinity) {
+  constructor(
+    private readonly fd: number,
+    private readonly size = Infinity,
+  ) {
     FileBytes.closer.register(this, fd);
   }
   read(start: number, end: number): Buffer {
@@ -116,7 +119,9 @@ export class LazyValue {
       // the scan checked the structure; a bad token inside one resource is found when it is read
       const msg = (e as Error).message;
       const at = /position (\d+)/.exec(msg);
-      throw new InputError(`${this.origin}: invalid JSON at byte ${this.start + (at ? Number(at[1]) : 0)} (${msg.replace(/ in JSON at position \d+.*$/s, '')}); expected an Envoy config dump`);
+      throw new InputError(
+        `${this.origin}: invalid JSON at byte ${this.start + (at ? Number(at[1]) : 0)} (${msg.replace(/ in JSON at position \d+.*$/s, '')}); expected an Envoy config dump`,
+      );
     }
   }
 

@@ -48,11 +48,19 @@ export interface LiveFleetRequest {
 }
 
 export function fleetSource(flags: KubeFlags, selector?: string): string {
-  return [flags.namespace ? `-n ${flags.namespace}` : undefined, selector ? `-l ${selector}` : undefined].filter(Boolean).join(' ');
+  return [flags.namespace ? `-n ${flags.namespace}` : undefined, selector ? `-l ${selector}` : undefined]
+    .filter(Boolean)
+    .join(' ');
 }
 
 export async function fetchLiveFleet(req: LiveFleetRequest): Promise<LiveFleet> {
-  const pods = await listPods({ flags: req.flags, selector: req.selector, timeoutMs: req.timeoutMs, runner: req.runner, trace: req.trace });
+  const pods = await listPods({
+    flags: req.flags,
+    selector: req.selector,
+    timeoutMs: req.timeoutMs,
+    runner: req.runner,
+    trace: req.trace,
+  });
   const skipped: LiveFleet['skipped'] = [];
   const meshed: LivePod[] = [];
   for (const p of pods) {
@@ -61,13 +69,22 @@ export async function fetchLiveFleet(req: LiveFleetRequest): Promise<LiveFleet> 
     else meshed.push(p);
   }
   if (!meshed.length) {
-    const why = pods.length ? `: ${pods.length} pod${pods.length === 1 ? '' : 's'}, none with a running istio-proxy` : '';
-    throw new UsageError(`no meshed pods to check (${podsWhat(req)})${why}`, { hint: `list them: kubectl get pods${req.flags.namespace ? ` -n ${req.flags.namespace}` : ''}${req.selector ? ` -l ${req.selector}` : ''}` });
+    const why = pods.length
+      ? `: ${pods.length} pod${pods.length === 1 ? '' : 's'}, none with a running istio-proxy`
+      : '';
+    throw new UsageError(`no meshed pods to check (${podsWhat(req)})${why}`, {
+      hint: `list them: kubectl get pods${req.flags.namespace ? ` -n ${req.flags.namespace}` : ''}${req.selector ? ` -l ${req.selector}` : ''}`,
+    });
   }
   return interruptible(`reading ${meshed.length} pods`, (signal) => fetchAll(req, meshed, skipped, signal));
 }
 
-async function fetchAll(req: LiveFleetRequest, meshed: LivePod[], skipped: LiveFleet['skipped'], signal: AbortSignal): Promise<LiveFleet> {
+async function fetchAll(
+  req: LiveFleetRequest,
+  meshed: LivePod[],
+  skipped: LiveFleet['skipped'],
+  signal: AbortSignal,
+): Promise<LiveFleet> {
   const out: LiveFleetProxy[] = new Array(meshed.length);
   const spinner = startSpinner(req.progress, `reading 0/${meshed.length} pods`);
   let next = 0;
@@ -83,7 +100,15 @@ async function fetchAll(req: LiveFleetRequest, meshed: LivePod[], skipped: LiveF
       const dumpPath = join(podDir, 'config_dump.json');
       const row: LiveFleetProxy = { pod: p.pod, namespace: p.namespace, dumpPath, dumpEntry: origin, origin };
       try {
-        const live = await fetchLive({ pod: { target: p.pod, namespace: p.namespace }, flags: req.flags, dumpFile: dumpPath, timeoutMs: req.timeoutMs, withClusters: true, runner: req.runner, trace: req.trace });
+        const live = await fetchLive({
+          pod: { target: p.pod, namespace: p.namespace },
+          flags: req.flags,
+          dumpFile: dumpPath,
+          timeoutMs: req.timeoutMs,
+          withClusters: true,
+          runner: req.runner,
+          trace: req.trace,
+        });
         if (live.clusters) {
           row.clustersPath = join(podDir, 'clusters.json');
           await writeFile(row.clustersPath, live.clusters);
@@ -97,7 +122,9 @@ async function fetchAll(req: LiveFleetRequest, meshed: LivePod[], skipped: LiveF
     }
   };
   try {
-    await Promise.all(Array.from({ length: Math.min(req.concurrency ?? DEFAULT_FETCH_CONCURRENCY, meshed.length) }, one));
+    await Promise.all(
+      Array.from({ length: Math.min(req.concurrency ?? DEFAULT_FETCH_CONCURRENCY, meshed.length) }, one),
+    );
   } finally {
     spinner.stop();
   }

@@ -27,24 +27,39 @@ export interface PodQuery {
 }
 
 export function kubectlGetPodsArgs(q: PodQuery): string[] {
-  return ['get', 'pods', ...(q.flags.namespace ? ['-n', q.flags.namespace] : []), ...(q.selector ? ['-l', q.selector] : []), '-o', 'json', ...kubeArgs(q.flags)];
+  return [
+    'get',
+    'pods',
+    ...(q.flags.namespace ? ['-n', q.flags.namespace] : []),
+    ...(q.selector ? ['-l', q.selector] : []),
+    '-o',
+    'json',
+    ...kubeArgs(q.flags),
+  ];
 }
 
 /** The words a message uses for the pods asked for: `pods with app=reviews in namespace bookinfo`. */
 export function podsWhat(q: Pick<PodQuery, 'flags' | 'selector'>): string {
-  return `pods${q.selector ? ` matching ${q.selector}` : ''}${q.flags.namespace ? ` in namespace ${q.flags.namespace}` : ' in the kube context\'s namespace'}`;
+  return `pods${q.selector ? ` matching ${q.selector}` : ''}${q.flags.namespace ? ` in namespace ${q.flags.namespace}` : " in the kube context's namespace"}`;
 }
 
 export async function listPods(q: PodQuery): Promise<LivePod[]> {
   const what = podsWhat(q);
   const args = kubectlGetPodsArgs(q);
-  const r = await interruptible(`listing ${what}`, (signal) => (q.runner ?? execaRunner).run('kubectl', args, { timeoutMs: q.timeoutMs, signal }));
+  const r = await interruptible(`listing ${what}`, (signal) =>
+    (q.runner ?? execaRunner).run('kubectl', args, { timeoutMs: q.timeoutMs, signal }),
+  );
   q.trace?.(traceLine('kubectl', args, r));
   if (r.spawnError === 'ENOENT') {
-    throw new ExecError(`cannot list ${what}: kubectl is not on PATH`, { hint: 'install kubectl (https://kubernetes.io/docs/tasks/tools/), or name the pod: pcx … <pod>.<namespace>' });
+    throw new ExecError(`cannot list ${what}: kubectl is not on PATH`, {
+      hint: 'install kubectl (https://kubernetes.io/docs/tasks/tools/), or name the pod: pcx … <pod>.<namespace>',
+    });
   }
   if (/unable to parse requirement|found '[^']*', expected|invalid label|couldn't parse the selector/i.test(r.stderr)) {
-    throw new UsageError(`-l ${q.selector}: kubectl cannot read this label selector: ${r.stderr.trim().split('\n').pop()}`, { hint: 'a selector is key=value[,key2=value2], as kubectl get pods -l takes it' });
+    throw new UsageError(
+      `-l ${q.selector}: kubectl cannot read this label selector: ${r.stderr.trim().split('\n').pop()}`,
+      { hint: 'a selector is key=value[,key2=value2], as kubectl get pods -l takes it' },
+    );
   }
   if (r.exitCode !== 0 && /\bforbidden\b|Unauthorized/i.test(r.stderr)) {
     throw new ExecError(`permission denied listing ${what}: ${shortReason(r.stderr)}`, {
@@ -68,7 +83,9 @@ export function parsePodList(text: string, what: string): LivePod[] {
   try {
     doc = JSON.parse(text);
   } catch {
-    throw new ExecError(`kubectl printed something that is not JSON listing ${what}`, { hint: `run it by hand to see why: kubectl get pods -o json` });
+    throw new ExecError(`kubectl printed something that is not JSON listing ${what}`, {
+      hint: `run it by hand to see why: kubectl get pods -o json`,
+    });
   }
   const items = (doc as { items?: unknown }).items;
   if (!Array.isArray(items)) throw new ExecError(`kubectl's answer listing ${what} has no items`);
@@ -77,7 +94,12 @@ export function parsePodList(text: string, what: string): LivePod[] {
     const name = it?.metadata?.name;
     if (typeof name !== 'string') continue;
     const names = [...(it.spec?.containers ?? []), ...(it.spec?.initContainers ?? [])].map((c) => c?.name);
-    out.push({ pod: name, namespace: String(it.metadata?.namespace ?? ''), phase: String(it.status?.phase ?? 'Unknown'), meshed: names.includes('istio-proxy') });
+    out.push({
+      pod: name,
+      namespace: String(it.metadata?.namespace ?? ''),
+      phase: String(it.status?.phase ?? 'Unknown'),
+      meshed: names.includes('istio-proxy'),
+    });
   }
   return out;
 }
@@ -96,11 +118,14 @@ export interface PickedPod {
 export async function podForSelector(q: PodQuery & { selector: string }): Promise<PickedPod> {
   const pods = await listPods(q);
   if (!pods.length) {
-    throw new UsageError(`no ${podsWhat(q)}`, { hint: `check the labels: kubectl get pods${q.flags.namespace ? ` -n ${q.flags.namespace}` : ''} --show-labels` });
+    throw new UsageError(`no ${podsWhat(q)}`, {
+      hint: `check the labels: kubectl get pods${q.flags.namespace ? ` -n ${q.flags.namespace}` : ''} --show-labels`,
+    });
   }
   const pod = pods[0];
-  const warning = pods.length > 1
-    ? `${pods.length} pods match -l ${q.selector}; using ${pod.pod}.${pod.namespace}, the first, as istioctl does (name one pod to choose another)`
-    : undefined;
+  const warning =
+    pods.length > 1
+      ? `${pods.length} pods match -l ${q.selector}; using ${pod.pod}.${pod.namespace}, the first, as istioctl does (name one pod to choose another)`
+      : undefined;
   return { pod, warning };
 }

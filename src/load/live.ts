@@ -90,7 +90,10 @@ export function podLabel(pod: PodRef, flags: KubeFlags): string {
 }
 
 export function kubeArgs(flags: KubeFlags): string[] {
-  return [...(flags.context ? ['--context', flags.context] : []), ...(flags.kubeconfig ? ['--kubeconfig', flags.kubeconfig] : [])];
+  return [
+    ...(flags.context ? ['--context', flags.context] : []),
+    ...(flags.kubeconfig ? ['--kubeconfig', flags.kubeconfig] : []),
+  ];
 }
 
 function nsArgs(pod: PodRef, flags: KubeFlags): string[] {
@@ -106,8 +109,24 @@ export function istioctlArgs(what: 'all' | 'endpoint', pod: PodRef, flags: KubeF
 
 /** The admin request through pilot-agent in the sidecar (no port-forward needed, only pods/exec). */
 export function kubectlArgs(adminPath: string, pod: PodRef, flags: KubeFlags): string[] {
-  const port = flags.proxyAdminPort !== undefined && flags.proxyAdminPort !== DEFAULT_PROXY_ADMIN_PORT ? ['--debug-port', String(flags.proxyAdminPort)] : [];
-  return ['exec', pod.target, ...nsArgs(pod, flags), '-c', 'istio-proxy', ...kubeArgs(flags), '--', 'pilot-agent', 'request', ...port, 'GET', adminPath];
+  const port =
+    flags.proxyAdminPort !== undefined && flags.proxyAdminPort !== DEFAULT_PROXY_ADMIN_PORT
+      ? ['--debug-port', String(flags.proxyAdminPort)]
+      : [];
+  return [
+    'exec',
+    pod.target,
+    ...nsArgs(pod, flags),
+    '-c',
+    'istio-proxy',
+    ...kubeArgs(flags),
+    '--',
+    'pilot-agent',
+    'request',
+    ...port,
+    'GET',
+    adminPath,
+  ];
 }
 
 export interface LiveRequest {
@@ -155,18 +174,35 @@ async function fetchLiveWith(req: LiveRequest, signal: AbortSignal): Promise<Liv
   const label = podLabel(req.pod, req.flags);
   let tool: LiveTool = 'istioctl';
   req.progress?.(`reading the config dump of ${label} with istioctl`);
-  let r = await runner.run('istioctl', istioctlArgs('all', req.pod, req.flags), { timeoutMs: req.timeoutMs, stdoutFile: req.dumpFile });
+  let r = await runner.run('istioctl', istioctlArgs('all', req.pod, req.flags), {
+    timeoutMs: req.timeoutMs,
+    stdoutFile: req.dumpFile,
+  });
   if (r.spawnError === 'ENOENT') {
     tool = 'kubectl';
     req.progress?.(`reading the config dump of ${label} with kubectl exec`);
     const port = req.flags.proxyAdminPort;
     if (port !== undefined && !PILOT_AGENT_PORTS.includes(port)) {
-      throw new ExecError(`cannot read pod ${label} on admin port ${port} without istioctl: kubectl exec … pilot-agent request reaches only ports ${PILOT_AGENT_PORTS.join(', ')}`, {
-        hint: 'install istioctl (it port-forwards to any --proxy-admin-port), or save the dump by hand: kubectl port-forward <pod> ' + port + ' and curl localhost:' + port + '/config_dump?include_eds',
-      });
+      throw new ExecError(
+        `cannot read pod ${label} on admin port ${port} without istioctl: kubectl exec … pilot-agent request reaches only ports ${PILOT_AGENT_PORTS.join(', ')}`,
+        {
+          hint:
+            'install istioctl (it port-forwards to any --proxy-admin-port), or save the dump by hand: kubectl port-forward <pod> ' +
+            port +
+            ' and curl localhost:' +
+            port +
+            '/config_dump?include_eds',
+        },
+      );
     }
-    if (req.need) req.progress?.(`reading the ${req.need.what} of ${label} with kubectl exec (only them: ${configDumpPath(req.need)})`);
-    r = await runner.run('kubectl', kubectlArgs(configDumpPath(req.need), req.pod, req.flags), { timeoutMs: req.timeoutMs, stdoutFile: req.dumpFile });
+    if (req.need)
+      req.progress?.(
+        `reading the ${req.need.what} of ${label} with kubectl exec (only them: ${configDumpPath(req.need)})`,
+      );
+    r = await runner.run('kubectl', kubectlArgs(configDumpPath(req.need), req.pod, req.flags), {
+      timeoutMs: req.timeoutMs,
+      stdoutFile: req.dumpFile,
+    });
     if (r.spawnError === 'ENOENT') {
       throw new ExecError(`cannot read pod ${label}: neither istioctl nor kubectl is on PATH`, {
         hint: 'install istioctl (https://istio.io/latest/docs/setup/install/istioctl/) or kubectl (https://kubernetes.io/docs/tasks/tools/); or, if you meant a file, it does not exist',
@@ -174,18 +210,36 @@ async function fetchLiveWith(req: LiveRequest, signal: AbortSignal): Promise<Liv
     }
   }
   checkRun(r, tool, label, req.timeoutMs, req.flags.proxyAdminPort);
-  const size = await stat(req.dumpFile).then((s) => s.size, () => 0);
-  if (size === 0) throw new ExecError(`${tool} printed no config dump for ${label}`, { hint: `run it by hand to see why: ${tool} ${(tool === 'istioctl' ? istioctlArgs('all', req.pod, req.flags) : kubectlArgs(configDumpPath(req.need), req.pod, req.flags)).map(shellQuote).join(' ')}` });
+  const size = await stat(req.dumpFile).then(
+    (s) => s.size,
+    () => 0,
+  );
+  if (size === 0)
+    throw new ExecError(`${tool} printed no config dump for ${label}`, {
+      hint: `run it by hand to see why: ${tool} ${(tool === 'istioctl' ? istioctlArgs('all', req.pod, req.flags) : kubectlArgs(configDumpPath(req.need), req.pod, req.flags)).map(shellQuote).join(' ')}`,
+    });
 
   // istioctl has no way to ask for part of the dump in its shape (`proxy-config all` always asks for all of it)
-  const out: LiveResult = { tool, label, fetched: tool === 'kubectl' ? configDumpPath(req.need) : 'config_dump?include_eds=true' };
+  const out: LiveResult = {
+    tool,
+    label,
+    fetched: tool === 'kubectl' ? configDumpPath(req.need) : 'config_dump?include_eds=true',
+  };
   if (!req.withClusters) return out;
   req.progress?.(`reading live endpoint health of ${label}`);
-  const c = tool === 'istioctl'
-    ? await runner.run('istioctl', istioctlArgs('endpoint', req.pod, req.flags), { timeoutMs: req.timeoutMs })
-    : await runner.run('kubectl', kubectlArgs('clusters?format=json', req.pod, req.flags), { timeoutMs: req.timeoutMs });
+  const c =
+    tool === 'istioctl'
+      ? await runner.run('istioctl', istioctlArgs('endpoint', req.pod, req.flags), { timeoutMs: req.timeoutMs })
+      : await runner.run('kubectl', kubectlArgs('clusters?format=json', req.pod, req.flags), {
+          timeoutMs: req.timeoutMs,
+        });
   if (c.exitCode === 0 && c.stdout.trim()) out.clusters = c.stdout;
-  else out.clustersProblem = c.timedOut ? `timed out after ${seconds(req.timeoutMs)}` : c.exitCode === 0 ? 'empty answer' : shortReason(c.stderr) || `${tool} exited with ${c.exitCode ?? c.spawnError}`;
+  else
+    out.clustersProblem = c.timedOut
+      ? `timed out after ${seconds(req.timeoutMs)}`
+      : c.exitCode === 0
+        ? 'empty answer'
+        : shortReason(c.stderr) || `${tool} exited with ${c.exitCode ?? c.spawnError}`;
   return out;
 }
 
@@ -200,7 +254,8 @@ export function checkRun(r: RunResult, tool: LiveTool, label: string, timeoutMs:
       hint: 'check that the cluster answers (kubectl get pods), or wait longer with --timeout <seconds>',
     });
   }
-  if (r.spawnError) throw new ExecError(`cannot run ${tool} (${r.spawnError})`, { hint: `check the ${tool} on your PATH` });
+  if (r.spawnError)
+    throw new ExecError(`cannot run ${tool} (${r.spawnError})`, { hint: `check the ${tool} on your PATH` });
   if (r.exitCode === 0) return;
   throw classifyFailure(tool, r.stderr, label, r.exitCode, adminPort);
 }
@@ -211,7 +266,13 @@ export function checkRun(r: RunResult, tool: LiveTool, label: string, timeoutMs:
  * `container istio-proxy is not valid for pod x`, and istioctl's port-forward failing on a pod
  * without a sidecar (`failure running port forward process: … EOF` or `connection refused`).
  */
-export function classifyFailure(tool: LiveTool, stderr: string, label: string, exitCode?: number, adminPort = DEFAULT_PROXY_ADMIN_PORT): ExecError {
+export function classifyFailure(
+  tool: LiveTool,
+  stderr: string,
+  label: string,
+  exitCode?: number,
+  adminPort = DEFAULT_PROXY_ADMIN_PORT,
+): ExecError {
   const reason = shortReason(stderr) || `${tool} exited with ${exitCode}`;
   if (/\bforbidden\b|Unauthorized|cannot (?:create|get) resource/i.test(stderr)) {
     const sub = tool === 'istioctl' ? 'pods/portforward' : 'pods/exec';
@@ -223,22 +284,37 @@ export function classifyFailure(tool: LiveTool, stderr: string, label: string, e
     return noSidecar(`pod ${label} has no istio-proxy container`);
   }
   if (/\b[a-z.]+ "[^"]+" not found/.test(stderr)) {
-    return new ExecError(`${label.includes('/') ? label : `pod ${label}`} not found`, { hint: 'check the name and the namespace (-n <namespace> or <pod>.<namespace>): kubectl get pods -A | grep <name>' });
+    return new ExecError(`${label.includes('/') ? label : `pod ${label}`} not found`, {
+      hint: 'check the name and the namespace (-n <namespace> or <pod>.<namespace>): kubectl get pods -A | grep <name>',
+    });
   }
   // istioctl reaches Envoy's admin port by port-forward: on a pod without a sidecar nothing answers
-  if (tool === 'istioctl' && /failure running port forward process|error forwarding port \d+/.test(stderr) && /\bEOF\b|connection refused/.test(stderr)) {
+  if (
+    tool === 'istioctl' &&
+    /failure running port forward process|error forwarding port \d+/.test(stderr) &&
+    /\bEOF\b|connection refused/.test(stderr)
+  ) {
     if (adminPort !== DEFAULT_PROXY_ADMIN_PORT) {
-      return new ExecError(`pod ${label}: nothing answered on admin port ${adminPort} (--proxy-admin-port): a wrong port, or no proxy running`, {
-        hint: `Istio's sidecars and gateways use ${DEFAULT_PROXY_ADMIN_PORT} (drop --proxy-admin-port); Envoy Gateway and Consul use 19000 (istioctl said: ${reason})`,
-      });
+      return new ExecError(
+        `pod ${label}: nothing answered on admin port ${adminPort} (--proxy-admin-port): a wrong port, or no proxy running`,
+        {
+          hint: `Istio's sidecars and gateways use ${DEFAULT_PROXY_ADMIN_PORT} (drop --proxy-admin-port); Envoy Gateway and Consul use 19000 (istioctl said: ${reason})`,
+        },
+      );
     }
-    return noSidecar(`pod ${label}: Envoy's admin port ${adminPort} did not answer (no istio-proxy sidecar, or it is not running)`, `istioctl said: ${reason}; Envoy Gateway and Consul proxies use --proxy-admin-port 19000`);
+    return noSidecar(
+      `pod ${label}: Envoy's admin port ${adminPort} did not answer (no istio-proxy sidecar, or it is not running)`,
+      `istioctl said: ${reason}; Envoy Gateway and Consul proxies use --proxy-admin-port 19000`,
+    );
   }
   // pilot-agent request refuses ports outside its allowed list (pilot/cmd/pilot-agent/app/request.go)
   if (/debug port \d+ is not in allowed list/.test(stderr)) {
-    return new ExecError(`pod ${label}: pilot-agent cannot reach admin port ${adminPort}: ${reason}`, { hint: 'use istioctl (it port-forwards to any --proxy-admin-port)' });
+    return new ExecError(`pod ${label}: pilot-agent cannot reach admin port ${adminPort}: ${reason}`, {
+      hint: 'use istioctl (it port-forwards to any --proxy-admin-port)',
+    });
   }
-  if (/"pilot-agent": executable file not found/.test(stderr)) return noSidecar(`pod ${label}: its istio-proxy container has no pilot-agent`, `${tool} said: ${reason}`);
+  if (/"pilot-agent": executable file not found/.test(stderr))
+    return noSidecar(`pod ${label}: its istio-proxy container has no pilot-agent`, `${tool} said: ${reason}`);
   return new ExecError(`${tool} failed reading pod ${label}: ${reason}`);
 }
 
@@ -253,7 +329,10 @@ function noSidecar(message: string, reason?: string): ExecError {
  * it last, after klog noise), without the `Error: ` / `Error from server (X): ` prefix.
  */
 export function shortReason(stderr: string): string {
-  const lines = stderr.split('\n').map((l) => l.trim()).filter(Boolean);
+  const lines = stderr
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean);
   const err = [...lines].reverse().find((l) => /^(?:Error|error)\b/.test(l)) ?? lines[lines.length - 1] ?? '';
   const s = err
     .replace(/^Error from server \([^)]*\):\s*/, '')
@@ -266,7 +345,12 @@ export function shortReason(stderr: string): string {
 
 /** --debug: what ran and how it ended, re-typable. */
 export function traceLine(file: string, args: readonly string[], r: RunResult): string {
-  const how = r.spawnError === 'ENOENT' ? 'not on PATH' : r.timedOut ? 'timed out' : r.spawnError ?? (r.exitCode === undefined ? 'stopped' : `exit ${r.exitCode}`);
+  const how =
+    r.spawnError === 'ENOENT'
+      ? 'not on PATH'
+      : r.timedOut
+        ? 'timed out'
+        : (r.spawnError ?? (r.exitCode === undefined ? 'stopped' : `exit ${r.exitCode}`));
   return `${file} ${args.map(shellQuote).join(' ')}  (${how})`;
 }
 

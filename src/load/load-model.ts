@@ -97,25 +97,43 @@ export async function loadModel(source: string, opts: LoadModelOptions = {}): Pr
         break;
       case 'archive': {
         const { readArchiveProxy } = await import('./archive.js');
-        const p = await readArchiveProxy(spec.path, spec.gzip, { pod: opts.pod, namespace: opts.namespace, accept: opts.acceptProxy, first: opts.firstProxy });
+        const p = await readArchiveProxy(spec.path, spec.gzip, {
+          pod: opts.pod,
+          namespace: opts.namespace,
+          accept: opts.acceptProxy,
+          first: opts.firstProxy,
+        });
         fetched = await fromBugReport(p, spec.path, `${spec.path}:`);
         break;
       }
       case 'directory': {
         const { readDirectoryProxy } = await import('./archive.js');
-        const p = await readDirectoryProxy(spec.path, { pod: opts.pod, namespace: opts.namespace, accept: opts.acceptProxy, first: opts.firstProxy });
+        const p = await readDirectoryProxy(spec.path, {
+          pod: opts.pod,
+          namespace: opts.namespace,
+          accept: opts.acceptProxy,
+          first: opts.firstProxy,
+        });
         fetched = await fromBugReport(p, spec.path, '');
         break;
       }
       case 'live': {
-        if (opts.pod) throw new UsageError(`--pod picks a proxy inside an archive or file; for a live pod, give the pod as the source (pcx … ${opts.pod})`);
+        if (opts.pod)
+          throw new UsageError(
+            `--pod picks a proxy inside an archive or file; for a live pod, give the pod as the source (pcx … ${opts.pod})`,
+          );
         const dumpFile = join(await tempDir(), 'config_dump.json');
         const spinner = startSpinner(opts.progress, `reading ${source}`);
         try {
           const { fetchLive } = await import('./live.js');
           const live = await fetchLive({
             pod: spec.pod,
-            flags: { namespace: opts.namespace, context: opts.context, kubeconfig: opts.kubeconfig, proxyAdminPort: opts.proxyAdminPort },
+            flags: {
+              namespace: opts.namespace,
+              context: opts.context,
+              kubeconfig: opts.kubeconfig,
+              proxyAdminPort: opts.proxyAdminPort,
+            },
             dumpFile,
             timeoutMs: opts.timeoutMs ?? DEFAULT_TIMEOUT_MS,
             // a table that reads one section has no use for live endpoint health either
@@ -128,7 +146,11 @@ export async function loadModel(source: string, opts: LoadModelOptions = {}): Pr
           }).catch((e: unknown) => {
             // `dump.jsn` reads as pod `dump` in namespace `jsn`: a mistyped file name should say so too
             if (e instanceof PcxError && !(e instanceof InterruptedError) && /[./]/.test(source)) {
-              throw new PcxError(e.message, { exitCode: e.exitCode, cause: e, hint: `${e.hint ? e.hint + '; ' : ''}read as a pod because no file ${source} exists` });
+              throw new PcxError(e.message, {
+                exitCode: e.exitCode,
+                cause: e,
+                hint: `${e.hint ? e.hint + '; ' : ''}read as a pod because no file ${source} exists`,
+              });
             }
             throw e;
           });
@@ -136,8 +158,12 @@ export async function loadModel(source: string, opts: LoadModelOptions = {}): Pr
             dumpPath: dumpFile,
             origin: live.label,
             dumpLabel: `${live.tool} output for ${live.label}`,
-            clusters: live.clusters ? { text: live.clusters, origin: `${live.tool} endpoint health for ${live.label}` } : undefined,
-            note: live.clustersProblem ? `live endpoint health of ${live.label} could not be read (${live.clustersProblem}); endpoint health is as the config dump has it` : undefined,
+            clusters: live.clusters
+              ? { text: live.clusters, origin: `${live.tool} endpoint health for ${live.label}` }
+              : undefined,
+            note: live.clustersProblem
+              ? `live endpoint health of ${live.label} could not be read (${live.clustersProblem}); endpoint health is as the config dump has it`
+              : undefined,
           };
         } finally {
           spinner.stop();
@@ -156,7 +182,8 @@ async function fromBugReport(p: BugReportProxy, path: string, entryPrefix: strin
   const f: Fetched = { dumpPath: p.dumpPath, dumpBytes: p.dump, origin, dumpLabel: `${entryPrefix}${p.dumpEntry}` };
   const clustersOrigin = `${entryPrefix}${p.dumpEntry.replace(/[^/]*$/, 'clusters')}`;
   if (p.clusters) f.clusters = { text: p.clusters.toString('utf8'), origin: clustersOrigin };
-  else if (p.clustersPath) f.clusters = { text: (await readInputBytes(p.clustersPath)).toString('utf8'), origin: clustersOrigin };
+  else if (p.clustersPath)
+    f.clusters = { text: (await readInputBytes(p.clustersPath)).toString('utf8'), origin: clustersOrigin };
   return f;
 }
 
@@ -205,12 +232,27 @@ async function buildFromFetched(f: Fetched, opts: LoadModelOptions): Promise<Con
     }
   }
   if (f.note) model.warnings.push(f.note);
-  if (opts.save) await saveFetched(opts.save, { force: opts.force, dumpPath: f.dumpPath, dumpBytes: f.dumpBytes, rawIsDump: !bundle && dump === doc, dump, clusters: clusters?.doc });
+  if (opts.save)
+    await saveFetched(opts.save, {
+      force: opts.force,
+      dumpPath: f.dumpPath,
+      dumpBytes: f.dumpBytes,
+      rawIsDump: !bundle && dump === doc,
+      dump,
+      clusters: clusters?.doc,
+    });
   return model;
 }
 
 function savedBundle(doc: Json): { config_dump: Json; clusters: Json } | undefined {
-  if (doc && typeof doc === 'object' && !Array.isArray(doc) && doc.config_dump && doc.clusters && Object.keys(doc).length === 2) {
+  if (
+    doc &&
+    typeof doc === 'object' &&
+    !Array.isArray(doc) &&
+    doc.config_dump &&
+    doc.clusters &&
+    Object.keys(doc).length === 2
+  ) {
     return { config_dump: doc.config_dump, clusters: doc.clusters };
   }
   return undefined;

@@ -71,7 +71,8 @@ export function snakeKeys<T = unknown>(value: T, parentKey = '', depth = 0): T {
     if (typeof v === 'object' && v !== null) {
       if (OPAQUE_KEYS.has(k)) nv = v;
       // transport_socket_matches[].match is a Struct of endpoint metadata criteria (e.g. tlsMode)
-      else if (k === 'match' && (parentKey === 'transport_socket_matches' || parentKey === 'transportSocketMatches')) nv = v;
+      else if (k === 'match' && (parentKey === 'transport_socket_matches' || parentKey === 'transportSocketMatches'))
+        nv = v;
       // Node metadata is a Struct (ISTIO_VERSION, LABELS, …)
       else if (k === 'metadata' && parentKey === 'node') nv = v;
       // matcher maps are keyed by data (ports, names); only their values are messages

@@ -11,7 +11,12 @@ export function parseJsonText(text: string, origin: string): unknown {
   if (body.charCodeAt(0) === 0xfeff) body = body.slice(1);
   body = body.slice(statusLineLength(body.slice(0, 200)));
   if (!body.trim()) {
-    throw new InputError(`${origin}: empty file${body.length ? ' (only whitespace)' : ''}; expected an Envoy config dump`, { hint: 'the capture may have failed: fetch the dump again, e.g. `istioctl proxy-config all <pod> -o json > dump.json`' });
+    throw new InputError(
+      `${origin}: empty file${body.length ? ' (only whitespace)' : ''}; expected an Envoy config dump`,
+      {
+        hint: 'the capture may have failed: fetch the dump again, e.g. `istioctl proxy-config all <pod> -o json > dump.json`',
+      },
+    );
   }
   const first = body.trimStart()[0];
   if (first !== '{' && first !== '[') {
@@ -22,7 +27,10 @@ export function parseJsonText(text: string, origin: string): unknown {
       scalar = undefined;
     }
     if (scalar !== undefined || /^\s*null\s*$/.test(body)) {
-      throw new InputError(`${origin}: valid JSON but not an Envoy config dump (it is ${scalar === null ? 'null' : `a ${typeof scalar}`})`, { hint: 'pass the output of `istioctl proxy-config all <pod> -o json` or Envoy\'s /config_dump' });
+      throw new InputError(
+        `${origin}: valid JSON but not an Envoy config dump (it is ${scalar === null ? 'null' : `a ${typeof scalar}`})`,
+        { hint: "pass the output of `istioctl proxy-config all <pod> -o json` or Envoy's /config_dump" },
+      );
     }
     const what = looksLikeYaml(body) ? 'it looks like YAML' : 'it does not start with { or [';
     throw new InputError(`${origin}: not JSON (${what}); expected an Envoy config dump`, {
@@ -34,7 +42,9 @@ export function parseJsonText(text: string, origin: string): unknown {
   } catch (e) {
     const msg = (e as Error).message;
     if (/end of JSON input|Unterminated|Unexpected end/i.test(msg)) {
-      throw new InputError(`${origin}: JSON is truncated (${msg}); expected a complete Envoy config dump`, { hint: 'the capture was cut short: fetch the dump again' });
+      throw new InputError(`${origin}: JSON is truncated (${msg}); expected a complete Envoy config dump`, {
+        hint: 'the capture was cut short: fetch the dump again',
+      });
     }
     throw new InputError(`${origin}: invalid JSON (${msg}); expected an Envoy config dump`);
   }

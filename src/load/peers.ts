@@ -52,9 +52,17 @@ export async function listBugReportProxies(source: string): Promise<string[]> {
  * The proxies to follow a request into: the other pods of a bug-report `source` (not `chosen`),
  * then each `--via` source. At most `limit` from the report (each is a whole config dump).
  */
-export async function loadPeers(source: string, chosen: ConfigModel, via: string[], opts: LoadModelOptions = {}, limit = 50): Promise<{ peers: ConfigModel[]; skipped: number }> {
+export async function loadPeers(
+  source: string,
+  chosen: ConfigModel,
+  via: string[],
+  opts: LoadModelOptions = {},
+  limit = 50,
+): Promise<{ peers: ConfigModel[]; skipped: number }> {
   const peers: ConfigModel[] = [];
-  const keys = (await listBugReportProxies(source)).filter((k) => k !== `${chosen.proxy.pod}.${chosen.proxy.namespace}`);
+  const keys = (await listBugReportProxies(source)).filter(
+    (k) => k !== `${chosen.proxy.pod}.${chosen.proxy.namespace}`,
+  );
   for (const k of keys.slice(0, limit)) peers.push(await loadModel(source, { ...opts, pod: k, namespace: undefined }));
   for (const v of via) peers.push(await loadModel(v, { ...opts, pod: undefined }));
   return { peers, skipped: Math.max(0, keys.length - limit) };

@@ -33,19 +33,33 @@ export function pickProxy<T extends ProxyName>(items: readonly T[], pick: ProxyP
     const candidates = all.filter((p) => inNs(p, pick.namespace));
     if (candidates.length === 1 || (pick.first && candidates.length > 1)) return candidates[0];
     if (candidates.length === 0) throw choiceError(`${origin} holds no proxy in namespace ${pick.namespace}`, all);
-    throw choiceError(`${origin} holds dumps of ${candidates.length} proxies: pick one with --pod <name.namespace>`, candidates);
+    throw choiceError(
+      `${origin} holds dumps of ${candidates.length} proxies: pick one with --pod <name.namespace>`,
+      candidates,
+    );
   }
   const sel = pick.pod;
   const exact = all.filter((p) => proxyKey(p) === sel || (p.pod === sel && inNs(p, pick.namespace)));
   if (exact.length === 1) return exact[0];
-  if (exact.length > 1) throw choiceError(`--pod ${sel} is in ${exact.length} namespaces of ${origin}: add the namespace (--pod ${sel}.<namespace>)`, exact);
+  if (exact.length > 1)
+    throw choiceError(
+      `--pod ${sel} is in ${exact.length} namespaces of ${origin}: add the namespace (--pod ${sel}.<namespace>)`,
+      exact,
+    );
   // a prefix of the pod name (deployment pods carry a hash suffix), with or without `.namespace`
   const dot = sel.lastIndexOf('.');
-  const prefix = all.filter((p) =>
-    (p.pod.startsWith(sel) && inNs(p, pick.namespace)) || (dot > 0 && p.namespace === sel.slice(dot + 1) && p.pod.startsWith(sel.slice(0, dot))));
+  const prefix = all.filter(
+    (p) =>
+      (p.pod.startsWith(sel) && inNs(p, pick.namespace)) ||
+      (dot > 0 && p.namespace === sel.slice(dot + 1) && p.pod.startsWith(sel.slice(0, dot))),
+  );
   if (prefix.length === 1) return prefix[0];
-  if (prefix.length > 1) throw choiceError(`--pod ${sel} matches ${prefix.length} proxies in ${origin}: give more of the name`, prefix);
-  throw choiceError(`no proxy ${sel}${pick.namespace && dot < 0 ? ` in namespace ${pick.namespace}` : ''} in ${origin}`, all);
+  if (prefix.length > 1)
+    throw choiceError(`--pod ${sel} matches ${prefix.length} proxies in ${origin}: give more of the name`, prefix);
+  throw choiceError(
+    `no proxy ${sel}${pick.namespace && dot < 0 ? ` in namespace ${pick.namespace}` : ''} in ${origin}`,
+    all,
+  );
 }
 
 /** How many choices a message lists: a bug-report of a big mesh holds hundreds of proxies. */
@@ -53,7 +67,13 @@ export const CHOICES_SHOWN = 20;
 
 /** The message plus a hint listing the first choices, one per line, so a long list stays readable. */
 function choiceError(message: string, choices: readonly ProxyName[]): UsageError {
-  const shown = choices.slice(0, CHOICES_SHOWN).map((p) => `\n       ${proxyKey(p)}`).join('');
-  const more = choices.length > CHOICES_SHOWN ? `\n       … ${choices.length - CHOICES_SHOWN} more: use \`pcx check\` to see them all` : '';
+  const shown = choices
+    .slice(0, CHOICES_SHOWN)
+    .map((p) => `\n       ${proxyKey(p)}`)
+    .join('');
+  const more =
+    choices.length > CHOICES_SHOWN
+      ? `\n       … ${choices.length - CHOICES_SHOWN} more: use \`pcx check\` to see them all`
+      : '';
   return new UsageError(message, { hint: `proxies:${shown}${more}` });
 }

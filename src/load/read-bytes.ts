@@ -21,8 +21,12 @@ export function maxInputBytes(): { bytes: number; why: string } {
     if (!Number.isInteger(n) || n < 1) throw new UsageError(`${MAX_INPUT_ENV}=${v} is not a positive number of bytes`);
     configured = n;
   }
-  if (configured > bufferConstants.MAX_LENGTH) return { bytes: bufferConstants.MAX_LENGTH, why: `the most one input can be in Node ${process.versions.node}` };
-  return { bytes: configured, why: v ? `the limit ${MAX_INPUT_ENV} sets` : `pcx's limit; set ${MAX_INPUT_ENV} to raise it` };
+  if (configured > bufferConstants.MAX_LENGTH)
+    return { bytes: bufferConstants.MAX_LENGTH, why: `the most one input can be in Node ${process.versions.node}` };
+  return {
+    bytes: configured,
+    why: v ? `the limit ${MAX_INPUT_ENV} sets` : `pcx's limit; set ${MAX_INPUT_ENV} to raise it`,
+  };
 }
 
 export function fmtBytes(n: number): string {
@@ -53,7 +57,10 @@ export async function readInputBytes(path: string, stdin: NodeJS.ReadableStream 
       chunks.push(b);
     }
     buf = Buffer.concat(chunks);
-    if (buf.length === 0) throw new InputError('stdin is empty: expected an Envoy config dump', { hint: 'pipe a dump in, e.g. `istioctl proxy-config all <pod> -o json | pcx explain - <host>`' });
+    if (buf.length === 0)
+      throw new InputError('stdin is empty: expected an Envoy config dump', {
+        hint: 'pipe a dump in, e.g. `istioctl proxy-config all <pod> -o json | pcx explain - <host>`',
+      });
   } else {
     try {
       const st = await stat(path);
@@ -64,7 +71,10 @@ export async function readInputBytes(path: string, stdin: NodeJS.ReadableStream 
     } catch (e) {
       if (e instanceof InputError) throw e;
       const code = (e as NodeJS.ErrnoException).code;
-      if (code === 'ENOENT') throw new InputError(`${path}: no such file`, { hint: 'give the path of a config dump, `-` for stdin, or a pod name' });
+      if (code === 'ENOENT')
+        throw new InputError(`${path}: no such file`, {
+          hint: 'give the path of a config dump, `-` for stdin, or a pod name',
+        });
       if (code === 'EACCES') throw new InputError(`${path}: permission denied`);
       throw new InputError(`${path}: cannot read (${(e as Error).message})`);
     }
@@ -90,7 +100,8 @@ function gunzip(buf: Buffer, path: string): Buffer {
   try {
     return gunzipSync(buf, { maxOutputLength: limit.bytes });
   } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE' || e instanceof RangeError) throw tooLarge(`${path} inflated`, limit);
+    if ((e as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE' || e instanceof RangeError)
+      throw tooLarge(`${path} inflated`, limit);
     throw new InputError(`${path}: gzip data is corrupt or truncated (${(e as Error).message})`);
   }
 }

@@ -40,7 +40,10 @@ export async function saveFetched(path: string, s: SaveWhat): Promise<void> {
   let mode = 0o600;
   const existing = await lstat(path).catch(() => undefined);
   if (existing) {
-    if (existing.isSymbolicLink()) throw new UsageError(`--save ${path}: it is a symbolic link; pcx does not write through links`, { hint: 'give the real path, or remove the link' });
+    if (existing.isSymbolicLink())
+      throw new UsageError(`--save ${path}: it is a symbolic link; pcx does not write through links`, {
+        hint: 'give the real path, or remove the link',
+      });
     if (!existing.isFile()) throw new UsageError(`--save ${path}: it exists and is not a regular file`);
     if (!s.force) throw new UsageError(`--save ${path}: the file exists; add --force to replace it`);
     mode = existing.mode & 0o777;

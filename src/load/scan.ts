@@ -21,14 +21,50 @@
 import { isUtf8 } from 'node:buffer';
 
 /** Keys whose object value is one resource. */
-const RESOURCE_KEYS = new Set(['listener', 'cluster', 'route_config', 'routeConfig', 'endpoint_config', 'endpointConfig', 'failed_configuration', 'failedConfiguration']);
+const RESOURCE_KEYS = new Set([
+  'listener',
+  'cluster',
+  'route_config',
+  'routeConfig',
+  'endpoint_config',
+  'endpointConfig',
+  'failed_configuration',
+  'failedConfiguration',
+]);
 /** Keys under which nothing is indexed (parsed with the envelopes). */
-const WHOLE_KEYS = new Set(['bootstrap', 'ecds_filters', 'ecdsFilters', 'cluster_statuses', 'clusterStatuses', 'static_secrets', 'staticSecrets', 'dynamic_active_secrets', 'dynamicActiveSecrets', 'dynamic_warming_secrets', 'dynamicWarmingSecrets']);
+const WHOLE_KEYS = new Set([
+  'bootstrap',
+  'ecds_filters',
+  'ecdsFilters',
+  'cluster_statuses',
+  'clusterStatuses',
+  'static_secrets',
+  'staticSecrets',
+  'dynamic_active_secrets',
+  'dynamicActiveSecrets',
+  'dynamic_warming_secrets',
+  'dynamicWarmingSecrets',
+]);
 /** Top-level members of a resource whose bytes are kept: the keys lookups and sweeps read without parsing it. */
 export const INDEXED_FIELDS = new Set([
-  'name', 'address', 'additional_addresses', 'additionalAddresses', 'bind_to_port', 'bindToPort', 'deprecated_v1', 'deprecatedV1',
-  'use_original_dst', 'useOriginalDst', 'traffic_direction', 'trafficDirection',
-  'type', 'eds_cluster_config', 'edsClusterConfig', 'cluster_name', 'clusterName', 'metadata',
+  'name',
+  'address',
+  'additional_addresses',
+  'additionalAddresses',
+  'bind_to_port',
+  'bindToPort',
+  'deprecated_v1',
+  'deprecatedV1',
+  'use_original_dst',
+  'useOriginalDst',
+  'traffic_direction',
+  'trafficDirection',
+  'type',
+  'eds_cluster_config',
+  'edsClusterConfig',
+  'cluster_name',
+  'clusterName',
+  'metadata',
 ]);
 
 /**
@@ -36,7 +72,8 @@ export const INDEXED_FIELDS = new Set([
  * before a key is decoded (a backslash first may be anything: decoded).
  */
 const INDEXED_HEADS = new Uint8Array(64 * 256);
-for (const k of INDEXED_FIELDS) INDEXED_HEADS[k.length * 256 + k.charCodeAt(0)] = INDEXED_HEADS[k.length * 256 + 0x5c] = 1;
+for (const k of INDEXED_FIELDS)
+  INDEXED_HEADS[k.length * 256 + k.charCodeAt(0)] = INDEXED_HEADS[k.length * 256 + 0x5c] = 1;
 
 /** Deeper than this in the envelopes is not a config dump: refused at once (no stack, no rescans). */
 export const MAX_NESTING = 1000;
@@ -66,7 +103,11 @@ STRUCTURAL_OR_SPACE[SPACE] = NESTED_OR_SPACE[SPACE] = 1;
 
 /** A structural error: where, and what. The loader words it for the user. */
 export class ScanError extends Error {
-  constructor(readonly at: number, readonly what: string, readonly kind: 'truncated' | 'invalid' | 'utf8' | 'nesting') {
+  constructor(
+    readonly at: number,
+    readonly what: string,
+    readonly kind: 'truncated' | 'invalid' | 'utf8' | 'nesting',
+  ) {
     super(what);
   }
 }
@@ -166,17 +207,19 @@ class Utf8Check {
       if (len > 1 && k + len > n) cut = k;
       break;
     }
-    if (!isUtf8(b.subarray(start, cut))) throw new ScanError(pos + firstInvalid(b, start, cut), 'not valid UTF-8', 'utf8');
+    if (!isUtf8(b.subarray(start, cut)))
+      throw new ScanError(pos + firstInvalid(b, start, cut), 'not valid UTF-8', 'utf8');
     if (cut < n) this.carry = Buffer.from(b.subarray(cut, n));
   }
   end(pos: number): void {
-    if (this.carry) throw new ScanError(pos - this.carry.length, 'not valid UTF-8 (a character cut off at the end)', 'utf8');
+    if (this.carry)
+      throw new ScanError(pos - this.carry.length, 'not valid UTF-8 (a character cut off at the end)', 'utf8');
   }
 }
 
 /** Where the first invalid sequence starts (only on the error path). */
 function firstInvalid(b: Buffer, from: number, to: number): number {
-  for (let i = from; i < to; ) {
+  for (let i = from; i < to;) {
     const len = seqLen(b[i]);
     if (len === 0 || i + len > to || !isUtf8(b.subarray(i, i + len))) return i;
     i += len;
@@ -235,7 +278,10 @@ export class Scanner {
   private readonly value = new Capture();
   private readonly utf8 = new Utf8Check();
 
-  constructor(private readonly nonce: string, private readonly placeholderOf = placeholderPrefix(nonce)) {}
+  constructor(
+    private readonly nonce: string,
+    private readonly placeholderOf = placeholderPrefix(nonce),
+  ) {}
 
   /** Feeds the next chunk. `b` may be reused by the caller afterwards (what is kept is copied). */
   push(b: Buffer, from = 0): void {
@@ -331,7 +377,12 @@ export class Scanner {
       if (c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09) return i + 1;
       throw new ScanError(this.pos + i, 'unexpected text after the end of the document', 'invalid');
     }
-    if (!this.started && c !== OPEN_BRACE && c !== OPEN_BRACKET && !(c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09)) {
+    if (
+      !this.started &&
+      c !== OPEN_BRACE &&
+      c !== OPEN_BRACKET &&
+      !(c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09)
+    ) {
       throw new ScanError(this.pos + i, 'expected { or [', 'invalid');
     }
     const top = this.kinds.length - 1;
@@ -353,13 +404,15 @@ export class Scanner {
       case OPEN_BRACKET: {
         if (!this.started) this.started = true;
         if (c === OPEN_BRACE && top >= 0 && this.wholeFrom < 0) {
-          const isResource = this.kinds[top] === OPEN_BRACE ? !this.expectKey[top] && RESOURCE_KEYS.has(this.lastKey[top]) : top === 0;
+          const isResource =
+            this.kinds[top] === OPEN_BRACE ? !this.expectKey[top] && RESOURCE_KEYS.has(this.lastKey[top]) : top === 0;
           if (isResource) return this.beginResource(b, i);
         }
         if (this.kinds.length >= MAX_NESTING) {
           throw new ScanError(this.pos + i, `nested more than ${MAX_NESTING} levels deep`, 'nesting');
         }
-        if (this.wholeFrom < 0 && top >= 0 && this.kinds[top] === OPEN_BRACE && WHOLE_KEYS.has(this.lastKey[top])) this.wholeFrom = top + 1;
+        if (this.wholeFrom < 0 && top >= 0 && this.kinds[top] === OPEN_BRACE && WHOLE_KEYS.has(this.lastKey[top]))
+          this.wholeFrom = top + 1;
         this.kinds.push(c);
         this.expectKey.push(c === OPEN_BRACE);
         this.lastKey.push('');
@@ -368,7 +421,12 @@ export class Scanner {
       case CLOSE_BRACE:
       case CLOSE_BRACKET: {
         if (top < 0) throw new ScanError(this.pos + i, `unexpected "${String.fromCharCode(c)}"`, 'invalid');
-        if (this.kinds[top] !== c - 2) throw new ScanError(this.pos + i, `"${String.fromCharCode(c)}" closes a "${String.fromCharCode(this.kinds[top])}"`, 'invalid');
+        if (this.kinds[top] !== c - 2)
+          throw new ScanError(
+            this.pos + i,
+            `"${String.fromCharCode(c)}" closes a "${String.fromCharCode(this.kinds[top])}"`,
+            'invalid',
+          );
         this.kinds.pop();
         this.expectKey.pop();
         this.lastKey.pop();
@@ -377,7 +435,8 @@ export class Scanner {
         return i + 1;
       }
       default:
-        if (!this.started && !(c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09)) throw new ScanError(this.pos + i, 'expected { or [', 'invalid');
+        if (!this.started && !(c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09))
+          throw new ScanError(this.pos + i, 'expected { or [', 'invalid');
         return i + 1;
     }
   }
@@ -437,7 +496,10 @@ export class Scanner {
         if (depth === 1 && this.key.active) {
           // only a key that may be indexed is decoded (most are not: no string is made for them)
           const len = i - this.key.start - 2;
-          this.resKey = this.key.parts.length || (len < 64 && INDEXED_HEADS[len * 256 + b[this.key.start + 1]]) ? this.key.finishKey(b, i) : ((this.key.active = false), '');
+          this.resKey =
+            this.key.parts.length || (len < 64 && INDEXED_HEADS[len * 256 + b[this.key.start + 1]])
+              ? this.key.finishKey(b, i)
+              : ((this.key.active = false), '');
         }
         continue;
       }
@@ -473,7 +535,11 @@ export class Scanner {
       } else if (c === CLOSE_BRACE || c === CLOSE_BRACKET) {
         if (stack[depth - 1] !== c - 2) {
           this.depth = depth;
-          throw new ScanError(this.pos + i, `"${String.fromCharCode(c)}" closes a "${String.fromCharCode(stack[depth - 1])}"`, 'invalid');
+          throw new ScanError(
+            this.pos + i,
+            `"${String.fromCharCode(c)}" closes a "${String.fromCharCode(stack[depth - 1])}"`,
+            'invalid',
+          );
         }
         depth--;
         if (depth === 0) {

@@ -27,15 +27,29 @@ const ADMIN = 'type.googleapis.com/envoy.admin.v3.';
 /** Per section: the fields that name it, and the fields any section may also have. */
 const SECTIONS: { kind: string; names: string[]; also: string[] }[] = [
   { kind: 'BootstrapConfigDump', names: ['bootstrap'], also: ['last_updated'] },
-  { kind: 'SecretsConfigDump', names: ['static_secrets', 'dynamic_active_secrets', 'dynamic_warming_secrets'], also: [] },
+  {
+    kind: 'SecretsConfigDump',
+    names: ['static_secrets', 'dynamic_active_secrets', 'dynamic_warming_secrets'],
+    also: [],
+  },
   { kind: 'EcdsConfigDump', names: ['ecds_filters'], also: [] },
   {
     kind: 'ListenersConfigDump',
     // v2alpha's per-state lists too (Envoy < 1.12)
-    names: ['static_listeners', 'dynamic_listeners', 'dynamic_active_listeners', 'dynamic_warming_listeners', 'dynamic_draining_listeners'],
+    names: [
+      'static_listeners',
+      'dynamic_listeners',
+      'dynamic_active_listeners',
+      'dynamic_warming_listeners',
+      'dynamic_draining_listeners',
+    ],
     also: ['version_info'],
   },
-  { kind: 'ClustersConfigDump', names: ['static_clusters', 'dynamic_active_clusters', 'dynamic_warming_clusters'], also: ['version_info'] },
+  {
+    kind: 'ClustersConfigDump',
+    names: ['static_clusters', 'dynamic_active_clusters', 'dynamic_warming_clusters'],
+    also: ['version_info'],
+  },
   { kind: 'RoutesConfigDump', names: ['static_route_configs', 'dynamic_route_configs'], also: [] },
   { kind: 'EndpointsConfigDump', names: ['static_endpoint_configs', 'dynamic_endpoint_configs'], also: [] },
 ];
@@ -66,14 +80,16 @@ const ADMIN_TYPE = /^(?:type\.googleapis\.com\/)?envoy\.admin\.(?:v2alpha|v3)\.[
 
 /** egctl's `{"<ns>": {"<pod>": <one section>}}` → the same with `{"configs": [section]}` leaves; else as it is. */
 export function egctlSections(doc: Json): Json {
-  if (!doc || typeof doc !== 'object' || Array.isArray(doc) || doc['@type'] !== undefined || Array.isArray(doc.configs)) return doc;
+  if (!doc || typeof doc !== 'object' || Array.isArray(doc) || doc['@type'] !== undefined || Array.isArray(doc.configs))
+    return doc;
   let found = false;
   const out: Record<string, Record<string, Json>> = {};
   for (const [ns, v] of Object.entries(doc as Record<string, Json>)) {
     if (!v || typeof v !== 'object' || Array.isArray(v)) return doc;
     out[ns] = {};
     for (const [pod, leaf] of Object.entries(v as Record<string, Json>)) {
-      const isSection = leaf && typeof leaf === 'object' && typeof leaf['@type'] === 'string' && ADMIN_TYPE.test(leaf['@type']);
+      const isSection =
+        leaf && typeof leaf === 'object' && typeof leaf['@type'] === 'string' && ADMIN_TYPE.test(leaf['@type']);
       if (isSection) found = true;
       out[ns][pod] = isSection ? { configs: [leaf] } : leaf;
     }

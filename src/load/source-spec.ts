@@ -31,17 +31,46 @@ export interface PodRef {
  * to a pod (istioctl-reference.md §1: `[<type>/]<name>[.<namespace>]`).
  */
 const POD_TYPES = new Set([
-  'pod', 'pods', 'po',
-  'deployment', 'deployments', 'deploy',
-  'statefulset', 'statefulsets', 'sts',
-  'daemonset', 'daemonsets', 'ds',
-  'replicaset', 'replicasets', 'rs',
-  'job', 'jobs',
-  'service', 'services', 'svc',
+  'pod',
+  'pods',
+  'po',
+  'deployment',
+  'deployments',
+  'deploy',
+  'statefulset',
+  'statefulsets',
+  'sts',
+  'daemonset',
+  'daemonsets',
+  'ds',
+  'replicaset',
+  'replicasets',
+  'rs',
+  'job',
+  'jobs',
+  'service',
+  'services',
+  'svc',
 ]);
 
 /** Extensions that mark a dotted word as a file name, not `name.namespace`. */
-const FILE_EXTENSIONS = new Set(['json', 'gz', 'tgz', 'tar', 'yaml', 'yml', 'txt', 'log', 'dump', 'zip', 'out', 'jsonl', 'bz2', 'xz', 'zst']);
+const FILE_EXTENSIONS = new Set([
+  'json',
+  'gz',
+  'tgz',
+  'tar',
+  'yaml',
+  'yml',
+  'txt',
+  'log',
+  'dump',
+  'zip',
+  'out',
+  'jsonl',
+  'bz2',
+  'xz',
+  'zst',
+]);
 
 const DNS_LABEL = '[a-z0-9](?:[-a-z0-9]*[a-z0-9])?';
 const POD_LIKE = new RegExp(`^(?:([a-z]+)/)?(${DNS_LABEL}(?:\\.${DNS_LABEL})*)$`);

@@ -12,7 +12,11 @@ export interface Spinner {
 const FRAMES = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏'];
 const NOOP: Spinner = { update() {}, stop() {} };
 
-export function startSpinner(stream: (NodeJS.WritableStream & { isTTY?: boolean }) | undefined, text: string, intervalMs = 80): Spinner {
+export function startSpinner(
+  stream: (NodeJS.WritableStream & { isTTY?: boolean }) | undefined,
+  text: string,
+  intervalMs = 80,
+): Spinner {
   if (!stream || !stream.isTTY) return NOOP;
   let frame = 0;
   let current = text;

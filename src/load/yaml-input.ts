@@ -28,7 +28,8 @@ const MAX_ALIAS_COUNT = 1000;
  * key followed by `:` (quoted, as `'@type':`, or plain without spaces, as every key of a dump is). Text that starts otherwise (a script, HTML,
  * a bare word) is not YAML a tool wrote: parse-json.ts words what it is.
  */
-const YAML_START = /^(?:---|%YAML|-(?:[ \t]|$)|(?:'[^'\n]*'|"[^"\n]*"|[^\s#'"{}[\],&*!|>%@`/:][^\s:#]*)[ \t]*:(?:[ \t]|$))/;
+const YAML_START =
+  /^(?:---|%YAML|-(?:[ \t]|$)|(?:'[^'\n]*'|"[^"\n]*"|[^\s#'"{}[\],&*!|>%@`/:][^\s:#]*)[ \t]*:(?:[ \t]|$))/;
 
 /** Whether the text is for the YAML parser (see the file comment). */
 export function isYamlText(text: string): boolean {
@@ -55,9 +56,12 @@ const MAX_YAML_BYTES = 536_870_888;
 export function isYamlBuffer(buf: Buffer, origin: string): boolean {
   if (!isYamlText(buf.toString('utf8', 0, Math.min(buf.length, 4096)))) return false;
   if (buf.length > MAX_YAML_BYTES) {
-    throw new InputError(`${origin}: a ${Math.round(buf.length / 1e6)} MB YAML dump is more than pcx can read as YAML (at most ${Math.floor(MAX_YAML_BYTES / 1e6)} MB, one string)`, {
-      hint: 'save it as JSON (`istioctl proxy-config all <pod> -o json`), which pcx reads at any size',
-    });
+    throw new InputError(
+      `${origin}: a ${Math.round(buf.length / 1e6)} MB YAML dump is more than pcx can read as YAML (at most ${Math.floor(MAX_YAML_BYTES / 1e6)} MB, one string)`,
+      {
+        hint: 'save it as JSON (`istioctl proxy-config all <pod> -o json`), which pcx reads at any size',
+      },
+    );
   }
   return true;
 }
@@ -77,28 +81,40 @@ export function parseYamlDump(text: string, origin: string): unknown {
     const line = e.linePos?.[0]?.line;
     const what = e.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '');
     if (/call stack/i.test(what)) {
-      throw new InputError(`${origin}: YAML nested too deeply to read${line ? ` (at line ${line})` : ''}; expected an Envoy config dump`, {
-        hint: 'a config dump is a few dozen levels deep: this file is not one, or is damaged',
-      });
+      throw new InputError(
+        `${origin}: YAML nested too deeply to read${line ? ` (at line ${line})` : ''}; expected an Envoy config dump`,
+        {
+          hint: 'a config dump is a few dozen levels deep: this file is not one, or is damaged',
+        },
+      );
     }
-    throw new InputError(`${origin}: invalid YAML${line ? ` (line ${line})` : ''}: ${what}; expected an Envoy config dump`, {
-      hint: 'save it again with `istioctl proxy-config all <pod> -o yaml` (or -o json)',
-    });
+    throw new InputError(
+      `${origin}: invalid YAML${line ? ` (line ${line})` : ''}: ${what}; expected an Envoy config dump`,
+      {
+        hint: 'save it again with `istioctl proxy-config all <pod> -o yaml` (or -o json)',
+      },
+    );
   }
   const present = all.filter((d) => d.contents !== null);
   if (present.length > 1) {
-    throw new InputError(`${origin}: ${present.length} YAML documents (separated by ---); expected one Envoy config dump`, {
-      hint: 'give each dump its own file',
-    });
+    throw new InputError(
+      `${origin}: ${present.length} YAML documents (separated by ---); expected one Envoy config dump`,
+      {
+        hint: 'give each dump its own file',
+      },
+    );
   }
   let value: unknown;
   try {
     value = present[0]?.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
   } catch (e) {
-    throw new InputError(`${origin}: YAML that cannot be read as data (${(e as Error).message.split('\n')[0]}); expected an Envoy config dump`);
+    throw new InputError(
+      `${origin}: YAML that cannot be read as data (${(e as Error).message.split('\n')[0]}); expected an Envoy config dump`,
+    );
   }
   // a bare value or nothing: parse-json.ts has the words for that (empty file, not a dump)
-  if (value === null || value === undefined || typeof value !== 'object') return parseJsonText(present.length ? text : '', origin);
+  if (value === null || value === undefined || typeof value !== 'object')
+    return parseJsonText(present.length ? text : '', origin);
   const k = value as { apiVersion?: unknown; kind?: unknown };
   if (!Array.isArray(value) && typeof k.apiVersion === 'string' && typeof k.kind === 'string') {
     throw new InputError(`${origin}: a Kubernetes ${k.kind} (apiVersion ${k.apiVersion}), not an Envoy config dump`, {

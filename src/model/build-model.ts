@@ -7,8 +7,15 @@
 import { InputError } from '../errors.js';
 import type { ClusterStatus, Json } from './envoy-types.js';
 import {
-  ClusterRecord, EndpointRecord, ListenerRecord, RouteConfigRecord,
-  type ConfigModel, EcdsRecord, type ProxyInfo, SecretRecord, type Section,
+  ClusterRecord,
+  EndpointRecord,
+  ListenerRecord,
+  RouteConfigRecord,
+  type ConfigModel,
+  EcdsRecord,
+  type ProxyInfo,
+  SecretRecord,
+  type Section,
 } from './config-model.js';
 import { snakeKeys } from '../load/normalize.js';
 import { proxyInfoFrom } from './proxy-info.js';
@@ -25,7 +32,8 @@ export function field(obj: Json, snake: string): Json {
   const v = obj[snake];
   if (v !== undefined) return v;
   let camel = camelNames.get(snake);
-  if (camel === undefined) camelNames.set(snake, (camel = snake.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase())));
+  if (camel === undefined)
+    camelNames.set(snake, (camel = snake.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase())));
   return obj[camel];
 }
 
@@ -74,29 +82,51 @@ class Builder {
     }
     for (const dl of list(d, 'dynamic_listeners')) this.addDynamicListener(dl);
     // envoy.admin.v2alpha (Envoy < 1.12): one list per state, each entry {version_info, listener, last_updated}
-    for (const [key, state] of [['dynamic_active_listeners', 'active'], ['dynamic_warming_listeners', 'warming'], ['dynamic_draining_listeners', 'draining']] as const) {
+    for (const [key, state] of [
+      ['dynamic_active_listeners', 'active'],
+      ['dynamic_warming_listeners', 'warming'],
+      ['dynamic_draining_listeners', 'draining'],
+    ] as const) {
       for (const e of list(d, key)) {
         const l = field(e, 'listener');
-        this.listeners.push(new ListenerRecord(nameOf(l) ?? '', state, l, { versionInfo: field(e, 'version_info'), lastUpdated: field(e, 'last_updated') }));
+        this.listeners.push(
+          new ListenerRecord(nameOf(l) ?? '', state, l, {
+            versionInfo: field(e, 'version_info'),
+            lastUpdated: field(e, 'last_updated'),
+          }),
+        );
       }
     }
   }
 
   addDynamicListener(dl: Json): void {
     const name: string = nameOf(dl) ?? '';
-    for (const [key, state] of [['active_state', 'active'], ['warming_state', 'warming'], ['draining_state', 'draining']] as const) {
+    for (const [key, state] of [
+      ['active_state', 'active'],
+      ['warming_state', 'warming'],
+      ['draining_state', 'draining'],
+    ] as const) {
       const st = field(dl, key);
       if (st) {
         const l = field(st, 'listener');
-        this.listeners.push(new ListenerRecord(name || nameOf(l) || '', state, l, { versionInfo: field(st, 'version_info'), lastUpdated: field(st, 'last_updated') }));
+        this.listeners.push(
+          new ListenerRecord(name || nameOf(l) || '', state, l, {
+            versionInfo: field(st, 'version_info'),
+            lastUpdated: field(st, 'last_updated'),
+          }),
+        );
       }
     }
     const err = field(dl, 'error_state');
     if (err) {
       const l = field(err, 'failed_configuration');
-      this.listeners.push(new ListenerRecord(name || nameOf(l) || '', 'error', l ?? {}, {
-        errorDetails: field(err, 'details'), lastUpdated: field(err, 'last_update_attempt'), versionInfo: field(err, 'version_info'),
-      }));
+      this.listeners.push(
+        new ListenerRecord(name || nameOf(l) || '', 'error', l ?? {}, {
+          errorDetails: field(err, 'details'),
+          lastUpdated: field(err, 'last_update_attempt'),
+          versionInfo: field(err, 'version_info'),
+        }),
+      );
     }
   }
 
@@ -110,7 +140,12 @@ class Builder {
   pushCluster(c: Json, state: 'static' | 'active' | 'warming', envelope: Json): void {
     const err = field(envelope, 'error_state');
     // a null or missing cluster is kept for validate.ts to name and leave out
-    this.clusters.push(new ClusterRecord(nameOf(c) ?? '', state, c, { versionInfo: field(envelope, 'version_info'), errorDetails: err ? field(err, 'details') : undefined }));
+    this.clusters.push(
+      new ClusterRecord(nameOf(c) ?? '', state, c, {
+        versionInfo: field(envelope, 'version_info'),
+        errorDetails: err ? field(err, 'details') : undefined,
+      }),
+    );
   }
 
   addRoutesDump(d: Json): void {
@@ -125,29 +160,54 @@ class Builder {
   pushDynamicRoute(s: Json): void {
     const rc = field(s, 'route_config');
     const err = field(s, 'error_state');
-    if (rc) this.routeConfigs.push(new RouteConfigRecord(nameOf(rc) ?? '', 'dynamic', rc, { versionInfo: field(s, 'version_info') }));
+    if (rc)
+      this.routeConfigs.push(
+        new RouteConfigRecord(nameOf(rc) ?? '', 'dynamic', rc, { versionInfo: field(s, 'version_info') }),
+      );
     if (err) {
       const failed = field(err, 'failed_configuration');
-      this.routeConfigs.push(new RouteConfigRecord(nameOf(failed) ?? nameOf(rc) ?? '', 'error', failed ?? {}, { errorDetails: field(err, 'details') }));
+      this.routeConfigs.push(
+        new RouteConfigRecord(nameOf(failed) ?? nameOf(rc) ?? '', 'error', failed ?? {}, {
+          errorDetails: field(err, 'details'),
+        }),
+      );
     }
   }
 
   addEndpointsDump(d: Json): void {
     this.sections.add('endpoints');
-    for (const [key, isStatic] of [['static_endpoint_configs', true], ['dynamic_endpoint_configs', false]] as const) {
+    for (const [key, isStatic] of [
+      ['static_endpoint_configs', true],
+      ['dynamic_endpoint_configs', false],
+    ] as const) {
       for (const s of list(d, key)) {
         const cla = field(s, 'endpoint_config');
         if (!cla) continue;
-        this.endpoints.push(new EndpointRecord((isLazy(cla) ? cla.field('cluster_name') ?? cla.field('clusterName') : field(cla, 'cluster_name')) ?? '', isStatic, cla));
+        this.endpoints.push(
+          new EndpointRecord(
+            (isLazy(cla) ? (cla.field('cluster_name') ?? cla.field('clusterName')) : field(cla, 'cluster_name')) ?? '',
+            isStatic,
+            cla,
+          ),
+        );
       }
     }
   }
 
   addSecretsDump(d: Json): void {
     this.sections.add('secrets');
-    for (const [key, state] of [['static_secrets', 'static'], ['dynamic_active_secrets', 'active'], ['dynamic_warming_secrets', 'warming']] as const) {
+    for (const [key, state] of [
+      ['static_secrets', 'static'],
+      ['dynamic_active_secrets', 'active'],
+      ['dynamic_warming_secrets', 'warming'],
+    ] as const) {
       for (const s of list(d, key)) {
-        this.secrets.push(new SecretRecord(s?.name ?? '', state, field(s, 'secret'), { versionInfo: field(s, 'version_info'), lastUpdated: field(s, 'last_updated') }));
+        this.secrets.push(
+          new SecretRecord(s?.name ?? '', state, field(s, 'secret'), {
+            versionInfo: field(s, 'version_info'),
+            lastUpdated: field(s, 'last_updated'),
+          }),
+        );
       }
     }
   }
@@ -174,7 +234,9 @@ class Builder {
     const t = typeOf(entry);
     if (!t) return;
     if ('foreign' in t) {
-      this.warnings.push(`${origin}: ignored a config section of foreign type ${t.foreign} (not Envoy's admin API; nothing in it is read as Envoy config)`);
+      this.warnings.push(
+        `${origin}: ignored a config section of foreign type ${t.foreign} (not Envoy's admin API; nothing in it is read as Envoy config)`,
+      );
       return;
     }
     this.apiVersions.add(t.version);
@@ -183,20 +245,51 @@ class Builder {
         this.sections.add('bootstrap');
         this.bootstrap = snakeKeys(field(entry, 'bootstrap'));
         break;
-      case 'ListenersConfigDump': this.addListenersDump(entry); break;
-      case 'ClustersConfigDump': this.addClustersDump(entry); break;
-      case 'RoutesConfigDump': this.addRoutesDump(entry); break;
-      case 'EndpointsConfigDump': this.addEndpointsDump(entry); break;
-      case 'SecretsConfigDump': this.addSecretsDump(entry); break;
-      case 'EcdsConfigDump': this.addEcdsDump(entry); break;
-      case 'ScopedRoutesConfigDump': break; // Istio does not use SRDS (§1.2)
+      case 'ListenersConfigDump':
+        this.addListenersDump(entry);
+        break;
+      case 'ClustersConfigDump':
+        this.addClustersDump(entry);
+        break;
+      case 'RoutesConfigDump':
+        this.addRoutesDump(entry);
+        break;
+      case 'EndpointsConfigDump':
+        this.addEndpointsDump(entry);
+        break;
+      case 'SecretsConfigDump':
+        this.addSecretsDump(entry);
+        break;
+      case 'EcdsConfigDump':
+        this.addEcdsDump(entry);
+        break;
+      case 'ScopedRoutesConfigDump':
+        break; // Istio does not use SRDS (§1.2)
       // `?resource=` packs each element on its own (§1.3)
-      case 'ListenersConfigDump.DynamicListener': this.sections.add('listeners'); this.addDynamicListener(entry); break;
-      case 'ListenersConfigDump.StaticListener': this.sections.add('listeners'); this.addListenersDump({ static_listeners: [entry] }); break;
-      case 'ClustersConfigDump.DynamicCluster': this.sections.add('clusters'); this.pushCluster(field(entry, 'cluster'), 'active', entry); break;
-      case 'ClustersConfigDump.StaticCluster': this.sections.add('clusters'); this.pushCluster(field(entry, 'cluster'), 'static', entry); break;
-      case 'RoutesConfigDump.DynamicRouteConfig': this.sections.add('routes'); this.pushDynamicRoute(entry); break;
-      case 'RoutesConfigDump.StaticRouteConfig': this.sections.add('routes'); this.addRoutesDump({ static_route_configs: [entry] }); break;
+      case 'ListenersConfigDump.DynamicListener':
+        this.sections.add('listeners');
+        this.addDynamicListener(entry);
+        break;
+      case 'ListenersConfigDump.StaticListener':
+        this.sections.add('listeners');
+        this.addListenersDump({ static_listeners: [entry] });
+        break;
+      case 'ClustersConfigDump.DynamicCluster':
+        this.sections.add('clusters');
+        this.pushCluster(field(entry, 'cluster'), 'active', entry);
+        break;
+      case 'ClustersConfigDump.StaticCluster':
+        this.sections.add('clusters');
+        this.pushCluster(field(entry, 'cluster'), 'static', entry);
+        break;
+      case 'RoutesConfigDump.DynamicRouteConfig':
+        this.sections.add('routes');
+        this.pushDynamicRoute(entry);
+        break;
+      case 'RoutesConfigDump.StaticRouteConfig':
+        this.sections.add('routes');
+        this.addRoutesDump({ static_route_configs: [entry] });
+        break;
       default:
         this.warnings.push(`${origin}: ignored a config section of unknown type ${entry['@type']}`);
     }
@@ -210,16 +303,34 @@ class Builder {
     const first = isLazy(found) ? found.parse() : found;
     const has = (k: string) => field(first, k) !== undefined;
     if (has('host_statuses') || (has('name') && has('added_via_api'))) return this.addClusterStatuses(materialize(arr));
-    if (has('virtual_hosts')) return this.addRoutesDump({ dynamic_route_configs: arr.map((rc) => ({ route_config: rc })) });
-    if (has('filter_chains') || has('default_filter_chain') || has('listener_filters') || (has('address') && !has('type') && !has('connect_timeout'))) {
-      return this.addListenersDump({ dynamic_listeners: arr.map((l) => ({ name: nameOf(l), active_state: { listener: l } })) });
+    if (has('virtual_hosts'))
+      return this.addRoutesDump({ dynamic_route_configs: arr.map((rc) => ({ route_config: rc })) });
+    if (
+      has('filter_chains') ||
+      has('default_filter_chain') ||
+      has('listener_filters') ||
+      (has('address') && !has('type') && !has('connect_timeout'))
+    ) {
+      return this.addListenersDump({
+        dynamic_listeners: arr.map((l) => ({ name: nameOf(l), active_state: { listener: l } })),
+      });
     }
-    if (has('eds_cluster_config') || has('connect_timeout') || has('type') || has('lb_policy') || has('load_assignment')) {
+    if (
+      has('eds_cluster_config') ||
+      has('connect_timeout') ||
+      has('type') ||
+      has('lb_policy') ||
+      has('load_assignment')
+    ) {
       return this.addClustersDump({ dynamic_active_clusters: arr.map((c) => ({ cluster: c })) });
     }
-    if (has('endpoints') && has('cluster_name')) return this.addEndpointsDump({ dynamic_endpoint_configs: arr.map((e) => ({ endpoint_config: e })) });
-    if (has('active_state') || has('warming_state') || has('error_state')) return this.addListenersDump({ dynamic_listeners: materialize(arr) });
-    throw new InputError(`${origin}: a JSON list, but not of listeners, routes, clusters or endpoints; expected an Envoy config dump`);
+    if (has('endpoints') && has('cluster_name'))
+      return this.addEndpointsDump({ dynamic_endpoint_configs: arr.map((e) => ({ endpoint_config: e })) });
+    if (has('active_state') || has('warming_state') || has('error_state'))
+      return this.addListenersDump({ dynamic_listeners: materialize(arr) });
+    throw new InputError(
+      `${origin}: a JSON list, but not of listeners, routes, clusters or endpoints; expected an Envoy config dump`,
+    );
   }
 
   build(origin: string): ConfigModel {
@@ -284,12 +395,17 @@ export function buildModelFromDump(d: Json, origin: string): ConfigModel {
   } else if (d && typeof d === 'object' && Array.isArray(field(d, 'cluster_statuses'))) {
     b.addClusterStatuses(field(d, 'cluster_statuses'));
   } else if (d && typeof d === 'object' && 'configs' in d) {
-    throw new InputError(`${origin}: "configs" is ${d.configs === null ? 'null' : `a ${typeof d.configs}`}, not a list: not a usable Envoy config dump`);
+    throw new InputError(
+      `${origin}: "configs" is ${d.configs === null ? 'null' : `a ${typeof d.configs}`}, not a list: not a usable Envoy config dump`,
+    );
   } else {
     const keys = d && typeof d === 'object' ? Object.keys(d).slice(0, 5).join(', ') : typeof d;
-    throw new InputError(`${origin}: valid JSON but not an Envoy config dump (found ${keys || 'an empty object'}; expected "configs")`, {
-      hint: 'pass the output of `istioctl proxy-config all <pod> -o json` or Envoy\'s /config_dump',
-    });
+    throw new InputError(
+      `${origin}: valid JSON but not an Envoy config dump (found ${keys || 'an empty object'}; expected "configs")`,
+      {
+        hint: "pass the output of `istioctl proxy-config all <pod> -o json` or Envoy's /config_dump",
+      },
+    );
   }
   return b.build(origin);
 }
@@ -298,7 +414,8 @@ export function buildModelFromDump(d: Json, origin: string): ConfigModel {
 export function attachClusterStatuses(model: ConfigModel, doc: Json, origin: string): void {
   const d = unwrapDocument(doc, origin);
   const statuses = Array.isArray(d) ? d : field(d, 'cluster_statuses');
-  if (!Array.isArray(statuses)) throw new InputError(`${origin}: not Envoy /clusters?format=json output (no "cluster_statuses")`);
+  if (!Array.isArray(statuses))
+    throw new InputError(`${origin}: not Envoy /clusters?format=json output (no "cluster_statuses")`);
   model.clusterStatuses ??= new Map();
   for (const s of validClusterStatuses(statuses, origin, model.warnings)) {
     const st = snakeKeys(s) as ClusterStatus;

@@ -8,11 +8,19 @@
  */
 import { isSnakeResource, snakeKeys } from '../load/normalize.js';
 import { isLazy, type LazyValue } from '../load/lazy-value.js';
-import type { Cluster, ClusterLoadAssignment, ClusterStatus, Json, Listener, RouteConfiguration } from './envoy-types.js';
+import type {
+  Cluster,
+  ClusterLoadAssignment,
+  ClusterStatus,
+  Json,
+  Listener,
+  RouteConfiguration,
+} from './envoy-types.js';
 
 export type ResourceState = 'static' | 'active' | 'warming' | 'draining' | 'error';
 
-export type Section = 'bootstrap' | 'listeners' | 'clusters' | 'routes' | 'endpoints' | 'secrets' | 'ecds' | 'cluster_statuses';
+export type Section =
+  'bootstrap' | 'listeners' | 'clusters' | 'routes' | 'endpoints' | 'secrets' | 'ecds' | 'cluster_statuses';
 
 /**
  * What to do with a resource parsed late (a big dump's index): validate.ts's check, which says what is
@@ -95,7 +103,15 @@ function headOf<T>(body: Lazy<T>, keys: readonly string[]): T | undefined {
   return body.pending ? (snakeKeys(checked) as T) : undefined;
 }
 
-const LISTENER_HEAD = ['name', 'address', 'additional_addresses', 'bind_to_port', 'deprecated_v1', 'use_original_dst', 'traffic_direction'] as const;
+const LISTENER_HEAD = [
+  'name',
+  'address',
+  'additional_addresses',
+  'bind_to_port',
+  'deprecated_v1',
+  'use_original_dst',
+  'traffic_direction',
+] as const;
 const CLUSTER_HEAD = ['name', 'type', 'eds_cluster_config', 'metadata'] as const;
 
 /** What every record offers: its body parsed on demand, its bytes when it came from an index. */
@@ -104,9 +120,13 @@ abstract class RecordBase<T> {
   constructor(raw: unknown) {
     this.body = new Lazy<T>(raw);
   }
-  get raw(): unknown { return this.body.raw; }
+  get raw(): unknown {
+    return this.body.raw;
+  }
   /** True until the resource is first read (only resources of a big dump's index start so). */
-  get pending(): boolean { return this.body.pending; }
+  get pending(): boolean {
+    return this.body.pending;
+  }
   /** The resource's exact bytes in the dump, when it came from an index; undefined for a parsed document. */
   bytes(): Buffer | undefined {
     return (this.body.lazy ?? this.body.lazyBytes)?.bytes();
@@ -186,7 +206,11 @@ export class ClusterRecord extends RecordBase<Cluster> {
 }
 
 export class EndpointRecord extends RecordBase<ClusterLoadAssignment> {
-  constructor(readonly clusterName: string, readonly isStatic: boolean, raw: unknown) {
+  constructor(
+    readonly clusterName: string,
+    readonly isStatic: boolean,
+    raw: unknown,
+  ) {
     super(raw);
   }
   get cla(): ClusterLoadAssignment {

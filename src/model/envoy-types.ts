@@ -5,14 +5,23 @@
 /* eslint-disable @typescript-eslint/no-explicit-any */
 export type Json = any;
 
-export interface SocketAddress { address?: string; port_value?: number; port?: number; ipv4_compat?: boolean; protocol?: string }
+export interface SocketAddress {
+  address?: string;
+  port_value?: number;
+  port?: number;
+  ipv4_compat?: boolean;
+  protocol?: string;
+}
 export interface Address {
   socket_address?: SocketAddress;
   pipe?: { path: string };
   envoy_internal_address?: { server_listener_name?: string; endpoint_id?: string };
 }
 
-export interface CidrRange { address_prefix?: string; prefix_len?: number | { value?: number } }
+export interface CidrRange {
+  address_prefix?: string;
+  prefix_len?: number | { value?: number };
+}
 
 export interface FilterChainMatch {
   destination_port?: number | { value?: number };
@@ -27,7 +36,12 @@ export interface FilterChainMatch {
   [k: string]: Json;
 }
 
-export interface NetworkFilter { name?: string; typed_config?: Json; config?: Json; config_discovery?: Json }
+export interface NetworkFilter {
+  name?: string;
+  typed_config?: Json;
+  config?: Json;
+  config_discovery?: Json;
+}
 
 export interface FilterChain {
   name?: string;
@@ -55,46 +69,87 @@ export interface Listener {
   [k: string]: Json;
 }
 
-export interface Metadata { filter_metadata?: Record<string, Json>; typed_filter_metadata?: Record<string, Json> }
+export interface Metadata {
+  filter_metadata?: Record<string, Json>;
+  typed_filter_metadata?: Record<string, Json>;
+}
 
 export interface StringMatcher {
-  exact?: string; prefix?: string; suffix?: string; contains?: string;
-  safe_regex?: { regex?: string }; ignore_case?: boolean;
+  exact?: string;
+  prefix?: string;
+  suffix?: string;
+  contains?: string;
+  safe_regex?: { regex?: string };
+  ignore_case?: boolean;
 }
 
 export interface HeaderMatcher {
   name: string;
   string_match?: StringMatcher;
-  exact_match?: string; prefix_match?: string; suffix_match?: string; contains_match?: string;
-  safe_regex_match?: { regex?: string }; regex_match?: string;
+  exact_match?: string;
+  prefix_match?: string;
+  suffix_match?: string;
+  contains_match?: string;
+  safe_regex_match?: { regex?: string };
+  regex_match?: string;
   range_match?: { start?: string | number; end?: string | number };
   present_match?: boolean;
   invert_match?: boolean;
   treat_missing_header_as_empty?: boolean;
 }
 
-export interface QueryParameterMatcher { name: string; string_match?: StringMatcher; present_match?: boolean; value?: string; regex?: boolean }
+export interface QueryParameterMatcher {
+  name: string;
+  string_match?: StringMatcher;
+  present_match?: boolean;
+  value?: string;
+  regex?: boolean;
+}
 
 export interface RouteMatch {
-  prefix?: string; path?: string; safe_regex?: { regex?: string }; regex?: string;
-  path_separated_prefix?: string; connect_matcher?: Json; path_match_policy?: Json;
+  prefix?: string;
+  path?: string;
+  safe_regex?: { regex?: string };
+  regex?: string;
+  path_separated_prefix?: string;
+  connect_matcher?: Json;
+  path_match_policy?: Json;
   case_sensitive?: boolean | { value?: boolean };
   headers?: HeaderMatcher[];
   query_parameters?: QueryParameterMatcher[];
-  runtime_fraction?: Json; grpc?: Json; tls_context?: Json;
-  dynamic_metadata?: Json[]; filter_state?: Json[]; cookies?: Json[];
+  runtime_fraction?: Json;
+  grpc?: Json;
+  tls_context?: Json;
+  dynamic_metadata?: Json[];
+  filter_state?: Json[];
+  cookies?: Json[];
 }
 
-export interface WeightedClusterEntry { name?: string; cluster_header?: string; weight?: number | { value?: number }; metadata_match?: Json; typed_per_filter_config?: Json }
+export interface WeightedClusterEntry {
+  name?: string;
+  cluster_header?: string;
+  weight?: number | { value?: number };
+  metadata_match?: Json;
+  typed_per_filter_config?: Json;
+}
 
 export interface RouteAction {
   cluster?: string;
   cluster_header?: string;
-  weighted_clusters?: { clusters?: WeightedClusterEntry[]; total_weight?: number | { value?: number }; runtime_key_prefix?: string };
-  cluster_specifier_plugin?: string; inline_cluster_specifier_plugin?: Json;
+  weighted_clusters?: {
+    clusters?: WeightedClusterEntry[];
+    total_weight?: number | { value?: number };
+    runtime_key_prefix?: string;
+  };
+  cluster_specifier_plugin?: string;
+  inline_cluster_specifier_plugin?: Json;
   cluster_not_found_response_code?: string;
-  timeout?: string; prefix_rewrite?: string; regex_rewrite?: Json; host_rewrite_literal?: string;
-  retry_policy?: Json; request_mirror_policies?: Json[];
+  timeout?: string;
+  prefix_rewrite?: string;
+  regex_rewrite?: Json;
+  host_rewrite_literal?: string;
+  retry_policy?: Json;
+  request_mirror_policies?: Json[];
   [k: string]: Json;
 }
 
@@ -104,21 +159,30 @@ export interface Route {
   route?: RouteAction;
   redirect?: Json;
   direct_response?: { status?: number; body?: Json };
-  filter_action?: Json; non_forwarding_action?: Json;
+  filter_action?: Json;
+  non_forwarding_action?: Json;
   metadata?: Metadata;
   decorator?: { operation?: string };
   typed_per_filter_config?: Json;
 }
 
 export interface VirtualHost {
-  name?: string; domains?: string[]; routes?: Route[]; matcher?: Json;
-  require_tls?: string; retry_policy?: Json; metadata?: Metadata;
+  name?: string;
+  domains?: string[];
+  routes?: Route[];
+  matcher?: Json;
+  require_tls?: string;
+  retry_policy?: Json;
+  metadata?: Metadata;
   typed_per_filter_config?: Json;
 }
 
 export interface RouteConfiguration {
-  name?: string; virtual_hosts?: VirtualHost[]; vhds?: Json;
-  ignore_port_in_host_matching?: boolean; validate_clusters?: boolean | { value?: boolean };
+  name?: string;
+  virtual_hosts?: VirtualHost[];
+  vhds?: Json;
+  ignore_port_in_host_matching?: boolean;
+  validate_clusters?: boolean | { value?: boolean };
   vhost_header?: string;
 }
 
@@ -154,7 +218,11 @@ export interface LocalityLbEndpoints {
   priority?: number;
 }
 
-export interface ClusterLoadAssignment { cluster_name?: string; endpoints?: LocalityLbEndpoints[]; policy?: Json }
+export interface ClusterLoadAssignment {
+  cluster_name?: string;
+  endpoints?: LocalityLbEndpoints[];
+  policy?: Json;
+}
 
 /** `/clusters?format=json` (envoy-resolution.md §1.4). */
 export interface HostStatus {
@@ -177,11 +245,18 @@ export interface HostStatus {
   stats?: Json[];
 }
 
-export interface ClusterStatus { name: string; added_via_api?: boolean; host_statuses?: HostStatus[]; eds_service_name?: string; [k: string]: Json }
+export interface ClusterStatus {
+  name: string;
+  added_via_api?: boolean;
+  host_statuses?: HostStatus[];
+  eds_service_name?: string;
+  [k: string]: Json;
+}
 
 /** proto3 JSON writes wrapper types either bare or as `{ value }` depending on the writer. */
 export function unwrap<T>(v: T | { value?: T } | undefined): T | undefined {
-  if (v !== null && typeof v === 'object' && !Array.isArray(v) && 'value' in (v as object)) return (v as { value?: T }).value;
+  if (v !== null && typeof v === 'object' && !Array.isArray(v) && 'value' in (v as object))
+    return (v as { value?: T }).value;
   return v as T | undefined;
 }
 

@@ -52,7 +52,8 @@ const declared = new Set<string>();
 
 /** Declares an index entry (once per name, at module level, where the rule it serves lives). */
 export function defineIndex<T>(name: ModelIndexEntryName, build: (model: ConfigModel) => T): ModelIndexEntry<T> {
-  if (!(MODEL_INDEX_ENTRIES as readonly string[]).includes(name)) throw new Error(`model index entry ${name} is not documented in model/model-index.ts`);
+  if (!(MODEL_INDEX_ENTRIES as readonly string[]).includes(name))
+    throw new Error(`model index entry ${name} is not documented in model/model-index.ts`);
   if (declared.has(name)) throw new Error(`model index entry ${name} is declared twice`);
   declared.add(name);
   return { name, build };

@@ -53,7 +53,8 @@ export function proxyInfoFrom(bootstrap: Json, listeners: ListenerRecord[]): Pro
     }
   }
   if (!info.clusterDomain && info.namespace) info.clusterDomain = 'cluster.local';
-  if (!info.dnsDomain && info.namespace && info.clusterDomain) info.dnsDomain = `${info.namespace}.svc.${info.clusterDomain}`;
+  if (!info.dnsDomain && info.namespace && info.clusterDomain)
+    info.dnsDomain = `${info.namespace}.svc.${info.clusterDomain}`;
 
   const v = node.user_agent_build_version?.version;
   if (v && v.major_number !== undefined) info.envoyVersion = `${v.major_number}.${v.minor_number ?? 0}.${v.patch ?? 0}`;
@@ -61,11 +62,14 @@ export function proxyInfoFrom(bootstrap: Json, listeners: ListenerRecord[]): Pro
 
   if (info.kind === 'unknown') {
     const active = listeners.filter((l) => l.serving);
-    const origDst = (l: ListenerRecord) => (l.listener?.listener_filters ?? []).some((f) => /original_dst/.test(f.name ?? ''));
+    const origDst = (l: ListenerRecord) =>
+      (l.listener?.listener_filters ?? []).some((f) => /original_dst/.test(f.name ?? ''));
     if (active.some((l) => l.name === 'virtualOutbound' || unwrap(l.head?.use_original_dst) === true)) {
       info.kind = 'sidecar';
       info.kindSource = 'a listener with use_original_dst (iptables capture)';
-    } else if (active.some((l) => (unwrap(l.head?.bind_to_port) ?? unwrap(l.head?.deprecated_v1?.bind_to_port)) === false)) {
+    } else if (
+      active.some((l) => (unwrap(l.head?.bind_to_port) ?? unwrap(l.head?.deprecated_v1?.bind_to_port)) === false)
+    ) {
       // only a capture listener can hand connections to a listener that does not bind (§2.2): a sidecar
       info.kind = 'sidecar';
       info.kindSource = 'listeners with bind_to_port: false, which only a capture listener hands connections to';

@@ -25,7 +25,11 @@ export const MAX_RESOURCE_DEPTH = 200;
 // ------------------------------------------------------------------------------------ the schema
 
 type Shape =
-  | 'string' | 'number' | 'bool' | 'object' | 'any'
+  | 'string'
+  | 'number'
+  | 'bool'
+  | 'object'
+  | 'any'
   | { fields: Map<string, Shape | (() => Shape)>; typed?: (o: Record<string, Json>) => Shape | undefined }
   | { arr: Shape | (() => Shape); single?: boolean }
   | { map: Shape | (() => Shape) };
@@ -35,98 +39,214 @@ const S = 'string' as const;
 const N = 'number' as const;
 const B = 'bool' as const;
 const O = 'object' as const;
-const obj = (fields: Record<string, Shape | (() => Shape)>, typed?: (o: Record<string, Json>) => Shape | undefined): Shape => ({ fields: new Map(Object.entries(fields)), typed });
+const obj = (
+  fields: Record<string, Shape | (() => Shape)>,
+  typed?: (o: Record<string, Json>) => Shape | undefined,
+): Shape => ({ fields: new Map(Object.entries(fields)), typed });
 const arr = (of: Shape | (() => Shape)): Shape => ({ arr: of });
 const map = (of: Shape | (() => Shape)): Shape => ({ map: of });
 
 const socketAddress = obj({ address: S, port_value: N, protocol: S });
-const address = obj({ socket_address: socketAddress, pipe: obj({ path: S }), envoy_internal_address: obj({ server_listener_name: S, endpoint_id: S }) });
+const address = obj({
+  socket_address: socketAddress,
+  pipe: obj({ path: S }),
+  envoy_internal_address: obj({ server_listener_name: S, endpoint_id: S }),
+});
 const cidr = obj({ address_prefix: S, prefix_len: N });
-const stringMatcher = obj({ exact: S, prefix: S, suffix: S, contains: S, safe_regex: obj({ regex: S }), ignore_case: B });
+const stringMatcher = obj({
+  exact: S,
+  prefix: S,
+  suffix: S,
+  contains: S,
+  safe_regex: obj({ regex: S }),
+  ignore_case: B,
+});
 const headerMatcher = obj({
-  name: S, string_match: stringMatcher, exact_match: S, prefix_match: S, suffix_match: S, contains_match: S,
-  safe_regex_match: obj({ regex: S }), regex_match: S, present_match: B, invert_match: B,
+  name: S,
+  string_match: stringMatcher,
+  exact_match: S,
+  prefix_match: S,
+  suffix_match: S,
+  contains_match: S,
+  safe_regex_match: obj({ regex: S }),
+  regex_match: S,
+  present_match: B,
+  invert_match: B,
 });
 const routeMatch = obj({
-  prefix: S, path: S, safe_regex: obj({ regex: S }), regex: S, path_separated_prefix: S,
-  headers: arr(headerMatcher), query_parameters: arr(obj({ name: S, string_match: stringMatcher, present_match: B, value: S })),
+  prefix: S,
+  path: S,
+  safe_regex: obj({ regex: S }),
+  regex: S,
+  path_separated_prefix: S,
+  headers: arr(headerMatcher),
+  query_parameters: arr(obj({ name: S, string_match: stringMatcher, present_match: B, value: S })),
   case_sensitive: B,
 });
 const weighted = obj({ name: S, cluster_header: S, weight: N });
 // what envoy/route-policy.ts reads of retries, mirrors, CORS, rate limits and header edits
 const retryPolicy = obj({
-  retry_on: S, num_retries: N, retriable_status_codes: arr(N), per_try_timeout: S, per_try_idle_timeout: S,
-  retry_host_predicate: arr(obj({ name: S })), host_selection_retry_max_attempts: N, retry_back_off: O,
+  retry_on: S,
+  num_retries: N,
+  retriable_status_codes: arr(N),
+  per_try_timeout: S,
+  per_try_idle_timeout: S,
+  retry_host_predicate: arr(obj({ name: S })),
+  host_selection_retry_max_attempts: N,
+  retry_back_off: O,
 });
 const rateLimits = arr(obj({ actions: arr(O) }));
 const cors = obj({ allow_origin_string_match: arr(stringMatcher), allow_origin: arr(S) });
-const headerEdits = { request_headers_to_add: arr(O), response_headers_to_add: arr(O), request_headers_to_remove: arr(S), response_headers_to_remove: arr(S) };
+const headerEdits = {
+  request_headers_to_add: arr(O),
+  response_headers_to_add: arr(O),
+  request_headers_to_remove: arr(S),
+  response_headers_to_remove: arr(S),
+};
 const routeAction = obj({
-  cluster: S, cluster_header: S, weighted_clusters: obj({ clusters: arr(weighted), total_weight: N }),
-  timeout: S, prefix_rewrite: S, host_rewrite_literal: S, retry_policy: retryPolicy, request_mirror_policies: arr(O), request_mirror_policy: O,
-  hash_policy: arr(O), rate_limits: rateLimits, cors,
+  cluster: S,
+  cluster_header: S,
+  weighted_clusters: obj({ clusters: arr(weighted), total_weight: N }),
+  timeout: S,
+  prefix_rewrite: S,
+  host_rewrite_literal: S,
+  retry_policy: retryPolicy,
+  request_mirror_policies: arr(O),
+  request_mirror_policy: O,
+  hash_policy: arr(O),
+  rate_limits: rateLimits,
+  cors,
 });
-const route = obj({ name: S, match: routeMatch, route: routeAction, redirect: O, direct_response: obj({ status: N }), decorator: obj({ operation: S }), ...headerEdits });
-const virtualHost = obj({ name: S, domains: arr(S), routes: arr(route), require_tls: S, retry_policy: retryPolicy, rate_limits: rateLimits, cors, ...headerEdits });
-export const ROUTE_CONFIG: Shape = obj({ name: S, virtual_hosts: arr(virtualHost), vhost_header: S, ignore_port_in_host_matching: B });
+const route = obj({
+  name: S,
+  match: routeMatch,
+  route: routeAction,
+  redirect: O,
+  direct_response: obj({ status: N }),
+  decorator: obj({ operation: S }),
+  ...headerEdits,
+});
+const virtualHost = obj({
+  name: S,
+  domains: arr(S),
+  routes: arr(route),
+  require_tls: S,
+  retry_policy: retryPolicy,
+  rate_limits: rateLimits,
+  cors,
+  ...headerEdits,
+});
+export const ROUTE_CONFIG: Shape = obj({
+  name: S,
+  virtual_hosts: arr(virtualHost),
+  vhost_header: S,
+  ignore_port_in_host_matching: B,
+});
 
 const httpFilter = obj({ name: S, typed_config: obj({ '@type': S, type_url: S }), config_discovery: O });
-const hcm = obj({ stat_prefix: S, rds: obj({ route_config_name: S }), route_config: ROUTE_CONFIG, http_filters: arr(httpFilter) });
+const hcm = obj({
+  stat_prefix: S,
+  rds: obj({ route_config_name: S }),
+  route_config: ROUTE_CONFIG,
+  http_filters: arr(httpFilter),
+});
 /**
  * v2 `config` Structs (Istio ≤ 1.4) were converted to protos by protobuf's lenient JSON reader,
  * which takes a single value for a repeated field: Istio 1.3's gateway has
  * `"http_filters": {"name": "envoy.router"}`, and Envoy ran it as a one-element list.
  */
-const hcmV2 = obj({ stat_prefix: S, rds: obj({ route_config_name: S }), route_config: ROUTE_CONFIG, http_filters: { arr: httpFilter, single: true } });
+const hcmV2 = obj({
+  stat_prefix: S,
+  rds: obj({ route_config_name: S }),
+  route_config: ROUTE_CONFIG,
+  http_filters: { arr: httpFilter, single: true },
+});
 const tcpProxy = obj({ stat_prefix: S, cluster: S, weighted_clusters: obj({ clusters: arr(weighted) }) });
 /** A network filter's config, by its type (or, for v2 `config` structs, by the filter's name). */
 function filterConfig(typeOrName: unknown, v2 = false): Shape {
   if (typeof typeOrName !== 'string') return O;
-  if (/HttpConnectionManager$|^envoy(\.filters\.network)?\.http_connection_manager$/.test(typeOrName)) return v2 ? hcmV2 : hcm;
+  if (/HttpConnectionManager$|^envoy(\.filters\.network)?\.http_connection_manager$/.test(typeOrName))
+    return v2 ? hcmV2 : hcm;
   if (/TcpProxy$|^envoy(\.filters\.network)?\.tcp_proxy$/.test(typeOrName)) return tcpProxy;
   return O;
 }
 const networkFilter = obj({ name: S, config_discovery: O }, (f) => {
   const tc = f.typed_config;
   if (tc !== undefined) {
-    const t = tc && typeof tc === 'object' ? (/TypedStruct$/.test(String(tc['@type'])) ? tc.type_url : tc['@type']) : undefined;
+    const t =
+      tc && typeof tc === 'object' ? (/TypedStruct$/.test(String(tc['@type'])) ? tc.type_url : tc['@type']) : undefined;
     return obj({ typed_config: filterConfig(t) });
   }
   return f.config !== undefined ? obj({ config: filterConfig(f.name, true) }) : undefined;
 });
 const chainMatch = obj({
-  destination_port: N, prefix_ranges: arr(cidr), server_names: arr(S), transport_protocol: S, application_protocols: arr(S),
-  direct_source_prefix_ranges: arr(cidr), source_type: S, source_prefix_ranges: arr(cidr), source_ports: arr(N),
+  destination_port: N,
+  prefix_ranges: arr(cidr),
+  server_names: arr(S),
+  transport_protocol: S,
+  application_protocols: arr(S),
+  direct_source_prefix_ranges: arr(cidr),
+  source_type: S,
+  source_prefix_ranges: arr(cidr),
+  source_ports: arr(N),
 });
-const filterChain = obj({ name: S, filter_chain_match: chainMatch, filters: arr(networkFilter), transport_socket: O, tls_context: O });
+const filterChain = obj({
+  name: S,
+  filter_chain_match: chainMatch,
+  filters: arr(networkFilter),
+  transport_socket: O,
+  tls_context: O,
+});
 const typedExt = obj({ name: S, typed_config: obj({ '@type': S }) });
 const onMatch = (): Shape => obj({ action: typedExt, matcher: matcher });
-const matcher = (): Shape => obj({
-  matcher_tree: obj({
-    input: typedExt,
-    exact_match_map: obj({ map: map(onMatch) }),
-    prefix_match_map: obj({ map: map(onMatch) }),
-    custom_match: typedExt,
-  }),
-  on_no_match: onMatch,
-});
+const matcher = (): Shape =>
+  obj({
+    matcher_tree: obj({
+      input: typedExt,
+      exact_match_map: obj({ map: map(onMatch) }),
+      prefix_match_map: obj({ map: map(onMatch) }),
+      custom_match: typedExt,
+    }),
+    on_no_match: onMatch,
+  });
 export const LISTENER: Shape = obj({
-  name: S, address, additional_addresses: arr(obj({ address })), filter_chains: arr(filterChain), default_filter_chain: filterChain,
-  filter_chain_matcher: matcher, listener_filters: arr(obj({ name: S, typed_config: O, config_discovery: O })),
-  use_original_dst: B, bind_to_port: B, traffic_direction: S, deprecated_v1: O,
+  name: S,
+  address,
+  additional_addresses: arr(obj({ address })),
+  filter_chains: arr(filterChain),
+  default_filter_chain: filterChain,
+  filter_chain_matcher: matcher,
+  listener_filters: arr(obj({ name: S, typed_config: O, config_discovery: O })),
+  use_original_dst: B,
+  bind_to_port: B,
+  traffic_direction: S,
+  deprecated_v1: O,
 });
 
 const locality = obj({ region: S, zone: S, sub_zone: S });
 const lbEndpoint = obj({
-  endpoint: obj({ address, hostname: S, health_check_config: O }), endpoint_name: S, health_status: S, load_balancing_weight: N,
+  endpoint: obj({ address, hostname: S, health_check_config: O }),
+  endpoint_name: S,
+  health_status: S,
+  load_balancing_weight: N,
 });
 export const LOAD_ASSIGNMENT: Shape = obj({
-  cluster_name: S, endpoints: arr(obj({ locality, lb_endpoints: arr(lbEndpoint), load_balancing_weight: N, priority: N })), policy: O,
+  cluster_name: S,
+  endpoints: arr(obj({ locality, lb_endpoints: arr(lbEndpoint), load_balancing_weight: N, priority: N })),
+  policy: O,
 });
 export const CLUSTER: Shape = obj({
-  name: S, type: S, cluster_type: obj({ name: S, typed_config: O }), eds_cluster_config: obj({ service_name: S, eds_config: O }),
-  load_assignment: LOAD_ASSIGNMENT, hosts: arr(address), lb_policy: S, transport_socket: O,
-  transport_socket_matches: arr(obj({ name: S, match: O, transport_socket: O })), outlier_detection: O, circuit_breakers: O,
+  name: S,
+  type: S,
+  cluster_type: obj({ name: S, typed_config: O }),
+  eds_cluster_config: obj({ service_name: S, eds_config: O }),
+  load_assignment: LOAD_ASSIGNMENT,
+  hosts: arr(address),
+  lb_policy: S,
+  transport_socket: O,
+  transport_socket_matches: arr(obj({ name: S, match: O, transport_socket: O })),
+  outlier_detection: O,
+  circuit_breakers: O,
   connect_timeout: S,
 });
 const dataSource = obj({ filename: S, inline_bytes: S, inline_string: S, environment_variable: S });
@@ -137,14 +257,22 @@ export const SECRET: Shape = obj({
 });
 export const BOOTSTRAP: Shape = obj({
   node: obj({ id: S, cluster: S, metadata: O, user_agent_name: S, user_agent_version: S }),
-  static_resources: O, dynamic_resources: O, admin: O,
+  static_resources: O,
+  dynamic_resources: O,
+  admin: O,
 });
 export const HOST_STATUS_SET: Shape = obj({
   name: S,
-  host_statuses: arr(obj({
-    address, hostname: S, weight: N, priority: N, locality,
-    health_status: obj({ eds_health_status: S, failed_active_health_check: B, failed_outlier_check: B }),
-  })),
+  host_statuses: arr(
+    obj({
+      address,
+      hostname: S,
+      weight: N,
+      priority: N,
+      locality,
+      health_status: obj({ eds_health_status: S, failed_active_health_check: B, failed_outlier_check: B }),
+    }),
+  ),
 });
 export const ECDS_FILTER: Shape = obj({ name: S, typed_config: obj({ '@type': S }) });
 
@@ -162,7 +290,6 @@ function kindOf(v: unknown): string {
   return `a ${typeof v} (${String(v)})`;
 }
 
-
 function isNumeric(v: unknown): boolean {
   if (typeof v === 'number') return true;
   if (typeof v === 'string') return v.trim() !== '' && Number.isFinite(Number(v));
@@ -170,10 +297,17 @@ function isNumeric(v: unknown): boolean {
 }
 
 /** A failure, its path collected on the way back up (so paths cost nothing when all is well). */
-interface Fail { path: (string | number)[]; msg: string }
+interface Fail {
+  path: (string | number)[];
+  msg: string;
+}
 
 function pathText(path: (string | number)[]): string {
-  const p = path.reverse().map((k) => (typeof k === 'number' ? `[${k}]` : `.${k}`)).join('').replace(/^\./, '');
+  const p = path
+    .reverse()
+    .map((k) => (typeof k === 'number' ? `[${k}]` : `.${k}`))
+    .join('')
+    .replace(/^\./, '');
   return p.length > 120 ? p.slice(0, 60) + '…' + p.slice(-50) : p;
 }
 
@@ -219,18 +353,27 @@ function check(x: unknown, sh: Shape, depth: number, maxDepth: number, camel: bo
     case 'string':
       return typeof x === 'string' ? undefined : { path: [], msg: `is ${kindOf(x)}, expected a string` };
     case 'number':
-      if (isNumeric(x) || (x !== null && typeof x === 'object' && !Array.isArray(x) && isNumeric((x as Json).value))) return undefined;
+      if (isNumeric(x) || (x !== null && typeof x === 'object' && !Array.isArray(x) && isNumeric((x as Json).value)))
+        return undefined;
       return { path: [], msg: `is ${kindOf(x)}, expected a number` };
     case 'bool':
-      if (typeof x === 'boolean' || (x !== null && typeof x === 'object' && !Array.isArray(x) && typeof (x as Json).value === 'boolean')) return undefined;
+      if (
+        typeof x === 'boolean' ||
+        (x !== null && typeof x === 'object' && !Array.isArray(x) && typeof (x as Json).value === 'boolean')
+      )
+        return undefined;
       return { path: [], msg: `is ${kindOf(x)}, expected true or false` };
     case 'object':
-      if (x === null || typeof x !== 'object' || Array.isArray(x)) return { path: [], msg: `is ${kindOf(x)}, expected an object` };
+      if (x === null || typeof x !== 'object' || Array.isArray(x))
+        return { path: [], msg: `is ${kindOf(x)}, expected an object` };
       return depthOnly(x, depth, maxDepth);
   }
   if (depth > maxDepth) return tooDeep(maxDepth);
   if ('arr' in sh) {
-    if (!Array.isArray(x)) return sh.single ? check(x, resolve(sh.arr)!, depth + 1, maxDepth, camel) : { path: [], msg: `is ${kindOf(x)}, expected a list` };
+    if (!Array.isArray(x))
+      return sh.single
+        ? check(x, resolve(sh.arr)!, depth + 1, maxDepth, camel)
+        : { path: [], msg: `is ${kindOf(x)}, expected a list` };
     const el = resolve(sh.arr)!;
     for (let i = 0; i < x.length; i++) {
       const f = check(x[i], el, depth + 1, maxDepth, camel);
@@ -238,7 +381,8 @@ function check(x: unknown, sh: Shape, depth: number, maxDepth: number, camel: bo
     }
     return undefined;
   }
-  if (x === null || typeof x !== 'object' || Array.isArray(x)) return { path: [], msg: `is ${kindOf(x)}, expected an object` };
+  if (x === null || typeof x !== 'object' || Array.isArray(x))
+    return { path: [], msg: `is ${kindOf(x)}, expected an object` };
   const o = x as Record<string, Json>;
   if ('map' in sh) {
     const el = resolve(sh.map)!;
@@ -293,7 +437,9 @@ export interface ResourceLists {
 }
 
 function label(kind: string, name: unknown, i: number): string {
-  return typeof name === 'string' && name ? `${kind} "${name.length > 80 ? name.slice(0, 80) + '…' : name}"` : `${kind} #${i + 1}`;
+  return typeof name === 'string' && name
+    ? `${kind} "${name.length > 80 ? name.slice(0, 80) + '…' : name}"`
+    : `${kind} #${i + 1}`;
 }
 
 /** `name` of a record must be a string: it keys every lookup and is printed everywhere. */
@@ -322,46 +468,87 @@ const IGNORED = '(Envoy would reject this resource; ignored, the rest of the dum
  */
 export function validateResources(b: ResourceLists): void {
   const w = b.warnings;
-  const shapeProblem = (raw: unknown, shape: Shape) => (raw === undefined || raw === null || typeof raw !== 'object' || Array.isArray(raw)
-    ? `it is ${kindOf(raw)}, expected an object`
-    : problemOf(raw, shape));
+  const shapeProblem = (raw: unknown, shape: Shape) =>
+    raw === undefined || raw === null || typeof raw !== 'object' || Array.isArray(raw)
+      ? `it is ${kindOf(raw)}, expected an object`
+      : problemOf(raw, shape);
   let late = 0;
-  const record = (kind: string, shape: Shape) => (r: NamedRaw, i: number): string | undefined => {
-    if (r.pending && r.checkWhenParsed) {
-      // a resource of a big dump's index: its name now, its shape when something first reads it; a
-      // malformed one is then replaced by an empty resource (nothing in it matches), with the warning
-      const named = nameProblem(r.name);
-      if (named) return `malformed ${label(kind, r.name, i)}: ${named} ${IGNORED}`;
-      r.checkWhenParsed((raw) => {
-        const p = shapeProblem(raw, shape);
-        if (!p) return raw;
-        if (late++ < 20) w.push(`malformed ${label(kind, r.name, i)}: ${p} ${IGNORED}`);
-        return typeof r.name === 'string' && kind !== 'endpoints of cluster' ? { name: r.name } : {};
-      });
-      return undefined;
-    }
-    const p = nameProblem(r.name) ?? shapeProblem(r.raw, shape);
-    return p && `malformed ${label(kind, r.name, i)}: ${p} ${IGNORED}`;
-  };
+  const record =
+    (kind: string, shape: Shape) =>
+    (r: NamedRaw, i: number): string | undefined => {
+      if (r.pending && r.checkWhenParsed) {
+        // a resource of a big dump's index: its name now, its shape when something first reads it; a
+        // malformed one is then replaced by an empty resource (nothing in it matches), with the warning
+        const named = nameProblem(r.name);
+        if (named) return `malformed ${label(kind, r.name, i)}: ${named} ${IGNORED}`;
+        r.checkWhenParsed((raw) => {
+          const p = shapeProblem(raw, shape);
+          if (!p) return raw;
+          if (late++ < 20) w.push(`malformed ${label(kind, r.name, i)}: ${p} ${IGNORED}`);
+          return typeof r.name === 'string' && kind !== 'endpoints of cluster' ? { name: r.name } : {};
+        });
+        return undefined;
+      }
+      const p = nameProblem(r.name) ?? shapeProblem(r.raw, shape);
+      return p && `malformed ${label(kind, r.name, i)}: ${p} ${IGNORED}`;
+    };
   b.listeners.splice(0, b.listeners.length, ...keep(b.listeners, record('listener', LISTENER), w));
   b.routeConfigs.splice(0, b.routeConfigs.length, ...keep(b.routeConfigs, record('route config', ROUTE_CONFIG), w));
   b.clusters.splice(0, b.clusters.length, ...keep(b.clusters, record('cluster', CLUSTER), w));
   const endpoints = record('endpoints of cluster', LOAD_ASSIGNMENT);
-  b.endpoints.splice(0, b.endpoints.length, ...keep(b.endpoints, (e, i) => endpoints({ name: e.clusterName, get raw() { return e.raw; }, pending: e.pending, checkWhenParsed: e.checkWhenParsed?.bind(e) }, i), w));
-  b.secrets.splice(0, b.secrets.length, ...keep(b.secrets, (s, i) => {
-    const p = nameProblem(s.name) ?? problemOf(s.raw, SECRET);
-    return p && `malformed ${label('secret', s.name, i)}: ${p} ${IGNORED}`;
-  }, w));
-  b.ecds.splice(0, b.ecds.length, ...keep(b.ecds, (e, i) => {
-    const p = nameProblem(e.name) ?? problemOf(e.raw, ECDS_FILTER);
-    return p && `malformed ${label('ECDS filter', e.name, i)}: ${p} ${IGNORED}`;
-  }, w));
+  b.endpoints.splice(
+    0,
+    b.endpoints.length,
+    ...keep(
+      b.endpoints,
+      (e, i) =>
+        endpoints(
+          {
+            name: e.clusterName,
+            get raw() {
+              return e.raw;
+            },
+            pending: e.pending,
+            checkWhenParsed: e.checkWhenParsed?.bind(e),
+          },
+          i,
+        ),
+      w,
+    ),
+  );
+  b.secrets.splice(
+    0,
+    b.secrets.length,
+    ...keep(
+      b.secrets,
+      (s, i) => {
+        const p = nameProblem(s.name) ?? problemOf(s.raw, SECRET);
+        return p && `malformed ${label('secret', s.name, i)}: ${p} ${IGNORED}`;
+      },
+      w,
+    ),
+  );
+  b.ecds.splice(
+    0,
+    b.ecds.length,
+    ...keep(
+      b.ecds,
+      (e, i) => {
+        const p = nameProblem(e.name) ?? problemOf(e.raw, ECDS_FILTER);
+        return p && `malformed ${label('ECDS filter', e.name, i)}: ${p} ${IGNORED}`;
+      },
+      w,
+    ),
+  );
 }
 
 /** The bootstrap: undefined when it is malformed (with a warning), so the proxy's identity is "unknown", not wrong. */
 export function validBootstrap(bootstrap: unknown, warnings: string[]): unknown {
   if (bootstrap === undefined) return undefined;
-  const p = bootstrap === null || typeof bootstrap !== 'object' || Array.isArray(bootstrap) ? `it is ${kindOf(bootstrap)}, expected an object` : problemOf(bootstrap, BOOTSTRAP);
+  const p =
+    bootstrap === null || typeof bootstrap !== 'object' || Array.isArray(bootstrap)
+      ? `it is ${kindOf(bootstrap)}, expected an object`
+      : problemOf(bootstrap, BOOTSTRAP);
   if (!p) return bootstrap;
   warnings.push(`malformed bootstrap: ${p} (ignored: the proxy's identity is unknown)`);
   return undefined;
@@ -369,11 +556,16 @@ export function validBootstrap(bootstrap: unknown, warnings: string[]): unknown 
 
 /** `/clusters?format=json` entries pcx can read; the others are left out with a warning. */
 export function validClusterStatuses(statuses: unknown[], origin: string, warnings: string[]): Json[] {
-  return keep(statuses, (s, i) => {
-    if (s === null || typeof s !== 'object' || Array.isArray(s)) return `${origin}: malformed cluster status #${i + 1}: it is ${kindOf(s)}, expected an object (ignored)`;
-    const p = problemOf(s, HOST_STATUS_SET);
-    return p && `${origin}: malformed cluster status ${label('of cluster', (s as Json).name, i)}: ${p} (ignored)`;
-  }, warnings) as Json[];
+  return keep(
+    statuses,
+    (s, i) => {
+      if (s === null || typeof s !== 'object' || Array.isArray(s))
+        return `${origin}: malformed cluster status #${i + 1}: it is ${kindOf(s)}, expected an object (ignored)`;
+      const p = problemOf(s, HOST_STATUS_SET);
+      return p && `${origin}: malformed cluster status ${label('of cluster', (s as Json).name, i)}: ${p} (ignored)`;
+    },
+    warnings,
+  ) as Json[];
 }
 
 /** The depth of a whole document, for the commands that print it whole; stops counting at `limit`. */

@@ -36,15 +36,26 @@ export interface ChainGraph {
 }
 
 const LABEL: Record<string, string> = {
-  dns: 'dns', listener: 'listener', filter_chain: 'filter chain', network_filter: 'network filter', route_config: 'route config',
-  virtual_host: 'virtual host', route: 'route', cluster: 'cluster', endpoints: 'endpoints',
+  dns: 'dns',
+  listener: 'listener',
+  filter_chain: 'filter chain',
+  network_filter: 'network filter',
+  route_config: 'route config',
+  virtual_host: 'virtual host',
+  route: 'route',
+  cluster: 'cluster',
+  endpoints: 'endpoints',
 };
 
 function endpointsNote(h: Hop): { note: string; bad: boolean; unknown?: boolean } {
   const eps = h.endpoints ?? [];
   if (!eps.length) {
     const unknown = /^unknown/.test(h.reason);
-    return { note: unknown ? 'endpoints unknown (EDS not captured)' : h.reason, bad: !unknown && /\bno |\bnone\b|\b0 /.test(h.reason), unknown };
+    return {
+      note: unknown ? 'endpoints unknown (EDS not captured)' : h.reason,
+      bad: !unknown && /\bno |\bnone\b|\b0 /.test(h.reason),
+      unknown,
+    };
   }
   const usable = eps.filter((e) => e.usable).length;
   return { note: `${usable} of ${eps.length} usable`, bad: usable === 0 };
@@ -54,9 +65,17 @@ function nodeOf(h: Hop, id: string): GraphNode {
   const kind = LABEL[h.kind] ?? h.kind;
   if (h.kind === 'endpoints') {
     const n = endpointsNote(h);
-    return { id, kind, title: h.name, note: n.note, tone: n.bad ? 'bad' : 'neutral', ...(n.unknown ? { uncertain: true } : {}) };
+    return {
+      id,
+      kind,
+      title: h.name,
+      note: n.note,
+      tone: n.bad ? 'bad' : 'neutral',
+      ...(n.unknown ? { uncertain: true } : {}),
+    };
   }
-  const bad = h.state === 'missing' || h.state === 'error' || (h.kind === 'authorization' && h.reason.startsWith('DENIED'));
+  const bad =
+    h.state === 'missing' || h.state === 'error' || (h.kind === 'authorization' && h.reason.startsWith('DENIED'));
   const note = h.state && !['active', 'static', 'dynamic'].includes(h.state) ? h.state : undefined;
   return { id, kind, title: h.name, ...(note ? { note } : {}), tone: bad ? 'bad' : 'neutral' };
 }
@@ -65,7 +84,14 @@ export function chainGraph(r: ExplainResult): ChainGraph {
   const trunk: GraphNode[] = [];
   const branches: GraphBranch[] = [];
   // the DNS step comes before the listener (issue 11 part 4): how the name becomes the address dialled
-  if (r.dns) trunk.push({ id: 'h0', kind: 'dns', title: `${r.dns.name}${r.dns.address ? ` → ${r.dns.address}` : ''}`, note: r.dns.resolver, tone: 'neutral' });
+  if (r.dns)
+    trunk.push({
+      id: 'h0',
+      kind: 'dns',
+      title: `${r.dns.name}${r.dns.address ? ` → ${r.dns.address}` : ''}`,
+      note: r.dns.resolver,
+      tone: 'neutral',
+    });
   let n = 0;
   for (const h of r.hops) {
     const id = `h${++n}`;
@@ -86,7 +112,19 @@ export function chainGraph(r: ExplainResult): ChainGraph {
   const tone = verdictTone(v.kind, v.http_status);
   // the failing hop: a node already marked bad, else (the request stops before any cluster) the last trunk hop
   const anyBad = [...trunk, ...branches.flatMap((b) => b.nodes)].some((x) => x.tone === 'bad');
-  if (isProblem(v.kind, v.http_status) && !anyBad && !branches.length && trunk.length && trunk[trunk.length - 1].kind !== 'dns') trunk[trunk.length - 1].tone = 'bad';
-  for (const x of [...trunk, ...branches.flatMap((b) => b.nodes)]) if (x.tone === 'neutral' && tone === 'good' && !x.uncertain) x.tone = 'good';
-  return { trunk, branches, verdict: { id: 'verdict', kind: 'verdict', title: verdictHeadline(v), note: v.summary, tone } };
+  if (
+    isProblem(v.kind, v.http_status) &&
+    !anyBad &&
+    !branches.length &&
+    trunk.length &&
+    trunk[trunk.length - 1].kind !== 'dns'
+  )
+    trunk[trunk.length - 1].tone = 'bad';
+  for (const x of [...trunk, ...branches.flatMap((b) => b.nodes)])
+    if (x.tone === 'neutral' && tone === 'good' && !x.uncertain) x.tone = 'good';
+  return {
+    trunk,
+    branches,
+    verdict: { id: 'verdict', kind: 'verdict', title: verdictHeadline(v), note: v.summary, tone },
+  };
 }

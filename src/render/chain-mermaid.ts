@@ -25,7 +25,12 @@ export function renderChainMermaid(g: ChainGraph): string {
   for (const b of g.branches) {
     b.nodes.forEach((n, j) => {
       const from = j === 0 ? last?.id : b.nodes[j - 1].id;
-      if (from) out.push(j === 0 && g.branches.length > 1 ? `  ${from} -- "${percentText(b.weight)}" --> ${n.id}` : `  ${from} --> ${n.id}`);
+      if (from)
+        out.push(
+          j === 0 && g.branches.length > 1
+            ? `  ${from} -- "${percentText(b.weight)}" --> ${n.id}`
+            : `  ${from} --> ${n.id}`,
+        );
     });
     if (b.nodes.length) ends.push(b.nodes[b.nodes.length - 1].id);
   }

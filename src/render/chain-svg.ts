@@ -34,11 +34,15 @@ function box(node: GraphNode, left: number, top: number, width = W): string {
   // characters that fit: monospace 12 px is ~7.3 px a character; the 11 px proportional note ~6 px
   const fitMono = Math.floor((width - 16) / 7.4);
   const fitNote = Math.floor((width - 16) / 6.2);
-  const line2 = node.note ? `<text x="${left + 8}" y="${top + 48}" font-size="11" fill="#59636e">${x(cut(node.note, fitNote))}</text>` : '';
-  return `<g class="hop ${node.tone}" data-kind="${x(node.kind)}"><title>${x(`${node.kind}: ${node.title}${node.note ? ` (${node.note})` : ''}`)}</title>`
-    + `<rect x="${left}" y="${top}" width="${width}" height="${H}" rx="6" fill="${c.fill}" stroke="${c.stroke}" stroke-width="${node.tone === 'bad' ? 2.5 : 1.2}"/>`
-    + `<text x="${left + 8}" y="${top + 15}" font-size="10.5" fill="#59636e" font-weight="600">${x(node.kind.toUpperCase())}</text>`
-    + `<text x="${left + 8}" y="${top + 32}" font-size="12" font-family="ui-monospace, Menlo, Consolas, monospace" fill="${c.text}">${x(cut(node.title, fitMono))}</text>${line2}</g>`;
+  const line2 = node.note
+    ? `<text x="${left + 8}" y="${top + 48}" font-size="11" fill="#59636e">${x(cut(node.note, fitNote))}</text>`
+    : '';
+  return (
+    `<g class="hop ${node.tone}" data-kind="${x(node.kind)}"><title>${x(`${node.kind}: ${node.title}${node.note ? ` (${node.note})` : ''}`)}</title>` +
+    `<rect x="${left}" y="${top}" width="${width}" height="${H}" rx="6" fill="${c.fill}" stroke="${c.stroke}" stroke-width="${node.tone === 'bad' ? 2.5 : 1.2}"/>` +
+    `<text x="${left + 8}" y="${top + 15}" font-size="10.5" fill="#59636e" font-weight="600">${x(node.kind.toUpperCase())}</text>` +
+    `<text x="${left + 8}" y="${top + 32}" font-size="12" font-family="ui-monospace, Menlo, Consolas, monospace" fill="${c.text}">${x(cut(node.title, fitMono))}</text>${line2}</g>`
+  );
 }
 
 function edge(x1: number, y1: number, x2: number, y2: number, label?: string): string {
@@ -46,7 +50,9 @@ function edge(x1: number, y1: number, x2: number, y2: number, label?: string): s
   // the arrowhead is drawn, not a marker: a marker needs url(#…), and the report allows no url() at all
   const head = `<path d="M${x2 - 4},${y2 - 7} L${x2},${y2} L${x2 + 4},${y2 - 7} z" fill="#59636e"/>`;
   const path = `<path d="M${x1},${y1} C${x1},${mid} ${x2},${mid} ${x2},${y2 - 6}" fill="none" stroke="#59636e" stroke-width="1.2"/>${head}`;
-  return label ? path + `<text x="${x2 + 6}" y="${y2 - 8}" font-size="11" font-weight="600" fill="#0969da">${x(label)}</text>` : path;
+  return label
+    ? path + `<text x="${x2 + 6}" y="${y2 - 8}" font-size="11" font-weight="600" fill="#0969da">${x(label)}</text>`
+    : path;
 }
 
 export function renderChainSvg(g: ChainGraph): string {
@@ -70,7 +76,8 @@ export function renderChainSvg(g: ChainGraph): string {
     let by = branchTop;
     let from = prev;
     b.nodes.forEach((n, j) => {
-      if (from) parts.push(edge(from.x, from.y, cx, by, j === 0 && g.branches.length > 1 ? percentText(b.weight) : undefined));
+      if (from)
+        parts.push(edge(from.x, from.y, cx, by, j === 0 && g.branches.length > 1 ? percentText(b.weight) : undefined));
       parts.push(box(n, cx - W / 2, by));
       from = { x: cx, y: by + H };
       by += H + GAP;
@@ -84,6 +91,9 @@ export function renderChainSvg(g: ChainGraph): string {
   for (const e of ends) parts.push(edge(e.x, e.y, centre, vy));
   parts.push(box(g.verdict, centre - vw / 2, vy, vw));
   const height = vy + H + PAD;
-  return `<svg xmlns="http://www.w3.org/2000/svg" class="chain" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" role="img" aria-label="${x(`the request's path: ${g.verdict.title}`)}" font-family="-apple-system, 'Segoe UI', Helvetica, Arial, sans-serif">`
-    + parts.join('') + '</svg>\n';
+  return (
+    `<svg xmlns="http://www.w3.org/2000/svg" class="chain" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" role="img" aria-label="${x(`the request's path: ${g.verdict.title}`)}" font-family="-apple-system, 'Segoe UI', Helvetica, Arial, sans-serif">` +
+    parts.join('') +
+    '</svg>\n'
+  );
 }

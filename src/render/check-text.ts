@@ -25,24 +25,41 @@ export function countsLine(sum: { error: number; warning: number; info: number }
 
 function findingBlock(f: Finding, s: Style, verbose: boolean): string {
   const lines: string[] = [];
-  lines.push(`${paint(s, f.severity, LABEL[f.severity].padEnd(7))} ${s.bold(f.code)}  ${f.resource.type} ${f.resource.name}${f.proxy ? s.dim(`  (${f.proxy})`) : ''}`);
+  lines.push(
+    `${paint(s, f.severity, LABEL[f.severity].padEnd(7))} ${s.bold(f.code)}  ${f.resource.type} ${f.resource.name}${f.proxy ? s.dim(`  (${f.proxy})`) : ''}`,
+  );
   const ind = '                ';
   lines.push(`${ind}${f.message}`);
   lines.push(`${ind}${s.dim('effect')}  ${f.effect}`);
-  if (f.istio?.length) lines.push(`${ind}${s.dim('istio ')}  ${f.istio.map((r) => `${r.kind} ${r.namespace}/${r.name}${r.generated_from ? ` (from ${r.generated_from})` : ''}`).join(', ')}`);
+  if (f.istio?.length)
+    lines.push(
+      `${ind}${s.dim('istio ')}  ${f.istio.map((r) => `${r.kind} ${r.namespace}/${r.name}${r.generated_from ? ` (from ${r.generated_from})` : ''}`).join(', ')}`,
+    );
   if (f.next_step) lines.push(`${ind}${s.dim('next  ')}  ${f.next_step}`);
   if (verbose && f.details) {
-    for (const [k, v] of Object.entries(f.details)) lines.push(`${ind}${s.dim(k)}: ${typeof v === 'string' ? v : JSON.stringify(v)}`);
+    for (const [k, v] of Object.entries(f.details))
+      lines.push(`${ind}${s.dim(k)}: ${typeof v === 'string' ? v : JSON.stringify(v)}`);
   }
   return lines.join('\n');
 }
 
 export function renderCheckText(r: CheckResult, s: Style, opts: { verbose?: boolean } = {}): string {
   const p = r.proxy;
-  const who = [p.kind, p.pod ? `${p.pod}${p.namespace ? '.' + p.namespace : ''}` : '', p.istio_version ? `Istio ${p.istio_version}` : '', p.envoy_version ? `Envoy ${p.envoy_version}` : ''].filter(Boolean).join(', ');
+  const who = [
+    p.kind,
+    p.pod ? `${p.pod}${p.namespace ? '.' + p.namespace : ''}` : '',
+    p.istio_version ? `Istio ${p.istio_version}` : '',
+    p.envoy_version ? `Envoy ${p.envoy_version}` : '',
+  ]
+    .filter(Boolean)
+    .join(', ');
   const out: string[] = [`${s.bold('pcx check')} ${p.source}${who ? s.dim(`  (${who})`) : ''}`, ''];
   // a partial dump: what was not checked is not an all-clear
-  if (!r.findings.length) out.push(r.skipped.length ? 'no findings in what the dump holds (see "not checked" below)' : s.green('no findings'), '');
+  if (!r.findings.length)
+    out.push(
+      r.skipped.length ? 'no findings in what the dump holds (see "not checked" below)' : s.green('no findings'),
+      '',
+    );
   for (const f of r.findings) out.push(findingBlock(f, s, !!opts.verbose), '');
   let tail = countsLine(r.summary);
   if (r.summary.suppressed) tail += `; ${r.summary.suppressed} left out by --only/--ignore`;
@@ -52,11 +69,24 @@ export function renderCheckText(r: CheckResult, s: Style, opts: { verbose?: bool
 }
 
 export function renderFleetText(r: FleetResult, s: Style, opts: { verbose?: boolean } = {}): string {
-  const out: string[] = [`${s.bold('pcx check')} ${r.source}: ${plural(r.summary.proxies, 'proxy').replace('proxys', 'proxies')}`, ''];
+  const out: string[] = [
+    `${s.bold('pcx check')} ${r.source}: ${plural(r.summary.proxies, 'proxy').replace('proxys', 'proxies')}`,
+    '',
+  ];
   const head = ['PROXY', 'KIND', 'ERROR', 'WARNING', 'INFO'];
-  const rows = r.proxies.map((p) => [p.proxy, p.error ? 'unreadable' : p.kind, String(p.summary.error), String(p.summary.warning), String(p.summary.info)]);
+  const rows = r.proxies.map((p) => [
+    p.proxy,
+    p.error ? 'unreadable' : p.kind,
+    String(p.summary.error),
+    String(p.summary.warning),
+    String(p.summary.info),
+  ]);
   const w = head.map((h, i) => Math.max(h.length, ...rows.map((x) => x[i].length)));
-  const fmt = (cells: string[]) => cells.map((c, i) => (i < 2 ? c.padEnd(w[i]) : c.padStart(w[i]))).join('  ').trimEnd();
+  const fmt = (cells: string[]) =>
+    cells
+      .map((c, i) => (i < 2 ? c.padEnd(w[i]) : c.padStart(w[i])))
+      .join('  ')
+      .trimEnd();
   out.push(s.bold(fmt(head)));
   r.proxies.forEach((p, i) => {
     let line = fmt(rows[i]);
@@ -69,7 +99,9 @@ export function renderFleetText(r: FleetResult, s: Style, opts: { verbose?: bool
   for (const g of r.by_code) {
     const info: CodeInfo = codeInfo(g.code);
     const shown = g.proxies.slice(0, 8).join(', ') + (g.proxies.length > 8 ? ` and ${g.proxies.length - 8} more` : '');
-    out.push(`${paint(s, g.severity, LABEL[g.severity].padEnd(7))} ${s.bold(g.code)}  ${info.title} (${info.effect}): ${plural(g.proxies.length, 'proxy').replace('proxys', 'proxies')}, ${plural(g.count, 'finding')}`);
+    out.push(
+      `${paint(s, g.severity, LABEL[g.severity].padEnd(7))} ${s.bold(g.code)}  ${info.title} (${info.effect}): ${plural(g.proxies.length, 'proxy').replace('proxys', 'proxies')}, ${plural(g.count, 'finding')}`,
+    );
     out.push(`                ${shown}`);
   }
   if (r.by_code.length) out.push('');
@@ -87,5 +119,7 @@ export function renderFleetText(r: FleetResult, s: Style, opts: { verbose?: bool
 }
 
 export function renderCodeExplanation(codes: CodeInfo[]): string {
-  return codes.map((c) => `${c.code}  ${c.severity}  ${c.title}\n  effect: ${c.effect}\n  ${c.explanation}\n`).join('\n');
+  return codes
+    .map((c) => `${c.code}  ${c.severity}  ${c.title}\n  effect: ${c.effect}\n  ${c.explanation}\n`)
+    .join('\n');
 }

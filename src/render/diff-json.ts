@@ -8,10 +8,16 @@ import type { ChainDiff, DiffResult, ResourceChange } from '../diff/result.js';
 
 function changeJson(c: ResourceChange): Record<string, unknown> {
   return {
-    type: c.type, name: c.name, change: c.change, fields: c.fields, path: c.path, ...(c.summary ? { summary: c.summary } : {}),
+    type: c.type,
+    name: c.name,
+    change: c.change,
+    fields: c.fields,
+    path: c.path,
+    ...(c.summary ? { summary: c.summary } : {}),
     // README documents policy in the JSON form: it was left out here
     ...(c.policy?.length ? { policy: c.policy } : {}),
-    ...(c.missing_clusters ? { missing_clusters: c.missing_clusters } : {}), ...(c.warnings ? { warnings: c.warnings } : {}),
+    ...(c.missing_clusters ? { missing_clusters: c.missing_clusters } : {}),
+    ...(c.warnings ? { warnings: c.warnings } : {}),
   };
 }
 

@@ -1,19 +1,44 @@
 /** DiffResult / ChainDiff → the text an engineer reads: a summary table first, then each change down to the field. */
-import type { ChainDiff, ChainStepKind, DiffResult, DiffType, FieldChange, ResourceChange, SideInfo } from '../diff/result.js';
+import type {
+  ChainDiff,
+  ChainStepKind,
+  DiffResult,
+  DiffType,
+  FieldChange,
+  ResourceChange,
+  SideInfo,
+} from '../diff/result.js';
 import type { Style } from './style.js';
 import { noStyle } from './style.js';
 import { proxyName } from '../model/proxy-identity.js';
 
 const HEADING: Record<DiffType, string> = {
-  listener: 'listeners', filter_chain: 'filter chains', route_config: 'route configurations', virtual_host: 'virtual hosts',
-  route: 'routes', cluster: 'clusters', endpoints: 'endpoints', secret: 'secrets',
+  listener: 'listeners',
+  filter_chain: 'filter chains',
+  route_config: 'route configurations',
+  virtual_host: 'virtual hosts',
+  route: 'routes',
+  cluster: 'clusters',
+  endpoints: 'endpoints',
+  secret: 'secrets',
 };
 const COUNT_WORD: Partial<Record<DiffType, string>> = {
-  listener: 'listeners', route_config: 'route configurations', cluster: 'clusters', endpoints: 'endpoint sets', secret: 'secrets',
+  listener: 'listeners',
+  route_config: 'route configurations',
+  cluster: 'clusters',
+  endpoints: 'endpoint sets',
+  secret: 'secrets',
 };
 const STEP_LABEL: Record<ChainStepKind, string> = {
-  listener: 'listener', filter_chain: 'filter chain', network_filter: 'network filter', route_config: 'route config',
-  virtual_host: 'virtual host', route: 'route', clusters: 'clusters', endpoints: 'endpoints', verdict: 'verdict',
+  listener: 'listener',
+  filter_chain: 'filter chain',
+  network_filter: 'network filter',
+  route_config: 'route config',
+  virtual_host: 'virtual host',
+  route: 'route',
+  clusters: 'clusters',
+  endpoints: 'endpoints',
+  verdict: 'verdict',
 };
 
 export interface DiffTextOptions {
@@ -33,12 +58,17 @@ function isNoiseField(f: FieldChange): boolean {
 const MAX_VALUE = 110;
 
 function who(side: SideInfo): string {
-  const bits = [side.proxy, side.kind !== 'unknown' ? side.kind : undefined, side.istio_version ? `Istio ${side.istio_version}` : undefined, side.envoy_version ? `Envoy ${side.envoy_version}` : undefined];
+  const bits = [
+    side.proxy,
+    side.kind !== 'unknown' ? side.kind : undefined,
+    side.istio_version ? `Istio ${side.istio_version}` : undefined,
+    side.envoy_version ? `Envoy ${side.envoy_version}` : undefined,
+  ];
   return bits.filter(Boolean).join(', ');
 }
 
 export function formatValue(v: unknown, max = MAX_VALUE): string {
-  const s = typeof v === 'string' ? JSON.stringify(v) : JSON.stringify(v) ?? 'undefined';
+  const s = typeof v === 'string' ? JSON.stringify(v) : (JSON.stringify(v) ?? 'undefined');
   return s.length > max ? s.slice(0, max - 1) + '…' : s;
 }
 
@@ -72,7 +102,12 @@ export function renderChanges(changes: ResourceChange[], s: Style, opts: DiffTex
       out.push('');
       out.push(indent + s.bold(HEADING[type]));
     }
-    const mark = c.change === 'added' ? s.green(MARK.added) : c.change === 'removed' ? s.red(MARK.removed) : s.yellow(MARK.changed);
+    const mark =
+      c.change === 'added'
+        ? s.green(MARK.added)
+        : c.change === 'removed'
+          ? s.red(MARK.removed)
+          : s.yellow(MARK.changed);
     out.push(`${indent}  ${mark} ${c.name}${c.summary ? '  ' + s.dim(c.summary) : ''}`);
     for (const p of c.policy ?? []) out.push(`${indent}      ${s.bold(p)}`);
     for (const w of c.warnings ?? []) out.push(`${indent}      ${s.yellow(`⚠ ${w}`)}`);
@@ -81,8 +116,12 @@ export function renderChanges(changes: ResourceChange[], s: Style, opts: DiffTex
     const hidden = c.fields.length - fields.length;
     const max = opts.verbose ? Infinity : MAX_FIELDS;
     for (const f of fields.slice(0, max)) out.push(formatField(f, s, indent + '      '));
-    if (fields.length > max) out.push(`${indent}      ${s.dim(`… ${fields.length - max} more field changes (--verbose, or -o json)`)}`);
-    if (hidden) out.push(`${indent}      ${s.dim(`… ${hidden} mixer/decorator field change${hidden === 1 ? '' : 's'} (--verbose)`)}`);
+    if (fields.length > max)
+      out.push(`${indent}      ${s.dim(`… ${fields.length - max} more field changes (--verbose, or -o json)`)}`);
+    if (hidden)
+      out.push(
+        `${indent}      ${s.dim(`… ${hidden} mixer/decorator field change${hidden === 1 ? '' : 's'} (--verbose)`)}`,
+      );
   }
   return out;
 }
@@ -107,26 +146,37 @@ function comparedWords(r: DiffResult): string {
   return parts.join(', ');
 }
 
-export function renderDiffText(r: DiffResult, s: Style = noStyle, opts: DiffTextOptions & { filtered?: boolean } = {}): string {
+export function renderDiffText(
+  r: DiffResult,
+  s: Style = noStyle,
+  opts: DiffTextOptions & { filtered?: boolean } = {},
+): string {
   const out = header(r, s, `${s.bold('pcx diff')}`);
   for (const n of r.notes) out.push(`  ${s.yellow('note')} ${n}`);
   out.push('');
   if (!r.changes.length) {
     const what = comparedWords(r);
-    out.push(`${s.green('no differences')}${what ? ` (compared ${what}${opts.filtered ? ', with filters' : ''})` : r.compared.length ? '' : ': nothing was compared'}`);
+    out.push(
+      `${s.green('no differences')}${what ? ` (compared ${what}${opts.filtered ? ', with filters' : ''})` : r.compared.length ? '' : ': nothing was compared'}`,
+    );
     return out.join('\n') + '\n';
   }
   const w = Math.max(4, ...r.summary.map((c) => c.type.length));
   out.push(s.bold(`${'type'.padEnd(w)}  ${'added'.padStart(7)}  ${'removed'.padStart(7)}  ${'changed'.padStart(7)}`));
   const tot = { added: 0, removed: 0, changed: 0 };
   for (const c of r.summary) {
-    const num = (n: number, paint: (x: string) => string) => (n ? paint(String(n).padStart(7)) : s.dim(String(n).padStart(7)));
+    const num = (n: number, paint: (x: string) => string) =>
+      n ? paint(String(n).padStart(7)) : s.dim(String(n).padStart(7));
     out.push(`${c.type.padEnd(w)}  ${num(c.added, s.green)}  ${num(c.removed, s.red)}  ${num(c.changed, s.yellow)}`);
     tot.added += c.added;
     tot.removed += c.removed;
     tot.changed += c.changed;
   }
-  out.push(s.dim(`${'total'.padEnd(w)}  ${String(tot.added).padStart(7)}  ${String(tot.removed).padStart(7)}  ${String(tot.changed).padStart(7)}`));
+  out.push(
+    s.dim(
+      `${'total'.padEnd(w)}  ${String(tot.added).padStart(7)}  ${String(tot.removed).padStart(7)}  ${String(tot.changed).padStart(7)}`,
+    ),
+  );
   out.push(...renderChanges(r.changes, s, opts));
   return out.join('\n') + '\n';
 }
@@ -134,13 +184,17 @@ export function renderDiffText(r: DiffResult, s: Style = noStyle, opts: DiffText
 export function renderChainDiffText(c: ChainDiff, s: Style = noStyle, opts: DiffTextOptions = {}): string {
   const t = c.request;
   const sideOf = (r: ChainDiff['before']): SideInfo => ({
-    source: r.proxy.source, kind: r.proxy.kind, counts: {},
+    source: r.proxy.source,
+    kind: r.proxy.kind,
+    counts: {},
     ...(r.proxy.pod ? { proxy: proxyName(r.proxy) } : {}),
     ...(r.proxy.istio_version ? { istio_version: r.proxy.istio_version } : {}),
     ...(r.proxy.envoy_version ? { envoy_version: r.proxy.envoy_version } : {}),
   });
   const out = header({ a: sideOf(c.before), b: sideOf(c.after) }, s, `${s.bold('pcx diff')} ${t.input}`);
-  out.push(`  request  ${t.method ? `${t.method} ${t.path}${t.query ? '?' + t.query : ''}  Host: ${t.host_header}` : 'TCP connection'}  port ${t.port}`);
+  out.push(
+    `  request  ${t.method ? `${t.method} ${t.path}${t.query ? '?' + t.query : ''}  Host: ${t.host_header}` : 'TCP connection'}  port ${t.port}`,
+  );
   for (const n of c.notes) out.push(`  ${s.yellow('note')} ${n}`);
   out.push('');
   const w = 13;
@@ -154,7 +208,9 @@ export function renderChainDiffText(c: ChainDiff, s: Style = noStyle, opts: Diff
     if (st.before === st.after) {
       out.push(`${s.yellow('~')} ${s.bold(label)} ${st.after}${said(st.detail?.after)}`);
     } else {
-      out.push(`${s.yellow('~')} ${s.bold(label)} before: ${s.red(st.before ?? '(not reached)')}${said(st.detail?.before)}`);
+      out.push(
+        `${s.yellow('~')} ${s.bold(label)} before: ${s.red(st.before ?? '(not reached)')}${said(st.detail?.before)}`,
+      );
       out.push(`  ${' '.repeat(w)} after:  ${s.green(st.after ?? '(not reached)')}${said(st.detail?.after)}`);
     }
     for (const n of st.notes ?? []) out.push(`  ${' '.repeat(w)} ${s.dim(n)}`);
@@ -166,7 +222,11 @@ export function renderChainDiffText(c: ChainDiff, s: Style = noStyle, opts: Diff
     out.push(s.bold('changes on this path'));
     out.push(...renderChanges(c.changes, s, opts, '  ').slice(1));
   } else {
-    out.push(s.dim('no resource on this path changed; the difference comes from elsewhere (pcx diff without --host lists everything)'));
+    out.push(
+      s.dim(
+        'no resource on this path changed; the difference comes from elsewhere (pcx diff without --host lists everything)',
+      ),
+    );
   }
   return out.join('\n') + '\n';
 }

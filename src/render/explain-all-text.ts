@@ -21,23 +21,40 @@ export interface AllTextOptions {
 
 const GAP = 2;
 const NO_BORDER = {
-  top: '', 'top-mid': '', 'top-left': '', 'top-right': '', bottom: '', 'bottom-mid': '', 'bottom-left': '', 'bottom-right': '',
-  left: '', 'left-mid': '', mid: '', 'mid-mid': '', right: '', 'right-mid': '', middle: ' '.repeat(GAP),
+  top: '',
+  'top-mid': '',
+  'top-left': '',
+  'top-right': '',
+  bottom: '',
+  'bottom-mid': '',
+  'bottom-left': '',
+  'bottom-right': '',
+  left: '',
+  'left-mid': '',
+  mid: '',
+  'mid-mid': '',
+  right: '',
+  'right-mid': '',
+  middle: ' '.repeat(GAP),
 };
 
 const NBSP = '\u00a0';
 
 /** A target's words as wrapping sees them: a quoted value, and a flag with its value, never split. */
 function glueTarget(t: string): string {
-  return t.replace(/'[^']*'/g, (q) => q.replace(/ /g, NBSP)).replace(/(^| )(--?[A-Za-z][\w-]*) (?=[^-])/g, `$1$2${NBSP}`);
+  return t
+    .replace(/'[^']*'/g, (q) => q.replace(/ /g, NBSP))
+    .replace(/(^| )(--?[A-Za-z][\w-]*) (?=[^-])/g, `$1$2${NBSP}`);
 }
 
 export function destinationText(row: AllRow): string {
-  const dest = row.clusters.map((c) => {
-    const eps = c.endpoints_total !== undefined ? ` (${c.endpoints_healthy}/${c.endpoints_total} healthy)` : '';
-    const w = row.clusters.length > 1 || row.branches ? ` ${percentText(c.weight)}` : '';
-    return `${c.name}${w}${c.found ? '' : ' (missing)'}${eps}`;
-  }).join(', ');
+  const dest = row.clusters
+    .map((c) => {
+      const eps = c.endpoints_total !== undefined ? ` (${c.endpoints_healthy}/${c.endpoints_total} healthy)` : '';
+      const w = row.clusters.length > 1 || row.branches ? ` ${percentText(c.weight)}` : '';
+      return `${c.name}${w}${c.found ? '' : ' (missing)'}${eps}`;
+    })
+    .join(', ');
   return dest || row.summary;
 }
 
@@ -63,10 +80,20 @@ function fit(natural: number[], longestTargetWord: number, width: number | undef
 export function tableLines(rows: string[][], widths: number[]): string[] {
   const out: string[] = [];
   for (let i = 0; i < rows.length; i += 200) {
-    const table = new Table({ chars: NO_BORDER, style: { head: [], border: [], 'padding-left': 0, 'padding-right': 0, compact: true }, colWidths: widths, wordWrap: false });
+    const table = new Table({
+      chars: NO_BORDER,
+      style: { head: [], border: [], 'padding-left': 0, 'padding-right': 0, compact: true },
+      colWidths: widths,
+      wordWrap: false,
+    });
     table.push(...rows.slice(i, i + 200));
     // cli-table3 pads the last column: no trailing blanks in the output
-    out.push(...table.toString().split('\n').map((l) => l.replace(/\s+$/, '')));
+    out.push(
+      ...table
+        .toString()
+        .split('\n')
+        .map((l) => l.replace(/\s+$/, '')),
+    );
   }
   return out;
 }
@@ -82,7 +109,8 @@ export function plainLines(rows: string[][], widths: number[]): string[] {
   for (const row of rows) {
     if (!row.some((c) => c.includes('\n'))) {
       let line = '';
-      for (let j = 0; j < row.length - 1; j++) line += row[j] + ' '.repeat(Math.max(0, widths[j] - visibleLength(row[j]))) + gap;
+      for (let j = 0; j < row.length - 1; j++)
+        line += row[j] + ' '.repeat(Math.max(0, widths[j] - visibleLength(row[j]))) + gap;
       out.push((line + row[row.length - 1]).trimEnd());
       continue;
     }
@@ -103,10 +131,25 @@ export function plainLines(rows: string[][], widths: number[]): string[] {
 export function renderExplainAllText(r: AllResult, s: Style = noStyle, opts: AllTextOptions = {}): string {
   const p = r.proxy;
   const out: string[] = [];
-  out.push(wrap(`${s.bold('pcx explain --all')}  `, s.dim(`(${[proxyName(p), p.kind, p.istio_version ? `Istio ${p.istio_version}` : ''].filter(Boolean).join(', ')}; ${p.source})`), opts.width, '  '));
+  out.push(
+    wrap(
+      `${s.bold('pcx explain --all')}  `,
+      s.dim(
+        `(${[proxyName(p), p.kind, p.istio_version ? `Istio ${p.istio_version}` : ''].filter(Boolean).join(', ')}; ${p.source})`,
+      ),
+      opts.width,
+      '  ',
+    ),
+  );
   const cells = r.rows.map((row) => {
     const status = [row.http_status ? String(row.http_status) : '', row.response_flag ?? ''].filter(Boolean).join(' ');
-    return { v: verdictLabel(row.verdict), status, target: row.target, dest: destinationText(row), tone: verdictTone(row.verdict, row.http_status) };
+    return {
+      v: verdictLabel(row.verdict),
+      status,
+      target: row.target,
+      dest: destinationText(row),
+      tone: verdictTone(row.verdict, row.http_status),
+    };
   });
   const head = ['VERDICT', 'STATUS', 'TARGET', 'DESTINATION'];
   const natural = [
@@ -115,15 +158,27 @@ export function renderExplainAllText(r: AllResult, s: Style = noStyle, opts: All
     Math.max(head[2].length, ...cells.map((x) => visibleLength(x.target))),
     Math.max(head[3].length, ...cells.map((x) => visibleLength(x.dest))),
   ];
-  const widths = opts.width ? fit(natural, Math.max(0, ...cells.flatMap((x) => glueTarget(x.target).split(' ').map(visibleLength))), opts.width) : natural;
-  const body = [head.map((h) => s.bold(h)), ...cells.map((x) => {
-    const paint = x.tone === 'bad' ? s.red : x.tone === 'warn' ? s.yellow : s.green;
-    // unfitted, every cell already fits its column: nothing to wrap
-    if (!opts.width) return [paint(x.v), x.status, x.target, x.dest];
-    return [paint(x.v), x.status, wrapCell(glueTarget(x.target), widths[2]).replace(/\u00a0/g, ' '), wrapCell(x.dest, widths[3])];
-  })];
+  const widths = opts.width
+    ? fit(natural, Math.max(0, ...cells.flatMap((x) => glueTarget(x.target).split(' ').map(visibleLength))), opts.width)
+    : natural;
+  const body = [
+    head.map((h) => s.bold(h)),
+    ...cells.map((x) => {
+      const paint = x.tone === 'bad' ? s.red : x.tone === 'warn' ? s.yellow : s.green;
+      // unfitted, every cell already fits its column: nothing to wrap
+      if (!opts.width) return [paint(x.v), x.status, x.target, x.dest];
+      return [
+        paint(x.v),
+        x.status,
+        wrapCell(glueTarget(x.target), widths[2]).replace(/\u00a0/g, ' '),
+        wrapCell(x.dest, widths[3]),
+      ];
+    }),
+  ];
   out.push(...(opts.width ? tableLines(body, widths) : plainLines(body, widths)));
-  const counts = Object.entries(r.counts).map(([k, n]) => `${n} ${k.replace(/_/g, ' ')}`).join(', ');
+  const counts = Object.entries(r.counts)
+    .map(([k, n]) => `${n} ${k.replace(/_/g, ' ')}`)
+    .join(', ');
   const notes = r.notes ?? [];
   if (notes.length) {
     out.push('');

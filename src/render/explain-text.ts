@@ -9,13 +9,22 @@ import { DEFAULT_WIDTH, wrap } from './text-wrap.js';
 import { proxyName } from '../model/proxy-identity.js';
 
 const LABEL: Record<Hop['kind'], string> = {
-  listener: 'listener', filter_chain: 'filter chain', network_filter: 'network filter', route_config: 'route config',
-  virtual_host: 'virtual host', route: 'route', cluster: 'cluster', endpoints: 'endpoints', authorization: 'authorization',
+  listener: 'listener',
+  filter_chain: 'filter chain',
+  network_filter: 'network filter',
+  route_config: 'route config',
+  virtual_host: 'virtual host',
+  route: 'route',
+  cluster: 'cluster',
+  endpoints: 'endpoints',
+  authorization: 'authorization',
 };
 
 export function formatRefs(refs: IstioRef[] | undefined): string {
   if (!refs?.length) return '';
-  return refs.map((r) => `${r.kind} ${r.namespace}/${r.name}${r.generated_from ? ` (from ${r.generated_from})` : ''}`).join(', ');
+  return refs
+    .map((r) => `${r.kind} ${r.namespace}/${r.name}${r.generated_from ? ` (from ${r.generated_from})` : ''}`)
+    .join(', ');
 }
 
 function detailText(v: unknown, verbose = false): string {
@@ -54,21 +63,43 @@ function once(items: string[], said: Set<string>): string[] {
 }
 
 export function renderExplainText(r: ExplainResult, s: Style = noStyle, opts: ExplainTextOptions = {}): string {
-  const width = opts.width === 0 ? undefined : opts.width ?? DEFAULT_WIDTH;
+  const width = opts.width === 0 ? undefined : (opts.width ?? DEFAULT_WIDTH);
   const verbose = opts.verbose === true;
   const out: string[] = [];
   const pad = ' '.repeat(17);
   const p = r.proxy;
-  const who = [proxyName(p) ?? p.id, p.kind, p.istio_version ? `Istio ${p.istio_version}` : undefined, p.envoy_version ? `Envoy ${p.envoy_version}` : undefined].filter(Boolean).join(', ');
+  const who = [
+    proxyName(p) ?? p.id,
+    p.kind,
+    p.istio_version ? `Istio ${p.istio_version}` : undefined,
+    p.envoy_version ? `Envoy ${p.envoy_version}` : undefined,
+  ]
+    .filter(Boolean)
+    .join(', ');
   out.push(wrap(`${s.bold('pcx explain')} `, `${r.target.input}  ${s.dim(`(${who}; ${p.source})`)}`, width, '  '));
   const t = r.target;
-  const dial = t.ip ? `dials ${t.ip.includes(':') ? `[${t.ip}]` : t.ip}:${t.port}` : `dials port ${t.port} (IP unknown)`;
-  const conn = [t.transport, t.sni ? `SNI ${t.sni}` : '', t.alpn.length ? `ALPN ${t.alpn.join(',')}` : ''].filter(Boolean).join(', ');
-  const what = t.method ? `${t.method} ${t.path}${t.query ? '?' + t.query : ''}  Host: ${t.host_header}` : 'TCP connection';
-  out.push(wrap('  request  ', `${what}  ${dial}  ${s.dim(`(${conn}${t.service ? `; service ${t.service}` : ''})`)}`, width));
+  const dial = t.ip
+    ? `dials ${t.ip.includes(':') ? `[${t.ip}]` : t.ip}:${t.port}`
+    : `dials port ${t.port} (IP unknown)`;
+  const conn = [t.transport, t.sni ? `SNI ${t.sni}` : '', t.alpn.length ? `ALPN ${t.alpn.join(',')}` : '']
+    .filter(Boolean)
+    .join(', ');
+  const what = t.method
+    ? `${t.method} ${t.path}${t.query ? '?' + t.query : ''}  Host: ${t.host_header}`
+    : 'TCP connection';
+  out.push(
+    wrap('  request  ', `${what}  ${dial}  ${s.dim(`(${conn}${t.service ? `; service ${t.service}` : ''})`)}`, width),
+  );
   out.push('');
   if (r.dns) {
-    out.push(wrap(`${' 0'} ${s.bold('dns'.padEnd(13))} `, `${r.dns.name}${r.dns.address ? ` → ${r.dns.address}` : ''}`, width, pad));
+    out.push(
+      wrap(
+        `${' 0'} ${s.bold('dns'.padEnd(13))} `,
+        `${r.dns.name}${r.dns.address ? ` → ${r.dns.address}` : ''}`,
+        width,
+        pad,
+      ),
+    );
     out.push(wrap(pad, r.dns.resolved_by, width));
     out.push(wrap(pad, s.dim(r.dns.answer), width));
     for (const x of r.dns.notes ?? []) out.push(wrap(pad, s.yellow(x), width));
@@ -79,12 +110,20 @@ export function renderExplainText(r: ExplainResult, s: Style = noStyle, opts: Ex
     const branch = h.weight !== undefined ? s.cyan(` [${h.weight}%]`) : '';
     const refs = formatRefs(h.istio);
     const state = h.state && !['active', 'static', 'dynamic'].includes(h.state) ? s.yellow(` (${h.state})`) : '';
-    out.push(wrap(`${String(n).padStart(2)} ${s.bold(LABEL[h.kind].padEnd(13))} `, `${h.name}${branch}${state}${refs ? '  ' + s.cyan('← ' + refs) : ''}`, width, pad));
+    out.push(
+      wrap(
+        `${String(n).padStart(2)} ${s.bold(LABEL[h.kind].padEnd(13))} `,
+        `${h.name}${branch}${state}${refs ? '  ' + s.cyan('← ' + refs) : ''}`,
+        width,
+        pad,
+      ),
+    );
     out.push(wrap(pad, h.reason, width));
     // why not the others: the candidates Envoy rejected first, closest first (hops[].skipped), dimmed
     const skipped = h.skipped ?? [];
     const maxSkipped = verbose ? skipped.length : SHOW.skipped;
-    for (const k of skipped.slice(0, maxSkipped)) out.push(wrap(pad, s.dim(`skipped ${k.name}: ${k.reason}`), width, `${pad}  `));
+    for (const k of skipped.slice(0, maxSkipped))
+      out.push(wrap(pad, s.dim(`skipped ${k.name}: ${k.reason}`), width, `${pad}  `));
     if (skipped.length > maxSkipped) out.push(`${pad}${s.dim(`… ${skipped.length - maxSkipped} more skipped (-v)`)}`);
     if (h.details) {
       const { plain, lines } = splitDetails(h, verbose);
@@ -98,8 +137,23 @@ export function renderExplainText(r: ExplainResult, s: Style = noStyle, opts: Ex
       const max = verbose ? h.endpoints.length : SHOW.endpoints;
       for (const e of h.endpoints.slice(0, max)) {
         const health = e.usable ? s.green(e.health) : s.red(e.health);
-        const extra = [e.workload?.split(';')[0], e.tls, e.locality, e.priority ? `priority ${e.priority}` : '', !e.usable || e.health !== 'healthy' ? e.detail : ''].filter(Boolean).join(', ');
-        out.push(wrap(`${pad}  `, `${e.address.padEnd(24)} ${health}${extra ? s.dim('  ' + extra) : ''}`, width, `${pad}${' '.repeat(27)}`));
+        const extra = [
+          e.workload?.split(';')[0],
+          e.tls,
+          e.locality,
+          e.priority ? `priority ${e.priority}` : '',
+          !e.usable || e.health !== 'healthy' ? e.detail : '',
+        ]
+          .filter(Boolean)
+          .join(', ');
+        out.push(
+          wrap(
+            `${pad}  `,
+            `${e.address.padEnd(24)} ${health}${extra ? s.dim('  ' + extra) : ''}`,
+            width,
+            `${pad}${' '.repeat(27)}`,
+          ),
+        );
       }
       if (h.endpoints.length > max) out.push(`${pad}  ${s.dim(`… ${h.endpoints.length - max} more (-v)`)}`);
     }
@@ -108,7 +162,13 @@ export function renderExplainText(r: ExplainResult, s: Style = noStyle, opts: Ex
   const v = r.verdict;
   const tone = verdictTone(v.kind, v.http_status);
   const head = verdictHeadline(v);
-  out.push(wrap(`${s.bold('verdict')}  `, `${(tone === 'bad' ? s.red : tone === 'warn' ? s.yellow : s.green)(head)}  ${v.summary}`, width));
+  out.push(
+    wrap(
+      `${s.bold('verdict')}  `,
+      `${(tone === 'bad' ? s.red : tone === 'warn' ? s.yellow : s.green)(head)}  ${v.summary}`,
+      width,
+    ),
+  );
   if (v.response_flag) out.push(wrap('         ', s.dim(`${glossaryLine(v.response_flag)} (pcx flags)`), width));
   if (v.next_step) out.push(wrap(`${s.bold('next')}     `, v.next_step, width));
   // a scoped config is the news (unless a near name is the likelier story); the rest only with -v (JSON has all)

@@ -8,7 +8,13 @@ function paint(status: SyncStatus, s: Style): (x: string) => string {
 }
 
 export function renderIstiodSyncText(r: IstiodSyncResult, s: Style = noStyle, opts: DiffTextOptions = {}): string {
-  const who = [r.proxy.proxy, r.proxy.kind !== 'unknown' ? r.proxy.kind : undefined, r.proxy.istio_version ? `Istio ${r.proxy.istio_version}` : undefined].filter(Boolean).join(', ');
+  const who = [
+    r.proxy.proxy,
+    r.proxy.kind !== 'unknown' ? r.proxy.kind : undefined,
+    r.proxy.istio_version ? `Istio ${r.proxy.istio_version}` : undefined,
+  ]
+    .filter(Boolean)
+    .join(', ');
   const out = [
     `${s.bold('pcx diff --istiod')}  ${r.proxy.source}${who ? s.dim(`  (${who})`) : ''}`,
     `  istiod  ${r.istiod.source}  ${s.dim(`(${r.istiod.command})`)}`,
@@ -16,11 +22,22 @@ export function renderIstiodSyncText(r: IstiodSyncResult, s: Style = noStyle, op
   ];
   const head = ['TYPE', 'STATUS', 'ISTIOD', 'PROXY', 'DIFFERENCES'];
   const rows = r.types.map((t) => {
-    const parts = [t.not_applied && `${t.not_applied} not applied`, t.stale && `${t.stale} no longer sent`, t.differ && `${t.differ} in another version`].filter(Boolean);
+    const parts = [
+      t.not_applied && `${t.not_applied} not applied`,
+      t.stale && `${t.stale} no longer sent`,
+      t.differ && `${t.differ} in another version`,
+    ].filter(Boolean);
     return [t.type, t.status, String(t.istiod), String(t.proxy), parts.join(', ')];
   });
   const w = head.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i].length)));
-  out.push(s.bold(head.map((h, i) => h.padEnd(w[i])).join('  ').trimEnd()));
+  out.push(
+    s.bold(
+      head
+        .map((h, i) => h.padEnd(w[i]))
+        .join('  ')
+        .trimEnd(),
+    ),
+  );
   r.types.forEach((t, k) => {
     const cells = rows[k].map((c, i) => c.padEnd(w[i]));
     cells[1] = paint(t.status, s)(cells[1]);
@@ -31,7 +48,10 @@ export function renderIstiodSyncText(r: IstiodSyncResult, s: Style = noStyle, op
     out.push('', `${s.green('in sync')}: the proxy holds what istiod would send it (clusters, listeners, routes)`);
     return out.join('\n') + '\n';
   }
-  out.push('', `${s.red('stale')}: ${r.changes.length} difference${r.changes.length === 1 ? '' : 's'}; - is what istiod sends and the proxy lacks, + what the proxy holds and istiod no longer sends, ~ a field as istiod sends it → as the proxy holds it`);
+  out.push(
+    '',
+    `${s.red('stale')}: ${r.changes.length} difference${r.changes.length === 1 ? '' : 's'}; - is what istiod sends and the proxy lacks, + what the proxy holds and istiod no longer sends, ~ a field as istiod sends it → as the proxy holds it`,
+  );
   let type: string | undefined;
   for (const c of r.changes) {
     // renderChanges starts each type with a blank line and a heading: keep them once per type

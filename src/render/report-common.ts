@@ -13,8 +13,15 @@ import { percentText } from '../text/percent.js';
 import { proxyName } from '../model/proxy-identity.js';
 
 export const HOP_LABEL: Record<Hop['kind'], string> = {
-  listener: 'listener', filter_chain: 'filter chain', network_filter: 'network filter', route_config: 'route config',
-  virtual_host: 'virtual host', route: 'route', cluster: 'cluster', endpoints: 'endpoints', authorization: 'authorization',
+  listener: 'listener',
+  filter_chain: 'filter chain',
+  network_filter: 'network filter',
+  route_config: 'route config',
+  virtual_host: 'virtual host',
+  route: 'route',
+  cluster: 'cluster',
+  endpoints: 'endpoints',
+  authorization: 'authorization',
 };
 
 /** Endpoints listed per hop; the JSON report has them all. */
@@ -35,8 +42,15 @@ export function resultLine(r: Report): string {
   const scope = [
     s.targets ? `targets: ${s.targets - s.targets_failing} of ${s.targets} ok` : '',
     s.map_rows !== undefined ? `map: ${s.map_rows - (s.map_failing ?? 0)} of ${s.map_rows} ok` : '',
-  ].filter(Boolean).join('; ');
-  const head = s.requests === 0 ? 'no requests explained' : s.ok ? `all ${s.requests} explained request${s.requests === 1 ? '' : 's'} ok` : `${s.failing} of ${s.requests} explained request${s.requests === 1 ? '' : 's'} fail${s.failing === 1 ? 's' : ''}`;
+  ]
+    .filter(Boolean)
+    .join('; ');
+  const head =
+    s.requests === 0
+      ? 'no requests explained'
+      : s.ok
+        ? `all ${s.requests} explained request${s.requests === 1 ? '' : 's'} ok`
+        : `${s.failing} of ${s.requests} explained request${s.requests === 1 ? '' : 's'} fail${s.failing === 1 ? 's' : ''}`;
   return scope ? `${head} (${scope})` : head;
 }
 
@@ -48,25 +62,37 @@ export function resultMark(r: Report): string {
 /** Required sections the dump lacks, in one line for the top of the report; undefined when complete. */
 export function incompleteLine(r: Report): string | undefined {
   const missing = r.sections.filter((s) => s.required && !s.present).map((s) => s.title);
-  return missing.length ? `Incomplete dump: no ${missing.join(', ')} (see Config sections for what that hides).` : undefined;
+  return missing.length
+    ? `Incomplete dump: no ${missing.join(', ')} (see Config sections for what that hides).`
+    : undefined;
 }
 
 /** What was redacted, in words: never values. */
 export function redactionLine(r: Report): string {
   const x = r.redaction;
-  if (!x.enabled) return 'Redaction is OFF (--no-redact): this report may contain credentials; do not attach it to a ticket as it is.';
+  if (!x.enabled)
+    return 'Redaction is OFF (--no-redact): this report may contain credentials; do not attach it to a ticket as it is.';
   if (!x.total) return 'Redaction: nothing needed redacting.';
   return `Redacted: ${x.items.map((i) => `${i.count} ${i.label}`).join(', ')} (replaced by [REDACTED]).`;
 }
 
-export interface Fact { label: string; value: string; code?: boolean }
+export interface Fact {
+  label: string;
+  value: string;
+  code?: boolean;
+}
 
 export function proxyFacts(r: Report): Fact[] {
   const p = r.proxy;
   const f: (Fact | undefined)[] = [
     p.pod ? { label: 'Pod', value: p.pod, code: true } : undefined,
     p.namespace ? { label: 'Namespace', value: p.namespace, code: true } : undefined,
-    { label: 'Kind', value: p.kind_source.startsWith('node id') ? `${p.kind} (from the node id)` : `${p.kind} (guessed from ${p.kind_source})` },
+    {
+      label: 'Kind',
+      value: p.kind_source.startsWith('node id')
+        ? `${p.kind} (from the node id)`
+        : `${p.kind} (guessed from ${p.kind_source})`,
+    },
     p.istio_version ? { label: 'Istio', value: p.istio_version } : undefined,
     p.envoy_version ? { label: 'Envoy', value: p.envoy_version } : undefined,
     p.ip ? { label: 'Pod IP', value: p.ip, code: true } : undefined,
@@ -91,12 +117,22 @@ export function sectionStatus(s: Report['sections'][number]): { mark: string; te
 export function requestParts(t: ReportTarget): string[] {
   const x = t.result.target;
   const q = t.request;
-  const dial = x.ip ? `dials ${x.ip.includes(':') ? `[${x.ip}]` : x.ip}:${x.port}` : `dials port ${x.port} (IP unknown)`;
-  const conn = [x.transport, x.sni ? `SNI ${x.sni}` : '', x.alpn.length ? `ALPN ${x.alpn.join(',')}` : ''].filter(Boolean).join(', ');
+  const dial = x.ip
+    ? `dials ${x.ip.includes(':') ? `[${x.ip}]` : x.ip}:${x.port}`
+    : `dials port ${x.port} (IP unknown)`;
+  const conn = [x.transport, x.sni ? `SNI ${x.sni}` : '', x.alpn.length ? `ALPN ${x.alpn.join(',')}` : '']
+    .filter(Boolean)
+    .join(', ');
   const flags = [
-    q.inbound !== undefined ? `--inbound ${q.inbound}` : '', q.plaintext ? '--plaintext' : '', q.port !== undefined ? `--port ${q.port}` : '',
-    q.source_ip ? `--source-ip ${q.source_ip}` : '', q.http2 ? '--http2' : '', q.tcp ? '--tcp' : '',
-  ].filter(Boolean).join(' ');
+    q.inbound !== undefined ? `--inbound ${q.inbound}` : '',
+    q.plaintext ? '--plaintext' : '',
+    q.port !== undefined ? `--port ${q.port}` : '',
+    q.source_ip ? `--source-ip ${q.source_ip}` : '',
+    q.http2 ? '--http2' : '',
+    q.tcp ? '--tcp' : '',
+  ]
+    .filter(Boolean)
+    .join(' ');
   return [
     `${x.method} ${x.path}${x.query ? '?' + x.query : ''}`,
     `Host: ${x.host_header}`,
@@ -109,7 +145,9 @@ export function requestParts(t: ReportTarget): string[] {
 }
 
 export function refsText(refs: IstioRef[] | undefined): string {
-  return (refs ?? []).map((r) => `${r.kind} ${r.namespace}/${r.name}${r.generated_from ? ` (from ${r.generated_from})` : ''}`).join(', ');
+  return (refs ?? [])
+    .map((r) => `${r.kind} ${r.namespace}/${r.name}${r.generated_from ? ` (from ${r.generated_from})` : ''}`)
+    .join(', ');
 }
 
 function detailValue(v: unknown): string {
@@ -129,17 +167,33 @@ export function detailParts(h: Hop): string[] {
 export function dnsRow(r: ExplainResult): { element: string; reason: string; details: string[] } | undefined {
   const d = r.dns;
   if (!d) return undefined;
-  return { element: `${d.name}${d.address ? ` → ${d.address}` : ''}`, reason: d.resolved_by, details: [d.answer, ...(d.notes ?? [])] };
+  return {
+    element: `${d.name}${d.address ? ` → ${d.address}` : ''}`,
+    reason: d.resolved_by,
+    details: [d.answer, ...(d.notes ?? [])],
+  };
 }
 
 /** "listener" plus the branch weight and an unusual state: "cluster [50%] (warming)". */
 export function hopElementSuffix(h: Hop): string {
-  const parts = [h.weight !== undefined ? `[${h.weight}%]` : '', h.state && !['active', 'static', 'dynamic'].includes(h.state) ? `(${h.state})` : ''];
+  const parts = [
+    h.weight !== undefined ? `[${h.weight}%]` : '',
+    h.state && !['active', 'static', 'dynamic'].includes(h.state) ? `(${h.state})` : '',
+  ];
   return parts.filter(Boolean).join(' ');
 }
 
 export function endpointExtra(e: EndpointOut): string {
-  return [e.workload?.split(';')[0], e.tls, e.locality, e.priority ? `priority ${e.priority}` : '', e.weight !== undefined ? `weight ${e.weight}` : '', e.detail].filter(Boolean).join(', ');
+  return [
+    e.workload?.split(';')[0],
+    e.tls,
+    e.locality,
+    e.priority ? `priority ${e.priority}` : '',
+    e.weight !== undefined ? `weight ${e.weight}` : '',
+    e.detail,
+  ]
+    .filter(Boolean)
+    .join(', ');
 }
 
 /** "1 of 3 usable", for the line above a hop's endpoint table. */
@@ -156,17 +210,24 @@ export function flagLine(v: Verdict): string | undefined {
 /** The clusters a request reaches, with weights and endpoint counts, for the verdict. */
 export function verdictClusters(v: Verdict): string[] {
   return v.clusters.map((c) => {
-    const eps = c.endpoints_total !== undefined ? `, ${c.endpoints_healthy}/${c.endpoints_total} endpoints healthy` : c.endpoints_known === false ? ', endpoints unknown' : '';
+    const eps =
+      c.endpoints_total !== undefined
+        ? `, ${c.endpoints_healthy}/${c.endpoints_total} endpoints healthy`
+        : c.endpoints_known === false
+          ? ', endpoints unknown'
+          : '';
     return `${c.name} (${percentText(c.weight)}${c.found ? '' : ', missing'}${eps})`;
   });
 }
 
 export function mapDestination(row: AllRow): string {
-  const dest = row.clusters.map((c) => {
-    const eps = c.endpoints_total !== undefined ? ` (${c.endpoints_healthy}/${c.endpoints_total} healthy)` : '';
-    const w = row.clusters.length > 1 ? ` ${percentText(c.weight)}` : '';
-    return `${c.name}${w}${c.found ? '' : ' (missing)'}${eps}`;
-  }).join(', ');
+  const dest = row.clusters
+    .map((c) => {
+      const eps = c.endpoints_total !== undefined ? ` (${c.endpoints_healthy}/${c.endpoints_total} healthy)` : '';
+      const w = row.clusters.length > 1 ? ` ${percentText(c.weight)}` : '';
+      return `${c.name}${w}${c.found ? '' : ' (missing)'}${eps}`;
+    })
+    .join(', ');
   return dest || row.summary;
 }
 
@@ -181,6 +242,8 @@ export function rowBad(row: AllRow): boolean {
 export function countsLine(r: Report): string {
   const m = r.map;
   if (!m) return '';
-  const counts = Object.entries(m.counts).map(([k, n]) => `${n} ${k.replace(/_/g, ' ')}`).join(', ');
+  const counts = Object.entries(m.counts)
+    .map(([k, n]) => `${n} ${k.replace(/_/g, ' ')}`)
+    .join(', ');
   return `${m.rows.length} request${m.rows.length === 1 ? '' : 's'}, one per service and port the proxy knows: ${counts || 'none'}.`;
 }

@@ -5,8 +5,28 @@
  */
 import type { Report, ReportTarget } from '../report/build-report.js';
 import {
-  countsLine, detailParts, dnsRow, incompleteLine, endpointExtra, endpointsSummary, flagLine, HOP_LABEL, hopElementSuffix, mapDestination, mapStatus,
-  MAX_ENDPOINTS, proxyFacts, proxyTitle, redactionLine, refsText, requestParts, resultLine, rowBad, sectionStatus, verdictClusters, verdictLabel,
+  countsLine,
+  detailParts,
+  dnsRow,
+  incompleteLine,
+  endpointExtra,
+  endpointsSummary,
+  flagLine,
+  HOP_LABEL,
+  hopElementSuffix,
+  mapDestination,
+  mapStatus,
+  MAX_ENDPOINTS,
+  proxyFacts,
+  proxyTitle,
+  redactionLine,
+  refsText,
+  requestParts,
+  resultLine,
+  rowBad,
+  sectionStatus,
+  verdictClusters,
+  verdictLabel,
 } from './report-common.js';
 import { chainGraph } from './chain-graph.js';
 import { renderChainSvg } from './chain-svg.js';
@@ -21,8 +41,14 @@ const e = escapeHtml;
 const code = (s: string) => `<code>${e(s).replace(/([|./_:,-])(?=[^\s])/g, '$1<wbr>')}</code>`;
 const badge = (ok: boolean, text: string) => `<span class="badge ${ok ? 'ok' : 'bad'}">${e(text)}</span>`;
 /** A coloured mark drawn by CSS, not an emoji (which renders as a box without an emoji font). */
-const mark = (kind: 'ok' | 'bad' | 'none', label: string) => `<span class="mark ${kind}" role="img" aria-label="${label}"></span>`;
-const resultMarkHtml = (r: Report) => (r.summary.requests === 0 ? mark('none', 'nothing explained') : r.summary.ok ? mark('ok', 'ok') : mark('bad', 'failing'));
+const mark = (kind: 'ok' | 'bad' | 'none', label: string) =>
+  `<span class="mark ${kind}" role="img" aria-label="${label}"></span>`;
+const resultMarkHtml = (r: Report) =>
+  r.summary.requests === 0
+    ? mark('none', 'nothing explained')
+    : r.summary.ok
+      ? mark('ok', 'ok')
+      : mark('bad', 'failing');
 
 const CSS = `
 :root { color-scheme: light dark; --fg: #1f2328; --muted: #59636e; --bg: #fff; --line: #d1d9e0; --head: #f6f8fa;
@@ -53,9 +79,18 @@ figure.chain { margin: 8px 0 16px; overflow-x: auto; } figure.chain svg { max-wi
   tr, figure.chain, dl { break-inside: avoid; } #map table { font-size: 11px; } #map td, #map th { padding: 1px 4px; } }
 `.trim();
 
-function table(head: string[], rows: { cells: string[]; cls?: string }[], opts: { cls?: string; num?: boolean } = {}): string {
+function table(
+  head: string[],
+  rows: { cells: string[]; cls?: string }[],
+  opts: { cls?: string; num?: boolean } = {},
+): string {
   const th = head.map((h) => `<th>${h}</th>`).join('');
-  const body = rows.map((r) => `<tr${r.cls ? ` class="${r.cls}"` : ''}>${r.cells.map((c, i) => `<td${opts.num && i === 0 ? ' class="num"' : ''}>${c}</td>`).join('')}</tr>`).join('\n');
+  const body = rows
+    .map(
+      (r) =>
+        `<tr${r.cls ? ` class="${r.cls}"` : ''}>${r.cells.map((c, i) => `<td${opts.num && i === 0 ? ' class="num"' : ''}>${c}</td>`).join('')}</tr>`,
+    )
+    .join('\n');
   return `<table${opts.cls ? ` class="${opts.cls}"` : ''}>\n<thead><tr>${th}</tr></thead>\n<tbody>\n${body}\n</tbody>\n</table>`;
 }
 
@@ -80,27 +115,63 @@ function targetSection(t: ReportTarget, i: number): string {
   if (t.request.sni !== undefined) dl.push(['--sni', code(t.request.sni)]);
   out.push(`<dl>${dl.map(([k, x]) => `<dt>${e(k)}</dt><dd>${x}</dd>`).join('')}</dl>`);
   const dns = dnsRow(r);
-  const dnsRows = dns ? [{ cells: ['0', 'dns', code(dns.element), `${e(dns.reason)}${dns.details.map((d) => `<span class="detail">${e(d)}</span>`).join('')}`, ''] }] : [];
+  const dnsRows = dns
+    ? [
+        {
+          cells: [
+            '0',
+            'dns',
+            code(dns.element),
+            `${e(dns.reason)}${dns.details.map((d) => `<span class="detail">${e(d)}</span>`).join('')}`,
+            '',
+          ],
+        },
+      ]
+    : [];
   if (r.hops.length) {
-    out.push(table(['#', 'Hop', 'Element', 'Why', 'Istio config'], [...dnsRows, ...r.hops.map((h, n) => ({
-      cells: [
-        String(n + 1), e(HOP_LABEL[h.kind]),
-        `${code(h.name)}${hopElementSuffix(h) ? ` <span class="muted">${e(hopElementSuffix(h))}</span>` : ''}`,
-        `${e(h.reason)}${detailParts(h).map((d) => `<span class="detail">${e(d)}</span>`).join('')}`,
-        e(refsText(h.istio)),
-      ],
-    }))], { num: true }));
+    out.push(
+      table(
+        ['#', 'Hop', 'Element', 'Why', 'Istio config'],
+        [
+          ...dnsRows,
+          ...r.hops.map((h, n) => ({
+            cells: [
+              String(n + 1),
+              e(HOP_LABEL[h.kind]),
+              `${code(h.name)}${hopElementSuffix(h) ? ` <span class="muted">${e(hopElementSuffix(h))}</span>` : ''}`,
+              `${e(h.reason)}${detailParts(h)
+                .map((d) => `<span class="detail">${e(d)}</span>`)
+                .join('')}`,
+              e(refsText(h.istio)),
+            ],
+          })),
+        ],
+        { num: true },
+      ),
+    );
   }
   if (r.egress_scope?.scoped) out.push(`<p><strong>Scope</strong>: ${e(r.egress_scope.summary)}</p>`);
   for (const h of r.hops) {
     if (!h.endpoints?.length) continue;
     out.push(`<p><strong>Endpoints</strong> of ${code(h.name)}: ${e(endpointsSummary(h))}</p>`);
-    out.push(table(['Address', 'Health', 'Detail'], h.endpoints.slice(0, MAX_ENDPOINTS).map((x) => ({
-      cells: [code(x.address), badge(x.usable, x.health), e(endpointExtra(x))], cls: x.usable ? undefined : 'bad',
-    }))));
+    out.push(
+      table(
+        ['Address', 'Health', 'Detail'],
+        h.endpoints.slice(0, MAX_ENDPOINTS).map((x) => ({
+          cells: [code(x.address), badge(x.usable, x.health), e(endpointExtra(x))],
+          cls: x.usable ? undefined : 'bad',
+        })),
+      ),
+    );
   }
-  if (r.assumptions.length) out.push(`<p><strong>Assumed</strong> (the dump cannot tell):</p>\n<ul>\n${r.assumptions.map((a) => `<li>${e(a)}</li>`).join('\n')}\n</ul>`);
-  if (r.warnings.length) out.push(`<p><strong>Warnings</strong> (may change the outcome):</p>\n<ul>\n${r.warnings.map((w) => `<li>${e(w)}</li>`).join('\n')}\n</ul>`);
+  if (r.assumptions.length)
+    out.push(
+      `<p><strong>Assumed</strong> (the dump cannot tell):</p>\n<ul>\n${r.assumptions.map((a) => `<li>${e(a)}</li>`).join('\n')}\n</ul>`,
+    );
+  if (r.warnings.length)
+    out.push(
+      `<p><strong>Warnings</strong> (may change the outcome):</p>\n<ul>\n${r.warnings.map((w) => `<li>${e(w)}</li>`).join('\n')}\n</ul>`,
+    );
   out.push('</section>');
   return out.join('\n');
 }
@@ -120,19 +191,32 @@ export function renderReportHtml(r: Report): string {
   out.push('</head>');
   out.push('<body>');
   out.push(`<h1>${e(title)}</h1>`);
-  out.push(`<p class="summary${r.summary.requests === 0 ? '' : r.summary.ok ? ' ok' : ' bad'}"><strong>${resultMarkHtml(r)}${e(resultLine(r))}</strong><br>`
-    + `Generated ${e(r.generated_at)} by ${e(r.generator)} from ${code(r.proxy.source)}.<br>`
-    + `${r.redaction.enabled ? e(redactionLine(r)) : ''}</p>`);
+  out.push(
+    `<p class="summary${r.summary.requests === 0 ? '' : r.summary.ok ? ' ok' : ' bad'}"><strong>${resultMarkHtml(r)}${e(resultLine(r))}</strong><br>` +
+      `Generated ${e(r.generated_at)} by ${e(r.generator)} from ${code(r.proxy.source)}.<br>` +
+      `${r.redaction.enabled ? e(redactionLine(r)) : ''}</p>`,
+  );
   const incomplete = incompleteLine(r);
   if (incomplete) out.push(`<p class="warn">${e(incomplete)}</p>`);
   if (!r.redaction.enabled) out.push(`<p class="warn">${e(redactionLine(r))}</p>`);
 
   if (r.targets.length) {
     out.push('<h2>Requests</h2>');
-    out.push(table(['#', 'Request', 'Verdict', 'Summary'], r.targets.map((t, i) => ({
-      cells: [String(i + 1), `<a href="#target-${i + 1}">${code(t.request.target)}</a>`, badge(t.ok, verdictLabel(t.result.verdict)), e(t.result.verdict.summary)],
-      cls: t.ok ? undefined : 'bad',
-    })), { num: true }));
+    out.push(
+      table(
+        ['#', 'Request', 'Verdict', 'Summary'],
+        r.targets.map((t, i) => ({
+          cells: [
+            String(i + 1),
+            `<a href="#target-${i + 1}">${code(t.request.target)}</a>`,
+            badge(t.ok, verdictLabel(t.result.verdict)),
+            e(t.result.verdict.summary),
+          ],
+          cls: t.ok ? undefined : 'bad',
+        })),
+        { num: true },
+      ),
+    );
   }
 
   for (const [i, t] of r.targets.entries()) out.push(targetSection(t, i));
@@ -140,14 +224,25 @@ export function renderReportHtml(r: Report): string {
   out.push('<section id="findings">');
   out.push('<h2>Findings (pcx check)</h2>');
   const fs = r.findings.summary;
-  out.push(`<p>${e(`${fs.error} error${fs.error === 1 ? '' : 's'}, ${fs.warning} warning${fs.warning === 1 ? '' : 's'}, ${fs.info} info.`)}</p>`);
+  out.push(
+    `<p>${e(`${fs.error} error${fs.error === 1 ? '' : 's'}, ${fs.warning} warning${fs.warning === 1 ? '' : 's'}, ${fs.info} info.`)}</p>`,
+  );
   if (r.findings.findings.length) {
     // long names in messages (cluster names, vhosts) may break after their separators, as in code()
     const wrap = (t: string) => e(t).replace(/([|./_:,-])(?=[^\s])/g, '$1<wbr>');
-    out.push(table(['Severity', 'Code', 'Finding'], r.findings.findings.map((x) => ({
-      cells: [badge(x.severity === 'info', x.severity), e(x.code), `${e(x.resource.type)} ${code(x.resource.name)}<br>${wrap(x.message)}<br><strong>effect</strong> ${wrap(x.effect)}${x.next_step ? `<br><strong>next</strong> ${wrap(x.next_step)}` : ''}`],
-      cls: x.severity === 'error' ? 'bad' : undefined,
-    }))));
+    out.push(
+      table(
+        ['Severity', 'Code', 'Finding'],
+        r.findings.findings.map((x) => ({
+          cells: [
+            badge(x.severity === 'info', x.severity),
+            e(x.code),
+            `${e(x.resource.type)} ${code(x.resource.name)}<br>${wrap(x.message)}<br><strong>effect</strong> ${wrap(x.effect)}${x.next_step ? `<br><strong>next</strong> ${wrap(x.next_step)}` : ''}`,
+          ],
+          cls: x.severity === 'error' ? 'bad' : undefined,
+        })),
+      ),
+    );
   }
   for (const k of r.findings.skipped) out.push(`<p>${e(`Not checked: ${k.codes.join(', ')} for ${k.why}.`)}</p>`);
   out.push('</section>');
@@ -157,24 +252,51 @@ export function renderReportHtml(r: Report): string {
     out.push('<h2>Map: every service and port (explain --all, problems first)</h2>');
     out.push(`<p>${e(countsLine(r))}</p>`);
     if (r.map.rows.length) {
-      out.push(table(['Verdict', 'Status', 'Target', 'Destination'], r.map.rows.map((row) => ({
-        cells: [badge(!rowBad(row), verdictLabel({ kind: row.verdict })), e(mapStatus(row)), code(row.target), e(mapDestination(row))],
-        cls: rowBad(row) ? 'bad' : undefined,
-      }))));
+      out.push(
+        table(
+          ['Verdict', 'Status', 'Target', 'Destination'],
+          r.map.rows.map((row) => ({
+            cells: [
+              badge(!rowBad(row), verdictLabel({ kind: row.verdict })),
+              e(mapStatus(row)),
+              code(row.target),
+              e(mapDestination(row)),
+            ],
+            cls: rowBad(row) ? 'bad' : undefined,
+          })),
+        ),
+      );
     }
     out.push('</section>');
   }
   out.push('<h2>Proxy</h2>');
-  out.push(`<table class="facts">\n<tbody>\n${proxyFacts(r).map((f) => `<tr><th>${e(f.label)}</th><td>${f.code ? code(f.value) : e(f.value)}</td></tr>`).join('\n')}\n</tbody>\n</table>`);
+  out.push(
+    `<table class="facts">\n<tbody>\n${proxyFacts(r)
+      .map((f) => `<tr><th>${e(f.label)}</th><td>${f.code ? code(f.value) : e(f.value)}</td></tr>`)
+      .join('\n')}\n</tbody>\n</table>`,
+  );
 
   out.push('<h2>Config sections</h2>');
-  out.push(table(['Section', 'Status', 'Holds, or what its absence means'], r.sections.map((s) => {
-    const st = sectionStatus(s);
-    return { cells: [e(s.title), `${mark(s.present ? 'ok' : st.bad ? 'bad' : 'none', st.text)}${e(st.text)}`, e(s.note)], cls: st.bad ? 'bad' : undefined };
-  })));
-  if (r.notes.length) out.push(`<p><strong>Notes from reading the source:</strong></p>\n<ul>\n${r.notes.map((n) => `<li>${e(n)}</li>`).join('\n')}\n</ul>`);
+  out.push(
+    table(
+      ['Section', 'Status', 'Holds, or what its absence means'],
+      r.sections.map((s) => {
+        const st = sectionStatus(s);
+        return {
+          cells: [e(s.title), `${mark(s.present ? 'ok' : st.bad ? 'bad' : 'none', st.text)}${e(st.text)}`, e(s.note)],
+          cls: st.bad ? 'bad' : undefined,
+        };
+      }),
+    ),
+  );
+  if (r.notes.length)
+    out.push(
+      `<p><strong>Notes from reading the source:</strong></p>\n<ul>\n${r.notes.map((n) => `<li>${e(n)}</li>`).join('\n')}\n</ul>`,
+    );
 
-  out.push(`<footer>${e(`pcx report (${r.schema}); details of any row: pcx explain ${r.proxy.source} <target>`)}</footer>`);
+  out.push(
+    `<footer>${e(`pcx report (${r.schema}); details of any row: pcx explain ${r.proxy.source} <target>`)}</footer>`,
+  );
   out.push('</body>');
   out.push('</html>');
   return out.join('\n') + '\n';

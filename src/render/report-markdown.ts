@@ -5,8 +5,29 @@
  */
 import type { Report, ReportTarget } from '../report/build-report.js';
 import {
-  countsLine, detailParts, dnsRow, incompleteLine, resultMark, endpointExtra, endpointsSummary, flagLine, HOP_LABEL, hopElementSuffix, mapDestination, mapStatus,
-  MAX_ENDPOINTS, proxyFacts, proxyTitle, redactionLine, refsText, requestParts, resultLine, rowBad, sectionStatus, verdictClusters, verdictLabel,
+  countsLine,
+  detailParts,
+  dnsRow,
+  incompleteLine,
+  resultMark,
+  endpointExtra,
+  endpointsSummary,
+  flagLine,
+  HOP_LABEL,
+  hopElementSuffix,
+  mapDestination,
+  mapStatus,
+  MAX_ENDPOINTS,
+  proxyFacts,
+  proxyTitle,
+  redactionLine,
+  refsText,
+  requestParts,
+  resultLine,
+  rowBad,
+  sectionStatus,
+  verdictClusters,
+  verdictLabel,
 } from './report-common.js';
 import { chainGraph } from './chain-graph.js';
 import { renderChainMermaid } from './chain-mermaid.js';
@@ -21,7 +42,9 @@ const oneLine = (s: string) => s.replace(/\s*[\r\n]+\s*/g, ' ');
 export function mdText(s: string): string {
   let t = oneLine(s)
     .replace(/[\\`*[\]<>~&]/g, (c) => `\\${c}`)
-    .replace(/_/g, (u, i: number, all: string) => (/[A-Za-z0-9]/.test(all[i - 1] ?? '') && /[A-Za-z0-9]/.test(all[i + 1] ?? '') ? u : '\\_'));
+    .replace(/_/g, (u, i: number, all: string) =>
+      /[A-Za-z0-9]/.test(all[i - 1] ?? '') && /[A-Za-z0-9]/.test(all[i + 1] ?? '') ? u : '\\_',
+    );
   // block starters at the start of a list item: a heading or a list marker needs a space after it
   if (/^[#+-](?= |$)/.test(t)) t = `\\${t}`;
   return t.replace(/^(\d{1,9})([.)])(?= |$)/, '$1\\$2');
@@ -72,7 +95,11 @@ function targetSection(t: ReportTarget, i: number): string[] {
   out.push(`**Request:** ${requestParts(t).map(mdText).join(' · ')}  `);
   if (t.request.headers.length) out.push(`**Headers:** ${t.request.headers.map(mdCode).join(', ')}  `);
   if (t.request.host_header !== undefined || t.request.ip !== undefined || t.request.sni !== undefined) {
-    const given = [t.request.host_header !== undefined ? `--host-header ${t.request.host_header}` : '', t.request.ip !== undefined ? `--ip ${t.request.ip}` : '', t.request.sni !== undefined ? `--sni ${t.request.sni}` : ''].filter(Boolean);
+    const given = [
+      t.request.host_header !== undefined ? `--host-header ${t.request.host_header}` : '',
+      t.request.ip !== undefined ? `--ip ${t.request.ip}` : '',
+      t.request.sni !== undefined ? `--sni ${t.request.sni}` : '',
+    ].filter(Boolean);
     out.push(`**Given:** ${given.map(mdCode).join(', ')}  `);
   }
   out.push('');
@@ -82,28 +109,60 @@ function targetSection(t: ReportTarget, i: number): string[] {
     return [String(n + 1), mdText(HOP_LABEL[h.kind]), el, why, mdText(refsText(h.istio))];
   });
   const dns = dnsRow(r);
-  if (dns) rows.unshift(['0', 'dns', mdCode(dns.element), [mdText(dns.reason), ...dns.details.map((d) => `<sub>${mdText(d)}</sub>`)].join('<br>'), '']);
-  if (rows.length) out.push(...table(['#', 'Hop', 'Element', 'Why', 'Istio config'], rows, ['--:', '---', '---', '---', '---']));
+  if (dns)
+    rows.unshift([
+      '0',
+      'dns',
+      mdCode(dns.element),
+      [mdText(dns.reason), ...dns.details.map((d) => `<sub>${mdText(d)}</sub>`)].join('<br>'),
+      '',
+    ]);
+  if (rows.length)
+    out.push(...table(['#', 'Hop', 'Element', 'Why', 'Istio config'], rows, ['--:', '---', '---', '---', '---']));
   if (r.egress_scope?.scoped) out.push(`**Scope:** ${mdText(r.egress_scope.summary)}`, '');
   for (const h of r.hops) {
     if (!h.endpoints?.length) continue;
     out.push(`**Endpoints** of ${mdCode(h.name)}: ${mdText(endpointsSummary(h))}`);
     out.push('');
-    out.push(...table(['Address', 'Health', 'Detail'], h.endpoints.slice(0, MAX_ENDPOINTS).map((e) => [mdCode(e.address), `${e.usable ? '✅' : '❌'} ${mdText(e.health)}`, mdText(endpointExtra(e))])));
+    out.push(
+      ...table(
+        ['Address', 'Health', 'Detail'],
+        h.endpoints
+          .slice(0, MAX_ENDPOINTS)
+          .map((e) => [mdCode(e.address), `${e.usable ? '✅' : '❌'} ${mdText(e.health)}`, mdText(endpointExtra(e))]),
+      ),
+    );
   }
-  if (r.assumptions.length) out.push('**Assumed** (the dump cannot tell):', '', ...r.assumptions.map((a) => `- ${mdText(a)}`), '');
-  if (r.warnings.length) out.push('**Warnings** (may change the outcome):', '', ...r.warnings.map((w) => `- ${mdText(w)}`), '');
+  if (r.assumptions.length)
+    out.push('**Assumed** (the dump cannot tell):', '', ...r.assumptions.map((a) => `- ${mdText(a)}`), '');
+  if (r.warnings.length)
+    out.push('**Warnings** (may change the outcome):', '', ...r.warnings.map((w) => `- ${mdText(w)}`), '');
   return out;
 }
 
 /** The Findings section: `pcx check` on this proxy, worst first. */
 function renderFindingsMarkdown(f: Report['findings']): string[] {
   const s = f.summary;
-  const out = ['## Findings (pcx check)', '', `${mdText(`${s.error} error${s.error === 1 ? '' : 's'}, ${s.warning} warning${s.warning === 1 ? '' : 's'}, ${s.info} info.`)}`, ''];
+  const out = [
+    '## Findings (pcx check)',
+    '',
+    `${mdText(`${s.error} error${s.error === 1 ? '' : 's'}, ${s.warning} warning${s.warning === 1 ? '' : 's'}, ${s.info} info.`)}`,
+    '',
+  ];
   if (f.findings.length) {
-    out.push(...table(['Severity', 'Code', 'Resource', 'Effect', 'Finding', 'Next step'], f.findings.map((x) => [
-      x.severity === 'error' ? '❌ error' : x.severity === 'warning' ? '⚠️ warning' : 'ℹ️ info', mdText(x.code), `${mdText(x.resource.type)} ${mdCode(x.resource.name)}`, mdText(x.effect), mdText(x.message), mdText(x.next_step ?? ''),
-    ])));
+    out.push(
+      ...table(
+        ['Severity', 'Code', 'Resource', 'Effect', 'Finding', 'Next step'],
+        f.findings.map((x) => [
+          x.severity === 'error' ? '❌ error' : x.severity === 'warning' ? '⚠️ warning' : 'ℹ️ info',
+          mdText(x.code),
+          `${mdText(x.resource.type)} ${mdCode(x.resource.name)}`,
+          mdText(x.effect),
+          mdText(x.message),
+          mdText(x.next_step ?? ''),
+        ]),
+      ),
+    );
   }
   for (const k of f.skipped) out.push(mdText(`Not checked: ${k.codes.join(', ')} for ${k.why}.`), '');
   return out;
@@ -122,9 +181,18 @@ export function renderReportMarkdown(r: Report): string {
 
   if (r.targets.length) {
     out.push('## Requests', '');
-    out.push(...table(['#', 'Request', 'Verdict', 'Summary'], r.targets.map((t, i) => [
-      String(i + 1), `[${mdCode(t.request.target)}](#target-${i + 1})`, `${mark(t.ok)} ${mdText(verdictLabel(t.result.verdict))}`, mdText(t.result.verdict.summary),
-    ]), ['--:', '---', '---', '---']));
+    out.push(
+      ...table(
+        ['#', 'Request', 'Verdict', 'Summary'],
+        r.targets.map((t, i) => [
+          String(i + 1),
+          `[${mdCode(t.request.target)}](#target-${i + 1})`,
+          `${mark(t.ok)} ${mdText(verdictLabel(t.result.verdict))}`,
+          mdText(t.result.verdict.summary),
+        ]),
+        ['--:', '---', '---', '---'],
+      ),
+    );
   }
 
   r.targets.forEach((t, i) => out.push(...targetSection(t, i)));
@@ -135,21 +203,41 @@ export function renderReportMarkdown(r: Report): string {
     out.push('## Map: every service and port (explain --all, problems first)', '');
     out.push(mdText(countsLine(r)), '');
     if (r.map.rows.length) {
-      out.push(...table(['Verdict', 'Status', 'Target', 'Destination'], r.map.rows.map((row) => [
-        `${mark(!rowBad(row))} ${mdText(verdictLabel({ kind: row.verdict }))}`, mdText(mapStatus(row)), mdCode(row.target), mdText(mapDestination(row)),
-      ])));
+      out.push(
+        ...table(
+          ['Verdict', 'Status', 'Target', 'Destination'],
+          r.map.rows.map((row) => [
+            `${mark(!rowBad(row))} ${mdText(verdictLabel({ kind: row.verdict }))}`,
+            mdText(mapStatus(row)),
+            mdCode(row.target),
+            mdText(mapDestination(row)),
+          ]),
+        ),
+      );
     }
   }
   out.push('## Proxy', '');
-  out.push(...table(['', ''], proxyFacts(r).map((f) => [`**${mdText(f.label)}**`, f.code ? mdCode(f.value) : mdText(f.value)])));
+  out.push(
+    ...table(
+      ['', ''],
+      proxyFacts(r).map((f) => [`**${mdText(f.label)}**`, f.code ? mdCode(f.value) : mdText(f.value)]),
+    ),
+  );
 
   out.push('## Config sections', '');
-  out.push(...table(['Section', 'Status', 'Holds, or what its absence means'], r.sections.map((s) => {
-    const st = sectionStatus(s);
-    return [mdText(s.title), `${st.mark} ${st.text}`, mdText(s.note)];
-  })));
+  out.push(
+    ...table(
+      ['Section', 'Status', 'Holds, or what its absence means'],
+      r.sections.map((s) => {
+        const st = sectionStatus(s);
+        return [mdText(s.title), `${st.mark} ${st.text}`, mdText(s.note)];
+      }),
+    ),
+  );
   if (r.notes.length) out.push('**Notes from reading the source:**', '', ...r.notes.map((n) => `- ${mdText(n)}`), '');
 
-  out.push(`<sub>${mdText(`pcx report (${r.schema}). Any row in full:`)} ${mdCode(`pcx explain ${r.proxy.source} <target>`)}</sub>`);
+  out.push(
+    `<sub>${mdText(`pcx report (${r.schema}). Any row in full:`)} ${mdCode(`pcx explain ${r.proxy.source} <target>`)}</sub>`,
+  );
   return out.join('\n') + '\n';
 }

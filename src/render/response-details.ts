@@ -8,9 +8,10 @@ const DETAILS: Record<string, string> = {
   via_upstream: 'the response came from the upstream (Envoy passed it on)',
   route_not_found: 'no route matched the request (404 NR)',
   cluster_not_found: "the route's cluster does not exist in this proxy (503 NC)",
-  no_healthy_upstream: "the cluster has no healthy endpoint (503 UH)",
+  no_healthy_upstream: 'the cluster has no healthy endpoint (503 UH)',
   direct_response: 'the route answered by itself (direct_response or redirect)',
-  upstream_reset_before_response_started: 'the upstream connection was reset or failed before any response byte (503: UF, UC, URX…)',
+  upstream_reset_before_response_started:
+    'the upstream connection was reset or failed before any response byte (503: UF, UC, URX…)',
   upstream_reset_after_response_started: 'the upstream reset the stream after the response began',
   upstream_response_timeout: 'the route timeout passed before the upstream answered (504 UT)',
   upstream_per_try_timeout: "a retry attempt's per-try timeout passed (UT)",
@@ -57,7 +58,8 @@ export function explainDetails(details: string): string | undefined {
   const words = DETAILS[stem] ?? (stem.startsWith('rbac_access_denied') ? DETAILS.rbac_access_denied : undefined);
   if (!words) return `${details}: see Envoy's "response code details" reference`;
   // rbac_access_denied_matched_policy[none]: no policy matched, so the default (deny when ALLOW policies exist) applied
-  if (stem.startsWith('rbac_access_denied') && suffix === 'none') return `${details}: RBAC denied the request and no policy matched: ALLOW policies exist for the workload and none allows this request (403)`;
+  if (stem.startsWith('rbac_access_denied') && suffix === 'none')
+    return `${details}: RBAC denied the request and no policy matched: ALLOW policies exist for the workload and none allows this request (403)`;
   return `${details}: ${words}${suffix ? ` (${suffix.replace(/_/g, ' ')})` : ''}`;
 }
 

@@ -10,7 +10,14 @@ export interface Style {
   cyan(s: string): string;
 }
 
-const plain: Style = { bold: (s) => s, dim: (s) => s, red: (s) => s, green: (s) => s, yellow: (s) => s, cyan: (s) => s };
+const plain: Style = {
+  bold: (s) => s,
+  dim: (s) => s,
+  red: (s) => s,
+  green: (s) => s,
+  yellow: (s) => s,
+  cyan: (s) => s,
+};
 
 /** Whether output to `stream` is coloured: the one rule, for the styles and for the safe writer (commands/context.ts). */
 export function colorEnabled(stream: { isTTY?: boolean }, opts: { color?: boolean } = {}): boolean {

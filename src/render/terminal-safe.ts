@@ -9,10 +9,18 @@
 
 // eslint-disable-next-line no-control-regex
 const UNSAFE = /[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
-// eslint-disable-next-line no-control-regex
-const SGR_OR_UNSAFE = /\x1b\[[0-9;]{0,16}m|[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
+const SGR_OR_UNSAFE =
+  // eslint-disable-next-line no-control-regex
+  /\x1b\[[0-9;]{0,16}m|[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
 
-const NAMED: Record<string, string> = { '\r': '\\r', '\x1b': '\\x1b', '\0': '\\0', '\b': '\\b', '\f': '\\f', '\v': '\\v' };
+const NAMED: Record<string, string> = {
+  '\r': '\\r',
+  '\x1b': '\\x1b',
+  '\0': '\\0',
+  '\b': '\\b',
+  '\f': '\\f',
+  '\v': '\\v',
+};
 
 function visible(c: string): string {
   const n = NAMED[c];

@@ -20,7 +20,10 @@ export function visibleLength(s: string): number {
 }
 
 /** The terminal's width for this stream: its columns on a TTY, else $COLUMNS, else undefined. */
-export function terminalWidth(stream: { isTTY?: boolean; columns?: number }, env: NodeJS.ProcessEnv = process.env): number | undefined {
+export function terminalWidth(
+  stream: { isTTY?: boolean; columns?: number },
+  env: NodeJS.ProcessEnv = process.env,
+): number | undefined {
   if (stream.isTTY && stream.columns && stream.columns > 0) return stream.columns;
   const c = Number(env.COLUMNS);
   return Number.isInteger(c) && c > 0 ? c : undefined;
@@ -71,13 +74,21 @@ export function wrapLines(text: string, width: number | undefined, firstUsed: nu
 }
 
 /** `prefix` + text wrapped with a hanging indent of `indent` (default: as wide as the prefix). */
-export function wrap(prefix: string, text: string, width: number | undefined, indent = ' '.repeat(visibleLength(prefix))): string {
+export function wrap(
+  prefix: string,
+  text: string,
+  width: number | undefined,
+  indent = ' '.repeat(visibleLength(prefix)),
+): string {
   return prefix + wrapLines(text, width, visibleLength(prefix), indent).join('\n');
 }
 
 /** A cell's text broken to `width` columns (for tables): lines joined with newlines. */
 export function wrapCell(text: string, width: number): string {
-  return text.split('\n').map((t) => wrapCellLine(t, width)).join('\n');
+  return text
+    .split('\n')
+    .map((t) => wrapCellLine(t, width))
+    .join('\n');
 }
 
 function wrapCellLine(text: string, width: number): string {

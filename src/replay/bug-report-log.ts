@@ -11,14 +11,24 @@ import { walkTar } from '../load/archive.js';
 
 const LOG = /(?:^|\/)proxies\/([^/]+)\/([^/]+)\/istio-proxy\.log$/;
 
-export interface ProxyLog { text: string; entry: string }
+export interface ProxyLog {
+  text: string;
+  entry: string;
+}
 
-export async function readBugReportProxyLog(source: string, pod: string, namespace?: string): Promise<ProxyLog | undefined> {
+export async function readBugReportProxyLog(
+  source: string,
+  pod: string,
+  namespace?: string,
+): Promise<ProxyLog | undefined> {
   let st;
   try {
     st = await stat(source);
   } catch {
-    throw new InputError(`--log-file with no value reads istio-proxy.log from a bug-report, and ${source} is not a file or directory`, { hint: 'give the log with --log-file <file>, or - for stdin' });
+    throw new InputError(
+      `--log-file with no value reads istio-proxy.log from a bug-report, and ${source} is not a file or directory`,
+      { hint: 'give the log with --log-file <file>, or - for stdin' },
+    );
   }
   const wanted = (ns: string, p: string) => p === pod && (!namespace || ns === namespace);
   if (st.isDirectory()) return fromDirectory(source, wanted);
@@ -31,12 +41,20 @@ export async function readBugReportProxyLog(source: string, pod: string, namespa
   }
   const gzip = head[0] === 0x1f && head[1] === 0x8b;
   const isTar = head.subarray(257, 262).toString('latin1') === 'ustar';
-  if (!gzip && !isTar) throw new InputError(`--log-file with no value reads istio-proxy.log from a bug-report, and ${source} is a plain dump`, { hint: 'give the log with --log-file <file> (kubectl logs <pod> -c istio-proxy > proxy.log), or - for stdin' });
+  if (!gzip && !isTar)
+    throw new InputError(
+      `--log-file with no value reads istio-proxy.log from a bug-report, and ${source} is a plain dump`,
+      { hint: 'give the log with --log-file <file> (kubectl logs <pod> -c istio-proxy > proxy.log), or - for stdin' },
+    );
   return fromTar(source, gzip, wanted);
 }
 
 /** The chosen pod's log, streamed out of the tarball through the archive reader's one tar walker. */
-async function fromTar(path: string, gzip: boolean, wanted: (ns: string, pod: string) => boolean): Promise<ProxyLog | undefined> {
+async function fromTar(
+  path: string,
+  gzip: boolean,
+  wanted: (ns: string, pod: string) => boolean,
+): Promise<ProxyLog | undefined> {
   let found: ProxyLog | undefined;
   await walkTar(path, gzip, async (name, entry) => {
     const m = LOG.exec(name);

@@ -59,36 +59,60 @@ type FieldName = Exclude<keyof LogFields, 'headers'>;
 /** Which field a command operator fills. REQ(...) headers not named here become request headers. */
 function fieldOfOperator(op: string, arg: string | undefined): FieldName | { header: string } | undefined {
   switch (op) {
-    case 'START_TIME': return 'start_time';
-    case 'PROTOCOL': return 'protocol';
-    case 'RESPONSE_CODE': return 'response_code';
-    case 'RESPONSE_FLAGS': case 'RESPONSE_FLAGS_LONG': return 'response_flags';
-    case 'RESPONSE_CODE_DETAILS': return 'response_code_details';
-    case 'CONNECTION_TERMINATION_DETAILS': return 'connection_termination_details';
-    case 'UPSTREAM_TRANSPORT_FAILURE_REASON': return 'upstream_transport_failure_reason';
-    case 'UPSTREAM_HOST': case 'UPSTREAM_REMOTE_ADDRESS': return 'upstream_host';
-    case 'UPSTREAM_CLUSTER': case 'UPSTREAM_CLUSTER_RAW': return 'upstream_cluster';
-    case 'UPSTREAM_LOCAL_ADDRESS': return 'upstream_local_address';
-    case 'DOWNSTREAM_LOCAL_ADDRESS': return 'downstream_local_address';
-    case 'DOWNSTREAM_REMOTE_ADDRESS': case 'DOWNSTREAM_DIRECT_REMOTE_ADDRESS': return 'downstream_remote_address';
-    case 'REQUESTED_SERVER_NAME': return 'requested_server_name';
-    case 'ROUTE_NAME': return 'route_name';
-    case 'METHOD': return 'method';
-    case 'REQ': case 'REQ_WITHOUT_QUERY': {
+    case 'START_TIME':
+      return 'start_time';
+    case 'PROTOCOL':
+      return 'protocol';
+    case 'RESPONSE_CODE':
+      return 'response_code';
+    case 'RESPONSE_FLAGS':
+    case 'RESPONSE_FLAGS_LONG':
+      return 'response_flags';
+    case 'RESPONSE_CODE_DETAILS':
+      return 'response_code_details';
+    case 'CONNECTION_TERMINATION_DETAILS':
+      return 'connection_termination_details';
+    case 'UPSTREAM_TRANSPORT_FAILURE_REASON':
+      return 'upstream_transport_failure_reason';
+    case 'UPSTREAM_HOST':
+    case 'UPSTREAM_REMOTE_ADDRESS':
+      return 'upstream_host';
+    case 'UPSTREAM_CLUSTER':
+    case 'UPSTREAM_CLUSTER_RAW':
+      return 'upstream_cluster';
+    case 'UPSTREAM_LOCAL_ADDRESS':
+      return 'upstream_local_address';
+    case 'DOWNSTREAM_LOCAL_ADDRESS':
+      return 'downstream_local_address';
+    case 'DOWNSTREAM_REMOTE_ADDRESS':
+    case 'DOWNSTREAM_DIRECT_REMOTE_ADDRESS':
+      return 'downstream_remote_address';
+    case 'REQUESTED_SERVER_NAME':
+      return 'requested_server_name';
+    case 'ROUTE_NAME':
+      return 'route_name';
+    case 'METHOD':
+      return 'method';
+    case 'REQ':
+    case 'REQ_WITHOUT_QUERY': {
       // %REQ(X?Y)%: header X, or Y when X is absent; the first decides what the field means
       const names = (arg ?? '').toLowerCase().split('?');
       if (names.some((n) => n === ':path' || n === 'x-envoy-original-path')) return 'path';
       if (names.some((n) => n === ':authority' || n === 'host')) return 'authority';
       if (names[0] === ':method') return 'method';
       if (names[0] === 'user-agent') return 'user_agent';
-      if (!names[0] || names[0].startsWith(':') || /^(x-forwarded-for|x-request-id|x-envoy-)/.test(names[0])) return undefined;
+      if (!names[0] || names[0].startsWith(':') || /^(x-forwarded-for|x-request-id|x-envoy-)/.test(names[0]))
+        return undefined;
       return { header: names[0] };
     }
-    default: return undefined;
+    default:
+      return undefined;
   }
 }
 
-interface Slot { field: FieldName | { header: string } | undefined }
+interface Slot {
+  field: FieldName | { header: string } | undefined;
+}
 
 export interface CompiledFormat {
   name: string;
@@ -129,7 +153,9 @@ export function compileFormat(format: string, name = 'custom'): CompiledFormat {
   const rx = new RegExp(re + '\\s*$');
   const logs = new Set<FieldName>(slots.map((s) => s.field).filter((x): x is FieldName => typeof x === 'string'));
   return {
-    name, format, logs,
+    name,
+    format,
+    logs,
     parse(line) {
       const m = rx.exec(line);
       if (!m) return undefined;
@@ -154,30 +180,54 @@ export const BUILTIN_FORMATS: CompiledFormat[] = [
 
 /** JSON keys seen in the wild → our field names (Istio JSON encoding, Envoy Gateway, common json_format choices). */
 const JSON_KEYS: Record<string, FieldName> = {
-  start_time: 'start_time', timestamp: 'start_time',
-  method: 'method', request_method: 'method',
-  path: 'path', x_envoy_origin_path: 'path', x_envoy_original_path: 'path', request_path: 'path', uri: 'path',
+  start_time: 'start_time',
+  timestamp: 'start_time',
+  method: 'method',
+  request_method: 'method',
+  path: 'path',
+  x_envoy_origin_path: 'path',
+  x_envoy_original_path: 'path',
+  request_path: 'path',
+  uri: 'path',
   protocol: 'protocol',
-  response_code: 'response_code', status: 'response_code', status_code: 'response_code',
-  response_flags: 'response_flags', flags: 'response_flags',
+  response_code: 'response_code',
+  status: 'response_code',
+  status_code: 'response_code',
+  response_flags: 'response_flags',
+  flags: 'response_flags',
   response_code_details: 'response_code_details',
   connection_termination_details: 'connection_termination_details',
   upstream_transport_failure_reason: 'upstream_transport_failure_reason',
-  authority: 'authority', host: 'authority', request_authority: 'authority',
+  authority: 'authority',
+  host: 'authority',
+  request_authority: 'authority',
   upstream_host: 'upstream_host',
-  upstream_cluster: 'upstream_cluster', upstream_cluster_raw: 'upstream_cluster',
+  upstream_cluster: 'upstream_cluster',
+  upstream_cluster_raw: 'upstream_cluster',
   upstream_local_address: 'upstream_local_address',
   downstream_local_address: 'downstream_local_address',
   downstream_remote_address: 'downstream_remote_address',
-  requested_server_name: 'requested_server_name', sni: 'requested_server_name',
-  route_name: 'route_name', route: 'route_name',
+  requested_server_name: 'requested_server_name',
+  sni: 'requested_server_name',
+  route_name: 'route_name',
+  route: 'route_name',
   user_agent: 'user_agent',
 };
 
 /** Keys of Istio's default JSON encoding (meshConfig accessLogEncoding: JSON): its telling ones. */
-const ISTIO_JSON_MARKERS = ['upstream_transport_failure_reason', 'downstream_local_address', 'requested_server_name', 'route_name', 'upstream_cluster'];
+const ISTIO_JSON_MARKERS = [
+  'upstream_transport_failure_reason',
+  'downstream_local_address',
+  'requested_server_name',
+  'route_name',
+  'upstream_cluster',
+];
 
-export function parseJsonLine(obj: Record<string, unknown>): { fields: LogFields; format: string; logs: Set<FieldName> } {
+export function parseJsonLine(obj: Record<string, unknown>): {
+  fields: LogFields;
+  format: string;
+  logs: Set<FieldName>;
+} {
   const fields: LogFields = { headers: {} };
   const logs = new Set<FieldName>();
   let envoyGateway = false;
@@ -192,7 +242,10 @@ export function parseJsonLine(obj: Record<string, unknown>): { fields: LogFields
     }
   }
   const keys = new Set(Object.keys(obj));
-  const format = ISTIO_JSON_MARKERS.every((k) => keys.has(k)) ? 'Istio default JSON (accessLogEncoding: JSON)'
-    : envoyGateway ? 'Envoy Gateway JSON' : 'JSON (Envoy json_format)';
+  const format = ISTIO_JSON_MARKERS.every((k) => keys.has(k))
+    ? 'Istio default JSON (accessLogEncoding: JSON)'
+    : envoyGateway
+      ? 'Envoy Gateway JSON'
+      : 'JSON (Envoy json_format)';
   return { fields, format, logs };
 }

@@ -22,10 +22,18 @@ export interface ReplayedLine {
   missing: string[];
   notes: string[];
   logged: {
-    method?: string; authority?: string; path?: string; protocol?: string;
-    response_code?: number; response_flags: string[]; response_code_details?: string;
-    route_name?: string; upstream_cluster?: string; upstream_host?: string;
-    downstream_local_address?: string; requested_server_name?: string;
+    method?: string;
+    authority?: string;
+    path?: string;
+    protocol?: string;
+    response_code?: number;
+    response_flags: string[];
+    response_code_details?: string;
+    route_name?: string;
+    upstream_cluster?: string;
+    upstream_host?: string;
+    downstream_local_address?: string;
+    requested_server_name?: string;
   };
   /** The request rebuilt from the line, as pcx explain flags would give it. */
   request?: ExplainRequest;
@@ -39,9 +47,19 @@ export interface ReplayedLine {
   explain?: ExplainResult;
 }
 
-export interface MalformedLine { line: number; reason: string; text: string }
+export interface MalformedLine {
+  line: number;
+  reason: string;
+  text: string;
+}
 
-export interface ReplayGroup { verdict: VerdictKind | 'none'; outcome: ReplayOutcome; count: number; example_line: number; example: string }
+export interface ReplayGroup {
+  verdict: VerdictKind | 'none';
+  outcome: ReplayOutcome;
+  count: number;
+  example_line: number;
+  example: string;
+}
 
 export interface ReplayResult {
   proxy: { source: string; kind: string; pod?: string; namespace?: string };
@@ -56,37 +74,69 @@ export interface ReplayResult {
 
 const dash = (v: string | undefined) => (v === undefined || v === '' || v === '-' ? undefined : v);
 
-export function replayLine(model: ConfigModel, text: string, n: number, custom?: CompiledFormat, opts: { full?: boolean } = {}): ReplayedLine | MalformedLine | 'skipped' {
+export function replayLine(
+  model: ConfigModel,
+  text: string,
+  n: number,
+  custom?: CompiledFormat,
+  opts: { full?: boolean } = {},
+): ReplayedLine | MalformedLine | 'skipped' {
   const p = parseLine(text, custom);
-  if (!p.ok) return p.skipped ? 'skipped' : { line: n, reason: p.reason, text: text.length > 160 ? `${text.slice(0, 157)}…` : text };
+  if (!p.ok)
+    return p.skipped
+      ? 'skipped'
+      : { line: n, reason: p.reason, text: text.length > 160 ? `${text.slice(0, 157)}…` : text };
   const f = p.fields;
   const code = dash(f.response_code);
   const logged: ReplayedLine['logged'] = {
-    method: dash(f.method), authority: dash(f.authority), path: dash(f.path), protocol: dash(f.protocol),
+    method: dash(f.method),
+    authority: dash(f.authority),
+    path: dash(f.path),
+    protocol: dash(f.protocol),
     ...(code !== undefined && /^\d+$/.test(code) ? { response_code: Number(code) } : {}),
-    response_flags: loggedFlags(f), response_code_details: dash(f.response_code_details), route_name: dash(f.route_name),
-    upstream_cluster: dash(f.upstream_cluster), upstream_host: dash(f.upstream_host),
-    downstream_local_address: dash(f.downstream_local_address), requested_server_name: dash(f.requested_server_name),
+    response_flags: loggedFlags(f),
+    response_code_details: dash(f.response_code_details),
+    route_name: dash(f.route_name),
+    upstream_cluster: dash(f.upstream_cluster),
+    upstream_host: dash(f.upstream_host),
+    downstream_local_address: dash(f.downstream_local_address),
+    requested_server_name: dash(f.requested_server_name),
   };
   for (const k of Object.keys(logged) as (keyof typeof logged)[]) if (logged[k] === undefined) delete logged[k];
   const built = requestFromLog(model, f, p.logs);
   if (!built.req) {
-    return { line: n, format: p.format, outcome: 'cannot_tell', summary: `the line lacks what the request needs: ${built.missing.join(', ')}`, differences: [], missing: built.missing, notes: built.notes, logged };
+    return {
+      line: n,
+      format: p.format,
+      outcome: 'cannot_tell',
+      summary: `the line lacks what the request needs: ${built.missing.join(', ')}`,
+      differences: [],
+      missing: built.missing,
+      notes: built.notes,
+      logged,
+    };
   }
   let r: ExplainResult;
   try {
     r = explain(model, built.req);
   } catch (e) {
-    if (e instanceof PcxError) return { line: n, reason: `the request it records cannot be explained: ${e.message}`, text };
+    if (e instanceof PcxError)
+      return { line: n, reason: `the request it records cannot be explained: ${e.message}`, text };
     throw e;
   }
   const c = compareWithLog(r, f);
   // a missing dialled address matters only when the verdict could depend on it
   const missing = [...c.missing, ...(c.outcome === 'reproduced' ? [] : built.missing)];
   return {
-    line: n, format: p.format, outcome: c.outcome, summary: c.summary, differences: c.differences, missing,
+    line: n,
+    format: p.format,
+    outcome: c.outcome,
+    summary: c.summary,
+    differences: c.differences,
+    missing,
     notes: [...built.notes, ...c.notes, ...r.assumptions.filter((a) => /inferred|not in the dump/.test(a))],
-    logged, request: built.req,
+    logged,
+    request: built.req,
     verdict: r.verdict.kind,
     ...(r.verdict.http_status ? { http_status: r.verdict.http_status } : {}),
     ...(r.verdict.response_flag ? { response_flag: r.verdict.response_flag } : {}),
@@ -97,11 +147,22 @@ export function replayLine(model: ConfigModel, text: string, n: number, custom?:
   };
 }
 
-export function replayLines(model: ConfigModel, lines: string[], opts: { format?: string; full?: boolean } = {}): ReplayResult {
+export function replayLines(
+  model: ConfigModel,
+  lines: string[],
+  opts: { format?: string; full?: boolean } = {},
+): ReplayResult {
   const custom = opts.format ? compileFormat(opts.format) : undefined;
   const out: ReplayResult = {
-    proxy: { source: model.origin, kind: model.proxy.kind, ...(model.proxy.pod ? { pod: model.proxy.pod } : {}), ...(model.proxy.namespace ? { namespace: model.proxy.namespace } : {}) },
-    lines: [], malformed: [], skipped: 0,
+    proxy: {
+      source: model.origin,
+      kind: model.proxy.kind,
+      ...(model.proxy.pod ? { pod: model.proxy.pod } : {}),
+      ...(model.proxy.namespace ? { namespace: model.proxy.namespace } : {}),
+    },
+    lines: [],
+    malformed: [],
+    skipped: 0,
     counts: { reproduced: 0, not_reproduced: 0, cannot_tell: 0, malformed: 0 },
     groups: [],
   };
@@ -122,9 +183,18 @@ export function replayLines(model: ConfigModel, lines: string[], opts: { format?
     const key = `${r.verdict ?? 'none'}|${r.outcome}`;
     const g = groups.get(key);
     if (g) g.count++;
-    else groups.set(key, { verdict: r.verdict ?? 'none', outcome: r.outcome, count: 1, example_line: r.line, example: r.summary });
+    else
+      groups.set(key, {
+        verdict: r.verdict ?? 'none',
+        outcome: r.outcome,
+        count: 1,
+        example_line: r.line,
+        example: r.summary,
+      });
   });
   const rank: Record<ReplayOutcome, number> = { not_reproduced: 0, cannot_tell: 1, reproduced: 2 };
-  out.groups = [...groups.values()].sort((a, b) => rank[a.outcome] - rank[b.outcome] || b.count - a.count || a.verdict.localeCompare(b.verdict));
+  out.groups = [...groups.values()].sort(
+    (a, b) => rank[a.outcome] - rank[b.outcome] || b.count - a.count || a.verdict.localeCompare(b.verdict),
+  );
   return out;
 }

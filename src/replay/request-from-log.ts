@@ -35,16 +35,28 @@ export function requestFromLog(model: ConfigModel, f: LogFields, logs: Set<strin
   const notes: string[] = [];
   const local = present(f.downstream_local_address) ? splitHostPort(f.downstream_local_address) : undefined;
   const localOk = local && local.port !== undefined && isIpLiteral(local.host);
-  if (!localOk) missing.push(logs.has('downstream_local_address') ? '%DOWNSTREAM_LOCAL_ADDRESS% (logged empty)' : '%DOWNSTREAM_LOCAL_ADDRESS% (not in this format)');
+  if (!localOk)
+    missing.push(
+      logs.has('downstream_local_address')
+        ? '%DOWNSTREAM_LOCAL_ADDRESS% (logged empty)'
+        : '%DOWNSTREAM_LOCAL_ADDRESS% (not in this format)',
+    );
   const sni = present(f.requested_server_name) ? f.requested_server_name : undefined;
   const tcp = !present(f.method) && !present(f.protocol) && !present(f.authority);
   const cluster = present(f.upstream_cluster) ? f.upstream_cluster : '';
-  const inbound = model.proxy.kind === 'sidecar' && ((localOk && model.proxy.ips.includes(local!.host)) || /^inbound\|/.test(cluster));
+  const inbound =
+    model.proxy.kind === 'sidecar' &&
+    ((localOk && model.proxy.ips.includes(local!.host)) || /^inbound\|/.test(cluster));
 
   if (tcp) {
     notes.push('no method or protocol logged: a TCP connection');
     if (!localOk) return { missing, notes, tcp };
-    const req: ExplainRequest = { target: hostPort(local!.host, local!.port!), tcp: true, ip: local!.host, ...(sni ? { tls: true, sni } : {}) };
+    const req: ExplainRequest = {
+      target: hostPort(local!.host, local!.port!),
+      tcp: true,
+      ip: local!.host,
+      ...(sni ? { tls: true, sni } : {}),
+    };
     if (inbound) Object.assign(req, { inbound: local!.port, ...(sni ? {} : { plaintext: true }) });
     else if (model.proxy.kind === 'router') req.listenerPort = local!.port;
     return { req, missing, notes, tcp };
@@ -62,15 +74,21 @@ export function requestFromLog(model: ConfigModel, f: LogFields, logs: Set<strin
   const headers = Object.entries(f.headers).map(([k, v]) => `${k}: ${v}`);
   if (present(f.user_agent)) headers.push(`user-agent: ${f.user_agent}`);
   const req: ExplainRequest = {
-    target: '', hostHeader: f.authority, ...(method ? { method } : {}), ...(headers.length ? { headers } : {}),
+    target: '',
+    hostHeader: f.authority,
+    ...(method ? { method } : {}),
+    ...(headers.length ? { headers } : {}),
   };
   if (/^HTTP\/2/i.test(f.protocol ?? '')) {
     notes.push(`protocol ${f.protocol}: ${sni ? 'HTTP/2 over TLS' : 'h2c (plaintext HTTP/2)'}`);
     if (!sni) req.http2 = true;
   }
   if (sni && !inbound) Object.assign(req, { tls: true, sni });
-  const port = localOk ? local!.port! : auth.port ?? (sni ? 443 : 80);
-  if (!localOk) notes.push(`the dialled address is not logged: port ${port} taken from the authority${auth.port ? '' : ' (the default port)'}, IP inferred as explain does`);
+  const port = localOk ? local!.port! : (auth.port ?? (sni ? 443 : 80));
+  if (!localOk)
+    notes.push(
+      `the dialled address is not logged: port ${port} taken from the authority${auth.port ? '' : ' (the default port)'}, IP inferred as explain does`,
+    );
 
   if (inbound) {
     // the inbound listener matches by destination port; Istio clients always send SNI over mTLS

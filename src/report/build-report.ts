@@ -14,7 +14,16 @@ import { isProblem } from '../explain/verdict.js';
 import { check } from '../check/check.js';
 import type { CheckResult } from '../check/types.js';
 import type { ExplainResult, VerdictKind } from '../explain/result.js';
-import { countFound, KIND_LABEL, literalsOf, redactDeep, redactHeader, redactQuery, type Found, type SecretKind } from './redact.js';
+import {
+  countFound,
+  KIND_LABEL,
+  literalsOf,
+  redactDeep,
+  redactHeader,
+  redactQuery,
+  type Found,
+  type SecretKind,
+} from './redact.js';
 import { proxyIdentity, type ProxyDetails } from '../model/proxy-identity.js';
 
 /** Bumped only on incompatible changes; fields may be added without a bump. */
@@ -110,14 +119,58 @@ export interface ReportOptions {
 }
 
 const SECTIONS: { section: Section; title: string; required: boolean; missing: string }[] = [
-  { section: 'bootstrap', title: 'Bootstrap', required: true, missing: 'not captured: who the proxy is (pod, namespace, versions) comes from the bootstrap, so it may be unknown, and the proxy kind was guessed from the listeners' },
-  { section: 'listeners', title: 'Listeners (LDS)', required: true, missing: 'not captured: no request can be followed; capture the whole config: istioctl proxy-config all <pod> -o json' },
-  { section: 'routes', title: 'Route configurations (RDS)', required: true, missing: 'not captured: HTTP requests stop at the route configuration hop' },
-  { section: 'clusters', title: 'Clusters (CDS)', required: true, missing: 'not captured: pcx cannot tell whether the cluster a route names exists' },
-  { section: 'endpoints', title: 'Endpoints (EDS)', required: true, missing: 'EDS not captured: endpoint health is unknown; capture with /config_dump?include_eds or istioctl proxy-config all <pod> -o json' },
-  { section: 'secrets', title: 'Secrets (SDS)', required: false, missing: 'not captured: certificates cannot be checked (explain does not need them)' },
-  { section: 'ecds', title: 'Extension configs (ECDS)', required: false, missing: 'none: only present when the proxy receives HTTP filters through ECDS' },
-  { section: 'cluster_statuses', title: 'Live endpoint health (/clusters)', required: false, missing: 'not given: endpoint health is what EDS held (no outlier ejection or failed health checks); add --clusters, or read a live pod' },
+  {
+    section: 'bootstrap',
+    title: 'Bootstrap',
+    required: true,
+    missing:
+      'not captured: who the proxy is (pod, namespace, versions) comes from the bootstrap, so it may be unknown, and the proxy kind was guessed from the listeners',
+  },
+  {
+    section: 'listeners',
+    title: 'Listeners (LDS)',
+    required: true,
+    missing:
+      'not captured: no request can be followed; capture the whole config: istioctl proxy-config all <pod> -o json',
+  },
+  {
+    section: 'routes',
+    title: 'Route configurations (RDS)',
+    required: true,
+    missing: 'not captured: HTTP requests stop at the route configuration hop',
+  },
+  {
+    section: 'clusters',
+    title: 'Clusters (CDS)',
+    required: true,
+    missing: 'not captured: pcx cannot tell whether the cluster a route names exists',
+  },
+  {
+    section: 'endpoints',
+    title: 'Endpoints (EDS)',
+    required: true,
+    missing:
+      'EDS not captured: endpoint health is unknown; capture with /config_dump?include_eds or istioctl proxy-config all <pod> -o json',
+  },
+  {
+    section: 'secrets',
+    title: 'Secrets (SDS)',
+    required: false,
+    missing: 'not captured: certificates cannot be checked (explain does not need them)',
+  },
+  {
+    section: 'ecds',
+    title: 'Extension configs (ECDS)',
+    required: false,
+    missing: 'none: only present when the proxy receives HTTP filters through ECDS',
+  },
+  {
+    section: 'cluster_statuses',
+    title: 'Live endpoint health (/clusters)',
+    required: false,
+    missing:
+      'not given: endpoint health is what EDS held (no outlier ejection or failed health checks); add --clusters, or read a live pod',
+  },
 ];
 
 /** " (1 rejected: virtualInbound; 2 warming: a, b)": resources that do not serve are what an incident is often about. */
@@ -144,7 +197,11 @@ function sectionsOf(model: ConfigModel): ReportSection[] {
     let count: number | undefined;
     let note: string;
     switch (section) {
-      case 'bootstrap': note = model.proxy.id ? 'node id and metadata: who the proxy is' : 'present, without a node id: the proxy kind was guessed from the listeners'; break;
+      case 'bootstrap':
+        note = model.proxy.id
+          ? 'node id and metadata: who the proxy is'
+          : 'present, without a node id: the proxy kind was guessed from the listeners';
+        break;
       case 'listeners':
         count = model.listeners.length;
         note = plural(count, 'listener', 'listeners') + stateBreakdown(model.listeners);
@@ -159,7 +216,10 @@ function sectionsOf(model: ConfigModel): ReportSection[] {
         break;
       case 'endpoints': {
         count = model.endpoints.length;
-        const eps = model.endpoints.reduce((s, e) => s + (e.cla.endpoints ?? []).reduce((t, l) => t + (l.lb_endpoints?.length ?? 0), 0), 0);
+        const eps = model.endpoints.reduce(
+          (s, e) => s + (e.cla.endpoints ?? []).reduce((t, l) => t + (l.lb_endpoints?.length ?? 0), 0),
+          0,
+        );
         note = `${plural(count, 'cluster load assignment', 'cluster load assignments')}, ${plural(eps, 'endpoint', 'endpoints')}`;
         break;
       }
@@ -175,7 +235,8 @@ function sectionsOf(model: ConfigModel): ReportSection[] {
         count = model.clusterStatuses?.size ?? 0;
         note = `${plural(count, 'cluster', 'clusters')} with live host health`;
         break;
-      default: note = 'present';
+      default:
+        note = 'present';
     }
     return { section, title, present, required, ...(count !== undefined ? { count } : {}), note };
   });
@@ -266,7 +327,11 @@ export function redactReport(report: Report, rawTargets: readonly string[], rawH
   const { redaction: _drop, ...rest } = report;
   const withHeaders = { ...rest, targets: rest.targets.map((t) => ({ ...t, request: { ...t.request, headers } })) };
   const deep = redactDeep(withHeaders, literalsOf(known));
-  const items = countFound([...known, ...deep.found]).map((c) => ({ kind: c.kind, label: KIND_LABEL[c.kind][c.count === 1 ? 0 : 1], count: c.count }));
+  const items = countFound([...known, ...deep.found]).map((c) => ({
+    kind: c.kind,
+    label: KIND_LABEL[c.kind][c.count === 1 ? 0 : 1],
+    count: c.count,
+  }));
   return { ...deep.value, redaction: { enabled: true, total: items.reduce((s, i) => s + i.count, 0), items } };
 }
 

@@ -16,7 +16,10 @@ export const REDACTED = '[REDACTED]';
 
 export type SecretKind = 'header' | 'query' | 'bearer' | 'jwt' | 'pem' | 'matcher' | 'inline';
 
-export interface Found { kind: SecretKind; value: string }
+export interface Found {
+  kind: SecretKind;
+  value: string;
+}
 
 /** Human names for the report's "what was redacted" line. */
 export const KIND_LABEL: Record<SecretKind, [singular: string, plural: string]> = {
@@ -42,7 +45,12 @@ const SENSITIVE_QUERY_WORD = /(?:^|[-_.])(?:code|sig|jwt)(?:$|[-_.])/i;
 /** Is a header or query parameter with this name a credential? Case-insensitive. */
 export function isSensitiveName(name: string, where: 'header' | 'query' = 'header'): boolean {
   const n = name.trim().toLowerCase();
-  return SENSITIVE_EXACT.has(n) || SENSITIVE_PART.test(n) || SENSITIVE_WORD.test(n) || (where === 'query' && SENSITIVE_QUERY_WORD.test(n));
+  return (
+    SENSITIVE_EXACT.has(n) ||
+    SENSITIVE_PART.test(n) ||
+    SENSITIVE_WORD.test(n) ||
+    (where === 'query' && SENSITIVE_QUERY_WORD.test(n))
+  );
 }
 
 function safeDecode(s: string): string {
@@ -171,8 +179,21 @@ function replaceLiterals(s: string, literals: readonly string[]): string {
 const INLINE_KEYS = new Set(['inline_string', 'inline_bytes', 'inlineString', 'inlineBytes']);
 /** The value fields of a HeaderMatcher / QueryParameterMatcher: a matcher on a credential's name holds the credential. */
 const MATCH_KEYS = new Set([
-  'exact_match', 'prefix_match', 'suffix_match', 'contains_match', 'safe_regex_match', 'regex_match', 'string_match', 'value',
-  'exactMatch', 'prefixMatch', 'suffixMatch', 'containsMatch', 'safeRegexMatch', 'regexMatch', 'stringMatch',
+  'exact_match',
+  'prefix_match',
+  'suffix_match',
+  'contains_match',
+  'safe_regex_match',
+  'regex_match',
+  'string_match',
+  'value',
+  'exactMatch',
+  'prefixMatch',
+  'suffixMatch',
+  'containsMatch',
+  'safeRegexMatch',
+  'regexMatch',
+  'stringMatch',
 ]);
 
 /** Every string inside a matcher value, replaced: `{exact: "tok"}` → `{exact: "[REDACTED]"}`. */
@@ -182,13 +203,18 @@ function blankStrings(v: unknown, found: Found[]): unknown {
     return v ? REDACTED : v;
   }
   if (Array.isArray(v)) return v.map((x) => blankStrings(x, found));
-  if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, k === 'ignore_case' || k === 'ignoreCase' ? x : blankStrings(x, found)]));
+  if (v && typeof v === 'object')
+    return Object.fromEntries(
+      Object.entries(v).map(([k, x]) => [k, k === 'ignore_case' || k === 'ignoreCase' ? x : blankStrings(x, found)]),
+    );
   return v;
 }
 
 /** Is `o` a header or query matcher on a credential's name (`{name: "authorization", exact_match: …}`)? */
 export function isSensitiveMatcher(o: Record<string, unknown>): boolean {
-  return typeof o.name === 'string' && isSensitiveName(o.name, 'query') && Object.keys(o).some((k) => MATCH_KEYS.has(k));
+  return (
+    typeof o.name === 'string' && isSensitiveName(o.name, 'query') && Object.keys(o).some((k) => MATCH_KEYS.has(k))
+  );
 }
 
 /**

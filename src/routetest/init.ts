@@ -22,14 +22,22 @@ export function inputOfRow(row: AllRow): TestInput | undefined {
   const t = parseTarget(req.target);
   const headers = (req.headers ?? []).map(parseHeaderFlag).map(([key, value]) => ({ key, value }));
   return {
-    authority: req.hostHeader ?? defaultHostHeader(t), path: t.path + (t.query ? `?${t.query}` : ''), method: (req.method ?? 'GET').toUpperCase(),
+    authority: req.hostHeader ?? defaultHostHeader(t),
+    path: t.path + (t.query ? `?${t.query}` : ''),
+    method: (req.method ?? 'GET').toUpperCase(),
     ...(headers.length ? { additional_request_headers: headers } : {}),
     ...(req.ip ? { ip: req.ip } : {}),
     // an https:// target with no --port is dialled on 443, which authority + path alone would lose
-    ...(req.listenerPort !== undefined ? { port: req.listenerPort } : t.scheme === 'https' && req.inbound === undefined ? { port: t.port } : {}),
+    ...(req.listenerPort !== undefined
+      ? { port: req.listenerPort }
+      : t.scheme === 'https' && req.inbound === undefined
+        ? { port: t.port }
+        : {}),
     ...(req.inbound !== undefined ? { inbound: req.inbound } : {}),
-    ...(req.tls || t.scheme === 'https' ? { tls: true } : {}), ...(req.sni ? { sni: req.sni } : {}),
-    ...(req.tcp ? { tcp: true } : {}), ...(req.plaintext ? { plaintext: true } : {}),
+    ...(req.tls || t.scheme === 'https' ? { tls: true } : {}),
+    ...(req.sni ? { sni: req.sni } : {}),
+    ...(req.tcp ? { tcp: true } : {}),
+    ...(req.plaintext ? { plaintext: true } : {}),
   };
 }
 
@@ -61,7 +69,11 @@ export function initTests(model: ConfigModel): { file: TestFile; skipped: string
     if (r.verdict.clusters.length > 1 || (!outcome.route && r.verdict.clusters.length)) {
       v.clusters = r.verdict.clusters.map((c) => ({ name: c.name, weight: Math.round(c.weight * 10) / 10 }));
     }
-    if (r.verdict.clusters.length && r.verdict.clusters.every((c) => c.endpoints_known && (c.endpoints_healthy ?? 0) > 0)) v.endpoints_healthy = '>= 1';
+    if (
+      r.verdict.clusters.length &&
+      r.verdict.clusters.every((c) => c.endpoints_known && (c.endpoints_healthy ?? 0) > 0)
+    )
+      v.endpoints_healthy = '>= 1';
     tests.push({ test_name: name, input, validate: v });
   }
   return { file: { tests }, skipped };

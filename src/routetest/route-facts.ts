@@ -21,14 +21,23 @@ export interface SelectedRoute {
   routeIndex?: number;
 }
 
-const unwrapNum = (v: unknown): number | undefined => (typeof v === 'number' ? v : typeof v === 'object' && v && 'value' in v ? Number((v as { value: unknown }).value) : typeof v === 'string' && v !== '' ? Number(v) : undefined);
+const unwrapNum = (v: unknown): number | undefined =>
+  typeof v === 'number'
+    ? v
+    : typeof v === 'object' && v && 'value' in v
+      ? Number((v as { value: unknown }).value)
+      : typeof v === 'string' && v !== ''
+        ? Number(v)
+        : undefined;
 
 /** The raw route configuration, virtual host and route of the explained request, by the hop names explain gives. */
 export function selectedRoute(model: ConfigModel, r: ExplainResult): SelectedRoute | undefined {
   const rcHop = r.hops.find((h) => h.kind === 'route_config');
   if (!rcHop) return undefined;
   // an inline route configuration belongs to its listener's chain: several listeners may hold one of the same name
-  const inline = /inline route config/.test(String(r.hops.find((h) => h.kind === 'filter_chain')?.details?.filter ?? ''));
+  const inline = /inline route config/.test(
+    String(r.hops.find((h) => h.kind === 'filter_chain')?.details?.filter ?? ''),
+  );
   const listener = r.hops.find((h) => h.kind === 'listener')?.name;
   const chain = r.hops.find((h) => h.kind === 'filter_chain')?.name;
   const rc = inline ? inlineRouteConfig(model, rcHop.name, listener, chain) : model.routeConfig(rcHop.name)?.config;
@@ -51,11 +60,24 @@ export function selectedRoute(model: ConfigModel, r: ExplainResult): SelectedRou
   return out;
 }
 
-function inlineRouteConfig(model: ConfigModel, name: string, listener?: string, chain?: string): RouteConfiguration | undefined {
+function inlineRouteConfig(
+  model: ConfigModel,
+  name: string,
+  listener?: string,
+  chain?: string,
+): RouteConfiguration | undefined {
   const ls = model.listeners.filter((l) => l.serving && (listener === undefined || l.name === listener));
   for (const l of ls.length ? ls : model.listeners) {
-    const chains = [...(l.listener.filter_chains ?? []), ...(l.listener.default_filter_chain ? [l.listener.default_filter_chain] : [])];
-    const named = chains.filter((ch, i) => chain === undefined || (ch.name ?? `filter_chains[${i}]`) === chain || (chain === 'default_filter_chain' && ch === l.listener.default_filter_chain));
+    const chains = [
+      ...(l.listener.filter_chains ?? []),
+      ...(l.listener.default_filter_chain ? [l.listener.default_filter_chain] : []),
+    ];
+    const named = chains.filter(
+      (ch, i) =>
+        chain === undefined ||
+        (ch.name ?? `filter_chains[${i}]`) === chain ||
+        (chain === 'default_filter_chain' && ch === l.listener.default_filter_chain),
+    );
     for (const ch of named.length ? named : chains) {
       for (const f of ch.filters ?? []) {
         const rc = f.typed_config?.route_config as RouteConfiguration | undefined;
@@ -96,8 +118,11 @@ export function rewrittenPath(route: Route | undefined, path: string): string | 
   if (a.regex_rewrite) {
     // Envoy: RE2::GlobalReplace, `\1` groups in the substitution (re2js: `$1`)
     const pattern = String(a.regex_rewrite.pattern?.regex ?? '');
-    if (typeof compileRe2(pattern) === 'string') return { unknown: `regex_rewrite pattern ${pattern}: ${compileRe2(pattern)}` };
-    const sub = String(a.regex_rewrite.substitution ?? '').replace(/\$/g, '$$$$').replace(/\\(\d)/g, '$$$1');
+    if (typeof compileRe2(pattern) === 'string')
+      return { unknown: `regex_rewrite pattern ${pattern}: ${compileRe2(pattern)}` };
+    const sub = String(a.regex_rewrite.substitution ?? '')
+      .replace(/\$/g, '$$$$')
+      .replace(/\\(\d)/g, '$$$1');
     return RE2JS.compile(pattern).matcher(p).replaceAll(sub) + q;
   }
   if (a.path_rewrite_policy) return { unknown: 'path_rewrite_policy (an extension)' };
@@ -113,17 +138,26 @@ export function rewrittenHost(route: Route | undefined, authority: string): stri
   const a = route?.route;
   if (!a) return authority;
   if (a.host_rewrite_literal) return a.host_rewrite_literal;
-  if (a.auto_host_rewrite || a.host_rewrite_header || a.host_rewrite_path_regex) return { unknown: 'the host is rewritten at run time (auto_host_rewrite / host_rewrite_header / host_rewrite_path_regex)' };
+  if (a.auto_host_rewrite || a.host_rewrite_header || a.host_rewrite_path_regex)
+    return {
+      unknown: 'the host is rewritten at run time (auto_host_rewrite / host_rewrite_header / host_rewrite_path_regex)',
+    };
   return authority;
 }
 
-const REDIRECT_CODES: Record<string, number> = { MOVED_PERMANENTLY: 301, FOUND: 302, SEE_OTHER: 303, TEMPORARY_REDIRECT: 307, PERMANENT_REDIRECT: 308 };
+const REDIRECT_CODES: Record<string, number> = {
+  MOVED_PERMANENTLY: 301,
+  FOUND: 302,
+  SEE_OTHER: 303,
+  TEMPORARY_REDIRECT: 307,
+  PERMANENT_REDIRECT: 308,
+};
 
 /** The Location a redirect route sends ("" when the route does not redirect), as Envoy's newUri() builds it. */
 export function redirectUri(route: Route | undefined, authority: string, path: string, ssl: boolean): string {
   const r = route?.redirect as Json;
   if (!r) return '';
-  const scheme = r.https_redirect ? 'https' : r.scheme_redirect ?? (ssl ? 'https' : 'http');
+  const scheme = r.https_redirect ? 'https' : (r.scheme_redirect ?? (ssl ? 'https' : 'http'));
   let host = r.host_redirect ?? authority.replace(/:\d+$/, '');
   const origPort = /:(\d+)$/.exec(authority)?.[1];
   const port = r.port_redirect ?? (r.host_redirect || r.https_redirect || r.scheme_redirect ? undefined : origPort);
@@ -162,9 +196,17 @@ export function virtualClusterName(vh: VirtualHost | undefined, headers: Map<str
   return vcs.length ? 'other' : '';
 }
 
-interface HeaderValueOption { header?: { key?: string; value?: string }; append?: boolean | { value?: boolean }; append_action?: string }
+interface HeaderValueOption {
+  header?: { key?: string; value?: string };
+  append?: boolean | { value?: boolean };
+  append_action?: string;
+}
 
-function applyMutations(headers: Map<string, string>, add: HeaderValueOption[] | undefined, remove: string[] | undefined): void {
+function applyMutations(
+  headers: Map<string, string>,
+  add: HeaderValueOption[] | undefined,
+  remove: string[] | undefined,
+): void {
   for (const k of remove ?? []) headers.delete(k.toLowerCase());
   for (const o of add ?? []) {
     const k = o.header?.key?.toLowerCase();
@@ -194,7 +236,10 @@ export function requestHeadersAfter(sel: SelectedRoute | undefined, headers: Map
   return h;
 }
 
-export function responseHeadersAfter(sel: SelectedRoute | undefined, headers: Map<string, string>): Map<string, string> {
+export function responseHeadersAfter(
+  sel: SelectedRoute | undefined,
+  headers: Map<string, string>,
+): Map<string, string> {
   const h = new Map(headers);
   const rt = sel?.route as Json;
   const vh = sel?.vh as Json;

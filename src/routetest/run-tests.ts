@@ -16,7 +16,18 @@ import { explain } from '../explain/explain.js';
 import { headerMatches, describeHeaderMatcher } from '../envoy/route-match.js';
 import { PcxError } from '../errors.js';
 import type { TestCase, TestFile } from './test-file.js';
-import { pickWeighted, redirectCode, redirectUri, requestHeadersAfter, responseHeadersAfter, rewrittenHost, rewrittenPath, selectedRoute, virtualClusterName, type SelectedRoute } from './route-facts.js';
+import {
+  pickWeighted,
+  redirectCode,
+  redirectUri,
+  requestHeadersAfter,
+  responseHeadersAfter,
+  rewrittenHost,
+  rewrittenPath,
+  selectedRoute,
+  virtualClusterName,
+  type SelectedRoute,
+} from './route-facts.js';
 import { percentText } from '../text/percent.js';
 
 export interface TestOutcome {
@@ -33,7 +44,16 @@ export interface TestOutcome {
   error?: string;
 }
 
-export interface CoverageRoute { route_config: string; virtual_host: string; route: string; match: string; unit: string; covered: boolean; fields_covered: number; fields_total: number }
+export interface CoverageRoute {
+  route_config: string;
+  virtual_host: string;
+  route: string;
+  match: string;
+  unit: string;
+  covered: boolean;
+  fields_covered: number;
+  fields_total: number;
+}
 
 export interface TestRun {
   proxy: { source: string; kind: string; pod?: string; namespace?: string };
@@ -53,10 +73,18 @@ export function requestOf(c: TestCase): ExplainRequest {
   headers.push(`x-forwarded-proto: ${i.ssl ? 'https' : 'http'}`);
   if (i.internal) headers.push('x-envoy-internal: true');
   return {
-    target: `${i.authority}${i.path}`, hostHeader: i.authority, method: i.method, headers,
-    ...(i.ip ? { ip: i.ip } : {}), ...(i.port ? { listenerPort: i.port } : {}), ...(i.inbound ? { inbound: i.inbound } : {}),
-    ...(i.tls ? { tls: true } : {}), ...(i.sni ? { sni: i.sni } : {}), ...(i.http2 ? { http2: true } : {}),
-    ...(i.tcp ? { tcp: true } : {}), ...(i.plaintext ? { plaintext: true } : {}),
+    target: `${i.authority}${i.path}`,
+    hostHeader: i.authority,
+    method: i.method,
+    headers,
+    ...(i.ip ? { ip: i.ip } : {}),
+    ...(i.port ? { listenerPort: i.port } : {}),
+    ...(i.inbound ? { inbound: i.inbound } : {}),
+    ...(i.tls ? { tls: true } : {}),
+    ...(i.sni ? { sni: i.sni } : {}),
+    ...(i.http2 ? { http2: true } : {}),
+    ...(i.tcp ? { tcp: true } : {}),
+    ...(i.plaintext ? { plaintext: true } : {}),
   };
 }
 
@@ -82,20 +110,38 @@ function compareCount(expr: string | number, n: number | undefined): boolean {
   const m = /^\s*(>=|<=|>|<|==)?\s*(\d+)\s*$/.exec(expr)!;
   const want = Number(m[2]);
   switch (m[1]) {
-    case '>=': return n >= want;
-    case '<=': return n <= want;
-    case '>': return n > want;
-    case '<': return n < want;
-    default: return n === want;
+    case '>=':
+      return n >= want;
+    case '<=':
+      return n <= want;
+    case '>':
+      return n > want;
+    case '<':
+      return n < want;
+    default:
+      return n === want;
   }
 }
 
-export function runCase(model: ConfigModel, c: TestCase, fields: Fields): { outcome: TestOutcome; sel?: SelectedRoute; cluster?: string } {
+export function runCase(
+  model: ConfigModel,
+  c: TestCase,
+  fields: Fields,
+): { outcome: TestOutcome; sel?: SelectedRoute; cluster?: string } {
   let r: ExplainResult;
   try {
     r = explain(model, requestOf(c));
   } catch (e) {
-    if (e instanceof PcxError) return { outcome: { test_name: c.test_name, pass: false, failures: [`the input cannot be explained: ${e.message}`], checked: [], error: e.message } };
+    if (e instanceof PcxError)
+      return {
+        outcome: {
+          test_name: c.test_name,
+          pass: false,
+          failures: [`the input cannot be explained: ${e.message}`],
+          checked: [],
+          error: e.message,
+        },
+      };
     throw e;
   }
   const v = c.validate;
@@ -104,7 +150,7 @@ export function runCase(model: ConfigModel, c: TestCase, fields: Fields): { outc
   const sel = selectedRoute(model, r);
   const route = sel?.route;
   const forwards = !!route?.route;
-  const cluster = forwards ? pickWeighted(route, c.input.random_value ?? 0) ?? r.verdict.clusters[0]?.name ?? '' : '';
+  const cluster = forwards ? (pickWeighted(route, c.input.random_value ?? 0) ?? r.verdict.clusters[0]?.name ?? '') : '';
   const check = (field: string, want: unknown, got: unknown, covers?: string) => {
     if (want === undefined) return;
     checked.push(field);
@@ -119,30 +165,54 @@ export function runCase(model: ConfigModel, c: TestCase, fields: Fields): { outc
   check('cluster_name', v.cluster_name, cluster, 'cluster');
   check('virtual_host_name', v.virtual_host_name, vhName, 'virtual_host');
   const headers = headerMap(c);
-  check('virtual_cluster_name', v.virtual_cluster_name, sel?.vh ? virtualClusterName(sel.vh, headers) : '', 'virtual_cluster');
+  check(
+    'virtual_cluster_name',
+    v.virtual_cluster_name,
+    sel?.vh ? virtualClusterName(sel.vh, headers) : '',
+    'virtual_cluster',
+  );
   check('path_rewrite', v.path_rewrite, forwards ? rewrittenPath(route, c.input.path) : '', 'path_rewrite');
   check('host_rewrite', v.host_rewrite, forwards ? rewrittenHost(route, c.input.authority) : '', 'host_rewrite');
-  check('path_redirect', v.path_redirect, redirectUri(route, c.input.authority, c.input.path, !!c.input.ssl), 'redirect');
+  check(
+    'path_redirect',
+    v.path_redirect,
+    redirectUri(route, c.input.authority, c.input.path, !!c.input.ssl),
+    'redirect',
+  );
   check('code_redirect', v.code_redirect, redirectCode(route), 'redirect');
   const afterReq = requestHeadersAfter(sel, headers);
   const path = forwards ? rewrittenPath(route, c.input.path) : c.input.path;
   if (typeof path === 'string') afterReq.set(':path', path);
   const host = forwards ? rewrittenHost(route, c.input.authority) : c.input.authority;
   if (typeof host === 'string') afterReq.set(':authority', host);
-  const afterResp = responseHeadersAfter(sel, new Map((c.input.additional_response_headers ?? []).map((h) => [h.key.toLowerCase(), h.value])));
-  for (const [field, list, hs] of [['request_header_matches', v.request_header_matches, afterReq], ['response_header_matches', v.response_header_matches, afterResp]] as const) {
+  const afterResp = responseHeadersAfter(
+    sel,
+    new Map((c.input.additional_response_headers ?? []).map((h) => [h.key.toLowerCase(), h.value])),
+  );
+  for (const [field, list, hs] of [
+    ['request_header_matches', v.request_header_matches, afterReq],
+    ['response_header_matches', v.response_header_matches, afterResp],
+  ] as const) {
     if (!list) continue;
     checked.push(field);
     for (const m of list) {
       const ok = headerMatches(m, hs);
       if (typeof ok === 'object') failures.push(`${field}: cannot tell for ${describeHeaderMatcher(m)}: ${ok.unknown}`);
-      else if (ok !== true) failures.push(`${field}: ${describeHeaderMatcher(m)} does not hold (${m.name}: ${str(hs.get(m.name.toLowerCase()))})`);
+      else if (ok !== true)
+        failures.push(
+          `${field}: ${describeHeaderMatcher(m)} does not hold (${m.name}: ${str(hs.get(m.name.toLowerCase()))})`,
+        );
     }
   }
-  for (const [field, list, hs] of [['request_header_fields', v.request_header_fields, afterReq], ['response_header_fields', v.response_header_fields, afterResp]] as const) {
+  for (const [field, list, hs] of [
+    ['request_header_fields', v.request_header_fields, afterReq],
+    ['response_header_fields', v.response_header_fields, afterResp],
+  ] as const) {
     if (!list) continue;
     checked.push(field);
-    for (const kv of list) if (hs.get(kv.key.toLowerCase()) !== kv.value) failures.push(`${field}: ${kv.key} expected ${str(kv.value)}, got ${str(hs.get(kv.key.toLowerCase()))}`);
+    for (const kv of list)
+      if (hs.get(kv.key.toLowerCase()) !== kv.value)
+        failures.push(`${field}: ${kv.key} expected ${str(kv.value)}, got ${str(hs.get(kv.key.toLowerCase()))}`);
   }
   // pcx's own assertions: the whole chain's verdict
   const vd = r.verdict;
@@ -154,33 +224,68 @@ export function runCase(model: ConfigModel, c: TestCase, fields: Fields): { outc
     checked.push('clusters');
     const got = vd.clusters.map((x) => `${x.name} ${percentText(x.weight)}`).join(', ') || '(none)';
     const want = v.clusters;
-    const same = want.length === vd.clusters.length && want.every((w) => vd.clusters.some((x) => x.name === w.name && (w.weight === undefined || Math.abs(x.weight - w.weight) < 0.5)));
-    if (!same) failures.push(`clusters: expected ${want.map((w) => `${w.name}${w.weight !== undefined ? ` ${w.weight}%` : ''}`).join(', ')}, got ${got}`);
+    const same =
+      want.length === vd.clusters.length &&
+      want.every((w) =>
+        vd.clusters.some((x) => x.name === w.name && (w.weight === undefined || Math.abs(x.weight - w.weight) < 0.5)),
+      );
+    if (!same)
+      failures.push(
+        `clusters: expected ${want.map((w) => `${w.name}${w.weight !== undefined ? ` ${w.weight}%` : ''}`).join(', ')}, got ${got}`,
+      );
   }
   if (v.endpoints_healthy !== undefined) {
     checked.push('endpoints_healthy');
-    if (!vd.clusters.length) failures.push(`endpoints_healthy: expected ${v.endpoints_healthy}, but the request reaches no cluster (${vd.kind})`);
+    if (!vd.clusters.length)
+      failures.push(
+        `endpoints_healthy: expected ${v.endpoints_healthy}, but the request reaches no cluster (${vd.kind})`,
+      );
     for (const x of vd.clusters) {
-      if (!x.endpoints_known || x.endpoints_healthy === undefined) failures.push(`endpoints_healthy: cannot tell for ${x.name}: its endpoints are not in the dump (capture with EDS, or pass --clusters)`);
-      else if (!compareCount(v.endpoints_healthy, x.endpoints_healthy)) failures.push(`endpoints_healthy: expected ${v.endpoints_healthy} for ${x.name}, got ${x.endpoints_healthy} of ${x.endpoints_total}`);
+      if (!x.endpoints_known || x.endpoints_healthy === undefined)
+        failures.push(
+          `endpoints_healthy: cannot tell for ${x.name}: its endpoints are not in the dump (capture with EDS, or pass --clusters)`,
+        );
+      else if (!compareCount(v.endpoints_healthy, x.endpoints_healthy))
+        failures.push(
+          `endpoints_healthy: expected ${v.endpoints_healthy} for ${x.name}, got ${x.endpoints_healthy} of ${x.endpoints_total}`,
+        );
     }
   }
   if (v.mtls !== undefined) {
     checked.push('mtls');
     const inbound = r.target.direction === 'inbound';
     const mtls = inbound
-      ? r.target.transport === 'tls' && r.hops.some((h) => h.kind === 'filter_chain' && h.details?.mtls_mode !== undefined)
-      : r.hops.filter((h) => h.kind === 'cluster').length > 0 && r.hops.filter((h) => h.kind === 'cluster').every((h) => /^mTLS/.test(String(h.details?.upstream_tls ?? '')));
-    if (mtls !== v.mtls) failures.push(`mtls: expected ${v.mtls}, got ${mtls}${inbound ? '' : ` (upstream TLS: ${r.hops.filter((h) => h.kind === 'cluster').map((h) => String(h.details?.upstream_tls ?? 'plaintext')).join('; ') || 'no cluster'})`}`);
+      ? r.target.transport === 'tls' &&
+        r.hops.some((h) => h.kind === 'filter_chain' && h.details?.mtls_mode !== undefined)
+      : r.hops.filter((h) => h.kind === 'cluster').length > 0 &&
+        r.hops.filter((h) => h.kind === 'cluster').every((h) => /^mTLS/.test(String(h.details?.upstream_tls ?? '')));
+    if (mtls !== v.mtls)
+      failures.push(
+        `mtls: expected ${v.mtls}, got ${mtls}${
+          inbound
+            ? ''
+            : ` (upstream TLS: ${
+                r.hops
+                  .filter((h) => h.kind === 'cluster')
+                  .map((h) => String(h.details?.upstream_tls ?? 'plaintext'))
+                  .join('; ') || 'no cluster'
+              })`
+        }`,
+      );
   }
   const rHop = r.hops.find((h) => h.kind === 'route');
   return {
     outcome: {
-      test_name: c.test_name, pass: failures.length === 0, failures, checked, verdict: vd.kind,
+      test_name: c.test_name,
+      pass: failures.length === 0,
+      failures,
+      checked,
+      verdict: vd.kind,
       ...(sel && rHop ? { route: { route_config: sel.rcName, virtual_host: vhName, route: rHop.name } } : {}),
       ...(cluster ? { cluster } : {}),
     },
-    sel, cluster,
+    sel,
+    cluster,
   };
 }
 
@@ -191,7 +296,12 @@ function matchText(m: Record<string, unknown> | undefined): string {
   return re ? `regex ${re}` : '';
 }
 
-export function runTests(model: ConfigModel, file: TestFile, fileName: string, opts: { covall?: boolean } = {}): TestRun {
+export function runTests(
+  model: ConfigModel,
+  file: TestFile,
+  fileName: string,
+  opts: { covall?: boolean } = {},
+): TestRun {
   const tests: TestOutcome[] = [];
   // coverage units: rc / vh index / route index / cluster (weighted) → fields validated
   const covered = new Map<string, Fields>();
@@ -215,13 +325,26 @@ export function runTests(model: ConfigModel, file: TestFile, fileName: string, o
     const rc = rcs.get(name);
     (rc?.virtual_hosts ?? []).forEach((vh, vi) => {
       (vh.routes ?? []).forEach((rt, ri) => {
-        const units = rt.route?.weighted_clusters?.clusters?.length ? rt.route.weighted_clusters.clusters.map((w) => w.name ?? '') : [''];
+        const units = rt.route?.weighted_clusters?.clusters?.length
+          ? rt.route.weighted_clusters.clusters.map((w) => w.name ?? '')
+          : [''];
         for (const u of units) {
           const f = covered.get(`${name}\u0000${vi}\u0000${ri}\u0000${u}`);
-          const fieldNames = rt.route ? ['cluster', 'virtual_cluster', 'virtual_host', 'path_rewrite', 'host_rewrite'] : ['redirect'];
+          const fieldNames = rt.route
+            ? ['cluster', 'virtual_cluster', 'virtual_host', 'path_rewrite', 'host_rewrite']
+            : ['redirect'];
           const n = f ? fieldNames.filter((k) => f[k]).length : 0;
           sum += opts.covall ? n / fieldNames.length : f ? 1 : 0;
-          routes.push({ route_config: name, virtual_host: vh.name ?? `virtual_hosts[${vi}]`, route: rt.name || `routes[${ri}]`, match: matchText(rt.match as Record<string, unknown>), unit: u, covered: !!f, fields_covered: n, fields_total: fieldNames.length });
+          routes.push({
+            route_config: name,
+            virtual_host: vh.name ?? `virtual_hosts[${vi}]`,
+            route: rt.name || `routes[${ri}]`,
+            match: matchText(rt.match as Record<string, unknown>),
+            unit: u,
+            covered: !!f,
+            fields_covered: n,
+            fields_total: fieldNames.length,
+          });
         }
       });
     });
@@ -229,10 +352,16 @@ export function runTests(model: ConfigModel, file: TestFile, fileName: string, o
   const percent = routes.length ? Math.round((1000 * sum) / routes.length) / 10 : 100;
   const p = model.proxy;
   return {
-    proxy: { source: model.origin, kind: p.kind, ...(p.pod ? { pod: p.pod } : {}), ...(p.namespace ? { namespace: p.namespace } : {}) },
-    file: fileName, tests,
-    passed: tests.filter((t) => t.pass).length, failed: tests.filter((t) => !t.pass).length,
+    proxy: {
+      source: model.origin,
+      kind: p.kind,
+      ...(p.pod ? { pod: p.pod } : {}),
+      ...(p.namespace ? { namespace: p.namespace } : {}),
+    },
+    file: fileName,
+    tests,
+    passed: tests.filter((t) => t.pass).length,
+    failed: tests.filter((t) => !t.pass).length,
     coverage: { percent, covall: !!opts.covall, routes, route_configs: [...rcs.keys()].sort() },
   };
 }
-

@@ -36,7 +36,10 @@ export function clusterTable(model: ConfigModel, filter: ClusterFilter = {}, opt
     return table;
   }
   // istioctl reads dynamic_active_clusters, then static_clusters; warming clusters are not shown
-  const records = [...model.clusters.filter((c) => c.state === 'active'), ...model.clusters.filter((c) => c.state === 'static')];
+  const records = [
+    ...model.clusters.filter((c) => c.state === 'active'),
+    ...model.clusters.filter((c) => c.state === 'static'),
+  ];
   const keyed = records.map((r) => ({ r, key: sortKeyOfClusterName(r.name) }));
   goSortSlice(keyed, (a, b) => clusterNameLess(a.key, b.key));
   const selected: typeof records = [];
@@ -63,6 +66,9 @@ export function clusterTable(model: ConfigModel, filter: ClusterFilter = {}, opt
   }
   // -o json|yaml prints the clusters themselves: parsed only then
   let resources: unknown[] | undefined;
-  Object.defineProperty(table, 'resources', { enumerable: true, get: () => (resources ??= selected.map((r) => r.cluster)) });
+  Object.defineProperty(table, 'resources', {
+    enumerable: true,
+    get: () => (resources ??= selected.map((r) => r.cluster)),
+  });
   return table;
 }

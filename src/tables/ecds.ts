@@ -22,7 +22,11 @@ export function ecdsTable(model: ConfigModel): Table {
     if (ta !== tb) return ta < tb ? -1 : 1;
     return a.name < b.name ? -1 : a.name > b.name ? 1 : 0;
   });
-  for (const e of sorted) table.rows.push([e.name, typeUrl(e).startsWith(TYPE_URL_PREFIX) ? typeUrl(e).slice(TYPE_URL_PREFIX.length) : typeUrl(e)]);
+  for (const e of sorted)
+    table.rows.push([
+      e.name,
+      typeUrl(e).startsWith(TYPE_URL_PREFIX) ? typeUrl(e).slice(TYPE_URL_PREFIX.length) : typeUrl(e),
+    ]);
   // -o json|yaml: the merged EcdsConfigDump, as istioctl prints it
   table.resources = [{ ecds_filters: model.ecds.map((e) => e.entry) }];
   return table;

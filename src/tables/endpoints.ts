@@ -60,8 +60,18 @@ function clusterMatches(cluster: string, f: EndpointFilter): boolean {
 
 /** `pcx endpoints`: from `/clusters?format=json` when present, else from EDS. */
 export function endpointTable(model: ConfigModel, filter: EndpointFilter = {}): Table {
-  const table: Table = { columns: ['ENDPOINT', 'STATUS', 'OUTLIER CHECK', 'CLUSTER'], rows: [], layout: PAD5, resources: [] };
-  interface Row { address: string; port: number; cluster: string; cells: string[] }
+  const table: Table = {
+    columns: ['ENDPOINT', 'STATUS', 'OUTLIER CHECK', 'CLUSTER'],
+    rows: [],
+    layout: PAD5,
+    resources: [],
+  };
+  interface Row {
+    address: string;
+    port: number;
+    cluster: string;
+    cells: string[];
+  }
   const rows: Row[] = [];
   if (model.clusterStatuses) {
     for (const cs of model.clusterStatuses.values()) {
@@ -69,7 +79,13 @@ export function endpointTable(model: ConfigModel, filter: EndpointFilter = {}): 
       for (const h of cs.host_statuses ?? []) {
         const a = describeAddress(h.address, 'unix://');
         const status = h.health_status?.eds_health_status ?? 'UNKNOWN';
-        if (!addressMatches([a], filter) || (filter.port && a.port !== filter.port) || !clusterMatches(cs.name, filter) || !statusMatches(status, filter)) continue;
+        if (
+          !addressMatches([a], filter) ||
+          (filter.port && a.port !== filter.port) ||
+          !clusterMatches(cs.name, filter) ||
+          !statusMatches(status, filter)
+        )
+          continue;
         selected = true;
         const outlier = h.health_status?.failed_outlier_check ? 'FAILED' : 'OK';
         rows.push({ address: a.ip, port: a.port, cluster: cs.name, cells: [a.text, status, outlier, cs.name] });
@@ -83,7 +99,12 @@ export function endpointTable(model: ConfigModel, filter: EndpointFilter = {}): 
       for (const llb of endpoints) {
         for (const ep of llb.lb_endpoints ?? []) {
           const a = describeAddress(ep.endpoint?.address, '');
-          rows.push({ address: a.ip, port: a.port, cluster: cla.cluster_name ?? '', cells: [a.text, ep.health_status ?? 'UNKNOWN', '-', cla.cluster_name ?? ''] });
+          rows.push({
+            address: a.ip,
+            port: a.port,
+            cluster: cla.cluster_name ?? '',
+            cells: [a.text, ep.health_status ?? 'UNKNOWN', '-', cla.cluster_name ?? ''],
+          });
         }
       }
     }
@@ -102,15 +123,26 @@ export function endpointTable(model: ConfigModel, filter: EndpointFilter = {}): 
 
 /** All addresses of an EDS endpoint: the main one, then `additional_addresses`. */
 function edsAddresses(ep: LbEndpoint): { text: string; ip: string; port: number }[] {
-  const extra = (ep.endpoint as { additional_addresses?: { address?: Address }[] } | undefined)?.additional_addresses ?? [];
+  const extra =
+    (ep.endpoint as { additional_addresses?: { address?: Address }[] } | undefined)?.additional_addresses ?? [];
   return [describeAddress(ep.endpoint?.address, ''), ...extra.map((x) => describeAddress(x.address, ''))];
 }
 
 /** EDS assignments with only the endpoints that pass the filter, in istioctl's order. */
-function selectedEds(model: ConfigModel, filter: EndpointFilter): { cla: ClusterLoadAssignment; endpoints: NonNullable<ClusterLoadAssignment['endpoints']> }[] {
+function selectedEds(
+  model: ConfigModel,
+  filter: EndpointFilter,
+): { cla: ClusterLoadAssignment; endpoints: NonNullable<ClusterLoadAssignment['endpoints']> }[] {
   // istioctl reads dynamic_endpoint_configs, then static_endpoint_configs
-  const records: EndpointRecord[] = [...model.endpoints.filter((e) => !e.isStatic), ...model.endpoints.filter((e) => e.isStatic)];
-  const out: { cla: ClusterLoadAssignment; endpoints: NonNullable<ClusterLoadAssignment['endpoints']>; key: ReturnType<typeof sortKeyOfClusterName> }[] = [];
+  const records: EndpointRecord[] = [
+    ...model.endpoints.filter((e) => !e.isStatic),
+    ...model.endpoints.filter((e) => e.isStatic),
+  ];
+  const out: {
+    cla: ClusterLoadAssignment;
+    endpoints: NonNullable<ClusterLoadAssignment['endpoints']>;
+    key: ReturnType<typeof sortKeyOfClusterName>;
+  }[] = [];
   for (const r of records) {
     const cla = r.cla;
     const cluster = cla.cluster_name ?? '';
@@ -153,8 +185,15 @@ export function edsTable(model: ConfigModel, filter: EndpointFilter = {}, opts: 
     table.resources.push({ ...cla, endpoints });
     for (const llb of endpoints) {
       for (const ep of llb.lb_endpoints ?? []) {
-        const addr = edsAddresses(ep).map((a) => a.text).join(',');
-        table.rows.push([opts.withName ? `endpoint/${addr}` : addr, ep.health_status ?? 'UNKNOWN', localityString(llb.locality), cla.cluster_name ?? '']);
+        const addr = edsAddresses(ep)
+          .map((a) => a.text)
+          .join(',');
+        table.rows.push([
+          opts.withName ? `endpoint/${addr}` : addr,
+          ep.health_status ?? 'UNKNOWN',
+          localityString(llb.locality),
+          cla.cluster_name ?? '',
+        ]);
       }
     }
   }

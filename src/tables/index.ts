@@ -85,20 +85,29 @@ export function printTables(model: ConfigModel, req: TableRequest, style: Style 
   const notes = noteFor(t, model, req.kind);
   if (req.output === 'short') return { stdout: shortText(t, style), notes };
   // bootstrap and secrets print the one dump object; the others the list of selected resources
-  const value = req.kind === 'bootstrap' || req.kind === 'secrets' || req.kind === 'ecds' ? (t.resources[0] ?? {}) : t.resources;
+  const value =
+    req.kind === 'bootstrap' || req.kind === 'secrets' || req.kind === 'ecds' ? (t.resources[0] ?? {}) : t.resources;
   return { stdout: formatResources(value, req.output), notes };
 }
 
 function tableFor(model: ConfigModel, req: TableRequest): Table {
   switch (req.kind) {
-    case 'listeners': return listenerTable(model, req.listeners);
-    case 'routes': return routeTable(model, req.routes);
-    case 'clusters': return clusterTable(model, req.clusters);
-    case 'endpoints': return endpointTable(model, req.endpoints);
-    case 'secrets': return secretTable(model, { now: req.now });
-    case 'bootstrap': return bootstrapTable(model);
-    case 'ecds': return ecdsTable(model);
-    default: throw new Error(`no table for ${req.kind}`);
+    case 'listeners':
+      return listenerTable(model, req.listeners);
+    case 'routes':
+      return routeTable(model, req.routes);
+    case 'clusters':
+      return clusterTable(model, req.clusters);
+    case 'endpoints':
+      return endpointTable(model, req.endpoints);
+    case 'secrets':
+      return secretTable(model, { now: req.now });
+    case 'bootstrap':
+      return bootstrapTable(model);
+    case 'ecds':
+      return ecdsTable(model);
+    default:
+      throw new Error(`no table for ${req.kind}`);
   }
 }
 
@@ -112,7 +121,13 @@ function printAll(model: ConfigModel, req: TableRequest, style: Style): TableOut
     ['routes', 'ROUTE INFO', routeTable(model, req.routes, named)],
     ['secrets', 'SECRET INFO', secretTable(model, { now: req.now, withName: true })],
     // no EDS but /clusters health (istioctl pc endpoints -o json): its table, rather than an empty one
-    ['endpoints', 'ENDPOINTS INFO', !model.sections.has('endpoints') && model.clusterStatuses ? endpointTable(model, req.endpoints) : edsTable(model, req.endpoints, named)],
+    [
+      'endpoints',
+      'ENDPOINTS INFO',
+      !model.sections.has('endpoints') && model.clusterStatuses
+        ? endpointTable(model, req.endpoints)
+        : edsTable(model, req.endpoints, named),
+    ],
   ];
   const notes = parts.flatMap(([what, , t]) => noteFor(t, model, what));
   // --with-headers: istioctl's printHeaders writes "------ <NAME> ------" and a blank line before each summary

@@ -10,7 +10,15 @@
  *   every chain of a pre-1.5 dump.
  */
 import type { ConfigModel } from '../model/config-model.js';
-import type { FilterChain, FilterChainMatch, Json, Listener, NetworkFilter, RouteConfiguration, VirtualHost } from '../model/envoy-types.js';
+import type {
+  FilterChain,
+  FilterChainMatch,
+  Json,
+  Listener,
+  NetworkFilter,
+  RouteConfiguration,
+  VirtualHost,
+} from '../model/envoy-types.js';
 import { numberOf } from '../model/envoy-types.js';
 import { formatCidr } from '../envoy/ip.js';
 import { goSortSlice } from './go-sort.js';
@@ -181,10 +189,18 @@ export function listenerTable(model: ConfigModel, filter: ListenerFilter = {}, o
   }
   // istioctl's order: dynamic active listeners, then static ones; warming, draining and failed
   // listeners are not shown
-  const records = [...model.listeners.filter((l) => l.state === 'active'), ...model.listeners.filter((l) => l.state === 'static')];
+  const records = [
+    ...model.listeners.filter((l) => l.state === 'active'),
+    ...model.listeners.filter((l) => l.state === 'static'),
+  ];
   const all = records.map((r) => r.listener).filter((l): l is Listener => !!l);
   table.resources = all.filter((l) => listenerMatches(l, filter));
-  const listeners = table.resources.map((l: Listener) => ({ l, port: listenerPort(l), addr: listenerAddress(l), type: listenerType(l) }));
+  const listeners = table.resources.map((l: Listener) => ({
+    l,
+    port: listenerPort(l),
+    addr: listenerAddress(l),
+    type: listenerType(l),
+  }));
   goSortSlice(listeners, (a, b) => {
     if (a.port !== b.port) return a.port < b.port;
     if (a.addr !== b.addr) return a.addr < b.addr;
@@ -197,7 +213,10 @@ export function listenerTable(model: ConfigModel, filter: ListenerFilter = {}, o
       table.rows.push([...lead, type]);
       continue;
     }
-    const chains = filterChains(l).map((fc) => ({ match: describeFilterChainMatch(fc.filter_chain_match), destination: describeFilters(fc.filters) }));
+    const chains = filterChains(l).map((fc) => ({
+      match: describeFilterChainMatch(fc.filter_chain_match),
+      destination: describeFilters(fc.filters),
+    }));
     goSortSlice(chains, (a, b) => a.destination > b.destination);
     for (const c of chains) table.rows.push([...lead, c.match, c.destination]);
   }

@@ -72,7 +72,8 @@ export function routeTable(model: ConfigModel, filter: RouteFilter = {}, opts: T
     for (const vh of rc.virtual_hosts ?? []) {
       const domains = describeRouteDomains(vh.domains);
       for (const r of vh.routes ?? []) {
-        if (!isPassthrough(r)) table.rows.push([shown, vh.name ?? '', domains, describeMatch(r.match), describeManagement(r.metadata)]);
+        if (!isPassthrough(r))
+          table.rows.push([shown, vh.name ?? '', domains, describeMatch(r.match), describeManagement(r.metadata)]);
       }
       if ((vh.routes ?? []).length === 0) table.rows.push([shown, vh.name ?? '', domains, '/*', '404']);
     }

@@ -34,7 +34,10 @@ function rfc3339(d: Date): string {
   return d.toISOString().replace(/\.\d{3}Z$/, 'Z');
 }
 
-function certMeta(pem: string, now: Date): Omit<SecretItem, 'name' | 'state' | 'trustDomain'> & { spiffeTrustDomain: string } {
+function certMeta(
+  pem: string,
+  now: Date,
+): Omit<SecretItem, 'name' | 'state' | 'trustDomain'> & { spiffeTrustDomain: string } {
   const empty = { type: '', valid: false, serial: '', notAfter: '', notBefore: '', spiffeTrustDomain: '' };
   const cert = pemCertificates(pem)[0];
   if (!cert) return empty;
@@ -62,11 +65,31 @@ function itemsOf(s: SecretRecord, now: Date): SecretItem[] {
     // SPIFFE validator (e.g. SPIRE federation): one root per trust domain
     return spiffe.map((td: Json) => {
       const m = certMeta(inlineText(td?.trust_bundle), now);
-      return { name: s.name, state, type: m.type, valid: m.valid, serial: m.serial, notAfter: m.notAfter, notBefore: m.notBefore, trustDomain: td?.name ?? '' };
+      return {
+        name: s.name,
+        state,
+        type: m.type,
+        valid: m.valid,
+        serial: m.serial,
+        notAfter: m.notAfter,
+        notBefore: m.notBefore,
+        trustDomain: td?.name ?? '',
+      };
     });
   }
   const m = certMeta(chain || ca, now);
-  return [{ name: s.name, state, type: m.type, valid: m.valid, serial: m.serial, notAfter: m.notAfter, notBefore: m.notBefore, trustDomain: chain ? m.spiffeTrustDomain : '' }];
+  return [
+    {
+      name: s.name,
+      state,
+      type: m.type,
+      valid: m.valid,
+      serial: m.serial,
+      notAfter: m.notAfter,
+      notBefore: m.notBefore,
+      trustDomain: chain ? m.spiffeTrustDomain : '',
+    },
+  ];
 }
 
 export function secretTable(model: ConfigModel, opts: SecretOptions & { withName?: boolean } = {}): Table {
@@ -77,7 +100,10 @@ export function secretTable(model: ConfigModel, opts: SecretOptions & { withName
     table.missing = 'secrets (SecretsConfigDump)';
     return table;
   }
-  const dynamic = [...model.secrets.filter((s) => s.state === 'warming'), ...model.secrets.filter((s) => s.state === 'active')];
+  const dynamic = [
+    ...model.secrets.filter((s) => s.state === 'warming'),
+    ...model.secrets.filter((s) => s.state === 'active'),
+  ];
   table.resources = secretsDump(model.secrets);
   if (dynamic.length === 0) {
     table.emptyMessage = 'No active or warming secrets found.';
@@ -87,7 +113,15 @@ export function secretTable(model: ConfigModel, opts: SecretOptions & { withName
   const withTrustDomain = items.every((i) => i.trustDomain);
   if (withTrustDomain) columns.push('TRUST DOMAIN');
   for (const i of items) {
-    const row = [opts.withName ? `secret/${i.name}` : i.name, i.type, i.state, String(i.valid), i.serial, i.notAfter, i.notBefore];
+    const row = [
+      opts.withName ? `secret/${i.name}` : i.name,
+      i.type,
+      i.state,
+      String(i.valid),
+      i.serial,
+      i.notAfter,
+      i.notBefore,
+    ];
     if (withTrustDomain) row.push(i.trustDomain);
     table.rows.push(row);
   }

@@ -40,9 +40,26 @@ export function ztunnelCertificateTable(m: ZtunnelModel, opts: { now?: Date } = 
     const legacy = s.rootCerts.length === 0;
     s.certChain.forEach((c, i) => {
       const type = i === 0 ? 'Leaf' : i === s.certChain.length - 1 && legacy ? 'Root' : 'Intermediate';
-      rows.push([s.identity, type, state, String(certValid(c, now)), hexSerial(c.serialNumber), na(c.expirationTime), na(c.validFrom)]);
+      rows.push([
+        s.identity,
+        type,
+        state,
+        String(certValid(c, now)),
+        hexSerial(c.serialNumber),
+        na(c.expirationTime),
+        na(c.validFrom),
+      ]);
     });
-    for (const c of s.rootCerts) rows.push([s.identity, 'Root', state, String(certValid(c, now)), hexSerial(c.serialNumber), na(c.expirationTime), na(c.validFrom)]);
+    for (const c of s.rootCerts)
+      rows.push([
+        s.identity,
+        'Root',
+        state,
+        String(certValid(c, now)),
+        hexSerial(c.serialNumber),
+        na(c.expirationTime),
+        na(c.validFrom),
+      ]);
   }
   return {
     columns: ['CERTIFICATE NAME', 'TYPE', 'STATUS', 'VALID CERT', 'SERIAL NUMBER', 'NOT AFTER', 'NOT BEFORE'],

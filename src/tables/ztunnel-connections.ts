@@ -30,7 +30,11 @@ function normalize(f: ZConnectionsFilter): ZConnectionsFilter {
 function selectStates(m: ZtunnelModel, f: ZConnectionsFilter): ZWorkloadState[] {
   return [...m.workloadState]
     .sort((a, b) => goCompare(a.info.namespace, b.info.namespace) || goCompare(a.info.name, b.info.name))
-    .filter((s) => (!f.namespace || f.namespace === s.info.namespace) && (!f.workload || f.workload.toLowerCase() === s.info.name.toLowerCase()));
+    .filter(
+      (s) =>
+        (!f.namespace || f.namespace === s.info.namespace) &&
+        (!f.workload || f.workload.toLowerCase() === s.info.name.toLowerCase()),
+    );
 }
 
 /** Go's net.SplitHostPort; undefined on error. */
@@ -68,8 +72,12 @@ export function ztunnelConnectionsTable(m: ZtunnelModel, filter: ZConnectionsFil
   const rows: string[][] = [];
   for (const s of selectStates(m, f)) {
     const name = `${s.info.name}.${s.info.namespace}`;
-    if (f.direction !== 'outbound') for (const c of s.inbound ?? []) rows.push([name, 'Inbound', lookup(c.actualDst), lookup(c.src), c.originalDst, c.protocol]);
-    if (f.direction !== 'inbound') for (const c of s.outbound ?? []) rows.push([name, 'Outbound', lookup(c.src), lookup(c.actualDst), lookup(c.originalDst), c.protocol]);
+    if (f.direction !== 'outbound')
+      for (const c of s.inbound ?? [])
+        rows.push([name, 'Inbound', lookup(c.actualDst), lookup(c.src), c.originalDst, c.protocol]);
+    if (f.direction !== 'inbound')
+      for (const c of s.outbound ?? [])
+        rows.push([name, 'Outbound', lookup(c.src), lookup(c.actualDst), lookup(c.originalDst), c.protocol]);
   }
   return {
     columns: ['WORKLOAD', 'DIRECTION', 'LOCAL', 'REMOTE', 'REMOTE TARGET', 'PROTOCOL'],
@@ -93,16 +101,23 @@ export function ztunnelConnectionsJson(m: ZtunnelModel, filter: ZConnectionsFilt
   const conns = (list: ZWorkloadState['inbound'], d: number): string => {
     if (list === undefined) return 'null';
     if (list.length === 0) return '[]';
-    const items = list.map((c) => `${ind(d + 1)}{\n${ind(d + 2)}"src": ${goString(c.src)},\n${ind(d + 2)}"originalDst": ${goString(c.originalDst)},\n${ind(d + 2)}"actualDst": ${goString(c.actualDst)},\n${ind(d + 2)}"protocol": ${goString(c.protocol)}\n${ind(d + 1)}}`);
+    const items = list.map(
+      (c) =>
+        `${ind(d + 1)}{\n${ind(d + 2)}"src": ${goString(c.src)},\n${ind(d + 2)}"originalDst": ${goString(c.originalDst)},\n${ind(d + 2)}"actualDst": ${goString(c.actualDst)},\n${ind(d + 2)}"protocol": ${goString(c.protocol)}\n${ind(d + 1)}}`,
+    );
     return `[\n${items.join(',\n')}\n${ind(d)}]`;
   };
   if (states.length === 0) return '[]\n';
   const items = states.map((s) => {
     const fields: string[] = [];
     if (s.state) fields.push(`${ind(2)}"state": ${goString(s.state)}`);
-    fields.push(`${ind(2)}"connections": {\n${ind(3)}"inbound": ${conns(s.inbound, 3)},\n${ind(3)}"outbound": ${conns(s.outbound, 3)}\n${ind(2)}}`);
+    fields.push(
+      `${ind(2)}"connections": {\n${ind(3)}"inbound": ${conns(s.inbound, 3)},\n${ind(3)}"outbound": ${conns(s.outbound, 3)}\n${ind(2)}}`,
+    );
     const i = s.info;
-    fields.push(`${ind(2)}"info": {\n${ind(3)}"name": ${goString(i.name)},\n${ind(3)}"namespace": ${goString(i.namespace)},\n${ind(3)}"trustDomain": ${goString(i.trustDomain)},\n${ind(3)}"serviceAccount": ${goString(i.serviceAccount)}\n${ind(2)}}`);
+    fields.push(
+      `${ind(2)}"info": {\n${ind(3)}"name": ${goString(i.name)},\n${ind(3)}"namespace": ${goString(i.namespace)},\n${ind(3)}"trustDomain": ${goString(i.trustDomain)},\n${ind(3)}"serviceAccount": ${goString(i.serviceAccount)}\n${ind(2)}}`,
+    );
     return `${ind(1)}{\n${fields.join(',\n')}\n${ind(1)}}`;
   });
   return `[\n${items.join(',\n')}\n]\n`;

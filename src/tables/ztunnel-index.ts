@@ -15,7 +15,8 @@ import { ztunnelConnectionsJson, ztunnelConnectionsTable, type ZConnectionsFilte
 import type { Table } from './types.js';
 import { InputError } from '../errors.js';
 
-export type ZtunnelTableKind = 'workloads' | 'services' | 'policies' | 'certificates' | 'connections' | 'version' | 'all';
+export type ZtunnelTableKind =
+  'workloads' | 'services' | 'policies' | 'certificates' | 'connections' | 'version' | 'all';
 
 export interface ZtunnelTableRequest {
   kind: ZtunnelTableKind;
@@ -31,7 +32,11 @@ export interface ZtunnelTableRequest {
 }
 
 const HEADERS: Record<string, string> = {
-  workloads: 'WORKLOAD INFO', services: 'SERVICE INFO', policies: 'POLICY INFO', certificates: 'SECRET INFO', connections: 'CONNECTIONS INFO',
+  workloads: 'WORKLOAD INFO',
+  services: 'SERVICE INFO',
+  policies: 'POLICY INFO',
+  certificates: 'SECRET INFO',
+  connections: 'CONNECTIONS INFO',
 };
 
 export interface ZtunnelTableOutput {
@@ -50,7 +55,10 @@ function note(m: ZtunnelModel, t: Table, what: string): string[] {
 /** `PrintVersionSummary`: `Ztunnel version:  <v>` and `Istio version:  <v>` (Fprintln of two operands). */
 export function ztunnelVersionSummary(m: ZtunnelModel): string {
   const v = m.version;
-  if (!v) throw new InputError(`${m.origin} has no "version" block (ztunnel's BuildInfo)`, { hint: 'ztunnel writes it in /config_dump since 1.2x; the dump may be trimmed' });
+  if (!v)
+    throw new InputError(`${m.origin} has no "version" block (ztunnel's BuildInfo)`, {
+      hint: 'ztunnel writes it in /config_dump since 1.2x; the dump may be trimmed',
+    });
   for (const [k, x] of Object.entries(v)) {
     if (typeof x !== 'string') throw new InputError(`${m.origin}: ztunnel config dump: "version.${k}" is not a string`);
   }
@@ -64,13 +72,20 @@ export function printZtunnel(m: ZtunnelModel, req: ZtunnelTableRequest, style: S
   const tables: [string, Table][] = [];
   const want = (k: ZtunnelTableKind) => req.kind === k || req.kind === 'all';
   if (req.kind === 'version') {
-    return { stdout: req.output === 'short' ? ztunnelVersionSummary(m) : formatResources(m.version ?? {}, req.output), notes: [] };
+    return {
+      stdout: req.output === 'short' ? ztunnelVersionSummary(m) : formatResources(m.version ?? {}, req.output),
+      notes: [],
+    };
   }
   if (req.kind === 'all' && req.output !== 'short') {
     // istioctl prints the dump itself
-    return { stdout: req.output === 'json' ? JSON.stringify(m.document, null, 2) + '\n' : formatResources(m.document, 'yaml'), notes: [] };
+    return {
+      stdout: req.output === 'json' ? JSON.stringify(m.document, null, 2) + '\n' : formatResources(m.document, 'yaml'),
+      notes: [],
+    };
   }
-  if (req.kind === 'connections' && req.output === 'json') return { stdout: ztunnelConnectionsJson(m, req.connections), notes: [] };
+  if (req.kind === 'connections' && req.output === 'json')
+    return { stdout: ztunnelConnectionsJson(m, req.connections), notes: [] };
   if (want('workloads')) tables.push(['workloads', ztunnelWorkloadTable(m, req.workloads)]);
   if (want('services')) tables.push(['services', ztunnelServiceTable(m, req.services)]);
   if (want('policies')) tables.push(['policies', ztunnelPolicyTable(m, req.policies)]);
@@ -78,7 +93,9 @@ export function printZtunnel(m: ZtunnelModel, req: ZtunnelTableRequest, style: S
   if (want('connections')) tables.push(['connections', ztunnelConnectionsTable(m, req.connections)]);
   const notes = tables.flatMap(([what, t]) => note(m, t, what));
   if (want('workloads') && !m.sections.has('services') && m.workloads.some((w) => w.waypoint)) {
-    notes.push(`${m.origin} has no services section: WAYPOINT is NA where a workload names one (the waypoint's name comes from its service)`);
+    notes.push(
+      `${m.origin} has no services section: WAYPOINT is NA where a workload names one (the waypoint's name comes from its service)`,
+    );
   }
   if (req.output !== 'short') return { stdout: formatResources(tables[0][1].resources, req.output), notes };
   // PrintFullSummary: a newline before each block

@@ -12,7 +12,8 @@ export interface ZPolicyFilter {
 
 export function ztunnelPolicyTable(m: ZtunnelModel, f: ZPolicyFilter = {}): Table {
   const ns = f.namespace?.toLowerCase();
-  const selected = m.policies.filter((p) => !ns || p.namespace.toLowerCase() === ns)
+  const selected = m.policies
+    .filter((p) => !ns || p.namespace.toLowerCase() === ns)
     .sort((a, b) => goCompare(a.namespace, b.namespace) || goCompare(a.name, b.name));
   return {
     columns: ['NAMESPACE', 'POLICY NAME', 'ACTION', 'SCOPE'],

@@ -18,7 +18,9 @@ export function goCompare(a: string, b: string): number {
 }
 
 export function sortServices(ss: ZService[]): ZService[] {
-  return ss.sort((a, b) => goCompare(a.namespace, b.namespace) || goCompare(a.name, b.name) || goCompare(a.hostname, b.hostname));
+  return ss.sort(
+    (a, b) => goCompare(a.namespace, b.namespace) || goCompare(a.name, b.name) || goCompare(a.hostname, b.hostname),
+  );
 }
 
 /** After the first `/`, or empty (Go's `_, ip, _ := strings.Cut(addr, "/")`). */
@@ -45,7 +47,13 @@ export function ztunnelServiceTable(m: ZtunnelModel, f: ZServiceFilter = {}): Ta
     columns: ['NAMESPACE', 'SERVICE NAME', 'SERVICE VIP', 'WAYPOINT', 'ENDPOINTS'],
     rows: selected.map((s) => {
       const c = endpointCounts(s, byUid);
-      return [s.namespace, s.name, s.vips.map(cutVip).join(','), waypointServiceName(s.waypoint, m.services), `${c.healthy}/${c.total}`];
+      return [
+        s.namespace,
+        s.name,
+        s.vips.map(cutVip).join(','),
+        waypointServiceName(s.waypoint, m.services),
+        `${c.healthy}/${c.total}`,
+      ];
     }),
     layout: PAD1,
     resources: selected.map((s) => s.raw),

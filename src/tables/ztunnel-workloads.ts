@@ -66,7 +66,14 @@ export function ztunnelWorkloadTable(m: ZtunnelModel, f: ZWorkloadFilter = {}): 
   const selected = sortWorkloads(m.workloads.filter((w) => workloadMatches(w, f)));
   return {
     columns: ['NAMESPACE', 'POD NAME', 'ADDRESS', 'NODE', 'WAYPOINT', 'PROTOCOL'],
-    rows: selected.map((w) => [w.namespace, w.name, w.ips.join(',') || w.hostname, w.node, waypointServiceName(w.waypoint, m.services), w.protocol]),
+    rows: selected.map((w) => [
+      w.namespace,
+      w.name,
+      w.ips.join(',') || w.hostname,
+      w.node,
+      waypointServiceName(w.waypoint, m.services),
+      w.protocol,
+    ]),
     layout: PAD1,
     // istioctl's -o json prints the filtered workloads unsorted; pcx keeps the table's order
     resources: selected.map((w) => w.raw),

@@ -12,7 +12,8 @@ export function durationMs(d: Json): number | undefined {
     const m = /^(-?\d+(?:\.\d+)?)s$/.exec(d.trim());
     return m ? Math.round(Number(m[1]) * 1000) : undefined;
   }
-  if (d && typeof d === 'object' && (d.seconds !== undefined || d.nanos !== undefined)) return Number(d.seconds ?? 0) * 1000 + Math.round(Number(d.nanos ?? 0) / 1e6);
+  if (d && typeof d === 'object' && (d.seconds !== undefined || d.nanos !== undefined))
+    return Number(d.seconds ?? 0) * 1000 + Math.round(Number(d.nanos ?? 0) / 1e6);
   return undefined;
 }
 

@@ -58,17 +58,23 @@ export function policiesFor(m: ZtunnelModel, w: ZWorkload): ZPolicy[] {
 }
 
 /** `spiffe://td/ns/<ns>/sa/<sa>` → its parts, or undefined. */
-export function parseSpiffe(id: string | undefined): { trustDomain: string; namespace: string; serviceAccount: string } | undefined {
+export function parseSpiffe(
+  id: string | undefined,
+): { trustDomain: string; namespace: string; serviceAccount: string } | undefined {
   const m = id ? /^spiffe:\/\/([^/]*)\/ns\/([^/]+)\/sa\/([^/]+)$/.exec(id) : null;
   return m ? { trustDomain: m[1], namespace: m[2], serviceAccount: m[3] } : undefined;
 }
 
 function strMatch(m: ZStringMatch, s: string): boolean {
   switch (m.kind) {
-    case 'Exact': return s === m.value;
-    case 'Prefix': return s.startsWith(m.value);
-    case 'Suffix': return s.endsWith(m.value);
-    case 'Presence': return s !== '';
+    case 'Exact':
+      return s === m.value;
+    case 'Prefix':
+      return s.startsWith(m.value);
+    case 'Suffix':
+      return s.endsWith(m.value);
+    case 'Presence':
+      return s !== '';
   }
 }
 
@@ -82,7 +88,8 @@ function inCidr(cidr: string, ip: string | undefined): boolean | 'unknown' {
 }
 
 type Tri = boolean | 'unknown';
-const and = (a: Tri, b: Tri): Tri => (a === false || b === false ? false : a === 'unknown' || b === 'unknown' ? 'unknown' : true);
+const and = (a: Tri, b: Tri): Tri =>
+  a === false || b === false ? false : a === 'unknown' || b === 'unknown' ? 'unknown' : true;
 
 /** rbac.rs matches_internal: any positive matches (or none declared) and no negative matches. */
 function field<T>(pos: T[], neg: T[], pred: (t: T) => Tri): Tri {
@@ -109,13 +116,39 @@ function groupMatches(g: ZMatch, c: L4Connection): Tri {
   const id = c.srcIdentity ?? '';
   const spiffe = parseSpiffe(c.srcIdentity);
   let m: Tri = true;
-  m = and(m, field(g.destinationIps, g.notDestinationIps, (cidr) => inCidr(cidr, c.dstIp)));
-  m = and(m, field(g.sourceIps, g.notSourceIps, (cidr) => inCidr(cidr, c.srcIp)));
-  m = and(m, field(g.destinationPorts, g.notDestinationPorts, (p) => p === c.dstPort));
-  m = and(m, field(g.serviceAccounts, g.notServiceAccounts, (sa) => !!spiffe && spiffe.namespace === sa.namespace && spiffe.serviceAccount === sa.serviceAccount));
+  m = and(
+    m,
+    field(g.destinationIps, g.notDestinationIps, (cidr) => inCidr(cidr, c.dstIp)),
+  );
+  m = and(
+    m,
+    field(g.sourceIps, g.notSourceIps, (cidr) => inCidr(cidr, c.srcIp)),
+  );
+  m = and(
+    m,
+    field(g.destinationPorts, g.notDestinationPorts, (p) => p === c.dstPort),
+  );
+  m = and(
+    m,
+    field(
+      g.serviceAccounts,
+      g.notServiceAccounts,
+      (sa) => !!spiffe && spiffe.namespace === sa.namespace && spiffe.serviceAccount === sa.serviceAccount,
+    ),
+  );
   // "Istio matches all assumes spiffe:// prefix": principals are compared without it, and never match without it
-  m = and(m, field(g.principals, g.notPrincipals, (p) => id.startsWith('spiffe://') && strMatch(p, id.slice('spiffe://'.length))));
-  m = and(m, field(g.namespaces, g.notNamespaces, (n) => strMatch(n, spiffe?.namespace ?? '')));
+  m = and(
+    m,
+    field(
+      g.principals,
+      g.notPrincipals,
+      (p) => id.startsWith('spiffe://') && strMatch(p, id.slice('spiffe://'.length)),
+    ),
+  );
+  m = and(
+    m,
+    field(g.namespaces, g.notNamespaces, (n) => strMatch(n, spiffe?.namespace ?? '')),
+  );
   return m;
 }
 
@@ -149,7 +182,9 @@ function describeMatch(p: ZPolicy, c: L4Connection, v: Tri): string {
   if (p.rules.length === 0) return p.action === 'Allow' ? 'no rules: allows nothing' : 'no rules: denies nothing';
   const who = c.srcIdentity ? c.srcIdentity : 'a plaintext client (no identity)';
   if (v === 'unknown') return `a rule needs the client's source IP: give --source-ip`;
-  return v ? `${who} matches a rule` : `${who} matches none of its ${p.rules.length} rule${p.rules.length === 1 ? '' : 's'}`;
+  return v
+    ? `${who} matches a rule`
+    : `${who} matches none of its ${p.rules.length} rule${p.rules.length === 1 ? '' : 's'}`;
 }
 
 /** assert_rbac for a connection arriving at `w`. */
@@ -157,7 +192,15 @@ export function authorize(m: ZtunnelModel, w: ZWorkload, c: L4Connection): Autho
   const applying = policiesFor(m, w);
   const outcomes: PolicyOutcome[] = applying.map((p) => {
     const v = policyMatches(p, c);
-    return { name: p.name, namespace: p.namespace, action: p.action, scope: p.scope, dry_run: p.dryRun, matches: v, reason: describeMatch(p, c, v) };
+    return {
+      name: p.name,
+      namespace: p.namespace,
+      action: p.action,
+      scope: p.scope,
+      dry_run: p.dryRun,
+      matches: v,
+      reason: describeMatch(p, c, v),
+    };
   });
   const enforced = outcomes.filter((o) => !o.dry_run);
   const deny = enforced.filter((o) => o.action === 'Deny');
@@ -165,10 +208,27 @@ export function authorize(m: ZtunnelModel, w: ZWorkload, c: L4Connection): Autho
   const name = (o: PolicyOutcome) => `${o.namespace}/${o.name}`;
   const hit = deny.find((o) => o.matches === true);
   if (hit) return { decision: 'deny', by: name(hit), reason: `DENY policy ${name(hit)} matches`, policies: outcomes };
-  if (deny.some((o) => o.matches === 'unknown')) return { decision: 'unknown', reason: `DENY policy ${name(deny.find((o) => o.matches === 'unknown')!)} may match`, policies: outcomes };
-  if (allow.length === 0) return { decision: 'allow', reason: applying.length ? 'no ALLOW policy applies (only DENY or dry-run ones), so ztunnel allows' : 'no policy applies to this workload', policies: outcomes };
+  if (deny.some((o) => o.matches === 'unknown'))
+    return {
+      decision: 'unknown',
+      reason: `DENY policy ${name(deny.find((o) => o.matches === 'unknown')!)} may match`,
+      policies: outcomes,
+    };
+  if (allow.length === 0)
+    return {
+      decision: 'allow',
+      reason: applying.length
+        ? 'no ALLOW policy applies (only DENY or dry-run ones), so ztunnel allows'
+        : 'no policy applies to this workload',
+      policies: outcomes,
+    };
   const ok = allow.find((o) => o.matches === true);
   if (ok) return { decision: 'allow', by: name(ok), reason: `ALLOW policy ${name(ok)} matches`, policies: outcomes };
-  if (allow.some((o) => o.matches === 'unknown')) return { decision: 'unknown', reason: 'an ALLOW policy may match', policies: outcomes };
-  return { decision: 'deny', reason: `ALLOW policies apply (${allow.map(name).join(', ')}) and none matches`, policies: outcomes };
+  if (allow.some((o) => o.matches === 'unknown'))
+    return { decision: 'unknown', reason: 'an ALLOW policy may match', policies: outcomes };
+  return {
+    decision: 'deny',
+    reason: `ALLOW policies apply (${allow.map(name).join(', ')}) and none matches`,
+    policies: outcomes,
+  };
 }

@@ -13,10 +13,24 @@ export type ZtunnelShape =
   | 'dump'
   /** ztunnel ≤ 1.21's dump (`by_addr`, `by_uid`, `by_vip`, `workload_to_services`). */
   | 'legacy'
-  | 'workloads' | 'services' | 'policies' | 'certificates' | 'connections';
+  | 'workloads'
+  | 'services'
+  | 'policies'
+  | 'certificates'
+  | 'connections';
 
 /** The top-level keys of ztunnel's `/config_dump` (admin.rs `ConfigDump`, state.rs `ProxyStateSerialization`). */
-export const DUMP_KEYS = ['workloads', 'services', 'policies', 'certificates', 'workloadState', 'stagedServices', 'staticConfig', 'version', 'config'] as const;
+export const DUMP_KEYS = [
+  'workloads',
+  'services',
+  'policies',
+  'certificates',
+  'workloadState',
+  'stagedServices',
+  'staticConfig',
+  'version',
+  'config',
+] as const;
 const DUMP_CORE = new Set(['workloads', 'services', 'policies', 'certificates', 'workloadstate']);
 const LEGACY_KEYS = new Set(['by_addr', 'by_uid', 'by_vip', 'workload_to_services', 'byaddr', 'byuid', 'byvip']);
 /** Keys that make an object an Envoy document, whatever else it holds. */
@@ -57,7 +71,11 @@ function listShape(arr: unknown[]): ZtunnelShape | undefined {
  * from it instead.
  */
 export class ZtunnelDocumentError extends InputError {
-  constructor(readonly document: Json, readonly origin: string, readonly shape: ZtunnelShape) {
+  constructor(
+    readonly document: Json,
+    readonly origin: string,
+    readonly shape: ZtunnelShape,
+  ) {
     super(`${origin} is ztunnel's config, not an Envoy config dump: read it with \`pcx ztunnel all ${origin}\``, {
       hint: `or follow a connection through it: pcx explain ${origin} <host[:port]> --from <pod[.namespace]|ip>`,
     });

@@ -10,25 +10,36 @@ const wname = (w: ZWorkload) => `${w.name}.${w.namespace}`;
 
 /** Workloads whose status is not Healthy (ztunnel sends them no service traffic). */
 export function unhealthyWorkloads(m: ZtunnelModel): { workload: string; status: string; node: string }[] {
-  return m.workloads.filter((w) => (w.status || 'Healthy') !== 'Healthy').map((w) => ({ workload: wname(w), status: w.status, node: w.node }));
+  return m.workloads
+    .filter((w) => (w.status || 'Healthy') !== 'Healthy')
+    .map((w) => ({ workload: wname(w), status: w.status, node: w.node }));
 }
 
 /** Services with no endpoint at all, or none whose workload is known and Healthy. */
-export function servicesWithoutWorkloads(m: ZtunnelModel): { service: string; endpoints: number; healthy: number; reason: string }[] {
+export function servicesWithoutWorkloads(
+  m: ZtunnelModel,
+): { service: string; endpoints: number; healthy: number; reason: string }[] {
   const byUid = new Map(m.workloads.map((w) => [w.uid, w]));
   const out: { service: string; endpoints: number; healthy: number; reason: string }[] = [];
   for (const s of m.services) {
     const known = s.endpoints.map((e) => byUid.get(e.workloadUid)).filter((w): w is ZWorkload => !!w);
     const healthy = known.filter((w) => (w.status || 'Healthy') === 'Healthy').length;
     if (healthy > 0) continue;
-    const reason = s.endpoints.length === 0 ? 'no endpoints' : known.length === 0 ? 'its endpoints name workloads ztunnel does not have' : 'no endpoint is Healthy';
+    const reason =
+      s.endpoints.length === 0
+        ? 'no endpoints'
+        : known.length === 0
+          ? 'its endpoints name workloads ztunnel does not have'
+          : 'no endpoint is Healthy';
     out.push({ service: `${s.namespace}/${s.hostname}`, endpoints: s.endpoints.length, healthy, reason });
   }
   return out;
 }
 
 /** Waypoints that a service or a workload references but ztunnel's config does not hold (connections fail). */
-export function missingWaypoints(m: ZtunnelModel): { referenced_by: string; kind: 'service' | 'workload'; waypoint: string }[] {
+export function missingWaypoints(
+  m: ZtunnelModel,
+): { referenced_by: string; kind: 'service' | 'workload'; waypoint: string }[] {
   const out: { referenced_by: string; kind: 'service' | 'workload'; waypoint: string }[] = [];
   const check = (gw: GatewayRef | undefined, by: string, kind: 'service' | 'workload') => {
     if (gw && !findWaypoint(m, gw).found) out.push({ referenced_by: by, kind, waypoint: gw.destination });
@@ -58,7 +69,14 @@ export function certificateProblems(m: ZtunnelModel, now: Date, soonMs = 7 * 24 
       const exp = Date.parse(cert.expirationTime);
       const from = Date.parse(cert.validFrom);
       if (Number.isNaN(exp)) continue;
-      const problem = exp <= now.getTime() ? 'expired' : !Number.isNaN(from) && from > now.getTime() ? 'not_yet_valid' : exp - now.getTime() < soonMs ? 'expires_soon' : undefined;
+      const problem =
+        exp <= now.getTime()
+          ? 'expired'
+          : !Number.isNaN(from) && from > now.getTime()
+            ? 'not_yet_valid'
+            : exp - now.getTime() < soonMs
+              ? 'expires_soon'
+              : undefined;
       if (problem) out.push({ identity: c.identity, state: c.state, problem, expiration: cert.expirationTime });
     }
   }
@@ -76,8 +94,10 @@ export function policiesSelectingNothing(m: ZtunnelModel): { policy: string; sco
   const out: { policy: string; scope: string; reason: string }[] = [];
   for (const p of m.policies) {
     const key = `${p.namespace}/${p.name}`;
-    if (p.scope === 'WorkloadSelector' && !listed.has(key)) out.push({ policy: key, scope: p.scope, reason: 'no workload lists it in authorizationPolicies' });
-    if (p.scope === 'Namespace' && !namespaces.has(p.namespace)) out.push({ policy: key, scope: p.scope, reason: `no workload in namespace ${p.namespace}` });
+    if (p.scope === 'WorkloadSelector' && !listed.has(key))
+      out.push({ policy: key, scope: p.scope, reason: 'no workload lists it in authorizationPolicies' });
+    if (p.scope === 'Namespace' && !namespaces.has(p.namespace))
+      out.push({ policy: key, scope: p.scope, reason: `no workload in namespace ${p.namespace}` });
   }
   return out;
 }

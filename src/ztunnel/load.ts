@@ -20,7 +20,10 @@ import { ZtunnelDocumentError } from './detect.js';
 import { buildZtunnelModel, type ZtunnelModel } from './model.js';
 import { findSource } from './resolve.js';
 
-export interface ZtunnelLoadOptions extends Omit<LoadModelOptions, 'acceptProxy' | 'firstProxy' | 'keepDocument' | 'clustersFile'> {
+export interface ZtunnelLoadOptions extends Omit<
+  LoadModelOptions,
+  'acceptProxy' | 'firstProxy' | 'keepDocument' | 'clustersFile'
+> {
   /** Live or a bug-report: the ztunnel on this node (istioctl's --node). */
   node?: string;
   /** A bug-report without --pod or --node: the ztunnel on this client's node (pod[.ns], IP or identity). */
@@ -37,11 +40,15 @@ export async function loadZtunnel(source: string | undefined, opts: ZtunnelLoadO
   if (source === undefined) return loadLive(undefined, opts);
   const spec = await classifySource(source);
   if (spec.kind === 'live') return loadLive(spec.pod, opts);
-  if ((spec.kind === 'archive' || spec.kind === 'directory') && !opts.pod && (opts.node || opts.client)) return loadByNode(source, opts);
+  if ((spec.kind === 'archive' || spec.kind === 'directory') && !opts.pod && (opts.node || opts.client))
+    return loadByNode(source, opts);
   return loadFromFile(source, opts);
 }
 
-async function loadFromFile(source: string, opts: ZtunnelLoadOptions & { firstProxy?: boolean }): Promise<ZtunnelModel> {
+async function loadFromFile(
+  source: string,
+  opts: ZtunnelLoadOptions & { firstProxy?: boolean },
+): Promise<ZtunnelModel> {
   let loaded;
   try {
     loaded = await loadModel(source, { ...opts, acceptProxy: isZtunnelFolder });
@@ -49,7 +56,13 @@ async function loadFromFile(source: string, opts: ZtunnelLoadOptions & { firstPr
     if (e instanceof ZtunnelDocumentError) return buildZtunnelModel(e.document, e.origin);
     // the file loader's words are for Envoy dumps: say what this command expected
     if (e instanceof InputError && /expected an? (?:complete )?Envoy config dump/.test(e.message)) {
-      throw new InputError(e.message.replace(/expected an? (complete )?Envoy config dump/, (_m, c: string | undefined) => `expected a ${c ?? ''}ztunnel config dump`), { hint: e.hint, cause: e });
+      throw new InputError(
+        e.message.replace(
+          /expected an? (complete )?Envoy config dump/,
+          (_m, c: string | undefined) => `expected a ${c ?? ''}ztunnel config dump`,
+        ),
+        { hint: e.hint, cause: e },
+      );
     }
     throw e;
   }
@@ -63,7 +76,10 @@ async function loadFromFile(source: string, opts: ZtunnelLoadOptions & { firstPr
 export async function isLiveZtunnelSource(source: string | undefined): Promise<boolean> {
   if (!source) return false;
   const spec = await classifySource(source);
-  return spec.kind === 'live' && /^(?:(?:pod|pods|po)\/)?ztunnel-[a-z0-9]+$|^(?:daemonset|daemonsets|ds)\/ztunnel$/.test(spec.pod.target);
+  return (
+    spec.kind === 'live' &&
+    /^(?:(?:pod|pods|po)\/)?ztunnel-[a-z0-9]+$|^(?:daemonset|daemonsets|ds)\/ztunnel$/.test(spec.pod.target)
+  );
 }
 
 /**
@@ -84,7 +100,10 @@ async function loadByNode(source: string, opts: ZtunnelLoadOptions): Promise<Ztu
   if (!node) return first;
   const zw = first.workloads.find((w) => w.node === node && w.name.startsWith('ztunnel-'));
   if (!zw) {
-    if (opts.node) throw new UsageError(`no ztunnel pod on node ${opts.node} in ${first.origin}'s view`, { hint: `nodes: ${[...new Set(first.workloads.filter((w) => w.name.startsWith('ztunnel-')).map((w) => w.node))].join(', ')}` });
+    if (opts.node)
+      throw new UsageError(`no ztunnel pod on node ${opts.node} in ${first.origin}'s view`, {
+        hint: `nodes: ${[...new Set(first.workloads.filter((w) => w.name.startsWith('ztunnel-')).map((w) => w.node))].join(', ')}`,
+      });
     return first;
   }
   const pod = `${zw.name}.${zw.namespace}`;
@@ -93,8 +112,13 @@ async function loadByNode(source: string, opts: ZtunnelLoadOptions): Promise<Ztu
     return await loadFromFile(source, { ...opts, pod });
   } catch (e) {
     if (!(e instanceof PcxError)) throw e;
-    if (opts.node) throw new UsageError(`${source} has no dump of ${pod}, the ztunnel on node ${node}`, { hint: 'pick one of its ztunnels with --pod' });
-    first.warnings.push(`the client runs on node ${node}, whose ztunnel ${pod} is not in ${source}: this is another ztunnel's view (workloads, services and policies are the same mesh-wide; connections and certificates are per node)`);
+    if (opts.node)
+      throw new UsageError(`${source} has no dump of ${pod}, the ztunnel on node ${node}`, {
+        hint: 'pick one of its ztunnels with --pod',
+      });
+    first.warnings.push(
+      `the client runs on node ${node}, whose ztunnel ${pod} is not in ${source}: this is another ztunnel's view (workloads, services and policies are the same mesh-wide; connections and certificates are per node)`,
+    );
     return first;
   }
 }
@@ -123,22 +147,31 @@ function notZtunnel(origin: string): InputError {
 export function ztunnelIstioctlArgs(pod: PodRef | undefined, flags: KubeFlags & { node?: string }): string[] {
   const ns = pod?.namespace ?? flags.namespace;
   return [
-    'ztunnel-config', 'all',
+    'ztunnel-config',
+    'all',
     ...(pod ? [pod.target] : []),
     ...(ns && pod ? ['-n', ns] : []),
     ...(flags.node ? ['--node', flags.node] : []),
-    '-o', 'json',
+    '-o',
+    'json',
     ...(flags.context ? ['--context', flags.context] : []),
     ...(flags.kubeconfig ? ['--kubeconfig', flags.kubeconfig] : []),
   ];
 }
 
 async function loadLive(pod: PodRef | undefined, opts: ZtunnelLoadOptions): Promise<ZtunnelModel> {
-  if (opts.pod) throw new InputError(`--pod picks a proxy inside an archive or directory; for a live ztunnel give the pod as the source`);
+  if (opts.pod)
+    throw new InputError(
+      `--pod picks a proxy inside an archive or directory; for a live ztunnel give the pod as the source`,
+    );
   const { execaRunner, checkRun, podLabel } = await import('../load/live.js');
   const runner: CommandRunner = opts.runner ?? execaRunner;
   const flags = { namespace: opts.namespace, context: opts.context, kubeconfig: opts.kubeconfig, node: opts.node };
-  const label = pod ? podLabel(pod, flags) : opts.node ? `the ztunnel on node ${opts.node}` : 'a ztunnel (daemonset/ztunnel)';
+  const label = pod
+    ? podLabel(pod, flags)
+    : opts.node
+      ? `the ztunnel on node ${opts.node}`
+      : 'a ztunnel (daemonset/ztunnel)';
   const args = ztunnelIstioctlArgs(pod, flags);
   const dir = await mkdtemp(join(tmpdir(), 'pcx-zt-'));
   const dumpFile = join(dir, 'ztunnel_config_dump.json');
@@ -152,14 +185,21 @@ async function loadLive(pod: PodRef | undefined, opts: ZtunnelLoadOptions): Prom
       });
     }
     checkRun(r, 'istioctl', label, timeoutMs);
-    const size = await stat(dumpFile).then((s) => s.size, () => 0);
-    if (size === 0) throw new ExecError(`istioctl printed no ztunnel config for ${label}`, { hint: `run it by hand to see why: istioctl ${args.join(' ')}` });
+    const size = await stat(dumpFile).then(
+      (s) => s.size,
+      () => 0,
+    );
+    if (size === 0)
+      throw new ExecError(`istioctl printed no ztunnel config for ${label}`, {
+        hint: `run it by hand to see why: istioctl ${args.join(' ')}`,
+      });
     const origin = pod ? label : opts.node ? `ztunnel@${opts.node}` : 'ztunnel';
     let doc;
     try {
       doc = (await loadDocument(dumpFile)).doc;
     } catch (e) {
-      if (e instanceof InputError) throw new InputError(e.message.split(dumpFile).join(`istioctl output for ${label}`), { hint: e.hint });
+      if (e instanceof InputError)
+        throw new InputError(e.message.split(dumpFile).join(`istioctl output for ${label}`), { hint: e.hint });
       throw e;
     }
     if (opts.save) {

@@ -73,8 +73,14 @@ export interface ZService {
   raw: Json;
 }
 
-export interface ZStringMatch { kind: 'Exact' | 'Prefix' | 'Suffix' | 'Presence'; value: string }
-export interface ZServiceAccountMatch { namespace: string; serviceAccount: string }
+export interface ZStringMatch {
+  kind: 'Exact' | 'Prefix' | 'Suffix' | 'Presence';
+  value: string;
+}
+export interface ZServiceAccountMatch {
+  namespace: string;
+  serviceAccount: string;
+}
 
 /** One match group of a rule clause (rbac.rs `RbacMatch`): every non-empty field must match. */
 export interface ZMatch {
@@ -179,9 +185,14 @@ class Reader {
   /** A collection given as a list or as a map (istioctl's unmarshalListOrMap). */
   collection(v: Json, what: string): Json[] {
     if (v === undefined || v === null) return [];
-    const items = Array.isArray(v) ? v : typeof v === 'object' ? Object.values(v) : this.fail(`"${what}"`, `is ${describe(v)}, not a list or a map`);
+    const items = Array.isArray(v)
+      ? v
+      : typeof v === 'object'
+        ? Object.values(v)
+        : this.fail(`"${what}"`, `is ${describe(v)}, not a list or a map`);
     items.forEach((x, i) => {
-      if (x === null || typeof x !== 'object' || Array.isArray(x)) this.fail(`"${what}"`, `entry ${i + 1} is ${describe(x)}, not an object`);
+      if (x === null || typeof x !== 'object' || Array.isArray(x))
+        this.fail(`"${what}"`, `entry ${i + 1} is ${describe(x)}, not an object`);
     });
     return items;
   }
@@ -250,7 +261,13 @@ class Reader {
       clusterId: this.str(o, 'clusterId'),
       capacity: typeof cap === 'number' ? cap : 1,
       locality: { region: this.str(loc, 'region'), zone: this.str(loc, 'zone'), subzone: this.str(loc, 'subzone') },
-      applicationTunnel: at && typeof at === 'object' ? { protocol: this.str(at, 'protocol'), port: typeof getField(at, 'port') === 'number' ? getField(at, 'port') : undefined } : undefined,
+      applicationTunnel:
+        at && typeof at === 'object'
+          ? {
+              protocol: this.str(at, 'protocol'),
+              port: typeof getField(at, 'port') === 'number' ? getField(at, 'port') : undefined,
+            }
+          : undefined,
       raw: o,
     };
   }
@@ -265,16 +282,23 @@ class Reader {
       hostname: this.str(o, 'hostname'),
       vips: this.strings(o, 'vips'),
       ports: this.portMap(getField(o, 'ports')),
-      endpoints: epList.filter((e) => e && typeof e === 'object').map((e) => ({
-        workloadUid: this.str(e, 'workloadUid'),
-        address: this.str(e, 'address') || undefined,
-        ports: this.portMap(getField(e, 'port')),
-        status: this.str(e, 'status') || undefined,
-      })),
+      endpoints: epList
+        .filter((e) => e && typeof e === 'object')
+        .map((e) => ({
+          workloadUid: this.str(e, 'workloadUid'),
+          address: this.str(e, 'address') || undefined,
+          ports: this.portMap(getField(e, 'port')),
+          status: this.str(e, 'status') || undefined,
+        })),
       waypoint: this.gateway(getField(o, 'waypoint')),
-      loadBalancer: lb && typeof lb === 'object'
-        ? { mode: this.str(lb, 'mode'), routingPreferences: this.strings(lb, 'routingPreferences'), healthPolicy: this.str(lb, 'healthPolicy') }
-        : undefined,
+      loadBalancer:
+        lb && typeof lb === 'object'
+          ? {
+              mode: this.str(lb, 'mode'),
+              routingPreferences: this.strings(lb, 'routingPreferences'),
+              healthPolicy: this.str(lb, 'healthPolicy'),
+            }
+          : undefined,
       subjectAltNames: this.strings(o, 'subjectAltNames'),
       visibility: this.str(o, 'visibility'),
       raw: o,
@@ -296,11 +320,14 @@ class Reader {
 
   saMatches(v: Json): ZServiceAccountMatch[] {
     if (!Array.isArray(v)) return [];
-    return v.filter((m) => m && typeof m === 'object').map((m) => ({ namespace: this.str(m, 'namespace'), serviceAccount: this.str(m, 'serviceAccount') }));
+    return v
+      .filter((m) => m && typeof m === 'object')
+      .map((m) => ({ namespace: this.str(m, 'namespace'), serviceAccount: this.str(m, 'serviceAccount') }));
   }
 
   match(m: Json): ZMatch {
-    const ports = (name: string) => (Array.isArray(getField(m, name)) ? getField(m, name).filter((p: Json) => typeof p === 'number') : []);
+    const ports = (name: string) =>
+      Array.isArray(getField(m, name)) ? getField(m, name).filter((p: Json) => typeof p === 'number') : [];
     return {
       namespaces: this.stringMatches(getField(m, 'namespaces')),
       notNamespaces: this.stringMatches(getField(m, 'notNamespaces')),
@@ -325,26 +352,53 @@ class Reader {
       namespace: this.str(o, 'namespace'),
       scope: this.str(o, 'scope'),
       action: this.str(o, 'action'),
-      rules: arr(rules).map((rule) => arr(rule).map((clause) => arr(clause).filter((m) => m && typeof m === 'object').map((m) => this.match(m)))),
+      rules: arr(rules).map((rule) =>
+        arr(rule).map((clause) =>
+          arr(clause)
+            .filter((m) => m && typeof m === 'object')
+            .map((m) => this.match(m)),
+        ),
+      ),
       dryRun: getField(o, 'dryRun') === true,
       raw: o,
     };
   }
 
   cert(o: Json): ZCert {
-    return { pem: this.str(o, 'pem'), serialNumber: this.str(o, 'serialNumber'), validFrom: this.str(o, 'validFrom'), expirationTime: this.str(o, 'expirationTime') };
+    return {
+      pem: this.str(o, 'pem'),
+      serialNumber: this.str(o, 'serialNumber'),
+      validFrom: this.str(o, 'validFrom'),
+      expirationTime: this.str(o, 'expirationTime'),
+    };
   }
 
   certificate(o: Json): ZCertificate {
-    const list = (name: string) => (Array.isArray(getField(o, name)) ? getField(o, name).filter((c: Json) => c && typeof c === 'object').map((c: Json) => this.cert(c)) : []);
-    return { identity: this.str(o, 'identity'), state: this.str(o, 'state'), certChain: list('certChain'), rootCerts: list('rootCerts'), raw: o };
+    const list = (name: string) =>
+      Array.isArray(getField(o, name))
+        ? getField(o, name)
+            .filter((c: Json) => c && typeof c === 'object')
+            .map((c: Json) => this.cert(c))
+        : [];
+    return {
+      identity: this.str(o, 'identity'),
+      state: this.str(o, 'state'),
+      certChain: list('certChain'),
+      rootCerts: list('rootCerts'),
+      raw: o,
+    };
   }
 
   connections(v: Json): ZConnection[] | undefined {
     if (!Array.isArray(v)) return undefined;
-    return v.filter((c) => c && typeof c === 'object').map((c) => ({
-      src: this.str(c, 'src'), originalDst: this.str(c, 'originalDst'), actualDst: this.str(c, 'actualDst'), protocol: this.str(c, 'protocol'),
-    }));
+    return v
+      .filter((c) => c && typeof c === 'object')
+      .map((c) => ({
+        src: this.str(c, 'src'),
+        originalDst: this.str(c, 'originalDst'),
+        actualDst: this.str(c, 'actualDst'),
+        protocol: this.str(c, 'protocol'),
+      }));
   }
 
   workloadState(o: Json): ZWorkloadState {
@@ -354,7 +408,12 @@ class Reader {
       state: this.str(o, 'state'),
       inbound: this.connections(getField(conns, 'inbound')),
       outbound: this.connections(getField(conns, 'outbound')),
-      info: { name: this.str(info, 'name'), namespace: this.str(info, 'namespace'), trustDomain: this.str(info, 'trustDomain'), serviceAccount: this.str(info, 'serviceAccount') },
+      info: {
+        name: this.str(info, 'name'),
+        namespace: this.str(info, 'namespace'),
+        trustDomain: this.str(info, 'trustDomain'),
+        serviceAccount: this.str(info, 'serviceAccount'),
+      },
     };
   }
 }
@@ -362,25 +421,42 @@ class Reader {
 function describe(v: unknown): string {
   if (v === null) return 'null';
   if (Array.isArray(v)) return 'a list';
-  return typeof v === 'string' ? `a string (${JSON.stringify(v.length > 40 ? v.slice(0, 37) + '...' : v)})` : `a ${typeof v}`;
+  return typeof v === 'string'
+    ? `a string (${JSON.stringify(v.length > 40 ? v.slice(0, 37) + '...' : v)})`
+    : `a ${typeof v}`;
 }
 
 /** Builds the model; throws an InputError (one line) when `doc` is not a usable ztunnel document. */
 export function buildZtunnelModel(doc: Json, origin: string): ZtunnelModel {
   const shape = ztunnelShape(doc);
   if (!shape) {
-    throw new InputError(`${origin}: not a ztunnel config dump (expected "workloads", "services", "policies" or "certificates")`, {
-      hint: 'pass ztunnel\'s /config_dump or the output of `istioctl ztunnel-config all -o json`',
-    });
+    throw new InputError(
+      `${origin}: not a ztunnel config dump (expected "workloads", "services", "policies" or "certificates")`,
+      {
+        hint: "pass ztunnel's /config_dump or the output of `istioctl ztunnel-config all -o json`",
+      },
+    );
   }
   if (shape === 'legacy') {
-    throw new InputError(`${origin}: a ztunnel config dump in the ztunnel ≤ 1.21 format (by_addr / by_uid), which pcx does not read`, {
-      hint: 'capture it from ztunnel 1.22 or later (istioctl ztunnel-config all -o json), as current istioctl also needs',
-    });
+    throw new InputError(
+      `${origin}: a ztunnel config dump in the ztunnel ≤ 1.21 format (by_addr / by_uid), which pcx does not read`,
+      {
+        hint: 'capture it from ztunnel 1.22 or later (istioctl ztunnel-config all -o json), as current istioctl also needs',
+      },
+    );
   }
   const r = new Reader(origin);
   const m: ZtunnelModel = {
-    origin, shape, sections: new Set(), workloads: [], services: [], policies: [], certificates: [], workloadState: [], document: doc, warnings: [],
+    origin,
+    shape,
+    sections: new Set(),
+    workloads: [],
+    services: [],
+    policies: [],
+    certificates: [],
+    workloadState: [],
+    document: doc,
+    warnings: [],
   };
   const take = (section: ZtunnelSection, v: Json) => {
     m.sections.add(section);
@@ -400,11 +476,14 @@ export function buildZtunnelModel(doc: Json, origin: string): ZtunnelModel {
   if (f('workloads') !== undefined) m.workloads = take('workloads', f('workloads')).map((o) => r.workload(o));
   if (f('services') !== undefined) m.services = take('services', f('services')).map((o) => r.service(o));
   if (f('policies') !== undefined) m.policies = take('policies', f('policies')).map((o) => r.policy(o));
-  if (f('certificates') !== undefined) m.certificates = take('certificates', f('certificates')).map((o) => r.certificate(o));
-  if (f('workloadState') !== undefined) m.workloadState = take('workloadState', f('workloadState')).map((o) => r.workloadState(o));
+  if (f('certificates') !== undefined)
+    m.certificates = take('certificates', f('certificates')).map((o) => r.certificate(o));
+  if (f('workloadState') !== undefined)
+    m.workloadState = take('workloadState', f('workloadState')).map((o) => r.workloadState(o));
   const version = f('version');
   if (version !== undefined && version !== null) {
-    if (typeof version !== 'object' || Array.isArray(version)) r.fail('"version"', `is ${describe(version)}, not an object`);
+    if (typeof version !== 'object' || Array.isArray(version))
+      r.fail('"version"', `is ${describe(version)}, not an object`);
     m.sections.add('version');
     m.version = version;
   }

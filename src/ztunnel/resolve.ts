@@ -22,12 +22,25 @@ function listOf(ws: ZWorkload[]): string {
 export function findSource(m: ZtunnelModel, from: string): SourceMatch {
   if (parseIp(from)) {
     const w = m.workloads.find((x) => x.ips.includes(from));
-    return w ? { workload: w, how: `the workload with IP ${from}` } : { ip: from, how: `IP ${from} is no workload ztunnel knows` };
+    return w
+      ? { workload: w, how: `the workload with IP ${from}` }
+      : { ip: from, how: `IP ${from} is no workload ztunnel knows` };
   }
   if (from.startsWith('spiffe://')) {
-    const ws = m.workloads.filter((w) => identityOf(w) === from).sort((a, b) => `${a.namespace}.${a.name}`.localeCompare(`${b.namespace}.${b.name}`));
-    if (ws.length === 0) throw new UsageError(`--from ${from}: no workload in ${m.origin} has this identity`, { hint: 'give the client pod as <pod>[.<namespace>] or its IP' });
-    return { workload: ws[0], how: ws.length > 1 ? `identity ${from} (${ws.length} workloads have it; the first, ${ws[0].name}.${ws[0].namespace}, is taken)` : `the workload with identity ${from}` };
+    const ws = m.workloads
+      .filter((w) => identityOf(w) === from)
+      .sort((a, b) => `${a.namespace}.${a.name}`.localeCompare(`${b.namespace}.${b.name}`));
+    if (ws.length === 0)
+      throw new UsageError(`--from ${from}: no workload in ${m.origin} has this identity`, {
+        hint: 'give the client pod as <pod>[.<namespace>] or its IP',
+      });
+    return {
+      workload: ws[0],
+      how:
+        ws.length > 1
+          ? `identity ${from} (${ws.length} workloads have it; the first, ${ws[0].name}.${ws[0].namespace}, is taken)`
+          : `the workload with identity ${from}`,
+    };
   }
   const dot = from.lastIndexOf('.');
   const candidates = (name: string, ns?: string) => {
@@ -40,11 +53,22 @@ export function findSource(m: ZtunnelModel, from: string): SourceMatch {
   };
   let found = dot > 0 ? candidates(from.slice(0, dot), from.slice(dot + 1)) : [];
   if (found.length === 0) found = candidates(from);
-  if (found.length === 1) return { workload: found[0], how: found[0].name === from || `${found[0].name}.${found[0].namespace}` === from ? `pod ${found[0].name}.${found[0].namespace}` : `pod ${found[0].name}.${found[0].namespace} (matched "${from}")` };
+  if (found.length === 1)
+    return {
+      workload: found[0],
+      how:
+        found[0].name === from || `${found[0].name}.${found[0].namespace}` === from
+          ? `pod ${found[0].name}.${found[0].namespace}`
+          : `pod ${found[0].name}.${found[0].namespace} (matched "${from}")`,
+    };
   if (found.length === 0) {
-    throw new UsageError(`--from ${from}: no such workload in ${m.origin}`, { hint: `give <pod>[.<namespace>], an IP or a spiffe:// identity; pcx ztunnel workloads ${m.origin} lists them` });
+    throw new UsageError(`--from ${from}: no such workload in ${m.origin}`, {
+      hint: `give <pod>[.<namespace>], an IP or a spiffe:// identity; pcx ztunnel workloads ${m.origin} lists them`,
+    });
   }
-  throw new UsageError(`--from ${from} matches ${found.length} workloads: ${listOf(found)}`, { hint: 'give more of the pod name, or its namespace: --from <pod>.<namespace>' });
+  throw new UsageError(`--from ${from} matches ${found.length} workloads: ${listOf(found)}`, {
+    hint: 'give more of the pod name, or its namespace: --from <pod>.<namespace>',
+  });
 }
 
 export type TargetMatch =
@@ -73,32 +97,72 @@ export function findTarget(m: ZtunnelModel, host: string, clientNs: string | und
     const w = m.workloads.find((x) => x.ips.includes(host));
     if (w) return { kind: 'workload', workload: w, ip: host, how: `${host} is the IP of pod ${w.name}.${w.namespace}` };
     const svcs = servicesByVip(m, host, clientNs);
-    if (svcs.length) return { kind: 'service', service: svcs[0], vip: host, how: `${host} is the VIP of service ${svcs[0].hostname}${svcs.length > 1 ? ` (${svcs.length} services share it; the client's namespace first)` : ''}` };
-    return { kind: 'unknown_ip', ip: host, how: `${host} is neither a workload IP nor a service VIP in ztunnel's view` };
+    if (svcs.length)
+      return {
+        kind: 'service',
+        service: svcs[0],
+        vip: host,
+        how: `${host} is the VIP of service ${svcs[0].hostname}${svcs.length > 1 ? ` (${svcs.length} services share it; the client's namespace first)` : ''}`,
+      };
+    return {
+      kind: 'unknown_ip',
+      ip: host,
+      how: `${host} is neither a workload IP nor a service VIP in ztunnel's view`,
+    };
   }
   const name = host.replace(/\.$/, '');
   const domain = clusterDomain(m);
   const search = clientNs ? [`${clientNs}.svc.${domain}`, `svc.${domain}`, domain] : [`svc.${domain}`, domain];
-  const tried = host.endsWith('.') ? [name] : [...(name.split('.').length - 1 >= 5 ? [name] : []), ...search.map((s) => `${name}.${s}`), ...(name.split('.').length - 1 >= 5 ? [] : [name])];
+  const tried = host.endsWith('.')
+    ? [name]
+    : [
+        ...(name.split('.').length - 1 >= 5 ? [name] : []),
+        ...search.map((s) => `${name}.${s}`),
+        ...(name.split('.').length - 1 >= 5 ? [] : [name]),
+      ];
   for (const fqdn of tried) {
     const svcs = m.services.filter((s) => s.hostname === fqdn);
     if (svcs.length) {
       const s = svcs.find((x) => x.namespace === clientNs) ?? svcs[0];
       const vip = s.vips.map(ipOf).find((v) => v !== '');
       const dns = fqdn === name ? '' : ` (DNS search list of namespace ${clientNs ?? '?'})`;
-      return { kind: 'service', service: s, vip, how: `"${host}" is service ${s.hostname}${dns}${vip ? `; DNS answers its VIP ${vip}` : '; it has no VIP (headless): DNS answers the pod IPs'}` };
+      return {
+        kind: 'service',
+        service: s,
+        vip,
+        how: `"${host}" is service ${s.hostname}${dns}${vip ? `; DNS answers its VIP ${vip}` : '; it has no VIP (headless): DNS answers the pod IPs'}`,
+      };
     }
   }
   for (const fqdn of tried) {
     const w = m.workloads.find((x) => x.hostname === fqdn);
-    if (w) return { kind: 'workload', workload: w, ip: w.ips[0] ?? '', how: `"${host}" is the hostname of workload ${w.name}.${w.namespace}` };
+    if (w)
+      return {
+        kind: 'workload',
+        workload: w,
+        ip: w.ips[0] ?? '',
+        how: `"${host}" is the hostname of workload ${w.name}.${w.namespace}`,
+      };
   }
   const dot = name.lastIndexOf('.');
-  const pod = m.workloads.find((w) => (dot > 0 && w.name === name.slice(0, dot) && w.namespace === name.slice(dot + 1)) || (w.name === name && (!clientNs || w.namespace === clientNs)));
+  const pod = m.workloads.find(
+    (w) =>
+      (dot > 0 && w.name === name.slice(0, dot) && w.namespace === name.slice(dot + 1)) ||
+      (w.name === name && (!clientNs || w.namespace === clientNs)),
+  );
   if (pod && pod.ips.length) {
-    return { kind: 'workload', workload: pod, ip: pod.ips[0], how: `"${host}" is pod ${pod.name}.${pod.namespace}; a pod has no DNS name of its own, so its IP ${pod.ips[0]} is taken` };
+    return {
+      kind: 'workload',
+      workload: pod,
+      ip: pod.ips[0],
+      how: `"${host}" is pod ${pod.name}.${pod.namespace}; a pod has no DNS name of its own, so its IP ${pod.ips[0]} is taken`,
+    };
   }
-  return { kind: 'unknown_name', tried, how: `no service or workload in ztunnel's view is named "${host}" (tried ${tried.join(', ')})` };
+  return {
+    kind: 'unknown_name',
+    tried,
+    how: `no service or workload in ztunnel's view is named "${host}" (tried ${tried.join(', ')})`,
+  };
 }
 
 export interface WaypointMatch {
@@ -114,16 +178,27 @@ export interface WaypointMatch {
  * A waypoint reference (`network/IP` or `namespace/hostname`) → the waypoint's service (or
  * workload) and its pods, as ztunnel's fetch_waypoint finds it.
  */
-export function findWaypoint(m: ZtunnelModel, gw: GatewayRef, byUid: ReadonlyMap<string, ZWorkload> = new Map(m.workloads.map((w) => [w.uid, w]))): WaypointMatch {
+export function findWaypoint(
+  m: ZtunnelModel,
+  gw: GatewayRef,
+  byUid: ReadonlyMap<string, ZWorkload> = new Map(m.workloads.map((w) => [w.uid, w])),
+): WaypointMatch {
   const dest = gw.destination;
   const slash = dest.indexOf('/');
   const right = slash >= 0 ? dest.slice(slash + 1) : dest;
-  const svc = m.services.find((s) => s.vips.includes(dest) || `${s.namespace}/${s.hostname}` === dest || (slash < 0 && s.vips.some((v) => ipOf(v) === dest)));
+  const svc = m.services.find(
+    (s) =>
+      s.vips.includes(dest) ||
+      `${s.namespace}/${s.hostname}` === dest ||
+      (slash < 0 && s.vips.some((v) => ipOf(v) === dest)),
+  );
   if (svc) {
     const pods = svc.endpoints.map((e) => byUid.get(e.workloadUid)).filter((w): w is ZWorkload => !!w);
     return { name: `${svc.name}.${svc.namespace}`, found: true, workloads: pods, service: svc };
   }
-  const w = m.workloads.find((x) => (right !== '' && x.ips.includes(right)) || (!!x.hostname && `${x.namespace}/${x.hostname}` === dest));
+  const w = m.workloads.find(
+    (x) => (right !== '' && x.ips.includes(right)) || (!!x.hostname && `${x.namespace}/${x.hostname}` === dest),
+  );
   if (w) return { name: `${w.name}.${w.namespace}`, found: true, workloads: [w] };
   return { name: dest, found: false, workloads: [] };
 }

@@ -18,7 +18,8 @@ export const SCREENSHOT = join(OUT, 'report-deathstarbench-geo.png');
 
 const run = CHROMIUM ? describe : describe.skip;
 if (!CHROMIUM) {
-  if (process.env.CI) throw new Error('chromium is not installed: .ci/run installs Debian\'s chromium for the browser test');
+  if (process.env.CI)
+    throw new Error("chromium is not installed: .ci/run installs Debian's chromium for the browser test");
   console.warn('browser test SKIPPED: no /usr/bin/chromium here (apt-get install chromium to run it)');
 }
 
@@ -32,7 +33,16 @@ run('HTML report in a real browser', () => {
   });
 
   test('the verdict and the chain come first, every hop is drawn, nothing overflows', async () => {
-    const r = await pcxInProcess(['report', REAL.istio118geo, 'geo:8083/', 'frontend.hotel-res:5000/', '-o', 'html', '--generated-at', '2024-05-01T12:00:00Z']);
+    const r = await pcxInProcess([
+      'report',
+      REAL.istio118geo,
+      'geo:8083/',
+      'frontend.hotel-res:5000/',
+      '-o',
+      'html',
+      '--generated-at',
+      '2024-05-01T12:00:00Z',
+    ]);
     expect(r.code).toBe(1);
     mkdirSync(OUT, { recursive: true });
     const file = join(OUT, 'report.html');
@@ -56,9 +66,13 @@ run('HTML report in a real browser', () => {
       expect(await y('dl')).toBeLessThan(await y('figure.chain'));
       expect(await y('figure.chain')).toBeLessThan(await y('table'));
       // no cell's content is wider than its cell (long cluster names break after their separators)
-      const overflowing = await page.$$eval('td, th', (cells) => cells.filter((c) => c.scrollWidth > c.clientWidth + 1).map((c) => c.textContent?.slice(0, 60)));
+      const overflowing = await page.$$eval('td, th', (cells) =>
+        cells.filter((c) => c.scrollWidth > c.clientWidth + 1).map((c) => c.textContent?.slice(0, 60)),
+      );
       expect(overflowing).toEqual([]);
-      const pageOverflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+      const pageOverflow = await page.evaluate(
+        () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
+      );
       expect(pageOverflow).toBeLessThanOrEqual(0);
       if (width === 1200) await page.screenshot({ path: SCREENSHOT, fullPage: true });
       await page.close();

@@ -42,21 +42,30 @@ describe('pcx check', () => {
       'bug-report/proxies/hr2/geo-5c54dcd5bd-z5ghf/config_dump?include_eds': readFileSync(DSB),
       'bug-report/proxies/default/productpage-v1-64794f5db4-blnt8/config_dump?include_eds': readFileSync(SLIME),
       'bug-report/proxies/default/productpage-v1-64794f5db4-blnt8/istio-proxy.log': Buffer.from('log\n'),
-      'bug-report/proxies/istio-system/istio-ingressgateway-74ddf8dd9f-6p8p2/config_dump?include_eds': readFileSync(GATEWAY),
-      'bug-report/proxies/vanilla-playground/hello-openshift-5b7bcb9b6d-kggwf/config_dump?include_eds': readFileSync(`${R}/alizard0__openshift-istio-playground__config_dumps__hello-openshift-config-dump.json`),
-      'bug-report/proxies/default/app1-0/config_dump?include_eds': readFileSync(`${R}/ServiceLayerNetworking__multiparty-lb__envoy_config_dump.json`),
+      'bug-report/proxies/istio-system/istio-ingressgateway-74ddf8dd9f-6p8p2/config_dump?include_eds':
+        readFileSync(GATEWAY),
+      'bug-report/proxies/vanilla-playground/hello-openshift-5b7bcb9b6d-kggwf/config_dump?include_eds': readFileSync(
+        `${R}/alizard0__openshift-istio-playground__config_dumps__hello-openshift-config-dump.json`,
+      ),
+      'bug-report/proxies/default/app1-0/config_dump?include_eds': readFileSync(
+        `${R}/ServiceLayerNetworking__multiparty-lb__envoy_config_dump.json`,
+      ),
     };
     writeFileSync(tgz, await makeTar(files));
     writeTree(reportDir, files);
   });
   afterAll(() => removeDir(dir));
 
-  it('finds the 1.18 dump\'s rejected virtualInbound and its empty clusters; exits 1 (errors)', async () => {
+  it("finds the 1.18 dump's rejected virtualInbound and its empty clusters; exits 1 (errors)", async () => {
     const r = await pcx(['check', DSB]);
     expect(r.code).toBe(1);
     expect(r.err).toBe('');
-    expect(r.out).toMatch(/^pcx check .*TZ-Zephrus__DeathStarBench__config_dump\.json {2}\(sidecar, geo-5c54dcd5bd-z5ghf\.hr2, Istio 1\.18\.2, Envoy 1\.26\.4\)/);
-    expect(r.out).toMatch(/ERROR {3}PCX112 {2}listener virtualInbound\n {16}Envoy rejected listener virtualInbound \(0\.0\.0\.0:15006\)/);
+    expect(r.out).toMatch(
+      /^pcx check .*TZ-Zephrus__DeathStarBench__config_dump\.json {2}\(sidecar, geo-5c54dcd5bd-z5ghf\.hr2, Istio 1\.18\.2, Envoy 1\.26\.4\)/,
+    );
+    expect(r.out).toMatch(
+      /ERROR {3}PCX112 {2}listener virtualInbound\n {16}Envoy rejected listener virtualInbound \(0\.0\.0\.0:15006\)/,
+    );
     expect(r.out).toMatch(/\n14 errors, 0 warnings, 0 info\n$/);
   });
 
@@ -72,12 +81,25 @@ describe('pcx check', () => {
     const only = JSON.parse((await pcx(['check', DSB, '--only', 'PCX112', '-o', 'json'])).out);
     expect(only.findings.map((f: { code: string }) => f.code)).toEqual(['PCX112']);
     expect(only.summary).toMatchObject({ error: 1, total: 1, suppressed: 13 });
-    const ig = await pcx(['check', DSB, '--ignore', 'PCX112', '--ignore', 'PCX102=*hotel-res*,PCX102=*loki*', '-o', 'json']);
+    const ig = await pcx([
+      'check',
+      DSB,
+      '--ignore',
+      'PCX112',
+      '--ignore',
+      'PCX102=*hotel-res*,PCX102=*loki*',
+      '-o',
+      'json',
+    ]);
     const j = JSON.parse(ig.out);
-    expect(j.findings.map((f: { resource: { name: string } }) => f.resource.name)).toEqual(['outbound|8083||geo.hr2.svc.cluster.local']);
+    expect(j.findings.map((f: { resource: { name: string } }) => f.resource.name)).toEqual([
+      'outbound|8083||geo.hr2.svc.cluster.local',
+    ]);
     expect(ig.code).toBe(1);
     expect((await pcx(['check', DSB, '--ignore', 'PCX112,PCX102'])).code).toBe(0);
-    expect((await pcx(['check', DSB, '--only', 'PCX102', '--ignore', 'PCX102'])).out).toMatch(/no findings\n\n0 errors, 0 warnings, 0 info; 14 left out by --only\/--ignore/);
+    expect((await pcx(['check', DSB, '--only', 'PCX102', '--ignore', 'PCX102'])).out).toMatch(
+      /no findings\n\n0 errors, 0 warnings, 0 info; 14 left out by --only\/--ignore/,
+    );
   });
 
   it('a mistyped code is a usage error (exit 2, one line), before anything is read', async () => {
@@ -106,21 +128,27 @@ describe('pcx check', () => {
     expect(parseYaml((await pcx(['check', planted, '-o', 'yaml'])).out)).toEqual(j);
     const md = (await pcx(['check', planted, '-o', 'markdown'])).out;
     expect(md).toMatch(/^## Findings: /);
-    expect(md).toMatch(/\| warning \| PCX120 \| route `9080\/reviews\.default\.svc\.cluster\.local:9080\/reviews-api` \|/);
+    expect(md).toMatch(
+      /\| warning \| PCX120 \| route `9080\/reviews\.default\.svc\.cluster\.local:9080\/reviews-api` \|/,
+    );
   });
 
   it('fleet: a bug-report without --pod checks every proxy: matrix, then findings by code; exit 1', () => {
     const r = spawned(['check', tgz]);
     expect(r.code).toBe(1);
-    expect(r.out).toContain([
-      'PROXY                                                KIND     ERROR  WARNING  INFO',
-      'app1-0.default                                       sidecar      0        0     1',
-      'geo-5c54dcd5bd-z5ghf.hr2                             sidecar     14        0     0',
-      'hello-openshift-5b7bcb9b6d-kggwf.vanilla-playground  sidecar      0        0     1',
-      'istio-ingressgateway-74ddf8dd9f-6p8p2.istio-system   router       0        0     1',
-      'productpage-v1-64794f5db4-blnt8.default              sidecar      0        1     1',
-    ].join('\n'));
-    expect(r.out).toMatch(/ERROR {3}PCX112 {2}listener cannot serve \(reset \(connection refused\)\): 1 proxy, 1 finding\n {16}geo-5c54dcd5bd-z5ghf\.hr2/);
+    expect(r.out).toContain(
+      [
+        'PROXY                                                KIND     ERROR  WARNING  INFO',
+        'app1-0.default                                       sidecar      0        0     1',
+        'geo-5c54dcd5bd-z5ghf.hr2                             sidecar     14        0     0',
+        'hello-openshift-5b7bcb9b6d-kggwf.vanilla-playground  sidecar      0        0     1',
+        'istio-ingressgateway-74ddf8dd9f-6p8p2.istio-system   router       0        0     1',
+        'productpage-v1-64794f5db4-blnt8.default              sidecar      0        1     1',
+      ].join('\n'),
+    );
+    expect(r.out).toMatch(
+      /ERROR {3}PCX112 {2}listener cannot serve \(reset \(connection refused\)\): 1 proxy, 1 finding\n {16}geo-5c54dcd5bd-z5ghf\.hr2/,
+    );
     expect(r.out).toMatch(/WARNING PCX140 .*: 1 proxy, 1 finding\n {16}productpage-v1-64794f5db4-blnt8\.default/);
     expect(r.out).toMatch(/14 errors, 1 warning, 4 info over 5 proxies/);
   });
@@ -133,7 +161,9 @@ describe('pcx check', () => {
     expect(j.schema).toBe('pcx.check.fleet/v1');
     expect(j.findings.every((f: { proxy?: string }) => f.proxy)).toBe(true);
     const fromDir = JSON.parse(spawned(['check', reportDir, '-o', 'json', '--workers', '2']).out);
-    expect(fromDir.findings.map((f: { code: string; proxy: string }) => `${f.proxy} ${f.code}`)).toEqual(j.findings.map((f: { code: string; proxy: string }) => `${f.proxy} ${f.code}`));
+    expect(fromDir.findings.map((f: { code: string; proxy: string }) => `${f.proxy} ${f.code}`)).toEqual(
+      j.findings.map((f: { code: string; proxy: string }) => `${f.proxy} ${f.code}`),
+    );
   });
 
   it('fleet: --pod checks one proxy of the report; --fail-on and --ignore apply to the fleet', () => {

@@ -13,7 +13,9 @@ import { expectGolden } from '../helpers/golden.js';
 
 const DIR = 'test/fixtures/real';
 // Envoy dumps only: the ztunnel captures (ambient) are checked in test/check/ztunnel.test.ts
-const dumps = readdirSync(DIR).filter((f) => /\.(json|yaml)$/.test(f) && !/ztunnel/.test(f)).sort();
+const dumps = readdirSync(DIR)
+  .filter((f) => /\.(json|yaml)$/.test(f) && !/ztunnel/.test(f))
+  .sort();
 
 describe('pcx check on the real dumps', () => {
   it('finds what a reviewer agrees with, and nothing else', () => {
@@ -30,10 +32,13 @@ describe('pcx check on the real dumps', () => {
     const proxies = dumps.filter((f) => !/clusters__testdata|endpoint__configdump|authz__testdata/.test(f)); // partial dumps: one section only
     const hits = new Map<string, number>();
     for (const f of proxies) {
-      const codes = new Set(check(buildModel(JSON.parse(readFileSync(`${DIR}/${f}`, 'utf8')), f)).findings.map((x) => x.code));
+      const codes = new Set(
+        check(buildModel(JSON.parse(readFileSync(`${DIR}/${f}`, 'utf8')), f)).findings.map((x) => x.code),
+      );
       for (const c of codes) hits.set(c, (hits.get(c) ?? 0) + 1);
     }
-    for (const [code, n] of hits) expect(`${code} on ${n} of ${proxies.length}`).not.toBe(`${code} on ${proxies.length} of ${proxies.length}`);
+    for (const [code, n] of hits)
+      expect(`${code} on ${n} of ${proxies.length}`).not.toBe(`${code} on ${proxies.length} of ${proxies.length}`);
   });
 
   it.each([

@@ -25,7 +25,9 @@ describe('PCX101 route to a cluster missing from CDS', () => {
     const fs = run(productpageMissingSubset(), 'PCX101');
     expect(fs).toHaveLength(1);
     expect(fs[0]).toMatchObject({
-      severity: 'error', effect: '503 NC', resource: { type: 'route', name: '9080/reviews.default.svc.cluster.local:9080/#1' },
+      severity: 'error',
+      effect: '503 NC',
+      resource: { type: 'route', name: '9080/reviews.default.svc.cluster.local:9080/#1' },
       details: { cluster: 'outbound|9080|v3|reviews.default.svc.cluster.local', share: 50, match: 'prefix "/"' },
       istio: [{ kind: 'VirtualService', namespace: 'default', name: 'reviews' }],
     });
@@ -38,8 +40,12 @@ describe('PCX101 route to a cluster missing from CDS', () => {
     expect(fs[0].resource.name).toBe(`${P.FRONTEND_RC}/${P.FRONTEND_RC}/jason`);
     const doc = productpageJasonRoute();
     const clusters = doc.configs.find((c: Json) => c['@type'].endsWith('ClustersConfigDump'));
-    clusters.dynamic_active_clusters = clusters.dynamic_active_clusters.filter((c: Json) => c.cluster.name !== 'outbound|9080|v2|reviews.default.svc.cluster.local');
-    expect(run(doc, 'PCX101').map((f) => f.resource.name)).toEqual(['9080/reviews.default.svc.cluster.local:9080/jason']);
+    clusters.dynamic_active_clusters = clusters.dynamic_active_clusters.filter(
+      (c: Json) => c.cluster.name !== 'outbound|9080|v2|reviews.default.svc.cluster.local',
+    );
+    expect(run(doc, 'PCX101').map((f) => f.resource.name)).toEqual([
+      '9080/reviews.default.svc.cluster.local:9080/jason',
+    ]);
   });
   it('is silent on the clean dumps', () => {
     expect(run(dsb(), 'PCX101')).toEqual([]);
@@ -52,7 +58,11 @@ describe('PCX102–PCX105 endpoints', () => {
   it('PCX102: a used cluster without endpoints is 503 UH, naming the route', () => {
     const fs = run(P.noEndpoints(dsb()), 'PCX102').filter((f) => f.resource.name === P.FRONTEND);
     expect(fs).toHaveLength(1);
-    expect(fs[0]).toMatchObject({ severity: 'error', effect: '503 UH', details: { endpoints_total: 0, endpoints_healthy: 0 } });
+    expect(fs[0]).toMatchObject({
+      severity: 'error',
+      effect: '503 UH',
+      details: { endpoints_total: 0, endpoints_healthy: 0 },
+    });
     expect(fs[0].message).toMatch(/frontend\.hr2\.svc\.cluster\.local:5000.*sends to it: 503 UH/);
     expect(fs[0].next_step).toMatch(/kubectl get endpointslices -n hr2 -l kubernetes.io\/service-name=frontend/);
   });
@@ -65,9 +75,13 @@ describe('PCX102–PCX105 endpoints', () => {
   });
   it('all hosts unhealthy: panic mode (PCX103 warning) by default, 503 UH (PCX102) with healthy_panic_threshold 0', () => {
     const panic = run(P.allUnhealthy(dsb()));
-    expect(panic.filter((f) => f.resource.name === P.FRONTEND).map((f) => [f.code, f.severity])).toEqual([['PCX103', 'warning']]);
+    expect(panic.filter((f) => f.resource.name === P.FRONTEND).map((f) => [f.code, f.severity])).toEqual([
+      ['PCX103', 'warning'],
+    ]);
     const off = run(P.allUnhealthy(dsb(), true));
-    expect(off.filter((f) => f.resource.name === P.FRONTEND).map((f) => [f.code, f.effect])).toEqual([['PCX102', '503 UH']]);
+    expect(off.filter((f) => f.resource.name === P.FRONTEND).map((f) => [f.code, f.effect])).toEqual([
+      ['PCX102', '503 UH'],
+    ]);
     expect(run(dsb(), 'PCX103')).toEqual([]);
   });
   it('PCX104: EDS not captured is one info finding naming the rules skipped, never a PCX102', () => {
@@ -75,7 +89,10 @@ describe('PCX102–PCX105 endpoints', () => {
     expect(fs.filter((f) => f.code === 'PCX102')).toEqual([]);
     const info = fs.filter((f) => f.code === 'PCX104');
     expect(info).toHaveLength(1);
-    expect(info[0]).toMatchObject({ severity: 'info', resource: { type: 'proxy', name: 'productpage-v1-64794f5db4-blnt8.default' } });
+    expect(info[0]).toMatchObject({
+      severity: 'info',
+      resource: { type: 'proxy', name: 'productpage-v1-64794f5db4-blnt8.default' },
+    });
     expect(info[0].message).toMatch(/PCX102, PCX103 and PCX130 were skipped/);
     expect(run(dsb(), 'PCX104')).toEqual([]);
   });
@@ -89,7 +106,7 @@ describe('PCX102–PCX105 endpoints', () => {
 });
 
 describe('PCX110–PCX112 rejected, warming, unservable', () => {
-  it('PCX110: a rejected listener update, with Envoy\'s message; the old version serves (warning)', () => {
+  it("PCX110: a rejected listener update, with Envoy's message; the old version serves (warning)", () => {
     const fs = run(P.listenerError(slime(), '0.0.0.0_9080', true), 'PCX110');
     expect(fs).toHaveLength(1);
     expect(fs[0]).toMatchObject({ severity: 'warning', resource: { type: 'listener', name: '0.0.0.0_9080' } });
@@ -97,20 +114,24 @@ describe('PCX110–PCX112 rejected, warming, unservable', () => {
   });
   it('PCX110: rejected cluster and route configuration updates', () => {
     const c = run(P.clusterError(slime(), 'outbound|9080||reviews.default.svc.cluster.local'), 'PCX110');
-    expect(c.map((f) => [f.resource.type, f.resource.name])).toEqual([['cluster', 'outbound|9080||reviews.default.svc.cluster.local']]);
+    expect(c.map((f) => [f.resource.type, f.resource.name])).toEqual([
+      ['cluster', 'outbound|9080||reviews.default.svc.cluster.local'],
+    ]);
     expect(c[0].message).toMatch(/RING_HASH/);
     const r = run(P.routeError(slime(), '9080'), 'PCX110');
     expect(r.map((f) => [f.resource.type, f.resource.name, f.severity])).toEqual([['route_config', '9080', 'warning']]);
     expect(r[0].message).toMatch(/Duplicate entry of domain/);
   });
-  it('PCX112: the real 1.18 dump\'s rejected virtualInbound, once, with Envoy\'s words', () => {
+  it("PCX112: the real 1.18 dump's rejected virtualInbound, once, with Envoy's words", () => {
     const fs = run(dsb(), 'PCX112');
     expect(fs).toHaveLength(1);
     expect(fs[0]).toMatchObject({ severity: 'error', resource: { type: 'listener', name: 'virtualInbound' } });
     expect(fs[0].message).toMatch(/every inbound connection to the pod .* is refused/);
     expect(fs[0].message).toMatch(/LuaValidationError/);
     expect(fs[0].message).toMatch(/only an EnvoyFilter adds/);
-    expect(run(P.listenerError(slime(), '0.0.0.0_9080', false), 'PCX112').map((f) => f.resource.name)).toEqual(['0.0.0.0_9080']);
+    expect(run(P.listenerError(slime(), '0.0.0.0_9080', false), 'PCX112').map((f) => f.resource.name)).toEqual([
+      '0.0.0.0_9080',
+    ]);
   });
   it('PCX111: a listener only warming', () => {
     const fs = run(P.listenerWarming(slime(), '0.0.0.0_9080'), 'PCX111');
@@ -145,7 +166,13 @@ describe('PCX120–PCX122 shadowing', () => {
     expect(fs[0].message).toMatch(/requests for it only reach/);
   });
   it('are silent on the clean dumps', () => {
-    for (const doc of [slime(), dsb(), readJson(REAL.istio13gateway), readJson(REAL.istio120gateway), readJson(REAL.httpConfig)]) {
+    for (const doc of [
+      slime(),
+      dsb(),
+      readJson(REAL.istio13gateway),
+      readJson(REAL.istio120gateway),
+      readJson(REAL.httpConfig),
+    ]) {
       expect(run(doc).filter((f) => /^PCX12/.test(f.code))).toEqual([]);
     }
   });
@@ -159,7 +186,9 @@ describe('PCX130, PCX131 subsets', () => {
   });
   it('PCX131: a subset no route sends to while another subset is routed (info)', () => {
     const fs = run(P.unusedSubset(dsb()));
-    expect(fs.filter((f) => f.code === 'PCX131').map((f) => [f.resource.name, f.severity])).toEqual([[P.FRONTEND.replace('||', '|v2|'), 'info']]);
+    expect(fs.filter((f) => f.code === 'PCX131').map((f) => [f.resource.name, f.severity])).toEqual([
+      [P.FRONTEND.replace('||', '|v2|'), 'info'],
+    ]);
     expect(fs.filter((f) => f.code === 'PCX130')).toEqual([]);
   });
   it('are silent on the clean dumps', () => {
@@ -172,7 +201,9 @@ describe('PCX140 ALLOW_ANY on a scoped proxy', () => {
   it('fires on a Sidecar-scoped copy of the 1.18 dump and on the real lazy-load-scoped 1.9 proxy, with the evidence', () => {
     const fs = run(P.sidecarScoped(dsb()), 'PCX140');
     expect(fs).toHaveLength(1);
-    expect(fs[0].message).toMatch(/ALLOW_ANY .* namespaces hr2, istio-system, without kubernetes.default or kube-dns.kube-system/);
+    expect(fs[0].message).toMatch(
+      /ALLOW_ANY .* namespaces hr2, istio-system, without kubernetes.default or kube-dns.kube-system/,
+    );
     expect(run(slime(), 'PCX140')).toHaveLength(1);
   });
   it('is silent on unscoped proxies, gateways and OpenShift Service Mesh (member-roll scoping)', () => {
@@ -187,15 +218,22 @@ describe('PCX141 REGISTRY_ONLY and registered hosts dialled by IP', () => {
   it('a STATIC ServiceEntry behind an (auto-allocated) VIP: dialling its endpoint IP goes to BlackHoleCluster', () => {
     const fs = run(P.staticServiceEntry(P.registryOnly(dsb())), 'PCX141');
     expect(fs).toHaveLength(1);
-    expect(fs[0]).toMatchObject({ severity: 'warning', resource: { type: 'cluster', name: 'outbound|5432||db.example.com' }, details: { blocked: ['203.0.113.10:5432'], host: 'db.example.com' } });
-    expect(fs[0].message).toMatch(/REGISTRY_ONLY .* dials that IP directly matches no listener and is sent to BlackHoleCluster \(pcx cannot see which addresses the applications dial/);
+    expect(fs[0]).toMatchObject({
+      severity: 'warning',
+      resource: { type: 'cluster', name: 'outbound|5432||db.example.com' },
+      details: { blocked: ['203.0.113.10:5432'], host: 'db.example.com' },
+    });
+    expect(fs[0].message).toMatch(
+      /REGISTRY_ONLY .* dials that IP directly matches no listener and is sent to BlackHoleCluster \(pcx cannot see which addresses the applications dial/,
+    );
     expect(fs[0].next_step).toMatch(/pcx explain test 203\.0\.113\.10:5432 --tcp/);
   });
   it('silent when a wildcard listener (no addresses) takes the IP, under ALLOW_ANY, and on the clean dumps', () => {
     expect(run(P.staticServiceEntry(P.registryOnly(dsb()), '0.0.0.0'), 'PCX141')).toEqual([]);
     expect(run(P.staticServiceEntry(dsb()), 'PCX141')).toEqual([]);
     expect(run(P.registryOnly(dsb()), 'PCX141')).toEqual([]);
-    for (const doc of [dsb(), slime(), readJson(REAL.istio120sidecar), readJson(REAL.istio14productpage)]) expect(run(doc, 'PCX141')).toEqual([]);
+    for (const doc of [dsb(), slime(), readJson(REAL.istio120sidecar), readJson(REAL.istio14productpage)])
+      expect(run(doc, 'PCX141')).toEqual([]);
   });
 });
 
@@ -203,8 +241,14 @@ describe('PCX142 STRICT mTLS and workloads without sidecars', () => {
   it('port 8083 STRICT, a pod of the same namespace without a sidecar: a warning naming it first, saying what pcx cannot see', () => {
     const fs = run(P.withoutSidecar(P.strict8083(dsb()), P.FRONTEND), 'PCX142');
     expect(fs).toHaveLength(1);
-    expect(fs[0]).toMatchObject({ severity: 'warning', resource: { type: 'listener', name: 'virtualInbound' }, details: { strict_ports: [8083], same_namespace: ['hr2/frontend'] } });
-    expect(fs[0].message).toMatch(/inbound port 8083 is STRICT mTLS, and \d+ workloads in the mesh have no sidecar \(no tlsMode=istio in EDS\), 1 in this namespace \(hr2\): hr2\/frontend, /);
+    expect(fs[0]).toMatchObject({
+      severity: 'warning',
+      resource: { type: 'listener', name: 'virtualInbound' },
+      details: { strict_ports: [8083], same_namespace: ['hr2/frontend'] },
+    });
+    expect(fs[0].message).toMatch(
+      /inbound port 8083 is STRICT mTLS, and \d+ workloads in the mesh have no sidecar \(no tlsMode=istio in EDS\), 1 in this namespace \(hr2\): hr2\/frontend, /,
+    );
     expect(fs[0].message).toMatch(/pcx cannot see who calls a port/);
     expect(fs[0].details?.unmeshed).not.toContain('istio-system/istio-ingressgateway'); // gateways send mTLS
   });
@@ -218,8 +262,12 @@ describe('PCX142 STRICT mTLS and workloads without sidecars', () => {
     const m = buildModel(readJson(REAL.istio14productpage), 't'); // 9080 is STRICT there, and EDS was not captured
     const r = check(m, parseFilter(['PCX142'], undefined));
     expect(r.findings).toEqual([]);
-    expect(r.skipped).toContainEqual({ codes: ['PCX142'], why: expect.stringMatching(/EDS was not captured: .* STRICT port 9080/) });
-    for (const doc of [dsb(), slime(), readJson(REAL.istio120sidecar), readJson(REAL.istio122sidecar)]) expect(run(doc, 'PCX142')).toEqual([]);
+    expect(r.skipped).toContainEqual({
+      codes: ['PCX142'],
+      why: expect.stringMatching(/EDS was not captured: .* STRICT port 9080/),
+    });
+    for (const doc of [dsb(), slime(), readJson(REAL.istio120sidecar), readJson(REAL.istio122sidecar)])
+      expect(run(doc, 'PCX142')).toEqual([]);
   });
 });
 
@@ -258,7 +306,8 @@ describe('PCX160, PCX161 stale config', () => {
     expect(fs[0].message).toMatch(/0\.0\.0\.0_9080/);
   });
   it('are silent on the clean dumps', () => {
-    for (const doc of [slime(), dsb(), readJson(REAL.istio122sidecar)]) expect(run(doc).filter((f) => /^PCX16/.test(f.code))).toEqual([]);
+    for (const doc of [slime(), dsb(), readJson(REAL.istio122sidecar)])
+      expect(run(doc).filter((f) => /^PCX16/.test(f.code))).toEqual([]);
   });
 });
 
@@ -267,8 +316,11 @@ describe('PCX170, PCX171 fault injection', () => {
     const fs = run(P.faultAbortAll(dsb()), 'PCX170');
     expect(fs).toHaveLength(1);
     expect(fs[0]).toMatchObject({
-      severity: 'error', effect: '503 FI', resource: { type: 'route', name: `${P.FRONTEND_RC}/${P.FRONTEND_RC}/default` },
-      istio: [{ kind: 'VirtualService', namespace: 'hr2', name: 'frontend' }], details: { abort_percent: 100, http_status: 503, configured_on: 'route' },
+      severity: 'error',
+      effect: '503 FI',
+      resource: { type: 'route', name: `${P.FRONTEND_RC}/${P.FRONTEND_RC}/default` },
+      istio: [{ kind: 'VirtualService', namespace: 'hr2', name: 'frontend' }],
+      details: { abort_percent: 100, http_status: 503, configured_on: 'route' },
     });
     expect(fs[0].message).toMatch(/aborts 100% of the requests to route default \(prefix "\/"\).* with HTTP 503/);
     expect(fs[0].next_step).toMatch(/remove the fault block from VirtualService hr2\/frontend/);
@@ -276,15 +328,25 @@ describe('PCX170, PCX171 fault injection', () => {
   it('PCX171: a virtual host delay gated by a header, once for the virtual host, with the header', () => {
     const fs = run(P.faultDelayGated(slime()));
     const f = fs.filter((x) => /^PCX17/.test(x.code));
-    expect(f.map((x) => [x.code, x.severity, x.resource.type, x.resource.name])).toEqual([['PCX171', 'warning', 'virtual_host', `9080/${P.REVIEWS_VH}`]]);
-    expect(f[0].message).toMatch(/delays 50% of the requests to every route of virtual host .* by 7 s, only for requests with header end-user exact "jason"/);
+    expect(f.map((x) => [x.code, x.severity, x.resource.type, x.resource.name])).toEqual([
+      ['PCX171', 'warning', 'virtual_host', `9080/${P.REVIEWS_VH}`],
+    ]);
+    expect(f[0].message).toMatch(
+      /delays 50% of the requests to every route of virtual host .* by 7 s, only for requests with header end-user exact "jason"/,
+    );
     expect(f[0].details).toMatchObject({ delay_ms: 7000, delay_percent: 50, gates: ['header end-user exact "jason"'] });
   });
   it('a 0% fault is no fault', () => {
     expect(run(P.faultZero(dsb())).filter((x) => /^PCX17/.test(x.code))).toEqual([]);
   });
   it('are silent on the clean dumps (whose HCMs all carry the fault filter, unconfigured)', () => {
-    for (const doc of [dsb(), slime(), readJson(REAL.istio120sidecar), readJson(REAL.istio122sidecar), readJson(REAL.istio13gateway)]) {
+    for (const doc of [
+      dsb(),
+      slime(),
+      readJson(REAL.istio120sidecar),
+      readJson(REAL.istio122sidecar),
+      readJson(REAL.istio13gateway),
+    ]) {
       expect(run(doc).filter((f) => /^PCX17/.test(f.code))).toEqual([]);
     }
   });
@@ -298,24 +360,38 @@ describe('PCX180 RBAC refusing every request', () => {
       ['error', '403 RBAC: access denied', 'http', 'allow_nothing'],
       ['error', 'reset (connection closed by RBAC)', 'network', 'allow_nothing'],
     ]);
-    expect(fs[0].message).toMatch(/listener virtualInbound, \d+ of its \d+ filter chains \(0\.0\.0\.0_8080 ×\d\), answers every request with 403/);
+    expect(fs[0].message).toMatch(
+      /listener virtualInbound, \d+ of its \d+ filter chains \(0\.0\.0\.0_8080 ×\d\), answers every request with 403/,
+    );
     expect(fs[0].next_step).toMatch(/kubectl get authorizationpolicy -A/);
   });
   it('a DENY policy matching anyone names the AuthorizationPolicy', () => {
     const fs = run(P.denyAll(hello()), 'PCX180');
     expect(fs.length).toBeGreaterThan(0);
-    expect(fs[0]).toMatchObject({ istio: [{ kind: 'AuthorizationPolicy', namespace: 'vanilla-playground', name: 'deny-all' }], details: { kind: 'deny_all', policy: 'ns[vanilla-playground]-policy[deny-all]-rule[0]' } });
+    expect(fs[0]).toMatchObject({
+      istio: [{ kind: 'AuthorizationPolicy', namespace: 'vanilla-playground', name: 'deny-all' }],
+      details: { kind: 'deny_all', policy: 'ns[vanilla-playground]-policy[deny-all]-rule[0]' },
+    });
   });
   it('an ALLOW policy that admits someone is no finding', () => {
     expect(run(P.allowSleep(hello()), 'PCX180')).toEqual([]);
   });
   it('the real authz dump: an HTTP-only ALLOW policy leaves the TCP passthrough chains allowing nothing (a warning, said so)', () => {
     const fs = run(readJson(REAL.ldsOnly), 'PCX180');
-    expect(fs.map((f) => [f.severity, f.resource.name, f.details?.passthrough_only])).toEqual([['warning', 'virtualInbound', true]]);
+    expect(fs.map((f) => [f.severity, f.resource.name, f.details?.passthrough_only])).toEqual([
+      ['warning', 'virtualInbound', true],
+    ]);
     expect(fs[0].message).toMatch(/ports no Service declares/);
   });
   it('is silent on the clean dumps', () => {
-    for (const doc of [dsb(), slime(), hello(), readJson(REAL.istio122sidecar), readJson(REAL.istio13gateway), readJson(REAL.waypoint)]) {
+    for (const doc of [
+      dsb(),
+      slime(),
+      hello(),
+      readJson(REAL.istio122sidecar),
+      readJson(REAL.istio13gateway),
+      readJson(REAL.waypoint),
+    ]) {
       expect(run(doc, 'PCX180')).toEqual([]);
     }
   });
@@ -323,7 +399,14 @@ describe('PCX180 RBAC refusing every request', () => {
 
 describe('key spelling', () => {
   it('a camelCase copy of a dump gives the same findings as the snake_case original', () => {
-    for (const doc of [dsb(), P.catchAllFirst(slime()), productpageMissingSubset(), P.faultAbortAll(dsb()), P.faultDelayGated(slime()), P.allowNothing(readJson(REAL.istio120sidecar))]) {
+    for (const doc of [
+      dsb(),
+      P.catchAllFirst(slime()),
+      productpageMissingSubset(),
+      P.faultAbortAll(dsb()),
+      P.faultDelayGated(slime()),
+      P.allowNothing(readJson(REAL.istio120sidecar)),
+    ]) {
       const text = (fs: Finding[]) => fs.map((f) => `${f.code} ${f.resource.name} ${f.message}`);
       expect(text(run(camelCased(doc)))).toEqual(text(run(doc)));
     }

@@ -15,8 +15,10 @@ import { removeDir, tempDir, writeTree } from '../live/helpers.js';
 import { dumpDoc, ZDUMP, ZT } from '../ztunnel/helpers.js';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
-const run = (doc: any, code?: string) => checkZtunnel(buildZtunnelModel(doc, 'z.json'), parseFilter(code ? [code] : undefined, undefined)).findings;
-const rows = (doc: any, code?: string) => run(doc, code).map((f) => [f.code, f.severity, f.resource.type, f.resource.name]);
+const run = (doc: any, code?: string) =>
+  checkZtunnel(buildZtunnelModel(doc, 'z.json'), parseFilter(code ? [code] : undefined, undefined)).findings;
+const rows = (doc: any, code?: string) =>
+  run(doc, code).map((f) => [f.code, f.severity, f.resource.type, f.resource.name]);
 
 describe('pcx check on ztunnel', () => {
   it('the real dump: what a reviewer agrees with, and nothing else', () => {
@@ -28,7 +30,9 @@ describe('pcx check on ztunnel', () => {
       ['PCX194', 'info', 'policy', 'default/allow-waypoint'],
     ]);
     const expired = run(dumpDoc(), 'PCX193')[0];
-    expect(expired.message).toMatch(/expired \(not after 2022-03-18T13:04:49Z\), judged at 2023-03-21T13:02:57.000Z, the newest certificate issue time/);
+    expect(expired.message).toMatch(
+      /expired \(not after 2022-03-18T13:04:49Z\), judged at 2023-03-21T13:02:57.000Z, the newest certificate issue time/,
+    );
   });
   it('PCX190 and PCX191: an unhealthy pod, whose service then has no usable workload (error)', () => {
     const d = dumpDoc();
@@ -37,7 +41,9 @@ describe('pcx check on ztunnel', () => {
     const svc = run(d, 'PCX191').filter((f) => f.severity === 'error');
     expect(svc.map((f) => f.resource.name)).toEqual(['bookinfo/productpage.bookinfo.svc.cluster.local']);
     expect(svc[0].message).toMatch(/no endpoint is Healthy \(0 of 1 endpoints usable\): ztunnel closes connections/);
-    expect(svc[0].next_step).toMatch(/kubectl get endpointslices -n bookinfo -l kubernetes.io\/service-name=productpage/);
+    expect(svc[0].next_step).toMatch(
+      /kubectl get endpointslices -n bookinfo -l kubernetes.io\/service-name=productpage/,
+    );
   });
   it('PCX192: a workload naming a waypoint ztunnel does not hold', () => {
     const d = dumpDoc();
@@ -57,7 +63,11 @@ describe('pcx check on ztunnel', () => {
       const d = dumpDoc();
       d.workloads['/10.244.2.53'].status = 'Unhealthy';
       writeFileSync(planted, JSON.stringify(d));
-      const pcx = (args: string[]) => spawnSync(process.execPath, ['bin/pcx.js', ...args], { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+      const pcx = (args: string[]) =>
+        spawnSync(process.execPath, ['bin/pcx.js', ...args], {
+          encoding: 'utf8',
+          env: { ...process.env, NO_COLOR: '1' },
+        });
       const real = pcx(['check', ZDUMP]);
       expect(real.status).toBe(1);
       expect(real.stdout).toMatch(/\(ztunnel, Istio 1\.26\.2\)/);
@@ -70,11 +80,16 @@ describe('pcx check on ztunnel', () => {
       // fleet mode: a bug-report's ztunnel pod (proxies/<ns>/<pod>/config_dump) is checked with these rules, not unreadable
       writeTree(join(dir, 'report'), {
         'bug-report/proxies/istio-system/ztunnel-abcde/config_dump': readFileSync(ZDUMP),
-        'bug-report/proxies/default/productpage-v1-64794f5db4-blnt8/config_dump?include_eds': readFileSync('test/fixtures/real/slime-io__scout__config_dump.json'),
+        'bug-report/proxies/default/productpage-v1-64794f5db4-blnt8/config_dump?include_eds': readFileSync(
+          'test/fixtures/real/slime-io__scout__config_dump.json',
+        ),
       });
-      const fleet = JSON.parse(pcx(['check', join(dir, 'report', 'bug-report'), '-o', 'json', '--workers', '1']).stdout);
+      const fleet = JSON.parse(
+        pcx(['check', join(dir, 'report', 'bug-report'), '-o', 'json', '--workers', '1']).stdout,
+      );
       expect(fleet.proxies.map((p: any) => [p.proxy, p.kind, p.error ?? null])).toEqual([
-        ['productpage-v1-64794f5db4-blnt8.default', 'sidecar', null], ['ztunnel-abcde.istio-system', 'ztunnel', null],
+        ['productpage-v1-64794f5db4-blnt8.default', 'sidecar', null],
+        ['ztunnel-abcde.istio-system', 'ztunnel', null],
       ]);
       expect(fleet.by_code.find((c: any) => c.code === 'PCX193').proxies).toEqual(['ztunnel-abcde.istio-system']);
     } finally {

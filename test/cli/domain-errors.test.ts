@@ -46,13 +46,23 @@ describe('the CLI words them for the flags, exactly as before', () => {
 
   it('-H', async () => {
     const r = await pcxInProcess(['explain', SAMPLE, 'reviews:9080/', '-H', 'nocolon']);
-    expect(r).toEqual({ code: 2, out: '', err: "pcx: bad header \"nocolon\"\n     write headers as -H 'name: value'\n" });
+    expect(r).toEqual({
+      code: 2,
+      out: '',
+      err: 'pcx: bad header "nocolon"\n     write headers as -H \'name: value\'\n',
+    });
   });
 
   it('-H on diff --host and report too', async () => {
     const d = await pcxInProcess(['diff', SAMPLE, SAMPLE, '--host', 'reviews:9080/', '-H', 'nocolon']);
-    expect({ code: d.code, err: d.err }).toEqual({ code: 2, err: "pcx: bad header \"nocolon\"\n     write headers as -H 'name: value'\n" });
+    expect({ code: d.code, err: d.err }).toEqual({
+      code: 2,
+      err: 'pcx: bad header "nocolon"\n     write headers as -H \'name: value\'\n',
+    });
     const rep = await pcxInProcess(['report', SAMPLE, 'reviews:9080/', '-H', 'nocolon', '--no-map']);
-    expect({ code: rep.code, err: rep.err }).toEqual({ code: 2, err: "pcx: bad header \"nocolon\"\n     write headers as -H 'name: value'\n" });
+    expect({ code: rep.code, err: rep.err }).toEqual({
+      code: 2,
+      err: 'pcx: bad header "nocolon"\n     write headers as -H \'name: value\'\n',
+    });
   });
 });

@@ -7,8 +7,17 @@ const dump = REAL.istio19productpage;
 
 describe('-f/--file names the source, as in istioctl', () => {
   test('moved to the source positional, wherever it is written', () => {
-    expect(fileFlagToPositional(['clusters', '-f', 'd.json', '--fqdn', 'x'])).toEqual(['clusters', 'd.json', '--fqdn', 'x']);
-    expect(fileFlagToPositional(['explain', 'reviews:9080/', '--file', 'd.json'])).toEqual(['explain', 'd.json', 'reviews:9080/']);
+    expect(fileFlagToPositional(['clusters', '-f', 'd.json', '--fqdn', 'x'])).toEqual([
+      'clusters',
+      'd.json',
+      '--fqdn',
+      'x',
+    ]);
+    expect(fileFlagToPositional(['explain', 'reviews:9080/', '--file', 'd.json'])).toEqual([
+      'explain',
+      'd.json',
+      'reviews:9080/',
+    ]);
     expect(fileFlagToPositional(['--debug', 'routes', '--file=d.json'])).toEqual(['--debug', 'routes', 'd.json']);
     expect(fileFlagToPositional(['explain', 'd.json', 'r:1/'])).toEqual(['explain', 'd.json', 'r:1/']);
   });
@@ -22,7 +31,7 @@ describe('-f/--file names the source, as in istioctl', () => {
 });
 
 describe('-n', () => {
-  test("on a saved dump of one proxy in another namespace: a usage error, not silently ignored", async () => {
+  test('on a saved dump of one proxy in another namespace: a usage error, not silently ignored', async () => {
     const r = await pcx(['clusters', dump, '-n', 'foo']);
     expect(r.code).toBe(2);
     expect(r.err).toMatch(/^pcx: -n foo does not apply to .*: it is a saved dump of one proxy, in namespace default/);
@@ -38,7 +47,11 @@ describe('-n', () => {
 });
 
 describe('pcx completion', () => {
-  test.each([['bash', /_pcx_yargs_completions/], ['zsh', /compdef _pcx_yargs_completions pcx/], ['fish', /complete -f -c pcx/]])('%s', async (shell, want) => {
+  test.each([
+    ['bash', /_pcx_yargs_completions/],
+    ['zsh', /compdef _pcx_yargs_completions pcx/],
+    ['fish', /complete -f -c pcx/],
+  ])('%s', async (shell, want) => {
     const r = await pcx(['completion', shell as string]);
     expect(r.code).toBe(0);
     expect(r.out).toMatch(want as RegExp);

@@ -5,12 +5,16 @@ import { pcxIn as pcx } from '../helpers/in-process.js';
 describe('pcx rootca-compare', () => {
   test('the OpenShift gateway and sidecar are one mesh: identical ROOTCA, exit 0', async () => {
     const r = await pcx(['rootca-compare', REAL.istio120sidecar, REAL.istio120gateway]);
-    expect(r.out).toBe('Both [hello-openshift-5b7bcb9b6d-kggwf.vanilla-playground] and [istio-ingressgateway-74ddf8dd9f-6p8p2.istio-system] have the identical ROOTCA, theoretically the connectivity between them is available\n');
+    expect(r.out).toBe(
+      'Both [hello-openshift-5b7bcb9b6d-kggwf.vanilla-playground] and [istio-ingressgateway-74ddf8dd9f-6p8p2.istio-system] have the identical ROOTCA, theoretically the connectivity between them is available\n',
+    );
     expect(r.code).toBe(0);
   });
   test('two meshes (DeathStarBench and bookinfo): non identical, the roots named, exit 1', async () => {
     const r = await pcx(['rc', REAL.istio118geo, REAL.istio19productpage]);
-    expect(r.out).toMatch(/^Both \[geo-5c54dcd5bd-z5ghf\.hr2\] and \[productpage-v1-64794f5db4-blnt8\.default\] have the non identical ROOTCA/);
+    expect(r.out).toMatch(
+      /^Both \[geo-5c54dcd5bd-z5ghf\.hr2\] and \[productpage-v1-64794f5db4-blnt8\.default\] have the non identical ROOTCA/,
+    );
     expect(r.out).toMatch(/sha256 94:98:FA:D6/);
     expect(r.code).toBe(1);
   });

@@ -15,18 +15,26 @@ const BIN = join(ROOT, 'bin', 'pcx.js');
 const VERSION = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string }).version;
 
 function pcx(args: string[], opts: { cwd?: string; env?: NodeJS.ProcessEnv } = {}) {
-  const r = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', cwd: opts.cwd ?? ROOT, env: { ...process.env, NO_COLOR: '1', ...opts.env } });
+  const r = spawnSync(process.execPath, [BIN, ...args], {
+    encoding: 'utf8',
+    cwd: opts.cwd ?? ROOT,
+    env: { ...process.env, NO_COLOR: '1', ...opts.env },
+  });
   return { code: r.status, out: r.stdout, err: r.stderr };
 }
 
 describe('the bundled CLI', () => {
-  it('--version is pcx\'s own, from any directory (not the package.json above the current one)', () => {
+  it("--version is pcx's own, from any directory (not the package.json above the current one)", () => {
     expect(pcx(['--version'], { cwd: tmpdir() })).toEqual({ code: 0, out: `${VERSION}\n`, err: '' });
   });
 
   it("yargs's own messages still follow the user's language", () => {
     const en = pcx(['explain'], { env: { LANG: 'C.UTF-8', LC_ALL: '', LC_MESSAGES: '', LANGUAGE: '' } });
-    expect(en).toEqual({ code: 2, out: '', err: 'pcx: Not enough non-option arguments: got 0, need at least 1\n     see pcx --help\n' });
+    expect(en).toEqual({
+      code: 2,
+      out: '',
+      err: 'pcx: Not enough non-option arguments: got 0, need at least 1\n     see pcx --help\n',
+    });
     const de = pcx(['explain'], { env: { LANG: 'de_DE.UTF-8', LC_ALL: '', LC_MESSAGES: '', LANGUAGE: '' } });
     expect(de.code).toBe(2);
     expect(de.err).toMatch(/^pcx: Nicht genügend Argumente/);
@@ -34,7 +42,11 @@ describe('the bundled CLI', () => {
 
   it('explain on the bundled sample answers (its engine, loader and renderer chunks all load)', () => {
     const r = pcx(['explain', 'samples/productpage-istio-1.9.json', 'reviews:9080/', '-q']);
-    expect(r).toEqual({ code: 0, out: 'reviews:9080/ → ROUTED: routed to outbound|9080||reviews.default.svc.cluster.local\n', err: '' });
+    expect(r).toEqual({
+      code: 0,
+      out: 'reviews:9080/ → ROUTED: routed to outbound|9080||reviews.default.svc.cluster.local\n',
+      err: '',
+    });
   });
 
   it('YAML loads on demand inside the bundle: -o yaml, and a dump written as YAML', () => {
@@ -46,7 +58,11 @@ describe('the bundled CLI', () => {
     try {
       const dump = join(dir, 'dump.yaml');
       writeFileSync(dump, toYaml(JSON.parse(readFileSync(join(ROOT, 'samples/productpage-istio-1.9.json'), 'utf8'))));
-      expect(pcx(['explain', dump, 'reviews:9080/', '-q'])).toEqual({ code: 0, out: 'reviews:9080/ → ROUTED: routed to outbound|9080||reviews.default.svc.cluster.local\n', err: '' });
+      expect(pcx(['explain', dump, 'reviews:9080/', '-q'])).toEqual({
+        code: 0,
+        out: 'reviews:9080/ → ROUTED: routed to outbound|9080||reviews.default.svc.cluster.local\n',
+        err: '',
+      });
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -8,14 +8,26 @@ import { gzipSync } from 'node:zlib';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pcxIn } from '../helpers/in-process.js';
-import { SLIME, camelCased, readReal, reordered, reversioned, reviewsSplit, reviewsV1, v2alphaTyped } from './variants.js';
+import {
+  SLIME,
+  camelCased,
+  readReal,
+  reordered,
+  reversioned,
+  reviewsSplit,
+  reviewsV1,
+  v2alphaTyped,
+} from './variants.js';
 
 function pcx(args: string[], input?: string) {
   return pcxIn(['diff', ...args], input);
 }
 
 function spawned(args: string[]) {
-  const r = spawnSync(process.execPath, ['bin/pcx.js', 'diff', ...args], { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+  const r = spawnSync(process.execPath, ['bin/pcx.js', 'diff', ...args], {
+    encoding: 'utf8',
+    env: { ...process.env, NO_COLOR: '1' },
+  });
   return { code: r.status, out: r.stdout, err: r.stderr };
 }
 
@@ -36,7 +48,9 @@ describe('pcx diff (CLI)', () => {
   it('identical files: exit 0, "no differences"', async () => {
     const r = await pcx([a, a]);
     expect(r.code).toBe(0);
-    expect(r.out).toMatch(/^no differences \(compared 22 listeners, 13 route configurations, 37 clusters, 2 secrets\)$/m);
+    expect(r.out).toMatch(
+      /^no differences \(compared 22 listeners, 13 route configurations, 37 clusters, 2 secrets\)$/m,
+    );
     expect(r.err).toBe('');
   });
 
@@ -51,17 +65,25 @@ describe('pcx diff (CLI)', () => {
     expect(r.code).toBe(1);
     expect(spawned([before, after])).toEqual(r);
     expect(r.out).toMatch(/type\s+added\s+removed\s+changed\nlistener\s+0\s+0\s+0\n/);
-    expect(r.out.indexOf('total')).toBeLessThan(r.out.indexOf('~ 9080 › reviews.default.svc.cluster.local:9080 › default'));
+    expect(r.out.indexOf('total')).toBeLessThan(
+      r.out.indexOf('~ 9080 › reviews.default.svc.cluster.local:9080 › default'),
+    );
     expect(r.out).toMatch(/\+ outbound\|9080\|v3\|reviews.default.svc.cluster.local {2}EDS/);
   });
 
   it('-o json, --type and --name', async () => {
     const r = await pcx([before, after, '-o', 'json', '--type', 'cluster']);
     expect(r.code).toBe(1);
-    expect(JSON.parse(r.out)).toEqual([{
-      type: 'cluster', name: 'outbound|9080|v3|reviews.default.svc.cluster.local', change: 'added', fields: [],
-      path: ['outbound|9080|v3|reviews.default.svc.cluster.local'], summary: 'EDS',
-    }]);
+    expect(JSON.parse(r.out)).toEqual([
+      {
+        type: 'cluster',
+        name: 'outbound|9080|v3|reviews.default.svc.cluster.local',
+        change: 'added',
+        fields: [],
+        path: ['outbound|9080|v3|reviews.default.svc.cluster.local'],
+        summary: 'EDS',
+      },
+    ]);
     const none = await pcx([before, after, '-o', 'json', '--name', 'details']);
     expect(none.code).toBe(0);
     expect(JSON.parse(none.out)).toEqual([]);

@@ -18,7 +18,7 @@ const sectionOf = (doc: any, kind: string) => doc.configs.find((c: any) => c['@t
 const statuses = (r: ReturnType<typeof pair>) => r.types.map((t) => `${t.type} ${t.status}`);
 
 describe('compareWithIstiod', () => {
-  it('the same config in istiod\'s camelCase and Envoy\'s snake_case is in sync; static resources are left out', () => {
+  it("the same config in istiod's camelCase and Envoy's snake_case is in sync; static resources are left out", () => {
     const r = pair();
     expect(statuses(r)).toEqual(['CDS SYNCED', 'LDS SYNCED', 'RDS SYNCED']);
     expect(r.status).toBe('SYNCED');
@@ -31,7 +31,11 @@ describe('compareWithIstiod', () => {
     const r = pair((proxy) => sectionOf(proxy, 'ClustersConfigDump').dynamic_active_clusters.pop());
     expect(statuses(r)).toEqual(['CDS STALE', 'LDS SYNCED', 'RDS SYNCED']);
     expect(r.types[0]).toMatchObject({ istiod: 20, proxy: 19, not_applied: 1, stale: 0, differ: 0 });
-    expect(r.changes[0]).toMatchObject({ xds: 'CDS', change: 'removed', meaning: expect.stringMatching(/^istiod sends it; the proxy does not hold it/) });
+    expect(r.changes[0]).toMatchObject({
+      xds: 'CDS',
+      change: 'removed',
+      meaning: expect.stringMatching(/^istiod sends it; the proxy does not hold it/),
+    });
   });
 
   it('a listener istiod no longer sends: LDS STALE, no longer sent', () => {
@@ -52,12 +56,16 @@ describe('compareWithIstiod', () => {
 
   it('a stale route: RDS STALE, the route config counted once however many fields differ', () => {
     const r = pair((_proxy, istiod) => {
-      const rc = sectionOf(istiod, 'RoutesConfigDump').dynamicRouteConfigs.find((x: any) => x.routeConfig.name === '80');
+      const rc = sectionOf(istiod, 'RoutesConfigDump').dynamicRouteConfigs.find(
+        (x: any) => x.routeConfig.name === '80',
+      );
       const route = rc.routeConfig.virtualHosts[0].routes[0];
       route.route.timeout = '10s';
       route.route.retryPolicy = { numRetries: 5 };
     });
     expect(r.types[2]).toMatchObject({ status: 'STALE', differ: 1 });
-    expect(r.changes.map((c) => c.name)).toEqual(['80 › hello-openshift.vanilla-playground.svc.cluster.local:80 › #1 path /']);
+    expect(r.changes.map((c) => c.name)).toEqual([
+      '80 › hello-openshift.vanilla-playground.svc.cluster.local:80 › #1 path /',
+    ]);
   });
 });

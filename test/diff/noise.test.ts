@@ -1,6 +1,15 @@
 /** Identical and noise-only pairs report nothing (issue 5): casing, order Envoy ignores, versions, v2alpha type URLs. */
 import { diffModels } from '../../src/diff/diff-models.js';
-import { HTTP_CONFIG, NOISE_FIXTURES, camelCased, model, readReal, reordered, reversioned, v2alphaTyped } from './variants.js';
+import {
+  HTTP_CONFIG,
+  NOISE_FIXTURES,
+  camelCased,
+  model,
+  readReal,
+  reordered,
+  reversioned,
+  v2alphaTyped,
+} from './variants.js';
 
 const VARIANTS: [string, (d: unknown) => unknown][] = [
   ['identical', (d) => structuredClone(d)],

@@ -7,7 +7,18 @@ import { styleFor } from '../../src/render/style.js';
 import { expectGolden } from '../helpers/golden.js';
 import type { Json } from '../../src/model/envoy-types.js';
 import {
-  REVIEWS_VHOST, SLIME, addSubsetCluster, dynamicClusters, model, mutate, readReal, reviewsSplit, reviewsV1, reviewsV1Missing, section, vhost,
+  REVIEWS_VHOST,
+  SLIME,
+  addSubsetCluster,
+  dynamicClusters,
+  model,
+  mutate,
+  readReal,
+  reviewsSplit,
+  reviewsV1,
+  reviewsV1Missing,
+  section,
+  vhost,
 } from './variants.js';
 
 const GOLDEN = 'test/fixtures/diff';
@@ -17,11 +28,17 @@ const slime = readReal(SLIME);
 const edited = mutate(slime, (d) => {
   vhost(d, '9080', REVIEWS_VHOST).routes[0].match.prefix = '/v2';
   const list = dynamicClusters(d);
-  list.splice(list.findIndex((c: Json) => c.cluster.name === 'outbound|9080|v1|details.default.svc.cluster.local'), 1);
+  list.splice(
+    list.findIndex((c: Json) => c.cluster.name === 'outbound|9080|v1|details.default.svc.cluster.local'),
+    1,
+  );
   addSubsetCluster(d, 'outbound|9080|v2|details.default.svc.cluster.local', 'v3');
-  const l = section(d, 'ListenersConfigDump').dynamic_listeners.find((x: Json) => x.name === 'virtualOutbound').active_state.listener;
+  const l = section(d, 'ListenersConfigDump').dynamic_listeners.find((x: Json) => x.name === 'virtualOutbound')
+    .active_state.listener;
   l.use_original_dst = false;
-  const rc = section(d, 'RoutesConfigDump').dynamic_route_configs.find((x: Json) => x.route_config.name === '80').route_config;
+  const rc = section(d, 'RoutesConfigDump').dynamic_route_configs.find(
+    (x: Json) => x.route_config.name === '80',
+  ).route_config;
   rc.virtual_hosts = rc.virtual_hosts.filter((v: Json) => !v.name.startsWith('limiter.'));
 });
 
@@ -37,7 +54,10 @@ describe('golden output', () => {
     expect(j.map((c: Json) => Object.keys(c).slice(0, 4))).toEqual(j.map(() => ['type', 'name', 'change', 'fields']));
   });
   it('text: no differences says what was compared', () => {
-    expectGolden(`${GOLDEN}/no-differences.txt`, renderDiffText(diffModels(model(slime, 'a.json'), model(slime, 'b.json'))));
+    expectGolden(
+      `${GOLDEN}/no-differences.txt`,
+      renderDiffText(diffModels(model(slime, 'a.json'), model(slime, 'b.json'))),
+    );
   });
   /* eslint-disable no-control-regex -- ANSI colour codes are what is checked */
   it('colour only when asked for (a TTY or --color)', () => {
@@ -52,9 +72,18 @@ describe('chain diff (--host)', () => {
     const c = diffChains(before, model(reviewsSplit(slime), 'today.json'), { target: 'reviews:9080/reviews/1' });
     expect(c.changed).toBe(true);
     expect(c.steps.map((s) => [s.kind, s.changed])).toEqual([
-      ['listener', false], ['filter_chain', false], ['route_config', false], ['virtual_host', false], ['route', true], ['clusters', true], ['verdict', false],
+      ['listener', false],
+      ['filter_chain', false],
+      ['route_config', false],
+      ['virtual_host', false],
+      ['route', true],
+      ['clusters', true],
+      ['verdict', false],
     ]);
-    expect(c.steps.find((s) => s.kind === 'clusters')).toMatchObject({ before: 'reviews v1 100%', after: 'reviews v1 50% / reviews v3 50%' });
+    expect(c.steps.find((s) => s.kind === 'clusters')).toMatchObject({
+      before: 'reviews v1 100%',
+      after: 'reviews v1 50% / reviews v3 50%',
+    });
     expect(c.steps.find((s) => s.kind === 'route')!.notes).toEqual(['timeout: 0s → 10s']);
     // only resources on the path: the route and the new v3 cluster
     expect(c.changes.map((x) => [x.type, x.name, x.change])).toEqual([
@@ -76,10 +105,15 @@ describe('chain diff (--host)', () => {
     const c = diffChains(before, model(reviewsV1(slime), 'again.json'), { target: 'reviews:9080/' });
     expect(c.changed).toBe(false);
     expect(c.changes).toEqual([]);
-    expect(renderChainDiffText(c)).toMatch(/the request takes the same path on both sides, and nothing on it changed\n$/);
+    expect(renderChainDiffText(c)).toMatch(
+      /the request takes the same path on both sides, and nothing on it changed\n$/,
+    );
   });
   it('changes off the path are left out', () => {
-    const after = model(mutate(reviewsV1(slime), (d) => addSubsetCluster(d, 'outbound|9080||details.default.svc.cluster.local', 'v9')), 'today.json');
+    const after = model(
+      mutate(reviewsV1(slime), (d) => addSubsetCluster(d, 'outbound|9080||details.default.svc.cluster.local', 'v9')),
+      'today.json',
+    );
     const c = diffChains(before, after, { target: 'reviews:9080/' });
     expect(c.changed).toBe(false);
   });

@@ -6,7 +6,10 @@ import { FAKE_BIN, FIXTURES, PRODUCTPAGE, bugReportFiles, makeTar, removeDir, te
 import { pcxIn } from '../helpers/in-process.js';
 
 function pcx(args: string[], env: Record<string, string> = {}) {
-  const r = spawnSync(process.execPath, ['bin/pcx.js', 'diff', ...args], { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1', ...env } });
+  const r = spawnSync(process.execPath, ['bin/pcx.js', 'diff', ...args], {
+    encoding: 'utf8',
+    env: { ...process.env, NO_COLOR: '1', ...env },
+  });
   return { code: r.status, out: r.stdout, err: r.stderr };
 }
 
@@ -32,7 +35,9 @@ describe('pcx diff sources', () => {
   });
 
   it('two live pods, read through istioctl', () => {
-    const r = pcx(['productpage-v1-aaa.default', 'productpage-v1-bbb.default'], { PATH: `${FAKE_BIN}:${process.env.PATH}` });
+    const r = pcx(['productpage-v1-aaa.default', 'productpage-v1-bbb.default'], {
+      PATH: `${FAKE_BIN}:${process.env.PATH}`,
+    });
     expect(r.out).toMatch(/a {2}productpage-v1-aaa\.default .*\n {2}b {2}productpage-v1-bbb\.default /);
     expect(r.out).toMatch(/no differences/);
     expect(r.code).toBe(0);

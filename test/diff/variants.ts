@@ -58,7 +58,9 @@ export function routeConfigs(doc: Json): Json[] {
 }
 
 export function vhost(doc: Json, rc: string, vh: string): Json {
-  return routeConfigs(doc).find((r) => r.name === rc).virtual_hosts.find((v: Json) => v.name === vh);
+  return routeConfigs(doc)
+    .find((r) => r.name === rc)
+    .virtual_hosts.find((v: Json) => v.name === vh);
 }
 
 export function dynamicClusters(doc: Json): Json[] {
@@ -79,9 +81,14 @@ export function camelCased(doc: Json): Json {
     if (!v || typeof v !== 'object') return v;
     const out: Record<string, Json> = {};
     for (const [k, x] of Object.entries(v)) {
-      const opaque = k === 'filter_metadata' || k === 'typed_filter_metadata' || (k === 'match' && parentKey === 'transport_socket_matches') || (k === 'metadata' && parentKey === 'node');
+      const opaque =
+        k === 'filter_metadata' ||
+        k === 'typed_filter_metadata' ||
+        (k === 'match' && parentKey === 'transport_socket_matches') ||
+        (k === 'metadata' && parentKey === 'node');
       if (opaque) out[camel(k)] = x;
-      else if (k === 'map' && x && typeof x === 'object' && !Array.isArray(x)) out[k] = Object.fromEntries(Object.entries(x).map(([mk, mv]) => [mk, go(mv, 'map')]));
+      else if (k === 'map' && x && typeof x === 'object' && !Array.isArray(x))
+        out[k] = Object.fromEntries(Object.entries(x).map(([mk, mv]) => [mk, go(mv, 'map')]));
       else out[camel(k)] = go(x, k);
     }
     return out;
@@ -96,7 +103,19 @@ export function reordered(doc: Json): Json {
     if (Array.isArray(o?.[k])) o[k].reverse();
   };
   for (const c of d.configs) {
-    for (const k of ['static_clusters', 'dynamic_active_clusters', 'dynamic_listeners', 'static_listeners', 'dynamic_active_listeners', 'dynamic_route_configs', 'static_route_configs', 'dynamic_endpoint_configs', 'static_endpoint_configs', 'dynamic_active_secrets']) rev(c, k);
+    for (const k of [
+      'static_clusters',
+      'dynamic_active_clusters',
+      'dynamic_listeners',
+      'static_listeners',
+      'dynamic_active_listeners',
+      'dynamic_route_configs',
+      'static_route_configs',
+      'dynamic_endpoint_configs',
+      'static_endpoint_configs',
+      'dynamic_active_secrets',
+    ])
+      rev(c, k);
   }
   walk(d, (o) => {
     rev(o, 'filter_chains');
@@ -172,7 +191,12 @@ export function reviewsSplit(doc: Json): Json {
     const v3 = addSubsetCluster(d, REVIEWS_CLUSTER, 'v3');
     const r = vhost(d, '9080', REVIEWS_VHOST).routes[0];
     delete r.route.cluster;
-    r.route.weighted_clusters = { clusters: [{ name: v1, weight: 50 }, { name: v3, weight: 50 }] };
+    r.route.weighted_clusters = {
+      clusters: [
+        { name: v1, weight: 50 },
+        { name: v3, weight: 50 },
+      ],
+    };
     r.route.timeout = '10s';
   });
 }

@@ -14,7 +14,11 @@ const BIN = 'bin/pcx.js';
 const SAMPLE = 'samples/productpage-istio-1.9.json';
 
 function pcx(args: string[], input?: string | Buffer) {
-  const r = spawnSync(process.execPath, [BIN, ...args], { input, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+  const r = spawnSync(process.execPath, [BIN, ...args], {
+    input,
+    encoding: 'utf8',
+    env: { ...process.env, NO_COLOR: '1' },
+  });
   return { code: r.status, out: r.stdout, err: r.stderr };
 }
 
@@ -42,8 +46,19 @@ describe('pcx CLI', () => {
     const r = await pcxIn(['explain', SAMPLE, 'reviews:9080/', '-o', 'json']);
     const j = JSON.parse(r.out);
     expect(Object.keys(j)).toEqual(['target', 'proxy', 'dns', 'hops', 'verdict', 'assumptions', 'warnings']); // dns: added with the DNS step (README)
-    expect(j.hops.map((h: { kind: string }) => h.kind)).toEqual(['listener', 'filter_chain', 'route_config', 'virtual_host', 'route', 'cluster', 'endpoints']);
-    expect(j.verdict).toMatchObject({ kind: 'routed', clusters: [{ name: 'outbound|9080||reviews.default.svc.cluster.local', weight: 100 }] });
+    expect(j.hops.map((h: { kind: string }) => h.kind)).toEqual([
+      'listener',
+      'filter_chain',
+      'route_config',
+      'virtual_host',
+      'route',
+      'cluster',
+      'endpoints',
+    ]);
+    expect(j.verdict).toMatchObject({
+      kind: 'routed',
+      clusters: [{ name: 'outbound|9080||reviews.default.svc.cluster.local', weight: 100 }],
+    });
   });
 
   it('exits 1 for a failing verdict', () => {
@@ -60,16 +75,33 @@ describe('pcx CLI', () => {
     const port = await pcxIn(['explain', SAMPLE, 'reviews/']);
     expect(port.code).toBe(1);
     expect(port.out).toMatch(/verdict {2}WRONG PORT {2}reviews has port 9080, not 80/);
-    const ns = await pcxIn(['explain', 'test/fixtures/real/TZ-Zephrus__DeathStarBench__config_dump.json', 'reviews:9080/', '-o', 'json']);
+    const ns = await pcxIn([
+      'explain',
+      'test/fixtures/real/TZ-Zephrus__DeathStarBench__config_dump.json',
+      'reviews:9080/',
+      '-o',
+      'json',
+    ]);
     expect(ns.code).toBe(1);
     expect(JSON.parse(ns.out).verdict.did_you_mean[0].target).toBe('reviews.default:9080');
   });
 
   it('why-not lines: the closest 3 per hop, all with -v', async () => {
-    const short = await pcxIn(['explain', 'test/fixtures/real/ServiceLayerNetworking__multiparty-lb__envoy_config_dump.json', 'ap2:3333/']);
+    const short = await pcxIn([
+      'explain',
+      'test/fixtures/real/ServiceLayerNetworking__multiparty-lb__envoy_config_dump.json',
+      'ap2:3333/',
+    ]);
     expect(short.out).toMatch(/skipped 10\.111\.154\.55_3333: bound to 10\.111\.154\.55:3333/);
-    const v = await pcxIn(['explain', 'test/fixtures/real/ServiceLayerNetworking__multiparty-lb__envoy_config_dump.json', 'ap2:3333/', '-v']);
-    expect((v.out.match(/^ +skipped /gm) ?? []).length).toBeGreaterThanOrEqual((short.out.match(/^ +skipped /gm) ?? []).length);
+    const v = await pcxIn([
+      'explain',
+      'test/fixtures/real/ServiceLayerNetworking__multiparty-lb__envoy_config_dump.json',
+      'ap2:3333/',
+      '-v',
+    ]);
+    expect((v.out.match(/^ +skipped /gm) ?? []).length).toBeGreaterThanOrEqual(
+      (short.out.match(/^ +skipped /gm) ?? []).length,
+    );
   });
 
   it('reads stdin and gzip', () => {
@@ -97,7 +129,14 @@ describe('pcx CLI', () => {
       [['explain', SAMPLE, 'reviews', '-H', 'nocolon'], /bad header "nocolon"/],
       [['frobnicate'], /Unknown argument: frobnicate/],
       [['explain', SAMPLE, 'reviews', '-X', 'GET POST'], /-X GET POST is not an HTTP method/],
-      [['diff', SAMPLE, 'test/fixtures/real/istio__istio__istioctl__pkg__writer__envoy__configdump__testdata__endpoint__configdump.json'], /nothing to compare: .* share no config section/],
+      [
+        [
+          'diff',
+          SAMPLE,
+          'test/fixtures/real/istio__istio__istioctl__pkg__writer__envoy__configdump__testdata__endpoint__configdump.json',
+        ],
+        /nothing to compare: .* share no config section/,
+      ],
       [['flags', 'NC', 'XYZ'], /unknown response flag XYZ/],
     ];
     for (const [i, [args, re]] of cases.entries()) {
@@ -112,7 +151,14 @@ describe('pcx CLI', () => {
   });
 
   it('a closed pipe (pcx … | head) ends quietly with exit 0', () => {
-    const r = spawnSync('bash', ['-c', `node ${BIN} bootstrap test/fixtures/real/TZ-Zephrus__DeathStarBench__config_dump.json | head -c 10 >/dev/null; echo "rc=\${PIPESTATUS[0]}"`], { encoding: 'utf8' });
+    const r = spawnSync(
+      'bash',
+      [
+        '-c',
+        `node ${BIN} bootstrap test/fixtures/real/TZ-Zephrus__DeathStarBench__config_dump.json | head -c 10 >/dev/null; echo "rc=\${PIPESTATUS[0]}"`,
+      ],
+      { encoding: 'utf8' },
+    );
     expect(r.stdout.trim()).toBe('rc=0');
     expect(r.stderr).not.toMatch(/EPIPE/);
   });

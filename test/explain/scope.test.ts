@@ -13,8 +13,15 @@ const cdsOf = (doc: any) => doc.configs.find((c: any) => String(c['@type']).ends
 describe('explain names the egress scope when a host is not in the config', () => {
   test('slime productpage (scoped): ratings may exist outside the scope; ALLOW_ANY is not isolation', () => {
     const r = explain(loadReal('istio19productpage'), { target: 'ratings:9080/ratings/0' });
-    expect(r.egress_scope).toMatchObject({ scoped: true, outbound_traffic_policy: 'ALLOW_ANY', host_in_config: false, namespaces: ['default', 'istio-system', 'mesh-operator'] });
-    expect(r.egress_scope!.summary).toMatch(/"ratings" may exist and be left out by a Sidecar's egress hosts or its exportTo; the dump holds no Sidecar resource to tell which/);
+    expect(r.egress_scope).toMatchObject({
+      scoped: true,
+      outbound_traffic_policy: 'ALLOW_ANY',
+      host_in_config: false,
+      namespaces: ['default', 'istio-system', 'mesh-operator'],
+    });
+    expect(r.egress_scope!.summary).toMatch(
+      /"ratings" may exist and be left out by a Sidecar's egress hosts or its exportTo; the dump holds no Sidecar resource to tell which/,
+    );
     expect(r.egress_scope!.summary).toMatch(/Scoping is not isolation: under ALLOW_ANY/);
     expect(r.egress_scope!.next_step).toMatch(/kubectl get sidecar -n default -o yaml/);
     expect(renderExplainText(r, undefined, { width: 0 })).toMatch(/^scope {4}this proxy's config is scoped/m);
@@ -25,14 +32,18 @@ describe('explain names the egress scope when a host is not in the config', () =
   test('1.18 geo (not scoped): said in JSON, in text only with -v', () => {
     const r = explain(loadReal('istio118geo'), { target: 'nosuch:8080/' });
     expect(r.egress_scope).toMatchObject({ scoped: false });
-    expect(r.egress_scope!.summary).toMatch(/not scoped by a Sidecar .*"nosuch" is not a host of this mesh, or its exportTo hides it from namespace hr2/);
+    expect(r.egress_scope!.summary).toMatch(
+      /not scoped by a Sidecar .*"nosuch" is not a host of this mesh, or its exportTo hides it from namespace hr2/,
+    );
     expect(renderExplainText(r, undefined, { width: 0 })).not.toMatch(/^scope /m);
     expect(renderExplainText(r, undefined, { width: 0, verbose: true })).toMatch(/^scope /m);
   });
   test('planted: geo without the kubernetes.default and kube-dns clusters reads as scoped', () => {
     const doc = readJson(REAL.istio118geo);
     const cds = cdsOf(doc);
-    cds.dynamic_active_clusters = cds.dynamic_active_clusters.filter((c: any) => !/kubernetes\.default\.svc|kube-dns\.kube-system\.svc/.test(c.cluster.name));
+    cds.dynamic_active_clusters = cds.dynamic_active_clusters.filter(
+      (c: any) => !/kubernetes\.default\.svc|kube-dns\.kube-system\.svc/.test(c.cluster.name),
+    );
     const r = explain(modelOf(doc, 'geo-scoped.json'), { target: 'nosuch:8080/' });
     expect(r.egress_scope).toMatchObject({ scoped: true });
   });

@@ -11,7 +11,10 @@ import { join } from 'node:path';
 
 function fuzz(args: string[]) {
   const out = mkdtempSync(join(tmpdir(), 'pcx-fuzz-found-'));
-  const r = spawnSync(process.execPath, ['scripts/fuzz.mjs', '--quiet', '--out', out, ...args], { encoding: 'utf8', timeout: 170_000 });
+  const r = spawnSync(process.execPath, ['scripts/fuzz.mjs', '--quiet', '--out', out, ...args], {
+    encoding: 'utf8',
+    timeout: 170_000,
+  });
   return { code: r.status, out: r.stdout, err: r.stderr };
 }
 

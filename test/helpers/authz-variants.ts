@@ -11,7 +11,12 @@ export const SLEEP = 'spiffe://cluster.local/ns/default/sa/sleep';
 
 const rbac = (layer: 'http' | 'network', rules: any) => ({
   name: `envoy.filters.${layer}.rbac`,
-  typed_config: { '@type': `type.googleapis.com/envoy.extensions.filters.${layer}.rbac.v3.RBAC`, rules, ...(layer === 'network' ? { stat_prefix: 'tcp.' } : {}), shadow_rules_stat_prefix: 'istio_dry_run_allow_' },
+  typed_config: {
+    '@type': `type.googleapis.com/envoy.extensions.filters.${layer}.rbac.v3.RBAC`,
+    rules,
+    ...(layer === 'network' ? { stat_prefix: 'tcp.' } : {}),
+    shadow_rules_stat_prefix: 'istio_dry_run_allow_',
+  },
 });
 
 function inboundChains(doc: any): any[] {
@@ -26,8 +31,28 @@ export function helloWithDenyPolicy(): any {
   const rules = {
     action: 'DENY',
     policies: {
-      [DENY_ID]: { permissions: [{ and_rules: { rules: [{ any: true }] } }], principals: [{ and_ids: { ids: [{ or_ids: { ids: [{ filter_state: { key: 'io.istio.peer_principal', string_match: { exact: SLEEP } } }] } }] } }] },
-      'ns[vanilla-playground]-policy[deny-admin]-rule[0]': { permissions: [{ and_rules: { rules: [{ or_rules: { rules: [{ url_path: { path: { prefix: '/admin' } } }] } }] } }], principals: [{ and_ids: { ids: [{ any: true }] } }] },
+      [DENY_ID]: {
+        permissions: [{ and_rules: { rules: [{ any: true }] } }],
+        principals: [
+          {
+            and_ids: {
+              ids: [
+                {
+                  or_ids: {
+                    ids: [{ filter_state: { key: 'io.istio.peer_principal', string_match: { exact: SLEEP } } }],
+                  },
+                },
+              ],
+            },
+          },
+        ],
+      },
+      'ns[vanilla-playground]-policy[deny-admin]-rule[0]': {
+        permissions: [
+          { and_rules: { rules: [{ or_rules: { rules: [{ url_path: { path: { prefix: '/admin' } } }] } }] } },
+        ],
+        principals: [{ and_ids: { ids: [{ any: true }] } }],
+      },
     },
   };
   for (const c of inboundChains(doc)) {
@@ -42,7 +67,33 @@ export function helloWithDenyPolicy(): any {
 /** An ALLOW policy admitting only namespace `istio-system` (the ingress gateway's), as a principal regex. */
 export function helloAllowOnlyIstioSystem(): any {
   const doc = readJson(REAL.istio120sidecar);
-  const rules = { policies: { 'ns[vanilla-playground]-policy[from-gateway]-rule[0]': { permissions: [{ and_rules: { rules: [{ any: true }] } }], principals: [{ and_ids: { ids: [{ or_ids: { ids: [{ filter_state: { key: 'io.istio.peer_principal', string_match: { safe_regex: { regex: '.*/ns/istio-system/.*' } } } }] } }] } }] } } };
+  const rules = {
+    policies: {
+      'ns[vanilla-playground]-policy[from-gateway]-rule[0]': {
+        permissions: [{ and_rules: { rules: [{ any: true }] } }],
+        principals: [
+          {
+            and_ids: {
+              ids: [
+                {
+                  or_ids: {
+                    ids: [
+                      {
+                        filter_state: {
+                          key: 'io.istio.peer_principal',
+                          string_match: { safe_regex: { regex: '.*/ns/istio-system/.*' } },
+                        },
+                      },
+                    ],
+                  },
+                },
+              ],
+            },
+          },
+        ],
+      },
+    },
+  };
   for (const c of inboundChains(doc)) {
     const hcm = c.filters.find((f: any) => f.name === 'envoy.filters.network.http_connection_manager');
     if (hcm) hcm.typed_config.http_filters.splice(1, 0, rbac('http', rules));

@@ -11,5 +11,7 @@ export function expectSameBytes(actual: Uint8Array | undefined, expected: Uint8A
   let i = 0;
   while (i < a.length && i < b.length && a[i] === b[i]) i++;
   const around = (x: Buffer) => JSON.stringify(x.subarray(Math.max(0, i - 24), i + 24).toString('latin1'));
-  expect(`lengths ${a.length}, first difference at byte ${i}: ${around(a)}`).toBe(`lengths ${b.length}, first difference at byte ${i}: ${around(b)}`);
+  expect(`lengths ${a.length}, first difference at byte ${i}: ${around(a)}`).toBe(
+    `lengths ${b.length}, first difference at byte ${i}: ${around(b)}`,
+  );
 }

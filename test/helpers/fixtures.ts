@@ -4,16 +4,20 @@ import { buildModel } from '../../src/model/build-model.js';
 import type { ConfigModel } from '../../src/model/config-model.js';
 
 export const REAL = {
-  istio13gateway: 'test/fixtures/real/istio__istio__istioctl__cmd__testdata__describe__istio-ingressgateway-5bf6c9887-vvvmj.json',
-  istio14productpage: 'test/fixtures/real/istio__istio__istioctl__cmd__testdata__describe__productpage-v1-c7765c886-v99jb.json',
+  istio13gateway:
+    'test/fixtures/real/istio__istio__istioctl__cmd__testdata__describe__istio-ingressgateway-5bf6c9887-vvvmj.json',
+  istio14productpage:
+    'test/fixtures/real/istio__istio__istioctl__cmd__testdata__describe__productpage-v1-c7765c886-v99jb.json',
   istio19productpage: 'test/fixtures/real/slime-io__scout__config_dump.json',
   istio118geo: 'test/fixtures/real/TZ-Zephrus__DeathStarBench__config_dump.json',
-  istio120sidecar: 'test/fixtures/real/alizard0__openshift-istio-playground__config_dumps__hello-openshift-config-dump.json',
+  istio120sidecar:
+    'test/fixtures/real/alizard0__openshift-istio-playground__config_dumps__hello-openshift-config-dump.json',
   istio120gateway: 'test/fixtures/real/alizard0__openshift-istio-playground__config_dumps__ingresspod-config-dump.json',
   istio122sidecar: 'test/fixtures/real/ServiceLayerNetworking__multiparty-lb__envoy_config_dump.json',
   waypoint: 'test/fixtures/real/istio__istio__istioctl__pkg__proxyconfig__testdata__config_dump.json',
   ldsOnly: 'test/fixtures/real/istio__istio__istioctl__pkg__authz__testdata__configdump.yaml',
-  edsOnly: 'test/fixtures/real/istio__istio__istioctl__pkg__writer__envoy__configdump__testdata__endpoint__configdump.json',
+  edsOnly:
+    'test/fixtures/real/istio__istio__istioctl__pkg__writer__envoy__configdump__testdata__endpoint__configdump.json',
   clustersJson: 'test/fixtures/real/istio__istio__istioctl__pkg__writer__envoy__clusters__testdata__clusters.json',
   osm: 'test/fixtures/real/openservicemesh__osm__pkg__cli__verifier__testdata__sample-envoy-config-dump-bookstore.json',
   envoyGateway: 'test/fixtures/real/envoyproxy__gateway__internal__cmd__egctl__testdata__config__in__in.all.json',
@@ -58,9 +62,13 @@ export function productpageMissingSubset(): any {
     ],
     total_weight: 100,
   };
-  route.metadata = { filter_metadata: { istio: { config: '/apis/networking/v1alpha3/namespaces/default/virtual-service/reviews' } } };
+  route.metadata = {
+    filter_metadata: { istio: { config: '/apis/networking/v1alpha3/namespaces/default/virtual-service/reviews' } },
+  };
   const clusters = section(doc, 'ClustersConfigDump');
-  clusters.dynamic_active_clusters = clusters.dynamic_active_clusters.filter((c: any) => c.cluster.name !== 'outbound|9080|v3|reviews.default.svc.cluster.local');
+  clusters.dynamic_active_clusters = clusters.dynamic_active_clusters.filter(
+    (c: any) => c.cluster.name !== 'outbound|9080|v3|reviews.default.svc.cluster.local',
+  );
   return doc;
 }
 
@@ -70,13 +78,29 @@ export function productpageMissingSubset(): any {
  */
 export function productpageJasonRoute(): any {
   const doc = readJson(REAL.istio14productpage);
-  const rc = section(doc, 'RoutesConfigDump').dynamic_route_configs.find((r: any) => r.route_config.name === '9080').route_config;
+  const rc = section(doc, 'RoutesConfigDump').dynamic_route_configs.find(
+    (r: any) => r.route_config.name === '9080',
+  ).route_config;
   const vh = rc.virtual_hosts.find((v: any) => v.name === 'reviews.default.svc.cluster.local:9080');
-  const md = { filter_metadata: { istio: { config: '/apis/networking/v1alpha3/namespaces/default/virtual-service/reviews' } } };
+  const md = {
+    filter_metadata: { istio: { config: '/apis/networking/v1alpha3/namespaces/default/virtual-service/reviews' } },
+  };
   const base = vh.routes[0];
   vh.routes = [
-    { ...base, name: 'jason', match: { prefix: '/', case_sensitive: true, headers: [{ name: 'end-user', exact_match: 'jason' }] }, route: { ...base.route, cluster: 'outbound|9080|v2|reviews.default.svc.cluster.local' }, metadata: md },
-    { ...base, name: '', match: { prefix: '/', case_sensitive: true }, route: { ...base.route, cluster: 'outbound|9080|v1|reviews.default.svc.cluster.local' }, metadata: md },
+    {
+      ...base,
+      name: 'jason',
+      match: { prefix: '/', case_sensitive: true, headers: [{ name: 'end-user', exact_match: 'jason' }] },
+      route: { ...base.route, cluster: 'outbound|9080|v2|reviews.default.svc.cluster.local' },
+      metadata: md,
+    },
+    {
+      ...base,
+      name: '',
+      match: { prefix: '/', case_sensitive: true },
+      route: { ...base.route, cluster: 'outbound|9080|v1|reviews.default.svc.cluster.local' },
+      metadata: md,
+    },
   ];
   return doc;
 }
@@ -89,7 +113,10 @@ export function camelize(v: unknown, parent = ''): unknown {
   for (const [k, x] of Object.entries(v)) {
     const keep = parent === 'filter_metadata' || k === '@type';
     const nk = keep ? k : k.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase());
-    out[nk] = k === 'filter_metadata' ? Object.fromEntries(Object.entries(x as object).map(([a, b]) => [a, b])) : camelize(x, k);
+    out[nk] =
+      k === 'filter_metadata'
+        ? Object.fromEntries(Object.entries(x as object).map(([a, b]) => [a, b]))
+        : camelize(x, k);
   }
   return out;
 }

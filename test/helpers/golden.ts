@@ -7,7 +7,8 @@ import { dirname } from 'node:path';
 
 export function expectGolden(path: string, actual: string): void {
   const missing = !existsSync(path);
-  if (missing && process.env.CI) throw new Error(`golden file ${path} is missing: run the test locally (it writes it), review it and commit it`);
+  if (missing && process.env.CI)
+    throw new Error(`golden file ${path} is missing: run the test locally (it writes it), review it and commit it`);
   if (process.env.UPDATE_GOLDEN || missing) {
     mkdirSync(dirname(path), { recursive: true });
     writeFileSync(path, actual);

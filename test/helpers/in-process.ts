@@ -8,7 +8,12 @@ import { run } from '../../src/cli.js';
 
 function sink(): Writable & { text: () => string } {
   const chunks: Buffer[] = [];
-  const w = new Writable({ write(c, _e, cb) { chunks.push(Buffer.from(c)); cb(); } }) as Writable & { text: () => string };
+  const w = new Writable({
+    write(c, _e, cb) {
+      chunks.push(Buffer.from(c));
+      cb();
+    },
+  }) as Writable & { text: () => string };
   w.text = () => Buffer.concat(chunks).toString('utf8');
   return w;
 }

@@ -14,10 +14,18 @@
 import YAML from 'yaml';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
-export type IstioctlShape = 'listener' | 'cluster' | 'route' | 'eds' | 'endpoint' | 'bootstrap' | 'secret' | 'ecds' | 'all';
+export type IstioctlShape =
+  'listener' | 'cluster' | 'route' | 'eds' | 'endpoint' | 'bootstrap' | 'secret' | 'ecds' | 'all';
 
 /** Fields whose value is a map or a google.protobuf.Struct: protojson leaves their keys alone. */
-const OPAQUE = new Set(['filter_metadata', 'typed_filter_metadata', 'typed_per_filter_config', 'typed_extension_protocol_options', 'match_criteria', 'fields']);
+const OPAQUE = new Set([
+  'filter_metadata',
+  'typed_filter_metadata',
+  'typed_per_filter_config',
+  'typed_extension_protocol_options',
+  'match_criteria',
+  'fields',
+]);
 
 export function protojsonCase(v: any, opaque = false): any {
   if (Array.isArray(v)) return v.map((x) => protojsonCase(x));
@@ -26,7 +34,9 @@ export function protojsonCase(v: any, opaque = false): any {
   for (const [k, x] of Object.entries(v)) {
     const key = opaque || k.startsWith('@') ? k : k.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase());
     // node.metadata is a Struct; a resource's `metadata` is a message holding filter_metadata
-    const inner = OPAQUE.has(k) || (k === 'metadata' && x && typeof x === 'object' && !('filter_metadata' in x) && !('typed_filter_metadata' in x));
+    const inner =
+      OPAQUE.has(k) ||
+      (k === 'metadata' && x && typeof x === 'object' && !('filter_metadata' in x) && !('typed_filter_metadata' in x));
     out[key] = inner ? protojsonMap(x) : protojsonCase(x);
   }
   return out;
@@ -35,7 +45,12 @@ export function protojsonCase(v: any, opaque = false): any {
 /** A map's keys stay; its values are messages again (a Struct's are plain data either way). */
 function protojsonMap(m: any): any {
   if (!m || typeof m !== 'object' || Array.isArray(m)) return m;
-  return Object.fromEntries(Object.entries(m).map(([k, x]) => [k, x && typeof x === 'object' && '@type' in (x as object) ? protojsonCase(x) : x]));
+  return Object.fromEntries(
+    Object.entries(m).map(([k, x]) => [
+      k,
+      x && typeof x === 'object' && '@type' in (x as object) ? protojsonCase(x) : x,
+    ]),
+  );
 }
 
 function section(dump: any, kind: string): any {
@@ -55,26 +70,41 @@ export function istioctlValue(dump: any, shape: IstioctlShape, clusters?: any): 
     return v;
   };
   switch (shape) {
-    case 'all': return dump;
+    case 'all':
+      return dump;
     case 'listener': {
       const l = s('ListenersConfigDump');
-      return protojsonCase([...(l.dynamic_listeners ?? []).map((x: any) => x.active_state?.listener).filter(Boolean), ...(l.static_listeners ?? []).map((x: any) => x.listener)]);
+      return protojsonCase([
+        ...(l.dynamic_listeners ?? []).map((x: any) => x.active_state?.listener).filter(Boolean),
+        ...(l.static_listeners ?? []).map((x: any) => x.listener),
+      ]);
     }
     case 'cluster': {
       const c = s('ClustersConfigDump');
-      return protojsonCase([...(c.dynamic_active_clusters ?? []), ...(c.static_clusters ?? [])].map((x: any) => x.cluster));
+      return protojsonCase(
+        [...(c.dynamic_active_clusters ?? []), ...(c.static_clusters ?? [])].map((x: any) => x.cluster),
+      );
     }
     case 'route': {
       const r = s('RoutesConfigDump');
-      return protojsonCase([...(r.dynamic_route_configs ?? []), ...(r.static_route_configs ?? [])].map((x: any) => x.route_config));
+      return protojsonCase(
+        [...(r.dynamic_route_configs ?? []), ...(r.static_route_configs ?? [])].map((x: any) => x.route_config),
+      );
     }
     case 'eds': {
       const e = s('EndpointsConfigDump');
-      return protojsonCase([...(e.dynamic_endpoint_configs ?? []), ...(e.static_endpoint_configs ?? [])].map((x: any) => x.endpoint_config));
+      return protojsonCase(
+        [...(e.dynamic_endpoint_configs ?? []), ...(e.static_endpoint_configs ?? [])].map(
+          (x: any) => x.endpoint_config,
+        ),
+      );
     }
-    case 'endpoint': return protojsonCase(clusters.cluster_statuses ?? clusters.clusterStatuses);
-    case 'bootstrap': return protojsonCase(withoutType(s('BootstrapConfigDump')));
-    case 'secret': return protojsonCase(withoutType(s('SecretsConfigDump')));
+    case 'endpoint':
+      return protojsonCase(clusters.cluster_statuses ?? clusters.clusterStatuses);
+    case 'bootstrap':
+      return protojsonCase(withoutType(s('BootstrapConfigDump')));
+    case 'secret':
+      return protojsonCase(withoutType(s('SecretsConfigDump')));
     case 'ecds': {
       s('EcdsConfigDump');
       // GetEcdsConfigDump merges the filters of every EcdsConfigDump section (one per filter type)

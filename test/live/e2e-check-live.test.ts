@@ -21,17 +21,30 @@ describe('pcx check -n / -l (live fleet)', () => {
 
   function pcx(args: string[]) {
     writeFileSync(log, '');
-    const r = spawnSync(process.execPath, [BIN, ...args], { cwd: dir, encoding: 'utf8', env: { PATH: both, PCX_FAKE_LOG: log, NO_COLOR: '1' } });
-    const calls = readFileSync(log, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as string[]);
+    const r = spawnSync(process.execPath, [BIN, ...args], {
+      cwd: dir,
+      encoding: 'utf8',
+      env: { PATH: both, PCX_FAKE_LOG: log, NO_COLOR: '1' },
+    });
+    const calls = readFileSync(log, 'utf8')
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => JSON.parse(l) as string[]);
     return { code: r.status, out: r.stdout, err: r.stderr, calls };
   }
 
   it('-n checks every running meshed pod of the namespace and says which it left out', () => {
     const r = pcx(['check', '-n', 'default', '--context', 'kind-mesh']);
     expect(r.code).toBe(1); // the waypoint fixture has errors
-    expect(r.err).toBe(`pcx: note: 2 pods not checked: nosidecar-job-7d4f9.default (no istio-proxy container), productpage-v1-64794f5db4-x2k9q.default (Pending, not Running)\n`);
+    expect(r.err).toBe(
+      `pcx: note: 2 pods not checked: nosidecar-job-7d4f9.default (no istio-proxy container), productpage-v1-64794f5db4-x2k9q.default (Pending, not Running)\n`,
+    );
     expect(r.calls[0]).toEqual(['kubectl', 'get', 'pods', '-n', 'default', '-o', 'json', '--context', 'kind-mesh']);
-    const fetched = r.calls.slice(1).filter((c) => c[2] === 'all').map((c) => c[3]).sort();
+    const fetched = r.calls
+      .slice(1)
+      .filter((c) => c[2] === 'all')
+      .map((c) => c[3])
+      .sort();
     expect(fetched).toEqual([WAYPOINT, PRODUCTPAGE]);
     expect(r.out).toMatch(/^pcx check -n default: 2 proxies\n/);
     expect(r.out).toMatch(new RegExp(`^${WAYPOINT}\\.default +waypoint +5 +0 +0$`, 'm'));
@@ -45,7 +58,9 @@ describe('pcx check -n / -l (live fleet)', () => {
     const j = JSON.parse(r.out);
     expect(j.schema).toBe('pcx.check.fleet/v1');
     expect(j.source).toBe('-n default -l app=productpage');
-    expect(j.proxies).toEqual([expect.objectContaining({ proxy: `${PRODUCTPAGE}.default`, source: `${PRODUCTPAGE}.default`, kind: 'sidecar' })]);
+    expect(j.proxies).toEqual([
+      expect.objectContaining({ proxy: `${PRODUCTPAGE}.default`, source: `${PRODUCTPAGE}.default`, kind: 'sidecar' }),
+    ]);
     expect(r.calls[0]).toEqual(['kubectl', 'get', 'pods', '-n', 'default', '-l', 'app=productpage', '-o', 'json']);
   });
 
@@ -55,15 +70,32 @@ describe('pcx check -n / -l (live fleet)', () => {
     const j = JSON.parse(r.out);
     expect(j.proxies.map((p: { proxy: string; error?: string }) => [p.proxy, p.error])).toEqual([
       ['details-v1-5f4d9f7c8-aaaaa.partial', undefined],
-      ['forbidden-v1-6b7c8d9e0-bbbbb.partial', expect.stringMatching(/^permission denied reading pod forbidden-v1-6b7c8d9e0-bbbbb\.partial: .*pods\/portforward/)],
+      [
+        'forbidden-v1-6b7c8d9e0-bbbbb.partial',
+        expect.stringMatching(
+          /^permission denied reading pod forbidden-v1-6b7c8d9e0-bbbbb\.partial: .*pods\/portforward/,
+        ),
+      ],
     ]);
     expect(r.err).toMatch(/^pcx: 1 of 2 proxies could not be checked: forbidden-v1-6b7c8d9e0-bbbbb\.partial\n$/);
   });
 
   it.each([
-    ['no meshed pod there', ['check', '-n', 'default', '-l', 'app=job'], /^pcx: no meshed pods to check \(pods matching app=job in namespace default\): 1 pod, none with a running istio-proxy\n/],
-    ['--pod with -n and no dump', ['check', '-n', 'default', '--pod', 'productpage'], /^pcx: --pod picks a proxy of a bug-report; -n\/-l without a dump checks every pod there\n +one live pod: pcx check productpage\n$/],
-    ['no source and no -n/-l', ['check'], /^pcx: check needs a source: .*\n +or every pod of a namespace, live: pcx check -n <namespace>/],
+    [
+      'no meshed pod there',
+      ['check', '-n', 'default', '-l', 'app=job'],
+      /^pcx: no meshed pods to check \(pods matching app=job in namespace default\): 1 pod, none with a running istio-proxy\n/,
+    ],
+    [
+      '--pod with -n and no dump',
+      ['check', '-n', 'default', '--pod', 'productpage'],
+      /^pcx: --pod picks a proxy of a bug-report; -n\/-l without a dump checks every pod there\n +one live pod: pcx check productpage\n$/,
+    ],
+    [
+      'no source and no -n/-l',
+      ['check'],
+      /^pcx: check needs a source: .*\n +or every pod of a namespace, live: pcx check -n <namespace>/,
+    ],
   ])('%s: one line, exit 2', (_n, args, expected) => {
     const r = pcx(args);
     expect({ code: r.code, out: r.out }).toEqual({ code: 2, out: '' });

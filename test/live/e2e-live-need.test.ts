@@ -24,8 +24,15 @@ describe('live tables fetch only their section', () => {
 
   function pcx(path: string, args: string[]) {
     writeFileSync(log, '');
-    const r = spawnSync(process.execPath, [BIN, ...args], { cwd: dir, encoding: 'utf8', env: { PATH: path, PCX_FAKE_LOG: log, NO_COLOR: '1' } });
-    const calls = readFileSync(log, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as string[]);
+    const r = spawnSync(process.execPath, [BIN, ...args], {
+      cwd: dir,
+      encoding: 'utf8',
+      env: { PATH: path, PCX_FAKE_LOG: log, NO_COLOR: '1' },
+    });
+    const calls = readFileSync(log, 'utf8')
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => JSON.parse(l) as string[]);
     return { code: r.status, out: r.stdout, err: r.stderr, calls };
   }
 
@@ -38,11 +45,30 @@ describe('live tables fetch only their section', () => {
     ['bootstrap', ['-o', 'short'], 'bootstrap'],
   ])('pcx %s %j: one masked request, the same output as from the whole dump', (table, flags, mask) => {
     const narrow = pcx(kubectlOnly, [table, POD, ...flags]);
-    expect(narrow.calls).toEqual([['kubectl', 'exec', 'hello-openshift-5b7bcb9b6d-kggwf', '-n', 'vanilla-playground', '-c', 'istio-proxy', '--', 'pilot-agent', 'request', 'GET', `config_dump?mask=${mask}`]]);
+    expect(narrow.calls).toEqual([
+      [
+        'kubectl',
+        'exec',
+        'hello-openshift-5b7bcb9b6d-kggwf',
+        '-n',
+        'vanilla-playground',
+        '-c',
+        'istio-proxy',
+        '--',
+        'pilot-agent',
+        'request',
+        'GET',
+        `config_dump?mask=${mask}`,
+      ],
+    ]);
     const whole = pcx(both, [table, POD, ...flags]);
     expect(whole.calls[0].slice(0, 3)).toEqual(['istioctl', 'proxy-config', 'all']);
     expect(narrow.out.length).toBeGreaterThan(0);
-    expect({ code: narrow.code, out: narrow.out, err: narrow.err }).toEqual({ code: whole.code, out: whole.out, err: whole.err });
+    expect({ code: narrow.code, out: narrow.out, err: narrow.err }).toEqual({
+      code: whole.code,
+      out: whole.out,
+      err: whole.err,
+    });
   });
 
   it('--save keeps the whole dump (a saved file must answer any later question)', () => {
@@ -54,11 +80,13 @@ describe('live tables fetch only their section', () => {
   it('--debug says what was asked of the cluster, so which part of the config was fetched', () => {
     const r = pcx(kubectlOnly, ['routes', POD, '--debug']);
     expect(r.code).toBe(0);
-    expect(r.err).toBe([
-      'pcx: debug: ran istioctl proxy-config all hello-openshift-5b7bcb9b6d-kggwf -n vanilla-playground -o json  (not on PATH)',
-      "pcx: debug: ran kubectl exec hello-openshift-5b7bcb9b6d-kggwf -n vanilla-playground -c istio-proxy -- pilot-agent request GET 'config_dump?mask=bootstrap,dynamic_route_configs,static_route_configs'  (exit 0)",
-      '',
-    ].join('\n'));
+    expect(r.err).toBe(
+      [
+        'pcx: debug: ran istioctl proxy-config all hello-openshift-5b7bcb9b6d-kggwf -n vanilla-playground -o json  (not on PATH)',
+        "pcx: debug: ran kubectl exec hello-openshift-5b7bcb9b6d-kggwf -n vanilla-playground -c istio-proxy -- pilot-agent request GET 'config_dump?mask=bootstrap,dynamic_route_configs,static_route_configs'  (exit 0)",
+        '',
+      ].join('\n'),
+    );
   });
 
   it('explain still reads the whole dump', () => {

@@ -6,7 +6,17 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { bugReportFiles, makeTar, pathWith, PRODUCTPAGE, removeDir, ROOT, tempDir, WAYPOINT, writeTree } from './helpers.js';
+import {
+  bugReportFiles,
+  makeTar,
+  pathWith,
+  PRODUCTPAGE,
+  removeDir,
+  ROOT,
+  tempDir,
+  WAYPOINT,
+  writeTree,
+} from './helpers.js';
 
 const BIN = join(ROOT, 'bin/pcx.js');
 const ENDPOINTS_LIVE = /10\.244\.0\.196:9080 +ejected +ejected by outlier detection/;
@@ -26,20 +36,63 @@ describe('pcx explain <pod> <host>', () => {
   /** Runs pcx with only `path` on PATH, from `cwd`; returns output, exit code and the fake tools' argv. */
   function pcx(path: string, args: string[], cwd = dir) {
     writeFileSync(log, '');
-    const r = spawnSync(process.execPath, [BIN, ...args], { cwd, encoding: 'utf8', env: { PATH: path, PCX_FAKE_LOG: log, NO_COLOR: '1' } });
-    const calls = readFileSync(log, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as string[]);
+    const r = spawnSync(process.execPath, [BIN, ...args], {
+      cwd,
+      encoding: 'utf8',
+      env: { PATH: path, PCX_FAKE_LOG: log, NO_COLOR: '1' },
+    });
+    const calls = readFileSync(log, 'utf8')
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => JSON.parse(l) as string[]);
     return { code: r.status, out: r.stdout, err: r.stderr, calls };
   }
 
   it('through istioctl: proxy-config all, then proxy-config endpoint for live health', () => {
-    const r = pcx(both, ['explain', `${PRODUCTPAGE}.default`, 'reviews:9080/', '--context', 'kind-mesh', '--kubeconfig', '/home/u/.kube/config']);
+    const r = pcx(both, [
+      'explain',
+      `${PRODUCTPAGE}.default`,
+      'reviews:9080/',
+      '--context',
+      'kind-mesh',
+      '--kubeconfig',
+      '/home/u/.kube/config',
+    ]);
     expect({ code: r.code, err: r.err }).toEqual({ code: 0, err: '' }); // no spinner: stderr is not a TTY
     expect(r.calls).toEqual([
-      ['istioctl', 'proxy-config', 'all', PRODUCTPAGE, '-n', 'default', '-o', 'json', '--context', 'kind-mesh', '--kubeconfig', '/home/u/.kube/config'],
-      ['istioctl', 'proxy-config', 'endpoint', PRODUCTPAGE, '-n', 'default', '-o', 'json', '--context', 'kind-mesh', '--kubeconfig', '/home/u/.kube/config'],
+      [
+        'istioctl',
+        'proxy-config',
+        'all',
+        PRODUCTPAGE,
+        '-n',
+        'default',
+        '-o',
+        'json',
+        '--context',
+        'kind-mesh',
+        '--kubeconfig',
+        '/home/u/.kube/config',
+      ],
+      [
+        'istioctl',
+        'proxy-config',
+        'endpoint',
+        PRODUCTPAGE,
+        '-n',
+        'default',
+        '-o',
+        'json',
+        '--context',
+        'kind-mesh',
+        '--kubeconfig',
+        '/home/u/.kube/config',
+      ],
     ]);
     // the header wraps at 100 columns when stdout is not a terminal: compare the words
-    expect(r.out.replace(/\s+/g, ' ')).toContain(`(${PRODUCTPAGE}.default, sidecar, Istio 1.9.1, Envoy 1.17.1; ${PRODUCTPAGE}.default)`);
+    expect(r.out.replace(/\s+/g, ' ')).toContain(
+      `(${PRODUCTPAGE}.default, sidecar, Istio 1.9.1, Envoy 1.17.1; ${PRODUCTPAGE}.default)`,
+    );
     expect(r.out).toMatch(/verdict {2}ROUTED {2}routed to outbound\|9080\|\|reviews\.default\.svc\.cluster\.local/);
     expect(r.out).toMatch(ENDPOINTS_LIVE);
   });
@@ -48,8 +101,34 @@ describe('pcx explain <pod> <host>', () => {
     const r = pcx(kubectlOnly, ['explain', 'deployment/productpage-v1', 'reviews:9080/', '-n', 'default']);
     expect({ code: r.code, err: r.err }).toEqual({ code: 0, err: '' });
     expect(r.calls).toEqual([
-      ['kubectl', 'exec', 'deployment/productpage-v1', '-n', 'default', '-c', 'istio-proxy', '--', 'pilot-agent', 'request', 'GET', 'config_dump?include_eds'],
-      ['kubectl', 'exec', 'deployment/productpage-v1', '-n', 'default', '-c', 'istio-proxy', '--', 'pilot-agent', 'request', 'GET', 'clusters?format=json'],
+      [
+        'kubectl',
+        'exec',
+        'deployment/productpage-v1',
+        '-n',
+        'default',
+        '-c',
+        'istio-proxy',
+        '--',
+        'pilot-agent',
+        'request',
+        'GET',
+        'config_dump?include_eds',
+      ],
+      [
+        'kubectl',
+        'exec',
+        'deployment/productpage-v1',
+        '-n',
+        'default',
+        '-c',
+        'istio-proxy',
+        '--',
+        'pilot-agent',
+        'request',
+        'GET',
+        'clusters?format=json',
+      ],
     ]);
     expect(r.out).toMatch(/verdict {2}ROUTED/);
     expect(r.out).toMatch(ENDPOINTS_LIVE);
@@ -64,7 +143,15 @@ describe('pcx explain <pod> <host>', () => {
   });
 
   it('--save keeps what was fetched; the same question offline gives the same answer', () => {
-    const live = pcx(both, ['explain', 'productpage-v1.default', 'reviews:9080/', '-o', 'json', '--save', 'saved.json']);
+    const live = pcx(both, [
+      'explain',
+      'productpage-v1.default',
+      'reviews:9080/',
+      '-o',
+      'json',
+      '--save',
+      'saved.json',
+    ]);
     expect({ code: live.code, err: live.err }).toEqual({ code: 0, err: '' });
     const offline = pcx(none, ['explain', 'saved.json', 'reviews:9080/', '-o', 'json']);
     expect(offline.calls).toEqual([]);
@@ -77,14 +164,54 @@ describe('pcx explain <pod> <host>', () => {
   describe('every failure is one line and exit 2', () => {
     const cases: [string, string, string[], RegExp][] = [
       ['pod not found (istioctl)', both, ['missing-pod.default'], /^pcx: pod missing-pod\.default not found\n/],
-      ['pod not found (kubectl)', kubectlOnly, ['missing-pod', '-n', 'bookinfo'], /^pcx: pod missing-pod\.bookinfo not found\n/],
-      ['deployment not found', kubectlOnly, ['deployment/missing-dep.default'], /^pcx: deployment\/missing-dep\.default not found\n/],
-      ['no istio-proxy container (kubectl)', kubectlOnly, ['nosidecar-pod.default'], /^pcx: pod nosidecar-pod\.default has no istio-proxy container\n/],
-      ['no sidecar answering (istioctl)', both, ['nosidecar-pod.default'], /^pcx: pod nosidecar-pod\.default: Envoy's admin port 15000 did not answer \(no istio-proxy sidecar, or it is not running\)\n/],
-      ['permission denied (kubectl)', kubectlOnly, ['forbidden-pod.default'], /^pcx: permission denied reading pod forbidden-pod\.default: pods "forbidden-pod" is forbidden: User "dev" cannot create resource "pods\/exec"/],
-      ['permission denied (istioctl)', both, ['forbidden-pod.default'], /^pcx: permission denied reading pod forbidden-pod\.default: .*"pods\/portforward"/],
-      ['istioctl and kubectl missing', none, ['productpage.default'], /^pcx: cannot read pod productpage\.default: neither istioctl nor kubectl is on PATH\n +install istioctl/],
-      ['timeout', both, ['slow-pod.default', '--timeout', '0.5'], /^pcx: timed out after 0\.5s reading pod slow-pod\.default with istioctl\n/],
+      [
+        'pod not found (kubectl)',
+        kubectlOnly,
+        ['missing-pod', '-n', 'bookinfo'],
+        /^pcx: pod missing-pod\.bookinfo not found\n/,
+      ],
+      [
+        'deployment not found',
+        kubectlOnly,
+        ['deployment/missing-dep.default'],
+        /^pcx: deployment\/missing-dep\.default not found\n/,
+      ],
+      [
+        'no istio-proxy container (kubectl)',
+        kubectlOnly,
+        ['nosidecar-pod.default'],
+        /^pcx: pod nosidecar-pod\.default has no istio-proxy container\n/,
+      ],
+      [
+        'no sidecar answering (istioctl)',
+        both,
+        ['nosidecar-pod.default'],
+        /^pcx: pod nosidecar-pod\.default: Envoy's admin port 15000 did not answer \(no istio-proxy sidecar, or it is not running\)\n/,
+      ],
+      [
+        'permission denied (kubectl)',
+        kubectlOnly,
+        ['forbidden-pod.default'],
+        /^pcx: permission denied reading pod forbidden-pod\.default: pods "forbidden-pod" is forbidden: User "dev" cannot create resource "pods\/exec"/,
+      ],
+      [
+        'permission denied (istioctl)',
+        both,
+        ['forbidden-pod.default'],
+        /^pcx: permission denied reading pod forbidden-pod\.default: .*"pods\/portforward"/,
+      ],
+      [
+        'istioctl and kubectl missing',
+        none,
+        ['productpage.default'],
+        /^pcx: cannot read pod productpage\.default: neither istioctl nor kubectl is on PATH\n +install istioctl/,
+      ],
+      [
+        'timeout',
+        both,
+        ['slow-pod.default', '--timeout', '0.5'],
+        /^pcx: timed out after 0\.5s reading pod slow-pod\.default with istioctl\n/,
+      ],
     ];
     it.each(cases)('%s', (_name, path, sourceArgs, expected) => {
       const [source, ...flags] = sourceArgs;
@@ -126,13 +253,17 @@ describe('pcx explain <pod> <host>', () => {
 
     it('without --pod, lists the pods and exits 2', () => {
       const r = pcx(none, ['explain', 'bug-report.tar.gz', 'reviews:9080/']);
-      expect({ code: r.code, out: r.out, err: r.err }).toEqual({ code: 2, out: '', err: [
-        'pcx: bug-report.tar.gz holds dumps of 2 proxies: pick one with --pod <name.namespace>',
-        '     proxies:',
-        `       ${WAYPOINT}.default`,
-        `       ${PRODUCTPAGE}.default`,
-        '',
-      ].join('\n') });
+      expect({ code: r.code, out: r.out, err: r.err }).toEqual({
+        code: 2,
+        out: '',
+        err: [
+          'pcx: bug-report.tar.gz holds dumps of 2 proxies: pick one with --pod <name.namespace>',
+          '     proxies:',
+          `       ${WAYPOINT}.default`,
+          `       ${PRODUCTPAGE}.default`,
+          '',
+        ].join('\n'),
+      });
     });
   });
 });

@@ -9,7 +9,9 @@ import { FIXTURES, removeDir, tempDir } from './helpers.js';
 
 function podList(n: number): string {
   const items = Array.from({ length: n }, (_, i) => ({
-    metadata: { name: `app-${i}`, namespace: 'ns' }, spec: { containers: [{ name: 'app' }, { name: 'istio-proxy' }] }, status: { phase: 'Running' },
+    metadata: { name: `app-${i}`, namespace: 'ns' },
+    spec: { containers: [{ name: 'app' }, { name: 'istio-proxy' }] },
+    status: { phase: 'Running' },
   }));
   return JSON.stringify({ kind: 'List', items });
 }
@@ -19,7 +21,10 @@ describe('fetchLiveFleet', () => {
   afterAll(() => removeDir(dir));
   const dump = readFileSync(join(FIXTURES, 'productpage.json'), 'utf8');
 
-  it.each([[4, undefined], [2, 2]])('reads at most %i pods at once (concurrency: %p, default 4)', async (bound, concurrency) => {
+  it.each([
+    [4, undefined],
+    [2, 2],
+  ])('reads at most %i pods at once (concurrency: %p, default 4)', async (bound, concurrency) => {
     let inFlight = 0;
     let most = 0;
     const runner: CommandRunner = {
@@ -33,14 +38,25 @@ describe('fetchLiveFleet', () => {
         return { exitCode: 0, stdout: '[]', stderr: '', timedOut: false };
       },
     };
-    const fleet = await fetchLiveFleet({ flags: { namespace: 'ns' }, timeoutMs: 1000, dir: join(dir, String(bound)), concurrency, runner });
+    const fleet = await fetchLiveFleet({
+      flags: { namespace: 'ns' },
+      timeoutMs: 1000,
+      dir: join(dir, String(bound)),
+      concurrency,
+      runner,
+    });
     expect(fleet.proxies.map((p) => p.origin)).toEqual(Array.from({ length: 9 }, (_, i) => `app-${i}.ns`));
     expect(fleet.proxies.every((p) => !p.error && p.clustersPath)).toBe(true);
     expect(most).toBe(bound);
   });
 
   it('shows its progress on a TTY, and erases the line when done', async () => {
-    const tty = new Writable({ write(chunk, _e, cb) { (tty as unknown as { text: string }).text += chunk.toString(); cb(); } }) as Writable & { isTTY: boolean; text: string };
+    const tty = new Writable({
+      write(chunk, _e, cb) {
+        (tty as unknown as { text: string }).text += chunk.toString();
+        cb();
+      },
+    }) as Writable & { isTTY: boolean; text: string };
     tty.isTTY = true;
     tty.text = '';
     const runner: CommandRunner = {

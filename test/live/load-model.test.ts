@@ -18,7 +18,10 @@ function runner(opts: { statusLine?: boolean; clustersFail?: boolean } = {}): Co
     async run(file, args, o) {
       calls.push([file, ...args]);
       if (args[1] === 'all') {
-        writeFileSync(o.stdoutFile!, Buffer.concat([Buffer.from(opts.statusLine ? '200\n' : ''), fixture('productpage.json')]));
+        writeFileSync(
+          o.stdoutFile!,
+          Buffer.concat([Buffer.from(opts.statusLine ? '200\n' : ''), fixture('productpage.json')]),
+        );
         return { exitCode: 0, stdout: '', stderr: '', timedOut: false };
       }
       if (opts.clustersFail) return { exitCode: 1, stdout: '', stderr: 'Error: boom\n', timedOut: false };
@@ -56,7 +59,9 @@ describe('loadModel on a live pod', () => {
   it('without live health it carries on and says so', async () => {
     const m = await loadModel('productpage.default', { runner: runner({ clustersFail: true }) });
     expect(m.clusterStatuses).toBeUndefined();
-    expect(m.warnings).toContain('live endpoint health of productpage.default could not be read (boom); endpoint health is as the config dump has it');
+    expect(m.warnings).toContain(
+      'live endpoint health of productpage.default could not be read (boom); endpoint health is as the config dump has it',
+    );
   });
 
   it('--clusters replaces the live /clusters fetch', async () => {
@@ -92,7 +97,14 @@ describe('loadModel on a live pod', () => {
 
   it('a failed fetch writes nothing', async () => {
     const saved = join(dir, 'never.json');
-    const failing: CommandRunner = { run: async () => ({ exitCode: 1, stdout: '', stderr: 'Error from server (NotFound): pods "x" not found', timedOut: false }) };
+    const failing: CommandRunner = {
+      run: async () => ({
+        exitCode: 1,
+        stdout: '',
+        stderr: 'Error from server (NotFound): pods "x" not found',
+        timedOut: false,
+      }),
+    };
     await expect(loadModel('x', { runner: failing, save: saved })).rejects.toThrow('pod x not found');
     expect(existsSync(saved)).toBe(false);
   });

@@ -3,7 +3,16 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { readArchiveProxy, readDirectoryProxy } from '../../src/load/archive.js';
 import { loadModel } from '../../src/load/load-model.js';
-import { bugReportFiles, fixture, makeTar, PRODUCTPAGE, removeDir, tempDir, WAYPOINT, writeTree } from '../helpers/bug-report.js';
+import {
+  bugReportFiles,
+  fixture,
+  makeTar,
+  PRODUCTPAGE,
+  removeDir,
+  tempDir,
+  WAYPOINT,
+  writeTree,
+} from '../helpers/bug-report.js';
 import { expectSameBytes } from '../helpers/bytes.js';
 
 const REVIEWS = 'outbound|9080||reviews.default.svc.cluster.local';
@@ -18,9 +27,14 @@ describe('bug-report archives', () => {
   });
   afterAll(() => removeDir(dir));
 
-  it('reads the chosen pod\'s config_dump?include_eds and clusters (into memory: nothing is written to disk)', async () => {
+  it("reads the chosen pod's config_dump?include_eds and clusters (into memory: nothing is written to disk)", async () => {
     const p = await readArchiveProxy(tgz, true, { pod: PRODUCTPAGE });
-    expect(p).toMatchObject({ pod: PRODUCTPAGE, namespace: 'default', dumpEntry: `bug-report/proxies/default/${PRODUCTPAGE}/config_dump?include_eds`, proxies: 2 });
+    expect(p).toMatchObject({
+      pod: PRODUCTPAGE,
+      namespace: 'default',
+      dumpEntry: `bug-report/proxies/default/${PRODUCTPAGE}/config_dump?include_eds`,
+      proxies: 2,
+    });
     expectSameBytes(p.dump, fixture('productpage.json'));
     expectSameBytes(p.clusters, fixture('productpage-clusters.txt'));
     expect(p.dumpPath).toBeUndefined();
@@ -45,11 +59,20 @@ describe('bug-report archives', () => {
     expect(m.origin).toBe(`${tgz} --pod ${PRODUCTPAGE}.default`);
     expect(m.proxy).toMatchObject({ pod: PRODUCTPAGE, namespace: 'default' });
     const live = m.clusterStatuses?.get(REVIEWS);
-    expect(live?.host_statuses?.map((h) => h.health_status?.failed_outlier_check ?? false)).toEqual([false, true, false]);
+    expect(live?.host_statuses?.map((h) => h.health_status?.failed_outlier_check ?? false)).toEqual([
+      false,
+      true,
+      false,
+    ]);
   });
 
   it('the extracted directory works the same, from its root or any level down', async () => {
-    for (const d of [extracted, join(extracted, 'bug-report'), join(extracted, 'bug-report/proxies'), join(extracted, 'bug-report/proxies/default')]) {
+    for (const d of [
+      extracted,
+      join(extracted, 'bug-report'),
+      join(extracted, 'bug-report/proxies'),
+      join(extracted, 'bug-report/proxies/default'),
+    ]) {
       const p = await readDirectoryProxy(d, { pod: 'productpage' });
       expect(p).toMatchObject({ pod: PRODUCTPAGE, namespace: 'default', proxies: 2 });
       expect(p.clustersPath).toBe(join(extracted, `bug-report/proxies/default/${PRODUCTPAGE}/clusters`));
@@ -63,7 +86,9 @@ describe('bug-report archives', () => {
   it('an archive or directory without proxies says so', async () => {
     const other = join(dir, 'other.tar.gz');
     writeFileSync(other, await makeTar({ 'a/b.txt': Buffer.from('x') }));
-    await expect(loadModel(other)).rejects.toThrow(`${other}: a tar archive, but not an istioctl bug-report (no proxies/<namespace>/<pod>/config_dump?include_eds in it)`);
+    await expect(loadModel(other)).rejects.toThrow(
+      `${other}: a tar archive, but not an istioctl bug-report (no proxies/<namespace>/<pod>/config_dump?include_eds in it)`,
+    );
     await expect(loadModel(dir)).rejects.toThrow(`${dir}: a directory, but not an istioctl bug-report`);
   });
 

@@ -12,7 +12,8 @@ import { readJson, REAL } from '../helpers/fixtures.js';
 import { istioctlText, istioctlValue, type IstioctlShape } from '../helpers/istioctl-shapes.js';
 
 const OUT = 'test/fixtures/real/istioctl-output/istio__istio__istioctl__pkg__writer__envoy__configdump__testdata__';
-const ECDS_DUMP = 'test/fixtures/real/istio__istio__istioctl__pkg__writer__envoy__configdump__testdata__ecds__configdump.json';
+const ECDS_DUMP =
+  'test/fixtures/real/istio__istio__istioctl__pkg__writer__envoy__configdump__testdata__ecds__configdump.json';
 
 const dir = mkdtempSync(join(tmpdir(), 'pcx-shapes-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -89,7 +90,14 @@ describe("istioctl's own -o json|yaml goldens", () => {
 
   it.each(['json', 'yaml'])('pc ecds -o %s → istioctl pc ecds on the dump it came from', async (format) => {
     const r = await pcx('ecds', `${OUT}ecds__output.${format}`);
-    expect(r).toEqual({ code: 0, out: readFileSync('test/fixtures/real/istio__istio__istioctl__pkg__writer__envoy__configdump__testdata__ecds__output.txt', 'utf8'), err: '' });
+    expect(r).toEqual({
+      code: 0,
+      out: readFileSync(
+        'test/fixtures/real/istio__istio__istioctl__pkg__writer__envoy__configdump__testdata__ecds__output.txt',
+        'utf8',
+      ),
+      err: '',
+    });
   });
 
   it.each(['json', 'yaml'])('pc eds -o %s → the endpoints of the EDS dump it came from', async (format) => {
@@ -116,21 +124,25 @@ describe("istioctl's own -o json|yaml goldens", () => {
 });
 
 describe("egctl's YAML (egctl x translate --to xds goldens)", () => {
-  const EG = 'test/fixtures/real/egctl-output/envoyproxy__gateway__internal__cmd__egctl__testdata__translate__out__from-gateway-api-to-xds.';
+  const EG =
+    'test/fixtures/real/egctl-output/envoyproxy__gateway__internal__cmd__egctl__testdata__translate__out__from-gateway-api-to-xds.';
   it.each([
     ['cluster', 'clusters'],
     ['listener', 'listeners'],
     ['route', 'routes'],
     ['endpoint', 'endpoints'],
     ['bootstrap', 'bootstrap'],
-  ])('-t %s ({"xds": {"<ns>/<gateway>": one section}}): pcx %s prints what the all output gives', async (type, command) => {
-    const want = await pcx(command, `${EG}all.yaml`, '-o', 'short');
-    const got = await pcx(command, `${EG}${type}.yaml`, '-o', 'short');
-    expect(got.code).toBe(0);
-    expect(want.code).toBe(0);
-    expect(got.out).toBe(want.out);
-    expect(got.out.trim().split('\n').length).toBeGreaterThan(type === 'bootstrap' ? 0 : 1);
-  });
+  ])(
+    '-t %s ({"xds": {"<ns>/<gateway>": one section}}): pcx %s prints what the all output gives',
+    async (type, command) => {
+      const want = await pcx(command, `${EG}all.yaml`, '-o', 'short');
+      const got = await pcx(command, `${EG}${type}.yaml`, '-o', 'short');
+      expect(got.code).toBe(0);
+      expect(want.code).toBe(0);
+      expect(got.out).toBe(want.out);
+      expect(got.out.trim().split('\n').length).toBeGreaterThan(type === 'bootstrap' ? 0 : 1);
+    },
+  );
 
   it('the all output explains a request through the gateway', async () => {
     const r = await pcx('explain', `${EG}all.yaml`, 'www.example.com/', '--port', '10080', '-o', 'json');
@@ -142,7 +154,10 @@ describe("egctl's YAML (egctl x translate --to xds goldens)", () => {
 describe('pcx <table> -o json|yaml, read back, prints the same table (pcx writes the shapes istioctl writes)', () => {
   const KINDS = ['listeners', 'routes', 'clusters', 'endpoints', 'secrets', 'bootstrap', 'all'];
   it.each(['json', 'yaml'])('-o %s on the Istio 1.18 sidecar (EDS) and the Istio 1.22 one (ECDS)', async (format) => {
-    for (const [dump, kinds] of [[REAL.istio118geo, KINDS], [REAL.istio122sidecar, ['ecds', 'secrets', 'bootstrap']]] as const) {
+    for (const [dump, kinds] of [
+      [REAL.istio118geo, KINDS],
+      [REAL.istio122sidecar, ['ecds', 'secrets', 'bootstrap']],
+    ] as const) {
       for (const kind of kinds) {
         const printed = await pcx(kind, dump, '-o', format);
         expect(printed.code).toBe(0);

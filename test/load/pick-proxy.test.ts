@@ -37,27 +37,42 @@ describe('pickProxy', () => {
     expect(e.message).toBe('report.tgz holds dumps of 5 proxies: pick one with --pod <name.namespace>');
     // sorted, one per line
     expect(e.hint!.split('\n').map((l) => l.trim())).toEqual([
-      'proxies:', 'istio-ingressgateway-ddd.istio-system', 'productpage-v1-ccc.bookinfo', 'productpage-v1-ccc.staging', 'reviews-v1-aaa.bookinfo', 'reviews-v2-bbb.bookinfo',
+      'proxies:',
+      'istio-ingressgateway-ddd.istio-system',
+      'productpage-v1-ccc.bookinfo',
+      'productpage-v1-ccc.staging',
+      'reviews-v1-aaa.bookinfo',
+      'reviews-v2-bbb.bookinfo',
     ]);
   });
 
   it('says when a name is ambiguous or unknown', () => {
-    expect(thrown(() => pickProxy(proxies, { pod: 'productpage-v1-ccc' }, 'o')).message).toBe('--pod productpage-v1-ccc is in 2 namespaces of o: add the namespace (--pod productpage-v1-ccc.<namespace>)');
-    expect(thrown(() => pickProxy(proxies, { pod: 'reviews' }, 'o')).message).toBe('--pod reviews matches 2 proxies in o: give more of the name');
+    expect(thrown(() => pickProxy(proxies, { pod: 'productpage-v1-ccc' }, 'o')).message).toBe(
+      '--pod productpage-v1-ccc is in 2 namespaces of o: add the namespace (--pod productpage-v1-ccc.<namespace>)',
+    );
+    expect(thrown(() => pickProxy(proxies, { pod: 'reviews' }, 'o')).message).toBe(
+      '--pod reviews matches 2 proxies in o: give more of the name',
+    );
     expect(thrown(() => pickProxy(proxies, { pod: 'ratings' }, 'o')).message).toBe('no proxy ratings in o');
   });
 });
 
 describe('unwrapDocument with egctl\'s {"<ns>": {"<pod>": dump}}', () => {
-  const dump = (id: string): Json => ({ configs: [{ '@type': 'type.googleapis.com/envoy.admin.v3.BootstrapConfigDump', bootstrap: { node: { id } } }] });
+  const dump = (id: string): Json => ({
+    configs: [{ '@type': 'type.googleapis.com/envoy.admin.v3.BootstrapConfigDump', bootstrap: { node: { id } } }],
+  });
   const egctl = { 'envoy-gateway-system': { 'envoy-a-1': dump('a'), 'envoy-b-2': dump('b') } };
 
   it('--pod picks one of several', () => {
     expect(unwrapDocument(egctl, 'eg.json', { pod: 'envoy-b-2' })).toBe(egctl['envoy-gateway-system']['envoy-b-2']);
-    expect(unwrapDocument({ config_dump: egctl }, 'eg.json', { pod: 'envoy-a' })).toBe(egctl['envoy-gateway-system']['envoy-a-1']);
+    expect(unwrapDocument({ config_dump: egctl }, 'eg.json', { pod: 'envoy-a' })).toBe(
+      egctl['envoy-gateway-system']['envoy-a-1'],
+    );
   });
   it('without --pod, several are listed', () => {
-    expect(() => unwrapDocument(egctl, 'eg.json')).toThrow('eg.json holds dumps of 2 proxies: pick one with --pod <name.namespace>');
+    expect(() => unwrapDocument(egctl, 'eg.json')).toThrow(
+      'eg.json holds dumps of 2 proxies: pick one with --pod <name.namespace>',
+    );
   });
   it('one proxy needs no --pod, and a wrong --pod is an error', () => {
     const one = { ns: { p: dump('p') } };

@@ -7,16 +7,35 @@ import { bugReportFiles, fixture, makeTar, removeDir, tempDir } from '../helpers
 describe('parsePodRef', () => {
   it('reads <pod>[.<namespace>] as istioctl does (namespace after the last dot)', () => {
     expect(parsePodRef('productpage-v1-64794f5db4-blnt8')).toEqual({ target: 'productpage-v1-64794f5db4-blnt8' });
-    expect(parsePodRef('productpage-v1-64794f5db4-blnt8.default')).toEqual({ target: 'productpage-v1-64794f5db4-blnt8', namespace: 'default' });
+    expect(parsePodRef('productpage-v1-64794f5db4-blnt8.default')).toEqual({
+      target: 'productpage-v1-64794f5db4-blnt8',
+      namespace: 'default',
+    });
     expect(parsePodRef('a.b.istio-system')).toEqual({ target: 'a.b', namespace: 'istio-system' });
   });
   it('keeps a resource type in the target', () => {
-    expect(parsePodRef('deployment/productpage-v1.bookinfo')).toEqual({ target: 'deployment/productpage-v1', namespace: 'bookinfo' });
+    expect(parsePodRef('deployment/productpage-v1.bookinfo')).toEqual({
+      target: 'deployment/productpage-v1',
+      namespace: 'bookinfo',
+    });
     expect(parsePodRef('deploy/reviews')).toEqual({ target: 'deploy/reviews' });
     expect(parsePodRef('pod/x.ns')).toEqual({ target: 'pod/x', namespace: 'ns' });
   });
   it('does not take file names or paths for pods', () => {
-    for (const s of ['dump.json', 'dump.json.gz', 'bug-report.tar.gz', 'bug-report.tgz', 'config.yaml', './dump', '/tmp/x', 'a/b/c', 'Dump', 'my_dump', 'unknowntype/x', '-x']) {
+    for (const s of [
+      'dump.json',
+      'dump.json.gz',
+      'bug-report.tar.gz',
+      'bug-report.tgz',
+      'config.yaml',
+      './dump',
+      '/tmp/x',
+      'a/b/c',
+      'Dump',
+      'my_dump',
+      'unknowntype/x',
+      '-x',
+    ]) {
       expect(parsePodRef(s)).toBeUndefined();
     }
   });
@@ -47,7 +66,10 @@ describe('classifySource', () => {
     expect(await classifySource(plainTar)).toEqual({ kind: 'archive', path: plainTar, gzip: false });
     expect(await classifySource(oddName)).toEqual({ kind: 'archive', path: oddName, gzip: true });
     expect(await classifySource(join(dir, 'extracted'))).toEqual({ kind: 'directory', path: join(dir, 'extracted') });
-    expect(await classifySource('reviews-v1-abc.default')).toEqual({ kind: 'live', pod: { target: 'reviews-v1-abc', namespace: 'default' } });
+    expect(await classifySource('reviews-v1-abc.default')).toEqual({
+      kind: 'live',
+      pod: { target: 'reviews-v1-abc', namespace: 'default' },
+    });
     expect(await classifySource(join(dir, 'nope.json'))).toEqual({ kind: 'missing', path: join(dir, 'nope.json') });
   });
 

@@ -33,18 +33,24 @@ function inputError(text: string): InputError {
 }
 
 describe('a YAML dump is the JSON dump', () => {
-  it.each(['istio122sidecar', 'istio14productpage', 'waypoint', 'envoyGateway'] as const)('%s: same model, same check findings', async (key) => {
-    const json = await loadModel(REAL[key]);
-    // as istioctl pc all -o yaml writes it (key order kept) and as pcx all -o yaml writes it (keys sorted)
-    for (const text of [YAML.stringify(readJson(REAL[key]), { lineWidth: 0 }), YAML.stringify(readJson(REAL[key]), { lineWidth: 0, sortMapEntries: true })]) {
-      const yaml = await loadModel(write(`${key}.yaml`, text));
-      expect(yaml.listeners.map((l) => [l.name, l.state])).toEqual(json.listeners.map((l) => [l.name, l.state]));
-      expect(yaml.clusters.map((c) => c.name)).toEqual(json.clusters.map((c) => c.name));
-      expect(yaml.routeConfigs.map((r) => r.name)).toEqual(json.routeConfigs.map((r) => r.name));
-      expect(yaml.proxy).toEqual(json.proxy);
-      expect(check(yaml).findings).toEqual(check(json).findings);
-    }
-  });
+  it.each(['istio122sidecar', 'istio14productpage', 'waypoint', 'envoyGateway'] as const)(
+    '%s: same model, same check findings',
+    async (key) => {
+      const json = await loadModel(REAL[key]);
+      // as istioctl pc all -o yaml writes it (key order kept) and as pcx all -o yaml writes it (keys sorted)
+      for (const text of [
+        YAML.stringify(readJson(REAL[key]), { lineWidth: 0 }),
+        YAML.stringify(readJson(REAL[key]), { lineWidth: 0, sortMapEntries: true }),
+      ]) {
+        const yaml = await loadModel(write(`${key}.yaml`, text));
+        expect(yaml.listeners.map((l) => [l.name, l.state])).toEqual(json.listeners.map((l) => [l.name, l.state]));
+        expect(yaml.clusters.map((c) => c.name)).toEqual(json.clusters.map((c) => c.name));
+        expect(yaml.routeConfigs.map((r) => r.name)).toEqual(json.routeConfigs.map((r) => r.name));
+        expect(yaml.proxy).toEqual(json.proxy);
+        expect(check(yaml).findings).toEqual(check(json).findings);
+      }
+    },
+  );
 
   it('pcx all -o yaml → explain, check, diff, routes answer as for the JSON', async () => {
     const dump = REAL.istio14productpage;
@@ -52,7 +58,12 @@ describe('a YAML dump is the JSON dump', () => {
     expect(y.code).toBe(0);
     const file = write('roundtrip.yaml', y.out);
     const same = (r: { out: string }) => r.out.split(file).join(dump);
-    for (const argv of [['explain', '@', 'reviews.default:9080'], ['check', '@', '-o', 'json'], ['routes', '@'], ['endpoints', '@']]) {
+    for (const argv of [
+      ['explain', '@', 'reviews.default:9080'],
+      ['check', '@', '-o', 'json'],
+      ['routes', '@'],
+      ['endpoints', '@'],
+    ]) {
       const j = await pcxInProcess(argv.map((a) => (a === '@' ? dump : a)));
       const v = await pcxInProcess(argv.map((a) => (a === '@' ? file : a)));
       expect(v.code).toBe(j.code);
@@ -63,14 +74,18 @@ describe('a YAML dump is the JSON dump', () => {
   });
 
   it('stdin, a leading comment and document marker, and a BOM', async () => {
-    const text = '\ufeff# istioctl proxy-config all productpage -o yaml\n---\n' + YAML.stringify(readJson(REAL.istio14productpage));
+    const text =
+      '\ufeff# istioctl proxy-config all productpage -o yaml\n---\n' +
+      YAML.stringify(readJson(REAL.istio14productpage));
     const r = await pcxInProcess(['clusters', '-'], text);
     expect(r.code).toBe(0);
     expect(r.out).toBe((await pcxInProcess(['clusters', REAL.istio14productpage])).out);
   });
 
   it("egctl's YAML ({namespace: {pod: dump}}) picks the proxy as its JSON does", async () => {
-    const wrapped = { 'envoy-gateway-system': { 'envoy-default-eg-e41e7b31-6c5b8cb5b-r6jsm': readJson(REAL.envoyGateway) } };
+    const wrapped = {
+      'envoy-gateway-system': { 'envoy-default-eg-e41e7b31-6c5b8cb5b-r6jsm': readJson(REAL.envoyGateway) },
+    };
     const m = await loadModel(write('egctl.yaml', YAML.stringify(wrapped)));
     expect(m.listeners.length).toBeGreaterThan(0);
   });
@@ -91,18 +106,23 @@ describe('YAML that is not a dump: one line, exit 2', () => {
   });
 
   it('several documents', () => {
-    expect(inputError('configs: []\n---\nconfigs: []\n').message).toBe('x.yaml: 2 YAML documents (separated by ---); expected one Envoy config dump');
+    expect(inputError('configs: []\n---\nconfigs: []\n').message).toBe(
+      'x.yaml: 2 YAML documents (separated by ---); expected one Envoy config dump',
+    );
   });
 
   it('a Kubernetes manifest', () => {
-    expect(inputError('apiVersion: networking.istio.io/v1\nkind: VirtualService\nmetadata:\n  name: reviews\n').message).toBe(
-      'x.yaml: a Kubernetes VirtualService (apiVersion networking.istio.io/v1), not an Envoy config dump',
-    );
+    expect(
+      inputError('apiVersion: networking.istio.io/v1\nkind: VirtualService\nmetadata:\n  name: reviews\n').message,
+    ).toBe('x.yaml: a Kubernetes VirtualService (apiVersion networking.istio.io/v1), not an Envoy config dump');
   });
 
   it('an alias bomb is refused, not expanded', () => {
     let text = 'a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n';
-    for (let i = 1; i < 12; i++) text += `a${i}: &a${i} [${Array(10).fill(`*a${i - 1}`).join(', ')}]\n`;
+    for (let i = 1; i < 12; i++)
+      text += `a${i}: &a${i} [${Array(10)
+        .fill(`*a${i - 1}`)
+        .join(', ')}]\n`;
     expect(inputError(text).message).toMatch(/^x\.yaml: YAML that cannot be read as data \(.*alias.*\)/i);
   });
 
@@ -114,7 +134,9 @@ describe('YAML that is not a dump: one line, exit 2', () => {
     const f = write('bad.yaml', 'configs:\n  - a: [1,\n');
     const r = await pcxInProcess(['explain', f, 'reviews:9080']);
     expect(r.code).toBe(2);
-    expect(r.err.split('\n')[0]).toMatch(new RegExp(`^pcx: ${f.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: invalid YAML \\(line \\d+\\)`));
+    expect(r.err.split('\n')[0]).toMatch(
+      new RegExp(`^pcx: ${f.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: invalid YAML \\(line \\d+\\)`),
+    );
   });
 
   it('JSON is never read by the YAML parser (the JSON errors stay)', () => {
@@ -175,5 +197,7 @@ it('a YAML input past the lazy-index threshold is still read (as text), not refu
 it('YAML nested thousands deep is one line saying so, not a stack trace or "invalid"', () => {
   let s = '';
   for (let i = 0; i < 5000; i++) s += ' '.repeat(i) + 'k:\n';
-  expect(inputError(s).message).toMatch(/^x\.yaml: YAML nested too deeply to read \(at line \d+\); expected an Envoy config dump$/);
+  expect(inputError(s).message).toMatch(
+    /^x\.yaml: YAML nested too deeply to read \(at line \d+\); expected an Envoy config dump$/,
+  );
 });

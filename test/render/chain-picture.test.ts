@@ -13,16 +13,28 @@ import { expectGolden } from '../helpers/golden.js';
 const DIR = 'test/render/golden';
 
 describe('chain pictures', () => {
-  const split = explain(modelOf(productpageMissingSubset(), 'productpage-1.4-missing-subset'), { target: 'reviews:9080/' });
+  const split = explain(modelOf(productpageMissingSubset(), 'productpage-1.4-missing-subset'), {
+    target: 'reviews:9080/',
+  });
   const routed = explain(loadReal('istio19productpage'), { target: 'reviews:9080/' });
   const uh = explain(loadReal('istio118geo'), { target: 'geo:8083/' });
 
   test('a 50/50 split to a missing subset: two branches, the missing cluster and the verdict bad', () => {
     const g = chainGraph(split);
     // the DNS step (issue 11 part 4) comes first: the name the client resolves, before the listener
-    expect(g.trunk.map((n) => n.kind)).toEqual(['dns', 'listener', 'filter chain', 'route config', 'virtual host', 'route']);
+    expect(g.trunk.map((n) => n.kind)).toEqual([
+      'dns',
+      'listener',
+      'filter chain',
+      'route config',
+      'virtual host',
+      'route',
+    ]);
     expect(g.trunk[0]).toMatchObject({ title: 'reviews → 172.21.208.0', note: 'kube-dns', tone: 'neutral' });
-    expect(g.branches.map((b) => [b.cluster.split('|')[2], b.weight])).toEqual([['v1', 50], ['v3', 50]]);
+    expect(g.branches.map((b) => [b.cluster.split('|')[2], b.weight])).toEqual([
+      ['v1', 50],
+      ['v3', 50],
+    ]);
     expect(g.branches[1].nodes[0].tone).toBe('bad');
     expect(g.branches[0].nodes.map((n) => n.tone)).toEqual(['neutral', 'neutral']);
     expect(g.verdict).toMatchObject({ title: 'CLUSTER NOT FOUND 503 NC', tone: 'bad' });

@@ -16,7 +16,16 @@ const CASES: [string, string[]][] = [
   ['explain --inbound', ['explain', PP, '--inbound', '9080', '/productpage']],
   ['explain --all', ['explain', PP, '--all']],
   ['explain --log-file', ['explain', GEO, '--log-file', 'test/fixtures/replay/geo-sidecar.log']],
-  ['explain on ztunnel', ['explain', 'test/fixtures/real/istio__istio__istioctl__pkg__writer__ztunnel__configdump__testdata__dump.json', 'reviews.default:9080', '--from', 'sleep.default']],
+  [
+    'explain on ztunnel',
+    [
+      'explain',
+      'test/fixtures/real/istio__istio__istioctl__pkg__writer__ztunnel__configdump__testdata__dump.json',
+      'reviews.default:9080',
+      '--from',
+      'sleep.default',
+    ],
+  ],
   ['diff', ['diff', PP, REAL.istio13gateway, '--type', 'cluster']],
   ['diff --host', ['diff', PP, REAL.istio19productpage, '--host', 'reviews.default:9080/']],
   ['check', ['check', GEO]],
@@ -39,7 +48,11 @@ describe('-o yaml is -o json as YAML', () => {
   it('long strings are not folded and nothing is aliased, so a line-based reader sees one value per key', async () => {
     const r = await pcxInProcess(['explain', PP, 'reviews.default:9080/', '-o', 'yaml']);
     expect(r.out).not.toMatch(/[&*]a\d+\b/);
-    const reason = (JSON.parse((await pcxInProcess(['explain', PP, 'reviews.default:9080/', '-o', 'json'])).out) as { hops: { reason: string }[] }).hops[0].reason;
+    const reason = (
+      JSON.parse((await pcxInProcess(['explain', PP, 'reviews.default:9080/', '-o', 'json'])).out) as {
+        hops: { reason: string }[];
+      }
+    ).hops[0].reason;
     expect(reason.length).toBeGreaterThan(80);
     expect(r.out).toContain(reason.includes(': ') || reason.includes(' #') ? JSON.stringify(reason) : reason);
   });

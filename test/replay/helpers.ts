@@ -24,4 +24,5 @@ export async function pcx(args: string[], input = ''): Promise<{ code: number; o
 
 export const GEO = 'test/fixtures/real/TZ-Zephrus__DeathStarBench__config_dump.json';
 export const PRODUCTPAGE = 'test/fixtures/real/slime-io__scout__config_dump.json';
-export const GATEWAY = 'test/fixtures/real/alizard0__openshift-istio-playground__config_dumps__ingresspod-config-dump.json';
+export const GATEWAY =
+  'test/fixtures/real/alizard0__openshift-istio-playground__config_dumps__ingresspod-config-dump.json';

@@ -62,10 +62,22 @@ describe('pcx report: output', () => {
   });
 
   it('-H before the targets does not swallow them; the flags apply to every target', async () => {
-    const r = await pcxReport([SAMPLE, '-H', 'end-user: jason', 'reviews:9080/', 'details:9080/', '--no-map', '-o', 'json']);
+    const r = await pcxReport([
+      SAMPLE,
+      '-H',
+      'end-user: jason',
+      'reviews:9080/',
+      'details:9080/',
+      '--no-map',
+      '-o',
+      'json',
+    ]);
     const j = JSON.parse(r.out);
-    expect(j.targets.map((t: { request: { target: string; headers: string[] } }) => [t.request.target, t.request.headers])).toEqual([
-      ['reviews:9080/', ['end-user: jason']], ['details:9080/', ['end-user: jason']],
+    expect(
+      j.targets.map((t: { request: { target: string; headers: string[] } }) => [t.request.target, t.request.headers]),
+    ).toEqual([
+      ['reviews:9080/', ['end-user: jason']],
+      ['details:9080/', ['end-user: jason']],
     ]);
   });
 
@@ -99,11 +111,17 @@ describe('report time', () => {
 
 describe('pcx report: partial dumps', () => {
   it('a listeners-only dump: the missing sections are named at the top, nothing explained is not "ok"', async () => {
-    const r = await pcxReport(['test/fixtures/real/istio__istio__istioctl__pkg__authz__testdata__configdump.yaml', '--generated-at', FIXED_TIME]);
+    const r = await pcxReport([
+      'test/fixtures/real/istio__istio__istioctl__pkg__authz__testdata__configdump.yaml',
+      '--generated-at',
+      FIXED_TIME,
+    ]);
     // the map has one row per listener, each unknown (no RDS/CDS to follow): never an all-clear
     expect(r.code).toBe(1);
     expect(r.out).toContain('(map: 0 of 10 ok)');
-    expect(r.out).toContain('> ⚠️ Incomplete dump: no Bootstrap, Route configurations (RDS), Clusters (CDS), Endpoints (EDS) (see Config sections for what that hides).');
+    expect(r.out).toContain(
+      '> ⚠️ Incomplete dump: no Bootstrap, Route configurations (RDS), Clusters (CDS), Endpoints (EDS) (see Config sections for what that hides).',
+    );
     expect(r.out).toContain('| Listeners (LDS) | ✅ present |');
   });
 });

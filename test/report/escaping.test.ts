@@ -16,7 +16,9 @@ const EVIL_NAME = '</td><img src=x onerror=alert(2)>|`*_x_*`';
 function hostileDump(): string {
   const doc = JSON.parse(readFileSync(SAMPLE, 'utf8'));
   const routes = doc.configs.find((c: { '@type': string }) => c['@type'].endsWith('.RoutesConfigDump'));
-  const rc = routes.dynamic_route_configs.find((r: { route_config: { name: string } }) => r.route_config.name === '9080').route_config;
+  const rc = routes.dynamic_route_configs.find(
+    (r: { route_config: { name: string } }) => r.route_config.name === '9080',
+  ).route_config;
   const vh = rc.virtual_hosts.find((v: { name: string }) => v.name === 'reviews.default.svc.cluster.local:9080');
   vh.name = EVIL_NAME;
   vh.routes[0].name = EVIL_HOST;
@@ -27,12 +29,24 @@ function hostileDump(): string {
 
 describe('HTML escaping', () => {
   it('escapes the five characters', () => {
-    expect(escapeHtml(`<a href="x" title='y'>&amp;</a>`)).toBe('&lt;a href=&quot;x&quot; title=&#39;y&#39;&gt;&amp;amp;&lt;/a&gt;');
+    expect(escapeHtml(`<a href="x" title='y'>&amp;</a>`)).toBe(
+      '&lt;a href=&quot;x&quot; title=&#39;y&#39;&gt;&amp;amp;&lt;/a&gt;',
+    );
   });
 
   it('a Host with <script> (and hostile names from the dump) stays text; the file loads nothing and runs nothing', async () => {
     // the flags apply to every target: one run for the Host, one for the names from the dump
-    const byHost = await pcxReport([SAMPLE, `evil${EVIL_HOST.slice(0, 8)}x:80/`, '--host-header', EVIL_HOST, '--no-map', '--generated-at', FIXED_TIME, '-o', 'html']);
+    const byHost = await pcxReport([
+      SAMPLE,
+      `evil${EVIL_HOST.slice(0, 8)}x:80/`,
+      '--host-header',
+      EVIL_HOST,
+      '--no-map',
+      '--generated-at',
+      FIXED_TIME,
+      '-o',
+      'html',
+    ]);
     const byDump = await pcxReport([hostileDump(), 'reviews:9080/', '--generated-at', FIXED_TIME, '-o', 'html']);
     expect(byHost.err + byDump.err).toBe('');
     const html = byHost.out + byDump.out;
@@ -48,7 +62,9 @@ describe('HTML escaping', () => {
     expect(html).toMatch(/<figure class="chain"><svg /);
     expect(html).toContain('&lt;/td&gt;&lt;img src=x onerror=alert(2)&gt;');
     // self-contained: no scripts, no external resources, and a CSP that would forbid both
-    expect(html).toContain(`<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'">`);
+    expect(html).toContain(
+      `<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'">`,
+    );
     expect(html).not.toMatch(/<(link|iframe|object|embed|img)\b/i);
     expect(html).not.toMatch(/\b(src|href)="(?!#)/i);
     expect(html).not.toMatch(/url\(|@import/i);
@@ -60,7 +76,9 @@ describe('HTML escaping', () => {
 describe('Markdown escaping', () => {
   it('text: markup characters are escaped, identifiers stay readable', () => {
     expect(mdText('<script>alert(1)</script>')).toBe('\\<script\\>alert(1)\\</script\\>');
-    expect(mdText('ignore_port_in_host_matching and _x_ and *y* [l](u) `c` ~s~')).toBe('ignore_port_in_host_matching and \\_x\\_ and \\*y\\* \\[l\\](u) \\`c\\` \\~s\\~');
+    expect(mdText('ignore_port_in_host_matching and _x_ and *y* [l](u) `c` ~s~')).toBe(
+      'ignore_port_in_host_matching and \\_x\\_ and \\*y\\* \\[l\\](u) \\`c\\` \\~s\\~',
+    );
     expect(mdText('# not a heading')).toBe('\\# not a heading');
     expect(mdText('1. not a list')).toBe('1\\. not a list');
     expect(mdText('1.9.1')).toBe('1.9.1');
@@ -73,7 +91,15 @@ describe('Markdown escaping', () => {
   });
 
   it('hostile names from the dump neither inject HTML nor break a table', async () => {
-    const byHost = await pcxReport([SAMPLE, 'reviews:9080/', '--host-header', EVIL_HOST, '--no-map', '--generated-at', FIXED_TIME]);
+    const byHost = await pcxReport([
+      SAMPLE,
+      'reviews:9080/',
+      '--host-header',
+      EVIL_HOST,
+      '--no-map',
+      '--generated-at',
+      FIXED_TIME,
+    ]);
     expect(byHost.out).toContain('Host "\\<script\\>alert(1)\\</script\\>"');
     const r = await pcxReport([hostileDump(), 'reviews:9080/', '--generated-at', FIXED_TIME]);
     expect(r.out).toContain('| 4 | virtual host | `` </td><img src=x onerror=alert(2)>\\|`*_x_*` `` | ');

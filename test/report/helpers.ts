@@ -42,7 +42,8 @@ export function checkMarkdownTables(md: string): number {
     const n = cells(lines[i - 1]);
     expect(cells(lines[i])).toBe(n);
     for (let j = i + 1; j < lines.length && lines[j].startsWith('|'); j++) {
-      if (cells(lines[j]) !== n) throw new Error(`table row ${j + 1} has ${cells(lines[j]) - 2} cells, its header ${n - 2}: ${lines[j]}`);
+      if (cells(lines[j]) !== n)
+        throw new Error(`table row ${j + 1} has ${cells(lines[j]) - 2} cells, its header ${n - 2}: ${lines[j]}`);
     }
   }
   return tables;

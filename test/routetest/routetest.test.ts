@@ -13,7 +13,8 @@ import { readJson } from '../helpers/fixtures.js';
 import { expectGolden } from '../helpers/golden.js';
 import { parseXml, type XmlElement } from './xml.js';
 
-const OSM = 'test/fixtures/real/openservicemesh__osm__pkg__cli__verifier__testdata__sample-envoy-config-dump-bookstore.json';
+const OSM =
+  'test/fixtures/real/openservicemesh__osm__pkg__cli__verifier__testdata__sample-envoy-config-dump-bookstore.json';
 const DIR = 'test/fixtures/routetest';
 const tmp = mkdtempSync(join(tmpdir(), 'pcx-routetest-'));
 
@@ -27,7 +28,12 @@ describe('router_check_tool files', () => {
     expect(j.code).toBe(0);
     const r = JSON.parse(j.out);
     expect(Object.keys(r)).toEqual(['proxy', 'file', 'tests', 'passed', 'failed', 'coverage']);
-    expect(r.tests[0]).toMatchObject({ test_name: 'startup_probe', pass: true, cluster: 'startup_cluster', checked: ['cluster_name', 'virtual_host_name'] });
+    expect(r.tests[0]).toMatchObject({
+      test_name: 'startup_probe',
+      pass: true,
+      cluster: 'startup_cluster',
+      checked: ['cluster_name', 'virtual_host_name'],
+    });
   });
 
   it('--covall counts the fields router_check_tool counts; --fail-under fails below it', async () => {
@@ -35,7 +41,9 @@ describe('router_check_tool files', () => {
     expect(all.code).toBe(1);
     expect(all.out).toMatch(/coverage {2}40% of 1 route \(--covall/);
     expect(all.out).toMatch(/below --fail-under 50%/);
-    expect(all.out).toMatch(/partly \(2\/5 fields\) {2}local_route \(inline in startup_listener\) \/ local_service \/ routes\[0\]/);
+    expect(all.out).toMatch(
+      /partly \(2\/5 fields\) {2}local_route \(inline in startup_listener\) \/ local_service \/ routes\[0\]/,
+    );
     const basic = await pcx(['test', OSM, `${DIR}/osm-router-check.json`, '--fail-under', '100']);
     expect(basic.code).toBe(0);
   });
@@ -47,7 +55,9 @@ describe('pcx assertions and failures', () => {
     expect(r.code).toBe(1);
     expectGolden('test/golden/routetest/geo-pcx.txt', r.out);
     expect(r.out).toMatch(/^PASS {2}details is routed over mTLS to a healthy endpoint/m);
-    expect(r.out).toMatch(/^FAIL {2}wrong expectation[^\n]*\n {6}cluster_name: expected "outbound\|9080\|v2\|details.default.svc.cluster.local", got "outbound\|9080\|\|details.default.svc.cluster.local"\n {6}endpoints_healthy: expected 0 for \S+, got 1 of 1/m);
+    expect(r.out).toMatch(
+      /^FAIL {2}wrong expectation[^\n]*\n {6}cluster_name: expected "outbound\|9080\|v2\|details.default.svc.cluster.local", got "outbound\|9080\|\|details.default.svc.cluster.local"\n {6}endpoints_healthy: expected 0 for \S+, got 1 of 1/m,
+    );
     const f = await pcx(['test', GEO, `${DIR}/geo-pcx.yaml`, '--only-show-failures']);
     expect(f.out).not.toMatch(/^PASS/m);
     expect(f.out).toMatch(/^FAIL {2}wrong expectation/m);
@@ -62,7 +72,8 @@ describe('pcx assertions and failures', () => {
     const suites = root.children.filter((c) => c.name === 'testsuite');
     expect(suites).toHaveLength(1);
     const s = suites[0];
-    for (const a of ['name', 'tests', 'failures', 'errors', 'skipped', 'time', 'timestamp']) expect(s.attrs[a]).toBeDefined();
+    for (const a of ['name', 'tests', 'failures', 'errors', 'skipped', 'time', 'timestamp'])
+      expect(s.attrs[a]).toBeDefined();
     expect(s.attrs.timestamp).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d$/);
     const cases = s.children.filter((c) => c.name === 'testcase');
     expect(cases).toHaveLength(Number(s.attrs.tests));
@@ -102,10 +113,18 @@ describe('pcx test --init', () => {
     expect(w.err).toMatch(/wrote 135 tests/);
     const doc = parseYaml(readFileSync(pinned, 'utf8'));
     expect(doc.tests).toHaveLength(135);
-    expect(doc.tests.find((t: { test_name: string }) => t.test_name === 'details.default.svc.cluster.local:9080/')).toEqual({
+    expect(
+      doc.tests.find((t: { test_name: string }) => t.test_name === 'details.default.svc.cluster.local:9080/'),
+    ).toEqual({
       test_name: 'details.default.svc.cluster.local:9080/',
       input: { authority: 'details.default.svc.cluster.local:9080', path: '/', method: 'GET' },
-      validate: { verdict: 'routed', virtual_host_name: 'details.default.svc.cluster.local:9080', route_name: 'default', cluster_name: 'outbound|9080||details.default.svc.cluster.local', endpoints_healthy: '>= 1' },
+      validate: {
+        verdict: 'routed',
+        virtual_host_name: 'details.default.svc.cluster.local:9080',
+        route_name: 'default',
+        cluster_name: 'outbound|9080||details.default.svc.cluster.local',
+        endpoints_healthy: '>= 1',
+      },
     });
     const r = await pcx(['test', GEO, pinned]);
     expect(r.code).toBe(0);
@@ -118,14 +137,18 @@ describe('pcx test --init', () => {
   it('fails on a copy of the dump with one route changed', async () => {
     const doc = readJson(GEO);
     const routes = doc.configs.find((c: { '@type': string }) => c['@type'].endsWith('.RoutesConfigDump'));
-    const rc = routes.dynamic_route_configs.find((r: { route_config: { name: string } }) => r.route_config.name === '9080').route_config;
+    const rc = routes.dynamic_route_configs.find(
+      (r: { route_config: { name: string } }) => r.route_config.name === '9080',
+    ).route_config;
     const vh = rc.virtual_hosts.find((v: { name: string }) => v.name === 'details.default.svc.cluster.local:9080');
     vh.routes[0].route.cluster = 'outbound|9080||ratings.default.svc.cluster.local';
     const changed = join(tmp, 'geo-changed.json');
     writeFileSync(changed, JSON.stringify(doc));
     const r = await pcx(['test', changed, pinned, '--only-show-failures']);
     expect(r.code).toBe(1);
-    expect(r.out).toMatch(/^FAIL {2}details.default.svc.cluster.local:9080\/[^\n]*\n {6}cluster_name: expected "outbound\|9080\|\|details.default.svc.cluster.local", got "outbound\|9080\|\|ratings.default.svc.cluster.local"/m);
+    expect(r.out).toMatch(
+      /^FAIL {2}details.default.svc.cluster.local:9080\/[^\n]*\n {6}cluster_name: expected "outbound\|9080\|\|details.default.svc.cluster.local", got "outbound\|9080\|\|ratings.default.svc.cluster.local"/m,
+    );
     expect(r.out).toMatch(/135 tests: 134 passed, 1 failed/);
   });
 });

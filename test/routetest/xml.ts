@@ -2,9 +2,15 @@
  * A small, strict XML reader for checking pcx's JUnit output: elements, attributes, text, the five
  * predefined entities. Throws on anything malformed (unclosed or mismatched tags, bad attributes).
  */
-export interface XmlElement { name: string; attrs: Record<string, string>; children: XmlElement[]; text: string }
+export interface XmlElement {
+  name: string;
+  attrs: Record<string, string>;
+  children: XmlElement[];
+  text: string;
+}
 
-const decode = (s: string) => s.replace(/&(lt|gt|quot|apos|amp);/g, (_, e: string) => ({ lt: '<', gt: '>', quot: '"', apos: "'", amp: '&' })[e]!);
+const decode = (s: string) =>
+  s.replace(/&(lt|gt|quot|apos|amp);/g, (_, e: string) => ({ lt: '<', gt: '>', quot: '"', apos: "'", amp: '&' })[e]!);
 
 export function parseXml(src: string): XmlElement {
   let i = 0;

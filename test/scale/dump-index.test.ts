@@ -20,7 +20,8 @@ import { camelize, REAL } from '../helpers/fixtures.js';
 import { pcxIn } from '../helpers/in-process.js';
 import { generateMesh, scratch, type MeshFile } from './mesh.js';
 
-const whole = (text: string | Buffer, chunk = 1) => indexBytes(Buffer.from(text), 'test.json', { whole: true, chunk }).doc;
+const whole = (text: string | Buffer, chunk = 1) =>
+  indexBytes(Buffer.from(text), 'test.json', { whole: true, chunk }).doc;
 const lazyDoc = (buf: Buffer, chunk?: number) => indexBytes(buf, 'test.json', { lazyBytes: 0, chunk }).doc;
 
 let dir: string;
@@ -35,7 +36,11 @@ beforeAll(() => {
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 const tricky = [
-  '{}', '[]', '{"a":{}}', '[[],[[]],{}]', '[true,false,null,-0,1.5e-7,-12E+3,"s"]',
+  '{}',
+  '[]',
+  '{"a":{}}',
+  '[[],[[]],{}]',
+  '[true,false,null,-0,1.5e-7,-12E+3,"s"]',
   '{"br{ace": "}{][", "q\\"uote": "a \\"quoted\\" {brace}", "bs": "\\\\", "bs2": "\\\\\\"}", "end\\\\": "x"}',
   '{"u": "h\\u00e9llo \\ud83d\\ude00", "raw": "héllo 😀 ünïcode", "ключ": ["значение", {"日本": "語"}]}',
   '{"dup": 1, "other": [1,2], "dup": {"last": "wins"}}',
@@ -105,34 +110,60 @@ describe('a broken document is refused, whatever its size', () => {
     throw new Error('expected an error');
   };
   it('says truncated, wherever the text stops', () => {
-    for (const text of ['{"configs": [', '{"a": "unterminated', '{"a": [1, 2', '[{"x": 1}, {"y": ', '{"listener": {"name": "x"']) {
+    for (const text of [
+      '{"configs": [',
+      '{"a": "unterminated',
+      '{"a": [1, 2',
+      '[{"x": 1}, {"y": ',
+      '{"listener": {"name": "x"',
+    ]) {
       for (const below of [0, Infinity]) {
         const e = err(text, below);
         expect(e).toBeInstanceOf(InputError);
         // below the string limit, JSON.parse words it (as pcx always did: "truncated" when it says so)
-        expect(e.message).toMatch(below ? /^test\.json: (JSON is truncated|invalid JSON)/ : /^test\.json: JSON is truncated/);
+        expect(e.message).toMatch(
+          below ? /^test\.json: (JSON is truncated|invalid JSON)/ : /^test\.json: JSON is truncated/,
+        );
         if (!below) expect(e.hint).toMatch(/fetch the dump again/);
       }
     }
   });
   it('says where invalid JSON is (past the string limit) or what JSON.parse says (below it)', () => {
-    for (const text of ['{"a": [1 2]}', '{"a" 1}', '{a: 1}', '[1,]', '{"a": tru}', '{"a": 1} trailing', '{"a": [}', '{"a": {]}', '[{"x": [}]']) {
+    for (const text of [
+      '{"a": [1 2]}',
+      '{"a" 1}',
+      '{a: 1}',
+      '[1,]',
+      '{"a": tru}',
+      '{"a": 1} trailing',
+      '{"a": [}',
+      '{"a": {]}',
+      '[{"x": [}]',
+    ]) {
       const e = err(text);
       expect(e).toBeInstanceOf(InputError);
       expect(e.message).toMatch(/^test\.json: invalid JSON (at byte \d+ )?\(.+\); expected an Envoy config dump$/);
-      expect(err(text, Infinity).message).toMatch(/^test\.json: (invalid JSON \(.+\)|JSON is truncated \(.+\)); expected/);
+      expect(err(text, Infinity).message).toMatch(
+        /^test\.json: (invalid JSON \(.+\)|JSON is truncated \(.+\)); expected/,
+      );
     }
   });
   it('a resource with a bad token is refused when it is read', () => {
     const { doc } = indexBytes(Buffer.from('{"listener": {"name": "l", "a": [1 2]}}'), 'test.json', { lazyBytes: 0 });
-    expect(() => materialize(doc)).toThrow(/^test\.json: invalid JSON at byte \d+ \(.+\); expected an Envoy config dump$/);
+    expect(() => materialize(doc)).toThrow(
+      /^test\.json: invalid JSON at byte \d+ \(.+\); expected an Envoy config dump$/,
+    );
     // parsed whole (a small dump), it is refused at once, with JSON.parse's words as always
-    expect(() => indexBytes(Buffer.from('{"listener": {"name": "l", "a": [1 2]}}'), 'test.json', { lazyBytes: 1 << 20 })).toThrow(/^test\.json: invalid JSON \(/);
+    expect(() =>
+      indexBytes(Buffer.from('{"listener": {"name": "l", "a": [1 2]}}'), 'test.json', { lazyBytes: 1 << 20 }),
+    ).toThrow(/^test\.json: invalid JSON \(/);
   });
   it('refuses bytes that are not UTF-8, with the byte', () => {
     const bad = Buffer.concat([Buffer.from('{"configs": [{"a": "'), Buffer.from([0xff, 0xfe]), Buffer.from('"}]}')]);
     for (const chunk of [1, 2, 1000]) {
-      expect(() => indexBytes(bad, 'test.json', { chunk })).toThrow('test.json: not valid UTF-8 at byte 20; a config dump is JSON, which is UTF-8');
+      expect(() => indexBytes(bad, 'test.json', { chunk })).toThrow(
+        'test.json: not valid UTF-8 at byte 20; a config dump is JSON, which is UTF-8',
+      );
     }
     const cut = Buffer.concat([Buffer.from('{"a": "é'), Buffer.from('😀').subarray(0, 2)]);
     expect(() => indexBytes(cut, 'test.json')).toThrow(/not valid UTF-8/);
@@ -140,9 +171,14 @@ describe('a broken document is refused, whatever its size', () => {
     expect(whole('{"é😀": "日本"}', 1)).toEqual({ 'é😀': '日本' });
   });
   it('reads YAML whole (yaml-input.ts), says "not JSON" for a bare value, like parse-json', () => {
-    expect(indexBytes(Buffer.from('configs:\n  - a: 1\n'), 'test.yaml', { chunk: 3 })).toMatchObject({ doc: { configs: [{ a: 1 }] }, lazy: false });
+    expect(indexBytes(Buffer.from('configs:\n  - a: 1\n'), 'test.yaml', { chunk: 3 })).toMatchObject({
+      doc: { configs: [{ a: 1 }] },
+      lazy: false,
+    });
     expect(err('42', Infinity).message).toBe('test.json: valid JSON but not an Envoy config dump (it is a number)');
-    expect(err('"a string"', Infinity).message).toBe('test.json: valid JSON but not an Envoy config dump (it is a string)');
+    expect(err('"a string"', Infinity).message).toBe(
+      'test.json: valid JSON but not an Envoy config dump (it is a string)',
+    );
     expect(err('null', Infinity).message).toBe('test.json: valid JSON but not an Envoy config dump (it is null)');
     expect(err('nope').message).toMatch(/not JSON \(it does not start with \{ or \[\)/);
   });
@@ -169,7 +205,15 @@ function headsAgree(lazy: ConfigModel, full: ConfigModel): void {
   lazy.listeners.forEach((l, i) => {
     const h = l.head;
     const f = full.listeners[i].listener;
-    for (const k of ['name', 'address', 'additional_addresses', 'bind_to_port', 'use_original_dst', 'traffic_direction'] as const) expect(h[k]).toEqual(f[k]);
+    for (const k of [
+      'name',
+      'address',
+      'additional_addresses',
+      'bind_to_port',
+      'use_original_dst',
+      'traffic_direction',
+    ] as const)
+      expect(h[k]).toEqual(f[k]);
   });
   lazy.clusters.forEach((c, i) => {
     const h = c.head;
@@ -187,24 +231,54 @@ function lazyModel(buf: Buffer, origin: string): ConfigModel {
 describe('the index gives the same model as a full parse', () => {
   const cases: [string, () => Buffer][] = Object.entries(REAL).map(([k, f]) => [k, () => readFileSync(f)]);
   cases.push(
-    ['camelCase (old istioctl -o json)', () => Buffer.from(JSON.stringify(camelize(JSON.parse(readFileSync(REAL.istio14productpage, 'utf8')))))],
+    [
+      'camelCase (old istioctl -o json)',
+      () => Buffer.from(JSON.stringify(camelize(JSON.parse(readFileSync(REAL.istio14productpage, 'utf8'))))),
+    ],
     ['v2alpha (Istio 1.3)', () => readFileSync(REAL.istio13gateway)],
-    ['a status line and a BOM before the JSON', () => Buffer.concat([Buffer.from('\ufeff200\n'), readFileSync(REAL.istio19productpage)])],
-    ['{"config_dump": …} wrapper', () => Buffer.from(JSON.stringify({ config_dump: JSON.parse(readFileSync(REAL.istio19productpage, 'utf8')) }))],
-    ...(['ListenersConfigDump', 'ClustersConfigDump', 'RoutesConfigDump', 'EndpointsConfigDump'] as const).map((kind): [string, () => Buffer] => [`istioctl pc per-type array from ${kind}`, () => {
-      const doc = JSON.parse(readFileSync(REAL.istio19productpage, 'utf8'));
-      const sec = doc.configs.find((c: { '@type': string }) => c['@type'].endsWith(kind)) ?? {};
-      const arr = kind === 'ListenersConfigDump' ? sec.dynamic_listeners.map((l: { active_state: { listener: unknown } }) => l.active_state.listener)
-        : kind === 'ClustersConfigDump' ? sec.dynamic_active_clusters.map((c: { cluster: unknown }) => c.cluster)
-          : kind === 'RoutesConfigDump' ? [...(sec.dynamic_route_configs ?? []), ...(sec.static_route_configs ?? [])].map((r: { route_config: unknown }) => r.route_config)
-            : (sec.dynamic_endpoint_configs ?? []).map((e: { endpoint_config: unknown }) => e.endpoint_config);
-      return Buffer.from(JSON.stringify(arr.length ? arr : [{ cluster_name: 'x', endpoints: [] }]));
-    }]),
-    ['`?resource=` per-element entries', () => {
-      const doc = JSON.parse(readFileSync(REAL.istio19productpage, 'utf8'));
-      const sec = doc.configs.find((c: { '@type': string }) => c['@type'].endsWith('ListenersConfigDump'));
-      return Buffer.from(JSON.stringify({ configs: sec.dynamic_listeners.map((l: object) => ({ '@type': 'type.googleapis.com/envoy.admin.v3.ListenersConfigDump.DynamicListener', ...l })) }));
-    }],
+    [
+      'a status line and a BOM before the JSON',
+      () => Buffer.concat([Buffer.from('\ufeff200\n'), readFileSync(REAL.istio19productpage)]),
+    ],
+    [
+      '{"config_dump": …} wrapper',
+      () => Buffer.from(JSON.stringify({ config_dump: JSON.parse(readFileSync(REAL.istio19productpage, 'utf8')) })),
+    ],
+    ...(['ListenersConfigDump', 'ClustersConfigDump', 'RoutesConfigDump', 'EndpointsConfigDump'] as const).map(
+      (kind): [string, () => Buffer] => [
+        `istioctl pc per-type array from ${kind}`,
+        () => {
+          const doc = JSON.parse(readFileSync(REAL.istio19productpage, 'utf8'));
+          const sec = doc.configs.find((c: { '@type': string }) => c['@type'].endsWith(kind)) ?? {};
+          const arr =
+            kind === 'ListenersConfigDump'
+              ? sec.dynamic_listeners.map((l: { active_state: { listener: unknown } }) => l.active_state.listener)
+              : kind === 'ClustersConfigDump'
+                ? sec.dynamic_active_clusters.map((c: { cluster: unknown }) => c.cluster)
+                : kind === 'RoutesConfigDump'
+                  ? [...(sec.dynamic_route_configs ?? []), ...(sec.static_route_configs ?? [])].map(
+                      (r: { route_config: unknown }) => r.route_config,
+                    )
+                  : (sec.dynamic_endpoint_configs ?? []).map((e: { endpoint_config: unknown }) => e.endpoint_config);
+          return Buffer.from(JSON.stringify(arr.length ? arr : [{ cluster_name: 'x', endpoints: [] }]));
+        },
+      ],
+    ),
+    [
+      '`?resource=` per-element entries',
+      () => {
+        const doc = JSON.parse(readFileSync(REAL.istio19productpage, 'utf8'));
+        const sec = doc.configs.find((c: { '@type': string }) => c['@type'].endsWith('ListenersConfigDump'));
+        return Buffer.from(
+          JSON.stringify({
+            configs: sec.dynamic_listeners.map((l: object) => ({
+              '@type': 'type.googleapis.com/envoy.admin.v3.ListenersConfigDump.DynamicListener',
+              ...l,
+            })),
+          }),
+        );
+      },
+    ],
   );
   it.each(cases)('%s', (name, bytes) => {
     const buf = bytes();
@@ -217,7 +291,9 @@ describe('the index gives the same model as a full parse', () => {
     expect(facts(lazy)).toEqual(facts(full));
     // and every question asked of it is answered the same
     const fresh = lazyModel(buf, name);
-    expect(explainAll(fresh).rows).toEqual(explainAll(buildModel(JSON.parse(buf.toString('utf8').replace(/^\ufeff200\n/, '')), name)).rows);
+    expect(explainAll(fresh).rows).toEqual(
+      explainAll(buildModel(JSON.parse(buf.toString('utf8').replace(/^\ufeff200\n/, '')), name)).rows,
+    );
   });
 
   it(`${LAZY_BYTES_ENV}=0: loadModel of a generated mesh, plain and .gz, answers as the full parse`, async () => {
@@ -245,24 +321,30 @@ describe('the index gives the same model as a full parse', () => {
   it('a malformed resource read late is left out, with the warning', () => {
     const doc = JSON.parse(readFileSync(REAL.istio19productpage, 'utf8'));
     const sec = doc.configs.find((c: { '@type': string }) => c['@type'].endsWith('ListenersConfigDump'));
-    sec.dynamic_listeners.find((l: { name: string }) => l.name === '0.0.0.0_8080').active_state.listener.filter_chains = {};
+    sec.dynamic_listeners.find((l: { name: string }) => l.name === '0.0.0.0_8080').active_state.listener.filter_chains =
+      {};
     const m = lazyModel(Buffer.from(JSON.stringify(doc)), 'bad.json');
     expect(m.warnings.join('\n')).not.toMatch(/malformed/);
     const l = m.listeners.find((x) => x.name === '0.0.0.0_8080')!;
     expect(l.listener.filter_chains).toBeUndefined();
-    expect(m.warnings.join('\n')).toMatch(/malformed listener "0\.0\.0\.0_8080": filter_chains is an object, expected a list/);
+    expect(m.warnings.join('\n')).toMatch(
+      /malformed listener "0\.0\.0\.0_8080": filter_chains is an object, expected a list/,
+    );
   });
 
   it('a big dump warns about a malformed resource when a question reads it, --strict at load', async () => {
     const doc = JSON.parse(readFileSync(REAL.istio19productpage, 'utf8'));
     const sec = doc.configs.find((c: { '@type': string }) => c['@type'].endsWith('ClustersConfigDump'));
-    sec.dynamic_active_clusters.find((c: { cluster: { name: string } }) => c.cluster.name === 'outbound|9080||details.default.svc.cluster.local').cluster.circuit_breakers = 'x';
+    sec.dynamic_active_clusters.find(
+      (c: { cluster: { name: string } }) => c.cluster.name === 'outbound|9080||details.default.svc.cluster.local',
+    ).cluster.circuit_breakers = 'x';
     const f = join(dir, 'big-bad.json');
     writeFileSync(f, JSON.stringify(doc));
     const saved = process.env[LAZY_BYTES_ENV];
     process.env[LAZY_BYTES_ENV] = '0'; // this small dump is read as a big one is
     try {
-      const warn = /malformed cluster "outbound\|9080\|\|details\.default\.svc\.cluster\.local": circuit_breakers is a string/;
+      const warn =
+        /malformed cluster "outbound\|9080\|\|details\.default\.svc\.cluster\.local": circuit_breakers is a string/;
       const lazy = await pcxIn(['explain', f, 'reviews:9080/']);
       expect(lazy.code).toBe(0);
       expect(lazy.out + lazy.err).not.toMatch(warn); // reviews never reads the details cluster

@@ -21,13 +21,15 @@ beforeAll(async () => {
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-const ask = (p: Probe): ExplainResult => explain(model, { target: p.target, headers: p.header ? [p.header] : undefined });
+const ask = (p: Probe): ExplainResult =>
+  explain(model, { target: p.target, headers: p.header ? [p.header] : undefined });
 const hop = (r: ExplainResult, kind: string) => r.hops.find((h) => h.kind === kind);
 
 describe('explain on a generated 50-service mesh', () => {
   it('is a sidecar in ns-0 with every section', () => {
     expect(model.proxy).toMatchObject({ kind: 'sidecar', namespace: 'ns-0' });
-    for (const s of ['bootstrap', 'listeners', 'routes', 'clusters', 'endpoints']) expect(model.sections.has(s as never)).toBe(true);
+    for (const s of ['bootstrap', 'listeners', 'routes', 'clusters', 'endpoints'])
+      expect(model.sections.has(s as never)).toBe(true);
   });
 
   it('an HTTP service: 0.0.0.0_<port>, RDS "<port>", its vhost, its cluster', () => {
@@ -45,7 +47,10 @@ describe('explain on a generated 50-service mesh', () => {
     const p = mesh.probes.weighted;
     const r = ask(p);
     expect(r.verdict.kind).toBe('routed');
-    expect(r.verdict.clusters.map((c) => [c.name, c.weight])).toEqual([[p.clusters[0], 90], [p.clusters[1], 10]]);
+    expect(r.verdict.clusters.map((c) => [c.name, c.weight])).toEqual([
+      [p.clusters[0], 90],
+      [p.clusters[1], 10],
+    ]);
     const route = hop(r, 'route');
     expect(route?.name).toBe('primary');
     expect(route?.istio?.map((x) => x.kind)).toContain('VirtualService');
@@ -99,17 +104,25 @@ describe('the generator', () => {
     const touches = (name: string) => name.endsWith(`|${svc}`) || name.startsWith(`${svc}:`);
     const differing = (a: ConfigModel, b: ConfigModel) => {
       const names: string[] = [];
-      a.clusters.forEach((c, i) => JSON.stringify(c.cluster) !== JSON.stringify(b.clusters[i].cluster) && names.push(c.name));
-      a.endpoints.forEach((e, i) => JSON.stringify(e.cla) !== JSON.stringify(b.endpoints[i].cla) && names.push(e.clusterName));
+      a.clusters.forEach(
+        (c, i) => JSON.stringify(c.cluster) !== JSON.stringify(b.clusters[i].cluster) && names.push(c.name),
+      );
+      a.endpoints.forEach(
+        (e, i) => JSON.stringify(e.cla) !== JSON.stringify(b.endpoints[i].cla) && names.push(e.clusterName),
+      );
       a.routeConfigs.forEach((r, i) => {
         const vb = b.routeConfigs[i].config.virtual_hosts ?? [];
-        (r.config.virtual_hosts ?? []).forEach((vh, k) => JSON.stringify(vh) !== JSON.stringify(vb[k]) && names.push(vh.name ?? ''));
+        (r.config.virtual_hosts ?? []).forEach(
+          (vh, k) => JSON.stringify(vh) !== JSON.stringify(vb[k]) && names.push(vh.name ?? ''),
+        );
       });
       return names;
     };
     const names = differing(model, m2);
     expect(names.length).toBeGreaterThan(0);
     expect(names.every(touches)).toBe(true);
-    expect(explain(m2, { target: changed.probes.weighted.target }).verdict.clusters.map((c) => c.weight)).toEqual([50, 50]);
+    expect(explain(m2, { target: changed.probes.weighted.target }).verdict.clusters.map((c) => c.weight)).toEqual([
+      50, 50,
+    ]);
   });
 });

@@ -18,7 +18,7 @@ describe('pcx table commands', () => {
     else process.env.NO_COLOR = saved;
   });
 
-  it('pcx all (and its alias a) prints istioctl\'s golden rows for the waypoint dump', async () => {
+  it("pcx all (and its alias a) prints istioctl's golden rows for the waypoint dump", async () => {
     for (const cmd of ['all', 'a']) {
       const r = await pcx([cmd, DUMPS.waypoint]);
       expect(r).toEqual({ code: 0, out: text(DUMPS.waypointSummary), err: '' });
@@ -43,7 +43,9 @@ describe('pcx table commands', () => {
     const j = await pcx(['b', DUMPS.waypoint]);
     expect(JSON.parse(j.out).bootstrap.node.id).toMatch(/^waypoint~/);
     const s = await pcx(['bootstrap', DUMPS.waypoint, '-o', 'short']);
-    expect(s.out).toBe('Istio Version:       1.21.0-1226\nIstio Proxy Version: ee85c5f28702f00621aed895915fca565796b9e4\nEnvoy Version:       0.0.0\n');
+    expect(s.out).toBe(
+      'Istio Version:       1.21.0-1226\nIstio Proxy Version: ee85c5f28702f00621aed895915fca565796b9e4\nEnvoy Version:       0.0.0\n',
+    );
   });
 
   it('-o json and -o yaml print the selected resources', async () => {
@@ -72,7 +74,7 @@ describe('pcx table commands', () => {
     const r = await pcx(['ep', DUMPS.edsOnly, '--clusters', DUMPS.clustersJson, '--status', 'unhealthy']);
     expect(r.out).toBe(
       'ENDPOINT              STATUS        OUTLIER CHECK     CLUSTER\n' +
-      '172.17.0.14:15014     UNHEALTHY     OK                outbound|15014||istio-policy.istio-system.svc.cluster.local\n',
+        '172.17.0.14:15014     UNHEALTHY     OK                outbound|15014||istio-policy.istio-system.svc.cluster.local\n',
     );
   });
 
@@ -80,7 +82,9 @@ describe('pcx table commands', () => {
     const r = await pcx(['clusters', DUMPS.ldsOnly]);
     expect(r.code).toBe(0);
     expect(r.out).toBe('SERVICE FQDN     PORT     SUBSET     DIRECTION     TYPE     DESTINATION RULE\n');
-    expect(r.err).toBe(`pcx: note: ${DUMPS.ldsOnly} has no clusters (ClustersConfigDump): the clusters table is empty\n`);
+    expect(r.err).toBe(
+      `pcx: note: ${DUMPS.ldsOnly} has no clusters (ClustersConfigDump): the clusters table is empty\n`,
+    );
     const e = await pcx(['endpoints', DUMPS.ldsOnly]);
     expect(e.code).toBe(0);
     expect(e.err.split('\n').filter(Boolean)).toHaveLength(1);

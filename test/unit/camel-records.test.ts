@@ -20,7 +20,7 @@ describe('secrets read the same in either spelling', () => {
     expect(camel.secrets[0].secret).toHaveProperty(Object.keys(snake.secrets[0].secret)[0]);
   });
 
-  it('the raw secret keeps the dump\'s spelling (tables -o json print the dump as Envoy gave it)', () => {
+  it("the raw secret keeps the dump's spelling (tables -o json print the dump as Envoy gave it)", () => {
     const camelKeys = JSON.stringify(camel.secrets.map((s) => s.raw));
     expect(camelKeys).toMatch(/"tlsCertificate"|"validationContext"/);
     expect(camelKeys).not.toMatch(/"tls_certificate"|"validation_context"/);

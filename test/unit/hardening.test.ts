@@ -2,7 +2,16 @@
  * Bounded inputs, safe --save, and the small refusals of issue 14. Limits are set small by each test
  * (PCX_MAX_INPUT_BYTES), so no test needs a multi-GB file.
  */
-import { chmodSync, existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { gzipSync } from 'node:zlib';
@@ -31,10 +40,12 @@ describe('bounded inputs', () => {
   it('a gzip bomb stops at the limit with one clear line, not after inflating it all', async () => {
     const bomb = join(dir, 'bomb.json.gz');
     writeFileSync(bomb, gzipSync(Buffer.alloc(4_000_000, 0x20))); // 4 MB of spaces in ~4 kB
-    await withLimit(1_000_000, () => expect(loadModel(bomb)).rejects.toMatchObject({
-      message: `${bomb} inflated is larger than 1.0 MB (the limit ${MAX_INPUT_ENV} sets); no real config dump is`,
-      exitCode: 2,
-    }));
+    await withLimit(1_000_000, () =>
+      expect(loadModel(bomb)).rejects.toMatchObject({
+        message: `${bomb} inflated is larger than 1.0 MB (the limit ${MAX_INPUT_ENV} sets); no real config dump is`,
+        exitCode: 2,
+      }),
+    );
   });
 
   it('a real gzipped dump under the limit still loads', async () => {
@@ -45,30 +56,48 @@ describe('bounded inputs', () => {
   });
 
   it('a plain file and stdin past the limit are refused the same way', async () => {
-    await withLimit(100_000, () => expect(loadModel(DUMP)).rejects.toThrow(/is larger than 100000 bytes \(the limit PCX_MAX_INPUT_BYTES sets\)/));
-    await withLimit(100_000, () => expect(loadModel('-', { stdin: Readable.from([readFileSync(DUMP)]) })).rejects.toThrow(/^stdin is larger than 100000 bytes/));
+    await withLimit(100_000, () =>
+      expect(loadModel(DUMP)).rejects.toThrow(/is larger than 100000 bytes \(the limit PCX_MAX_INPUT_BYTES sets\)/),
+    );
+    await withLimit(100_000, () =>
+      expect(loadModel('-', { stdin: Readable.from([readFileSync(DUMP)]) })).rejects.toThrow(
+        /^stdin is larger than 100000 bytes/,
+      ),
+    );
   });
 
   it('a bad limit is a usage error', async () => {
-    await withLimit(-1 as number, () => expect(loadModel(join(dir, 'bomb.json.gz'))).rejects.toThrow(/PCX_MAX_INPUT_BYTES=-1 is not a positive number of bytes/));
+    await withLimit(-1 as number, () =>
+      expect(loadModel(join(dir, 'bomb.json.gz'))).rejects.toThrow(
+        /PCX_MAX_INPUT_BYTES=-1 is not a positive number of bytes/,
+      ),
+    );
   });
 
   it('a bug-report whose inflated stream passes the limit stops there', async () => {
     const files = { ...bugReportFiles(), 'bug-report/huge.log': Buffer.alloc(3_000_000, 0x61) };
     const tgz = join(dir, 'bomb-report.tar.gz');
     writeFileSync(tgz, await makeTar(files));
-    await withLimit(1_500_000, () => expect(loadModel(tgz, { pod: PRODUCTPAGE })).rejects.toThrow(`${tgz} inflated is larger than 1.5 MB`));
+    await withLimit(1_500_000, () =>
+      expect(loadModel(tgz, { pod: PRODUCTPAGE })).rejects.toThrow(`${tgz} inflated is larger than 1.5 MB`),
+    );
   });
 
   it('an archive member past the limit stops there (a plain tar: no gzip layer to count)', async () => {
     const tar = join(dir, 'report.tar');
     writeFileSync(tar, await makeTar(bugReportFiles(), false));
-    await withLimit(200_000, () => expect(loadModel(tar, { pod: PRODUCTPAGE })).rejects.toThrow(`${tar}: bug-report/proxies/default/${PRODUCTPAGE}/config_dump?include_eds is larger than 200000 bytes`));
+    await withLimit(200_000, () =>
+      expect(loadModel(tar, { pod: PRODUCTPAGE })).rejects.toThrow(
+        `${tar}: bug-report/proxies/default/${PRODUCTPAGE}/config_dump?include_eds is larger than 200000 bytes`,
+      ),
+    );
   });
 
   it('pathological nesting past the string limit fails at once, with no stack overflow', () => {
     const deep = Buffer.from('['.repeat(50_000) + ']'.repeat(50_000));
-    expect(() => indexBytes(deep, 'deep.json', { chunk: 16 })).toThrow('deep.json: nested more than 1000 levels deep (at byte 1000); no Envoy config dump is (protobuf stops at 100 levels)');
+    expect(() => indexBytes(deep, 'deep.json', { chunk: 16 })).toThrow(
+      'deep.json: nested more than 1000 levels deep (at byte 1000); no Envoy config dump is (protobuf stops at 100 levels)',
+    );
   });
 
   it('an empty file says so', async () => {
@@ -76,7 +105,9 @@ describe('bounded inputs', () => {
     writeFileSync(empty, '');
     await expect(loadModel(empty)).rejects.toThrow(`${empty}: empty file; expected an Envoy config dump`);
     writeFileSync(empty, ' \n');
-    await expect(loadModel(empty)).rejects.toThrow(`${empty}: empty file (only whitespace); expected an Envoy config dump`);
+    await expect(loadModel(empty)).rejects.toThrow(
+      `${empty}: empty file (only whitespace); expected an Envoy config dump`,
+    );
   });
 });
 
@@ -97,7 +128,10 @@ describe('--save writes safely', () => {
     const out = join(dir, 'existing.json');
     writeFileSync(out, 'keep me');
     chmodSync(out, 0o640);
-    await expect(loadModel(DUMP, { save: out })).rejects.toMatchObject({ message: `--save ${out}: the file exists; add --force to replace it`, exitCode: 2 });
+    await expect(loadModel(DUMP, { save: out })).rejects.toMatchObject({
+      message: `--save ${out}: the file exists; add --force to replace it`,
+      exitCode: 2,
+    });
     expect(readFileSync(out, 'utf8')).toBe('keep me');
     await loadModel(DUMP, { save: out, force: true });
     expectSameBytes(readFileSync(out), readFileSync(DUMP));
@@ -109,7 +143,9 @@ describe('--save writes safely', () => {
     writeFileSync(victim, 'precious');
     const link = join(dir, 'link.json');
     symlinkSync(victim, link);
-    await expect(loadModel(DUMP, { save: link, force: true })).rejects.toThrow(`--save ${link}: it is a symbolic link; pcx does not write through links`);
+    await expect(loadModel(DUMP, { save: link, force: true })).rejects.toThrow(
+      `--save ${link}: it is a symbolic link; pcx does not write through links`,
+    );
     expect(readFileSync(victim, 'utf8')).toBe('precious');
     expect(lstatSync(link).isSymbolicLink()).toBe(true);
   });
@@ -136,7 +172,7 @@ describe('--save writes safely', () => {
 });
 
 describe('small refusals', () => {
-  it('-n \'\' is refused, not silently dropped', async () => {
+  it("-n '' is refused, not silently dropped", async () => {
     const r = await pcxIn(['explain', DUMP, 'reviews:9080/', '-n', '']);
     expect(r.code).toBe(2);
     expect(r.err).toMatch(/^pcx: -n needs a namespace, not an empty string\n/);
@@ -153,7 +189,9 @@ describe('small refusals', () => {
       const dump = join(pod, 'config_dump?include_eds');
       removeDir(dump);
       symlinkSync(outside, dump);
-      await expect(loadModel(report, { pod: PRODUCTPAGE })).rejects.toThrow(/leads outside the bug-report directory \(to .*outside\.json\); refused/);
+      await expect(loadModel(report, { pod: PRODUCTPAGE })).rejects.toThrow(
+        /leads outside the bug-report directory \(to .*outside\.json\); refused/,
+      );
       // a link inside the report is fine
       mkdirSync(join(report, 'bug-report/copies'));
       writeFileSync(join(report, 'bug-report/copies/dump.json'), fixture('productpage.json'));

@@ -6,7 +6,17 @@
  *  - envoy-resolution.md §3.1: prefix ranges are looked up in an LC-trie per family, longest prefix wins.
  *  - envoy-resolution.md §2.2: `0.0.0.0` / `[::]` are the wildcard listener addresses.
  */
-import { cidrContains, formatAddress, formatCidr, formatHostPort, isAnyAddress, isIpLiteral, parseIp, prefixLen, socketOf } from '../../src/envoy/ip.js';
+import {
+  cidrContains,
+  formatAddress,
+  formatCidr,
+  formatHostPort,
+  isAnyAddress,
+  isIpLiteral,
+  parseIp,
+  prefixLen,
+  socketOf,
+} from '../../src/envoy/ip.js';
 import { readJson, REAL } from '../helpers/fixtures.js';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
@@ -17,12 +27,14 @@ describe('parseIp', () => {
     expect(ip('10.0.0.1')).toEqual({ family: 4, value: 0x0a000001n });
     const v6 = ip('2001:db8::1');
     expect(v6.family).toBe(6);
-    for (const s of ['2001:0db8:0:0:0:0:0:1', '[2001:db8::1]', '2001:db8:0::1', '2001:db8::1%eth0']) expect(ip(s)).toEqual(v6);
+    for (const s of ['2001:0db8:0:0:0:0:0:1', '[2001:db8::1]', '2001:db8:0::1', '2001:db8::1%eth0'])
+      expect(ip(s)).toEqual(v6);
     expect(ip('::')).toEqual({ family: 6, value: 0n });
     expect(ip('::ffff:10.0.0.1').value).toBe((0xffffn << 32n) + 0x0a000001n); // IPv4-mapped: the dotted tail is the low 32 bits
   });
   it('hostnames and malformed literals are not IPs', () => {
-    for (const s of ['reviews.default.svc.cluster.local', '999.1.1.1', '10.0.0', '', 'a:b:c:g::', '*']) expect(parseIp(s)).toBeUndefined();
+    for (const s of ['reviews.default.svc.cluster.local', '999.1.1.1', '10.0.0', '', 'a:b:c:g::', '*'])
+      expect(parseIp(s)).toBeUndefined();
     expect(isIpLiteral('10.96.0.10')).toBe(true);
     expect(isIpLiteral('reviews')).toBe(false);
   });
@@ -58,7 +70,7 @@ describe('CidrRange containment (longest prefix is the match, §3.1)', () => {
 });
 
 describe('formatCidr: one spelling for tables, diff labels and messages', () => {
-  it('writes address/len, and a missing prefix_len as /0 (Envoy\'s default, as istioctl prints it)', () => {
+  it("writes address/len, and a missing prefix_len as /0 (Envoy's default, as istioctl prints it)", () => {
     expect(formatCidr({ address_prefix: '10.0.0.0', prefix_len: 8 })).toBe('10.0.0.0/8');
     expect(formatCidr({ address_prefix: '10.0.0.0', prefix_len: { value: 8 } })).toBe('10.0.0.0/8');
     expect(formatCidr({ address_prefix: '0.0.0.0' })).toBe('0.0.0.0/0');
@@ -72,11 +84,18 @@ describe('addresses', () => {
     for (const s of ['127.0.0.1', '10.0.0.1', '::1', undefined]) expect(isAnyAddress(s)).toBe(false);
   });
   it('socket addresses, pipes and internal addresses in words; IPv6 in brackets', () => {
-    expect(socketOf({ socket_address: { address: '10.0.0.1', port_value: 9080 } })).toEqual({ address: '10.0.0.1', port: 9080 });
+    expect(socketOf({ socket_address: { address: '10.0.0.1', port_value: 9080 } })).toEqual({
+      address: '10.0.0.1',
+      port: 9080,
+    });
     expect(formatAddress({ socket_address: { address: '10.0.0.1', port_value: 9080 } })).toBe('10.0.0.1:9080');
     expect(formatAddress({ socket_address: { address: '::', port_value: 15001 } })).toBe('[::]:15001');
     expect(formatAddress({ pipe: { path: '/etc/istio/proxy/XDS' } } as any)).toBe('unix:/etc/istio/proxy/XDS');
-    expect(formatAddress({ envoy_internal_address: { server_listener_name: 'connect_originate', endpoint_id: '10.0.0.1:80' } } as any)).toBe('envoy://connect_originate/10.0.0.1:80');
+    expect(
+      formatAddress({
+        envoy_internal_address: { server_listener_name: 'connect_originate', endpoint_id: '10.0.0.1:80' },
+      } as any),
+    ).toBe('envoy://connect_originate/10.0.0.1:80');
     expect(formatAddress(undefined)).toBe('');
     expect(formatHostPort('2001:db8::1', 443)).toBe('[2001:db8::1]:443');
   });
@@ -99,11 +118,15 @@ describe('on a real dump (Istio 1.4 productpage: IPv4 and IPv6 prefix_ranges)', 
     expect(ranges.length).toBeGreaterThan(3);
     for (const r of ranges) expect(cidrContains(r, ip(r.address_prefix))).toBe(prefixLen(r));
   });
-  it('the pod\'s /32 and /128 ranges hold only the pod\'s address; ::0/0 holds every IPv6 address and no IPv4 one', () => {
+  it("the pod's /32 and /128 ranges hold only the pod's address; ::0/0 holds every IPv6 address and no IPv4 one", () => {
     const v4 = ranges.find((r) => r.address_prefix === '172.30.144.174');
     const v6 = ranges.find((r) => r.address_prefix === 'fe80::10e7:52ff:fecd:198b');
     const any6 = ranges.find((r) => r.address_prefix === '::0');
-    expect([formatCidr(v4), formatCidr(v6), formatCidr(any6)]).toEqual(['172.30.144.174/32', 'fe80::10e7:52ff:fecd:198b/128', '::0/0']);
+    expect([formatCidr(v4), formatCidr(v6), formatCidr(any6)]).toEqual([
+      '172.30.144.174/32',
+      'fe80::10e7:52ff:fecd:198b/128',
+      '::0/0',
+    ]);
     expect(cidrContains(v4, ip('172.30.144.175'))).toBeUndefined();
     expect(cidrContains(v6, ip('fe80::10e7:52ff:fecd:198c'))).toBeUndefined();
     expect(cidrContains(any6, ip('fe80::1'))).toBe(0);

@@ -24,13 +24,19 @@ function gatewayBoundTo(ip: string, nodeIp = ip): any {
 
 describe("the proxy's own address", () => {
   it('a gateway listener bound to the pod IP (node id) is found without --ip', () => {
-    const r = explain(modelOf(gatewayBoundTo('10.130.0.29'), 'gw-bound'), { target: 'hello.example.com/dani', listenerPort: 8080 });
+    const r = explain(modelOf(gatewayBoundTo('10.130.0.29'), 'gw-bound'), {
+      target: 'hello.example.com/dani',
+      listenerPort: 8080,
+    });
     expect(r.hops[0]).toMatchObject({ kind: 'listener', name: '10.130.0.29_8080' });
     expect(r.hops[0].reason).toMatch(/the proxy's own address \(from its node id\)/);
     expect(r.verdict.kind).toBe('routed');
   });
   it('127.0.0.1 when the node id says so', () => {
-    const r = explain(modelOf(gatewayBoundTo('127.0.0.1'), 'gw-loopback'), { target: 'hello.example.com/dani', listenerPort: 8080 });
+    const r = explain(modelOf(gatewayBoundTo('127.0.0.1'), 'gw-loopback'), {
+      target: 'hello.example.com/dani',
+      listenerPort: 8080,
+    });
     expect(r.hops[0].name).toBe('127.0.0.1_8080');
     expect(r.verdict.kind).toBe('routed');
   });
@@ -44,7 +50,9 @@ describe("the proxy's own address", () => {
     ls.push(http);
     const r = explain(modelOf(doc, 'sidecar-egress-none'), { target: '127.0.0.1:9999/' });
     expect(r.hops[0].name).toBe('127.0.0.1_9999');
-    expect(r.assumptions.join('\n')).toMatch(/loopback, which iptables does not capture: the client connects straight to the proxy's listener/);
+    expect(r.assumptions.join('\n')).toMatch(
+      /loopback, which iptables does not capture: the client connects straight to the proxy's listener/,
+    );
   });
 });
 
@@ -61,12 +69,18 @@ describe("the proxy's own address without an Istio node id", () => {
 describe('why not, when the connection is closed', () => {
   it('STRICT inbound port, plaintext client: the summary says what the chains need (variant of the 1.20 sidecar)', () => {
     const doc = readJson(REAL.istio120sidecar);
-    const vi = sec(doc, 'ListenersConfigDump').dynamic_listeners.find((l: any) => l.name === 'virtualInbound').active_state.listener;
-    vi.filter_chains = vi.filter_chains.filter((c: any) => !(c.filter_chain_match?.destination_port === 8080 && c.filter_chain_match?.transport_protocol === 'raw_buffer'));
+    const vi = sec(doc, 'ListenersConfigDump').dynamic_listeners.find((l: any) => l.name === 'virtualInbound')
+      .active_state.listener;
+    vi.filter_chains = vi.filter_chains.filter(
+      (c: any) =>
+        !(c.filter_chain_match?.destination_port === 8080 && c.filter_chain_match?.transport_protocol === 'raw_buffer'),
+    );
     delete vi.default_filter_chain;
     const r = explain(modelOf(doc, 'strict-8080'), { target: 'x', inbound: 8080, plaintext: true });
     expect(r.verdict.kind).toBe('connection_closed');
-    expect(r.verdict.summary).toMatch(/what a chain needs: 0\.0\.0\.0_8080 \(3 chains\): transport must be tls \(the connection is plaintext, raw_buffer\)$/);
+    expect(r.verdict.summary).toMatch(
+      /what a chain needs: 0\.0\.0\.0_8080 \(3 chains\): transport must be tls \(the connection is plaintext, raw_buffer\)$/,
+    );
   });
 });
 
@@ -80,21 +94,31 @@ describe('--port N with nothing bound', () => {
   });
   it("other proxies' health and stats listeners are the proxy's own (OSM probes, Istio 15021/15090)", () => {
     const osm = loadReal('osm');
-    const own = osm.listeners.filter((l) => l.serving && isProxyOwnListener(l)).map((l) => l.name).sort();
+    const own = osm.listeners
+      .filter((l) => l.serving && isProxyOwnListener(l))
+      .map((l) => l.name)
+      .sort();
     expect(own.some((n) => /15010|prometheus/.test(n))).toBe(true);
     expect(own.some((n) => /liveness|15901/.test(n))).toBe(true);
     const gw = loadReal('istio120gateway');
-    expect(gw.listeners.filter((l) => l.serving && !isProxyOwnListener(l)).map((l) => l.name)).toEqual(['0.0.0.0_8080']);
+    expect(gw.listeners.filter((l) => l.serving && !isProxyOwnListener(l)).map((l) => l.name)).toEqual([
+      '0.0.0.0_8080',
+    ]);
   });
 });
 
 describe('config sections by exact type URL', () => {
-  for (const foreign of ['type.googleapis.com/aeraki.io.envoy.admin.v1alpha.RoutesConfigDump', 'type.googleapis.com/cilium.envoy.admin.v3.RoutesConfigDump']) {
+  for (const foreign of [
+    'type.googleapis.com/aeraki.io.envoy.admin.v1alpha.RoutesConfigDump',
+    'type.googleapis.com/cilium.envoy.admin.v3.RoutesConfigDump',
+  ]) {
     it(`${foreign} is foreign: reported, never mixed into Envoy's routes, no Admin API version from it`, () => {
       const doc = readJson(REAL.istio120gateway);
       const clone = structuredClone(sec(doc, 'RoutesConfigDump'));
       clone['@type'] = foreign;
-      clone.dynamic_route_configs[0].route_config.virtual_hosts = [{ name: 'evil', domains: ['*'], routes: [{ match: { prefix: '/' }, route: { cluster: 'evil' } }] }];
+      clone.dynamic_route_configs[0].route_config.virtual_hosts = [
+        { name: 'evil', domains: ['*'], routes: [{ match: { prefix: '/' }, route: { cluster: 'evil' } }] },
+      ];
       clone.dynamic_route_configs[0].route_config.name = 'http.8080';
       doc.configs.unshift(clone);
       const m = modelOf(doc, 'foreign');
@@ -124,10 +148,12 @@ describe('--tcp', () => {
 });
 
 describe('headless services', () => {
-  it("the endpoint address is a pod IP, never called the VIP", () => {
+  it('the endpoint address is a pod IP, never called the VIP', () => {
     const r = explain(loadReal('istio118geo'), { target: 'alertmanager-operated.monitoring:9093/' });
     const a = r.assumptions.join('\n');
-    expect(a).toMatch(/is headless \(ORIGINAL_DST cluster\): DNS returns its pods' IPs, not a VIP; the client dials 172\.16\.188\.16, one pod's IP/);
+    expect(a).toMatch(
+      /is headless \(ORIGINAL_DST cluster\): DNS returns its pods' IPs, not a VIP; the client dials 172\.16\.188\.16, one pod's IP/,
+    );
     expect(a).not.toMatch(/the VIP of alertmanager/);
   });
 });
@@ -136,7 +162,9 @@ describe('a split with several failing branches', () => {
   it('next names every one', () => {
     const doc = productpageMissingSubset();
     const clusters = sec(doc, 'ClustersConfigDump');
-    clusters.dynamic_active_clusters = clusters.dynamic_active_clusters.filter((c: any) => c.cluster.name !== 'outbound|9080|v1|reviews.default.svc.cluster.local');
+    clusters.dynamic_active_clusters = clusters.dynamic_active_clusters.filter(
+      (c: any) => c.cluster.name !== 'outbound|9080|v1|reviews.default.svc.cluster.local',
+    );
     const r = explain(modelOf(doc, 'two-missing'), { target: 'reviews:9080/' });
     expect(r.verdict.kind).toBe('cluster_not_found');
     expect(r.verdict.next_step).toMatch(/outbound\|9080\|v1\|reviews.*outbound\|9080\|v3\|reviews.*subsets v1, v3/);

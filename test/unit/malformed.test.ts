@@ -13,8 +13,10 @@ import { REAL, readJson } from '../helpers/fixtures.js';
 const tmp = mkdtempSync(join(tmpdir(), 'pcx-malformed-'));
 
 const section = (doc: any, kind: string) => doc.configs.find((c: any) => String(c['@type']).endsWith('.' + kind));
-const listener = (doc: any, name: string) => section(doc, 'ListenersConfigDump').dynamic_listeners.find((l: any) => l.name === name);
-const routeConfig = (doc: any, name: string) => section(doc, 'RoutesConfigDump').dynamic_route_configs.find((r: any) => r.route_config.name === name).route_config;
+const listener = (doc: any, name: string) =>
+  section(doc, 'ListenersConfigDump').dynamic_listeners.find((l: any) => l.name === name);
+const routeConfig = (doc: any, name: string) =>
+  section(doc, 'RoutesConfigDump').dynamic_route_configs.find((r: any) => r.route_config.name === name).route_config;
 
 /** Writes the document, with `"__DEEP__"` replaced by a value nested `depth` levels deep (JSON.stringify cannot write it). */
 function write(name: string, doc: any, depth = 0): string {
@@ -30,24 +32,64 @@ const unwrap = (text: string) => text.replace(/\n[ \t]+/g, ' ');
 
 const base = () => readJson(REAL.istio19productpage);
 
-interface Plant { name: string; plant: (d: any) => void; warning: RegExp; depth?: number }
+interface Plant {
+  name: string;
+  plant: (d: any) => void;
+  warning: RegExp;
+  depth?: number;
+}
 
 const PLANTS: Plant[] = [
-  { name: 'filter_chains: {}', plant: (d) => (listener(d, '0.0.0.0_8080').active_state.listener.filter_chains = {}), warning: /malformed listener "0\.0\.0\.0_8080": filter_chains is an object, expected a list/ },
-  { name: 'filter_chains: ["x"]', plant: (d) => (listener(d, '0.0.0.0_8080').active_state.listener.filter_chains = ['x']), warning: /malformed listener "0\.0\.0\.0_8080": filter_chains\[0\] is a string \("x"\), expected an object/ },
+  {
+    name: 'filter_chains: {}',
+    plant: (d) => (listener(d, '0.0.0.0_8080').active_state.listener.filter_chains = {}),
+    warning: /malformed listener "0\.0\.0\.0_8080": filter_chains is an object, expected a list/,
+  },
+  {
+    name: 'filter_chains: ["x"]',
+    plant: (d) => (listener(d, '0.0.0.0_8080').active_state.listener.filter_chains = ['x']),
+    warning: /malformed listener "0\.0\.0\.0_8080": filter_chains\[0\] is a string \("x"\), expected an object/,
+  },
   {
     name: 'prefix_ranges as an object',
-    plant: (d) => (listener(d, 'virtualInbound').active_state.listener.filter_chains[1].filter_chain_match.prefix_ranges = { address_prefix: '0.0.0.0' }),
-    warning: /malformed listener "virtualInbound": filter_chains\[1\]\.filter_chain_match\.prefix_ranges is an object, expected a list/,
+    plant: (d) =>
+      (listener(d, 'virtualInbound').active_state.listener.filter_chains[1].filter_chain_match.prefix_ranges = {
+        address_prefix: '0.0.0.0',
+      }),
+    warning:
+      /malformed listener "virtualInbound": filter_chains\[1\]\.filter_chain_match\.prefix_ranges is an object, expected a list/,
   },
-  { name: 'active_state: "GRPC"', plant: (d) => (listener(d, '0.0.0.0_8080').active_state = 'GRPC'), warning: /malformed listener "0\.0\.0\.0_8080": it is missing, expected an object/ },
-  { name: 'a virtual host with routes: 0', plant: (d) => (routeConfig(d, '8080').virtual_hosts[0].routes = 0), warning: /malformed route config "8080": virtual_hosts\[0\]\.routes is a number \(0\), expected a list/ },
-  { name: 'domains as a string', plant: (d) => (routeConfig(d, '8080').virtual_hosts[0].domains = 'x.example'), warning: /malformed route config "8080": virtual_hosts\[0\]\.domains is a string \("x\.example"\), expected a list/ },
-  { name: 'a numeric cluster name', plant: (d) => (section(d, 'ClustersConfigDump').dynamic_active_clusters[0].cluster.name = 42), warning: /malformed cluster #\d+: its name is a number \(42\), expected a string/ },
-  { name: 'a null resource', plant: (d) => (section(d, 'ClustersConfigDump').dynamic_active_clusters[1] = null), warning: /malformed cluster #\d+: it is missing, expected an object/ },
+  {
+    name: 'active_state: "GRPC"',
+    plant: (d) => (listener(d, '0.0.0.0_8080').active_state = 'GRPC'),
+    warning: /malformed listener "0\.0\.0\.0_8080": it is missing, expected an object/,
+  },
+  {
+    name: 'a virtual host with routes: 0',
+    plant: (d) => (routeConfig(d, '8080').virtual_hosts[0].routes = 0),
+    warning: /malformed route config "8080": virtual_hosts\[0\]\.routes is a number \(0\), expected a list/,
+  },
+  {
+    name: 'domains as a string',
+    plant: (d) => (routeConfig(d, '8080').virtual_hosts[0].domains = 'x.example'),
+    warning: /malformed route config "8080": virtual_hosts\[0\]\.domains is a string \("x\.example"\), expected a list/,
+  },
+  {
+    name: 'a numeric cluster name',
+    plant: (d) => (section(d, 'ClustersConfigDump').dynamic_active_clusters[0].cluster.name = 42),
+    warning: /malformed cluster #\d+: its name is a number \(42\), expected a string/,
+  },
+  {
+    name: 'a null resource',
+    plant: (d) => (section(d, 'ClustersConfigDump').dynamic_active_clusters[1] = null),
+    warning: /malformed cluster #\d+: it is missing, expected an object/,
+  },
   {
     name: 'metadata nested 2,000 deep',
-    plant: (d) => (section(d, 'ClustersConfigDump').dynamic_active_clusters[2].cluster.metadata = { filter_metadata: { istio: '__DEEP__' } }),
+    plant: (d) =>
+      (section(d, 'ClustersConfigDump').dynamic_active_clusters[2].cluster.metadata = {
+        filter_metadata: { istio: '__DEEP__' },
+      }),
     warning: /malformed cluster "[^"]+": metadata\.filter_metadata\.istio[.a…]+ is nested more than 200 levels deep/,
     depth: 2000,
   },
@@ -82,7 +124,10 @@ describe('malformed resources never reach "internal error"', () => {
       for (const cmd of COMMANDS) {
         const argv = cmd(f, orig);
         const r = await pcxIn(argv);
-        expect({ argv: argv.join(' '), err: r.err }).not.toEqual({ argv: argv.join(' '), err: expect.stringMatching(/internal error|bug in pcx|Error: /) });
+        expect({ argv: argv.join(' '), err: r.err }).not.toEqual({
+          argv: argv.join(' '),
+          err: expect.stringMatching(/internal error|bug in pcx|Error: /),
+        });
         expect([0, 1, 2]).toContain(r.code);
       }
     });
@@ -98,12 +143,16 @@ describe('malformed resources never reach "internal error"', () => {
 
   it('`all -o json|yaml` of a document nested 5,000 deep is one clear line, exit 2', async () => {
     const doc = base();
-    section(doc, 'ClustersConfigDump').dynamic_active_clusters[2].cluster.metadata = { filter_metadata: { istio: '__DEEP__' } };
+    section(doc, 'ClustersConfigDump').dynamic_active_clusters[2].cluster.metadata = {
+      filter_metadata: { istio: '__DEEP__' },
+    };
     const f = write('deep5000.json', doc, 5000);
     for (const o of ['json', 'yaml']) {
       const r = await pcxIn(['all', f, '-o', o]);
       expect(r.code).toBe(2);
-      expect(r.err).toMatch(/^pcx: .*cannot print the dump: configs\[1\]\.dynamic_active_clusters\[2\]\.cluster\.metadata.* is nested more than \d+ levels deep/m);
+      expect(r.err).toMatch(
+        /^pcx: .*cannot print the dump: configs\[1\]\.dynamic_active_clusters\[2\]\.cluster\.metadata.* is nested more than \d+ levels deep/m,
+      );
       expect(r.err).not.toMatch(/internal error/);
     }
   });

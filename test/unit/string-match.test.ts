@@ -84,7 +84,12 @@ describe('on real dumps: every string matcher Istio wrote evaluates', () => {
     if (Array.isArray(v)) v.forEach(walk);
     else if (v && typeof v === 'object') {
       for (const [k, x] of Object.entries(v)) {
-        if ((k === 'string_match' || k === 'match_subject_alt_names' || k === 'server_names_matcher') && x && typeof x === 'object') matchers.push(...(Array.isArray(x) ? x : [x]));
+        if (
+          (k === 'string_match' || k === 'match_subject_alt_names' || k === 'server_names_matcher') &&
+          x &&
+          typeof x === 'object'
+        )
+          matchers.push(...(Array.isArray(x) ? x : [x]));
         walk(x);
       }
     }

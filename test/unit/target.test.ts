@@ -27,7 +27,9 @@ describe('parseTarget', () => {
     expect(() => parseTarget('reviews:99999')).toThrow(UsageError);
     expect(() => parseTarget('ftp://x')).toThrow(UsageError);
     expect(() => parseTarget('fd00::1:80')).toThrow(UsageError);
-    expect(() => parseTarget('http://user:secret@reviews:9080/x')).toThrow('the target http://…@reviews:9080/x carries credentials');
+    expect(() => parseTarget('http://user:secret@reviews:9080/x')).toThrow(
+      'the target http://…@reviews:9080/x carries credentials',
+    );
     expect(() => parseTarget(`reviews:0/${'a'.repeat(5000)}`)).toThrow(/^bad port "0" in reviews:0\/a+…$/);
   });
   it('parses curl-like headers', () => {

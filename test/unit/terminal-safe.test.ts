@@ -51,13 +51,14 @@ describe('terminal-safe output', () => {
       const r = await pcxIn(argv);
       expect({ argv, raw: RAW_CONTROL.test(r.out + r.err) }).toEqual({ argv, raw: false });
       // explain --all prints one line per service, not virtual host names
-      if (!argv.includes('--all')) expect({ argv, shown: (r.out + r.err).includes('\\x1b[2J') }).toEqual({ argv, shown: true });
+      if (!argv.includes('--all'))
+        expect({ argv, shown: (r.out + r.err).includes('\\x1b[2J') }).toEqual({ argv, shown: true });
     }
     const e = await pcxIn(['explain', evil, 'reviews:9080/']);
     expect(e.out).toContain(SHOWN);
   });
 
-  it('with --color only pcx\'s own SGR colour codes pass', async () => {
+  it("with --color only pcx's own SGR colour codes pass", async () => {
     for (const argv of TEXT_COMMANDS(evil).slice(0, 6)) {
       const r = await pcxIn([...argv, '--color']);
       expect({ argv, raw: RAW_CONTROL.test((r.out + r.err).replace(SGR, '')) }).toEqual({ argv, raw: false });
@@ -72,7 +73,9 @@ describe('terminal-safe output', () => {
     const rj = (await pcxIn(['routes', evil, '-o', 'json'])).out;
     expect(rj).toContain('\\u001b[2J');
     expect(rj).toContain('\u202e'); // JSON.stringify leaves U+202E as it is: the data stays exact
-    const report = JSON.parse((await pcxIn(['report', evil, 'reviews:9080/', '-o', 'json', '--generated-at', '2020-01-01T00:00:00Z'])).out);
+    const report = JSON.parse(
+      (await pcxIn(['report', evil, 'reviews:9080/', '-o', 'json', '--generated-at', '2020-01-01T00:00:00Z'])).out,
+    );
     expect(JSON.stringify(report)).toContain('\\u001b[2J');
   });
 
@@ -92,17 +95,33 @@ describe('messages', () => {
     const dir = mkdtempSync(join(tmpdir(), 'pcx-hint-'));
     const runner: CommandRunner = {
       async run(file, _args, opts) {
-        if (file === 'istioctl') return { exitCode: undefined, stdout: '', stderr: '', timedOut: false, spawnError: 'ENOENT' };
+        if (file === 'istioctl')
+          return { exitCode: undefined, stdout: '', stderr: '', timedOut: false, spawnError: 'ENOENT' };
         if (opts.stdoutFile) writeFileSync(opts.stdoutFile, '');
         return { exitCode: 0, stdout: '', stderr: '', timedOut: false };
       },
     };
-    await expect(fetchLive({ pod: { target: "it's" }, flags: { namespace: 'a b' }, dumpFile: join(dir, 'd.json'), timeoutMs: 1000, withClusters: false, runner }))
-      .rejects.toMatchObject({ hint: expect.stringMatching(/run it by hand to see why: kubectl exec 'it'\\''s' -n 'a b' -c istio-proxy -- pilot-agent request GET 'config_dump\?include_eds'$/) });
+    await expect(
+      fetchLive({
+        pod: { target: "it's" },
+        flags: { namespace: 'a b' },
+        dumpFile: join(dir, 'd.json'),
+        timeoutMs: 1000,
+        withClusters: false,
+        runner,
+      }),
+    ).rejects.toMatchObject({
+      hint: expect.stringMatching(
+        /run it by hand to see why: kubectl exec 'it'\\''s' -n 'a b' -c istio-proxy -- pilot-agent request GET 'config_dump\?include_eds'$/,
+      ),
+    });
   });
 
   it('many proxies and no --pod: the first 20, then how to see them all', () => {
-    const proxies = Array.from({ length: 250 }, (_, i) => ({ pod: `p-${String(i).padStart(3, '0')}`, namespace: 'ns' }));
+    const proxies = Array.from({ length: 250 }, (_, i) => ({
+      pod: `p-${String(i).padStart(3, '0')}`,
+      namespace: 'ns',
+    }));
     let hint = '';
     try {
       pickProxy(proxies, {}, 'report.tgz');

@@ -19,15 +19,21 @@ function io() {
   const out: string[] = [];
   const err: string[] = [];
   return {
-    out, err,
-    io: { stdout: { write: (s: string) => out.push(s) }, stderr: { write: (s: string) => err.push(s) }, stdin: process.stdin } as never,
+    out,
+    err,
+    io: {
+      stdout: { write: (s: string) => out.push(s) },
+      stderr: { write: (s: string) => err.push(s) },
+      stdin: process.stdin,
+    } as never,
   };
 }
 
 describe('wrapping', () => {
   it('wraps at spaces with a hanging indent, and leaves an over-long word whole in prose', () => {
     expect(wrap('  - ', 'one two three four five six seven eight nine ten eleven twelve thirteen', 30)).toBe(
-      '  - one two three four five\n    six seven eight nine ten\n    eleven twelve thirteen');
+      '  - one two three four five\n    six seven eight nine ten\n    eleven twelve thirteen',
+    );
     const long = 'x'.repeat(50);
     expect(wrap('  - ', `a ${long} b`, 30)).toBe(`  - a\n    ${long}\n    b`);
   });
@@ -48,10 +54,16 @@ describe('explain text', () => {
     const text = renderExplainText(r, undefined, { width: 80 });
     const lines = text.split('\n');
     for (const l of lines) if (l.length > 80) expect(l.trim()).not.toMatch(/ /);
-    const hops = lines.slice(lines.findIndex((l) => /^ 1 /.test(l)), lines.findIndex((l) => l.startsWith('verdict')));
+    const hops = lines.slice(
+      lines.findIndex((l) => /^ 1 /.test(l)),
+      lines.findIndex((l) => l.startsWith('verdict')),
+    );
     for (const l of hops) if (l) expect(l).toMatch(/^( \d|\d\d) |^ {17}/);
     const verdict = lines.slice(lines.findIndex((l) => l.startsWith('verdict')));
-    const continued = verdict.slice(1, verdict.findIndex((l) => l === ''));
+    const continued = verdict.slice(
+      1,
+      verdict.findIndex((l) => l === ''),
+    );
     for (const l of continued) expect(l).toMatch(/^(next {5}| {9})/);
   });
 
@@ -88,13 +100,20 @@ describe('explain --all table', () => {
     for (const l of narrow.split('\n')) expect(l.length).toBeLessThanOrEqual(90);
     expect(narrow).toMatch(/^CONNECTION CLOSED +--inbound 8083 +iptables redirects/m);
     const wide = renderExplainAllText(all);
-    expect(wide.split('\n').filter((l) => /^(ROUTED|PASSTHROUGH|NO HEALTHY|CONNECTION)/.test(l))).toHaveLength(all.rows.length);
+    expect(wide.split('\n').filter((l) => /^(ROUTED|PASSTHROUGH|NO HEALTHY|CONNECTION)/.test(l))).toHaveLength(
+      all.rows.length,
+    );
   });
 });
 
-describe('--all layout without cli-table3 (large maps) is cli-table3\'s layout', () => {
+describe("--all layout without cli-table3 (large maps) is cli-table3's layout", () => {
   it('same lines for one-line and wrapped cells', () => {
-    const rows = [['VERDICT', 'STATUS', 'TARGET', 'DESTINATION'], ['ROUTED', '', 'a:80/', 'outbound|80||a'], ['NO ROUTE', '404 NR', 'b.default.svc.cluster.\nlocal:80/', 'x\ny\nz'], ['\x1b[31mUNKNOWN\x1b[39m', '', 'c', '']];
+    const rows = [
+      ['VERDICT', 'STATUS', 'TARGET', 'DESTINATION'],
+      ['ROUTED', '', 'a:80/', 'outbound|80||a'],
+      ['NO ROUTE', '404 NR', 'b.default.svc.cluster.\nlocal:80/', 'x\ny\nz'],
+      ['\x1b[31mUNKNOWN\x1b[39m', '', 'c', ''],
+    ];
     const widths = [8, 6, 22, 14];
     expect(plainLines(rows, widths)).toEqual(tableLines(rows, widths));
   });
@@ -105,7 +124,9 @@ describe('command line', () => {
   const jason = join(dir, 'jason-missing-v2.json');
   const doc = productpageJasonRoute();
   const cds = doc.configs.find((c: { '@type': string }) => c['@type'].endsWith('ClustersConfigDump'));
-  cds.dynamic_active_clusters = cds.dynamic_active_clusters.filter((c: { cluster: { name: string } }) => c.cluster.name !== 'outbound|9080|v2|reviews.default.svc.cluster.local');
+  cds.dynamic_active_clusters = cds.dynamic_active_clusters.filter(
+    (c: { cluster: { name: string } }) => c.cluster.name !== 'outbound|9080|v2|reviews.default.svc.cluster.local',
+  );
   writeFileSync(jason, JSON.stringify(doc));
 
   it('-q/--brief: one line, target → status: why; next step', async () => {
@@ -113,10 +134,14 @@ describe('command line', () => {
     expect(await run(['explain', jason, 'reviews:9080/', '-H', 'end-user: jason', '-q'], t.io)).toBe(1);
     const out = t.out.join('');
     expect(out.split('\n')).toHaveLength(2);
-    expect(out).toMatch(/^reviews:9080\/ -H 'end-user: jason' → 503 NC: .*outbound\|9080\|v2\|reviews\.default\.svc\.cluster\.local.*; /);
+    expect(out).toMatch(
+      /^reviews:9080\/ -H 'end-user: jason' → 503 NC: .*outbound\|9080\|v2\|reviews\.default\.svc\.cluster\.local.*; /,
+    );
     const ok = io();
     expect(await run(['explain', REAL.istio14productpage, 'reviews:9080/', '--brief'], ok.io)).toBe(0);
-    expect(ok.out.join('')).toBe('reviews:9080/ → ROUTED: routed to outbound|9080||reviews.default.svc.cluster.local\n');
+    expect(ok.out.join('')).toBe(
+      'reviews:9080/ → ROUTED: routed to outbound|9080||reviews.default.svc.cluster.local\n',
+    );
   });
 
   it('--all -q: one line per failing request, then the counts', async () => {
@@ -132,13 +157,17 @@ describe('command line', () => {
   it('pcx flags takes the comma form access logs write', async () => {
     const t = io();
     expect(await run(['flags', 'UF,URX'], t.io)).toBe(0);
-    expect(t.out.join('')).toBe('UF   Upstream connection failure\nURX  Upstream retry limit or maximum connect attempts reached\n');
+    expect(t.out.join('')).toBe(
+      'UF   Upstream connection failure\nURX  Upstream retry limit or maximum connect attempts reached\n',
+    );
   });
 
   it('source and target swapped: one line, exit 2, nothing run', async () => {
     const t = io();
     expect(await run(['explain', 'reviews:9080/', REAL.istio14productpage], t.io)).toBe(2);
-    expect(t.err.join('')).toBe(`pcx: the source and the target are swapped: the dump comes first: pcx explain ${REAL.istio14productpage} reviews:9080/\n`);
+    expect(t.err.join('')).toBe(
+      `pcx: the source and the target are swapped: the dump comes first: pcx explain ${REAL.istio14productpage} reviews:9080/\n`,
+    );
     expect(t.out).toEqual([]);
   });
 
@@ -152,6 +181,8 @@ describe('command line', () => {
 describe('variants stay what the goldens assume', () => {
   it('the jason dump still routes other users to v1', () => {
     const m = modelOf(productpageJasonRoute(), 'jason');
-    expect(explain(m, { target: 'reviews:9080/' }).verdict.clusters[0].name).toBe('outbound|9080|v1|reviews.default.svc.cluster.local');
+    expect(explain(m, { target: 'reviews:9080/' }).verdict.clusters[0].name).toBe(
+      'outbound|9080|v1|reviews.default.svc.cluster.local',
+    );
   });
 });

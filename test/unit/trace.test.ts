@@ -18,9 +18,18 @@ describe('Trace', () => {
 
 describe('uncertain()', () => {
   test('kind unknown with the new summary; no status or flag of its own; clusters kept; key order as before', () => {
-    const v = verdictOf('no_healthy_endpoints', 'cluster c has no healthy endpoint: 503 UH', { http_status: 503, response_flag: 'UH', clusters: [{ name: 'c', weight: 100, found: true }] });
+    const v = verdictOf('no_healthy_endpoints', 'cluster c has no healthy endpoint: 503 UH', {
+      http_status: 503,
+      response_flag: 'UH',
+      clusters: [{ name: 'c', weight: 100, found: true }],
+    });
     const u = uncertain(v, 'route #1 may take it first; if it does not: ' + v.summary, { next_step: 'read route #1' });
-    expect(u).toEqual({ kind: 'unknown', clusters: [{ name: 'c', weight: 100, found: true }], summary: 'route #1 may take it first; if it does not: cluster c has no healthy endpoint: 503 UH', next_step: 'read route #1' });
+    expect(u).toEqual({
+      kind: 'unknown',
+      clusters: [{ name: 'c', weight: 100, found: true }],
+      summary: 'route #1 may take it first; if it does not: cluster c has no healthy endpoint: 503 UH',
+      next_step: 'read route #1',
+    });
     expect(Object.keys(u)).toEqual(['kind', 'clusters', 'summary', 'next_step']);
     expect(v.http_status).toBe(503); // the outcome it wraps is left as it was
   });

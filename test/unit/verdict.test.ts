@@ -3,7 +3,14 @@ import { isProblem, verdictExitCode, verdictHeadline, verdictLabel, verdictTone 
 describe('verdict facts (one home: explain/verdict.ts)', () => {
   test('problems and exit codes agree for every kind', () => {
     const ok = ['routed', 'passthrough', 'redirect'] as const;
-    const bad = ['blackhole', 'no_route', 'cluster_not_found', 'no_healthy_endpoints', 'connection_closed', 'unknown'] as const;
+    const bad = [
+      'blackhole',
+      'no_route',
+      'cluster_not_found',
+      'no_healthy_endpoints',
+      'connection_closed',
+      'unknown',
+    ] as const;
     for (const k of ok) {
       expect(isProblem(k)).toBe(false);
       expect(verdictExitCode({ kind: k })).toBe(0);

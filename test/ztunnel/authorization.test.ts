@@ -5,7 +5,10 @@ import { zmodel } from './helpers.js';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 const pol = (rules: any, extra: any = {}): ZPolicy =>
-  buildZtunnelModel({ policies: [{ name: 'p', namespace: 'ns', scope: 'Namespace', action: 'Allow', rules, ...extra }] }, 't').policies[0];
+  buildZtunnelModel(
+    { policies: [{ name: 'p', namespace: 'ns', scope: 'Namespace', action: 'Allow', rules, ...extra }] },
+    't',
+  ).policies[0];
 const SLEEP = 'spiffe://cluster.local/ns/default/sa/sleep';
 const conn = { srcIp: '10.0.0.5', srcIdentity: SLEEP, dstIp: '10.0.1.7', dstPort: 9080 };
 
@@ -18,13 +21,19 @@ describe('policyMatches', () => {
   it('principals are compared without spiffe://, and never match a plaintext peer', () => {
     expect(policyMatches(pol([[[{ principals: [{ Exact: 'cluster.local/ns/default/sa/sleep' }] }]]]), conn)).toBe(true);
     expect(policyMatches(pol([[[{ principals: [{ Suffix: '/sa/sleep' }] }]]]), conn)).toBe(true);
-    expect(policyMatches(pol([[[{ principals: [{ Presence: [] }] }]]]), { ...conn, srcIdentity: undefined })).toBe(false);
+    expect(policyMatches(pol([[[{ principals: [{ Presence: [] }] }]]]), { ...conn, srcIdentity: undefined })).toBe(
+      false,
+    );
     expect(policyMatches(pol([[[{ notPrincipals: [{ Prefix: 'cluster.local/ns/default/' }] }]]]), conn)).toBe(false);
   });
   it('namespaces, service accounts, ports, IPs (CIDR)', () => {
     expect(policyMatches(pol([[[{ namespaces: [{ Exact: 'default' }] }]]]), conn)).toBe(true);
-    expect(policyMatches(pol([[[{ serviceAccounts: [{ namespace: 'default', serviceAccount: 'sleep' }] }]]]), conn)).toBe(true);
-    expect(policyMatches(pol([[[{ serviceAccounts: [{ namespace: 'default', serviceAccount: 'waypoint' }] }]]]), conn)).toBe(false);
+    expect(
+      policyMatches(pol([[[{ serviceAccounts: [{ namespace: 'default', serviceAccount: 'sleep' }] }]]]), conn),
+    ).toBe(true);
+    expect(
+      policyMatches(pol([[[{ serviceAccounts: [{ namespace: 'default', serviceAccount: 'waypoint' }] }]]]), conn),
+    ).toBe(false);
     expect(policyMatches(pol([[[{ destinationPorts: [9080] }]]]), conn)).toBe(true);
     expect(policyMatches(pol([[[{ notDestinationPorts: [9080] }]]]), conn)).toBe(false);
     expect(policyMatches(pol([[[{ sourceIps: ['10.0.0.0/24'] }]]]), conn)).toBe(true);
@@ -42,22 +51,49 @@ describe('policyMatches', () => {
 describe('which policies apply, and the decision', () => {
   const m = zmodel();
   const w = (name: string) => m.workloads.find((x) => x.name === name)!;
-  it('Namespace scope: the workload\'s namespace only; WorkloadSelector: only when the workload lists it', () => {
+  it("Namespace scope: the workload's namespace only; WorkloadSelector: only when the workload lists it", () => {
     expect(policiesFor(m, w('sleep-7656cf8794-lxcmx')).map((p) => p.name)).toEqual(['allow-nothing']);
     expect(policiesFor(m, w('productpage-v1-675fc69cf-jscn2'))).toEqual([]);
   });
   it('DENY first, then ALLOW; dry-run is never enforced; Global applies everywhere', () => {
-    const mm = buildZtunnelModel({
-      workloads: [{ uid: 'u', name: 'app', namespace: 'a', workloadIps: ['10.0.1.7'], protocol: 'HBONE', authorizationPolicies: ['a/sel'] }],
-      policies: [
-        { name: 'dry', namespace: 'a', scope: 'Namespace', action: 'Deny', dryRun: true, rules: [[]] },
-        { name: 'glob', namespace: 'istio-system', scope: 'Global', action: 'Allow', rules: [[[{ namespaces: [{ Exact: 'default' }] }]]] },
-        { name: 'sel', namespace: 'a', scope: 'WorkloadSelector', action: 'Deny', rules: [[[{ destinationPorts: [22] }]]] },
-      ],
-    }, 't');
+    const mm = buildZtunnelModel(
+      {
+        workloads: [
+          {
+            uid: 'u',
+            name: 'app',
+            namespace: 'a',
+            workloadIps: ['10.0.1.7'],
+            protocol: 'HBONE',
+            authorizationPolicies: ['a/sel'],
+          },
+        ],
+        policies: [
+          { name: 'dry', namespace: 'a', scope: 'Namespace', action: 'Deny', dryRun: true, rules: [[]] },
+          {
+            name: 'glob',
+            namespace: 'istio-system',
+            scope: 'Global',
+            action: 'Allow',
+            rules: [[[{ namespaces: [{ Exact: 'default' }] }]]],
+          },
+          {
+            name: 'sel',
+            namespace: 'a',
+            scope: 'WorkloadSelector',
+            action: 'Deny',
+            rules: [[[{ destinationPorts: [22] }]]],
+          },
+        ],
+      },
+      't',
+    );
     const app = mm.workloads[0];
     expect(authorize(mm, app, conn)).toMatchObject({ decision: 'allow', by: 'istio-system/glob' });
     expect(authorize(mm, app, { ...conn, dstPort: 22 })).toMatchObject({ decision: 'deny', by: 'a/sel' });
-    expect(authorize(mm, app, { ...conn, srcIdentity: 'spiffe://cluster.local/ns/other/sa/x' })).toMatchObject({ decision: 'deny', reason: 'ALLOW policies apply (istio-system/glob) and none matches' });
+    expect(authorize(mm, app, { ...conn, srcIdentity: 'spiffe://cluster.local/ns/other/sa/x' })).toMatchObject({
+      decision: 'deny',
+      reason: 'ALLOW policies apply (istio-system/glob) and none matches',
+    });
   });
 });

@@ -24,19 +24,42 @@ import { dumpDoc, pcx, ZDUMP, zmodel } from './helpers.js';
 const ex = (target: string, from: string) => explainZtunnel(zmodel(), { target, from });
 
 describe('explain on the real ztunnel dump, answers worked out by hand', () => {
-  it('sleep.default → productpage.bookinfo:9080: direct over HBONE; the pod\'s waypoint is not used for service traffic', () => {
+  it("sleep.default → productpage.bookinfo:9080: direct over HBONE; the pod's waypoint is not used for service traffic", () => {
     // "productpage.bookinfo" + search list of default: productpage.bookinfo.default.svc.cluster.local (no),
     // productpage.bookinfo.svc.cluster.local (yes, VIP 10.96.131.140). The service has no waypoint, so
     // build_request skips the waypoint step; the only endpoint (jscn2, 10.244.2.53, HBONE, same network)
     // is reached through its ztunnel at :15008. bookinfo has no Namespace policy, no Global one, the pod
     // lists none: allowed.
     const r = ex('productpage.bookinfo:9080', 'sleep.default');
-    expect(r.client).toMatchObject({ workload: 'sleep-7656cf8794-lxcmx.default', protocol: 'HBONE', captured: true, identity: 'spiffe://cluster.local/ns/default/sa/sleep' });
-    expect(r.target).toMatchObject({ resolved: 'service', service: 'bookinfo/productpage.bookinfo.svc.cluster.local', ip: '10.96.131.140', port: 9080 });
+    expect(r.client).toMatchObject({
+      workload: 'sleep-7656cf8794-lxcmx.default',
+      protocol: 'HBONE',
+      captured: true,
+      identity: 'spiffe://cluster.local/ns/default/sa/sleep',
+    });
+    expect(r.target).toMatchObject({
+      resolved: 'service',
+      service: 'bookinfo/productpage.bookinfo.svc.cluster.local',
+      ip: '10.96.131.140',
+      port: 9080,
+    });
     expect(r.waypoint).toBeUndefined();
-    expect(r.steps.find((s) => s.kind === 'waypoint')?.reason).toMatch(/its pods have one \(bookinfo-productpage-istio-waypoint\.bookinfo\), but a pod's waypoint serves only traffic addressed to the pod IP/);
-    expect(r.endpoints).toEqual([expect.objectContaining({ workload: 'productpage-v1-675fc69cf-jscn2.bookinfo', address: '10.244.2.53:15008', protocol: 'HBONE', usable: true, authorization: 'allow' })]);
-    expect(r.verdict).toMatchObject({ kind: 'routed', summary: 'direct to 1 workload of productpage.bookinfo.svc.cluster.local over HBONE (mTLS), no waypoint' });
+    expect(r.steps.find((s) => s.kind === 'waypoint')?.reason).toMatch(
+      /its pods have one \(bookinfo-productpage-istio-waypoint\.bookinfo\), but a pod's waypoint serves only traffic addressed to the pod IP/,
+    );
+    expect(r.endpoints).toEqual([
+      expect.objectContaining({
+        workload: 'productpage-v1-675fc69cf-jscn2.bookinfo',
+        address: '10.244.2.53:15008',
+        protocol: 'HBONE',
+        usable: true,
+        authorization: 'allow',
+      }),
+    ]);
+    expect(r.verdict).toMatchObject({
+      kind: 'routed',
+      summary: 'direct to 1 workload of productpage.bookinfo.svc.cluster.local over HBONE (mTLS), no waypoint',
+    });
   });
 
   it('sleep.default → 10.244.2.53:9080 (the productpage pod IP): via its workload-attached waypoint', () => {
@@ -45,11 +68,21 @@ describe('explain on the real ztunnel dump, answers worked out by hand', () => {
     // whose one pod is 10.244.2.59; the client is not that waypoint, so ztunnel tunnels HBONE to it.
     const r = ex('10.244.2.53:9080', 'sleep.default');
     expect(r.target).toMatchObject({ resolved: 'workload', workload: 'productpage-v1-675fc69cf-jscn2.bookinfo' });
-    expect(r.waypoint).toEqual({ name: 'bookinfo-productpage-istio-waypoint.bookinfo', attached_to: 'workload', address: '/10.96.71.36', found: true, workloads: ['bookinfo-productpage-istio-waypoint-5cdd6745d5-rc2gg.bookinfo'] });
+    expect(r.waypoint).toEqual({
+      name: 'bookinfo-productpage-istio-waypoint.bookinfo',
+      attached_to: 'workload',
+      address: '/10.96.71.36',
+      found: true,
+      workloads: ['bookinfo-productpage-istio-waypoint-5cdd6745d5-rc2gg.bookinfo'],
+    });
     expect(r.endpoints.map((e) => e.address)).toEqual(['10.244.2.59:15008']);
     expect(r.verdict.kind).toBe('routed');
-    expect(r.verdict.summary).toBe('via waypoint bookinfo-productpage-istio-waypoint.bookinfo (workload-attached), over HBONE (mTLS)');
-    expect(r.verdict.next_step).toMatch(/^explain the waypoint's Envoy dump next: pcx explain bookinfo-productpage-istio-waypoint-5cdd6745d5-rc2gg\.bookinfo 10\.244\.2\.53:9080/);
+    expect(r.verdict.summary).toBe(
+      'via waypoint bookinfo-productpage-istio-waypoint.bookinfo (workload-attached), over HBONE (mTLS)',
+    );
+    expect(r.verdict.next_step).toMatch(
+      /^explain the waypoint's Envoy dump next: pcx explain bookinfo-productpage-istio-waypoint-5cdd6745d5-rc2gg\.bookinfo 10\.244\.2\.53:9080/,
+    );
   });
 
   it('productpage (bookinfo) → reviews:9080: 2 of 3 pods reachable, reviews-v3 is on network3 with no gateway', () => {
@@ -64,7 +97,9 @@ describe('explain on the real ztunnel dump, answers worked out by hand', () => {
       ['reviews-v3-5b9bd44f4-7fff4.bookinfo', false],
     ]);
     expect(r.verdict.kind).toBe('connection_closed');
-    expect(r.verdict.summary).toMatch(/^1 of 3 endpoints of reviews\.bookinfo\.svc\.cluster\.local cannot be reached \(another network, no network gateway\)/);
+    expect(r.verdict.summary).toMatch(
+      /^1 of 3 endpoints of reviews\.bookinfo\.svc\.cluster\.local cannot be reached \(another network, no network gateway\)/,
+    );
   });
 
   it('sleep.default → ratings.bookinfo:9080: its only pod is on network1, no gateway: the connection fails', () => {
@@ -80,9 +115,19 @@ describe('explain on the real ztunnel dump, answers worked out by hand', () => {
     const r = ex('reviews.default:9080', 'sleep.default');
     expect(r.verdict.kind).toBe('denied');
     expect(r.authorization.map((a) => [a.workload, a.decision])).toEqual([
-      ['reviews-v3-5b9bd44f4-z9ms4.default', 'deny'], ['reviews-v2-5b667bcbf8-twvx6.default', 'deny'], ['reviews-v1-5b5d6494f4-c7z5w.default', 'deny'],
+      ['reviews-v3-5b9bd44f4-z9ms4.default', 'deny'],
+      ['reviews-v2-5b667bcbf8-twvx6.default', 'deny'],
+      ['reviews-v1-5b5d6494f4-c7z5w.default', 'deny'],
     ]);
-    expect(r.authorization[0].policies).toEqual([expect.objectContaining({ name: 'allow-nothing', action: 'Allow', scope: 'Namespace', matches: false, reason: 'no rules: allows nothing' })]);
+    expect(r.authorization[0].policies).toEqual([
+      expect.objectContaining({
+        name: 'allow-nothing',
+        action: 'Allow',
+        scope: 'Namespace',
+        matches: false,
+        reason: 'no rules: allows nothing',
+      }),
+    ]);
     expect(r.verdict.summary).toMatch(/ALLOW policies apply \(default\/allow-nothing\) and none matches/);
   });
 
@@ -92,9 +137,13 @@ describe('explain on the real ztunnel dump, answers worked out by hand', () => {
     // bookinfo has none → allowed. Its workload waypoint is bypassed (plaintext never reaches it).
     const r = ex('details.bookinfo:9080', 'sleep.sleep');
     expect(r.client).toMatchObject({ protocol: 'TCP', captured: false });
-    expect(r.endpoints).toEqual([expect.objectContaining({ address: '10.244.2.51:9080', usable: true, authorization: 'allow' })]);
+    expect(r.endpoints).toEqual([
+      expect.objectContaining({ address: '10.244.2.51:9080', usable: true, authorization: 'allow' }),
+    ]);
     expect(r.verdict.kind).toBe('routed');
-    expect(r.verdict.summary).toMatch(/^plaintext, not through ztunnel on the client side: kube-proxy picks one of 1 pod \(it is in ambient/);
+    expect(r.verdict.summary).toMatch(
+      /^plaintext, not through ztunnel on the client side: kube-proxy picks one of 1 pod \(it is in ambient/,
+    );
     expect(r.assumptions[0]).toMatch(/the client has no sidecar; if it has one, its Envoy routes this connection/);
   });
 
@@ -108,16 +157,27 @@ describe('explain on the real ztunnel dump, answers worked out by hand', () => {
     // port 8000 maps to target port 80; httpbin-…-t8hv7 is TCP, so ztunnel connects in plaintext and no
     // ztunnel enforces allow-nothing there (it only runs for ambient pods).
     const r = ex('httpbin.default:8000', 'sleep.default');
-    expect(r.endpoints).toEqual([expect.objectContaining({ address: '10.244.1.40:80', protocol: 'TCP', target_port: 80, usable: true })]);
+    expect(r.endpoints).toEqual([
+      expect.objectContaining({ address: '10.244.1.40:80', protocol: 'TCP', target_port: 80, usable: true }),
+    ]);
     expect(r.authorization).toEqual([]);
-    expect(r.verdict).toMatchObject({ kind: 'routed', summary: 'direct to 1 workload of httpbin.default.svc.cluster.local over plaintext TCP, no waypoint' });
+    expect(r.verdict).toMatchObject({
+      kind: 'routed',
+      summary: 'direct to 1 workload of httpbin.default.svc.cluster.local over plaintext TCP, no waypoint',
+    });
     expect(r.warnings.join('\n')).toMatch(/not in ambient \(protocol TCP\): ztunnel sends plaintext/);
   });
 
   it('unknown names, unknown IPs, wrong ports, no endpoints', () => {
-    expect(ex('nope.default:80', 'sleep.default').verdict).toMatchObject({ kind: 'unknown', summary: 'no such service: ztunnel knows no service or workload named nope.default' });
+    expect(ex('nope.default:80', 'sleep.default').verdict).toMatchObject({
+      kind: 'unknown',
+      summary: 'no such service: ztunnel knows no service or workload named nope.default',
+    });
     expect(ex('8.8.8.8:53', 'sleep.default').verdict.kind).toBe('passthrough');
-    expect(ex('reviews.bookinfo:8080', 'sleep.default').verdict).toMatchObject({ kind: 'connection_closed', summary: expect.stringMatching(/has no port 8080 \(its ports: 9080\)/) });
+    expect(ex('reviews.bookinfo:8080', 'sleep.default').verdict).toMatchObject({
+      kind: 'connection_closed',
+      summary: expect.stringMatching(/has no port 8080 \(its ports: 9080\)/),
+    });
     // kubernetes.default has no endpoints in the dump (0/0 in istioctl's table)
     expect(ex('kubernetes.default:443', 'sleep.default').verdict.kind).toBe('no_healthy_endpoints');
   });
@@ -127,11 +187,15 @@ describe('explain on the real ztunnel dump, answers worked out by hand', () => {
     expect(ex('details.default:9080', 'spiffe://cluster.local/ns/default/sa/sleep').verdict.kind).toBe('denied');
     const r = ex('productpage.bookinfo', 'sleep.default');
     expect(r.target.port).toBe(9080);
-    expect(r.assumptions).toContain('no port given: port 9080, the only port of productpage.bookinfo.svc.cluster.local');
+    expect(r.assumptions).toContain(
+      'no port given: port 9080, the only port of productpage.bookinfo.svc.cluster.local',
+    );
   });
 
   it('an ambiguous or unknown client is a usage error', () => {
-    expect(() => ex('reviews:9080', 'sleep')).toThrow(/--from sleep matches 2 workloads: sleep-7656cf8794-lxcmx\.default, sleep-7656cf8794-qpvbm\.sleep/);
+    expect(() => ex('reviews:9080', 'sleep')).toThrow(
+      /--from sleep matches 2 workloads: sleep-7656cf8794-lxcmx\.default, sleep-7656cf8794-qpvbm\.sleep/,
+    );
     expect(() => ex('reviews:9080', 'nobody.default')).toThrow(/--from nobody\.default: no such workload/);
   });
 });
@@ -149,9 +213,18 @@ describe('planted variants of the real dump (made at test time)', () => {
       d.services['/10.96.74.131'].waypoint = { destination: '/10.96.65.117', hboneMtlsPort: 15008 };
     });
     const r = explainZtunnel(m, { target: 'reviews.bookinfo:9080', from: 'sleep.default' });
-    expect(r.waypoint).toMatchObject({ name: 'namespace-istio-waypoint.bookinfo', attached_to: 'service', found: true });
-    expect(r.verdict).toMatchObject({ kind: 'routed', summary: 'via waypoint namespace-istio-waypoint.bookinfo (service-attached), over HBONE (mTLS)' });
-    expect(r.steps.find((s) => s.kind === 'authorization')?.name).toBe("L4 policies at the destination's ztunnel, for the waypoint's identity spiffe://cluster.local/ns/bookinfo/sa/namespace-istio-waypoint");
+    expect(r.waypoint).toMatchObject({
+      name: 'namespace-istio-waypoint.bookinfo',
+      attached_to: 'service',
+      found: true,
+    });
+    expect(r.verdict).toMatchObject({
+      kind: 'routed',
+      summary: 'via waypoint namespace-istio-waypoint.bookinfo (service-attached), over HBONE (mTLS)',
+    });
+    expect(r.steps.find((s) => s.kind === 'authorization')?.name).toBe(
+      "L4 policies at the destination's ztunnel, for the waypoint's identity spiffe://cluster.local/ns/bookinfo/sa/namespace-istio-waypoint",
+    );
   });
 
   it('a waypoint referenced but absent: the connection fails', () => {
@@ -159,46 +232,73 @@ describe('planted variants of the real dump (made at test time)', () => {
       d.services['/10.96.74.131'].waypoint = { destination: '/10.96.99.99', hboneMtlsPort: 15008 };
     });
     const r = explainZtunnel(m, { target: 'reviews.bookinfo:9080', from: 'sleep.default' });
-    expect(r.verdict).toMatchObject({ kind: 'connection_closed', summary: expect.stringMatching(/waypoint \/10\.96\.99\.99 is referenced but absent/) });
+    expect(r.verdict).toMatchObject({
+      kind: 'connection_closed',
+      summary: expect.stringMatching(/waypoint \/10\.96\.99\.99 is referenced but absent/),
+    });
   });
 
   it('a DENY policy naming the client principal wins over everything', () => {
     const m = variant((d) => {
-      d.policies.push({ action: 'Deny', name: 'no-sleep', namespace: 'bookinfo', scope: 'Namespace', rules: [[[{ principals: [{ Exact: 'cluster.local/ns/default/sa/sleep' }] }]]] });
+      d.policies.push({
+        action: 'Deny',
+        name: 'no-sleep',
+        namespace: 'bookinfo',
+        scope: 'Namespace',
+        rules: [[[{ principals: [{ Exact: 'cluster.local/ns/default/sa/sleep' }] }]]],
+      });
     });
     const r = explainZtunnel(m, { target: 'productpage.bookinfo:9080', from: 'sleep.default' });
     expect(r.verdict.kind).toBe('denied');
     expect(r.authorization[0]).toMatchObject({ decision: 'deny', by: 'bookinfo/no-sleep' });
     // another client does not match the principal: allowed (no ALLOW policy in bookinfo)
-    expect(explainZtunnel(m, { target: 'productpage.bookinfo:9080', from: 'details-v1-698d88b-krdw7.default' }).verdict.kind).toBe('routed');
+    expect(
+      explainZtunnel(m, { target: 'productpage.bookinfo:9080', from: 'details-v1-698d88b-krdw7.default' }).verdict.kind,
+    ).toBe('routed');
   });
 
   it('allow-waypoint selected on the default pods: sleep still does not pass (it allows only SA default/waypoint)', () => {
     const m = variant((d) => {
-      for (const w of Object.values(d.workloads) as any[]) if (w.namespace === 'default') w.authorizationPolicies = ['default/allow-waypoint'];
+      for (const w of Object.values(d.workloads) as any[])
+        if (w.namespace === 'default') w.authorizationPolicies = ['default/allow-waypoint'];
     });
     const r = explainZtunnel(m, { target: 'productpage.default:9080', from: 'sleep.default' });
     expect(r.verdict.kind).toBe('denied');
-    expect(r.authorization[0].policies.map((p) => [p.name, p.matches])).toEqual([['allow-nothing', false], ['allow-waypoint', false]]);
+    expect(r.authorization[0].policies.map((p) => [p.name, p.matches])).toEqual([
+      ['allow-nothing', false],
+      ['allow-waypoint', false],
+    ]);
   });
 
   it('a plaintext client denied only for lack of identity: pcx says what a sidecar would change', () => {
     const m = variant((d) => {
-      d.policies = [{ action: 'Allow', name: 'from-sleep', namespace: 'bookinfo', scope: 'Namespace', rules: [[[{ namespaces: [{ Exact: 'sleep' }] }]]] }];
+      d.policies = [
+        {
+          action: 'Allow',
+          name: 'from-sleep',
+          namespace: 'bookinfo',
+          scope: 'Namespace',
+          rules: [[[{ namespaces: [{ Exact: 'sleep' }] }]]],
+        },
+      ];
     });
     const r = explainZtunnel(m, { target: 'details.bookinfo:9080', from: 'sleep.sleep' });
     expect(r.verdict.kind).toBe('denied');
-    expect(r.warnings).toContain('with a sidecar, the client would present spiffe://cluster.local/ns/sleep/sa/sleep, and the destination\'s ztunnel would decide: allow (details-v1-698d88b-dqrbr.bookinfo: ALLOW policy bookinfo/from-sleep matches)');
+    expect(r.warnings).toContain(
+      "with a sidecar, the client would present spiffe://cluster.local/ns/sleep/sa/sleep, and the destination's ztunnel would decide: allow (details-v1-698d88b-dqrbr.bookinfo: ALLOW policy bookinfo/from-sleep matches)",
+    );
   });
 
-  it('a headless service (no VIP): the client dials a pod IP, so the pod\'s own waypoint applies', () => {
+  it("a headless service (no VIP): the client dials a pod IP, so the pod's own waypoint applies", () => {
     const m = variant((d) => {
       d.services['/10.96.131.140'].vips = [];
     });
     const r = explainZtunnel(m, { target: 'productpage.bookinfo:9080', from: 'sleep.default' });
     expect(r.target).toMatchObject({ input: 'productpage.bookinfo:9080', resolved: 'workload', ip: '10.244.2.53' });
     expect(r.waypoint).toMatchObject({ name: 'bookinfo-productpage-istio-waypoint.bookinfo', attached_to: 'workload' });
-    expect(r.assumptions[0]).toBe('productpage.bookinfo.svc.cluster.local is headless (no VIP): DNS answers its 1 pod IP and the client dials one; explained for 10.244.2.53 (productpage-v1-675fc69cf-jscn2.bookinfo)');
+    expect(r.assumptions[0]).toBe(
+      'productpage.bookinfo.svc.cluster.local is headless (no VIP): DNS answers its 1 pod IP and the client dials one; explained for 10.244.2.53 (productpage-v1-675fc69cf-jscn2.bookinfo)',
+    );
   });
 
   it('an unhealthy endpoint is skipped (OnlyHealthy), and all unhealthy means no endpoint', () => {
@@ -216,7 +316,9 @@ describe('on the command line', () => {
     const r = await pcx(['explain', ZDUMP, 'productpage.bookinfo:9080', '--from', 'sleep.default']);
     expect(r.code).toBe(0);
     expect(r.err).toBe('');
-    expect(r.out).toMatch(/^pcx explain productpage\.bookinfo:9080 --from sleep\.default {2}\(ztunnel, ztunnel c5c31102fd1d, Istio 1\.26\.2; /);
+    expect(r.out).toMatch(
+      /^pcx explain productpage\.bookinfo:9080 --from sleep\.default {2}\(ztunnel, ztunnel c5c31102fd1d, Istio 1\.26\.2; /,
+    );
     expect(r.out).toMatch(/\n 1 client {8}sleep-7656cf8794-lxcmx\.default\n/);
     expect(r.out).toMatch(/\nverdict {2}ROUTED {2}direct to 1 workload/);
   });
@@ -229,7 +331,9 @@ describe('on the command line', () => {
   it('without --from: one line saying what to add, exit 2', async () => {
     const r = await pcx(['explain', ZDUMP, 'reviews:9080']);
     expect(r.code).toBe(2);
-    expect(r.err.split('\n')[0]).toBe(`pcx: ${ZDUMP} is ztunnel's config: say which pod the connection starts from, with --from <pod>[.<namespace>] (or its IP)`);
+    expect(r.err.split('\n')[0]).toBe(
+      `pcx: ${ZDUMP} is ztunnel's config: say which pod the connection starts from, with --from <pod>[.<namespace>] (or its IP)`,
+    );
   });
   it('the text renders every step', () => {
     const t = renderZtunnelExplainText(ex('10.244.2.53:9080', 'sleep.default'));
