@@ -101,7 +101,8 @@ function mesh(services, { gzip = false, variant = 'base', regenerate = false } =
   const file = join(OUT, `mesh-${services}${variant === 'base' ? '' : '-' + variant}.json${gzip ? '.gz' : ''}`);
   const meta = `${file}.meta.json`;
   const fresh = existsSync(file) && existsSync(meta) && statSync(meta).mtimeMs >= statSync(GENERATOR).mtimeMs;
-  if (fresh && !regenerate) return JSON.parse(readFileSync(meta, 'utf8'));
+  // the file is where it is now (bench/out may have been moved since the summary was written)
+  if (fresh && !regenerate) return { ...JSON.parse(readFileSync(meta, 'utf8')), file };
   process.stderr.write(
     `  generating ${services} services${gzip ? ' (gzip)' : ''}${variant === 'base' ? '' : ` (${variant})`} …\n`,
   );
