@@ -6,6 +6,7 @@
  */
 import type { ExplainResult, Hop } from '../explain/result.js';
 import { isProblem, verdictHeadline, verdictTone, type Tone } from '../explain/verdict.js';
+import { HOP_LABEL } from './hop-label.js';
 
 export type NodeTone = Tone | 'neutral';
 
@@ -35,17 +36,7 @@ export interface ChainGraph {
   verdict: GraphNode;
 }
 
-const LABEL: Record<string, string> = {
-  dns: 'dns',
-  listener: 'listener',
-  filter_chain: 'filter chain',
-  network_filter: 'network filter',
-  route_config: 'route config',
-  virtual_host: 'virtual host',
-  route: 'route',
-  cluster: 'cluster',
-  endpoints: 'endpoints',
-};
+const LABEL: Record<string, string> = { dns: 'dns', ...HOP_LABEL };
 
 function endpointsNote(h: Hop): { note: string; bad: boolean; unknown?: boolean } {
   const eps = h.endpoints ?? [];

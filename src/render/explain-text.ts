@@ -1,5 +1,5 @@
 /** ExplainResult → the hop-by-hop text an engineer reads in a terminal. */
-import type { ExplainResult, Hop, IstioRef } from '../explain/result.js';
+import type { ExplainResult, IstioRef } from '../explain/result.js';
 import type { Style } from './style.js';
 import { noStyle } from './style.js';
 import { glossaryLine } from './response-flags.js';
@@ -7,18 +7,7 @@ import { splitDetails } from './hop-details.js';
 import { verdictHeadline, verdictTone } from '../explain/verdict.js';
 import { DEFAULT_WIDTH, wrap } from './text-wrap.js';
 import { proxyName } from '../model/proxy-identity.js';
-
-const LABEL: Record<Hop['kind'], string> = {
-  listener: 'listener',
-  filter_chain: 'filter chain',
-  network_filter: 'network filter',
-  route_config: 'route config',
-  virtual_host: 'virtual host',
-  route: 'route',
-  cluster: 'cluster',
-  endpoints: 'endpoints',
-  authorization: 'authorization',
-};
+import { HOP_LABEL } from './hop-label.js';
 
 export function formatRefs(refs: IstioRef[] | undefined): string {
   if (!refs?.length) return '';
@@ -112,7 +101,7 @@ export function renderExplainText(r: ExplainResult, s: Style = noStyle, opts: Ex
     const state = h.state && !['active', 'static', 'dynamic'].includes(h.state) ? s.yellow(` (${h.state})`) : '';
     out.push(
       wrap(
-        `${String(n).padStart(2)} ${s.bold(LABEL[h.kind].padEnd(13))} `,
+        `${String(n).padStart(2)} ${s.bold(HOP_LABEL[h.kind].padEnd(13))} `,
         `${h.name}${branch}${state}${refs ? '  ' + s.cyan('← ' + refs) : ''}`,
         width,
         pad,

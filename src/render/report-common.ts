@@ -12,17 +12,7 @@ import { glossaryLine } from './response-flags.js';
 import { percentText } from '../text/percent.js';
 import { proxyName } from '../model/proxy-identity.js';
 
-export const HOP_LABEL: Record<Hop['kind'], string> = {
-  listener: 'listener',
-  filter_chain: 'filter chain',
-  network_filter: 'network filter',
-  route_config: 'route config',
-  virtual_host: 'virtual host',
-  route: 'route',
-  cluster: 'cluster',
-  endpoints: 'endpoints',
-  authorization: 'authorization',
-};
+export { HOP_LABEL } from './hop-label.js';
 
 /** Endpoints listed per hop; the JSON report has them all. */
 export const MAX_ENDPOINTS = 100;
