@@ -49,7 +49,7 @@ const refsOf = new WeakMap<Metadata, IstioObjectRef[]>();
 
 /** All Istio objects named in a resource's metadata (`config` may be one string or, rarely, a list). */
 export function istioConfigRefs(md: Metadata | undefined): IstioObjectRef[] {
-  if (!md) return [];
+  if (!md || typeof md !== 'object') return [];
   let r = refsOf.get(md);
   if (!r) refsOf.set(md, (r = refsUncached(md)));
   return r;

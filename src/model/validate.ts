@@ -403,7 +403,14 @@ function check(x: unknown, sh: Shape, depth: number, maxDepth: number, camel: bo
     }
     if (extra && typeof extra === 'object' && 'fields' in extra) cs = extra.fields.get(camel ? snakeCase(k) : k) ?? cs;
     let f: Fail | undefined;
-    if (cs !== undefined) f = check(c, resolve(cs)!, depth + 1, maxDepth, camel);
+    // user data (a Struct) is not walked, but it is an object: readers of metadata key caches by it
+    if (
+      cs === undefined &&
+      (OPAQUE.has(k) || (camel && OPAQUE.has(snakeCase(k)))) &&
+      (typeof c !== 'object' || c === null || Array.isArray(c))
+    )
+      f = { path: [], msg: `is ${kindOf(c)}, expected an object` };
+    else if (cs !== undefined) f = check(c, resolve(cs)!, depth + 1, maxDepth, camel);
     else if (typeof c === 'object' && c !== null) f = depthOnly(c, depth + 1, maxDepth);
     if (f) return (f.path.push(k), f);
   }
