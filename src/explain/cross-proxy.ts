@@ -58,7 +58,7 @@ function servingPeers(peers: ConfigModel[], fqdn: string): { model: ConfigModel;
       .filter(
         (c) =>
           c.name.startsWith('inbound|') &&
-          (c.cluster.metadata?.filter_metadata?.istio?.services ?? []).some((s: Json) => s?.host === fqdn),
+          [c.cluster.metadata?.filter_metadata?.istio?.services ?? []].flat().some((s: Json) => s?.host === fqdn),
       )
       .map((c) => Number(c.name.split('|')[1]))
       .filter((n) => n > 0);

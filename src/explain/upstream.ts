@@ -104,10 +104,13 @@ export function clustersVerdict(ctx: Ctx, branches: Branch[], http: boolean, not
     const type = discoveryType(c);
     const refs = istioConfigRefs(c.metadata);
     const parsed = parseClusterName(b.name);
-    const svcs: { host?: string }[] = c.metadata?.filter_metadata?.istio?.services ?? [];
+    const listed = c.metadata?.filter_metadata?.istio?.services;
+    // metadata is user data (any Struct Envoy accepts): read only what has Istio's shape
+    const svcs: { host?: string }[] = Array.isArray(listed) ? listed.filter((s) => s && typeof s === 'object') : [];
     const details: Record<string, unknown> = { type, lb_policy: c.lb_policy ?? 'ROUND_ROBIN' };
     if (parsed?.subset) details.subset = parsed.subset;
-    if (svcs.length) details.services = svcs.map((s) => s.host).filter(Boolean);
+    if (svcs.length)
+      details.services = svcs.map((s) => s.host).filter((h): h is string => typeof h === 'string' && h !== '');
     if (c.eds_cluster_config?.service_name && c.eds_cluster_config.service_name !== b.name)
       details.eds_service_name = c.eds_cluster_config.service_name;
     if (c.outlier_detection) details.outlier_detection = true;

@@ -59,7 +59,8 @@ function refsUncached(md: Metadata | undefined): IstioObjectRef[] {
   const istio = md?.filter_metadata?.istio;
   if (!istio) return [];
   const raw = istio.config;
-  const list: string[] = Array.isArray(raw) ? raw : typeof raw === 'string' ? [raw] : [];
+  // metadata is user data (any Struct): only strings are config paths
+  const list: string[] = (Array.isArray(raw) ? raw : [raw]).filter((x): x is string => typeof x === 'string');
   return list.map(parseConfigPath).filter((r): r is IstioObjectRef => !!r);
 }
 
@@ -67,13 +68,15 @@ function refsUncached(md: Metadata | undefined): IstioObjectRef[] {
 export function envoyGatewayRefs(md: Metadata | undefined): IstioObjectRef[] {
   const res = md?.filter_metadata?.['envoy-gateway']?.resources;
   if (!Array.isArray(res)) return [];
-  return res.map((r: { kind?: string; name?: string; namespace?: string }) => ({
-    kind: r.kind ?? 'resource',
-    name: r.name ?? '',
-    namespace: r.namespace ?? '',
-    apiVersion: 'gateway.envoyproxy.io',
-    path: '',
-  }));
+  return res
+    .filter((r) => r && typeof r === 'object')
+    .map((r: { kind?: unknown; name?: unknown; namespace?: unknown }) => ({
+      kind: typeof r.kind === 'string' ? r.kind : 'resource',
+      name: typeof r.name === 'string' ? r.name : '',
+      namespace: typeof r.namespace === 'string' ? r.namespace : '',
+      apiVersion: 'gateway.envoyproxy.io',
+      path: '',
+    }));
 }
 
 export function formatRef(r: IstioObjectRef): string {
