@@ -2,12 +2,9 @@
  * `pcx check -n <ns>` / `-l <selector>` without a dump: every meshed pod there, read live through the fake
  * istioctl/kubectl (real execa path), checked by check's fleet mode.
  */
-import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { pathWith, PRODUCTPAGE, removeDir, ROOT, tempDir, WAYPOINT } from './helpers.js';
-
-const BIN = join(ROOT, 'bin/pcx.js');
+import { pathWith, PRODUCTPAGE, removeDir, ROOT, tempDir, WAYPOINT, pcxWithFakes } from './helpers.js';
 
 describe('pcx check -n / -l (live fleet)', () => {
   const dir = tempDir('pcx-e2e-check-live-');
@@ -20,17 +17,7 @@ describe('pcx check -n / -l (live fleet)', () => {
   afterAll(() => removeDir(dir));
 
   function pcx(args: string[]) {
-    writeFileSync(log, '');
-    const r = spawnSync(process.execPath, [BIN, ...args], {
-      cwd: dir,
-      encoding: 'utf8',
-      env: { PATH: both, PCX_FAKE_LOG: log, NO_COLOR: '1' },
-    });
-    const calls = readFileSync(log, 'utf8')
-      .split('\n')
-      .filter(Boolean)
-      .map((l) => JSON.parse(l) as string[]);
-    return { code: r.status, out: r.stdout, err: r.stderr, calls };
+    return pcxWithFakes({ path: both, log, cwd: dir }, args);
   }
 
   it('-n checks every running meshed pod of the namespace and says which it left out', () => {

@@ -3,13 +3,11 @@
  * pod's recorded dump (hello-openshift.json, a real Istio 1.20 sidecar) and istiod's view of it, built at
  * test time by test/fixtures/live/istiod.mjs the way istiod's debug endpoint builds it.
  */
-import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
-import { pathWith, removeDir, ROOT, tempDir } from './helpers.js';
+import { pathWith, removeDir, ROOT, tempDir, pcxWithFakes } from './helpers.js';
 
-const BIN = join(ROOT, 'bin/pcx.js');
 const POD = 'hello-openshift-5b7bcb9b6d-kggwf';
 const PROXY = `${POD}.vanilla-playground`;
 
@@ -25,19 +23,7 @@ describe('pcx diff <pod> --istiod', () => {
   afterAll(() => removeDir(dir));
 
   function pcx(path: string, args: string[], istiod?: 'stale' | 'disconnected') {
-    writeFileSync(log, '');
-    const env: Record<string, string> = {
-      PATH: path,
-      PCX_FAKE_LOG: log,
-      NO_COLOR: '1',
-      ...(istiod ? { PCX_FAKE_ISTIOD: istiod } : {}),
-    };
-    const r = spawnSync(process.execPath, [BIN, ...args], { cwd: dir, encoding: 'utf8', env });
-    const calls = readFileSync(log, 'utf8')
-      .split('\n')
-      .filter(Boolean)
-      .map((l) => JSON.parse(l) as string[]);
-    return { code: r.status, out: r.stdout, err: r.stderr, calls };
+    return pcxWithFakes({ path, log, cwd: dir, env: istiod ? { PCX_FAKE_ISTIOD: istiod } : {} }, args);
   }
 
   it('a proxy in sync: every type SYNCED, exit 0; istiod asked through istioctl x internal-debug', () => {

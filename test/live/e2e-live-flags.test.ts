@@ -2,10 +2,10 @@
  * istioctl's live flags end to end, through the real execa path: bin/pcx.js with the fake
  * istioctl/kubectl (test/fixtures/live/fake-tool.mjs) alone on PATH.
  */
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { pathWith, PRODUCTPAGE, removeDir, ROOT, tempDir } from './helpers.js';
+import { pathWith, PRODUCTPAGE, removeDir, ROOT, tempDir, pcxWithFakes } from './helpers.js';
 
 const BIN = join(ROOT, 'bin/pcx.js');
 
@@ -22,17 +22,7 @@ describe('live flags: -l/--selector, --proxy-admin-port, Ctrl-C', () => {
   afterAll(() => removeDir(dir));
 
   function pcx(path: string, args: string[]) {
-    writeFileSync(log, '');
-    const r = spawnSync(process.execPath, [BIN, ...args], {
-      cwd: dir,
-      encoding: 'utf8',
-      env: { PATH: path, PCX_FAKE_LOG: log, NO_COLOR: '1' },
-    });
-    const calls = readFileSync(log, 'utf8')
-      .split('\n')
-      .filter(Boolean)
-      .map((l) => JSON.parse(l) as string[]);
-    return { code: r.status, out: r.stdout, err: r.stderr, calls };
+    return pcxWithFakes({ path, log, cwd: dir }, args);
   }
 
   it('-l picks the first matching pod, as istioctl does, and says so when several match', () => {

@@ -3,12 +3,10 @@
  * proxy-config subcommands do) when read through kubectl, and prints exactly what the whole dump gives.
  * The fake kubectl trims the recorded dump as Envoy's admin handler does (fake-tool.mjs `masked`).
  */
-import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { pathWith, removeDir, ROOT, tempDir } from './helpers.js';
+import { pathWith, removeDir, ROOT, tempDir, pcxWithFakes } from './helpers.js';
 
-const BIN = join(ROOT, 'bin/pcx.js');
 const POD = 'hello-openshift-5b7bcb9b6d-kggwf.vanilla-playground';
 
 describe('live tables fetch only their section', () => {
@@ -23,17 +21,7 @@ describe('live tables fetch only their section', () => {
   afterAll(() => removeDir(dir));
 
   function pcx(path: string, args: string[]) {
-    writeFileSync(log, '');
-    const r = spawnSync(process.execPath, [BIN, ...args], {
-      cwd: dir,
-      encoding: 'utf8',
-      env: { PATH: path, PCX_FAKE_LOG: log, NO_COLOR: '1' },
-    });
-    const calls = readFileSync(log, 'utf8')
-      .split('\n')
-      .filter(Boolean)
-      .map((l) => JSON.parse(l) as string[]);
-    return { code: r.status, out: r.stdout, err: r.stderr, calls };
+    return pcxWithFakes({ path, log, cwd: dir }, args);
   }
 
   it.each([

@@ -3,8 +3,7 @@
  * istioctl/kubectl (test/fixtures/live/bin, see fake-tool.mjs) first on a PATH that holds nothing
  * else but node, so no real cluster tool can answer.
  */
-import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   bugReportFiles,
@@ -16,9 +15,9 @@ import {
   tempDir,
   WAYPOINT,
   writeTree,
+  pcxWithFakes,
 } from './helpers.js';
 
-const BIN = join(ROOT, 'bin/pcx.js');
 const ENDPOINTS_LIVE = /10\.244\.0\.196:9080 +ejected +ejected by outlier detection/;
 
 describe('pcx explain <pod> <host>', () => {
@@ -35,17 +34,7 @@ describe('pcx explain <pod> <host>', () => {
 
   /** Runs pcx with only `path` on PATH, from `cwd`; returns output, exit code and the fake tools' argv. */
   function pcx(path: string, args: string[], cwd = dir) {
-    writeFileSync(log, '');
-    const r = spawnSync(process.execPath, [BIN, ...args], {
-      cwd,
-      encoding: 'utf8',
-      env: { PATH: path, PCX_FAKE_LOG: log, NO_COLOR: '1' },
-    });
-    const calls = readFileSync(log, 'utf8')
-      .split('\n')
-      .filter(Boolean)
-      .map((l) => JSON.parse(l) as string[]);
-    return { code: r.status, out: r.stdout, err: r.stderr, calls };
+    return pcxWithFakes({ path, log, cwd }, args);
   }
 
   it('through istioctl: proxy-config all, then proxy-config endpoint for live health', () => {
