@@ -10,7 +10,7 @@
  * malformed resource is said whatever the question. Larger ones stay lazy, and each resource is
  * validated when it is first parsed. `whole` (--strict, commands that print the dump) parses all.
  */
-import { closeSync, createReadStream, openSync, read, readFileSync, readSync, statSync } from 'node:fs';
+import { closeSync, createReadStream, openSync, read, readSync, statSync } from 'node:fs';
 import { createGunzip } from 'node:zlib';
 import { randomBytes } from 'node:crypto';
 import { InputError, UsageError } from '../errors.js';
@@ -19,6 +19,7 @@ import { parseJsonText } from './parse-json.js';
 import { placeholderPrefix, Scanner, ScanError, type ScannedResource } from './scan.js';
 import { ChunkBytes, FileBytes, LazyValue, materialize, type ByteSource } from './lazy-value.js';
 import { statusLineLength } from './status-line.js';
+import { readUtf8Text } from './read-text.js';
 import { isYamlText, parseDumpText, parseYamlDump } from './yaml-input.js';
 
 /** V8's maximum string length (2^29 - 24 characters): past it, errors cannot be reproduced by JSON.parse of the text. */
@@ -72,17 +73,16 @@ export async function indexDocument(
 /**
  * Asked for every resource of a plain file that fits in a string (explain --all, check, --strict):
  * one JSON.parse of the text is then the cheapest way there is, and it checks every byte. A file
- * with bytes that are not UTF-8 (the decoder made U+FFFD of them, or the file had one) is left to the
- * scan, which says where.
+ * with bytes that are not UTF-8 is left to the scan, which says where (read-text.ts).
  */
 function wholeText(path: string, size: number): IndexedDocument | undefined {
-  let text: string;
+  let text: string | undefined;
   try {
-    text = readFileSync(path, 'utf8');
+    text = readUtf8Text(path, size);
   } catch (e) {
     throw readError(e, path);
   }
-  if (text.includes('\ufffd') || Buffer.byteLength(text) !== size) return undefined;
+  if (text === undefined) return undefined;
   return { origin: path, doc: parseDumpText(text, path), bytes: size, lazy: false, resources: 0 };
 }
 
