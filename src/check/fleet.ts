@@ -4,7 +4,7 @@
  * same whatever the number of workers. One proxy that cannot be read is a row with its error, not
  * a failed run.
  */
-import { runPool } from '../fleet/pool.js';
+import { fileWeight, runPool } from '../fleet/pool.js';
 import { loadModel } from '../load/load-model.js';
 import type { ReportProxyFiles } from '../load/bug-report-all.js';
 import { PcxError } from '../errors.js';
@@ -76,6 +76,7 @@ export async function checkFleet(
       new URL('./fleet-worker.js', import.meta.url),
       tasks,
       opts.workers,
+      { weight: (t) => fileWeight(t.dumpPath) },
     );
   }
   // proxies that could not be fetched keep their place, with their error
