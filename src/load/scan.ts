@@ -16,9 +16,28 @@
  * `route_config`, `endpoint_config`, `failed_configuration`, either spelling) in the envelopes, or an
  * element of a top-level array (`istioctl proxy-config <type> -o json`). Nothing under `bootstrap`,
  * ECDS, secrets or cluster statuses is a resource: those are parsed whole.
+ *
+ * The bytes inside a resource (most of the file) go through a WebAssembly SIMD loop when it can run
+ * (scan-wasm/: ≈5× this file's JS loop); the JS loop stays, as the fallback and as the reference
+ * the wasm one is tested against: both give the same resources, fields, skeleton and errors.
  */
 
 import { isUtf8 } from 'node:buffer';
+import {
+  acquireWasm,
+  releaseWasm,
+  E_CLOSE,
+  E_COLON,
+  E_COMMA,
+  E_END,
+  E_OPEN,
+  S_CLOSED,
+  S_END,
+  S_FULL,
+  S_HANDOFF,
+  S_MISMATCH,
+  type WasmScan,
+} from './scan-wasm/engine.js';
 
 /** Keys whose object value is one resource. */
 const RESOURCE_KEYS = new Set([
@@ -278,10 +297,30 @@ export class Scanner {
   private readonly value = new Capture();
   private readonly utf8 = new Utf8Check();
 
+  // the wasm loop (undefined: the JS one runs)
+  private wasm?: WasmScan;
+  /** This resource went on in JS (the wasm loop handed it over): until it closes. */
+  private jsResource = false;
+  /** Which bytes of the current push are in the wasm input slot: [winStart, winEnd) of push number winPush. */
+  private pushes = 0;
+  private winPush = -1;
+  private winStart = 0;
+  private winEnd = 0;
+
   constructor(
     private readonly nonce: string,
     private readonly placeholderOf = placeholderPrefix(nonce),
-  ) {}
+    /** `js`: the reference loop whatever the runtime can do (tests; PCX_SCANNER=js does it for everyone). */
+    engine?: 'js' | 'wasm',
+  ) {
+    if (engine !== 'js') this.wasm = acquireWasm();
+    if (engine === 'wasm' && !this.wasm) throw new Error('the WebAssembly scanner cannot run here');
+  }
+
+  /** Which loop scans the bytes inside resources. */
+  get engine(): 'js' | 'wasm' {
+    return this.wasm ? 'wasm' : 'js';
+  }
 
   /** Feeds the next chunk. `b` may be reused by the caller afterwards (what is kept is copied). */
   push(b: Buffer, from = 0): void {
@@ -293,7 +332,13 @@ export class Scanner {
       i++;
       this.skipNext = false;
     }
-    while (i < n) i = this.inResource ? this.resourceBytes(b, i, n) : this.skeletonRun(b, i, n);
+    this.pushes++;
+    while (i < n)
+      i = !this.inResource
+        ? this.skeletonRun(b, i, n)
+        : this.wasm && !this.jsResource
+          ? this.wasmResourceBytes(b, i, n)
+          : this.resourceBytes(b, i, n);
     if (!this.inResource) this.appendSkeleton(b, this.segStart, n);
     this.key.spill(b, n);
     this.value.spill(b, n);
@@ -305,6 +350,8 @@ export class Scanner {
     this.utf8.end(this.pos);
     if (!this.started) throw new ScanError(this.pos, 'expected { or [', 'invalid');
     if (!this.done) throw new ScanError(this.pos, 'the document ends inside a string or container', 'truncated');
+    if (this.wasm) releaseWasm(this.wasm);
+    this.wasm = undefined;
     return { skeleton: this.skeleton.subarray(0, this.skeletonBytes), resources: this.resources };
   }
 
@@ -456,7 +503,123 @@ export class Scanner {
     this.resExpectKey = true;
     this.resKey = '';
     this.fields = {};
+    this.jsResource = false;
+    this.wasm?.x.begin();
     return i + 1;
+  }
+
+  /** A string at depth 1 closed at `i - 1`: a key that may be indexed is decoded (most are not: no string is made for them). */
+  private keyClosed(b: Buffer, i: number): void {
+    const len = i - this.key.start - 2;
+    this.resKey =
+      this.key.parts.length || (len < 64 && INDEXED_HEADS[len * 256 + b[this.key.start + 1]])
+        ? this.key.finishKey(b, i)
+        : ((this.key.active = false), '');
+  }
+
+  /** A colon at depth 1. */
+  private memberColon(i: number): void {
+    this.resExpectKey = false;
+    if (INDEXED_FIELDS.has(this.resKey)) this.value.begin(i + 1);
+  }
+
+  /** A comma at depth 1. */
+  private memberComma(b: Buffer, i: number): void {
+    if (this.value.active) this.fields[this.resKey] = this.value.finishField(b, i, this.pos);
+    this.resExpectKey = true;
+  }
+
+  /** The resource's closing brace at `i`. Returns where the envelopes resume. */
+  private endResource(b: Buffer, i: number): number {
+    if (this.value.active) this.fields[this.resKey] = this.value.finishField(b, i, this.pos);
+    this.resources.push({ start: this.resStart, end: this.pos + i + 1, fields: this.fields });
+    this.inResource = false;
+    this.inString = false;
+    this.depth = 0;
+    const top = this.kinds.length - 1;
+    if (this.kinds[top] === OPEN_BRACE) this.lastKey[top] = '';
+    this.segStart = i + 1;
+    return i + 1;
+  }
+
+  /**
+   * Bytes inside a resource, by the wasm loop: b[i, n) is copied into its memory (in slot-sized
+   * windows; once per push) unless `b` already lies there, scanned, and its depth-1 events are
+   * turned into fields as resourceBytes does. Returns where the resource ended or `n`.
+   */
+  private wasmResourceBytes(b: Buffer, i: number, n: number): number {
+    const w = this.wasm!;
+    const direct = b.buffer === w.bytes.buffer;
+    for (;;) {
+      let base: number;
+      let limit: number;
+      if (direct) {
+        base = b.byteOffset;
+        limit = n;
+      } else {
+        if (this.winPush !== this.pushes || i < this.winStart || i >= this.winEnd) {
+          const len = Math.min(n - i, w.slotBytes);
+          b.copy(w.bytes, w.input, i, i + len);
+          this.winPush = this.pushes;
+          this.winStart = i;
+          this.winEnd = i + len;
+        }
+        base = w.input - this.winStart;
+        limit = this.winEnd;
+      }
+      const r = w.x.scan(base + i, base + limit) - base;
+      const status = w.x.lastStatus();
+      const events = w.events;
+      for (let k = 0, m = w.x.eventCount(); k < m; k++) {
+        const e = events[k];
+        const at = (e >>> 3) - base;
+        switch (e & 7) {
+          case E_OPEN:
+            if (this.resExpectKey) this.key.begin(at);
+            break;
+          case E_CLOSE:
+            if (this.key.active) this.keyClosed(b, at + 1);
+            break;
+          case E_COLON:
+            this.memberColon(at);
+            break;
+          case E_COMMA:
+            this.memberComma(b, at);
+            break;
+          case E_END:
+            return this.endResource(b, at);
+        }
+      }
+      switch (status) {
+        case S_END:
+          i = limit;
+          if (i >= n) return n;
+          break;
+        case S_FULL:
+          i = r;
+          break;
+        case S_CLOSED:
+          return r; // (its E_END returned above)
+        case S_MISMATCH:
+          throw new ScanError(
+            this.pos + r,
+            `"${String.fromCharCode(b[r])}" closes a "${String.fromCharCode(w.x.errorTop())}"`,
+            'invalid',
+          );
+        case S_HANDOFF: {
+          // the JS loop goes on from r with the wasm loop's state (an escaped first byte skipped, as after a chunk end)
+          const depth = w.x.currentDepth();
+          this.stack = new Uint8Array(Math.max(256, depth * 2));
+          this.stack.set(w.bytes.subarray(w.stackAt, w.stackAt + depth));
+          this.depth = depth;
+          this.inString = w.x.currentInString() === 1;
+          this.jsResource = true;
+          return r + w.x.currentEscape();
+        }
+        default:
+          throw new Error(`the wasm scanner stopped with status ${status}`);
+      }
+    }
   }
 
   /**
@@ -493,14 +656,7 @@ export class Scanner {
         }
         inString = false;
         i = q + 1;
-        if (depth === 1 && this.key.active) {
-          // only a key that may be indexed is decoded (most are not: no string is made for them)
-          const len = i - this.key.start - 2;
-          this.resKey =
-            this.key.parts.length || (len < 64 && INDEXED_HEADS[len * 256 + b[this.key.start + 1]])
-              ? this.key.finishKey(b, i)
-              : ((this.key.active = false), '');
-        }
+        if (depth === 1 && this.key.active) this.keyClosed(b, i);
         continue;
       }
       const table = depth === 1 ? STRUCTURAL_OR_SPACE : NESTED_OR_SPACE;
@@ -542,25 +698,10 @@ export class Scanner {
           );
         }
         depth--;
-        if (depth === 0) {
-          if (this.value.active) this.fields[this.resKey] = this.value.finishField(b, i, this.pos);
-          this.resources.push({ start: this.resStart, end: this.pos + i + 1, fields: this.fields });
-          this.inResource = false;
-          this.inString = false;
-          this.depth = 0;
-          const top = this.kinds.length - 1;
-          if (this.kinds[top] === OPEN_BRACE) this.lastKey[top] = '';
-          this.segStart = i + 1;
-          return i + 1;
-        }
+        if (depth === 0) return this.endResource(b, i);
       } else if (depth === 1) {
-        if (c === COLON) {
-          this.resExpectKey = false;
-          if (INDEXED_FIELDS.has(this.resKey)) this.value.begin(i + 1);
-        } else if (c === COMMA) {
-          if (this.value.active) this.fields[this.resKey] = this.value.finishField(b, i, this.pos);
-          this.resExpectKey = true;
-        }
+        if (c === COLON) this.memberColon(i);
+        else if (c === COMMA) this.memberComma(b, i);
       }
       i++;
     }

@@ -1,0 +1,67 @@
+#!/usr/bin/env node
+/**
+ * The scanner alone (src/load/scan.ts), both loops: `node bench/scan.js [file …] [--runs N]` (after `npm run
+ * build`: dist/scan.wasm). The file is read into memory first (4 MB chunks, as the loader reads), then each run
+ * pushes every chunk through a new Scanner; prints the best run's time and GB/s per loop, and checks that both
+ * found the same resources and fields.
+ */
+import { build } from 'esbuild';
+import { closeSync, mkdirSync, openSync, readSync, statSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
+const args = process.argv.slice(2);
+const runsAt = args.indexOf('--runs');
+const runs = runsAt >= 0 ? Number(args.splice(runsAt, 2)[1]) : 3;
+const files = args.length ? args : [join(ROOT, 'bench/out/mesh-20000.json')];
+
+// scan.ts bundled three levels below the root, where engine.ts finds ../../../dist/scan.wasm as from src/load/scan-wasm/
+const outDir = join(ROOT, 'node_modules/.cache/pcx-scan-bench');
+mkdirSync(outDir, { recursive: true });
+const outFile = join(outDir, 'scan.mjs');
+await build({
+  entryPoints: [join(ROOT, 'src/load/scan.ts')],
+  outfile: outFile,
+  bundle: true,
+  format: 'esm',
+  platform: 'node',
+  target: 'node20',
+  logLevel: 'warning',
+});
+const { Scanner } = await import(pathToFileURL(outFile).href);
+
+const CHUNK = 4 << 20;
+for (const file of files) {
+  const size = statSync(file).size;
+  const chunks = [];
+  const fd = openSync(file, 'r');
+  for (let at = 0; at < size; at += CHUNK) {
+    const b = Buffer.allocUnsafe(Math.min(CHUNK, size - at));
+    readSync(fd, b, 0, b.length, at);
+    chunks.push(b);
+  }
+  closeSync(fd);
+  const found = {};
+  for (const engine of ['js', 'wasm']) {
+    let best = Infinity;
+    let result;
+    for (let r = 0; r < runs; r++) {
+      const t0 = process.hrtime.bigint();
+      const s = new Scanner('0123456789abcdef', undefined, engine);
+      for (const c of chunks) s.push(c);
+      result = s.finish();
+      const ms = Number(process.hrtime.bigint() - t0) / 1e6;
+      best = Math.min(best, ms);
+    }
+    found[engine] = result;
+    console.log(
+      `${file.split('/').pop()}  ${engine.padEnd(4)}  ${best.toFixed(0).padStart(5)} ms  ${(size / best / 1e6).toFixed(2)} GB/s  (best of ${runs}; ${result.resources.length} resources)`,
+    );
+  }
+  const same =
+    JSON.stringify(found.js.resources) === JSON.stringify(found.wasm.resources) &&
+    found.js.skeleton.equals(found.wasm.skeleton);
+  console.log(same ? '  same resources, fields and skeleton' : '  DIFFERENT results');
+  if (!same) process.exitCode = 1;
+}
