@@ -314,6 +314,7 @@ export class Scanner {
     engine?: 'js' | 'wasm',
   ) {
     if (engine !== 'js') this.wasm = acquireWasm();
+    this.wasm?.bytes.set(INDEXED_HEADS, this.wasm.headsAt);
     if (engine === 'wasm' && !this.wasm) throw new Error('the WebAssembly scanner cannot run here');
   }
 
@@ -575,7 +576,7 @@ export class Scanner {
         const at = (e >>> 3) - base;
         switch (e & 7) {
           case E_OPEN:
-            if (this.resExpectKey) this.key.begin(at);
+            this.key.begin(at); // a key (the wasm loop knows when one is expected)
             break;
           case E_CLOSE:
             if (this.key.active) this.keyClosed(b, at + 1);
@@ -613,6 +614,8 @@ export class Scanner {
           this.stack.set(w.bytes.subarray(w.stackAt, w.stackAt + depth));
           this.depth = depth;
           this.inString = w.x.currentInString() === 1;
+          this.resExpectKey = w.x.currentExpectKey() === 1;
+          if (!w.x.live()) this.resKey = ''; // the last key was not written out (not indexed)
           this.jsResource = true;
           return r + w.x.currentEscape();
         }

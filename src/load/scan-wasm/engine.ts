@@ -25,6 +25,9 @@ export const E_END = 5;
 
 interface Exports {
   memory: WebAssembly.Memory;
+  headsAt(): number;
+  currentExpectKey(): number;
+  live(): number;
   eventsAt(): number;
   stackAt(): number;
   inputAt(): number;
@@ -42,6 +45,8 @@ interface Exports {
 /** One instance: its exports and views of its (never grown) memory. */
 export class WasmScan {
   readonly bytes: Buffer;
+  /** Where INDEXED_HEADS (scan.ts) goes: a 64 × 256 byte table. */
+  readonly headsAt: number;
   readonly events: Int32Array;
   readonly stackAt: number;
   /** Address of input slot 0 (slot 1 follows after slotBytes + slack). */
@@ -51,6 +56,7 @@ export class WasmScan {
     const buf = x.memory.buffer;
     this.bytes = Buffer.from(buf);
     this.events = new Int32Array(buf, x.eventsAt(), 8192);
+    this.headsAt = x.headsAt();
     this.stackAt = x.stackAt();
     this.input = x.inputAt();
     this.slotBytes = x.slotBytes();

@@ -9,7 +9,15 @@
  * depth and the bracket stack. Where the depth is 1 (the resource's own members) the quotes, colons
  * and commas are written out as events, for scan.ts to turn into `fields` as its JS loop does.
  *
+ * Only what can change `fields` is written out: a key string (E_OPEN at its quote, E_CLOSE at its
+ * closing one) when scan.ts's INDEXED_HEADS (written at HEADS by JS) says it may be indexed, or when
+ * it is still open as a call ends (scan.ts then captures it across the chunk end, as its JS loop
+ * does); the colon and comma after such a key; the resource's end. The other keys leave scan.ts's
+ * resKey stale, which nothing reads (a value is captured only after an emitted key); `live()` says
+ * which, for a hand-over to JS.
+ *
  * Memory (fixed: never grown, so JS views of it stay valid):
+ *   HEADS  .. +64*256        INDEXED_HEADS of scan.ts
  *   EVENTS .. +EVENT_CAP*4   events, one i32 each: (address << 3) | type
  *   STACK  .. +STACK_CAP     the bracket stack ('{' or '['), [0] = the resource object
  *   INPUT  .. +2 * SLOT      two input slots (a chunk is copied, or read, there) with 64 bytes of slack
@@ -18,9 +26,10 @@
  * Statuses (after scan()): see the S_* constants; the JS side (scan-wasm.ts) mirrors them.
  */
 
+const HEADS: usize = 16384;
 const EVENTS: usize = 65536;
 const EVENT_CAP: i32 = 8192;
-const STACK: usize = EVENTS + (<usize>EVENT_CAP << 2);
+const STACK: usize = EVENTS + ((<usize>EVENT_CAP) << 2);
 const STACK_CAP: i32 = 1 << 20;
 const INPUT: usize = STACK + <usize>STACK_CAP;
 const SLOT: usize = (4 << 20) + 65536;
@@ -42,6 +51,7 @@ const E_COLON: u32 = 3;
 const E_COMMA: u32 = 4;
 const E_END: u32 = 5;
 
+// eslint-disable-next-line no-loss-of-precision -- a u64 in AssemblyScript, not a JS number
 const ODD: u64 = 0xaaaaaaaaaaaaaaaa;
 
 let depth: i32 = 0;
@@ -50,9 +60,26 @@ let inString: u64 = 0;
 /** 1 when the next byte is escaped (an odd backslash run ended the last bytes). */
 let escape: u64 = 0;
 let events: i32 = 0;
+/** The next string at depth 1 is a key (after `{` or `,`, until `:`). */
+let expectKey: bool = true;
+/** A key string is open: it began at keyStart (this call) or its E_OPEN is written already (keyEmitted). */
+let keyOpen: bool = false;
+let keyEmitted: bool = false;
+let keyStart: usize = 0;
+/** The last key closed was written out (its colon and comma are, too). */
+let liveKey: bool = false;
 let status: i32 = 0;
 let top: i32 = 0;
 
+export function headsAt(): usize {
+  return HEADS;
+}
+export function currentExpectKey(): i32 {
+  return expectKey ? 1 : 0;
+}
+export function live(): i32 {
+  return liveKey ? 1 : 0;
+}
 export function eventsAt(): usize {
   return EVENTS;
 }
@@ -90,41 +117,69 @@ export function begin(): void {
   store<u8>(STACK, 0x7b);
   inString = 0;
   escape = 0;
+  expectKey = true;
+  keyOpen = false;
+  keyEmitted = false;
+  liveKey = false;
 }
 
-function mask16(p: usize, c: i8): u64 {
-  const s = i8x16.splat(c);
-  return (
-    <u64>(<u32>i8x16.bitmask(i8x16.eq(v128.load(p), s)) & 0xffff) |
-    (<u64>(<u32>i8x16.bitmask(i8x16.eq(v128.load(p, 16), s)) & 0xffff) << 16) |
-    (<u64>(<u32>i8x16.bitmask(i8x16.eq(v128.load(p, 32), s)) & 0xffff) << 32) |
-    (<u64>(<u32>i8x16.bitmask(i8x16.eq(v128.load(p, 48), s)) & 0xffff) << 48)
-  );
+function put(a: usize, t: u32): void {
+  store<u32>(EVENTS + ((<usize>events) << 2), ((<u32>a) << 3) | t);
+  events++;
+}
+
+/** Leaving a call with a key open: its E_OPEN now, so that JS captures it across the end. */
+function flushKey(): void {
+  if (keyOpen && !keyEmitted) {
+    put(keyStart, E_OPEN);
+    keyEmitted = true;
+  }
 }
 
 function bm(v: v128): u64 {
-  return <u64>(<u32>i8x16.bitmask(v) & 0xffff);
+  return <u64>((<u32>i8x16.bitmask(v)) & 0xffff);
 }
 
 /** Writes the depth-1 events of block `p` whose bits lie in [from, to). */
 function emit(m: u64, inside: u64, from: i32, to: i32, p: usize): void {
   let bits = m;
-  if (to < 64) bits &= (<u64>1 << <u64>to) - 1;
+  if (to < 64) bits &= ((<u64>1) << (<u64>to)) - 1;
   if (from >= 64) return;
-  bits &= ~((<u64>1 << <u64>from) - 1);
-  let n = events;
+  bits &= ~(((<u64>1) << (<u64>from)) - 1);
   while (bits != 0) {
     const k = <i32>ctz(bits);
     const a = p + <usize>k;
     const c = load<u8>(a);
-    let t: u32;
-    if (c == 0x22) t = (inside >> <u64>k) & 1 ? E_OPEN : E_CLOSE;
-    else t = c == 0x3a ? E_COLON : E_COMMA;
-    store<u32>(EVENTS + (<usize>n << 2), (<u32>a << 3) | t);
-    n++;
+    if (c == 0x22) {
+      if ((inside >> (<u64>k)) & 1) {
+        if (expectKey) {
+          keyOpen = true;
+          keyEmitted = false;
+          keyStart = a;
+        }
+      } else if (keyOpen) {
+        keyOpen = false;
+        if (keyEmitted) {
+          put(a, E_CLOSE);
+          liveKey = true;
+        } else {
+          const len = a - keyStart - 1;
+          if (len < 64 && load<u8>(HEADS + (len << 8) + <usize>load<u8>(keyStart + 1)) != 0) {
+            put(keyStart, E_OPEN);
+            put(a, E_CLOSE);
+            liveKey = true;
+          } else liveKey = false;
+        }
+      }
+    } else if (c == 0x3a) {
+      expectKey = false;
+      if (liveKey) put(a, E_COLON);
+    } else {
+      expectKey = true;
+      if (liveKey) put(a, E_COMMA);
+    }
     bits &= bits - 1;
   }
-  events = n;
 }
 
 /**
@@ -143,24 +198,26 @@ export function scan(start: usize, end: usize): usize {
   const commaV = i8x16.splat(0x2c);
   const lowerV = i8x16.splat(0x20);
   while (p < end) {
-    if (events > EVENT_CAP - 66) {
+    if (events > EVENT_CAP - 132) {
       depth = d;
+      flushKey();
       status = S_FULL;
       return p;
     }
     if (d + 64 >= STACK_CAP) {
       depth = d;
+      flushKey();
       status = S_HANDOFF;
       return p;
     }
     const remaining = end - p;
-    const valid: u64 = remaining >= 64 ? <u64>-1 : (<u64>1 << <u64>remaining) - 1;
+    const valid: u64 = remaining >= 64 ? <u64>-1 : ((<u64>1) << (<u64>remaining)) - 1;
     let quote: u64 = 0,
       bs: u64 = 0,
       br: u64 = 0,
       cc: u64 = 0;
     for (let j = 0; j < 4; j++) {
-      const v = v128.load(p + (<usize>j << 4));
+      const v = v128.load(p + ((<usize>j) << 4));
       const sh = <u64>(j << 4);
       quote |= bm(i8x16.eq(v, quoteV)) << sh;
       bs |= bm(i8x16.eq(v, bsV)) << sh;
@@ -183,7 +240,7 @@ export function scan(start: usize, end: usize): usize {
       const code = ((maybe | ODD) - potential) ^ ODD;
       escaped = code ^ (bs | escape);
       const esc = code & bs;
-      nextEscape = remaining >= 64 ? esc >> 63 : (esc >> <u64>(remaining - 1)) & 1;
+      nextEscape = remaining >= 64 ? esc >> 63 : (esc >> (<u64>(remaining - 1))) & 1;
     }
     const quotes = quote & ~escaped;
     // prefix XOR: the bits from an opening quote (included) to its closing quote (excluded)
@@ -198,6 +255,7 @@ export function scan(start: usize, end: usize): usize {
     if ((bs & ~inside) != 0) {
       // a backslash outside a string: the JS loop ignores it, the masks would not
       depth = d;
+      flushKey();
       status = S_HANDOFF;
       return p;
     }
@@ -226,8 +284,7 @@ export function scan(start: usize, end: usize): usize {
         if (d == 1) seg = k + 1;
         else if (d == 0) {
           emit(m1, inside, seg, k, p);
-          store<u32>(EVENTS + (<usize>events << 2), (<u32>(p + <usize>k) << 3) | E_END);
-          events++;
+          put(p + <usize>k, E_END);
           depth = 0;
           status = S_CLOSED;
           return p + <usize>k + 1;
@@ -236,11 +293,12 @@ export function scan(start: usize, end: usize): usize {
       brackets &= brackets - 1;
     }
     if (d == 1) emit(m1, inside, seg, 64, p);
-    inString = <u64>(<i64>inside >> 63);
+    inString = <u64>((<i64>inside) >> 63);
     escape = nextEscape;
     p += 64;
   }
   depth = d;
+  flushKey();
   status = S_END;
   return end;
 }
