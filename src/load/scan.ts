@@ -36,6 +36,7 @@ import {
   S_FULL,
   S_HANDOFF,
   S_MISMATCH,
+  S_OPEN,
   type WasmScan,
 } from './scan-wasm/engine.js';
 
@@ -306,6 +307,11 @@ export class Scanner {
   private winPush = -1;
   private winStart = 0;
   private winEnd = 0;
+  /** Where b[0] of the current push lies in wasm memory, and up to where its bytes are there (window()). */
+  private wBase = 0;
+  private wLimit = 0;
+  /** The envelopes of this push go on in JS (a backslash outside a string: the wasm masks do not model it). */
+  private envJsPush = -1;
 
   constructor(
     private readonly nonce: string,
@@ -316,6 +322,18 @@ export class Scanner {
     if (engine !== 'js') this.wasm = acquireWasm();
     this.wasm?.bytes.set(INDEXED_HEADS, this.wasm.headsAt);
     if (engine === 'wasm' && !this.wasm) throw new Error('the WebAssembly scanner cannot run here');
+  }
+
+  /**
+   * Two read buffers of `size` bytes in the wasm loop's memory (its input slots), so that chunks read
+   * there are scanned without a copy; undefined for the JS loop or a size past a slot. Valid until finish().
+   */
+  readBuffers(size: number): [Buffer, Buffer] | undefined {
+    const w = this.wasm;
+    if (!w || size > w.slotBytes) return undefined;
+    const at = (k: number) =>
+      w.bytes.subarray(w.input + k * (w.slotBytes + 64), w.input + k * (w.slotBytes + 64) + size);
+    return [at(0), at(1)];
   }
 
   /** Which loop scans the bytes inside resources. */
@@ -336,7 +354,9 @@ export class Scanner {
     this.pushes++;
     while (i < n)
       i = !this.inResource
-        ? this.skeletonRun(b, i, n)
+        ? this.wasm && this.started && !this.done && this.envJsPush !== this.pushes
+          ? this.wasmEnvelope(b, i, n)
+          : this.skeletonRun(b, i, n)
         : this.wasm && !this.jsResource
           ? this.wasmResourceBytes(b, i, n)
           : this.resourceBytes(b, i, n);
@@ -543,6 +563,67 @@ export class Scanner {
     return i + 1;
   }
 
+  /** Puts b[i…] in wasm memory (unless it lies there): wBase = the address of b[0], wLimit = where the bytes there end. */
+  private window(w: WasmScan, b: Buffer, i: number, n: number): void {
+    if (b.buffer === w.bytes.buffer) {
+      this.wBase = b.byteOffset;
+      this.wLimit = n;
+      return;
+    }
+    if (this.winPush !== this.pushes || i < this.winStart || i >= this.winEnd) {
+      const len = Math.min(n - i, w.slotBytes);
+      b.copy(w.bytes, w.input, i, i + len);
+      this.winPush = this.pushes;
+      this.winStart = i;
+      this.winEnd = i + len;
+    }
+    this.wBase = w.input - this.winStart;
+    this.wLimit = this.winEnd;
+  }
+
+  /**
+   * The envelopes' bytes by the wasm loop: it finds the bytes skeletonByte acts on (unescaped quotes; brackets,
+   * colons, commas outside strings), which go through skeletonByte as the JS loop's would, stopping at each `{`
+   * (it may begin a resource). Returns where the envelope scan stopped.
+   */
+  private wasmEnvelope(b: Buffer, i: number, n: number): number {
+    const w = this.wasm!;
+    for (;;) {
+      this.window(w, b, i, n);
+      const base = this.wBase;
+      const limit = this.wLimit;
+      const r = w.x.envelope(base + i, base + limit, this.inString ? 1 : 0) - base;
+      const status = w.x.lastStatus();
+      const events = w.events;
+      for (let k = 0, m = w.x.eventCount(); k < m; k++) {
+        const next = this.skeletonByte(b, (events[k] >>> 3) - base);
+        if (this.inResource || this.done) return next; // a resource began, or the document ended (JS checks the rest)
+      }
+      const escaped = w.x.envelopeEscape(); // the byte at r is escaped (within a string): skipped, as JS does
+      switch (status) {
+        case S_OPEN:
+          i = r;
+          break;
+        case S_END:
+          if (limit >= n) {
+            if (escaped) this.skipNext = true;
+            return n;
+          }
+          i = limit + escaped;
+          break;
+        case S_FULL:
+          i = r + escaped;
+          break;
+        case S_HANDOFF:
+          this.envJsPush = this.pushes;
+          return r + escaped;
+        default:
+          throw new Error(`the wasm scanner stopped with status ${status}`);
+      }
+      if (i >= n) return n;
+    }
+  }
+
   /**
    * Bytes inside a resource, by the wasm loop: b[i, n) is copied into its memory (in slot-sized
    * windows; once per push) unless `b` already lies there, scanned, and its depth-1 events are
@@ -550,24 +631,10 @@ export class Scanner {
    */
   private wasmResourceBytes(b: Buffer, i: number, n: number): number {
     const w = this.wasm!;
-    const direct = b.buffer === w.bytes.buffer;
     for (;;) {
-      let base: number;
-      let limit: number;
-      if (direct) {
-        base = b.byteOffset;
-        limit = n;
-      } else {
-        if (this.winPush !== this.pushes || i < this.winStart || i >= this.winEnd) {
-          const len = Math.min(n - i, w.slotBytes);
-          b.copy(w.bytes, w.input, i, i + len);
-          this.winPush = this.pushes;
-          this.winStart = i;
-          this.winEnd = i + len;
-        }
-        base = w.input - this.winStart;
-        limit = this.winEnd;
-      }
+      this.window(w, b, i, n);
+      const base = this.wBase;
+      const limit = this.wLimit;
       const r = w.x.scan(base + i, base + limit) - base;
       const status = w.x.lastStatus();
       const events = w.events;

@@ -18,12 +18,25 @@ interface Outcome {
   error?: string;
 }
 
-/** One scan of `doc` in chunks of `chunk` bytes (each chunk a Buffer of its own, as the loader's reads are). */
-function scan(doc: Buffer, chunk: number, engine: 'js' | 'wasm'): Outcome {
+/**
+ * One scan of `doc` in chunks of `chunk` bytes (each chunk a Buffer of its own, as the loader's reads are; with
+ * `direct`, in turn in the two read buffers in wasm memory, as the loader reads a large file).
+ */
+function scan(doc: Buffer, chunk: number, engine: 'js' | 'wasm', direct = false): Outcome {
   const s = new Scanner(NONCE, undefined, engine);
   expect(s.engine).toBe(engine);
+  const reads = direct ? s.readBuffers(chunk) : undefined;
+  if (direct) expect(reads).toBeDefined();
   try {
-    for (let at = 0; at < doc.length; at += chunk) s.push(Buffer.from(doc.subarray(at, at + chunk)));
+    for (let at = 0, k = 0; at < doc.length; at += chunk, k++) {
+      const part = doc.subarray(at, at + chunk);
+      if (!reads) s.push(Buffer.from(part));
+      else {
+        const into = reads[k & 1];
+        part.copy(into);
+        s.push(into.subarray(0, part.length));
+      }
+    }
     const r = s.finish();
     return { resources: JSON.stringify(r.resources), skeleton: r.skeleton.toString('latin1') };
   } catch (e) {
@@ -32,10 +45,10 @@ function scan(doc: Buffer, chunk: number, engine: 'js' | 'wasm'): Outcome {
   }
 }
 
-function same(doc: Buffer, chunks: Iterable<number>, label: string): void {
+function same(doc: Buffer, chunks: Iterable<number>, label: string, direct = false): void {
   for (const chunk of chunks) {
     const js = scan(doc, chunk, 'js');
-    const wasm = scan(doc, chunk, 'wasm');
+    const wasm = scan(doc, chunk, 'wasm', direct);
     if (JSON.stringify(js) !== JSON.stringify(wasm)) {
       // one readable failure: which input, which chunk size, what differs
       expect({ label, chunk, wasm }).toEqual({ label, chunk, wasm: js });
@@ -129,16 +142,27 @@ function dump(r: () => number): string {
     return `[${range(1, 1 + Math.floor(r() * 3))
       .map(res)
       .join(',')}]`;
-  const clusters = range(0, Math.floor(r() * 3)).map(() => `{"version_info":"1","cluster":${res()}}`);
-  const listeners = range(0, Math.floor(r() * 2)).map(() => `{"name":"l","active_state":{"listener":${res()}}}`);
-  return JSON.stringify({
-    configs: [
-      { '@type': 'x.ClustersConfigDump', dynamic_active_clusters: ['C'] },
-      { '@type': 'x.ListenersConfigDump', dynamic_listeners: ['L'], bootstrap: { a: ['{'] } },
-    ],
-  })
+  // the envelopes' own strings carry escapes, brackets and backslash runs too; bootstrap is scanned, never indexed
+  const env = () => (r() < 0.5 ? '"1"' : value(r, 3));
+  const clusters = range(0, Math.floor(r() * 3)).map(
+    () => `{"version_info":${env()},${r() < 0.5 ? ' ' : '\n  '}"cluster":${res()},"last_updated":${env()}}`,
+  );
+  const listeners = range(0, Math.floor(r() * 2)).map(
+    () => `{"name":"${stringBody(r)}","active_state":{"listener":${res()}}}`,
+  );
+  return JSON.stringify(
+    {
+      configs: [
+        { '@type': 'x.ClustersConfigDump', dynamic_active_clusters: ['C'] },
+        { '@type': 'x.ListenersConfigDump', dynamic_listeners: ['L'], bootstrap: { a: ['B'] } },
+      ],
+    },
+    null,
+    r() < 0.5 ? 2 : undefined,
+  )
     .replace('"C"', clusters.join(','))
-    .replace('"L"', listeners.join(','));
+    .replace('"L"', listeners.join(','))
+    .replace('"B"', value(r, 2));
 }
 
 /** Small breakages: a byte changed, cut, doubled or a backslash put outside a string. */
@@ -195,6 +219,14 @@ describe('the WebAssembly scanner', () => {
   );
 
   (available ? test : test.skip)(
+    'every fixture, read into the wasm memory as the loader reads a large file',
+    () => {
+      for (const p of fixtureFiles()) same(readFileSync(p), [1000, 4096, 65537, 4 << 20], p, true);
+    },
+    300_000,
+  );
+
+  (available ? test : test.skip)(
     'generated documents, every chunk size',
     () => {
       const r = rng(13);
@@ -205,6 +237,7 @@ describe('the WebAssembly scanner', () => {
           doc.length < 700 ? range(1, doc.length) : [...range(1, 130), doc.length, 257, 511],
           `generated #${k}`,
         );
+        same(doc, [1, 7, 64, 65, doc.length], `generated #${k}, read into wasm memory`, true);
       }
     },
     300_000,
@@ -233,6 +266,10 @@ describe('the WebAssembly scanner', () => {
           const tail = run % 2 ? `x", "name": "v"}` : `, "name": "v"}`; // an odd run escapes the quote
           const doc = Buffer.from(`[{"a": "${' '.repeat(pad)}${bs}"${tail}]`);
           same(doc, [...range(1, 70), doc.length], `run ${run} pad ${pad}`);
+          // the same in the envelopes, before a resource
+          const env = run % 2 ? `x", "cluster": {"name": "v"}}` : `, "cluster": {"name": "v"}}`;
+          const envDoc = Buffer.from(`{"version_info": "${' '.repeat(pad)}${bs}"${env}`);
+          same(envDoc, [...range(1, 70), envDoc.length], `envelope: run ${run} pad ${pad}`);
         }
       }
     },
@@ -257,6 +294,9 @@ describe('the WebAssembly scanner', () => {
         `[{"name": "x\\`,
         `[{"a": \\"x"}]`, // a backslash outside a string (the wasm loop hands over to JS)
         `[{"a": 1, "name"\\: "q"}, {"name": "r"}]`,
+        `{"a": \\"x", "cluster": {"name": 1}}`, // the same in the envelopes
+        `{"a": [${'"x\\"{",'.repeat(5000)} 1], "cluster": {"name": 1}}`, // more envelope events than one call writes
+        `{"a": [${'"x\\"{",'.repeat(5000)} 1}, "cluster": {"name": 1}}`, // … and a mismatch after them
       ];
       for (const [k, d] of docs.entries()) {
         const doc = Buffer.from(d);

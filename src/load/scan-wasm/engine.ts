@@ -16,6 +16,7 @@ export const S_CLOSED = 1;
 export const S_FULL = 2;
 export const S_MISMATCH = 3;
 export const S_HANDOFF = 4;
+export const S_OPEN = 5;
 /** Event types (scan.as.ts E_*). */
 export const E_OPEN = 1;
 export const E_CLOSE = 2;
@@ -40,6 +41,8 @@ interface Exports {
   currentEscape(): number;
   begin(): void;
   scan(start: number, end: number): number;
+  envelope(start: number, end: number, inString: number): number;
+  envelopeEscape(): number;
 }
 
 /** One instance: its exports and views of its (never grown) memory. */

@@ -44,6 +44,8 @@ const S_FULL: i32 = 2;
 const S_MISMATCH: i32 = 3;
 /** Bytes this loop does not model the JS way (a backslash outside a string) or a stack too deep: JS goes on from the address returned. */
 const S_HANDOFF: i32 = 4;
+/** envelope(): a `{` (the last event; may begin a resource): call again from the address returned. */
+const S_OPEN: i32 = 5;
 
 const E_OPEN: u32 = 1;
 const E_CLOSE: u32 = 2;
@@ -70,6 +72,12 @@ let keyStart: usize = 0;
 let liveKey: bool = false;
 let status: i32 = 0;
 let top: i32 = 0;
+
+/** The escape carry envelope() stopped with (1: the byte at the address it returned is escaped). */
+let envEscape: u64 = 0;
+export function envelopeEscape(): i32 {
+  return <i32>envEscape;
+}
 
 export function headsAt(): usize {
   return HEADS;
@@ -299,6 +307,99 @@ export function scan(start: usize, end: usize): usize {
   }
   depth = d;
   flushKey();
+  status = S_END;
+  return end;
+}
+
+/**
+ * The envelopes (the bytes between resources): every byte scan.ts's skeletonByte would act on, as an event at
+ * its address (type 0: it reads the byte), i.e. the unescaped quotes and, outside strings, brackets, colons and
+ * commas; stops after a `{` (S_OPEN), when the event area is full (S_FULL) or at a backslash outside a string
+ * (S_HANDOFF: JS scans that chunk's rest), with the escape carry in envelopeEscape(). `inStr`: whether [start]
+ * is inside a string (scan.ts's state; an escaped byte is skipped by it before the call).
+ */
+export function envelope(start: usize, end: usize, inStr: i32): usize {
+  events = 0;
+  let p = start;
+  let ins: u64 = inStr ? <u64>-1 : 0;
+  let esc: u64 = 0;
+  const quoteV = i8x16.splat(0x22);
+  const bsV = i8x16.splat(0x5c);
+  const openV = i8x16.splat(0x7b);
+  const closeV = i8x16.splat(0x7d);
+  const colonV = i8x16.splat(0x3a);
+  const commaV = i8x16.splat(0x2c);
+  const lowerV = i8x16.splat(0x20);
+  while (p < end) {
+    if (events > EVENT_CAP - 66) {
+      envEscape = esc;
+      status = S_FULL;
+      return p;
+    }
+    const remaining = end - p;
+    const valid: u64 = remaining >= 64 ? <u64>-1 : ((<u64>1) << (<u64>remaining)) - 1;
+    let quote: u64 = 0,
+      bs: u64 = 0,
+      br: u64 = 0;
+    for (let j = 0; j < 4; j++) {
+      const v = v128.load(p + ((<usize>j) << 4));
+      const sh = <u64>(j << 4);
+      quote |= bm(i8x16.eq(v, quoteV)) << sh;
+      bs |= bm(i8x16.eq(v, bsV)) << sh;
+      const lv = v128.or(v, lowerV);
+      br |=
+        bm(
+          v128.or(
+            v128.or(i8x16.eq(lv, openV), i8x16.eq(lv, closeV)),
+            v128.or(i8x16.eq(v, colonV), i8x16.eq(v, commaV)),
+          ),
+        ) << sh;
+    }
+    quote &= valid;
+    bs &= valid;
+    br &= valid;
+    let escaped: u64;
+    let nextEscape: u64 = 0;
+    if (bs == 0) {
+      escaped = esc;
+    } else {
+      const potential = bs & ~esc;
+      const maybe = potential << 1;
+      const code = ((maybe | ODD) - potential) ^ ODD;
+      escaped = code ^ (bs | esc);
+      const e = code & bs;
+      nextEscape = remaining >= 64 ? e >> 63 : (e >> (<u64>(remaining - 1))) & 1;
+    }
+    const quotes = quote & ~escaped;
+    let x = quotes;
+    x ^= x << 1;
+    x ^= x << 2;
+    x ^= x << 4;
+    x ^= x << 8;
+    x ^= x << 16;
+    x ^= x << 32;
+    const inside = x ^ ins;
+    if ((bs & ~inside) != 0) {
+      envEscape = esc;
+      status = S_HANDOFF;
+      return p;
+    }
+    let bits = quotes | (br & ~inside);
+    while (bits != 0) {
+      const a = p + <usize>ctz(bits);
+      put(a, 0);
+      if (load<u8>(a) == 0x7b) {
+        envEscape = 0;
+        status = S_OPEN;
+        return a + 1;
+      }
+      bits &= bits - 1;
+    }
+    ins = <u64>((<i64>inside) >> 63);
+    esc = nextEscape;
+    p += 64;
+  }
+  envEscape = esc;
   status = S_END;
   return end;
 }
