@@ -211,7 +211,7 @@ describe('the WebAssembly scanner', () => {
       for (const p of fixtureFiles()) {
         const doc = readFileSync(p);
         const sizes = [doc.length || 1, 2, 3, 5, 31, 63, 64, 65, 127, 129, 1000, 4096, 65537, 1 << 20];
-        if (doc.length < 100_000) sizes.push(1);
+        if (doc.length < 20_000) sizes.push(1);
         same(doc, sizes, p);
       }
     },
@@ -247,11 +247,11 @@ describe('the WebAssembly scanner', () => {
     'mutated documents (mismatches, truncation, stray quotes and backslashes)',
     () => {
       const r = rng(7);
-      for (let k = 0; k < 200; k++) {
+      for (let k = 0; k < 150; k++) {
         let text = dump(r);
         for (let m = 1 + Math.floor(r() * 2); m > 0; m--) text = mutate(text, r);
         const doc = Buffer.from(text, text.includes('\xff') ? 'latin1' : 'utf8');
-        same(doc, doc.length < 200 ? range(1, doc.length) : [...range(1, 33), 63, 64, 65, doc.length], `mutated #${k}`);
+        same(doc, doc.length < 200 ? range(1, doc.length) : [...range(1, 24), 63, 64, 65, doc.length], `mutated #${k}`);
       }
     },
     300_000,
