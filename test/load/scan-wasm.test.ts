@@ -307,6 +307,22 @@ describe('the WebAssembly scanner', () => {
   );
 
   (available ? test : test.skip)(
+    'a chunk larger than the wasm input slot (stdin, an archive member: pushed whole) is scanned in windows',
+    () => {
+      const r = rng(5);
+      const parts: string[] = [];
+      for (let size = 0; size < 9 << 20;) {
+        const d = dump(r);
+        parts.push(d.startsWith('{') ? d : `{"cluster": {"name": "x"}, "list": ${d}}`);
+        size += d.length + 1;
+      }
+      const doc = Buffer.from(`{"a": [${parts.join(',')}]}`); // envelopes and resources across windows
+      same(doc, [doc.length, (4 << 20) + 65536], 'nine MB');
+    },
+    300_000,
+  );
+
+  (available ? test : test.skip)(
     'a resource nested past the wasm stack (1M levels): JS takes over',
     () => {
       const n = (1 << 20) + 100;
