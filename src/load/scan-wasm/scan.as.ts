@@ -222,8 +222,7 @@ export function scan(start: usize, end: usize): usize {
     const valid: u64 = remaining >= 64 ? <u64>-1 : ((<u64>1) << (<u64>remaining)) - 1;
     let quote: u64 = 0,
       bs: u64 = 0,
-      br: u64 = 0,
-      cc: u64 = 0;
+      br: u64 = 0;
     for (let j = 0; j < 4; j++) {
       const v = v128.load(p + ((<usize>j) << 4));
       const sh = <u64>(j << 4);
@@ -231,12 +230,10 @@ export function scan(start: usize, end: usize): usize {
       bs |= bm(i8x16.eq(v, bsV)) << sh;
       const lv = v128.or(v, lowerV);
       br |= bm(v128.or(i8x16.eq(lv, openV), i8x16.eq(lv, closeV))) << sh;
-      cc |= bm(v128.or(i8x16.eq(v, colonV), i8x16.eq(v, commaV))) << sh;
     }
     quote &= valid;
     bs &= valid;
     br &= valid;
-    cc &= valid;
     // escaped characters (simdjson's json_escape_scanner::next)
     let escaped: u64;
     let nextEscape: u64 = 0;
@@ -268,7 +265,18 @@ export function scan(start: usize, end: usize): usize {
       return p;
     }
     let brackets = br & ~inside;
-    const m1 = quotes | (cc & ~inside);
+    // the colons and commas matter only where the depth is 1: in this block only if it starts there or enough
+    // brackets (all closing ones, at most) bring it there; most blocks lie deeper and skip them
+    let m1: u64 = 0;
+    if (d == 1 || <i32>popcnt(brackets) >= d - 1) {
+      let cc: u64 = 0;
+      for (let j = 0; j < 4; j++) {
+        const v = v128.load(p + ((<usize>j) << 4));
+        const sh = <u64>(j << 4);
+        cc |= bm(v128.or(i8x16.eq(v, colonV), i8x16.eq(v, commaV))) << sh;
+      }
+      m1 = quotes | (cc & valid & ~inside);
+    }
     let seg: i32 = d == 1 ? 0 : 64;
     while (brackets != 0) {
       const k = <i32>ctz(brackets);
