@@ -158,6 +158,10 @@ const ADDRESS_BYTES = 4096;
 const spanBytesOf = (key: string): number =>
   key === 'address' || key === 'additional_addresses' || key === 'additionalAddresses' ? ADDRESS_BYTES : SPAN_BYTES;
 
+/** Keys decoded lately, by a hash of their bytes (ASCII keys only). */
+const KEY_CACHE = 256;
+const keyCache: (string | undefined)[] = new Array<string | undefined>(KEY_CACHE).fill(undefined);
+
 /** A small byte capture that may span chunks. */
 class Capture {
   active = false;
@@ -177,10 +181,25 @@ class Capture {
   finishKey(b: Buffer, end: number): string {
     if (this.parts.length) return decodeKey(this.finish(b, end));
     this.active = false;
+    let h = 0;
     for (let k = this.start; k < end; k++) {
-      if (b[k] === BACKSLASH || b[k] >= 0x80) return decodeKey(b.subarray(this.start, end));
+      const c = b[k];
+      if (c === BACKSLASH || c >= 0x80) return decodeKey(b.subarray(this.start, end));
+      h = (Math.imul(h, 31) + c) | 0;
     }
-    return b.toString('latin1', this.start + 1, end - 1);
+    // the same few keys come back for every resource (version_info, cluster, name …): one string each
+    const slot = h & (KEY_CACHE - 1);
+    const known = keyCache[slot];
+    const from = this.start + 1;
+    const len = end - 1 - from;
+    if (known !== undefined && known.length === len) {
+      let k = 0;
+      while (k < len && known.charCodeAt(k) === b[from + k]) k++;
+      if (k === len) return known;
+    }
+    const key = b.toString('latin1', from, end - 1);
+    if (len <= 32) keyCache[slot] = key;
+    return key;
   }
   finish(b: Buffer, end: number): Buffer {
     this.active = false;
