@@ -347,7 +347,7 @@ export class Scanner {
     /** `js`: the reference loop whatever the runtime can do (tests; PCX_SCANNER=js does it for everyone). */
     engine?: 'js' | 'wasm',
   ) {
-    if (engine !== 'js') this.wasm = acquireWasm();
+    if (engine !== 'js') this.wasm = acquireWasm(engine === 'wasm');
     this.wasm?.bytes.set(INDEXED_HEADS, this.wasm.headsAt);
     if (engine === 'wasm' && !this.wasm) throw new Error('the WebAssembly scanner cannot run here');
   }

@@ -177,12 +177,28 @@ function mutate(doc: string, r: () => number): string {
   return doc.slice(0, at) + '\xff' + doc.slice(at); // not UTF-8 once written as latin1 below
 }
 
-const available = wasmAvailable();
+/** Built and runnable here (the tests of both loops run whatever PCX_SCANNER says). */
+const available = (() => {
+  try {
+    return new Scanner(NONCE, undefined, 'wasm').engine === 'wasm';
+  } catch {
+    return false;
+  }
+})();
 
 describe('the WebAssembly scanner', () => {
-  test('is built (dist/scan.wasm) and is the default here', () => {
+  test('is built (dist/scan.wasm) and is the default here; PCX_SCANNER=js selects the JS loop', () => {
     expect(available).toBe(true);
-    expect(new Scanner(NONCE).engine).toBe('wasm');
+    expect(wasmAvailable()).toBe(process.env.PCX_SCANNER !== 'js');
+    expect(new Scanner(NONCE).engine).toBe(process.env.PCX_SCANNER === 'js' ? 'js' : 'wasm');
+    const saved = process.env.PCX_SCANNER;
+    try {
+      process.env.PCX_SCANNER = 'js';
+      expect(new Scanner(NONCE).engine).toBe('js');
+    } finally {
+      if (saved === undefined) delete process.env.PCX_SCANNER;
+      else process.env.PCX_SCANNER = saved;
+    }
   });
 
   const fixtureFiles = (): string[] => {
