@@ -499,6 +499,18 @@ async function main() {
     sizes.push(s);
   }
   const targets = checkTargets(sizes);
+  // the scanner alone (bench/scan.js: both loops, GB/s), on the target mesh
+  const scanOn = sizes.find((x) => x.services === TARGET_SERVICES);
+  if (scanOn) {
+    const r = spawnSync(
+      process.execPath,
+      [join(ROOT, 'bench', 'scan.js'), mesh(TARGET_SERVICES).file, '--runs', String(opts.runs)],
+      {
+        encoding: 'utf8',
+      },
+    );
+    console.log(`\nscan (the scanner alone, file in memory)\n${(r.stdout || r.stderr).replace(/^/gm, '  ').trimEnd()}`);
+  }
   const fleet = await benchFleet(opts, available);
   const fleetLabel = `pcx check fleet (${FLEET.proxies} proxies × ${FLEET.services} services): 2 workers ≥ ${FLEET.minSpeedup}× faster than 1`;
   if (fleet.na) targets.push({ label: fleetLabel, verdict: 'n/a', detail: fleet.na });

@@ -67,6 +67,7 @@ const lazySegmenter = {
 };
 
 rmSync(OUT, { recursive: true, force: true });
+await buildScanWasm();
 const result = await build({
   absWorkingDir: ROOT,
   entryPoints: {
@@ -93,3 +94,30 @@ const result = await build({
 });
 if (process.env.PCX_BUILD_META)
   (await import('node:fs')).writeFileSync(process.env.PCX_BUILD_META, JSON.stringify(result.metafile));
+
+/**
+ * dist/scan.wasm: the scanner's SIMD loop (src/load/scan-wasm/scan.as.ts), compiled by AssemblyScript
+ * (a dev dependency, like esbuild); loaded beside the bundle by src/load/scan-wasm/engine.ts. Fixed
+ * memory (150 pages: the layout at the top of scan.as.ts), no runtime, no imports.
+ */
+async function buildScanWasm() {
+  const asc = (await import('assemblyscript/asc')).default;
+  const { error, stderr } = await asc.main([
+    'src/load/scan-wasm/scan.as.ts',
+    '--outFile',
+    join(OUT, 'scan.wasm'),
+    '-O3',
+    '--runtime',
+    'stub',
+    '--noAssert',
+    '--enable',
+    'simd',
+    '--initialMemory',
+    '150',
+    '--maximumMemory',
+    '150',
+    '--use',
+    'abort=',
+  ]);
+  if (error) throw new Error(`scan.wasm: ${error.message}\n${stderr.toString()}`);
+}

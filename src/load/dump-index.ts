@@ -162,7 +162,10 @@ async function indexPlainFile(path: string, size: number, opts: IndexOptions): P
   let pending: Promise<number> | undefined;
   try {
     // two buffers in turn: the next chunk is read (on libuv's thread) while this one is scanned
-    const reused = keep ? undefined : [Buffer.allocUnsafe(CHUNK_BYTES), Buffer.allocUnsafe(CHUNK_BYTES)];
+    // (in the wasm scanner's memory when it runs: scanned there without a copy)
+    const reused = keep
+      ? undefined
+      : (scan.readBuffers(CHUNK_BYTES) ?? [Buffer.allocUnsafe(CHUNK_BYTES), Buffer.allocUnsafe(CHUNK_BYTES)]);
     const nextBuffer = (k: number) =>
       reused?.[k & 1] ?? Buffer.allocUnsafe(Math.min(CHUNK_BYTES, Math.max(size - total, 1 << 16)));
     let buf = nextBuffer(0);
@@ -244,6 +247,7 @@ function newScan(origin: string) {
       n += statusLineLength(head.toString('latin1', n, Math.min(head.length, n + 256)));
       prefix = n;
     },
+    readBuffers: (size: number) => scanner.readBuffers(size),
     push(chunk: Buffer): void {
       if (prefix === undefined) this.skipPrefix(chunk);
       const from = Math.min(chunk.length, Math.max(0, prefix! - at));
