@@ -1,13 +1,18 @@
 #!/usr/bin/env node
 /**
  * `npm run build` (after `tsc --noEmit` type-checks): bundles src/ into dist/ with esbuild, for start-up time (issue 13).
- * One ESM file per entry (dist/cli.js, dist/fleet-worker.js, dist/all-pods-worker.js) with pcx's code and its dependencies, and one chunk per
- * dynamic import (`await import(…)` of a command's core or a renderer), so a command loads only what it runs:
- * ~150 module files to resolve and compile become a handful. All outputs sit in dist/ itself, one level below the
- * package root (src/version.ts reads ../package.json; src/check/fleet.ts starts ./fleet-worker.js beside its chunk).
+ * - dist/cli.cjs: the whole CLI (src/cli.ts and its dependencies) as one CommonJS file, ASCII only, and
+ *   dist/cli.cjs.cache: V8's code cache of it after a warm-up run with this node (see codeCache below). dist/cli.js
+ *   (src/cli-entry.ts), what bin/pcx.js imports, compiles the bundle through that cache (Node 20 has no code cache for
+ *   ES modules). A command's core or renderer (`await import(…)`) stays lazy: esbuild runs a module's top level only
+ *   when it is first imported.
+ * - dist/fleet-worker.js, dist/all-pods-worker.js: the worker threads, ESM with shared chunks.
+ * All outputs sit in dist/ itself, one level below the package root (src/version.ts reads ../package.json;
+ * src/check/fleet.ts starts ./fleet-worker.js beside the bundle).
  */
 import { build } from 'esbuild';
-import { readFileSync, rmSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -66,30 +71,107 @@ const lazySegmenter = {
   },
 };
 
-rmSync(OUT, { recursive: true, force: true });
-const result = await build({
-  absWorkingDir: ROOT,
-  entryPoints: {
-    cli: 'src/cli.ts',
-    'fleet-worker': 'src/check/fleet-worker.ts',
-    'all-pods-worker': 'src/explain/all-pods-worker.ts',
+/**
+ * In the CommonJS bundle, `await import('node:…')` becomes a require() on first use: a script compiled through node:vm
+ * (src/cli-entry.ts) has no loader for import().
+ */
+const dynamicBuiltins = {
+  name: 'dynamic-builtins',
+  setup(b) {
+    b.onResolve({ filter: /^node:/ }, (args) =>
+      args.kind === 'dynamic-import' ? { path: args.path, namespace: 'dynamic-builtin' } : undefined,
+    );
+    b.onLoad({ filter: /.*/, namespace: 'dynamic-builtin' }, (args) => ({
+      contents: `module.exports = require(${JSON.stringify(args.path)});`,
+      loader: 'js',
+    }));
   },
+};
+
+const common = {
+  absWorkingDir: ROOT,
   outdir: OUT,
   bundle: true,
-  splitting: true,
-  format: 'esm',
   platform: 'node',
   target: 'node20',
   // Node 20 has RegExp /v and \p{…}: literals stay literals (as `new RegExp(…)` V8 would build them all at start-up)
   supported: { 'regexp-set-notation': true, 'regexp-unicode-property-escapes': true },
-  // CommonJS dependencies bundled into ESM still call require() for Node's built-ins
-  banner: {
-    js: "import { createRequire as __pcxCreateRequire } from 'node:module'; const require = __pcxCreateRequire(import.meta.url);",
-  },
-  plugins: [yargsShimHome, lazySegmenter],
   legalComments: 'none',
   logLevel: 'warning',
-  metafile: !!process.env.PCX_BUILD_META,
-});
+  metafile: true,
+};
+
+rmSync(OUT, { recursive: true, force: true });
+const [, esm, cjs] = await Promise.all([
+  // only node: imports, no chunk shared with the workers: one small module before the bundle
+  build({ ...common, entryPoints: { cli: 'src/cli-entry.ts' }, format: 'esm' }),
+  build({
+    ...common,
+    entryPoints: {
+      'fleet-worker': 'src/check/fleet-worker.ts',
+      'all-pods-worker': 'src/explain/all-pods-worker.ts',
+    },
+    splitting: true,
+    format: 'esm',
+    // CommonJS dependencies bundled into ESM still call require() for Node's built-ins
+    banner: {
+      js: "import { createRequire as __pcxCreateRequire } from 'node:module'; const require = __pcxCreateRequire(import.meta.url);",
+    },
+    plugins: [yargsShimHome, lazySegmenter],
+  }),
+  build({
+    ...common,
+    entryPoints: { cli: 'src/cli.ts' },
+    outExtension: { '.js': '.cjs' },
+    format: 'cjs',
+    // what the sources (and yargs's shim) ask of import.meta: the bundle's own URL, as for an ES module in dist/
+    define: { 'import.meta.url': '__pcxImportMetaUrl' },
+    banner: { js: "var __pcxImportMetaUrl = require('node:url').pathToFileURL(__filename).href;" },
+    plugins: [yargsShimHome, lazySegmenter, dynamicBuiltins],
+  }),
+]);
+
+const CLI = join(OUT, 'cli.cjs');
+for (const [file, out] of Object.entries(cjs.metafile.outputs)) {
+  const dynamic = out.imports.filter((i) => i.kind === 'dynamic-import');
+  if (dynamic.length) throw new Error(`${file}: import() left in the CommonJS bundle: ${dynamic.map((i) => i.path)}`);
+}
+// esbuild leaves non-ASCII in regular expressions and comments; \uXXXX means the same there (and in strings), and an
+// ASCII file is read as latin1, without UTF-8 decoding
+writeFileSync(
+  CLI,
+  readFileSync(CLI, 'utf8').replace(/[\u0080-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`),
+);
+
+/**
+ * V8's code cache of dist/cli.cjs, made with this node after the commands the start-up target measures, so that the
+ * functions they run are in it (`npm ci` builds with the node that will run pcx). Without NODE_OPTIONS: V8 refuses a
+ * cache made under other flags.
+ */
+function codeCache() {
+  const warmUp = `
+    import { PassThrough, Writable } from 'node:stream';
+    import { codeCacheStatus, run, saveCodeCache } from './dist/cli.js';
+    const sink = () => Object.assign(new Writable({ write: (_c, _e, cb) => cb() }), { isTTY: false });
+    const io = () => ({ stdout: sink(), stderr: sink(), stdin: new PassThrough().end() });
+    const runs = [['explain', 'samples/productpage-istio-1.9.json', 'reviews:9080/'], ['--version']];
+    for (const argv of runs) {
+      const code = await run(argv, io());
+      if (code !== 0) throw new Error('warm-up: pcx ' + argv.join(' ') + ' exited ' + code);
+    }
+    if (codeCacheStatus !== 'none') throw new Error('warm-up: a code cache was already there');
+    saveCodeCache();
+  `;
+  const env = { ...process.env };
+  delete env.NODE_OPTIONS;
+  const r = spawnSync(process.execPath, ['--input-type=module', '-e', warmUp], {
+    cwd: ROOT,
+    env,
+    encoding: 'utf8',
+  });
+  if (r.status !== 0) throw new Error(`code cache: ${r.stderr || r.error || `exit ${r.status}`}`);
+}
+codeCache();
+
 if (process.env.PCX_BUILD_META)
-  (await import('node:fs')).writeFileSync(process.env.PCX_BUILD_META, JSON.stringify(result.metafile));
+  writeFileSync(process.env.PCX_BUILD_META, JSON.stringify({ esm: esm.metafile, cjs: cjs.metafile }));

@@ -1,0 +1,54 @@
+/**
+ * dist/cli.js, what bin/pcx.js imports (issue 13, start-up): src/cli.ts is bundled as one CommonJS file, dist/cli.cjs
+ * (scripts/build.mjs), and compiled here through V8's code cache, dist/cli.cjs.cache, which `npm run build` writes
+ * with the same node after a warm-up run (explain on the bundled sample, --version). With the cache V8 neither parses
+ * the bundle nor compiles the functions that run; Node 20 offers no code cache for ES modules (no
+ * module.enableCompileCache), hence CommonJS. A cache V8 refuses (another node, other V8 flags) or a missing one only
+ * costs the compile: the bundle runs the same.
+ */
+import { readFileSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Script } from 'node:vm';
+import type * as Cli from './cli.js';
+
+const FILE = fileURLToPath(new URL('./cli.cjs', import.meta.url));
+const CACHE = `${FILE}.cache`;
+
+function readCache(): Buffer | undefined {
+  try {
+    return readFileSync(CACHE);
+  } catch {
+    return undefined;
+  }
+}
+
+const cachedData = readCache();
+// the build makes the bundle ASCII-only (non-ASCII escaped), so latin1 reads it exactly, without UTF-8 decoding
+const source = readFileSync(FILE, 'latin1');
+// Node's own CommonJS wrapper, on the first line: line numbers in stack traces stay the bundle's
+const script = new Script(`(function (exports, require, module, __filename, __dirname) {${source}\n})`, {
+  filename: FILE,
+  cachedData,
+});
+
+/** Whether V8 used dist/cli.cjs.cache: `accepted`, `rejected` (then compiled from source) or `none` (no cache file). */
+export const codeCacheStatus: 'accepted' | 'rejected' | 'none' =
+  cachedData === undefined ? 'none' : script.cachedDataRejected ? 'rejected' : 'accepted';
+
+const module = { exports: {} as typeof Cli };
+(script.runInThisContext() as (...a: unknown[]) => void)(
+  module.exports,
+  createRequire(FILE),
+  module,
+  FILE,
+  dirname(FILE),
+);
+
+export const { run, reportError, STDIN_ARG } = module.exports;
+
+/** The build's last step (scripts/build.mjs): after a warm-up, the code cache of everything compiled so far. */
+export function saveCodeCache(): void {
+  writeFileSync(CACHE, script.createCachedData());
+}
