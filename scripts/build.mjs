@@ -2,10 +2,10 @@
 /**
  * `npm run build` (after `tsc --noEmit` type-checks): bundles src/ into dist/ with esbuild, for start-up time (issue 13).
  * - dist/cli.cjs: the whole CLI (src/cli.ts and its dependencies) as one CommonJS file, ASCII only, and
- *   dist/cli.cjs.cache: V8's code cache of it after a warm-up run with this node (see codeCache below). dist/cli.js
- *   (src/cli-entry.ts), what bin/pcx.js imports, compiles the bundle through that cache (Node 20 has no code cache for
- *   ES modules). A command's core or renderer (`await import(…)`) stays lazy: esbuild runs a module's top level only
- *   when it is first imported.
+ *   dist/cli.cjs.cache: V8's code cache of it after a warm-up run with this node (see codeCache below).
+ *   dist/cli-entry.cjs (src/cli-entry.ts), what bin/pcx.js requires, compiles the bundle through that cache (Node 20
+ *   has no code cache for ES modules); dist/cli.js re-exports it for ES modules. A command's core or renderer
+ *   (`await import(…)`) stays lazy: esbuild runs a module's top level only when it is first imported.
  * - dist/fleet-worker.js, dist/all-pods-worker.js: the worker threads, ESM with shared chunks.
  * All outputs sit in dist/ itself, one level below the package root (src/version.ts reads ../package.json;
  * src/check/fleet.ts starts ./fleet-worker.js beside the bundle).
@@ -51,22 +51,30 @@ const yargsShimHome = {
 
 /**
  * string-width (yargs' and cliui's help layout) builds an Intl.Segmenter when loaded, which loads ICU's segmentation
- * data: several ms of every start-up, though only --help measures text. Build it on first use instead.
+ * data, and (yargs's own copy, 8.x) five Unicode-property regular expressions, /\p{Spacing_Mark}/v alone ≈10 ms:
+ * every start-up paid for them, though only --help measures text. Each is built on first use instead.
  */
-const lazySegmenter = {
-  name: 'lazy-segmenter',
+const lazyStringWidth = {
+  name: 'lazy-string-width',
   setup(b) {
     b.onLoad({ filter: /[\\/]string-width[\\/]index\.js$/ }, (args) => {
-      const text = readFileSync(args.path, 'utf8');
+      let text = readFileSync(args.path, 'utf8');
       const from = 'const segmenter = new Intl.Segmenter();';
       if (!text.includes(from)) return undefined; // another version: bundled as it is
-      return {
-        contents: text.replace(
-          from,
-          'let __segmenter; const segmenter = { segment: (s) => (__segmenter ??= new Intl.Segmenter()).segment(s) };',
-        ),
-        loader: 'js',
-      };
+      text = text.replace(
+        from,
+        'let __segmenter; const segmenter = { segment: (s) => (__segmenter ??= new Intl.Segmenter()).segment(s) };',
+      );
+      // `const fooRegex = /…/flags;` at the top level → `fooRegex()`, which builds it once; a regex (also a /g one:
+      // only .test/.match/.search use them) is the same object on every call, as before
+      for (const [decl, name, literal] of text.matchAll(/^const (\w+Regex) = (\/.+\/[a-z]*);$/gm)) {
+        const uses = new RegExp(`\\b${name}\\b`, 'g');
+        text = text
+          .replace(decl, () => `let __${name}; const ${name}__ = () => (__${name} ??= ${literal});`)
+          .replace(uses, () => `${name}()`)
+          .replace(`const ${name}__ =`, () => `const ${name} =`);
+      }
+      return { contents: text, loader: 'js' };
     });
   },
 };
@@ -103,8 +111,15 @@ const common = {
 
 rmSync(OUT, { recursive: true, force: true });
 const [, esm, cjs] = await Promise.all([
-  // only node: imports, no chunk shared with the workers: one small module before the bundle
-  build({ ...common, entryPoints: { cli: 'src/cli-entry.ts' }, format: 'esm' }),
+  // what bin/pcx.js requires (CommonJS, as bin/ is); only node: imports
+  build({
+    ...common,
+    entryPoints: { 'cli-entry': 'src/cli-entry.ts' },
+    outExtension: { '.js': '.cjs' },
+    format: 'cjs',
+    define: { 'import.meta.url': '__pcxImportMetaUrl' },
+    banner: { js: "var __pcxImportMetaUrl = require('node:url').pathToFileURL(__filename).href;" },
+  }),
   build({
     ...common,
     entryPoints: {
@@ -117,7 +132,7 @@ const [, esm, cjs] = await Promise.all([
     banner: {
       js: "import { createRequire as __pcxCreateRequire } from 'node:module'; const require = __pcxCreateRequire(import.meta.url);",
     },
-    plugins: [yargsShimHome, lazySegmenter],
+    plugins: [yargsShimHome, lazyStringWidth],
   }),
   build({
     ...common,
@@ -127,9 +142,15 @@ const [, esm, cjs] = await Promise.all([
     // what the sources (and yargs's shim) ask of import.meta: the bundle's own URL, as for an ES module in dist/
     define: { 'import.meta.url': '__pcxImportMetaUrl' },
     banner: { js: "var __pcxImportMetaUrl = require('node:url').pathToFileURL(__filename).href;" },
-    plugins: [yargsShimHome, lazySegmenter, dynamicBuiltins],
+    plugins: [yargsShimHome, lazyStringWidth, dynamicBuiltins],
   }),
 ]);
+
+// dist/cli.js: the same for ES modules (scripts/fuzz-worker.mjs imports run() from it)
+writeFileSync(
+  join(OUT, 'cli.js'),
+  "export { run, reportError, STDIN_ARG, codeCacheStatus, saveCodeCache } from './cli-entry.cjs';\n",
+);
 
 const CLI = join(OUT, 'cli.cjs');
 for (const [file, out] of Object.entries(cjs.metafile.outputs)) {

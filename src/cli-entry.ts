@@ -1,5 +1,6 @@
 /**
- * dist/cli.js, what bin/pcx.js imports (issue 13, start-up): src/cli.ts is bundled as one CommonJS file, dist/cli.cjs
+ * dist/cli-entry.cjs, what bin/pcx.js requires (and dist/cli.js re-exports for ES modules), for start-up (issue 13):
+ * src/cli.ts is bundled as one CommonJS file, dist/cli.cjs
  * (scripts/build.mjs), and compiled here through V8's code cache, dist/cli.cjs.cache, which `npm run build` writes
  * with the same node after a warm-up run (explain on the bundled sample, --version). With the cache V8 neither parses
  * the bundle nor compiles the functions that run; Node 20 offers no code cache for ES modules (no
