@@ -118,7 +118,6 @@ const [, esm, cjs] = await Promise.all([
     outExtension: { '.js': '.cjs' },
     format: 'cjs',
     define: { 'import.meta.url': '__pcxImportMetaUrl' },
-    banner: { js: "var __pcxImportMetaUrl = require('node:url').pathToFileURL(__filename).href;" },
   }),
   build({
     ...common,
@@ -140,8 +139,8 @@ const [, esm, cjs] = await Promise.all([
     outExtension: { '.js': '.cjs' },
     format: 'cjs',
     // what the sources (and yargs's shim) ask of import.meta: the bundle's own URL, as for an ES module in dist/
+    // (__pcxImportMetaUrl is defined by the prelude, see below)
     define: { 'import.meta.url': '__pcxImportMetaUrl' },
-    banner: { js: "var __pcxImportMetaUrl = require('node:url').pathToFileURL(__filename).href;" },
     plugins: [yargsShimHome, lazyStringWidth, dynamicBuiltins],
   }),
 ]);
@@ -157,11 +156,53 @@ for (const [file, out] of Object.entries(cjs.metafile.outputs)) {
   const dynamic = out.imports.filter((i) => i.kind === 'dynamic-import');
   if (dynamic.length) throw new Error(`${file}: import() left in the CommonJS bundle: ${dynamic.map((i) => i.path)}`);
 }
+/**
+ * Node built-ins that cost a millisecond or more to load (node:zlib, node:crypto, node:fs/promises, which also loads
+ * readline …) are required on first use: a module's `import { x } from 'node:zlib'` becomes a getter over the
+ * module, so a command that never inflates or hashes never loads them. esbuild reads named imports as properties
+ * (`(0, import_node_zlib.createGunzip)(…)`), which is all the getter serves; other import shapes stay as they are.
+ */
+const LAZY_BUILTINS = [
+  'crypto',
+  'zlib',
+  'fs/promises',
+  'child_process',
+  'worker_threads',
+  'readline',
+  'stream/promises',
+];
+const LAZY_BUILTIN =
+  'function __pcxLazyBuiltin(id) { let m; return new Proxy({}, { get: (_, k) => (m ??= require(id))[k] }); }\n';
+function lazyBuiltins(text) {
+  const named = new RegExp(`^(\\s*(?:var )?import_[\\w$]+ = )require\\("node:(${LAZY_BUILTINS.join('|')})"\\);$`, 'gm');
+  let n = 0;
+  const out = text.replace(named, (_, head, id) => (n++, `${head}__pcxLazyBuiltin("node:${id}");`));
+  if (!n)
+    throw new Error('dist/cli.cjs: no built-in import of the expected shape (esbuild changed?): update lazyBuiltins');
+  return out;
+}
+
+/**
+ * What `define` points import.meta.url at, and other helpers, put after esbuild's "use strict" (a banner would come
+ * before it and leave the file in sloppy mode, where an ES module is strict).
+ */
+function prelude(file, ...helpers) {
+  const text = readFileSync(file, 'utf8');
+  const strict = '"use strict";\n';
+  if (!text.startsWith(strict)) throw new Error(`${file}: expected esbuild's "use strict" first`);
+  const url = "var __pcxImportMetaUrl = require('node:url').pathToFileURL(__filename).href;\n";
+  return strict + url + helpers.join('') + text.slice(strict.length);
+}
+writeFileSync(join(OUT, 'cli-entry.cjs'), prelude(join(OUT, 'cli-entry.cjs')));
+
 // esbuild leaves non-ASCII in regular expressions and comments; \uXXXX means the same there (and in strings), and an
 // ASCII file is read as latin1, without UTF-8 decoding
 writeFileSync(
   CLI,
-  readFileSync(CLI, 'utf8').replace(/[\u0080-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`),
+  lazyBuiltins(prelude(CLI, LAZY_BUILTIN)).replace(
+    /[\u0080-\uffff]/g,
+    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  ),
 );
 
 /**
