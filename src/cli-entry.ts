@@ -7,7 +7,7 @@
  * module.enableCompileCache), hence CommonJS. A cache V8 refuses (another node, other V8 flags) or a missing one only
  * costs the compile: the bundle runs the same.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -17,8 +17,13 @@ import type * as Cli from './cli.js';
 const FILE = fileURLToPath(new URL('./cli.cjs', import.meta.url));
 const CACHE = `${FILE}.cache`;
 
+/**
+ * The cache, if it was written after the bundle. V8 checks its own version and flags, but of the source only the
+ * length: a bundle rebuilt or edited without its cache must not run the old one's bytecode.
+ */
 function readCache(): Buffer | undefined {
   try {
+    if (statSync(CACHE).mtimeMs < statSync(FILE).mtimeMs) return undefined;
     return readFileSync(CACHE);
   } catch {
     return undefined;
@@ -34,7 +39,7 @@ const script = new Script(`(function (exports, require, module, __filename, __di
   cachedData,
 });
 
-/** Whether V8 used dist/cli.cjs.cache: `accepted`, `rejected` (then compiled from source) or `none` (no cache file). */
+/** Whether V8 used dist/cli.cjs.cache: `accepted`, `rejected` (then compiled from source) or `none` (none, or older than the bundle). */
 export const codeCacheStatus: 'accepted' | 'rejected' | 'none' =
   cachedData === undefined ? 'none' : script.cachedDataRejected ? 'rejected' : 'accepted';
 

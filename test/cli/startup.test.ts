@@ -4,7 +4,7 @@
  * (its locale files are found beside the installed yargs). Timing itself is measured in `npm run bench`.
  */
 import { spawnSync } from 'node:child_process';
-import { cpSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { parse as parseYaml, stringify as toYaml } from 'yaml';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -65,6 +65,11 @@ describe('the bundled CLI', () => {
       expect(explain().stdout).toBe(
         'reviews:9080/ → ROUTED: routed to outbound|9080||reviews.default.svc.cluster.local\n',
       );
+      // a cache older than the bundle (the bundle rebuilt or edited after it) is not used
+      cpSync(join(ROOT, 'dist', 'cli.cjs.cache'), cache);
+      expect(status()).toBe('accepted\n');
+      utimesSync(cache, new Date(Date.now() - 60_000), new Date(Date.now() - 60_000));
+      expect(status()).toBe('none\n');
       rmSync(cache);
       expect(status()).toBe('none\n');
       expect(explain().stdout).toBe(
