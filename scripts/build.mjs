@@ -199,15 +199,27 @@ function prelude(file, ...helpers) {
 }
 writeFileSync(join(OUT, 'cli-entry.cjs'), prelude(join(OUT, 'cli-entry.cjs')));
 
-// esbuild leaves non-ASCII in regular expressions and comments; \uXXXX means the same there (and in strings), and an
-// ASCII file is read as latin1, without UTF-8 decoding
-writeFileSync(
-  CLI,
-  lazyBuiltins(prelude(CLI, LAZY_BUILTIN)).replace(
-    /[\u0080-\uffff]/g,
-    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
-  ),
-);
+/**
+ * An ASCII-only bundle is read as latin1, without UTF-8 decoding (≈5 ms less). esbuild escapes non-ASCII in strings
+ * but leaves it in comments, regular expression literals and tagged templates; \uXXXX means the same in the first
+ * two, not in a tagged template's raw text: a line whose non-ASCII is not in a comment or a regex literal stops the
+ * build.
+ */
+function asciiOnly(text) {
+  const regexLiteral =
+    /(?<=[=(,:[!&|?{};]\s*|return\s+)\/(?![*/])(?:\\.|\[(?:\\.|[^\]\\\n])*\]|[^/\\\n[])+\/[dgimsuvy]*/g;
+  const lines = text.split('\n');
+  lines.forEach((line, k) => {
+    if (!/[\u0080-\uffff]/.test(line) || /^\s*(\/\/|\/\*|\*)/.test(line)) return;
+    if (/[\u0080-\uffff]/.test(line.replace(regexLiteral, ''))) {
+      throw new Error(
+        `dist/cli.cjs:${k + 1}: non-ASCII outside a comment or regex literal: ${line.trim().slice(0, 120)}`,
+      );
+    }
+  });
+  return text.replace(/[\u0080-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+writeFileSync(CLI, asciiOnly(lazyBuiltins(prelude(CLI, LAZY_BUILTIN))));
 
 /**
  * V8's code cache of dist/cli.cjs, made with this node after the commands the start-up target measures, so that the
