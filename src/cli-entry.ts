@@ -31,13 +31,10 @@ function readCache(): Buffer | undefined {
 }
 
 const cachedData = readCache();
-// the build makes the bundle ASCII-only (non-ASCII escaped), so latin1 reads it exactly, without UTF-8 decoding
-const source = readFileSync(FILE, 'latin1');
-// Node's own CommonJS wrapper, on the first line: line numbers in stack traces stay the bundle's
-const script = new Script(`(function (exports, require, module, __filename, __dirname) {${source}\n})`, {
-  filename: FILE,
-  cachedData,
-});
+// the build makes the bundle ASCII-only (non-ASCII escaped), so latin1 reads it exactly, without UTF-8 decoding;
+// the file is already wrapped as Node wraps a CommonJS module (on its first line: line numbers in stack traces stay
+// the bundle's): one function expression, compiled as it is read
+const script = new Script(readFileSync(FILE, 'latin1'), { filename: FILE, cachedData });
 
 /** Whether V8 used dist/cli.cjs.cache: `accepted`, `rejected` (then compiled from source) or `none` (none, or older than the bundle). */
 export const codeCacheStatus: 'accepted' | 'rejected' | 'none' =
