@@ -455,14 +455,15 @@ function nameProblem(name: unknown): string | undefined {
   return typeof name === 'string' ? undefined : `its name is ${kindOf(name)}, expected a string`;
 }
 
+/** Keeps the items `check` finds nothing wrong with, in order; says what is wrong with the others (at most `max`). */
 function keep<T>(items: T[], check: (t: T, i: number) => string | undefined, warnings: string[], max = 20): T[] {
   const out: T[] = [];
   let dropped = 0;
-  items.forEach((t, i) => {
-    const p = check(t, i);
-    if (p === undefined) out.push(t);
+  for (let i = 0; i < items.length; i++) {
+    const p = check(items[i], i);
+    if (p === undefined) out.push(items[i]);
     else if (dropped++ < max) warnings.push(p);
-  });
+  }
   if (dropped > max) warnings.push(`… and ${dropped - max} more malformed resources ignored`);
   return out;
 }
@@ -470,74 +471,78 @@ function keep<T>(items: T[], check: (t: T, i: number) => string | undefined, war
 const IGNORED = '(Envoy would reject this resource; ignored, the rest of the dump is used)';
 
 /**
+ * What is wrong with a resource's shape, or undefined. At module level: a closure made anew for every
+ * proxy is optimised anew for every proxy.
+ */
+function shapeProblem(raw: unknown, shape: Shape): string | undefined {
+  return raw === undefined || raw === null || typeof raw !== 'object' || Array.isArray(raw)
+    ? `it is ${kindOf(raw)}, expected an object`
+    : problemOf(raw, shape);
+}
+
+/**
+ * One kind of resource (listener, route config, cluster, endpoints): its shape, and the check its big
+ * dump's resources get when first read (config-model.ts LateCheck: one per kind, shared, counting the
+ * warnings it says in `late`).
+ */
+class KindCheck implements LateCheck {
+  constructor(
+    readonly kind: string,
+    readonly shape: Shape,
+    readonly warnings: string[],
+    readonly late: { said: number },
+  ) {}
+  check(raw: unknown, name: unknown, i: number): unknown {
+    const p = shapeProblem(raw, this.shape);
+    if (!p) return raw;
+    if (this.late.said++ < 20) this.warnings.push(`malformed ${label(this.kind, name, i)}: ${p} ${IGNORED}`);
+    return typeof name === 'string' && this.kind !== 'endpoints of cluster' ? { name } : {};
+  }
+  /** What is wrong with the record now, if anything; a big dump's record gets the rest of its check when first read. */
+  problem(r: Omit<NamedRaw, 'name'>, name: unknown, i: number): string | undefined {
+    if (r.pending && r.checkWhenParsed) {
+      // a resource of a big dump's index: its name now, its shape when something first reads it; a
+      // malformed one is then replaced by an empty resource (nothing in it matches), with the warning
+      const named = nameProblem(name);
+      if (named) return `malformed ${label(this.kind, name, i)}: ${named} ${IGNORED}`;
+      r.checkWhenParsed(this, name, i);
+      return undefined;
+    }
+    const p = nameProblem(name) ?? shapeProblem(r.raw, this.shape);
+    return p && `malformed ${label(this.kind, name, i)}: ${p} ${IGNORED}`;
+  }
+}
+
+/**
  * Leaves malformed resources out of the lists, in place, with one warning each. Error-state
  * records (a rejected configuration Envoy kept for display) are checked like the others: pcx reads
- * them too.
+ * them too. No closure is made per call on the per-resource path: fleet check runs this for dozens of
+ * proxies in one worker, and a closure made anew is optimised anew.
  */
 export function validateResources(b: ResourceLists): void {
   const w = b.warnings;
-  const shapeProblem = (raw: unknown, shape: Shape) =>
-    raw === undefined || raw === null || typeof raw !== 'object' || Array.isArray(raw)
-      ? `it is ${kindOf(raw)}, expected an object`
-      : problemOf(raw, shape);
-  let late = 0;
-  /** The check a big dump's resources get when first read: one per kind, shared (config-model.ts LateCheck). */
-  const lateCheck = (kind: string, shape: Shape): LateCheck => ({
-    check(raw, name, i) {
-      const p = shapeProblem(raw, shape);
-      if (!p) return raw;
-      if (late++ < 20) w.push(`malformed ${label(kind, name, i)}: ${p} ${IGNORED}`);
-      return typeof name === 'string' && kind !== 'endpoints of cluster' ? { name } : {};
-    },
-  });
-  const record = (kind: string, shape: Shape) => {
-    const onParse = lateCheck(kind, shape);
-    return (r: Omit<NamedRaw, 'name'>, name: unknown, i: number): string | undefined => {
-      if (r.pending && r.checkWhenParsed) {
-        // a resource of a big dump's index: its name now, its shape when something first reads it; a
-        // malformed one is then replaced by an empty resource (nothing in it matches), with the warning
-        const named = nameProblem(name);
-        if (named) return `malformed ${label(kind, name, i)}: ${named} ${IGNORED}`;
-        r.checkWhenParsed(onParse, name, i);
-        return undefined;
-      }
-      const p = nameProblem(name) ?? shapeProblem(r.raw, shape);
-      return p && `malformed ${label(kind, name, i)}: ${p} ${IGNORED}`;
-    };
-  };
+  const late = { said: 0 };
   const named = (kind: string, shape: Shape) => {
-    const check = record(kind, shape);
-    return (r: NamedRaw, i: number) => check(r, r.name, i);
+    const k = new KindCheck(kind, shape, w, late);
+    return (r: NamedRaw, i: number) => k.problem(r, r.name, i);
   };
   b.listeners.splice(0, b.listeners.length, ...keep(b.listeners, named('listener', LISTENER), w));
   b.routeConfigs.splice(0, b.routeConfigs.length, ...keep(b.routeConfigs, named('route config', ROUTE_CONFIG), w));
   b.clusters.splice(0, b.clusters.length, ...keep(b.clusters, named('cluster', CLUSTER), w));
-  const endpoints = record('endpoints of cluster', LOAD_ASSIGNMENT);
-  b.endpoints.splice(0, b.endpoints.length, ...keep(b.endpoints, (e, i) => endpoints(e, e.clusterName, i), w));
-  b.secrets.splice(
-    0,
-    b.secrets.length,
-    ...keep(
-      b.secrets,
-      (s, i) => {
-        const p = nameProblem(s.name) ?? problemOf(s.raw, SECRET);
-        return p && `malformed ${label('secret', s.name, i)}: ${p} ${IGNORED}`;
-      },
-      w,
-    ),
-  );
-  b.ecds.splice(
-    0,
-    b.ecds.length,
-    ...keep(
-      b.ecds,
-      (e, i) => {
-        const p = nameProblem(e.name) ?? problemOf(e.raw, ECDS_FILTER);
-        return p && `malformed ${label('ECDS filter', e.name, i)}: ${p} ${IGNORED}`;
-      },
-      w,
-    ),
-  );
+  const endpoints = new KindCheck('endpoints of cluster', LOAD_ASSIGNMENT, w, late);
+  b.endpoints.splice(0, b.endpoints.length, ...keep(b.endpoints, (e, i) => endpoints.problem(e, e.clusterName, i), w));
+  b.secrets.splice(0, b.secrets.length, ...keep(b.secrets, secretProblem, w));
+  b.ecds.splice(0, b.ecds.length, ...keep(b.ecds, ecdsProblem, w));
+}
+
+function secretProblem(s: { name: unknown; raw: unknown }, i: number): string | undefined {
+  const p = nameProblem(s.name) ?? problemOf(s.raw, SECRET);
+  return p && `malformed ${label('secret', s.name, i)}: ${p} ${IGNORED}`;
+}
+
+function ecdsProblem(e: { name: unknown; raw: unknown }, i: number): string | undefined {
+  const p = nameProblem(e.name) ?? problemOf(e.raw, ECDS_FILTER);
+  return p && `malformed ${label('ECDS filter', e.name, i)}: ${p} ${IGNORED}`;
 }
 
 /** The bootstrap: undefined when it is malformed (with a warning), so the proxy's identity is "unknown", not wrong. */
