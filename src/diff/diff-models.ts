@@ -93,6 +93,13 @@ function sameBytesPass(ga: Map<string, Body[]>, gb: Map<string, Body[]>, al: Byt
   }
 }
 
+/** The pseudo fields ((state), (rejected update) …) of two sides: nearly always none on either. */
+function samePseudo(x: Record<string, Json>, y: Record<string, Json>): boolean {
+  for (const _ in x) return sameCanonical(x, y);
+  for (const _ in y) return sameCanonical(x, y);
+  return true;
+}
+
 /**
  * Equal bytes, equal as parsed, or equal once keys are snake_case, cheapest first: two resources of
  * big dumps' indexes that are byte for byte the same are never parsed, and the common case (both
@@ -208,7 +215,7 @@ function differs(opts: DiffOptions): Differ<any, any>[] {
     pairs: one(listenerSide),
     summary: (x) => listenerSummary(x.listener),
     compare: (k, x, y, emit) => {
-      if (sameCanonical(x.pseudo, y.pseudo) && sameBody(x.rec, y.rec, (r) => r.listener)) return;
+      if (samePseudo(x.pseudo, y.pseudo) && sameBody(x.rec, y.rec, (r) => r.listener)) return;
       diffListener(k, x, y, emit);
     },
   };
@@ -232,7 +239,7 @@ function differs(opts: DiffOptions): Differ<any, any>[] {
     },
     summary: (x) => routeConfigSummary(x.config.config),
     compare: (k, x, y, emit) => {
-      if (sameCanonical(x.pseudo, y.pseudo) && sameBody(x.config, y.config, (r) => r.config)) return;
+      if (samePseudo(x.pseudo, y.pseudo) && sameBody(x.config, y.config, (r) => r.config)) return;
       diffRouteConfig(
         k,
         { config: x.config.config, pseudo: x.pseudo },
@@ -251,7 +258,7 @@ function differs(opts: DiffOptions): Differ<any, any>[] {
     pairs: one(clusterSide),
     summary: (x) => discoveryType(x.rec.cluster),
     compare: (k, x, y, emit) => {
-      if (sameCanonical(x.pseudo, y.pseudo) && sameBody(x.rec, y.rec, (r) => r.cluster)) return;
+      if (samePseudo(x.pseudo, y.pseudo) && sameBody(x.rec, y.rec, (r) => r.cluster)) return;
       const cx = { ...canonical(body(x.rec)), ...x.pseudo };
       const cy = { ...canonical(body(y.rec)), ...y.pseudo };
       if (!sameCanonical(cx, cy)) emit(makeChange('cluster', [k], 'changed', { fields: fieldChanges(cx, cy) }));
