@@ -126,8 +126,17 @@ export interface ScannedResource {
 /** A member's JSON text, or where it lies in the document. */
 export type IndexedField = string | { start: number; end: number };
 
-/** Members longer than this are kept as byte ranges (most sweeps never read them: no string is decoded). */
+/**
+ * Members longer than this are kept as byte ranges, decoded only when read (a cluster's metadata or
+ * eds_cluster_config: most sweeps never read them, and their pretty-printed text would be kept for
+ * every cluster). A listener's addresses, which the sweep by port reads for every listener, are kept as
+ * text up to ADDRESS_BYTES (pretty-printed, they pass 128 bytes: a range would be read back from the
+ * file for each listener).
+ */
 export const SPAN_BYTES = 128;
+const ADDRESS_BYTES = 4096;
+const spanBytesOf = (key: string): number =>
+  key === 'address' || key === 'additional_addresses' || key === 'additionalAddresses' ? ADDRESS_BYTES : SPAN_BYTES;
 
 /** A small byte capture that may span chunks. */
 class Capture {
@@ -162,8 +171,8 @@ class Capture {
     return out;
   }
   /** The captured member: its byte range (`pos` = the chunk's offset) when long and in one chunk, else its text. */
-  finishField(b: Buffer, end: number, pos: number): IndexedField {
-    if (!this.parts.length && end - this.start > SPAN_BYTES) {
+  finishField(b: Buffer, end: number, pos: number, key: string): IndexedField {
+    if (!this.parts.length && end - this.start > spanBytesOf(key)) {
       this.active = false;
       return { start: pos + this.start, end: pos + end };
     }
@@ -543,7 +552,7 @@ export class Scanner {
         }
         depth--;
         if (depth === 0) {
-          if (this.value.active) this.fields[this.resKey] = this.value.finishField(b, i, this.pos);
+          if (this.value.active) this.fields[this.resKey] = this.value.finishField(b, i, this.pos, this.resKey);
           this.resources.push({ start: this.resStart, end: this.pos + i + 1, fields: this.fields });
           this.inResource = false;
           this.inString = false;
@@ -558,7 +567,7 @@ export class Scanner {
           this.resExpectKey = false;
           if (INDEXED_FIELDS.has(this.resKey)) this.value.begin(i + 1);
         } else if (c === COMMA) {
-          if (this.value.active) this.fields[this.resKey] = this.value.finishField(b, i, this.pos);
+          if (this.value.active) this.fields[this.resKey] = this.value.finishField(b, i, this.pos, this.resKey);
           this.resExpectKey = true;
         }
       }

@@ -14,6 +14,7 @@
  */
 import { isSnakeResource, snakeCase } from '../load/normalize.js';
 import type { Json } from './envoy-types.js';
+import type { LateCheck } from './config-model.js';
 
 /**
  * Protobuf's JSON and binary parsers stop at 100 levels of nesting (`kDefaultMaxDepth` /
@@ -428,7 +429,7 @@ interface NamedRaw {
   raw: unknown;
   /** Not parsed yet (a big dump's index): its shape is checked when it is first read. */
   pending?: boolean;
-  checkWhenParsed?: (check: (raw: unknown) => unknown) => void;
+  checkWhenParsed?: (check: LateCheck, name: unknown, index: number) => void;
 }
 
 /** What validateResources works on: the lists the model builder fills (build-model.ts). */
@@ -480,49 +481,39 @@ export function validateResources(b: ResourceLists): void {
       ? `it is ${kindOf(raw)}, expected an object`
       : problemOf(raw, shape);
   let late = 0;
-  const record =
-    (kind: string, shape: Shape) =>
-    (r: NamedRaw, i: number): string | undefined => {
+  /** The check a big dump's resources get when first read: one per kind, shared (config-model.ts LateCheck). */
+  const lateCheck = (kind: string, shape: Shape): LateCheck => ({
+    check(raw, name, i) {
+      const p = shapeProblem(raw, shape);
+      if (!p) return raw;
+      if (late++ < 20) w.push(`malformed ${label(kind, name, i)}: ${p} ${IGNORED}`);
+      return typeof name === 'string' && kind !== 'endpoints of cluster' ? { name } : {};
+    },
+  });
+  const record = (kind: string, shape: Shape) => {
+    const onParse = lateCheck(kind, shape);
+    return (r: Omit<NamedRaw, 'name'>, name: unknown, i: number): string | undefined => {
       if (r.pending && r.checkWhenParsed) {
         // a resource of a big dump's index: its name now, its shape when something first reads it; a
         // malformed one is then replaced by an empty resource (nothing in it matches), with the warning
-        const named = nameProblem(r.name);
-        if (named) return `malformed ${label(kind, r.name, i)}: ${named} ${IGNORED}`;
-        r.checkWhenParsed((raw) => {
-          const p = shapeProblem(raw, shape);
-          if (!p) return raw;
-          if (late++ < 20) w.push(`malformed ${label(kind, r.name, i)}: ${p} ${IGNORED}`);
-          return typeof r.name === 'string' && kind !== 'endpoints of cluster' ? { name: r.name } : {};
-        });
+        const named = nameProblem(name);
+        if (named) return `malformed ${label(kind, name, i)}: ${named} ${IGNORED}`;
+        r.checkWhenParsed(onParse, name, i);
         return undefined;
       }
-      const p = nameProblem(r.name) ?? shapeProblem(r.raw, shape);
-      return p && `malformed ${label(kind, r.name, i)}: ${p} ${IGNORED}`;
+      const p = nameProblem(name) ?? shapeProblem(r.raw, shape);
+      return p && `malformed ${label(kind, name, i)}: ${p} ${IGNORED}`;
     };
-  b.listeners.splice(0, b.listeners.length, ...keep(b.listeners, record('listener', LISTENER), w));
-  b.routeConfigs.splice(0, b.routeConfigs.length, ...keep(b.routeConfigs, record('route config', ROUTE_CONFIG), w));
-  b.clusters.splice(0, b.clusters.length, ...keep(b.clusters, record('cluster', CLUSTER), w));
+  };
+  const named = (kind: string, shape: Shape) => {
+    const check = record(kind, shape);
+    return (r: NamedRaw, i: number) => check(r, r.name, i);
+  };
+  b.listeners.splice(0, b.listeners.length, ...keep(b.listeners, named('listener', LISTENER), w));
+  b.routeConfigs.splice(0, b.routeConfigs.length, ...keep(b.routeConfigs, named('route config', ROUTE_CONFIG), w));
+  b.clusters.splice(0, b.clusters.length, ...keep(b.clusters, named('cluster', CLUSTER), w));
   const endpoints = record('endpoints of cluster', LOAD_ASSIGNMENT);
-  b.endpoints.splice(
-    0,
-    b.endpoints.length,
-    ...keep(
-      b.endpoints,
-      (e, i) =>
-        endpoints(
-          {
-            name: e.clusterName,
-            get raw() {
-              return e.raw;
-            },
-            pending: e.pending,
-            checkWhenParsed: e.checkWhenParsed?.bind(e),
-          },
-          i,
-        ),
-      w,
-    ),
-  );
+  b.endpoints.splice(0, b.endpoints.length, ...keep(b.endpoints, (e, i) => endpoints(e, e.clusterName, i), w));
   b.secrets.splice(
     0,
     b.secrets.length,
