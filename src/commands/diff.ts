@@ -134,14 +134,14 @@ export async function runDiff(args: DiffArgs, ctx: CommandContext): Promise<numb
   const { diffModels } = await import('../diff/diff-models.js');
   const types = typeList.length ? resolveTypes(typeList) : undefined;
   // b's bytes are compared with a's as b is read: resources where the files line up are never read again
-  const { ByteAligner } = await import('../diff/byte-alignment.js');
-  const aligner = new ByteAligner();
-  const a = await loadModelFromArgs(args, ctx, args.a, { onChunk: aligner.a });
+  // (--host compares only the few resources on one request's path: nothing to gain there)
+  const aligner = args.host ? undefined : new (await import('../diff/byte-alignment.js')).ByteAligner();
+  const a = await loadModelFromArgs(args, ctx, args.a, { onChunk: aligner?.a });
   // -l names <a> (selector-flag.ts), never <b>
   const modelB = await loadModelFromArgs({ ...args, pod: args.podB ?? args.pod, selector: undefined }, ctx, b, {
-    onChunk: aligner.b,
+    onChunk: aligner?.b,
   });
-  const aligned = aligner.result();
+  const aligned = aligner?.result();
   const style = styleFor(ctx.io.stdout, { color: ctx.color });
 
   if (args.host) {
