@@ -272,6 +272,11 @@ function differs(opts: DiffOptions): Differ<any, any>[] {
     // Envoy leaves cluster_name out when it is empty (proto3 defaults, §1.1): such sets are paired by content.
     key: (e) => e.clusterName || '(unnamed)',
     *pairs(name, ra, rb) {
+      // one set per name on each side, nearly always (keyDuplicates would pair them under the name as well)
+      if ((ra?.length ?? 0) <= 1 && (rb?.length ?? 0) <= 1) {
+        yield [name, ra?.[0], rb?.[0]];
+        return;
+      }
       const keyed = keyDuplicates(name, ra ?? [], rb ?? [], (e) => stableStringify(canonical(e.cla)));
       for (const k of unionKeys(keyed.a, keyed.b)) yield [k, keyed.a.get(k), keyed.b.get(k)];
     },
