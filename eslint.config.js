@@ -54,4 +54,10 @@ export default tseslint.config(
       'no-useless-assignment': 'off',
     },
   },
+  // bin/ is CommonJS (bin/package.json): a CommonJS entry starts faster than an ES module one
+  {
+    files: ['bin/**/*.js'],
+    languageOptions: { sourceType: 'commonjs', globals: { require: 'readonly' } },
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
+  },
 );

@@ -4,7 +4,7 @@
  * `JSON.parse(readFileSync(file, 'utf8'))` of the same file in the same run (targets are ratios,
  * never absolute times, so they hold on any machine).
  *
- *   node bench/run.js [--sizes 1k,10k,20k] [--runs 3] [--huge] [--regenerate]
+ *   node bench/run.js [--sizes 1k,10k,20k] [--runs 3] [--huge] [--regenerate] [--startup-only]
  *   PCX_BENCH_SIZES=1k,10k PCX_BENCH_RUNS=5 node bench/run.js
  *
  * Meshes come from samples/generate-mesh.mjs and are kept in bench/out/ (git-ignored), regenerated
@@ -62,6 +62,7 @@ function parseArgs(argv) {
     runs: Number(process.env.PCX_BENCH_RUNS ?? 3),
     huge: process.env.PCX_BENCH_HUGE === '1',
     regenerate: false,
+    startupOnly: false,
   };
   for (let k = 0; k < argv.length; k++) {
     const f = argv[k];
@@ -69,8 +70,9 @@ function parseArgs(argv) {
     else if (f === '--runs') a.runs = Number(argv[++k]);
     else if (f === '--huge') a.huge = true;
     else if (f === '--regenerate') a.regenerate = true;
+    else if (f === '--startup-only') a.startupOnly = true;
     else if (f === '-h' || f === '--help') {
-      console.log('usage: node bench/run.js [--sizes 1k,10k,20k] [--runs 3] [--huge] [--regenerate]');
+      console.log('usage: node bench/run.js [--sizes 1k,10k,20k] [--runs 3] [--huge] [--regenerate] [--startup-only]');
       process.exit(0);
     } else {
       console.error(`bench: unknown flag ${f}`);
@@ -409,9 +411,11 @@ async function benchStartup(opts, targets) {
   console.log(
     `\nstart-up, best of ${Math.max(opts.runs, STARTUP.minRuns)} (pcx explain ${STARTUP.target} on samples/productpage-istio-1.9.json)`,
   );
+  // in ms: these are tens of ms (CPU time from /usr/bin/time has 10 ms steps)
+  const ms = (s) => (s === undefined ? '?' : `${Math.round(s * 1000)} ms`.padStart(6));
   for (const r of [bare, version, explain])
     console.log(
-      `  ${r.name.padEnd(30)} ${secs(r.seconds)} ${ratio(r.seconds, bare.seconds).padStart(6)}  CPU ${secs(r.cpu)} ${ratio(r.cpu, bare.cpu).padStart(6)}${r.ok ? '' : `  UNEXPECTED: exit ${r.code}`}`,
+      `  ${r.name.padEnd(30)} ${ms(r.seconds)} ${ratio(r.seconds, bare.seconds).padStart(6)}  CPU ${ms(r.cpu)} ${ratio(r.cpu, bare.cpu).padStart(6)}${r.ok ? '' : `  UNEXPECTED: exit ${r.code}`}`,
     );
   const x = explain.seconds / bare.seconds;
   const cpu = explain.cpu && bare.cpu ? ` (CPU time ${(explain.cpu / bare.cpu).toFixed(2)}×)` : '';
@@ -488,6 +492,15 @@ async function main() {
     console.error('bench: dist/ is missing; run `npm run bench` (it builds first)');
     process.exit(2);
   }
+  if (opts.startupOnly) {
+    // only the start-up rows and their target (no meshes, no fleet)
+    const targets = [];
+    await benchStartup(opts, targets);
+    console.log('\ntargets');
+    for (const t of targets) console.log(`  ${t.verdict.padEnd(4)}  ${t.label}: ${t.detail}`);
+    process.exitCode = targets.some((t) => t.verdict === 'FAIL') ? 1 : 0;
+    return;
+  }
   const available = pcxCommands();
   console.log(
     `pcx bench: node ${process.version}, best of ${opts.runs} run(s), peak RSS from ${HAVE_TIME ? '/usr/bin/time -v' : 'process.resourceUsage().maxRSS'}`,
@@ -499,6 +512,18 @@ async function main() {
     sizes.push(s);
   }
   const targets = checkTargets(sizes);
+  // the scanner alone (bench/scan.js: both loops, GB/s), on the target mesh
+  const scanOn = sizes.find((x) => x.services === TARGET_SERVICES);
+  if (scanOn) {
+    const r = spawnSync(
+      process.execPath,
+      [join(ROOT, 'bench', 'scan.js'), mesh(TARGET_SERVICES).file, '--runs', String(opts.runs)],
+      {
+        encoding: 'utf8',
+      },
+    );
+    console.log(`\nscan (the scanner alone, file in memory)\n${(r.stdout || r.stderr).replace(/^/gm, '  ').trimEnd()}`);
+  }
   const fleet = await benchFleet(opts, available);
   const fleetLabel = `pcx check fleet (${FLEET.proxies} proxies × ${FLEET.services} services): 2 workers ≥ ${FLEET.minSpeedup}× faster than 1`;
   if (fleet.na) targets.push({ label: fleetLabel, verdict: 'n/a', detail: fleet.na });

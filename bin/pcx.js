@@ -1,5 +1,8 @@
 #!/usr/bin/env node
-import { run } from '../dist/cli.js';
+// CommonJS (bin/package.json): an ES module as the entry would start Node's ES module loader, a few ms of every run.
+// dist/cli-entry.cjs compiles the bundled CLI through V8's code cache (src/cli-entry.ts).
+'use strict';
+const { run } = require('../dist/cli-entry.cjs');
 
 // `pcx … | head` closes the pipe early: that is the reader's choice, not an error to report
 for (const stream of [process.stdout, process.stderr]) {
@@ -9,4 +12,6 @@ for (const stream of [process.stdout, process.stderr]) {
   });
 }
 
-process.exitCode = await run(process.argv.slice(2));
+run(process.argv.slice(2)).then((code) => {
+  process.exitCode = code;
+});

@@ -19,7 +19,8 @@ import { rbacFindings } from './rbac.js';
 import { registryOnlyFindings } from './registry-only.js';
 import { strictMtlsFindings } from './strict-mtls.js';
 import { keep, type FindingFilter } from './filter.js';
-import { CHECK_SCHEMA, type CheckResult, type CheckSummary, type Finding } from './types.js';
+import { CHECK_SCHEMA, type CheckResult, type Finding } from './types.js';
+import { summarize } from './summary.js';
 import { proxyIdentity } from '../model/proxy-identity.js';
 
 /** The rule families, in the order their findings are listed for equal severity. */
@@ -38,11 +39,7 @@ const FAMILIES: ((ctx: CheckCtx) => Finding[])[] = [
   rbacFindings,
 ];
 
-export function summarize(findings: Finding[], suppressed = 0): CheckSummary {
-  const s: CheckSummary = { error: 0, warning: 0, info: 0, total: findings.length, suppressed };
-  for (const f of findings) s[f.severity]++;
-  return s;
-}
+export { summarize } from './summary.js';
 
 export function sortFindings(fs: Finding[]): Finding[] {
   const rank = (f: Finding) => -SEVERITIES.indexOf(f.severity);

@@ -1,7 +1,5 @@
-/** A worker thread of `pcx check` fleet mode: checks one proxy per message (fleet.ts). */
-import { parentPort } from 'node:worker_threads';
-import { checkOne, type FleetTask } from './fleet.js';
+/** A worker thread of `pcx check` fleet mode: checks proxy after proxy of the pool's list (fleet-one.ts, fleet/serve.ts). */
+import { serveTasks } from '../fleet/serve.js';
+import { checkOne } from './fleet-one.js';
 
-parentPort?.on('message', (t: FleetTask) => {
-  void checkOne(t).then((r) => parentPort!.postMessage(r));
-});
+serveTasks(checkOne);

@@ -15,8 +15,15 @@ export interface CommandContext {
   debug: boolean;
 }
 
+/** stdin is created on first read (≈2 ms, even for /dev/null): most commands read a file, not stdin. */
 export function processIo(): Io {
-  return { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin };
+  return {
+    stdout: process.stdout,
+    stderr: process.stderr,
+    get stdin() {
+      return process.stdin;
+    },
+  };
 }
 
 type Out = Io['stdout'];
@@ -31,7 +38,13 @@ const RAW = Symbol('pcx.raw');
  */
 export function safeIo(io: Io, color?: boolean): Io {
   if ((io.stdout as { [RAW]?: Out })[RAW]) return io;
-  return { stdin: io.stdin, stdout: safeStream(io.stdout, color), stderr: safeStream(io.stderr, color) };
+  return {
+    get stdin() {
+      return io.stdin; // read when a command reads it (processIo)
+    },
+    stdout: safeStream(io.stdout, color),
+    stderr: safeStream(io.stderr, color),
+  };
 }
 
 function safeStream(s: Out, color?: boolean): Out {

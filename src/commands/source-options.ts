@@ -169,7 +169,9 @@ export async function loadModelFromArgs(
   const model = await loadModel(source, {
     proxyAdminPort: args.proxyAdminPort,
     clustersFile: args.clusters,
-    stdin: ctx.io.stdin,
+    get stdin() {
+      return ctx.io.stdin; // only for a source or --clusters read from stdin (processIo)
+    },
     namespace: args.namespace,
     context: args.context,
     kubeconfig: args.kubeconfig,

@@ -9,7 +9,7 @@ import { loadModel } from '../load/load-model.js';
 import type { ReportProxyFiles } from '../load/bug-report-all.js';
 import { PcxError } from '../errors.js';
 import { ZtunnelDocumentError } from '../ztunnel/detect.js';
-import { runPool } from '../fleet/pool.js';
+import { fileWeight, runPool } from '../fleet/pool.js';
 import { explain } from './explain.js';
 import type { ExplainRequest } from './context.js';
 import type { Verdict } from './result.js';
@@ -168,6 +168,7 @@ export async function explainAllPods(
       new URL('./all-pods-worker.js', import.meta.url),
       tasks,
       opts.workers,
+      { weight: (t) => fileWeight(t.dumpPath) },
     );
   }
   return groupAllPods(source, target, proxies, outcomes);

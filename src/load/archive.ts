@@ -15,7 +15,6 @@ import { lstat, readdir, realpath, stat } from 'node:fs/promises';
 import { basename, dirname, join, resolve, sep } from 'node:path';
 import { Transform, type Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
-import tar from 'tar-stream';
 import { InputError } from '../errors.js';
 import { maxInputBytes, tooLarge } from './read-bytes.js';
 import { pickProxy, proxyKey, type ProxyName, type ProxyPick } from './pick-proxy.js';
@@ -146,6 +145,8 @@ export async function walkTar(
   gzip: boolean,
   onFile: (name: string, entry: Readable) => Promise<boolean>,
 ): Promise<void> {
+  // loaded here: listing an extracted directory (fleet check, before its workers start) needs no tar code
+  const { default: tar } = await import('tar-stream');
   const extract = tar.extract();
   const src = createReadStream(path);
   const fail = (e: Error) => extract.destroy(e);

@@ -10,7 +10,7 @@
  * malformed resource is said whatever the question. Larger ones stay lazy, and each resource is
  * validated when it is first parsed. `whole` (--strict, commands that print the dump) parses all.
  */
-import { closeSync, createReadStream, openSync, read, readFileSync, readSync, statSync } from 'node:fs';
+import { closeSync, createReadStream, openSync, read, readSync, statSync } from 'node:fs';
 import { createGunzip } from 'node:zlib';
 import { randomBytes } from 'node:crypto';
 import { InputError, UsageError } from '../errors.js';
@@ -19,6 +19,7 @@ import { parseJsonText } from './parse-json.js';
 import { placeholderPrefix, Scanner, ScanError, type ScannedResource } from './scan.js';
 import { ChunkBytes, FileBytes, LazyValue, materialize, type ByteSource } from './lazy-value.js';
 import { statusLineLength } from './status-line.js';
+import { readUtf8Text } from './read-text.js';
 import { isYamlText, parseDumpText, parseYamlDump } from './yaml-input.js';
 
 /** V8's maximum string length (2^29 - 24 characters): past it, errors cannot be reproduced by JSON.parse of the text. */
@@ -77,18 +78,16 @@ export async function indexDocument(
 /**
  * Asked for every resource of a plain file that fits in a string (explain --all, check, --strict):
  * one JSON.parse of the text is then the cheapest way there is, and it checks every byte. A file
- * with bytes that are not UTF-8 (the decoder made U+FFFD of them, or the file had one) is left to the
- * scan, which says where.
+ * with bytes that are not UTF-8 is left to the scan, which says where (read-text.ts).
  */
 function wholeText(path: string, size: number): IndexedDocument | undefined {
-  let text: string;
+  let text: string | undefined;
   try {
-    // bytes, then decoded: half the CPU of readFileSync(path, 'utf8') (0.25 s, not 0.5, on the 271 MB mesh), the same text
-    text = readFileSync(path).toString('utf8');
+    text = readUtf8Text(path, size);
   } catch (e) {
     throw readError(e, path);
   }
-  if (text.includes('\ufffd') || Buffer.byteLength(text) !== size) return undefined;
+  if (text === undefined) return undefined;
   return { origin: path, doc: parseDumpText(text, path), bytes: size, lazy: false, resources: 0 };
 }
 
@@ -168,7 +167,10 @@ async function indexPlainFile(path: string, size: number, opts: IndexOptions): P
   let pending: Promise<number> | undefined;
   try {
     // two buffers in turn: the next chunk is read (on libuv's thread) while this one is scanned
-    const reused = keep ? undefined : [Buffer.allocUnsafe(CHUNK_BYTES), Buffer.allocUnsafe(CHUNK_BYTES)];
+    // (in the wasm scanner's memory when it runs: scanned there without a copy)
+    const reused = keep
+      ? undefined
+      : (scan.readBuffers(CHUNK_BYTES) ?? [Buffer.allocUnsafe(CHUNK_BYTES), Buffer.allocUnsafe(CHUNK_BYTES)]);
     const nextBuffer = (k: number) =>
       reused?.[k & 1] ?? Buffer.allocUnsafe(Math.min(CHUNK_BYTES, Math.max(size - total, 1 << 16)));
     let buf = nextBuffer(0);
@@ -251,6 +253,7 @@ function newScan(origin: string) {
       n += statusLineLength(head.toString('latin1', n, Math.min(head.length, n + 256)));
       prefix = n;
     },
+    readBuffers: (size: number) => scanner.readBuffers(size),
     push(chunk: Buffer): void {
       if (prefix === undefined) this.skipPrefix(chunk);
       const from = Math.min(chunk.length, Math.max(0, prefix! - at));

@@ -193,7 +193,12 @@ async function buildFromFetched(f: Fetched, opts: LoadModelOptions): Promise<Con
   const whole = { whole: opts.keepDocument || opts.strict, onChunk: opts.onChunk };
   const loaded = f.dumpBytes
     ? indexBytes(f.dumpBytes, f.dumpLabel ?? f.origin, whole)
-    : await relabel(() => indexDocument(f.dumpPath ?? '-', opts.stdin, whole), f.dumpPath, f.dumpLabel);
+    : await relabel(
+        // stdin only for stdin (indexDocument reads nothing else from it): creating it costs every start-up ≈2 ms
+        () => indexDocument(f.dumpPath ?? '-', isStdin(f.dumpPath ?? '-') ? opts.stdin : undefined, whole),
+        f.dumpPath,
+        f.dumpLabel,
+      );
   const doc = loaded.doc as Json;
   // a file written by --save with live health: {"config_dump": …, "clusters": …}
   const bundle = savedBundle(doc);

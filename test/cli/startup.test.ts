@@ -4,7 +4,7 @@
  * (its locale files are found beside the installed yargs). Timing itself is measured in `npm run bench`.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { parse as parseYaml, stringify as toYaml } from 'yaml';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -24,6 +24,62 @@ function pcx(args: string[], opts: { cwd?: string; env?: NodeJS.ProcessEnv } = {
 }
 
 describe('the bundled CLI', () => {
+  it('compiles through the V8 code cache `npm run build` wrote with this node (dist/cli.cjs.cache)', () => {
+    const r = spawnSync(
+      process.execPath,
+      ['--input-type=module', '-e', "import('./dist/cli.js').then((m) => console.log(m.codeCacheStatus))"],
+      { cwd: ROOT, encoding: 'utf8', env: { ...process.env, NODE_OPTIONS: '' } },
+    );
+    expect(r.stdout).toBe('accepted\n');
+  });
+
+  it('runs the same without its code cache, or with one V8 refuses', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'pcx-cache-'));
+    try {
+      for (const d of ['dist', 'bin']) cpSync(join(ROOT, d), join(dir, d), { recursive: true });
+      cpSync(join(ROOT, 'package.json'), join(dir, 'package.json'));
+      symlinkSync(join(ROOT, 'node_modules'), join(dir, 'node_modules'));
+      const cache = join(dir, 'dist', 'cli.cjs.cache');
+      const status = () =>
+        spawnSync(
+          process.execPath,
+          ['--input-type=module', '-e', "import('./dist/cli.js').then((m) => console.log(m.codeCacheStatus))"],
+          { cwd: dir, encoding: 'utf8', env: { ...process.env, NODE_OPTIONS: '' } },
+        ).stdout;
+      const explain = () =>
+        spawnSync(
+          process.execPath,
+          [
+            join(dir, 'bin', 'pcx.js'),
+            'explain',
+            join(ROOT, 'samples/productpage-istio-1.9.json'),
+            'reviews:9080/',
+            '-q',
+          ],
+          {
+            encoding: 'utf8',
+          },
+        );
+      writeFileSync(cache, Buffer.from('not a V8 code cache'));
+      expect(status()).toBe('rejected\n');
+      expect(explain().stdout).toBe(
+        'reviews:9080/ → ROUTED: routed to outbound|9080||reviews.default.svc.cluster.local\n',
+      );
+      // a cache older than the bundle (the bundle rebuilt or edited after it) is not used
+      cpSync(join(ROOT, 'dist', 'cli.cjs.cache'), cache);
+      expect(status()).toBe('accepted\n');
+      utimesSync(cache, new Date(Date.now() - 60_000), new Date(Date.now() - 60_000));
+      expect(status()).toBe('none\n');
+      rmSync(cache);
+      expect(status()).toBe('none\n');
+      expect(explain().stdout).toBe(
+        'reviews:9080/ → ROUTED: routed to outbound|9080||reviews.default.svc.cluster.local\n',
+      );
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it("--version is pcx's own, from any directory (not the package.json above the current one)", () => {
     expect(pcx(['--version'], { cwd: tmpdir() })).toEqual({ code: 0, out: `${VERSION}\n`, err: '' });
   });
