@@ -133,9 +133,15 @@ export async function runDiff(args: DiffArgs, ctx: CommandContext): Promise<numb
   if (isStdin(args.a) && isStdin(b)) throw new UsageError('only one of <a> and <b> can be stdin (-)');
   const { diffModels } = await import('../diff/diff-models.js');
   const types = typeList.length ? resolveTypes(typeList) : undefined;
-  const a = await loadModelFromArgs(args, ctx, args.a);
+  // b's bytes are compared with a's as b is read: resources where the files line up are never read again
+  // (--host compares only the few resources on one request's path: nothing to gain there)
+  const aligner = args.host ? undefined : new (await import('../diff/byte-alignment.js')).ByteAligner();
+  const a = await loadModelFromArgs(args, ctx, args.a, { onChunk: aligner?.a });
   // -l names <a> (selector-flag.ts), never <b>
-  const modelB = await loadModelFromArgs({ ...args, pod: args.podB ?? args.pod, selector: undefined }, ctx, b);
+  const modelB = await loadModelFromArgs({ ...args, pod: args.podB ?? args.pod, selector: undefined }, ctx, b, {
+    onChunk: aligner?.b,
+  });
+  const aligned = aligner?.result();
   const style = styleFor(ctx.io.stdout, { color: ctx.color });
 
   if (args.host) {
@@ -161,7 +167,7 @@ export async function runDiff(args: DiffArgs, ctx: CommandContext): Promise<numb
   const { renderDiffText } = await import('../render/diff-text.js');
   const { diffJsonValue } = await import('../render/diff-json.js');
   const r = await redacted(
-    diffModels(a, modelB, { types, name: args.name, ignoreEndpoints: args.ignoreEndpoints }),
+    diffModels(a, modelB, { types, name: args.name, ignoreEndpoints: args.ignoreEndpoints, aligned }),
     args,
     ctx,
   );

@@ -3,7 +3,7 @@
  * model. A command adds them with `withSourceOptions(y)` and loads with `loadModelFromArgs(args, ctx)`.
  */
 import type { Argv } from 'yargs';
-import { DEFAULT_TIMEOUT_MS, loadModel } from '../load/load-model.js';
+import { DEFAULT_TIMEOUT_MS, loadModel, type LoadModelOptions } from '../load/load-model.js';
 import { SELECTOR_SOURCE } from './selector-flag.js';
 import type { DumpNeed } from '../load/dump-need.js';
 // constants only: live.ts's execa loads when a pod is read
@@ -161,7 +161,7 @@ export async function loadModelFromArgs(
   args: Omit<SourceArgs, 'source'> & { source?: string },
   ctx: CommandContext,
   source = args.source,
-  extra: { keepDocument?: boolean; need?: DumpNeed; whole?: boolean } = {},
+  extra: { keepDocument?: boolean; need?: DumpNeed; whole?: boolean; onChunk?: LoadModelOptions['onChunk'] } = {},
 ): Promise<ConfigModel> {
   if (!source) throw new UsageError('give a source: a dump file, -, a bug-report, or a pod');
   checkLiveFlags(args);
@@ -185,6 +185,7 @@ export async function loadModelFromArgs(
     trace: debugTrace(ctx),
     // commands that read every resource (explain --all, check) parse the dump whole: cheaper than one by one
     strict: args.strict || extra.whole,
+    onChunk: extra.onChunk,
   });
   if (args.namespace) {
     // -n names the pod's namespace (live) or picks a proxy (bug-reports, egctl files); on a saved dump of one proxy

@@ -36,6 +36,7 @@ import {
   type TypeCount,
 } from './result.js';
 import { proxyName } from '../model/proxy-identity.js';
+import { alignedEqual, type ByteAlignment } from './byte-alignment.js';
 
 export interface DiffOptions {
   /** Types to report (resolveTypes); all when absent. */
@@ -46,6 +47,8 @@ export interface DiffOptions {
   ignoreEndpoints?: boolean;
   /** Compare only these top-level names (the resources on one request's path, chain-diff.ts). */
   scope?: Partial<Record<'listener' | 'route_config' | 'cluster' | 'endpoints', ReadonlySet<string>>>;
+  /** Where a's and b's dump files line up (byte-alignment.ts): resources there are equal without reading them. */
+  aligned?: ByteAlignment;
 }
 
 const LISTENER_RANK: Record<string, number> = { active: 0, static: 0, warming: 1, draining: 2, error: 3 };
@@ -59,6 +62,7 @@ interface Body {
   pending: boolean;
   bytes(): Buffer | undefined;
   byteOffset: number | undefined;
+  byteEnd: number | undefined;
 }
 
 /** Records of `a` whose resource is byte for byte the one of the same name in `b` (see sameBytesPass). */
@@ -66,19 +70,20 @@ let bytesEqual = new WeakSet<object>();
 
 /**
  * Two big dumps' indexes (load/dump-index.ts): the records of one name on both sides, not parsed yet,
- * are compared byte for byte first, in file order (so each file is read once, not seeked about).
+ * are equal without reading them where the two files line up (byte-alignment.ts); the others are
+ * compared byte for byte, in file order (so each file is read once, not seeked about).
  */
-function sameBytesPass(ra: Body[], rb: Body[], key: (r: Body) => string): void {
-  const one = (rs: Body[]) => {
-    const m = new Map<string, Body | null>();
-    for (const r of rs) m.set(key(r), m.has(key(r)) ? null : r);
-    return m;
-  };
-  const mb = one(rb);
+function sameBytesPass(ga: Map<string, Body[]>, gb: Map<string, Body[]>, al: ByteAlignment | undefined): void {
   const pairs: [Body, Body][] = [];
-  for (const [k, x] of one(ra)) {
-    const y = mb.get(k);
-    if (x && y && x.pending && y.pending && x.byteOffset !== undefined) pairs.push([x, y]);
+  for (const [k, xs] of ga) {
+    if (xs.length !== 1) continue;
+    const ys = gb.get(k);
+    if (!ys || ys.length !== 1) continue;
+    const x = xs[0];
+    const y = ys[0];
+    if (!x.pending || !y.pending || x.byteOffset === undefined || y.byteOffset === undefined) continue;
+    if (al && alignedEqual(al, x.byteOffset, x.byteEnd!, y.byteOffset, y.byteEnd!)) bytesEqual.add(x);
+    else pairs.push([x, y]);
   }
   pairs.sort((p, q) => p[0].byteOffset! - q[0].byteOffset!);
   for (const [x, y] of pairs) {
@@ -86,6 +91,13 @@ function sameBytesPass(ra: Body[], rb: Body[], key: (r: Body) => string): void {
     const by = y.bytes();
     if (bx && by && bx.equals(by)) bytesEqual.add(x);
   }
+}
+
+/** The pseudo fields ((state), (rejected update) …) of two sides: nearly always none on either. */
+function samePseudo(x: Record<string, Json>, y: Record<string, Json>): boolean {
+  for (const _ in x) return sameCanonical(x, y);
+  for (const _ in y) return sameCanonical(x, y);
+  return true;
 }
 
 /**
@@ -203,7 +215,7 @@ function differs(opts: DiffOptions): Differ<any, any>[] {
     pairs: one(listenerSide),
     summary: (x) => listenerSummary(x.listener),
     compare: (k, x, y, emit) => {
-      if (sameCanonical(x.pseudo, y.pseudo) && sameBody(x.rec, y.rec, (r) => r.listener)) return;
+      if (samePseudo(x.pseudo, y.pseudo) && sameBody(x.rec, y.rec, (r) => r.listener)) return;
       diffListener(k, x, y, emit);
     },
   };
@@ -227,7 +239,7 @@ function differs(opts: DiffOptions): Differ<any, any>[] {
     },
     summary: (x) => routeConfigSummary(x.config.config),
     compare: (k, x, y, emit) => {
-      if (sameCanonical(x.pseudo, y.pseudo) && sameBody(x.config, y.config, (r) => r.config)) return;
+      if (samePseudo(x.pseudo, y.pseudo) && sameBody(x.config, y.config, (r) => r.config)) return;
       diffRouteConfig(
         k,
         { config: x.config.config, pseudo: x.pseudo },
@@ -246,7 +258,7 @@ function differs(opts: DiffOptions): Differ<any, any>[] {
     pairs: one(clusterSide),
     summary: (x) => discoveryType(x.rec.cluster),
     compare: (k, x, y, emit) => {
-      if (sameCanonical(x.pseudo, y.pseudo) && sameBody(x.rec, y.rec, (r) => r.cluster)) return;
+      if (samePseudo(x.pseudo, y.pseudo) && sameBody(x.rec, y.rec, (r) => r.cluster)) return;
       const cx = { ...canonical(body(x.rec)), ...x.pseudo };
       const cy = { ...canonical(body(y.rec)), ...y.pseudo };
       if (!sameCanonical(cx, cy)) emit(makeChange('cluster', [k], 'changed', { fields: fieldChanges(cx, cy) }));
@@ -260,6 +272,11 @@ function differs(opts: DiffOptions): Differ<any, any>[] {
     // Envoy leaves cluster_name out when it is empty (proto3 defaults, §1.1): such sets are paired by content.
     key: (e) => e.clusterName || '(unnamed)',
     *pairs(name, ra, rb) {
+      // one set per name on each side, nearly always (keyDuplicates would pair them under the name as well)
+      if ((ra?.length ?? 0) <= 1 && (rb?.length ?? 0) <= 1) {
+        yield [name, ra?.[0], rb?.[0]];
+        return;
+      }
       const keyed = keyDuplicates(name, ra ?? [], rb ?? [], (e) => stableStringify(canonical(e.cla)));
       for (const k of unionKeys(keyed.a, keyed.b)) yield [k, keyed.a.get(k), keyed.b.get(k)];
     },
@@ -320,9 +337,9 @@ export function diffModels(a: ConfigModel, b: ConfigModel, opts: DiffOptions = {
   bytesEqual = new WeakSet();
   for (const d of differs(opts)) {
     if (!d.types.some(has)) continue;
-    if (d.type !== 'secret') sameBytesPass(d.records(a), d.records(b), d.key);
     const ga = groupBy(d.records(a), d.key);
     const gb = groupBy(d.records(b), d.key);
+    if (d.type !== 'secret') sameBytesPass(ga, gb, opts.aligned);
     countsA[d.type] = ga.size;
     countsB[d.type] = gb.size;
     for (const name of unionKeys(ga, gb)) {

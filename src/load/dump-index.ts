@@ -48,6 +48,11 @@ export interface IndexOptions {
   whole?: boolean;
   /** Dumps up to this many bytes are parsed whole; default PCX_LAZY_BYTES or 16 MB. */
   lazyBytes?: number;
+  /**
+   * Sees each chunk of a plain file as it is read, before it is scanned (diff learns where two files' bytes line up:
+   * diff/byte-alignment.ts); the chunk's buffer is reused after the call.
+   */
+  onChunk?: (path: string, size: number, chunk: Buffer, at: number) => void;
   /** Tests: feed bytes to the scanner in chunks of this size (every chunk boundary is a case). */
   chunk?: number;
   /** Tests: below this size a broken document is worded by JSON.parse (default: V8's string limit). */
@@ -180,6 +185,7 @@ async function indexPlainFile(path: string, size: number, opts: IndexOptions): P
       buf = nextBuffer(k);
       pending = readAt(fd, buf, total);
       if (keep) kept.add(chunk);
+      opts.onChunk?.(path, size, chunk, total - n);
       scan.push(chunk);
     }
     const src: ByteSource = keep ? kept : new FileBytes(fd, total);

@@ -58,6 +58,8 @@ export interface LoadModelOptions {
   keepDocument?: boolean;
   /** --strict: parse and validate every resource now, not only those a question reads. */
   strict?: boolean;
+  /** Sees each chunk of a plain dump file as it is read (dump-index.ts IndexOptions.onChunk; diff). */
+  onChunk?: import('./dump-index.js').IndexOptions['onChunk'];
   /** Archives and directories: only proxies whose files pass (pcx ztunnel: ztunnel pods). */
   acceptProxy?: ProxyPick['accept'];
   /** Archives and directories without --pod: take the first proxy instead of asking (pcx ztunnel then picks by node). */
@@ -188,7 +190,7 @@ async function fromBugReport(p: BugReportProxy, path: string, entryPrefix: strin
 }
 
 async function buildFromFetched(f: Fetched, opts: LoadModelOptions): Promise<ConfigModel> {
-  const whole = { whole: opts.keepDocument || opts.strict };
+  const whole = { whole: opts.keepDocument || opts.strict, onChunk: opts.onChunk };
   const loaded = f.dumpBytes
     ? indexBytes(f.dumpBytes, f.dumpLabel ?? f.origin, whole)
     : await relabel(

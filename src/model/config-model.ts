@@ -147,6 +147,10 @@ abstract class RecordBase<T> {
   get byteOffset(): number | undefined {
     return (this.body.lazy ?? this.body.lazyBytes)?.start;
   }
+  /** Where the resource ends in the dump (index only). */
+  get byteEnd(): number | undefined {
+    return (this.body.lazy ?? this.body.lazyBytes)?.end;
+  }
   /** @internal validate.ts: the check to run when the resource is parsed. */
   checkWhenParsed(check: LateCheck, name: unknown, index: number): void {
     this.body.checkWhenParsed(check, name, index);

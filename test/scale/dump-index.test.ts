@@ -367,6 +367,21 @@ describe('the index gives the same model as a full parse', () => {
     expect(b.doc).toEqual(JSON.parse(readFileSync(f, 'utf8')));
   });
 
+  it('read whole (--strict, explain --all, check): bytes that are not UTF-8 are refused by the scan, with the byte; a real U+FFFD is kept', async () => {
+    const bad = join(dir, 'not-utf8.json');
+    writeFileSync(
+      bad,
+      Buffer.concat([Buffer.from('{"configs": [{"a": "'), Buffer.from([0xff, 0xfe]), Buffer.from('"}]}')]),
+    );
+    await expect(indexDocument(bad, undefined, { whole: true })).rejects.toThrow(
+      'not-utf8.json: not valid UTF-8 at byte 20; a config dump is JSON, which is UTF-8',
+    );
+    const replacement = join(dir, 'fffd.json');
+    writeFileSync(replacement, '{"configs": [{"a": "\ufffd é"}]}');
+    const r = await indexDocument(replacement, undefined, { whole: true });
+    expect(r.doc).toEqual({ configs: [{ a: '\ufffd é' }] });
+  });
+
   it(`rejects a ${LAZY_BYTES_ENV} that is not a number of bytes`, async () => {
     const saved = process.env[LAZY_BYTES_ENV];
     process.env[LAZY_BYTES_ENV] = 'lots';
