@@ -23,6 +23,14 @@ export function parseClusterName(name: string): IstioClusterName | undefined {
   return p ?? undefined;
 }
 
+/**
+ * The same parse, not remembered: for a sweep that reads every cluster name once (the service-host
+ * index), where 24,000 cache entries would only be garbage to copy.
+ */
+export function parseClusterNameOnce(name: string): IstioClusterName | undefined {
+  return parsedNames.get(name) ?? parseUncached(name);
+}
+
 function parseUncached(name: string): IstioClusterName | undefined {
   const pipe = name.split('|');
   if (

@@ -12,7 +12,7 @@ import { listenerAddresses } from '../envoy/listener-select.js';
 import { terminalFilter } from '../envoy/network-filters.js';
 import { matcherIpTargets } from '../envoy/filter-chain-matcher.js';
 import { stripPort } from '../envoy/virtual-host-match.js';
-import { parseClusterName } from './cluster-name.js';
+import { parseClusterName, parseClusterNameOnce } from './cluster-name.js';
 import { defineIndex, indexed } from '../model/model-index.js';
 
 export interface ServiceMatch {
@@ -29,17 +29,18 @@ const hostIndex = defineIndex('service-hosts', (model) => {
   const idx = new Map<string, Set<number>>();
   {
     // CDS names the services; an EDS-only dump still names them through its ClusterLoadAssignments
-    const names = model.sections.has('clusters')
-      ? model.clusters.map((c) => c.name)
-      : model.endpoints.map((e) => e.clusterName);
-    for (const name of names) {
-      const p = parseClusterName(name);
+    const add = (name: string) => {
+      // only `outbound|…` and `inbound-vip|…` names can count: the others are not parsed at all
+      if (!name.startsWith('outbound|') && !name.startsWith('inbound-vip|')) return;
+      const p = parseClusterNameOnce(name);
       if (p && (p.direction === 'outbound' || p.direction === 'inbound-vip') && p.form === 'pipe' && p.host) {
         let ports = idx.get(p.host);
         if (!ports) idx.set(p.host, (ports = new Set()));
         ports.add(p.port);
       }
-    }
+    };
+    if (model.sections.has('clusters')) for (const c of model.clusters) add(c.name);
+    else for (const e of model.endpoints) add(e.clusterName);
     // Without CDS (a listeners+routes dump), vhost names still tell: sidecar outbound vhosts
     for (const rc of model.sections.has('clusters') ? [] : model.routeConfigs) {
       // sidecar outbound vhosts are named <fqdn>:<port>; with a listeners-only or routes-only dump these still tell

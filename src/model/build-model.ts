@@ -78,7 +78,7 @@ class Builder {
     this.sections.add('listeners');
     for (const s of list(d, 'static_listeners')) {
       const l = field(s, 'listener');
-      this.listeners.push(new ListenerRecord(nameOf(l) ?? '', 'static', l, { lastUpdated: field(s, 'last_updated') }));
+      this.listeners.push(new ListenerRecord(nameOf(l) ?? '', 'static', l, undefined, field(s, 'last_updated')));
     }
     for (const dl of list(d, 'dynamic_listeners')) this.addDynamicListener(dl);
     // envoy.admin.v2alpha (Envoy < 1.12): one list per state, each entry {version_info, listener, last_updated}
@@ -90,10 +90,7 @@ class Builder {
       for (const e of list(d, key)) {
         const l = field(e, 'listener');
         this.listeners.push(
-          new ListenerRecord(nameOf(l) ?? '', state, l, {
-            versionInfo: field(e, 'version_info'),
-            lastUpdated: field(e, 'last_updated'),
-          }),
+          new ListenerRecord(nameOf(l) ?? '', state, l, field(e, 'version_info'), field(e, 'last_updated')),
         );
       }
     }
@@ -110,10 +107,7 @@ class Builder {
       if (st) {
         const l = field(st, 'listener');
         this.listeners.push(
-          new ListenerRecord(name || nameOf(l) || '', state, l, {
-            versionInfo: field(st, 'version_info'),
-            lastUpdated: field(st, 'last_updated'),
-          }),
+          new ListenerRecord(name || nameOf(l) || '', state, l, field(st, 'version_info'), field(st, 'last_updated')),
         );
       }
     }
@@ -121,11 +115,14 @@ class Builder {
     if (err) {
       const l = field(err, 'failed_configuration');
       this.listeners.push(
-        new ListenerRecord(name || nameOf(l) || '', 'error', l ?? {}, {
-          errorDetails: field(err, 'details'),
-          lastUpdated: field(err, 'last_update_attempt'),
-          versionInfo: field(err, 'version_info'),
-        }),
+        new ListenerRecord(
+          name || nameOf(l) || '',
+          'error',
+          l ?? {},
+          field(err, 'version_info'),
+          field(err, 'last_update_attempt'),
+          field(err, 'details'),
+        ),
       );
     }
   }
@@ -141,10 +138,13 @@ class Builder {
     const err = field(envelope, 'error_state');
     // a null or missing cluster is kept for validate.ts to name and leave out
     this.clusters.push(
-      new ClusterRecord(nameOf(c) ?? '', state, c, {
-        versionInfo: field(envelope, 'version_info'),
-        errorDetails: err ? field(err, 'details') : undefined,
-      }),
+      new ClusterRecord(
+        nameOf(c) ?? '',
+        state,
+        c,
+        field(envelope, 'version_info'),
+        err ? field(err, 'details') : undefined,
+      ),
     );
   }
 
@@ -160,16 +160,17 @@ class Builder {
   pushDynamicRoute(s: Json): void {
     const rc = field(s, 'route_config');
     const err = field(s, 'error_state');
-    if (rc)
-      this.routeConfigs.push(
-        new RouteConfigRecord(nameOf(rc) ?? '', 'dynamic', rc, { versionInfo: field(s, 'version_info') }),
-      );
+    if (rc) this.routeConfigs.push(new RouteConfigRecord(nameOf(rc) ?? '', 'dynamic', rc, field(s, 'version_info')));
     if (err) {
       const failed = field(err, 'failed_configuration');
       this.routeConfigs.push(
-        new RouteConfigRecord(nameOf(failed) ?? nameOf(rc) ?? '', 'error', failed ?? {}, {
-          errorDetails: field(err, 'details'),
-        }),
+        new RouteConfigRecord(
+          nameOf(failed) ?? nameOf(rc) ?? '',
+          'error',
+          failed ?? {},
+          undefined,
+          field(err, 'details'),
+        ),
       );
     }
   }
@@ -343,12 +344,18 @@ class Builder {
       const prev = routeByName.get(r.name);
       if (!prev || (prev.state === 'static' && r.state === 'dynamic')) routeByName.set(r.name, r);
     }
-    const clustersByName = new Map<string, ClusterRecord[]>();
+    // one record per name, a list only for a name held in several states (no array per cluster)
+    const clustersByName = new Map<string, ClusterRecord | ClusterRecord[]>();
     for (const c of this.clusters) {
-      const arr = clustersByName.get(c.name);
-      if (arr) arr.push(c);
-      else clustersByName.set(c.name, [c]);
+      const prev = clustersByName.get(c.name);
+      if (prev === undefined) clustersByName.set(c.name, c);
+      else if (Array.isArray(prev)) prev.push(c);
+      else clustersByName.set(c.name, [prev, c]);
     }
+    const statesOf = (name: string): ClusterRecord[] => {
+      const v = clustersByName.get(name);
+      return v === undefined ? [] : Array.isArray(v) ? v : [v];
+    };
     const epByName = new Map<string, EndpointRecord>();
     for (const e of this.endpoints) if (!epByName.has(e.clusterName)) epByName.set(e.clusterName, e);
 
@@ -368,8 +375,11 @@ class Builder {
       bootstrap: this.bootstrap,
       warnings: this.warnings,
       routeConfig: (name) => routeByName.get(name),
-      cluster: (name) => clustersByName.get(name)?.find((c) => c.serving),
-      clusterStates: (name) => clustersByName.get(name) ?? [],
+      cluster: (name) => {
+        const v = clustersByName.get(name);
+        return v === undefined ? undefined : Array.isArray(v) ? v.find((c) => c.serving) : v.serving ? v : undefined;
+      },
+      clusterStates: statesOf,
       endpointsFor: (name) => epByName.get(name),
     };
     return model;

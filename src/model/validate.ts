@@ -468,6 +468,26 @@ function keep<T>(items: T[], check: (t: T, i: number) => string | undefined, war
   return out;
 }
 
+/** keep(), in place: the list is compacted, no copy made (a 270 MB dump has lists of 24,000 records). */
+function keepInPlace<T>(
+  items: T[],
+  check: (t: T, i: number) => string | undefined,
+  warnings: string[],
+  max = 20,
+): void {
+  let dropped = 0;
+  let j = 0;
+  const n = items.length;
+  for (let i = 0; i < n; i++) {
+    const t = items[i];
+    const p = check(t, i);
+    if (p === undefined) items[j++] = t;
+    else if (dropped++ < max) warnings.push(p);
+  }
+  if (j < n) items.length = j;
+  if (dropped > max) warnings.push(`… and ${dropped - max} more malformed resources ignored`);
+}
+
 const IGNORED = '(Envoy would reject this resource; ignored, the rest of the dump is used)';
 
 /**
@@ -526,13 +546,13 @@ export function validateResources(b: ResourceLists): void {
     const k = new KindCheck(kind, shape, w, late);
     return (r: NamedRaw, i: number) => k.problem(r, r.name, i);
   };
-  b.listeners.splice(0, b.listeners.length, ...keep(b.listeners, named('listener', LISTENER), w));
-  b.routeConfigs.splice(0, b.routeConfigs.length, ...keep(b.routeConfigs, named('route config', ROUTE_CONFIG), w));
-  b.clusters.splice(0, b.clusters.length, ...keep(b.clusters, named('cluster', CLUSTER), w));
+  keepInPlace(b.listeners, named('listener', LISTENER), w);
+  keepInPlace(b.routeConfigs, named('route config', ROUTE_CONFIG), w);
+  keepInPlace(b.clusters, named('cluster', CLUSTER), w);
   const endpoints = new KindCheck('endpoints of cluster', LOAD_ASSIGNMENT, w, late);
-  b.endpoints.splice(0, b.endpoints.length, ...keep(b.endpoints, (e, i) => endpoints.problem(e, e.clusterName, i), w));
-  b.secrets.splice(0, b.secrets.length, ...keep(b.secrets, secretProblem, w));
-  b.ecds.splice(0, b.ecds.length, ...keep(b.ecds, ecdsProblem, w));
+  keepInPlace(b.endpoints, (e, i) => endpoints.problem(e, e.clusterName, i), w);
+  keepInPlace(b.secrets, secretProblem, w);
+  keepInPlace(b.ecds, ecdsProblem, w);
 }
 
 function secretProblem(s: { name: unknown; raw: unknown }, i: number): string | undefined {
