@@ -24,9 +24,13 @@ export interface ServiceMatch {
   how?: string;
 }
 
-/** Hosts named by outbound clusters: built once per model, from cluster names only (cheap). */
+/**
+ * Hosts named by outbound clusters: built once per model, from cluster names only (cheap). Each host's
+ * ports are a list in the order first seen, without repeats (a Set per service cost ~3× the memory on
+ * a 20,000-service mesh, and a service has one or a few ports).
+ */
 const hostIndex = defineIndex('service-hosts', (model) => {
-  const idx = new Map<string, Set<number>>();
+  const idx = new Map<string, number[]>();
   {
     // CDS names the services; an EDS-only dump still names them through its ClusterLoadAssignments
     const add = (name: string) => {
@@ -34,9 +38,9 @@ const hostIndex = defineIndex('service-hosts', (model) => {
       if (!name.startsWith('outbound|') && !name.startsWith('inbound-vip|')) return;
       const p = parseClusterNameOnce(name);
       if (p && (p.direction === 'outbound' || p.direction === 'inbound-vip') && p.form === 'pipe' && p.host) {
-        let ports = idx.get(p.host);
-        if (!ports) idx.set(p.host, (ports = new Set()));
-        ports.add(p.port);
+        const ports = idx.get(p.host);
+        if (!ports) idx.set(p.host, [p.port]);
+        else if (!ports.includes(p.port)) ports.push(p.port);
       }
     };
     if (model.sections.has('clusters')) for (const c of model.clusters) add(c.name);
@@ -47,9 +51,10 @@ const hostIndex = defineIndex('service-hosts', (model) => {
       for (const vh of rc.config.virtual_hosts ?? []) {
         const m = /^(.+):(\d+)$/.exec(vh.name ?? '');
         if (m && m[1].includes('.') && !m[1].startsWith('*')) {
-          let ports = idx.get(m[1]);
-          if (!ports) idx.set(m[1], (ports = new Set()));
-          ports.add(Number(m[2]));
+          const port = Number(m[2]);
+          const ports = idx.get(m[1]);
+          if (!ports) idx.set(m[1], [port]);
+          else if (!ports.includes(port)) ports.push(port);
         }
       }
     }
@@ -57,7 +62,7 @@ const hostIndex = defineIndex('service-hosts', (model) => {
   return idx;
 });
 
-export function knownServiceHosts(model: ConfigModel): Map<string, Set<number>> {
+export function knownServiceHosts(model: ConfigModel): ReadonlyMap<string, readonly number[]> {
   return indexed(model, hostIndex);
 }
 
@@ -87,7 +92,7 @@ export function findService(model: ConfigModel, host: string, port: number): Ser
       const how =
         name === host.toLowerCase()
           ? undefined
-          : `"${host}" resolves to ${name} (DNS search list${model.proxy.namespace ? ` of namespace ${model.proxy.namespace}` : ''}; ${ports.has(port) ? `the proxy has port ${port} of it` : `the proxy knows ports ${[...ports].sort((a, b) => a - b).join(', ')} of it, not ${port}`})`;
+          : `"${host}" resolves to ${name} (DNS search list${model.proxy.namespace ? ` of namespace ${model.proxy.namespace}` : ''}; ${ports.includes(port) ? `the proxy has port ${port} of it` : `the proxy knows ports ${[...ports].sort((a, b) => a - b).join(', ')} of it, not ${port}`})`;
       return { fqdn: name, tried, how };
     }
   }
@@ -112,20 +117,26 @@ const byPort = defineIndex('serving-listeners-by-port', (model) => {
     if (!l.serving) continue;
     const ports = rawPorts(l);
     if (!ports.length) idx.portless.push(l);
-    for (const p of new Set(ports)) (idx.ports.get(p) ?? idx.ports.set(p, []).get(p)!).push(l);
+    for (const p of ports) {
+      const at = idx.ports.get(p);
+      if (at) at.push(l);
+      else idx.ports.set(p, [l]);
+    }
   }
   return idx;
 });
 
+/** The ports a listener binds (address, then additional_addresses), each once. */
 function rawPorts(l: ListenerRecord): number[] {
   const h = l.head as Json;
-  const port = (a: Json) => Number(a?.socket_address?.port_value ?? a?.socket_address?.port ?? NaN);
-  return [
-    h?.address,
-    ...((Array.isArray(h?.additional_addresses) ? h.additional_addresses : []) as Json[]).map((x) => x?.address),
-  ]
-    .map(port)
-    .filter((p) => Number.isFinite(p));
+  const out: number[] = [];
+  const add = (a: Json) => {
+    const p = Number(a?.socket_address?.port_value ?? a?.socket_address?.port ?? NaN);
+    if (Number.isFinite(p) && !out.includes(p)) out.push(p);
+  };
+  add(h?.address);
+  if (Array.isArray(h?.additional_addresses)) for (const x of h.additional_addresses as Json[]) add(x?.address);
+  return out;
 }
 
 function listenersByPort(model: ConfigModel) {

@@ -61,6 +61,13 @@ function typeOf(entry: Json): { version: string; kind: string } | { foreign: str
   return m ? { version: m[1], kind: m[2] } : { foreign: t };
 }
 
+/** A dynamic listener's states, in the order they are listed (module level: it runs once per listener). */
+const LISTENER_STATES = [
+  ['active_state', 'active'],
+  ['warming_state', 'warming'],
+  ['draining_state', 'draining'],
+] as const;
+
 class Builder {
   sections = new Set<Section>();
   apiVersions = new Set<string>();
@@ -98,11 +105,8 @@ class Builder {
 
   addDynamicListener(dl: Json): void {
     const name: string = nameOf(dl) ?? '';
-    for (const [key, state] of [
-      ['active_state', 'active'],
-      ['warming_state', 'warming'],
-      ['draining_state', 'draining'],
-    ] as const) {
+    for (let i = 0; i < LISTENER_STATES.length; i++) {
+      const [key, state] = LISTENER_STATES[i];
       const st = field(dl, key);
       if (st) {
         const l = field(st, 'listener');
