@@ -13,7 +13,7 @@ import { terminalFilter } from '../envoy/network-filters.js';
 import { matcherIpTargets } from '../envoy/filter-chain-matcher.js';
 import { stripPort } from '../envoy/virtual-host-match.js';
 import { parseClusterName, parseClusterNameOnce } from './cluster-name.js';
-import { defineIndex, indexed } from '../model/model-index.js';
+import { defineIndex, indexed, isIndexed } from '../model/model-index.js';
 
 export interface ServiceMatch {
   /** The FQDN the proxy's config knows, if any. */
@@ -66,6 +66,40 @@ export function knownServiceHosts(model: ConfigModel): ReadonlyMap<string, reado
   return indexed(model, hostIndex);
 }
 
+/** Ports of the hosts asked about one by one, while the whole service-host index is not built. */
+const portsByHost = defineIndex('service-host-ports', () => new Map<string, readonly number[] | null>());
+
+/**
+ * One host's ports, the same list knownServiceHosts gives: from that index when it is built (or when
+ * there is no CDS, and vhosts tell), else from one sweep of the cluster names ending in `|<host>`:
+ * a single explain asks about one or two hosts, not the 20,000 of a big mesh.
+ */
+export function servicePorts(model: ConfigModel, host: string): readonly number[] | undefined {
+  if (!model.sections.has('clusters') || isIndexed(model, hostIndex)) return knownServiceHosts(model).get(host);
+  const cache = indexed(model, portsByHost);
+  let v = cache.get(host);
+  if (v === undefined) {
+    const ports: number[] = [];
+    const tail = `|${host}`;
+    for (const c of model.clusters) {
+      const name = c.name;
+      if (!name.endsWith(tail) || (!name.startsWith('outbound|') && !name.startsWith('inbound-vip|'))) continue;
+      const p = parseClusterNameOnce(name);
+      if (
+        p &&
+        (p.direction === 'outbound' || p.direction === 'inbound-vip') &&
+        p.form === 'pipe' &&
+        p.host &&
+        p.host === host &&
+        !ports.includes(p.port)
+      )
+        ports.push(p.port);
+    }
+    cache.set(host, (v = ports.length ? ports : null));
+  }
+  return v ?? undefined;
+}
+
 /** resolv.conf-style search list for a name typed by the client. */
 export function searchList(host: string, proxy: ProxyInfo): string[] {
   const h = host.replace(/\.$/, '').toLowerCase();
@@ -84,10 +118,9 @@ export function searchList(host: string, proxy: ProxyInfo): string[] {
 
 export function findService(model: ConfigModel, host: string, port: number): ServiceMatch {
   if (isIpLiteral(host)) return { tried: [] };
-  const idx = knownServiceHosts(model);
   const tried = searchList(host, model.proxy);
   for (const name of tried) {
-    const ports = idx.get(name);
+    const ports = servicePorts(model, name);
     if (ports) {
       const how =
         name === host.toLowerCase()
@@ -228,7 +261,7 @@ export function inferVip(model: ConfigModel, fqdn: string, port: number, otherPo
   }
   if (!candidates.length && otherPorts) {
     // a service has one VIP for all its ports: one seen on another port still tells (said as such)
-    for (const other of knownServiceHosts(model).get(fqdn) ?? []) {
+    for (const other of servicePorts(model, fqdn) ?? []) {
       if (other === port) continue;
       for (const v of inferVip(model, fqdn, other, false).candidates)
         add(v.ip, `${v.source}, for port ${other} (a service has one VIP for all its ports)`);
@@ -245,7 +278,7 @@ export function inferVip(model: ConfigModel, fqdn: string, port: number, otherPo
 export function isHeadless(model: ConfigModel, fqdn: string, port: number): boolean {
   const c = model.cluster(`outbound|${port}||${fqdn}`);
   if (c) return String(c.cluster.type ?? '') === 'ORIGINAL_DST';
-  for (const p of knownServiceHosts(model).get(fqdn) ?? []) {
+  for (const p of servicePorts(model, fqdn) ?? []) {
     const o = model.cluster(`outbound|${p}||${fqdn}`);
     if (o) return String(o.cluster.type ?? '') === 'ORIGINAL_DST';
   }

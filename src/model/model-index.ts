@@ -16,6 +16,7 @@
  * | serving-listeners-by-port  | serving listeners per port, and those with no port (internal listeners) | istio/service-hosts.ts    |
  * | vips-by-port               | `fqdn:port` → the VIPs listeners of that port name (filled per port)    | istio/service-hosts.ts    |
  * | service-hosts              | service FQDN → ports, from outbound cluster names (or EDS / vhosts)     | istio/service-hosts.ts    |
+ * | service-host-ports         | the same, for the hosts asked one by one before service-hosts is built  | istio/service-hosts.ts    |
  * | kube-services              | the Kubernetes services among them (`name.ns.svc.<domain>`), by port    | istio/name-suggest.ts     |
  * | rejected-route-configs     | route configurations whose last update Envoy rejected, by name          | explain/http-route.ts     |
  *
@@ -36,6 +37,7 @@ export const MODEL_INDEX_ENTRIES = [
   'serving-listeners-by-port',
   'vips-by-port',
   'service-hosts',
+  'service-host-ports',
   'kube-services',
   'rejected-route-configs',
 ] as const;
@@ -69,6 +71,11 @@ export function indexed<T>(model: ConfigModel, entry: ModelIndexEntry<T>): T {
   const value = entry.build(model);
   entries.set(entry, value);
   return value;
+}
+
+/** Whether the entry is built for this model (a question then reads it rather than sweeping anew). */
+export function isIndexed(model: ConfigModel, entry: ModelIndexEntry<unknown>): boolean {
+  return built.get(model)?.has(entry) ?? false;
 }
 
 /** The names of the entries built so far for this model (what a question cost; used by tests and --debug). */
