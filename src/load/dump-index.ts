@@ -12,6 +12,7 @@
  */
 import { closeSync, createReadStream, openSync, read, readSync, statSync } from 'node:fs';
 import { createGunzip } from 'node:zlib';
+import { isAscii } from 'node:buffer';
 import { randomBytes } from 'node:crypto';
 import { InputError, UsageError } from '../errors.js';
 import { isGzip, isStdin, maxInputBytes, maybeGunzip, readInputBytes, tooLarge } from './read-bytes.js';
@@ -97,6 +98,7 @@ export function indexBytes(raw: Buffer, origin: string, opts: IndexOptions = {})
   const src = new ChunkBytes();
   src.add(buf);
   const scan = newScan(origin);
+  scan.expectBytes(buf.length);
   const step = opts.chunk ?? buf.length;
   scan.skipPrefix(buf);
   for (let at = 0; at < buf.length; at += step) scan.push(buf.subarray(at, at + step));
@@ -162,6 +164,7 @@ async function indexPlainFile(path: string, size: number, opts: IndexOptions): P
   const keep = size <= lazyBytesLimit(opts) || !!opts.whole;
   const kept = new ChunkBytes();
   const scan = newScan(path);
+  scan.expectBytes(size);
   let total = 0;
   let closeFd = true;
   let pending: Promise<number> | undefined;
@@ -254,6 +257,7 @@ function newScan(origin: string) {
       prefix = n;
     },
     readBuffers: (size: number) => scanner.readBuffers(size),
+    expectBytes: (size: number) => scanner.expectBytes(size),
     push(chunk: Buffer): void {
       if (prefix === undefined) this.skipPrefix(chunk);
       const from = Math.min(chunk.length, Math.max(0, prefix! - at));
@@ -281,7 +285,9 @@ function newScan(origin: string) {
       if (!result) return failScan(scanError!, origin, bytes < fallback, text);
       let doc: unknown;
       try {
-        doc = JSON.parse(result.skeleton.toString('utf8'));
+        // an ASCII skeleton (the usual case) is the same text as latin1, which is a plain copy, not a decode
+        const sk = result.skeleton;
+        doc = JSON.parse(isAscii(sk) ? sk.toString('latin1') : sk.toString('utf8'));
       } catch (e) {
         return failParse(e as Error, origin, bytes < fallback, text);
       }
