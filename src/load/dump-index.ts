@@ -320,9 +320,17 @@ function yamlDocument(origin: string, bytes: number, text: () => string): unknow
 
 /** The skeleton with each placeholder replaced by its LazyValue. */
 function attach(doc: unknown, prefix: string, resources: ScannedResource[], src: ByteSource, origin: string): unknown {
+  const plen = prefix.length;
   const lazyOf = (s: string): LazyValue | undefined => {
-    if (!s.startsWith(prefix)) return undefined;
-    const r = resources[Number(s.slice(prefix.length))];
+    if (s.length <= plen || !s.startsWith(prefix)) return undefined;
+    // the resource's number, read off the string's digits (no slice made, no Number() of it)
+    let n = 0;
+    for (let k = plen; k < s.length; k++) {
+      const d = s.charCodeAt(k) - 0x30;
+      if (d < 0 || d > 9) return undefined;
+      n = n * 10 + d;
+    }
+    const r = resources[n];
     return r && new LazyValue(src, r.start, r.end, r.fields, origin);
   };
   if (typeof doc !== 'object' || doc === null) return doc;
