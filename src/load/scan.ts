@@ -668,8 +668,35 @@ export class Scanner {
       const r = w.x.envelope(base + i, base + limit, this.inString ? 1 : 0) - base;
       const status = w.x.lastStatus();
       const events = w.events;
+      const kinds = this.kinds;
+      const expectKey = this.expectKey;
       for (let k = 0, m = w.x.eventCount(); k < m; k++) {
-        const next = this.skeletonByte(b, (events[k] >>> 3) - base);
+        const at = (events[k] >>> 3) - base;
+        // the common events done here, as skeletonByte does them (the scan is started and not done while
+        // this runs): a string's quotes (but a key's closing one), a colon, a comma; ≈12 a resource
+        const c = b[at];
+        const top = kinds.length - 1;
+        if (c === QUOTE) {
+          if (!this.inString) {
+            this.inString = true;
+            if (top >= 0 && kinds[top] === OPEN_BRACE && expectKey[top]) {
+              this.key.begin(at);
+              this.keyIsSkeleton = true;
+            }
+            continue;
+          }
+          if (!this.keyIsSkeleton) {
+            this.inString = false;
+            continue;
+          }
+        } else if (c === COLON) {
+          if (top >= 0) expectKey[top] = false;
+          continue;
+        } else if (c === COMMA) {
+          if (top >= 0 && kinds[top] === OPEN_BRACE) expectKey[top] = true;
+          continue;
+        }
+        const next = this.skeletonByte(b, at);
         if (this.inResource || this.done) return next; // a resource began, or the document ended (JS checks the rest)
       }
       const escaped = w.x.envelopeEscape(); // the byte at r is escaped (within a string): skipped, as JS does
