@@ -68,7 +68,7 @@ export async function indexDocument(
   if (isStdin(path)) return indexBytes(await readInputBytes(path, stdin), 'stdin', opts);
   const st = statInput(path);
   const head = readHead(path);
-  if (isGzip(head)) return indexGzipFile(path, opts);
+  if (isGzip(head)) return indexGzipFile(path, st.size, opts);
   if (opts.whole && st.size < MAX_STRING_BYTES) {
     const whole = wholeText(path, st.size);
     if (whole) return whole;
@@ -210,11 +210,33 @@ function readAt(fd: number, buf: Buffer, at: number): Promise<number> {
   return new Promise((resolve, reject) => read(fd, buf, 0, buf.length, at, (e, n) => (e ? reject(e) : resolve(n))));
 }
 
+/**
+ * What a .gz says it inflates to: its trailer's ISIZE (RFC 1952 §2.3.1: the input's size mod 2^32, of
+ * the last member), bounded by deflate's largest ratio (≈1032:1). Only a hint for the skeleton's first
+ * allocation (scan.ts expectBytes): 0 when it cannot be read.
+ */
+function gzipInflatedSize(path: string, size: number): number {
+  if (size < 18) return 0;
+  try {
+    const fd = openSync(path, 'r');
+    try {
+      const t = Buffer.alloc(4);
+      if (readSync(fd, t, 0, 4, size - 4) !== 4) return 0;
+      return Math.min(t.readUInt32LE(0), size * 1032);
+    } finally {
+      closeSync(fd);
+    }
+  } catch {
+    return 0;
+  }
+}
+
 /** Gzip inflated as a stream into the scanner; the inflated bytes are kept (bounded by PCX_MAX_INPUT_BYTES). */
-async function indexGzipFile(path: string, opts: IndexOptions): Promise<IndexedDocument> {
+async function indexGzipFile(path: string, size: number, opts: IndexOptions): Promise<IndexedDocument> {
   const limit = maxInputBytes();
   const kept = new ChunkBytes();
   const scan = newScan(path);
+  scan.expectBytes(gzipInflatedSize(path, size));
   // large chunks: a few hundred pushes instead of 16,000 (zlib's default is 16 KB out, 64 KB in)
   const gunzip = createGunzip({ chunkSize: GZIP_CHUNK_BYTES });
   const input = createReadStream(path, { highWaterMark: GZIP_CHUNK_BYTES });

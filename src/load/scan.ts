@@ -428,7 +428,8 @@ export class Scanner {
     const w = this.wasm;
     if (w && w.stageBytes >= len) {
       if (this.staged + len > w.stageBytes) this.flushStage();
-      if (b.buffer === w.bytes.buffer) w.bytes.copyWithin(w.stageAt + this.staged, b.byteOffset + from, b.byteOffset + to);
+      if (b.buffer === w.bytes.buffer)
+        w.bytes.copyWithin(w.stageAt + this.staged, b.byteOffset + from, b.byteOffset + to);
       else b.copy(w.bytes, w.stageAt + this.staged, from, to);
       this.staged += len;
       return;
