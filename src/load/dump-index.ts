@@ -294,11 +294,14 @@ function newScan(origin: string) {
     },
     finish(src: ByteSource, bytes: number, opts: IndexOptions, text: (max?: number) => string): IndexedDocument {
       let result: { skeleton: Buffer; resources: ScannedResource[] } | undefined;
+      // the reads are over: a failed scan's wasm instance (the loader read into its memory) goes back to the pool
+      if (scanError) scanner.release();
       try {
         if (!scanError) result = scanner.finish();
       } catch (e) {
         if (!(e instanceof ScanError)) throw e;
         scanError = e;
+        scanner.release();
       }
       const fallback = opts.textFallbackBelow ?? MAX_STRING_BYTES;
       // YAML (yaml-input.ts: `istioctl pc … -o yaml`, egctl) is parsed whole, the old way; JSON never goes there

@@ -402,9 +402,17 @@ export class Scanner {
     if (!this.started) throw new ScanError(this.pos, 'expected { or [', 'invalid');
     if (!this.done) throw new ScanError(this.pos, 'the document ends inside a string or container', 'truncated');
     this.flushStage();
+    this.release();
+    return { skeleton: this.skeleton.subarray(0, this.skeletonBytes), resources: this.resources };
+  }
+
+  /**
+   * Gives the wasm instance back to the pool (finish does; a caller that stops at a ScanError should):
+   * a scan that failed otherwise leaves its instance, and its memory, to the GC.
+   */
+  release(): void {
     if (this.wasm) releaseWasm(this.wasm);
     this.wasm = undefined;
-    return { skeleton: this.skeleton.subarray(0, this.skeletonBytes), resources: this.resources };
   }
 
   private reserve(n: number): void {
