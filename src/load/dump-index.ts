@@ -12,6 +12,7 @@
  */
 import { closeSync, createReadStream, openSync, read, readSync, statSync } from 'node:fs';
 import { createGunzip } from 'node:zlib';
+import { isAscii } from 'node:buffer';
 import { randomBytes } from 'node:crypto';
 import { InputError, UsageError } from '../errors.js';
 import { isGzip, isStdin, maxInputBytes, maybeGunzip, readInputBytes, tooLarge } from './read-bytes.js';
@@ -67,7 +68,7 @@ export async function indexDocument(
   if (isStdin(path)) return indexBytes(await readInputBytes(path, stdin), 'stdin', opts);
   const st = statInput(path);
   const head = readHead(path);
-  if (isGzip(head)) return indexGzipFile(path, opts);
+  if (isGzip(head)) return indexGzipFile(path, st.size, opts);
   if (opts.whole && st.size < MAX_STRING_BYTES) {
     const whole = wholeText(path, st.size);
     if (whole) return whole;
@@ -97,6 +98,7 @@ export function indexBytes(raw: Buffer, origin: string, opts: IndexOptions = {})
   const src = new ChunkBytes();
   src.add(buf);
   const scan = newScan(origin);
+  scan.expectBytes(buf.length);
   const step = opts.chunk ?? buf.length;
   scan.skipPrefix(buf);
   for (let at = 0; at < buf.length; at += step) scan.push(buf.subarray(at, at + step));
@@ -162,6 +164,7 @@ async function indexPlainFile(path: string, size: number, opts: IndexOptions): P
   const keep = size <= lazyBytesLimit(opts) || !!opts.whole;
   const kept = new ChunkBytes();
   const scan = newScan(path);
+  scan.expectBytes(size);
   let total = 0;
   let closeFd = true;
   let pending: Promise<number> | undefined;
@@ -207,11 +210,33 @@ function readAt(fd: number, buf: Buffer, at: number): Promise<number> {
   return new Promise((resolve, reject) => read(fd, buf, 0, buf.length, at, (e, n) => (e ? reject(e) : resolve(n))));
 }
 
+/**
+ * What a .gz says it inflates to: its trailer's ISIZE (RFC 1952 §2.3.1: the input's size mod 2^32, of
+ * the last member), bounded by deflate's largest ratio (≈1032:1). Only a hint for the skeleton's first
+ * allocation (scan.ts expectBytes): 0 when it cannot be read.
+ */
+function gzipInflatedSize(path: string, size: number): number {
+  if (size < 18) return 0;
+  try {
+    const fd = openSync(path, 'r');
+    try {
+      const t = Buffer.alloc(4);
+      if (readSync(fd, t, 0, 4, size - 4) !== 4) return 0;
+      return Math.min(t.readUInt32LE(0), size * 1032);
+    } finally {
+      closeSync(fd);
+    }
+  } catch {
+    return 0;
+  }
+}
+
 /** Gzip inflated as a stream into the scanner; the inflated bytes are kept (bounded by PCX_MAX_INPUT_BYTES). */
-async function indexGzipFile(path: string, opts: IndexOptions): Promise<IndexedDocument> {
+async function indexGzipFile(path: string, size: number, opts: IndexOptions): Promise<IndexedDocument> {
   const limit = maxInputBytes();
   const kept = new ChunkBytes();
   const scan = newScan(path);
+  scan.expectBytes(gzipInflatedSize(path, size));
   // large chunks: a few hundred pushes instead of 16,000 (zlib's default is 16 KB out, 64 KB in)
   const gunzip = createGunzip({ chunkSize: GZIP_CHUNK_BYTES });
   const input = createReadStream(path, { highWaterMark: GZIP_CHUNK_BYTES });
@@ -254,6 +279,7 @@ function newScan(origin: string) {
       prefix = n;
     },
     readBuffers: (size: number) => scanner.readBuffers(size),
+    expectBytes: (size: number) => scanner.expectBytes(size),
     push(chunk: Buffer): void {
       if (prefix === undefined) this.skipPrefix(chunk);
       const from = Math.min(chunk.length, Math.max(0, prefix! - at));
@@ -284,7 +310,9 @@ function newScan(origin: string) {
       if (!result) return failScan(scanError!, origin, bytes < fallback, text);
       let doc: unknown;
       try {
-        doc = JSON.parse(result.skeleton.toString('utf8'));
+        // an ASCII skeleton (the usual case) is the same text as latin1, which is a plain copy, not a decode
+        const sk = result.skeleton;
+        doc = JSON.parse(isAscii(sk) ? sk.toString('latin1') : sk.toString('utf8'));
       } catch (e) {
         return failParse(e as Error, origin, bytes < fallback, text);
       }
@@ -317,9 +345,17 @@ function yamlDocument(origin: string, bytes: number, text: () => string): unknow
 
 /** The skeleton with each placeholder replaced by its LazyValue. */
 function attach(doc: unknown, prefix: string, resources: ScannedResource[], src: ByteSource, origin: string): unknown {
+  const plen = prefix.length;
   const lazyOf = (s: string): LazyValue | undefined => {
-    if (!s.startsWith(prefix)) return undefined;
-    const r = resources[Number(s.slice(prefix.length))];
+    if (s.length <= plen || !s.startsWith(prefix)) return undefined;
+    // the resource's number, read off the string's digits (no slice made, no Number() of it)
+    let n = 0;
+    for (let k = plen; k < s.length; k++) {
+      const d = s.charCodeAt(k) - 0x30;
+      if (d < 0 || d > 9) return undefined;
+      n = n * 10 + d;
+    }
+    const r = resources[n];
     return r && new LazyValue(src, r.start, r.end, r.fields, origin);
   };
   if (typeof doc !== 'object' || doc === null) return doc;

@@ -344,6 +344,24 @@ describe('the WebAssembly scanner', () => {
   );
 
   (available ? test : test.skip)(
+    'a skeleton many times the wasm stage (short segments gathered in wasm memory), with a segment longer than the stage between them',
+    () => {
+      const entries: string[] = [];
+      for (let k = 0; k < 20000; k++) {
+        entries.push(
+          `{"version_info": "v${k}", "cluster": {"name": "outbound|80||svc-${k}.ns.svc.cluster.local", "type": "EDS"}, "last_updated": "2024-01-01T00:00:00Z"}`,
+        );
+        if (k === 7000) entries.push(`{"pad": "${'p'.repeat(300_000)}", "listener": {"name": "l"}}`);
+      }
+      const doc = Buffer.from(
+        `{"configs": [{"@type": "type.googleapis.com/envoy.admin.v3.ClustersConfigDump", "dynamic_active_clusters": [${entries.join(', ')}]}]}`,
+      );
+      for (const direct of [true, false]) same(doc, [doc.length, 1 << 16, 4093], 'many entries', direct);
+    },
+    300_000,
+  );
+
+  (available ? test : test.skip)(
     'a resource nested past the wasm stack (1M levels): JS takes over',
     () => {
       const n = (1 << 20) + 100;

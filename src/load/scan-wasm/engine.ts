@@ -55,6 +55,12 @@ export class WasmScan {
   /** Address of input slot 0 (slot 1 follows after slotBytes + slack). */
   readonly input: number;
   readonly slotBytes: number;
+  /**
+   * The memory past the two input slots (scan.as.ts's layout ends there; the module's fixed memory
+   * leaves ≈160 KB): scan.ts gathers the skeleton's short segments there (appendSkeleton).
+   */
+  readonly stageAt: number;
+  readonly stageBytes: number;
   constructor(readonly x: Exports) {
     const buf = x.memory.buffer;
     this.bytes = Buffer.from(buf);
@@ -63,6 +69,8 @@ export class WasmScan {
     this.stackAt = x.stackAt();
     this.input = x.inputAt();
     this.slotBytes = x.slotBytes();
+    this.stageAt = this.input + 2 * (this.slotBytes + 64);
+    this.stageBytes = Math.max(0, this.bytes.length - this.stageAt);
   }
 }
 

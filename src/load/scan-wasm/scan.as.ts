@@ -21,6 +21,7 @@
  *   EVENTS .. +EVENT_CAP*4   events, one i32 each: (address << 3) | type
  *   STACK  .. +STACK_CAP     the bracket stack ('{' or '['), [0] = the resource object
  *   INPUT  .. +2 * SLOT      two input slots (a chunk is copied, or read, there) with 64 bytes of slack
+ *   (past them, to the end of the memory: free for scan.ts, which gathers skeleton segments there)
  *
  * The state between calls (a resource may span chunks): depth, inString, the escape carry.
  * Statuses (after scan()): see the S_* constants; the JS side (scan-wasm.ts) mirrors them.
