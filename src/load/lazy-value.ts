@@ -97,6 +97,25 @@ export class ChunkBytes implements ByteSource {
   }
 }
 
+/**
+ * A member's JSON text that is a plain string (`"outbound|80||…"`, whitespace around it, no escape and
+ * no control character) decoded without JSON.parse: every resource's name is read this way at load.
+ */
+const isJsonSpace = (c: number) => c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09;
+
+function plainString(text: string): string | undefined {
+  let a = 0;
+  let b = text.length;
+  while (a < b && isJsonSpace(text.charCodeAt(a))) a++;
+  while (b > a && isJsonSpace(text.charCodeAt(b - 1))) b--;
+  if (b - a < 2 || text.charCodeAt(a) !== 0x22 || text.charCodeAt(b - 1) !== 0x22) return undefined;
+  for (let k = a + 1; k < b - 1; k++) {
+    const c = text.charCodeAt(k);
+    if (c === 0x22 || c === 0x5c || c < 0x20) return undefined; // an escape, a quote or a control: JSON.parse says
+  }
+  return text.slice(a + 1, b - 1);
+}
+
 export class LazyValue {
   constructor(
     private readonly src: ByteSource,
@@ -129,6 +148,10 @@ export class LazyValue {
   field(key: string): unknown {
     const f = this.fields[key];
     if (f === undefined) return undefined;
+    if (typeof f === 'string') {
+      const s = plainString(f);
+      if (s !== undefined) return s;
+    }
     try {
       return JSON.parse(typeof f === 'string' ? f : this.src.read(f.start, f.end).toString('utf8'));
     } catch {
