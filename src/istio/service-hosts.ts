@@ -67,6 +67,7 @@ export function knownServiceHosts(model: ConfigModel): ReadonlyMap<string, reado
 }
 
 /** Ports of the hosts asked about one by one, while the whole service-host index is not built. */
+const PER_HOST_SWEEPS = 8;
 const portsByHost = defineIndex('service-host-ports', () => new Map<string, readonly number[] | null>());
 
 /**
@@ -77,6 +78,8 @@ const portsByHost = defineIndex('service-host-ports', () => new Map<string, read
 export function servicePorts(model: ConfigModel, host: string): readonly number[] | undefined {
   if (!model.sections.has('clusters') || isIndexed(model, hostIndex)) return knownServiceHosts(model).get(host);
   const cache = indexed(model, portsByHost);
+  // many hosts (explain --all, explain of every proxy's targets): one sweep for all of them beats one per host
+  if (cache.size >= PER_HOST_SWEEPS) return knownServiceHosts(model).get(host);
   let v = cache.get(host);
   if (v === undefined) {
     const ports: number[] = [];
