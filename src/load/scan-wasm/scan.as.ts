@@ -149,6 +149,39 @@ function bm(v: v128): u64 {
   return <u64>((<u32>i8x16.bitmask(v)) & 0xffff);
 }
 
+/** The bits from each opening quote (included) to its closing quote (excluded): prefix XOR of the quote bits. */
+function prefixXor(quotes: u64): u64 {
+  let x = quotes;
+  x ^= x << 1;
+  x ^= x << 2;
+  x ^= x << 4;
+  x ^= x << 8;
+  x ^= x << 16;
+  x ^= x << 32;
+  return x;
+}
+
+/** Set by escapedBits: whether the block's last backslash escapes the first byte of the next block. */
+let nextEscapeBit: u64 = 0;
+
+/**
+ * The bytes of a 64-byte block escaped by a backslash (simdjson's json_escape_scanner::next): `bs` the backslash
+ * bits, `carry` whether the previous block's last backslash escapes this block's first byte, `remaining` the
+ * block's valid bytes. Also sets nextEscapeBit.
+ */
+function escapedBits(bs: u64, carry: u64, remaining: i32): u64 {
+  if (bs == 0) {
+    nextEscapeBit = 0;
+    return carry;
+  }
+  const potential = bs & ~carry;
+  const maybe = potential << 1;
+  const code = ((maybe | ODD) - potential) ^ ODD;
+  const e = code & bs;
+  nextEscapeBit = remaining >= 64 ? e >> 63 : (e >> (<u64>(remaining - 1))) & 1;
+  return code ^ (bs | carry);
+}
+
 /** Writes the depth-1 events of block `p` whose bits lie in [from, to). */
 function emit(m: u64, inside: u64, from: i32, to: i32, p: usize): void {
   let bits = m;
@@ -235,29 +268,11 @@ export function scan(start: usize, end: usize): usize {
     quote &= valid;
     bs &= valid;
     br &= valid;
-    // escaped characters (simdjson's json_escape_scanner::next)
-    let escaped: u64;
-    let nextEscape: u64 = 0;
-    if (bs == 0) {
-      escaped = escape;
-    } else {
-      const potential = bs & ~escape;
-      const maybe = potential << 1;
-      const code = ((maybe | ODD) - potential) ^ ODD;
-      escaped = code ^ (bs | escape);
-      const esc = code & bs;
-      nextEscape = remaining >= 64 ? esc >> 63 : (esc >> (<u64>(remaining - 1))) & 1;
-    }
+    // escaped characters, then the bytes inside strings
+    const escaped = escapedBits(bs, escape, remaining);
+    const nextEscape = nextEscapeBit;
     const quotes = quote & ~escaped;
-    // prefix XOR: the bits from an opening quote (included) to its closing quote (excluded)
-    let x = quotes;
-    x ^= x << 1;
-    x ^= x << 2;
-    x ^= x << 4;
-    x ^= x << 8;
-    x ^= x << 16;
-    x ^= x << 32;
-    const inside = x ^ inString;
+    const inside = prefixXor(quotes) ^ inString;
     if ((bs & ~inside) != 0) {
       // a backslash outside a string: the JS loop ignores it, the masks would not
       depth = d;
@@ -367,27 +382,10 @@ export function envelope(start: usize, end: usize, inStr: i32): usize {
     quote &= valid;
     bs &= valid;
     br &= valid;
-    let escaped: u64;
-    let nextEscape: u64 = 0;
-    if (bs == 0) {
-      escaped = esc;
-    } else {
-      const potential = bs & ~esc;
-      const maybe = potential << 1;
-      const code = ((maybe | ODD) - potential) ^ ODD;
-      escaped = code ^ (bs | esc);
-      const e = code & bs;
-      nextEscape = remaining >= 64 ? e >> 63 : (e >> (<u64>(remaining - 1))) & 1;
-    }
+    const escaped = escapedBits(bs, esc, remaining);
+    const nextEscape = nextEscapeBit;
     const quotes = quote & ~escaped;
-    let x = quotes;
-    x ^= x << 1;
-    x ^= x << 2;
-    x ^= x << 4;
-    x ^= x << 8;
-    x ^= x << 16;
-    x ^= x << 32;
-    const inside = x ^ ins;
+    const inside = prefixXor(quotes) ^ ins;
     if ((bs & ~inside) != 0) {
       envEscape = esc;
       status = S_HANDOFF;
