@@ -25,6 +25,7 @@
  */
 
 import { isUtf8 } from 'node:buffer';
+import { LazyValue, type LazyDocument } from './lazy-value.js';
 import {
   acquireWasm,
   releaseWasm,
@@ -173,16 +174,11 @@ export class ScanError extends Error {
   }
 }
 
-export interface ScannedResource {
-  /** Byte range in the document (after any prefix the caller skipped: offsets are the stream's). */
-  start: number;
-  end: number;
-  /**
-   * The INDEXED_FIELDS members present: JSON text, or for a long one (more than SPAN_BYTES, e.g. a
-   * cluster's metadata) its absolute byte range [start, end), decoded only when asked for.
-   */
-  fields: Record<string, IndexedField>;
-}
+/**
+ * A resource found: its byte range and indexed fields, made as the LazyValue the document will hold (one
+ * object a resource; its source is set when the scan is over: Scanner.document).
+ */
+export type ScannedResource = LazyValue;
 
 /** A member's JSON text, or where it lies in the document. */
 export type IndexedField = string | { start: number; end: number };
@@ -333,6 +329,8 @@ export function placeholderPrefix(nonce: string): string {
 
 export class Scanner {
   readonly resources: ScannedResource[] = [];
+  /** What the resources read their bytes from (set by the loader when the scan is over). */
+  readonly document: LazyDocument = { src: undefined, origin: '' };
   private skeleton = Buffer.allocUnsafe(1 << 16);
   private skeletonBytes = 0;
   /** Absolute offset of the current chunk's first byte. */
@@ -693,7 +691,7 @@ export class Scanner {
   /** The resource's closing brace at `i`. Returns where the envelopes resume. */
   private endResource(b: Buffer, i: number): number {
     if (this.value.active) this.fields[this.resKey] = this.value.finishField(b, i, this.pos, this.resKey);
-    this.resources.push({ start: this.resStart, end: this.pos + i + 1, fields: this.fields });
+    this.resources.push(new LazyValue(this.document, this.resStart, this.pos + i + 1, this.fields));
     this.inResource = false;
     this.inString = false;
     this.depth = 0;
@@ -878,7 +876,7 @@ export class Scanner {
   /** A resource the wasm loop closed at `i`: its end as endResource has it (the loop did the envelope's part). */
   private pushResource(b: Buffer, i: number): void {
     if (this.value.active) this.fields[this.resKey] = this.value.finishField(b, i, this.pos, this.resKey);
-    this.resources.push({ start: this.resStart, end: this.pos + i + 1, fields: this.fields });
+    this.resources.push(new LazyValue(this.document, this.resStart, this.pos + i + 1, this.fields));
     this.inResource = false;
     this.inString = false;
     this.depth = 0;

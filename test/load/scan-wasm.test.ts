@@ -39,7 +39,8 @@ function scan(doc: Buffer, chunk: number, engine: 'js' | 'wasm', direct = false)
       }
     }
     const r = s.finish();
-    return { resources: JSON.stringify(r.resources), skeleton: r.skeleton.toString('latin1') };
+    const found = r.resources.map((x) => ({ start: x.start, end: x.end, fields: x.fields }));
+    return { resources: JSON.stringify(found), skeleton: r.skeleton.toString('latin1') };
   } catch (e) {
     if (!(e instanceof ScanError)) throw e;
     s.release();
