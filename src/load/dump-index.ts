@@ -367,7 +367,7 @@ function attach(doc: unknown, prefix: string, resources: ScannedResource[]): unk
       for (let k = 0; k < o.length; k++) {
         const x = o[k];
         if (typeof x === 'string') {
-          if (x.charCodeAt(0) === 0) {
+          if (x.charCodeAt(0) === 0x7f) {
             const l = lazyOf(x);
             if (l) o[k] = l;
           }
@@ -378,7 +378,7 @@ function attach(doc: unknown, prefix: string, resources: ScannedResource[]): unk
     for (const k in o) {
       const x = o[k];
       if (typeof x === 'string') {
-        if (x.charCodeAt(0) === 0) {
+        if (x.charCodeAt(0) === 0x7f) {
           const l = lazyOf(x);
           if (l) o[k] = l;
         }

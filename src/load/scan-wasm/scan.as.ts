@@ -28,7 +28,7 @@
  *   KINDS, EXPECT, CLASS     the envelopes' nesting stack (MAX_NESTING + 1 each), shared with scan.ts
  *   STATE                    i32 slots (ST_*) the JS side writes before run() and reads after it
  *   ENV_KEYS, FIELD_KEYS     key tables written by JS: [len u8][class or field id u8][bytes] …, len 0 ends
- *   PLACEHOLDER              the placeholder's constant head (`"\u0000pcx:<nonce>:`), [0] = its length
+ *   PLACEHOLDER              the placeholder's constant head (`"<DEL>pcx:<nonce>:`), [0] = its length
  *   EVENTS .. +EVENT_CAP*4   events: (address << 4) | type, some with payload words after them
  *   STACK  .. +STACK_CAP     a resource's bracket stack ('{' or '['), [0] = the resource object
  *   INPUT  .. +2 * SLOT      two input slots (a chunk is copied, or read, there) with 64 bytes of slack
