@@ -25,7 +25,7 @@
  */
 
 import { isUtf8 } from 'node:buffer';
-import { LazyValue, type LazyDocument } from './lazy-value.js';
+import { LazyValue, packedRange, type IndexedField, type LazyDocument } from './lazy-value.js';
 import {
   acquireWasm,
   releaseWasm,
@@ -180,8 +180,8 @@ export class ScanError extends Error {
  */
 export type ScannedResource = LazyValue;
 
-/** A member's JSON text, or where it lies in the document. */
-export type IndexedField = string | { start: number; end: number };
+/** A member's JSON text, or where it lies in the document (lazy-value.ts). */
+export type { IndexedField };
 
 /**
  * Members longer than this are kept as byte ranges, decoded only when read (a cluster's metadata or
@@ -250,7 +250,7 @@ class Capture {
   finishField(b: Buffer, end: number, pos: number, key: string): IndexedField {
     if (!this.parts.length && end - this.start > spanBytesOf(key)) {
       this.active = false;
-      return { start: pos + this.start, end: pos + end };
+      return packedRange(pos + this.start, pos + end);
     }
     return this.finishText(b, end);
   }
@@ -774,7 +774,7 @@ export class Scanner {
             const key = FIELD_NAMES[events[++k] - 1];
             this.fields[key] =
               at - start > spanBytesOf(key)
-                ? { start: this.pos + start, end: this.pos + at }
+                ? packedRange(this.pos + start, this.pos + at)
                 : b.toString('utf8', start, at);
             break;
           }
