@@ -258,9 +258,13 @@ class Capture {
   finishText(b: Buffer, end: number): string {
     if (this.parts.length) return this.finish(b, end).toString('utf8');
     this.active = false;
-    return b.toString('utf8', this.start, end);
+    return utf8Text(b, this.start, end);
   }
 }
+
+/** b[start, end) decoded as UTF-8: Buffer's own slice method, without toString's argument checks (100,000 calls a load). */
+const utf8Text = (b: Buffer, start: number, end: number): string =>
+  (b as Buffer & { utf8Slice(start: number, end: number): string }).utf8Slice(start, end);
 
 /** Sequence length from a UTF-8 lead byte (0 for a continuation or invalid byte). */
 function seqLen(c: number): number {
@@ -773,9 +777,7 @@ export class Scanner {
             const start = events[++k] - base;
             const key = FIELD_NAMES[events[++k] - 1];
             this.fields[key] =
-              at - start > spanBytesOf(key)
-                ? packedRange(this.pos + start, this.pos + at)
-                : b.toString('utf8', start, at);
+              at - start > spanBytesOf(key) ? packedRange(this.pos + start, this.pos + at) : utf8Text(b, start, at);
             break;
           }
           case E_END:
