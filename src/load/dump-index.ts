@@ -367,29 +367,20 @@ function attach(doc: unknown, prefix: string, resources: ScannedResource[]): unk
   };
   if (typeof doc !== 'object' || doc === null) return doc;
   const stack: object[] = [doc];
-  while (stack.length) {
-    const o = stack.pop() as Record<string, unknown> | unknown[];
-    if (Array.isArray(o)) {
-      for (let k = 0; k < o.length; k++) {
-        const x = o[k];
-        if (typeof x === 'string') {
-          if (x.charCodeAt(0) === 0x7f) {
-            const l = lazyOf(x);
-            if (l) o[k] = l;
-          }
-        } else if (typeof x === 'object' && x !== null) stack.push(x);
+  /** o[k] in place: a placeholder becomes its LazyValue, an object is walked later. */
+  const visit = (o: Record<string | number, unknown>, k: string | number): void => {
+    const x = o[k];
+    if (typeof x === 'string') {
+      if (x.charCodeAt(0) === 0x7f) {
+        const l = lazyOf(x);
+        if (l) o[k] = l;
       }
-      continue;
-    }
-    for (const k in o) {
-      const x = o[k];
-      if (typeof x === 'string') {
-        if (x.charCodeAt(0) === 0x7f) {
-          const l = lazyOf(x);
-          if (l) o[k] = l;
-        }
-      } else if (typeof x === 'object' && x !== null) stack.push(x);
-    }
+    } else if (typeof x === 'object' && x !== null) stack.push(x);
+  };
+  while (stack.length) {
+    const o = stack.pop() as Record<string | number, unknown>;
+    if (Array.isArray(o)) for (let k = 0; k < o.length; k++) visit(o, k);
+    else for (const k in o) visit(o, k);
   }
   return doc;
 }

@@ -662,6 +662,13 @@ export class Scanner {
       this.skeletonBytes += head.length;
       this.skeletonBytes += this.skeleton.write(digits, this.skeletonBytes, 'latin1');
     }
+    this.resourceBegins(i);
+    this.wasm?.x.begin();
+    return i + 1;
+  }
+
+  /** A resource's `{` at b[i] (either loop): the state inside it starts. */
+  private resourceBegins(i: number): void {
     this.inResource = true;
     this.resStart = this.pos + i;
     this.stack[0] = OPEN_BRACE;
@@ -670,8 +677,6 @@ export class Scanner {
     this.resKey = '';
     this.fields = {};
     this.jsResource = false;
-    this.wasm?.x.begin();
-    return i + 1;
   }
 
   /** A string at depth 1 closed at `i - 1`: a key that may be indexed is decoded (most are not: no string is made for them). */
@@ -765,14 +770,7 @@ export class Scanner {
         const at = (e >>> 4) - base;
         switch (e & 15) {
           case E_BEGIN:
-            this.inResource = true;
-            this.resStart = this.pos + at;
-            this.stack[0] = OPEN_BRACE;
-            this.depth = 1;
-            this.resExpectKey = true;
-            this.resKey = '';
-            this.fields = {};
-            this.jsResource = false;
+            this.resourceBegins(at);
             break;
           case E_FIELD: {
             // an indexed member's value, [start, at): as Capture.finishField makes it in one chunk
