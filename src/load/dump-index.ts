@@ -18,7 +18,7 @@ import { InputError, UsageError } from '../errors.js';
 import { isGzip, isStdin, maxInputBytes, maybeGunzip, readInputBytes, tooLarge } from './read-bytes.js';
 import { parseJsonText } from './parse-json.js';
 import { placeholderPrefix, Scanner, ScanError, type ScannedResource } from './scan.js';
-import { ChunkBytes, FileBytes, LazyValue, materialize, type ByteSource } from './lazy-value.js';
+import { ChunkBytes, FileBytes, materialize, type ByteSource, type LazyValue } from './lazy-value.js';
 import { statusLineLength } from './status-line.js';
 import { readUtf8Text } from './read-text.js';
 import { isYamlText, parseDumpText, parseYamlDump } from './yaml-input.js';
@@ -316,7 +316,9 @@ function newScan(origin: string) {
       } catch (e) {
         return failParse(e as Error, origin, bytes < fallback, text);
       }
-      doc = attach(doc, placeholderPrefix(nonce), result.resources, src, origin);
+      scanner.document.src = src;
+      scanner.document.origin = origin;
+      doc = attach(doc, placeholderPrefix(nonce), result.resources);
       const lazy = bytes > lazyBytesLimit(opts) && !opts.whole;
       if (!lazy) {
         try {
@@ -343,8 +345,8 @@ function yamlDocument(origin: string, bytes: number, text: () => string): unknow
   return parseYamlDump(text(), origin);
 }
 
-/** The skeleton with each placeholder replaced by its LazyValue. */
-function attach(doc: unknown, prefix: string, resources: ScannedResource[], src: ByteSource, origin: string): unknown {
+/** The skeleton with each placeholder replaced by its LazyValue (arrays by index: for…in would name every element). */
+function attach(doc: unknown, prefix: string, resources: ScannedResource[]): unknown {
   const plen = prefix.length;
   const lazyOf = (s: string): LazyValue | undefined => {
     if (s.length <= plen || !s.startsWith(prefix)) return undefined;
@@ -355,17 +357,28 @@ function attach(doc: unknown, prefix: string, resources: ScannedResource[], src:
       if (d < 0 || d > 9) return undefined;
       n = n * 10 + d;
     }
-    const r = resources[n];
-    return r && new LazyValue(src, r.start, r.end, r.fields, origin);
+    return resources[n];
   };
   if (typeof doc !== 'object' || doc === null) return doc;
   const stack: object[] = [doc];
   while (stack.length) {
-    const o = stack.pop() as Record<string, unknown>;
+    const o = stack.pop() as Record<string, unknown> | unknown[];
+    if (Array.isArray(o)) {
+      for (let k = 0; k < o.length; k++) {
+        const x = o[k];
+        if (typeof x === 'string') {
+          if (x.charCodeAt(0) === 0x7f) {
+            const l = lazyOf(x);
+            if (l) o[k] = l;
+          }
+        } else if (typeof x === 'object' && x !== null) stack.push(x);
+      }
+      continue;
+    }
     for (const k in o) {
       const x = o[k];
       if (typeof x === 'string') {
-        if (x.charCodeAt(0) === 0) {
+        if (x.charCodeAt(0) === 0x7f) {
           const l = lazyOf(x);
           if (l) o[k] = l;
         }

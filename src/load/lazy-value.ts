@@ -116,14 +116,37 @@ function plainString(text: string): string | undefined {
   return text.slice(a + 1, b - 1);
 }
 
+/**
+ * What the resources of one document share: where their bytes are read back from and the document's name
+ * (for errors); set when the scan is over (the scanner makes the resources as it finds them).
+ */
+export interface LazyDocument {
+  src?: ByteSource;
+  origin: string;
+}
+
 export class LazyValue {
   constructor(
-    private readonly src: ByteSource,
+    private readonly doc: LazyDocument,
+    /** Byte range in the document (after any prefix the loader skipped: offsets are the stream's). */
     readonly start: number,
     readonly end: number,
-    private readonly fields: Record<string, IndexedField>,
-    private readonly origin: string,
+    /**
+     * The INDEXED_FIELDS members present (scan.ts): JSON text, or for a long one (more than SPAN_BYTES, e.g. a
+     * cluster's metadata) its absolute byte range [start, end), decoded only when asked for.
+     */
+    readonly fields: Record<string, IndexedField>,
   ) {}
+
+  private get src(): ByteSource {
+    const src = this.doc.src;
+    if (!src) throw new Error('a resource was read before its scan finished');
+    return src;
+  }
+
+  private get origin(): string {
+    return this.doc.origin;
+  }
 
   /** The resource's bytes, exactly as in the file. */
   bytes(): Buffer {

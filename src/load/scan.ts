@@ -25,20 +25,39 @@
  */
 
 import { isUtf8 } from 'node:buffer';
+import { LazyValue, type LazyDocument } from './lazy-value.js';
 import {
   acquireWasm,
   releaseWasm,
+  E_BEGIN,
   E_CLOSE,
   E_COLON,
   E_COMMA,
   E_END,
+  E_EOPEN,
+  E_FIELD,
+  E_KEY,
   E_OPEN,
+  E_VOPEN,
+  NESTING_SLOTS,
   S_CLOSED,
+  S_DONE,
   S_END,
   S_FULL,
   S_HANDOFF,
+  S_KEY,
   S_MISMATCH,
-  S_OPEN,
+  S_STAGE,
+  ST_ESCAPE,
+  ST_IN_STRING,
+  ST_KEY_AT,
+  ST_KEY_HELD,
+  ST_MODE,
+  ST_RESOURCES,
+  ST_SEG,
+  ST_STAGED,
+  ST_TOP,
+  ST_WHOLE,
   type WasmScan,
 } from './scan-wasm/engine.js';
 
@@ -89,6 +108,27 @@ export const INDEXED_FIELDS = new Set([
   'metadata',
 ]);
 
+/** INDEXED_FIELDS by number (the wasm loop's field ids are these indexes + 1). */
+const FIELD_NAMES = [...INDEXED_FIELDS];
+
+/** What an envelope key says of the object after it (the wasm loop's classes, scan.as.ts C_*). */
+const K_OTHER = 0;
+const K_RESOURCE = 1;
+const K_WHOLE = 2;
+const classOf = (key: string): number =>
+  RESOURCE_KEYS.has(key) ? K_RESOURCE : WHOLE_KEYS.has(key) ? K_WHOLE : K_OTHER;
+
+/** A key table for the wasm loop: [length][class or id][bytes] …, a 0 length ends it. */
+function keyTable(entries: [string, number][]): Buffer {
+  const parts = entries.map(([k, v]) => Buffer.concat([Buffer.from([k.length, v]), Buffer.from(k, 'latin1')]));
+  return Buffer.concat([...parts, Buffer.from([0])]);
+}
+const ENV_KEY_TABLE = keyTable([
+  ...[...RESOURCE_KEYS].map((k): [string, number] => [k, K_RESOURCE]),
+  ...[...WHOLE_KEYS].map((k): [string, number] => [k, K_WHOLE]),
+]);
+const FIELD_KEY_TABLE = keyTable(FIELD_NAMES.map((k, n): [string, number] => [k, n + 1]));
+
 /**
  * (length, first byte) of the INDEXED_FIELDS keys, at [length * 256 + byte]: a cheap first test
  * before a key is decoded (a backslash first may be anything: decoded).
@@ -134,16 +174,11 @@ export class ScanError extends Error {
   }
 }
 
-export interface ScannedResource {
-  /** Byte range in the document (after any prefix the caller skipped: offsets are the stream's). */
-  start: number;
-  end: number;
-  /**
-   * The INDEXED_FIELDS members present: JSON text, or for a long one (more than SPAN_BYTES, e.g. a
-   * cluster's metadata) its absolute byte range [start, end), decoded only when asked for.
-   */
-  fields: Record<string, IndexedField>;
-}
+/**
+ * A resource found: its byte range and indexed fields, made as the LazyValue the document will hold (one
+ * object a resource; its source is set when the scan is over: Scanner.document).
+ */
+export type ScannedResource = LazyValue;
 
 /** A member's JSON text, or where it lies in the document. */
 export type IndexedField = string | { start: number; end: number };
@@ -289,11 +324,14 @@ function decodeKey(bytes: Buffer): string {
 
 /** The placeholder a resource leaves in the skeleton: a string no dump can hold by chance. */
 export function placeholderPrefix(nonce: string): string {
-  return `\u0000pcx:${nonce}:`;
+  // DEL is a character a JSON string may hold as it is: no escape for JSON.parse to decode, 56,000 times
+  return `\u007fpcx:${nonce}:`;
 }
 
 export class Scanner {
   readonly resources: ScannedResource[] = [];
+  /** What the resources read their bytes from (set by the loader when the scan is over). */
+  readonly document: LazyDocument = { src: undefined, origin: '' };
   private skeleton = Buffer.allocUnsafe(1 << 16);
   private skeletonBytes = 0;
   /** Absolute offset of the current chunk's first byte. */
@@ -306,10 +344,14 @@ export class Scanner {
   /** A backslash ended the last chunk: the first byte of the next is escaped. */
   private skipNext = false;
 
-  // the envelopes (skeleton mode)
-  private readonly kinds: number[] = [];
-  private readonly expectKey: boolean[] = [];
-  private readonly lastKey: string[] = [];
+  // the envelopes (skeleton mode): the nesting stack (in the wasm loop's memory when it runs: both loops share it)
+  private readonly kinds: Uint8Array;
+  /** 1: a key is expected at this level. */
+  private readonly expectKey: Uint8Array;
+  /** The class of the level's last key (K_*: a resource follows, nothing is indexed under it, or neither). */
+  private readonly lastKey: Uint8Array;
+  /** The innermost level (-1: none yet, or the document closed). */
+  private top = -1;
   /** Level (index into kinds) from which nothing is indexed, or -1. */
   private wholeFrom = -1;
   private segStart = 0;
@@ -350,8 +392,23 @@ export class Scanner {
     engine?: 'js' | 'wasm',
   ) {
     if (engine !== 'js') this.wasm = acquireWasm(engine === 'wasm');
-    this.wasm?.bytes.set(INDEXED_HEADS, this.wasm.headsAt);
     if (engine === 'wasm' && !this.wasm) throw new Error('the WebAssembly scanner cannot run here');
+    this.placeholderHead = Buffer.from(`"${this.placeholderOf}`, 'latin1');
+    const w = this.wasm;
+    if (w) {
+      w.bytes.set(INDEXED_HEADS, w.headsAt);
+      w.bytes.set(ENV_KEY_TABLE, w.envKeysAt);
+      w.bytes.set(FIELD_KEY_TABLE, w.fieldKeysAt);
+      w.bytes[w.placeholderAt] = this.placeholderHead.length;
+      w.bytes.set(this.placeholderHead, w.placeholderAt + 1);
+      this.kinds = w.kinds;
+      this.expectKey = w.expect;
+      this.lastKey = w.classes;
+    } else {
+      this.kinds = new Uint8Array(NESTING_SLOTS);
+      this.expectKey = new Uint8Array(NESTING_SLOTS);
+      this.lastKey = new Uint8Array(NESTING_SLOTS);
+    }
   }
 
   /**
@@ -382,13 +439,15 @@ export class Scanner {
       this.skipNext = false;
     }
     this.pushes++;
+    // the wasm loop runs but where JS must (before the document starts, after it ends, the rest of a push
+    // with a backslash outside a string, an envelope key it captures across a chunk end, a resource it went on with)
     while (i < n)
       i = !this.inResource
-        ? this.wasm && this.started && !this.done && this.envJsPush !== this.pushes
-          ? this.wasmEnvelope(b, i, n)
+        ? this.wasm && this.started && !this.done && this.envJsPush !== this.pushes && !this.key.active
+          ? this.wasmRun(b, i, n)
           : this.skeletonRun(b, i, n)
         : this.wasm && !this.jsResource
-          ? this.wasmResourceBytes(b, i, n)
+          ? this.wasmRun(b, i, n)
           : this.resourceBytes(b, i, n);
     if (!this.inResource) this.appendSkeleton(b, this.segStart, n);
     this.key.spill(b, n);
@@ -468,7 +527,7 @@ export class Scanner {
     if (this.skeletonBytes === 0 && want > this.skeleton.length) this.skeleton = Buffer.allocUnsafe(want);
   }
 
-  private placeholderHead?: Buffer;
+  private readonly placeholderHead: Buffer;
   private wordsBuffer?: ArrayBufferLike;
   private words?: Int32Array;
   /** A 32-bit view of the memory under `b` (made once per underlying buffer), or undefined when it cannot be. */
@@ -501,8 +560,7 @@ export class Scanner {
       if (c === QUOTE) {
         this.inString = false;
         if (this.keyIsSkeleton && this.key.active) {
-          const top = this.kinds.length - 1;
-          this.lastKey[top] = this.key.finishKey(b, i + 1);
+          this.lastKey[this.top] = classOf(this.key.finishKey(b, i + 1));
           this.keyIsSkeleton = false;
         }
       } else if (c === BACKSLASH) {
@@ -523,7 +581,7 @@ export class Scanner {
     ) {
       throw new ScanError(this.pos + i, 'expected { or [', 'invalid');
     }
-    const top = this.kinds.length - 1;
+    const top = this.top;
     switch (c) {
       case QUOTE:
         this.inString = true;
@@ -533,27 +591,28 @@ export class Scanner {
         }
         return i + 1;
       case COLON:
-        if (top >= 0) this.expectKey[top] = false;
+        if (top >= 0) this.expectKey[top] = 0;
         return i + 1;
       case COMMA:
-        if (top >= 0 && this.kinds[top] === OPEN_BRACE) this.expectKey[top] = true;
+        if (top >= 0 && this.kinds[top] === OPEN_BRACE) this.expectKey[top] = 1;
         return i + 1;
       case OPEN_BRACE:
       case OPEN_BRACKET: {
         if (!this.started) this.started = true;
         if (c === OPEN_BRACE && top >= 0 && this.wholeFrom < 0) {
           const isResource =
-            this.kinds[top] === OPEN_BRACE ? !this.expectKey[top] && RESOURCE_KEYS.has(this.lastKey[top]) : top === 0;
+            this.kinds[top] === OPEN_BRACE ? !this.expectKey[top] && this.lastKey[top] === K_RESOURCE : top === 0;
           if (isResource) return this.beginResource(b, i);
         }
-        if (this.kinds.length >= MAX_NESTING) {
+        if (top + 1 >= MAX_NESTING) {
           throw new ScanError(this.pos + i, `nested more than ${MAX_NESTING} levels deep`, 'nesting');
         }
-        if (this.wholeFrom < 0 && top >= 0 && this.kinds[top] === OPEN_BRACE && WHOLE_KEYS.has(this.lastKey[top]))
+        if (this.wholeFrom < 0 && top >= 0 && this.kinds[top] === OPEN_BRACE && this.lastKey[top] === K_WHOLE)
           this.wholeFrom = top + 1;
-        this.kinds.push(c);
-        this.expectKey.push(c === OPEN_BRACE);
-        this.lastKey.push('');
+        this.top = top + 1;
+        this.kinds[top + 1] = c;
+        this.expectKey[top + 1] = c === OPEN_BRACE ? 1 : 0;
+        this.lastKey[top + 1] = K_OTHER;
         return i + 1;
       }
       case CLOSE_BRACE:
@@ -565,9 +624,7 @@ export class Scanner {
             `"${String.fromCharCode(c)}" closes a "${String.fromCharCode(this.kinds[top])}"`,
             'invalid',
           );
-        this.kinds.pop();
-        this.expectKey.pop();
-        this.lastKey.pop();
+        this.top = top - 1;
         if (this.wholeFrom === top) this.wholeFrom = -1;
         if (top === 0) this.done = true;
         return i + 1;
@@ -581,8 +638,8 @@ export class Scanner {
 
   private beginResource(b: Buffer, i: number): number {
     this.appendSkeleton(b, this.segStart, i);
-    // the placeholder `"\u0000pcx:<nonce>:<n>"`: its constant head copied, then n's digits
-    const head = (this.placeholderHead ??= Buffer.from(`"\\u0000${this.placeholderOf.slice(1)}`, 'latin1'));
+    // the placeholder `"<DEL>pcx:<nonce>:<n>"`: its constant head copied, then n's digits
+    const head = this.placeholderHead;
     const digits = `${this.resources.length}"`;
     const w = this.wasm;
     if (w && w.stageBytes >= head.length + digits.length) {
@@ -635,12 +692,12 @@ export class Scanner {
   /** The resource's closing brace at `i`. Returns where the envelopes resume. */
   private endResource(b: Buffer, i: number): number {
     if (this.value.active) this.fields[this.resKey] = this.value.finishField(b, i, this.pos, this.resKey);
-    this.resources.push({ start: this.resStart, end: this.pos + i + 1, fields: this.fields });
+    this.resources.push(new LazyValue(this.document, this.resStart, this.pos + i + 1, this.fields));
     this.inResource = false;
     this.inString = false;
     this.depth = 0;
-    const top = this.kinds.length - 1;
-    if (this.kinds[top] === OPEN_BRACE) this.lastKey[top] = '';
+    const top = this.top;
+    if (top >= 0 && this.kinds[top] === OPEN_BRACE) this.lastKey[top] = K_OTHER;
     this.segStart = i + 1;
     return i + 1;
   }
@@ -664,95 +721,68 @@ export class Scanner {
   }
 
   /**
-   * The envelopes' bytes by the wasm loop: it finds the bytes skeletonByte acts on (unescaped quotes; brackets,
-   * colons, commas outside strings), which go through skeletonByte as the JS loop's would, stopping at each `{`
-   * (it may begin a resource). Returns where the envelope scan stopped.
+   * The bytes by the wasm loop (scan.as.ts run()), from the state this scan is in: the envelopes (their nesting
+   * stack is shared memory; the rest goes in and out through w.state) and the resources in them, writing the
+   * skeleton's segments and placeholders into the stage itself. What it writes out is what changes `fields` or
+   * what JS must go on with (see the E_* events); where it stops, JS does what its own loop would at that byte.
+   * Returns where the push loop goes on.
    */
-  private wasmEnvelope(b: Buffer, i: number, n: number): number {
+  private wasmRun(b: Buffer, i: number, n: number): number {
     const w = this.wasm!;
+    const st = w.state;
+    const stopAtEnd = this.envJsPush === this.pushes ? 1 : 0;
     for (;;) {
       this.window(w, b, i, n);
       const base = this.wBase;
       const limit = this.wLimit;
-      const r = w.x.envelope(base + i, base + limit, this.inString ? 1 : 0) - base;
-      const status = w.x.lastStatus();
-      const events = w.events;
-      const kinds = this.kinds;
-      const expectKey = this.expectKey;
-      for (let k = 0, m = w.x.eventCount(); k < m; k++) {
-        const at = (events[k] >>> 3) - base;
-        // the common events done here, as skeletonByte does them (the scan is started and not done while
-        // this runs): a string's quotes (but a key's closing one), a colon, a comma; ≈12 a resource
-        const c = b[at];
-        const top = kinds.length - 1;
-        if (c === QUOTE) {
-          if (!this.inString) {
-            this.inString = true;
-            if (top >= 0 && kinds[top] === OPEN_BRACE && expectKey[top]) {
-              this.key.begin(at);
-              this.keyIsSkeleton = true;
-            }
-            continue;
-          }
-          if (!this.keyIsSkeleton) {
-            this.inString = false;
-            continue;
-          }
-        } else if (c === COLON) {
-          if (top >= 0) expectKey[top] = false;
-          continue;
-        } else if (c === COMMA) {
-          if (top >= 0 && kinds[top] === OPEN_BRACE) expectKey[top] = true;
-          continue;
+      if (!this.inResource) {
+        // envelope bytes in an earlier window are no longer in wasm memory: into the skeleton from here
+        const low = b.buffer === w.bytes.buffer ? 0 : this.winStart;
+        if (this.segStart < low) {
+          this.appendSkeleton(b, this.segStart, low);
+          this.segStart = low;
         }
-        const next = this.skeletonByte(b, at);
-        if (this.inResource || this.done) return next; // a resource began, or the document ended (JS checks the rest)
       }
-      const escaped = w.x.envelopeEscape(); // the byte at r is escaped (within a string): skipped, as JS does
-      switch (status) {
-        case S_OPEN:
-          i = r;
-          break;
-        case S_END:
-          if (limit >= n) {
-            if (escaped) this.skipNext = true;
-            return n;
-          }
-          i = limit + escaped;
-          break;
-        case S_FULL:
-          i = r + escaped;
-          break;
-        case S_HANDOFF:
-          this.envJsPush = this.pushes;
-          return r + escaped;
-        default:
-          throw new Error(`the wasm scanner stopped with status ${status}`);
-      }
-      if (i >= n) return n;
-    }
-  }
-
-  /**
-   * Bytes inside a resource, by the wasm loop: b[i, n) is copied into its memory (in slot-sized
-   * windows; once per push) unless `b` already lies there, scanned, and its depth-1 events are
-   * turned into fields as resourceBytes does. Returns where the resource ended or `n`.
-   */
-  private wasmResourceBytes(b: Buffer, i: number, n: number): number {
-    const w = this.wasm!;
-    for (;;) {
-      this.window(w, b, i, n);
-      const base = this.wBase;
-      const limit = this.wLimit;
-      const r = w.x.scan(base + i, base + limit) - base;
+      st[ST_TOP] = this.top;
+      st[ST_WHOLE] = this.wholeFrom;
+      st[ST_IN_STRING] = this.inString ? 1 : 0;
+      st[ST_SEG] = base + this.segStart;
+      st[ST_STAGED] = this.staged;
+      st[ST_RESOURCES] = this.resources.length;
+      st[ST_MODE] = this.inResource ? 1 : 0;
+      st[ST_KEY_HELD] = 0;
+      const r = w.x.run(base + i, base + limit, stopAtEnd) - base;
       const status = w.x.lastStatus();
       const events = w.events;
       for (let k = 0, m = w.x.eventCount(); k < m; k++) {
         const e = events[k];
-        const at = (e >>> 3) - base;
-        switch (e & 7) {
+        const at = (e >>> 4) - base;
+        switch (e & 15) {
+          case E_BEGIN:
+            this.inResource = true;
+            this.resStart = this.pos + at;
+            this.stack[0] = OPEN_BRACE;
+            this.depth = 1;
+            this.resExpectKey = true;
+            this.resKey = '';
+            this.fields = {};
+            this.jsResource = false;
+            break;
+          case E_FIELD: {
+            // an indexed member's value, [start, at): as Capture.finishField makes it in one chunk
+            const start = events[++k] - base;
+            const key = FIELD_NAMES[events[++k] - 1];
+            this.fields[key] =
+              at - start > spanBytesOf(key)
+                ? { start: this.pos + start, end: this.pos + at }
+                : b.toString('utf8', start, at);
+            break;
+          }
+          case E_END:
+            this.pushResource(b, at);
+            break;
           case E_OPEN:
-            this.key.begin(at); // a key (the wasm loop knows when one is expected)
+            this.key.begin(at); // a resource key (the wasm loop knows when one is expected)
             break;
           case E_CLOSE:
             if (this.key.active) this.keyClosed(b, at + 1);
@@ -763,20 +793,57 @@ export class Scanner {
           case E_COMMA:
             this.memberComma(b, at);
             break;
-          case E_END:
-            return this.endResource(b, at);
+          case E_KEY:
+            this.resKey = FIELD_NAMES[(e >>> 4) - 1];
+            break;
+          case E_VOPEN:
+            this.value.begin(at);
+            break;
+          case E_EOPEN:
+            this.key.begin(at);
+            this.keyIsSkeleton = true;
+            break;
         }
       }
+      this.top = st[ST_TOP];
+      this.wholeFrom = st[ST_WHOLE];
+      this.staged = st[ST_STAGED];
+      if (!this.inResource) {
+        this.inString = st[ST_IN_STRING] === 1;
+        this.segStart = st[ST_SEG] - base;
+      }
+      const escaped = st[ST_ESCAPE]; // the byte at r (or at the end) is escaped, within a string: skipped, as JS does
       switch (status) {
         case S_END:
-          i = limit;
-          if (i >= n) return n;
+          if (limit >= n) {
+            if (escaped) this.skipNext = true;
+            return n;
+          }
+          i = limit + escaped;
           break;
         case S_FULL:
-          i = r;
+          i = r + escaped;
           break;
         case S_CLOSED:
-          return r; // (its E_END returned above)
+          return r; // a resource closed and the envelopes go on in JS (stopAtEnd)
+        case S_DONE:
+          this.done = true;
+          return r;
+        case S_KEY: {
+          // an envelope key with escapes: JS decodes it, from its closing quote
+          const from = st[ST_KEY_AT];
+          this.inString = true;
+          this.keyIsSkeleton = true;
+          if (from >= 0) this.key.begin(from - base);
+          return this.skeletonByte(b, r);
+        }
+        case S_STAGE:
+          // the stage cannot take the next segment and placeholder: the segment goes by JS, the stage is emptied
+          this.appendSkeleton(b, this.segStart, r);
+          this.flushStage();
+          this.segStart = r;
+          i = r;
+          break;
         case S_MISMATCH:
           throw new ScanError(
             this.pos + r,
@@ -784,6 +851,10 @@ export class Scanner {
             'invalid',
           );
         case S_HANDOFF: {
+          if (!this.inResource) {
+            this.envJsPush = this.pushes; // the rest of this push's envelopes in JS
+            return r + escaped;
+          }
           // the JS loop goes on from r with the wasm loop's state (an escaped first byte skipped, as after a chunk end)
           const depth = w.x.currentDepth();
           this.stack = new Uint8Array(Math.max(256, depth * 2));
@@ -798,7 +869,18 @@ export class Scanner {
         default:
           throw new Error(`the wasm scanner stopped with status ${status}`);
       }
+      if (i >= n) return n;
+      if (this.inResource ? this.jsResource : this.key.active) return i;
     }
+  }
+
+  /** A resource the wasm loop closed at `i`: its end as endResource has it (the loop did the envelope's part). */
+  private pushResource(b: Buffer, i: number): void {
+    if (this.value.active) this.fields[this.resKey] = this.value.finishField(b, i, this.pos, this.resKey);
+    this.resources.push(new LazyValue(this.document, this.resStart, this.pos + i + 1, this.fields));
+    this.inResource = false;
+    this.inString = false;
+    this.depth = 0;
   }
 
   /**

@@ -1,5 +1,5 @@
 /**
- * The WebAssembly (SIMD) loop for the bytes inside a resource (scan.as.ts, built to dist/scan.wasm
+ * The WebAssembly (SIMD) loop for a dump's bytes, envelopes and resources (scan.as.ts, built to dist/scan.wasm
  * by `npm run build`), loaded on the first scan: compiled synchronously, one instance per scan in
  * progress (each keeps its own state and memory; finished scans give theirs back). Without
  * WebAssembly SIMD, without the built file, or with PCX_SCANNER=js, there is none and scan.ts runs
@@ -10,23 +10,52 @@ import { readFileSync } from 'node:fs';
 /** Environment switch: `js` runs the plain-JS scanner (the reference); anything else uses wasm when it can. */
 export const SCANNER_ENV = 'PCX_SCANNER';
 
-/** Statuses of scan() (scan.as.ts S_*). */
+/** Statuses of run() (scan.as.ts S_*). */
 export const S_END = 0;
 export const S_CLOSED = 1;
 export const S_FULL = 2;
 export const S_MISMATCH = 3;
 export const S_HANDOFF = 4;
-export const S_OPEN = 5;
-/** Event types (scan.as.ts E_*). */
+export const S_KEY = 5;
+export const S_STAGE = 6;
+export const S_DONE = 7;
+/** Event types (scan.as.ts E_*): the low 4 bits of an event; the address is the rest. */
 export const E_OPEN = 1;
 export const E_CLOSE = 2;
 export const E_COLON = 3;
 export const E_COMMA = 4;
 export const E_END = 5;
+export const E_BEGIN = 6;
+export const E_FIELD = 7;
+export const E_KEY = 8;
+export const E_VOPEN = 9;
+export const E_EOPEN = 10;
+/** STATE slots (scan.as.ts ST_*). */
+export const ST_TOP = 0;
+export const ST_WHOLE = 1;
+export const ST_IN_STRING = 2;
+export const ST_SEG = 3;
+export const ST_STAGED = 4;
+export const ST_RESOURCES = 5;
+export const ST_MODE = 6;
+export const ST_KEY_HELD = 7;
+export const ST_KEY_AT = 8;
+export const ST_ESCAPE = 9;
+export const ST_STAGE_CAP = 10;
+/** The envelopes' nesting stack's size (scan.ts MAX_NESTING + 1). */
+export const NESTING_SLOTS = 1001;
 
 interface Exports {
   memory: WebAssembly.Memory;
   headsAt(): number;
+  kindsAt(): number;
+  expectAt(): number;
+  classAt(): number;
+  stateAt(): number;
+  envKeysAt(): number;
+  fieldKeysAt(): number;
+  placeholderAt(): number;
+  stageAt(): number;
   currentExpectKey(): number;
   live(): number;
   eventsAt(): number;
@@ -40,9 +69,7 @@ interface Exports {
   currentInString(): number;
   currentEscape(): number;
   begin(): void;
-  scan(start: number, end: number): number;
-  envelope(start: number, end: number, inString: number): number;
-  envelopeEscape(): number;
+  run(start: number, end: number, stopAtEnd: number): number;
 }
 
 /** One instance: its exports and views of its (never grown) memory. */
@@ -52,13 +79,19 @@ export class WasmScan {
   readonly headsAt: number;
   readonly events: Int32Array;
   readonly stackAt: number;
+  /** The envelopes' nesting stack, shared with scan.ts's JS loop: kinds, whether a key is expected, key classes. */
+  readonly kinds: Uint8Array;
+  readonly expect: Uint8Array;
+  readonly classes: Uint8Array;
+  /** The state run() starts from and leaves (ST_*). */
+  readonly state: Int32Array;
+  readonly envKeysAt: number;
+  readonly fieldKeysAt: number;
+  readonly placeholderAt: number;
   /** Address of input slot 0 (slot 1 follows after slotBytes + slack). */
   readonly input: number;
   readonly slotBytes: number;
-  /**
-   * The memory past the two input slots (scan.as.ts's layout ends there; the module's fixed memory
-   * leaves ≈160 KB): scan.ts gathers the skeleton's short segments there (appendSkeleton).
-   */
+  /** The skeleton's stage: the memory past the two input slots, to the end (≈160 KB). */
   readonly stageAt: number;
   readonly stageBytes: number;
   constructor(readonly x: Exports) {
@@ -67,10 +100,18 @@ export class WasmScan {
     this.events = new Int32Array(buf, x.eventsAt(), 8192);
     this.headsAt = x.headsAt();
     this.stackAt = x.stackAt();
+    this.kinds = new Uint8Array(buf, x.kindsAt(), NESTING_SLOTS);
+    this.expect = new Uint8Array(buf, x.expectAt(), NESTING_SLOTS);
+    this.classes = new Uint8Array(buf, x.classAt(), NESTING_SLOTS);
+    this.state = new Int32Array(buf, x.stateAt(), 16);
+    this.envKeysAt = x.envKeysAt();
+    this.fieldKeysAt = x.fieldKeysAt();
+    this.placeholderAt = x.placeholderAt();
     this.input = x.inputAt();
     this.slotBytes = x.slotBytes();
-    this.stageAt = this.input + 2 * (this.slotBytes + 64);
+    this.stageAt = x.stageAt();
     this.stageBytes = Math.max(0, this.bytes.length - this.stageAt);
+    this.state[ST_STAGE_CAP] = this.stageBytes;
   }
 }
 

@@ -1,87 +1,169 @@
 /**
  * AssemblyScript (compiled by `npm run build` to dist/scan.wasm; see scripts/build.mjs): the hot
- * loop of src/load/scan.ts, the bytes inside one resource, with 128-bit SIMD (simdjson's stage 1).
+ * loops of src/load/scan.ts, the envelopes and the bytes inside resources, with 128-bit SIMD
+ * (simdjson's stage 1), in one call per chunk.
  *
  * 64 bytes at a time: i8x16 compares + bitmasks give the quotes, backslashes, brackets, colons and
  * commas as 64-bit masks; the escaped characters come from the backslash runs (an odd run escapes
  * the byte after it; simdjson's json_escape_scanner), the in-string mask is the prefix XOR of the
- * unescaped quotes, and the brackets outside strings are then visited one by one (ctz) to keep the
- * depth and the bracket stack. Where the depth is 1 (the resource's own members) the quotes, colons
- * and commas are written out as events, for scan.ts to turn into `fields` as its JS loop does.
+ * unescaped quotes, and the bytes outside strings that matter are then visited one by one (ctz).
  *
- * Only what can change `fields` is written out: a key string (E_OPEN at its quote, E_CLOSE at its
- * closing one) when scan.ts's INDEXED_HEADS (written at HEADS by JS) says it may be indexed, or when
- * it is still open as a call ends (scan.ts then captures it across the chunk end, as its JS loop
- * does); the colon and comma after such a key; the resource's end. The other keys leave scan.ts's
- * resKey stale, which nothing reads (a value is captured only after an emitted key); `live()` says
- * which, for a hand-over to JS.
+ * In the envelopes (between resources) this loop is scan.ts's skeletonByte: the nesting stack (KINDS,
+ * EXPECT: a key is expected, CLASS: what the level's last key was, see classes below), the `whole`
+ * level (bootstrap and the like: nothing indexed under it), and where a resource begins: there the
+ * envelope bytes since the last resource and the resource's placeholder go to the skeleton stage
+ * (STAGE, in this memory), and the resource is scanned here too. Inside a resource it keeps the
+ * depth and the bracket stack; at depth 1 (the resource's own members) a key whose bytes are one
+ * of scan.ts's INDEXED_FIELDS (FIELD_KEYS) has its value's range written out as one E_FIELD event.
+ *
+ * What this loop does not model goes to scan.ts's JS loop, which is the reference (the same
+ * resources, fields, skeleton and errors, test/load/scan-wasm.test.ts): a backslash outside a
+ * string, a bracket that closes the wrong kind, nesting past MAX_NESTING, a key with a backslash
+ * (S_KEY: JS decodes it), a key or value still open where a call ends (its start is written out:
+ * E_OPEN, E_EOPEN, E_KEY + E_VOPEN, and JS captures it across the end as its own loop does), the
+ * document's end (S_DONE: JS checks what follows).
  *
  * Memory (fixed: never grown, so JS views of it stay valid):
  *   HEADS  .. +64*256        INDEXED_HEADS of scan.ts
- *   EVENTS .. +EVENT_CAP*4   events, one i32 each: (address << 3) | type
- *   STACK  .. +STACK_CAP     the bracket stack ('{' or '['), [0] = the resource object
+ *   KINDS, EXPECT, CLASS     the envelopes' nesting stack (MAX_NESTING + 1 each), shared with scan.ts
+ *   STATE                    i32 slots (ST_*) the JS side writes before run() and reads after it
+ *   ENV_KEYS, FIELD_KEYS     key tables written by JS: [len u8][class or field id u8][bytes] …, len 0 ends
+ *   PLACEHOLDER              the placeholder's constant head (`"<DEL>pcx:<nonce>:`), [0] = its length
+ *   EVENTS .. +EVENT_CAP*4   events: (address << 4) | type, some with payload words after them
+ *   STACK  .. +STACK_CAP     a resource's bracket stack ('{' or '['), [0] = the resource object
  *   INPUT  .. +2 * SLOT      two input slots (a chunk is copied, or read, there) with 64 bytes of slack
- *   (past them, to the end of the memory: free for scan.ts, which gathers skeleton segments there)
- *
- * The state between calls (a resource may span chunks): depth, inString, the escape carry.
- * Statuses (after scan()): see the S_* constants; the JS side (scan-wasm.ts) mirrors them.
+ *   STAGE  .. end            skeleton bytes gathered here; scan.ts moves them out (flushStage)
  */
 
 const HEADS: usize = 16384;
+const KINDS: usize = 32768;
+const EXPECT: usize = KINDS + 1024;
+const CLASS: usize = EXPECT + 1024;
+const STATE: usize = CLASS + 1024;
+const ENV_KEYS: usize = STATE + 256;
+const FIELD_KEYS: usize = ENV_KEYS + 2048;
+const PLACEHOLDER: usize = FIELD_KEYS + 2048;
 const EVENTS: usize = 65536;
 const EVENT_CAP: i32 = 8192;
 const STACK: usize = EVENTS + ((<usize>EVENT_CAP) << 2);
 const STACK_CAP: i32 = 1 << 20;
 const INPUT: usize = STACK + <usize>STACK_CAP;
 const SLOT: usize = (4 << 20) + 65536;
+const STAGE: usize = INPUT + 2 * SLOT;
+/** scan.ts's MAX_NESTING: deeper envelopes are refused (by JS, which words the error). */
+const MAX_NESTING: i32 = 1000;
+
+/** STATE slots: written by JS before run(), by run() before it returns. */
+const ST_TOP: usize = 0; // the envelopes' innermost level (-1: none)
+const ST_WHOLE: usize = 1; // the level from which nothing is indexed, or -1
+const ST_IN_STRING: usize = 2; // 1: the envelope byte at the start is inside a string
+const ST_SEG: usize = 3; // where the envelope bytes not yet in the skeleton begin (an address)
+const ST_STAGED: usize = 4; // bytes used of STAGE
+const ST_RESOURCES: usize = 5; // resources begun before this one (the placeholder's number)
+const ST_MODE: usize = 6; // 1: inside a resource
+const ST_KEY_HELD: usize = 7; // 1: JS captures the envelope key now open (it began in an earlier call)
+const ST_KEY_AT: usize = 8; // S_KEY: where the key began (-1: JS holds it)
+const ST_ESCAPE: usize = 9; // the byte at the address returned is escaped (within a string)
+const ST_STAGE_CAP: usize = 10; // bytes of STAGE (written by JS once)
 
 /** Ran to the end of the bytes given. */
 const S_END: i32 = 0;
-/** The resource closed: scan() returned the address after its closing brace. */
+/** The resource closed (run() asked to stop there): the address after its closing brace. */
 const S_CLOSED: i32 = 1;
 /** The event area is full: call again from the address returned (state kept). */
 const S_FULL: i32 = 2;
-/** A bracket closes the wrong kind: scan() returned its address, errorTop() is the open one. */
+/** A bracket closes the wrong kind inside a resource: the address returned, errorTop() is the open one. */
 const S_MISMATCH: i32 = 3;
-/** Bytes this loop does not model the JS way (a backslash outside a string) or a stack too deep: JS goes on from the address returned. */
+/** Bytes this loop does not model the JS way: JS goes on from the address returned. */
 const S_HANDOFF: i32 = 4;
-/** envelope(): a `{` (the last event; may begin a resource): call again from the address returned. */
-const S_OPEN: i32 = 5;
+/** An envelope key JS must finish (a backslash in it, or JS holds it): the address of its closing quote. */
+const S_KEY: i32 = 5;
+/** The stage cannot take the next resource's segment and placeholder: JS empties it, calls again from there. */
+const S_STAGE: i32 = 6;
+/** The document's last bracket closed: the address after it (JS checks the rest). */
+const S_DONE: i32 = 7;
 
-const E_OPEN: u32 = 1;
-const E_CLOSE: u32 = 2;
-const E_COLON: u32 = 3;
-const E_COMMA: u32 = 4;
-const E_END: u32 = 5;
+const E_OPEN: u32 = 1; // a resource key JS captures begins here
+const E_CLOSE: u32 = 2; // … and ends here (its closing quote)
+const E_COLON: u32 = 3; // a colon after a key JS captures
+const E_COMMA: u32 = 4; // a comma after a key JS captures
+const E_END: u32 = 5; // the resource's closing brace
+const E_BEGIN: u32 = 6; // a resource's opening brace (its placeholder is in the stage)
+const E_FIELD: u32 = 7; // an indexed member's value ends here; payload: its start address, the field id
+const E_KEY: u32 = 8; // address bits = a field id: the resource key last closed (JS captures what follows)
+const E_VOPEN: u32 = 9; // that key's value began here (JS captures it across the call's end)
+const E_EOPEN: u32 = 10; // an envelope key begins here (JS captures it across the call's end)
+
+/** Envelope key classes (scan.ts: RESOURCE_KEYS, WHOLE_KEYS). */
+const C_RESOURCE: u8 = 1;
+const C_WHOLE: u8 = 2;
 
 // eslint-disable-next-line no-loss-of-precision -- a u64 in AssemblyScript, not a JS number
 const ODD: u64 = 0xaaaaaaaaaaaaaaaa;
 
+// ---- inside a resource (kept between calls: a resource may span chunks)
 let depth: i32 = 0;
 /** All ones when the next byte is inside a string. */
 let inString: u64 = 0;
 /** 1 when the next byte is escaped (an odd backslash run ended the last bytes). */
 let escape: u64 = 0;
-let events: i32 = 0;
 /** The next string at depth 1 is a key (after `{` or `,`, until `:`). */
 let expectKey: bool = true;
 /** A key string is open: it began at keyStart (this call) or its E_OPEN is written already (keyEmitted). */
 let keyOpen: bool = false;
 let keyEmitted: bool = false;
 let keyStart: usize = 0;
-/** The last key closed was written out (its colon and comma are, too). */
+/** The last key closed was written out (JS captures it: its colon and comma are written out too). */
 let liveKey: bool = false;
-let status: i32 = 0;
-let top: i32 = 0;
+/** The last key closed, when this loop follows it: its field id (0: not an indexed field). */
+let curField: i32 = 0;
+/** That key's value is open since valueStart. */
+let valueOpen: bool = false;
+let valueStart: usize = 0;
 
-/** The escape carry envelope() stopped with (1: the byte at the address it returned is escaped). */
-let envEscape: u64 = 0;
-export function envelopeEscape(): i32 {
-  return <i32>envEscape;
-}
+// ---- the envelopes (loaded from STATE by run(), stored back when it returns)
+let top: i32 = -1;
+let whole: i32 = -1;
+let envIns: u64 = 0;
+let envEsc: u64 = 0;
+let eKeyOpen: bool = false;
+let eKeyHeld: bool = false;
+let eKeyStart: usize = 0;
+let seg: usize = 0;
+let staged: i32 = 0;
+let resources: i32 = 0;
+let inResource: bool = false;
+
+let events: i32 = 0;
+let status: i32 = 0;
+let errTop: i32 = 0;
 
 export function headsAt(): usize {
   return HEADS;
+}
+export function kindsAt(): usize {
+  return KINDS;
+}
+export function expectAt(): usize {
+  return EXPECT;
+}
+export function classAt(): usize {
+  return CLASS;
+}
+export function stateAt(): usize {
+  return STATE;
+}
+export function envKeysAt(): usize {
+  return ENV_KEYS;
+}
+export function fieldKeysAt(): usize {
+  return FIELD_KEYS;
+}
+export function placeholderAt(): usize {
+  return PLACEHOLDER;
+}
+export function stageAt(): usize {
+  return STAGE;
 }
 export function currentExpectKey(): i32 {
   return expectKey ? 1 : 0;
@@ -108,7 +190,7 @@ export function lastStatus(): i32 {
   return status;
 }
 export function errorTop(): i32 {
-  return top;
+  return errTop;
 }
 export function currentDepth(): i32 {
   return depth;
@@ -130,18 +212,35 @@ export function begin(): void {
   keyOpen = false;
   keyEmitted = false;
   liveKey = false;
+  curField = 0;
+  valueOpen = false;
 }
 
 function put(a: usize, t: u32): void {
-  store<u32>(EVENTS + ((<usize>events) << 2), ((<u32>a) << 3) | t);
+  store<u32>(EVENTS + ((<usize>events) << 2), ((<u32>a) << 4) | t);
   events++;
 }
 
-/** Leaving a call with a key open: its E_OPEN now, so that JS captures it across the end. */
-function flushKey(): void {
+function putWord(w: u32): void {
+  store<u32>(EVENTS + ((<usize>events) << 2), w);
+  events++;
+}
+
+/**
+ * Leaving a call inside a resource (its end, or JS goes on): what is open is written out for JS to
+ * capture, as its own loop would have: a key (E_OPEN), the indexed key last closed (E_KEY) and its
+ * value (E_VOPEN); JS follows that key from here (liveKey).
+ */
+function flushResource(): void {
   if (keyOpen && !keyEmitted) {
     put(keyStart, E_OPEN);
     keyEmitted = true;
+  }
+  if (!liveKey && curField != 0) {
+    put(<usize>curField, E_KEY);
+    if (valueOpen) put(valueStart, E_VOPEN);
+    valueOpen = false;
+    liveKey = true;
   }
 }
 
@@ -182,6 +281,26 @@ function escapedBits(bs: u64, carry: u64, remaining: i32): u64 {
   return code ^ (bs | carry);
 }
 
+/**
+ * The key at [at, at + len) (its bytes, no quotes) looked up in a table (ENV_KEYS or FIELD_KEYS): its class
+ * or field id, 0 when absent, -1 when it has a backslash (only JS decodes escapes).
+ */
+function lookup(table: usize, at: usize, len: usize): i32 {
+  let e = table;
+  for (;;) {
+    const n = <usize>load<u8>(e);
+    if (n == 0) break;
+    if (n == len) {
+      let k: usize = 0;
+      while (k < len && load<u8>(at + k) == load<u8>(e + 2 + k)) k++;
+      if (k == len) return <i32>load<u8>(e + 1);
+    }
+    e += 2 + n;
+  }
+  for (let k: usize = 0; k < len; k++) if (load<u8>(at + k) == 0x5c) return -1;
+  return 0;
+}
+
 /** Writes the depth-1 events of block `p` whose bits lie in [from, to). */
 function emit(m: u64, inside: u64, from: i32, to: i32, p: usize): void {
   let bits = m;
@@ -207,29 +326,48 @@ function emit(m: u64, inside: u64, from: i32, to: i32, p: usize): void {
         } else {
           const len = a - keyStart - 1;
           if (len < 64 && load<u8>(HEADS + (len << 8) + <usize>load<u8>(keyStart + 1)) != 0) {
-            put(keyStart, E_OPEN);
-            put(a, E_CLOSE);
-            liveKey = true;
-          } else liveKey = false;
+            const id = lookup(FIELD_KEYS, keyStart + 1, len);
+            if (id < 0) {
+              // escapes: JS decodes the key (and follows its value)
+              put(keyStart, E_OPEN);
+              put(a, E_CLOSE);
+              liveKey = true;
+            } else {
+              liveKey = false;
+              curField = id;
+            }
+          } else {
+            liveKey = false;
+            curField = 0;
+          }
         }
       }
     } else if (c == 0x3a) {
       expectKey = false;
       if (liveKey) put(a, E_COLON);
+      else if (curField != 0) {
+        valueOpen = true;
+        valueStart = a + 1;
+      }
     } else {
       expectKey = true;
       if (liveKey) put(a, E_COMMA);
+      else if (valueOpen) {
+        put(a, E_FIELD);
+        putWord(<u32>valueStart);
+        putWord(<u32>curField);
+        valueOpen = false;
+      }
     }
     bits &= bits - 1;
   }
 }
 
 /**
- * Scans [p, end) of a resource (addresses in this memory). Returns where it stopped; lastStatus()
- * says why. The bytes up to end + 64 must be readable (the slots' slack).
+ * The bytes of a resource from p: returns where it stopped, with `status` S_CLOSED when the resource
+ * closed (the address after its brace; E_END written), else why it stopped.
  */
-export function scan(start: usize, end: usize): usize {
-  events = 0;
+function resourceLoop(start: usize, end: usize): usize {
   let p = start;
   let d = depth;
   const quoteV = i8x16.splat(0x22);
@@ -240,15 +378,14 @@ export function scan(start: usize, end: usize): usize {
   const commaV = i8x16.splat(0x2c);
   const lowerV = i8x16.splat(0x20);
   while (p < end) {
-    if (events > EVENT_CAP - 132) {
+    if (events > EVENT_CAP - 256) {
       depth = d;
-      flushKey();
       status = S_FULL;
       return p;
     }
     if (d + 64 >= STACK_CAP) {
       depth = d;
-      flushKey();
+      flushResource();
       status = S_HANDOFF;
       return p;
     }
@@ -276,7 +413,7 @@ export function scan(start: usize, end: usize): usize {
     if ((bs & ~inside) != 0) {
       // a backslash outside a string: the JS loop ignores it, the masks would not
       depth = d;
-      flushKey();
+      flushResource();
       status = S_HANDOFF;
       return p;
     }
@@ -293,14 +430,14 @@ export function scan(start: usize, end: usize): usize {
       }
       m1 = quotes | (cc & valid & ~inside);
     }
-    let seg: i32 = d == 1 ? 0 : 64;
+    let from: i32 = d == 1 ? 0 : 64;
     while (brackets != 0) {
       const k = <i32>ctz(brackets);
       const c = <i32>load<u8>(p + <usize>k);
       if ((c | 0x20) == 0x7b) {
         if (d == 1) {
-          emit(m1, inside, seg, k, p);
-          seg = 64;
+          emit(m1, inside, from, k, p);
+          from = 64;
         }
         store<u8>(STACK + <usize>d, <u8>c);
         d++;
@@ -308,45 +445,81 @@ export function scan(start: usize, end: usize): usize {
         const t = <i32>load<u8>(STACK + <usize>(d - 1));
         if (t != c - 2) {
           depth = d;
-          top = t;
+          errTop = t;
           status = S_MISMATCH;
           return p + <usize>k;
         }
         d--;
-        if (d == 1) seg = k + 1;
+        if (d == 1) from = k + 1;
         else if (d == 0) {
-          emit(m1, inside, seg, k, p);
-          put(p + <usize>k, E_END);
+          emit(m1, inside, from, k, p);
+          const a = p + <usize>k;
+          if (valueOpen && !liveKey) {
+            put(a, E_FIELD);
+            putWord(<u32>valueStart);
+            putWord(<u32>curField);
+            valueOpen = false;
+          }
+          put(a, E_END);
           depth = 0;
           status = S_CLOSED;
-          return p + <usize>k + 1;
+          return a + 1;
         }
       }
       brackets &= brackets - 1;
     }
-    if (d == 1) emit(m1, inside, seg, 64, p);
+    if (d == 1) emit(m1, inside, from, 64, p);
     inString = <u64>((<i64>inside) >> 63);
     escape = nextEscape;
     p += 64;
   }
   depth = d;
-  flushKey();
+  flushResource();
   status = S_END;
   return end;
 }
 
+/** n's decimal digits at `at`; returns how many. */
+function writeDigits(at: usize, n: i32): usize {
+  let len: usize = 1;
+  for (let x = n; x >= 10; x /= 10) len++;
+  let x = n;
+  for (let k = len; k > 0; k--) {
+    store<u8>(at + k - 1, <u8>(0x30 + (x % 10)));
+    x /= 10;
+  }
+  return len;
+}
+
 /**
- * The envelopes (the bytes between resources): every byte scan.ts's skeletonByte would act on, as an event at
- * its address (type 0: it reads the byte), i.e. the unescaped quotes and, outside strings, brackets, colons and
- * commas; stops after a `{` (S_OPEN), when the event area is full (S_FULL) or at a backslash outside a string
- * (S_HANDOFF: JS scans that chunk's rest), with the escape carry in envelopeEscape(). `inStr`: whether [start]
- * is inside a string (scan.ts's state; an escaped byte is skipped by it before the call).
+ * A resource begins at `a` (its `{`): the envelope bytes since `seg` and its placeholder into the stage.
+ * False when they do not fit (S_STAGE: JS makes room).
  */
-export function envelope(start: usize, end: usize, inStr: i32): usize {
-  events = 0;
+function beginResource(a: usize): bool {
+  const segLen = <i32>(a - seg);
+  const head = <i32>load<u8>(PLACEHOLDER);
+  if (staged + segLen + head + 12 > load<i32>(STATE + (ST_STAGE_CAP << 2))) return false;
+  let o = STAGE + <usize>staged;
+  memory.copy(o, seg, <usize>segLen);
+  o += <usize>segLen;
+  memory.copy(o, PLACEHOLDER + 1, <usize>head);
+  o += <usize>head;
+  o += writeDigits(o, resources);
+  store<u8>(o, 0x22);
+  o++;
+  staged = <i32>(o - STAGE);
+  put(a, E_BEGIN);
+  begin();
+  inResource = true;
+  return true;
+}
+
+/**
+ * The envelope bytes from p (scan.ts skeletonByte, byte for byte): returns where it stopped, with `status`
+ * S_CLOSED when a resource began (the address after its `{`), else why it stopped.
+ */
+function envelopeLoop(start: usize, end: usize): usize {
   let p = start;
-  let ins: u64 = inStr ? <u64>-1 : 0;
-  let esc: u64 = 0;
   const quoteV = i8x16.splat(0x22);
   const bsV = i8x16.splat(0x5c);
   const openV = i8x16.splat(0x7b);
@@ -355,8 +528,7 @@ export function envelope(start: usize, end: usize, inStr: i32): usize {
   const commaV = i8x16.splat(0x2c);
   const lowerV = i8x16.splat(0x20);
   while (p < end) {
-    if (events > EVENT_CAP - 66) {
-      envEscape = esc;
+    if (events > EVENT_CAP - 256) {
       status = S_FULL;
       return p;
     }
@@ -382,31 +554,146 @@ export function envelope(start: usize, end: usize, inStr: i32): usize {
     quote &= valid;
     bs &= valid;
     br &= valid;
-    const escaped = escapedBits(bs, esc, remaining);
+    const escaped = escapedBits(bs, envEsc, remaining);
     const nextEscape = nextEscapeBit;
     const quotes = quote & ~escaped;
-    const inside = prefixXor(quotes) ^ ins;
+    const inside = prefixXor(quotes) ^ envIns;
     if ((bs & ~inside) != 0) {
-      envEscape = esc;
       status = S_HANDOFF;
       return p;
     }
     let bits = quotes | (br & ~inside);
     while (bits != 0) {
-      const a = p + <usize>ctz(bits);
-      put(a, 0);
-      if (load<u8>(a) == 0x7b) {
-        envEscape = 0;
-        status = S_OPEN;
-        return a + 1;
+      const k = ctz(bits);
+      const a = p + <usize>k;
+      const c = <i32>load<u8>(a);
+      if (c == 0x22) {
+        if ((inside >> k) & 1) {
+          if (top >= 0 && load<u8>(KINDS + <usize>top) == 0x7b && load<u8>(EXPECT + <usize>top) != 0) {
+            eKeyOpen = true;
+            eKeyHeld = false;
+            eKeyStart = a;
+          }
+        } else if (eKeyOpen) {
+          eKeyOpen = false;
+          const cls = eKeyHeld ? -1 : lookup(ENV_KEYS, eKeyStart + 1, a - eKeyStart - 1);
+          if (cls < 0) {
+            // JS finishes the key (it holds it, or it has escapes): from its closing quote
+            store<i32>(STATE + (ST_KEY_AT << 2), eKeyHeld ? -1 : <i32>eKeyStart);
+            envIns = <u64>-1;
+            envEsc = 0;
+            status = S_KEY;
+            return a;
+          }
+          store<u8>(CLASS + <usize>top, <u8>cls);
+        }
+      } else if (c == 0x3a) {
+        if (top >= 0) store<u8>(EXPECT + <usize>top, 0);
+      } else if (c == 0x2c) {
+        if (top >= 0 && load<u8>(KINDS + <usize>top) == 0x7b) store<u8>(EXPECT + <usize>top, 1);
+      } else if ((c | 0x20) == 0x7b) {
+        if (c == 0x7b && top >= 0 && whole < 0) {
+          const isResource =
+            load<u8>(KINDS + <usize>top) == 0x7b
+              ? load<u8>(EXPECT + <usize>top) == 0 && load<u8>(CLASS + <usize>top) == C_RESOURCE
+              : top == 0;
+          if (isResource) {
+            envIns = 0;
+            envEsc = 0;
+            if (!beginResource(a)) {
+              status = S_STAGE;
+              return a;
+            }
+            status = S_CLOSED;
+            return a + 1;
+          }
+        }
+        if (top + 1 >= MAX_NESTING) {
+          // JS refuses it, in its words
+          envIns = 0;
+          envEsc = 0;
+          status = S_HANDOFF;
+          return a;
+        }
+        if (whole < 0 && top >= 0 && load<u8>(KINDS + <usize>top) == 0x7b && load<u8>(CLASS + <usize>top) == C_WHOLE)
+          whole = top + 1;
+        top++;
+        store<u8>(KINDS + <usize>top, <u8>c);
+        store<u8>(EXPECT + <usize>top, c == 0x7b ? 1 : 0);
+        store<u8>(CLASS + <usize>top, 0);
+      } else {
+        if (top < 0 || <i32>load<u8>(KINDS + <usize>top) != c - 2) {
+          envIns = 0;
+          envEsc = 0;
+          status = S_HANDOFF;
+          return a;
+        }
+        if (whole == top) whole = -1;
+        top--;
+        if (top < 0) {
+          envIns = 0;
+          envEsc = 0;
+          status = S_DONE;
+          return a + 1;
+        }
       }
       bits &= bits - 1;
     }
-    ins = <u64>((<i64>inside) >> 63);
-    esc = nextEscape;
+    envIns = <u64>((<i64>inside) >> 63);
+    envEsc = nextEscape;
     p += 64;
   }
-  envEscape = esc;
   status = S_END;
   return end;
+}
+
+/**
+ * Scans [start, end) (addresses in this memory) from the state in STATE: the envelopes and every
+ * resource in them, until the end or a stop (lastStatus()); `stopAtEnd`: return when a resource
+ * closes (JS scans the envelope after it). The bytes up to end + 64 must be readable (the slots' slack).
+ */
+export function run(start: usize, end: usize, stopAtEnd: i32): usize {
+  events = 0;
+  top = load<i32>(STATE + (ST_TOP << 2));
+  whole = load<i32>(STATE + (ST_WHOLE << 2));
+  inResource = load<i32>(STATE + (ST_MODE << 2)) != 0;
+  envIns = !inResource && load<i32>(STATE + (ST_IN_STRING << 2)) != 0 ? <u64>-1 : 0;
+  envEsc = 0;
+  seg = <usize>load<i32>(STATE + (ST_SEG << 2));
+  staged = load<i32>(STATE + (ST_STAGED << 2));
+  resources = load<i32>(STATE + (ST_RESOURCES << 2));
+  eKeyHeld = load<i32>(STATE + (ST_KEY_HELD << 2)) != 0;
+  eKeyOpen = eKeyHeld;
+  let p = start;
+  for (;;) {
+    if (inResource) {
+      p = resourceLoop(p, end);
+      if (status != S_CLOSED) break;
+      inResource = false;
+      resources++;
+      envIns = 0; // after the resource's closing brace: outside any string
+      envEsc = 0;
+      if (top >= 0 && load<u8>(KINDS + <usize>top) == 0x7b) store<u8>(CLASS + <usize>top, 0);
+      seg = p;
+      if (stopAtEnd) break;
+    } else {
+      p = envelopeLoop(p, end);
+      if (status != S_CLOSED) break;
+    }
+  }
+  if (status == S_END && !inResource && eKeyOpen && !eKeyHeld) {
+    // JS captures the key across the end
+    put(eKeyStart, E_EOPEN);
+    eKeyHeld = true;
+  }
+  store<i32>(STATE + (ST_TOP << 2), top);
+  store<i32>(STATE + (ST_WHOLE << 2), whole);
+  store<i32>(STATE + (ST_IN_STRING << 2), envIns != 0 ? 1 : 0);
+  store<i32>(STATE + (ST_SEG << 2), <i32>seg);
+  store<i32>(STATE + (ST_STAGED << 2), staged);
+  store<i32>(STATE + (ST_RESOURCES << 2), resources);
+  store<i32>(STATE + (ST_MODE << 2), inResource ? 1 : 0);
+  store<i32>(STATE + (ST_KEY_HELD << 2), eKeyOpen && eKeyHeld ? 1 : 0);
+  store<i32>(STATE + (ST_ESCAPE << 2), <i32>envEsc);
+  return p;
 }
