@@ -140,12 +140,9 @@ abstract class RecordBase<T> {
   /**
    * The index's member texts (load/scan.ts INDEXED_FIELDS, as load/lazy-value.ts keeps them), for a
    * decoder that reads the plain shapes without JSON.parse; undefined when not from an index.
-   * LazyValue has no accessor for them yet: read where it keeps them, and when it keeps them
-   * elsewhere the decoder is simply not used (every caller falls back to headOf).
    */
   protected memberTexts(): MemberTexts | undefined {
-    const f = (this.src as unknown as { fields?: unknown } | undefined)?.fields;
-    return f !== null && typeof f === 'object' ? (f as MemberTexts) : undefined;
+    return this.src?.fields;
   }
   /** True until the resource is first read (only resources of a big dump's index start so). */
   get pending(): boolean {
