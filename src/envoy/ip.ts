@@ -51,8 +51,15 @@ function parseIpUncached(s: string): ParsedIp | undefined {
   return undefined;
 }
 
+/**
+ * Whether parseIp would give a value, without working the value out: vhost domains hold every
+ * service's VIP (explain --all asks of 20,000, each once), and most are never compared as numbers.
+ */
 export function isIpLiteral(s: string): boolean {
-  return parseIp(s) !== undefined;
+  if (!s.includes(':') && !DOTTED.test(s)) return false;
+  const p = parsed.get(s);
+  if (p !== undefined) return p !== null;
+  return isIP(s.replace(/^\[|\]$/g, '').replace(/%.*$/, '')) !== 0;
 }
 
 export function isAnyAddress(s: string | undefined): boolean {

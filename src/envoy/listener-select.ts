@@ -69,10 +69,24 @@ interface ListenerIndex {
   wildcard: Map<string, ListenerRecord>;
 }
 
-/** Built once per model: explain --all asks thousands of questions of the same listeners. */
-const indexes = defineIndex('listeners-by-address', (model): { all: ListenerIndex; bound: ListenerIndex } => {
-  const serving = model.listeners.filter((l) => l.serving);
-  return { all: buildIndex(serving), bound: buildIndex(serving.filter((l) => bindsToPort(l.head))) };
+/**
+ * Serving listeners by the ports they bind (each listener once per port, in the dump's order), and
+ * the address index of each port, built the first time that port is asked about: a question about
+ * one port indexes that port's listeners, not the 6,000 of a big mesh (explain --all asks of every
+ * port, once each). Every lookup below is for one port, so a port's index answers as the whole one did.
+ */
+const indexes = defineIndex('listeners-by-address', (model) => {
+  const byPort = new Map<number, ListenerRecord[]>();
+  for (const r of model.listeners) {
+    if (!r.serving) continue;
+    // `head`: the addresses come from the dump's index, no listener is parsed to build this
+    for (const hp of listenerAddresses(r.head)) {
+      const at = byPort.get(hp.port);
+      if (!at) byPort.set(hp.port, [r]);
+      else if (at[at.length - 1] !== r) at.push(r);
+    }
+  }
+  return { byPort, all: new Map<number, ListenerIndex>(), bound: new Map<number, ListenerIndex>() };
 });
 
 function buildIndex(records: ListenerRecord[]): ListenerIndex {
@@ -80,7 +94,6 @@ function buildIndex(records: ListenerRecord[]): ListenerIndex {
   const wildcard = new Map<string, ListenerRecord>();
   const specificByPort = new Map<number, { ip: string; record: ListenerRecord }[]>();
   for (const r of records) {
-    // `head`: the addresses come from the dump's index, no listener is parsed to build this
     const l = r.head;
     // the hand-off map holds TCP listeners only (§2.2): a QUIC/UDP listener on the same port is not a candidate
     if (String(l.address?.socket_address?.protocol ?? '').toUpperCase() === 'UDP') continue;
@@ -121,8 +134,17 @@ function otherIpListeners(
   }));
 }
 
-function indexOf(model: ConfigModel): { all: ListenerIndex; bound: ListenerIndex } {
-  return indexed(model, indexes);
+/** The index of one port's serving listeners (`bound`: only those that bind to it). */
+function indexOf(model: ConfigModel, port: number, bound: boolean): ListenerIndex {
+  const x = indexed(model, indexes);
+  const cache = bound ? x.bound : x.all;
+  let idx = cache.get(port);
+  if (!idx) {
+    const records = x.byPort.get(port) ?? [];
+    idx = buildIndex(bound ? records.filter((l) => bindsToPort(l.head)) : records);
+    cache.set(port, idx);
+  }
+  return idx;
 }
 
 function findWildcard(idx: ListenerIndex, ip: string | undefined, port: number): ListenerRecord | undefined {
@@ -157,7 +179,7 @@ export function selectOutboundListener(
   port: number,
   capture: ListenerRecord | undefined,
 ): ListenerChoice {
-  const idx = indexOf(model).all;
+  const idx = indexOf(model, port, false);
   const notServing = notServingFor(model, ip, port);
   const how = capture && usesOriginalDst(capture.listener) ? 'use_original_dst' : 'original_dst listener filter';
   const via = capture
@@ -218,7 +240,7 @@ export function selectBoundListener(
   port: number,
   ownIps: string[] = [],
 ): ListenerChoice {
-  const idx = indexOf(model).bound;
+  const idx = indexOf(model, port, true);
   const notServing = notServingFor(model, ip, port);
   if (ip) {
     const exact = idx.byAddress.get(addrKey(ip, port));

@@ -8,6 +8,7 @@
  */
 import { isSnakeResource, snakeKeys } from '../load/normalize.js';
 import { isLazy, type LazyValue } from '../load/lazy-value.js';
+import { plainListenerHead, type MemberTexts } from './plain-head.js';
 import type {
   Cluster,
   ClusterLoadAssignment,
@@ -136,6 +137,13 @@ abstract class RecordBase<T> {
     }
     return snakeKeys(out) as T;
   }
+  /**
+   * The index's member texts (load/scan.ts INDEXED_FIELDS, as load/lazy-value.ts keeps them), for a
+   * decoder that reads the plain shapes without JSON.parse; undefined when not from an index.
+   */
+  protected memberTexts(): MemberTexts | undefined {
+    return this.src?.fields;
+  }
   /** True until the resource is first read (only resources of a big dump's index start so). */
   get pending(): boolean {
     return this.waiting;
@@ -196,11 +204,17 @@ export class ListenerRecord extends RecordBase<Listener> {
   /**
    * The members listener selection reads (name, address, additional_addresses, bind_to_port,
    * use_original_dst, traffic_direction): from the index while the listener is not parsed, so a
-   * sweep over every listener parses none of them.
+   * sweep over every listener parses none of them. The plain shape Envoy writes is decoded without
+   * JSON.parse (plain-head.ts: the same object the full path gives, or nothing).
    */
   get head(): Listener {
     if (!this.pending) return this.body();
-    return (this.headValue ??= this.headOf(LISTENER_HEAD) ?? this.body());
+    if (this.headValue === undefined) {
+      const t = this.memberTexts();
+      this.headValue =
+        ((t && plainListenerHead(t)) as Listener | undefined) ?? this.headOf(LISTENER_HEAD) ?? this.body();
+    }
+    return this.headValue;
   }
   get serving(): boolean {
     return this.state === 'active' || this.state === 'static';

@@ -9,8 +9,8 @@
  *
  * | entry                      | holds                                                                   | built by                  |
  * |----------------------------|-------------------------------------------------------------------------|---------------------------|
- * | listeners-by-address       | serving listeners by exact `ip:port`, wildcard listeners by family/port, | envoy/listener-select.ts  |
- * |                            | specific listeners per port (all, and only those that bind to a port)   |                           |
+ * | listeners-by-address       | serving listeners by port; per port asked (all, and only those that     | envoy/listener-select.ts  |
+ * |                            | bind): by exact `ip:port`, wildcard by family, specific ones             |                           |
  * | listeners-not-serving      | warming, draining and rejected listeners                                | envoy/listener-select.ts  |
  * | capture-listener           | the listener iptables sends outbound traffic to (virtualOutbound, …)    | istio/capture.ts          |
  * | serving-listeners-by-port  | serving listeners per port, and those with no port (internal listeners) | istio/service-hosts.ts    |

@@ -33,10 +33,26 @@ describe('readUtf8Text', () => {
     expect(readDecoded(p, Buffer.byteLength(text))).toBe(text);
   });
 
+  it('a BOM and a real U+FFFD are kept, as readFileSync(…, "utf8") keeps them', () => {
+    const text = '\ufeff{"a": "\ufffd é"}';
+    const p = write('bom.json', Buffer.from(text, 'utf8'));
+    expect(readDecoded(p, Buffer.byteLength(text))).toBe(text);
+    expect(readReusing(p, Buffer.byteLength(text))).toBe(text);
+  });
+
   it('bytes that are not UTF-8, or a size that changed: undefined, for the scan to say where', () => {
     const bad = write('latin1.json', Buffer.from('{"a": "caf\xe9"}', 'latin1'));
     expect(readReusing(bad, 14)).toBeUndefined();
     expect(readDecoded(bad, 14)).toBeUndefined();
+    // an encoded surrogate and a sequence cut short are not UTF-8 either
+    for (const bytes of [
+      [0x22, 0xed, 0xa0, 0x80, 0x22],
+      [0x22, 0xe2, 0x82],
+    ]) {
+      const p = write('bad-seq.json', Buffer.from(bytes));
+      expect(readDecoded(p, bytes.length)).toBeUndefined();
+      expect(readReusing(p, bytes.length)).toBeUndefined();
+    }
     const ok = write('ok.json', Buffer.from('{"a": 1}'));
     for (const size of [7, 9]) {
       expect(readReusing(ok, size)).toBeUndefined();
