@@ -340,6 +340,25 @@ describe('the WebAssembly scanner', () => {
   );
 
   (available ? test : test.skip)(
+    'padded documents: runs of spaces anywhere move every key and bracket across 64-byte blocks, then mutated',
+    () => {
+      const r = rng(29);
+      for (let k = 0; k < 300; k++) {
+        let text = dump(r);
+        for (let m = 2 + Math.floor(r() * 5); m > 0; m--) {
+          const at = Math.floor(r() * text.length);
+          text = text.slice(0, at) + ' '.repeat(Math.floor(r() * 70)) + text.slice(at);
+        }
+        if (r() < 0.5) text = mutate(text, r);
+        const doc = Buffer.from(text, text.includes('\xff') ? 'latin1' : 'utf8');
+        same(doc, [doc.length, 64, 100, 257], `padded #${k}`);
+        same(doc, [doc.length, 129], `padded #${k}, read into wasm memory`, true);
+      }
+    },
+    300_000,
+  );
+
+  (available ? test : test.skip)(
     'letters outside strings that share the bracket test (Y _ y DEL) and brackets around them',
     () => {
       for (const junk of ['Y', '_', 'y', '\x7f', 'y_Y', 'true', 'null']) {
