@@ -423,7 +423,7 @@ class Builder {
  * A name → record map built on the LOOKUPS_BEFORE_MAP + 1st lookup: before that, each lookup scans the list
  * (the same answer: the map keeps what a scan in list order finds first).
  */
-const LOOKUPS_BEFORE_MAP = 16;
+const LOOKUPS_BEFORE_MAP = 8;
 class LazyNameIndex<V> {
   private asked = 0;
   private built_?: Map<string, V>;
