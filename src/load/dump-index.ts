@@ -13,7 +13,6 @@
 import { closeSync, createReadStream, openSync, read, readSync, statSync } from 'node:fs';
 import { createGunzip } from 'node:zlib';
 import { isAscii } from 'node:buffer';
-import { randomBytes } from 'node:crypto';
 import { InputError, UsageError } from '../errors.js';
 import { isGzip, isStdin, maxInputBytes, maybeGunzip, readInputBytes, tooLarge } from './read-bytes.js';
 import { parseJsonText } from './parse-json.js';
@@ -266,7 +265,14 @@ async function indexGzipFile(path: string, size: number, opts: IndexOptions): Pr
 
 /** A scan in progress: the prefix real tools print is skipped in the first chunk. */
 function newScan(origin: string) {
-  const nonce = randomBytes(8).toString('hex');
+  // only has to differ from what a dump holds by chance, not be secret: Math.random, not crypto (not loaded for it)
+  const nonce = [0, 0]
+    .map(() =>
+      Math.floor(Math.random() * 2 ** 32)
+        .toString(16)
+        .padStart(8, '0'),
+    )
+    .join('');
   const scanner = new Scanner(nonce);
   let prefix: number | undefined;
   let at = 0;
@@ -361,29 +367,20 @@ function attach(doc: unknown, prefix: string, resources: ScannedResource[]): unk
   };
   if (typeof doc !== 'object' || doc === null) return doc;
   const stack: object[] = [doc];
-  while (stack.length) {
-    const o = stack.pop() as Record<string, unknown> | unknown[];
-    if (Array.isArray(o)) {
-      for (let k = 0; k < o.length; k++) {
-        const x = o[k];
-        if (typeof x === 'string') {
-          if (x.charCodeAt(0) === 0x7f) {
-            const l = lazyOf(x);
-            if (l) o[k] = l;
-          }
-        } else if (typeof x === 'object' && x !== null) stack.push(x);
+  /** o[k] in place: a placeholder becomes its LazyValue, an object is walked later. */
+  const visit = (o: Record<string | number, unknown>, k: string | number): void => {
+    const x = o[k];
+    if (typeof x === 'string') {
+      if (x.charCodeAt(0) === 0x7f) {
+        const l = lazyOf(x);
+        if (l) o[k] = l;
       }
-      continue;
-    }
-    for (const k in o) {
-      const x = o[k];
-      if (typeof x === 'string') {
-        if (x.charCodeAt(0) === 0x7f) {
-          const l = lazyOf(x);
-          if (l) o[k] = l;
-        }
-      } else if (typeof x === 'object' && x !== null) stack.push(x);
-    }
+    } else if (typeof x === 'object' && x !== null) stack.push(x);
+  };
+  while (stack.length) {
+    const o = stack.pop() as Record<string | number, unknown>;
+    if (Array.isArray(o)) for (let k = 0; k < o.length; k++) visit(o, k);
+    else for (const k in o) visit(o, k);
   }
   return doc;
 }

@@ -4,7 +4,25 @@
  */
 import { closeSync, readSync } from 'node:fs';
 import { InputError } from '../errors.js';
-import type { IndexedField } from './scan.js';
+
+/** An indexed member (scan.ts INDEXED_FIELDS): its JSON text, or where it lies in the document. */
+export type IndexedField = string | number | { start: number; end: number };
+
+/**
+ * A member's byte range [start, end) as one number, start × 2^20 + length (exact below 2^53: files under
+ * 8 GB), when it is shorter than 1 MB (every one seen): no object for each of the 48,000 long members of
+ * the 20k mesh. Longer ones stay {start, end}. rangeOf() reads either.
+ */
+const RANGE_LENGTH = 1 << 20;
+export function packedRange(start: number, end: number): IndexedField {
+  return end - start < RANGE_LENGTH ? start * RANGE_LENGTH + (end - start) : { start, end };
+}
+export function rangeOf(f: number | { start: number; end: number }): { start: number; end: number } {
+  if (typeof f !== 'number') return f;
+  const len = f % RANGE_LENGTH;
+  const start = (f - len) / RANGE_LENGTH;
+  return { start, end: start + len };
+}
 
 /** Where a document's bytes can be read back from. */
 export interface ByteSource {
@@ -176,7 +194,9 @@ export class LazyValue {
       if (s !== undefined) return s;
     }
     try {
-      return JSON.parse(typeof f === 'string' ? f : this.src.read(f.start, f.end).toString('utf8'));
+      if (typeof f === 'string') return JSON.parse(f);
+      const r = rangeOf(f);
+      return JSON.parse(this.src.read(r.start, r.end).toString('utf8'));
     } catch {
       return undefined;
     }
