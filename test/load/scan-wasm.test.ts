@@ -309,6 +309,23 @@ describe('the WebAssembly scanner', () => {
   );
 
   (available ? test : test.skip)(
+    'letters outside strings that share the bracket test (Y _ y DEL) and brackets around them',
+    () => {
+      for (const junk of ['Y', '_', 'y', '\x7f', 'y_Y', 'true', 'null']) {
+        for (const body of [
+          `{"name": "a", ${junk} "b": [1, {"c": ${junk}}], "type": "EDS"}`,
+          `{"a": [${junk}]${junk}, "name": ${junk}"x"}`,
+        ]) {
+          const doc = Buffer.from(`{"configs": [{"dynamic_active_clusters": [{"cluster": ${body}}]}]}`, 'latin1');
+          same(doc, [...range(1, 40), doc.length], `junk ${JSON.stringify(junk)} in ${body}`);
+          same(Buffer.from(`[${body}, ${body}]`, 'latin1'), [1, 5, 64, 1000], `junk array ${JSON.stringify(junk)}`);
+        }
+      }
+    },
+    300_000,
+  );
+
+  (available ? test : test.skip)(
     'brackets inside strings, deep nesting, a resource of many members',
     () => {
       const deep = (n: number) => '['.repeat(n) + '"]}["\\"]"' + ']'.repeat(n);

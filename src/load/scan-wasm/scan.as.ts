@@ -372,11 +372,11 @@ function resourceLoop(start: usize, end: usize): usize {
   let d = depth;
   const quoteV = i8x16.splat(0x22);
   const bsV = i8x16.splat(0x5c);
-  const openV = i8x16.splat(0x7b);
-  const closeV = i8x16.splat(0x7d);
+  const bracketBitsV = i8x16.splat(0x26);
+  const bracketV = i8x16.splat(0x7f);
   const colonV = i8x16.splat(0x3a);
   const commaV = i8x16.splat(0x2c);
-  const lowerV = i8x16.splat(0x20);
+  const zeroV = i8x16.splat(0);
   while (p < end) {
     if (events > EVENT_CAP - 256) {
       depth = d;
@@ -391,16 +391,24 @@ function resourceLoop(start: usize, end: usize): usize {
     }
     const remaining = end - p;
     const valid: u64 = remaining >= 64 ? <u64>-1 : ((<u64>1) << (<u64>remaining)) - 1;
+    // the brackets as one compare: c | 0x26 is 0x7f for [ ] { } (and for Y _ y DEL, which are never outside a
+    // string in JSON: told apart below); backslashes (rare in a dump) are only put in a mask when the block has one
     let quote: u64 = 0,
       bs: u64 = 0,
       br: u64 = 0;
+    let anyBs = zeroV;
     for (let j = 0; j < 4; j++) {
       const v = v128.load(p + ((<usize>j) << 4));
       const sh = <u64>(j << 4);
       quote |= bm(i8x16.eq(v, quoteV)) << sh;
-      bs |= bm(i8x16.eq(v, bsV)) << sh;
-      const lv = v128.or(v, lowerV);
-      br |= bm(v128.or(i8x16.eq(lv, openV), i8x16.eq(lv, closeV))) << sh;
+      anyBs = v128.or(anyBs, i8x16.eq(v, bsV));
+      br |= bm(i8x16.eq(v128.or(v, bracketBitsV), bracketV)) << sh;
+    }
+    if (v128.any_true(anyBs)) {
+      for (let j = 0; j < 4; j++) {
+        const sh = <u64>(j << 4);
+        bs |= bm(i8x16.eq(v128.load(p + ((<usize>j) << 4)), bsV)) << sh;
+      }
     }
     quote &= valid;
     bs &= valid;
@@ -434,6 +442,7 @@ function resourceLoop(start: usize, end: usize): usize {
     while (brackets != 0) {
       const k = <i32>ctz(brackets);
       const c = <i32>load<u8>(p + <usize>k);
+      // (neither branch: Y _ y or DEL outside a string; not JSON, and the JS loop skips it too)
       if ((c | 0x20) == 0x7b) {
         if (d == 1) {
           emit(m1, inside, from, k, p);
@@ -441,7 +450,7 @@ function resourceLoop(start: usize, end: usize): usize {
         }
         store<u8>(STACK + <usize>d, <u8>c);
         d++;
-      } else {
+      } else if ((c | 0x20) == 0x7d) {
         const t = <i32>load<u8>(STACK + <usize>(d - 1));
         if (t != c - 2) {
           depth = d;
