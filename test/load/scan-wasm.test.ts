@@ -309,6 +309,56 @@ describe('the WebAssembly scanner', () => {
   );
 
   (available ? test : test.skip)(
+    'a full event area (thousands of resources in one chunk) with an envelope key open where the call stops',
+    () => {
+      // the wasm loop stops when its event area fills (S_FULL); wherever that falls, a key begun there is carried on
+      for (let pad = 0; pad < 64; pad += 3) {
+        const entries = range(1, 2200).map(
+          (k) => `{"version_info": "${'v'.repeat((k * 7 + pad) % 61)}", "cluster": {"name": "c${k}", "type": "EDS"}}`,
+        );
+        const doc = Buffer.from(`{"configs": [{"dynamic_active_clusters": [${entries.join(', ')}]}]}`);
+        same(doc, [doc.length, 1 << 20], `pad ${pad}`);
+        same(doc, [4 << 20], `pad ${pad}, read into wasm memory`, true);
+      }
+    },
+    300_000,
+  );
+
+  (available ? test : test.skip)(
+    'an envelope key open across a 64-byte block with a stray backslash after it (JS goes on with the key)',
+    () => {
+      for (let pad = 0; pad < 70; pad++) {
+        for (const stray of ['\\', ' \\ ', '\\\\']) {
+          const doc = Buffer.from(
+            `{"configs": [{"dynamic_active_clusters": [{"version_info": "${'v'.repeat(pad)}", "cluster":${stray}{"name": "x"}}]}]}`,
+          );
+          same(doc, [doc.length, 64, 65, 100], `pad ${pad} stray ${JSON.stringify(stray)}`);
+        }
+      }
+    },
+    300_000,
+  );
+
+  (available ? test : test.skip)(
+    'padded documents: runs of spaces anywhere move every key and bracket across 64-byte blocks, then mutated',
+    () => {
+      const r = rng(29);
+      for (let k = 0; k < 300; k++) {
+        let text = dump(r);
+        for (let m = 2 + Math.floor(r() * 5); m > 0; m--) {
+          const at = Math.floor(r() * text.length);
+          text = text.slice(0, at) + ' '.repeat(Math.floor(r() * 70)) + text.slice(at);
+        }
+        if (r() < 0.5) text = mutate(text, r);
+        const doc = Buffer.from(text, text.includes('\xff') ? 'latin1' : 'utf8');
+        same(doc, [doc.length, 64, 100, 257], `padded #${k}`);
+        same(doc, [doc.length, 129], `padded #${k}, read into wasm memory`, true);
+      }
+    },
+    300_000,
+  );
+
+  (available ? test : test.skip)(
     'letters outside strings that share the bracket test (Y _ y DEL) and brackets around them',
     () => {
       for (const junk of ['Y', '_', 'y', '\x7f', 'y_Y', 'true', 'null']) {

@@ -690,8 +690,8 @@ export function run(start: usize, end: usize, stopAtEnd: i32): usize {
       if (status != S_CLOSED) break;
     }
   }
-  if (status == S_END && !inResource && eKeyOpen && !eKeyHeld) {
-    // JS captures the key across the end
+  if (!inResource && eKeyOpen && !eKeyHeld) {
+    // JS captures the key across the end (or goes on with it: S_HANDOFF)
     put(eKeyStart, E_EOPEN);
     eKeyHeld = true;
   }
