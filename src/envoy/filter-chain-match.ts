@@ -290,26 +290,26 @@ export function selectFilterChain(listener: Listener, conn: ConnectionAttrs): Ch
   const st: LevelState = { notes, assumptions };
   let failedAt: string | undefined;
   let skipped: ChainSelection['skipped'];
+  let own: Set<string> | undefined;
   for (const [label, level] of LEVELS) {
     const before = cands;
     cands = level(cands, conn, notes, assumptions, st);
     // the deciding level is the last one that dropped a chain a client could have meant: not Istio's
     // blackhole chains (a direct connection to 15001/15006, the pod's own IPs), and a port only when the
-    // match failed there
-    const own = new Set(conn.ownIps ?? []);
-    const keptSet = new Set(cands);
-    const dropped =
-      before.length === cands.length
-        ? []
-        : before.filter(
-            (x) =>
-              !keptSet.has(x) &&
-              !/blackhole/i.test(x.chain.name ?? '') &&
-              !(
-                x.m.prefix_ranges?.length &&
-                x.m.prefix_ranges.every((r) => own.has(formatCidr(r).replace(/\/\d+$/, '')))
-              ),
-          );
+    // match failed there (the sets are made only when a level dropped a chain: most keep them all)
+    let dropped: Cand[] = [];
+    if (before.length !== cands.length) {
+      const ownIps = (own ??= new Set(conn.ownIps ?? []));
+      const keptSet = new Set(cands);
+      dropped = before.filter(
+        (x) =>
+          !keptSet.has(x) &&
+          !/blackhole/i.test(x.chain.name ?? '') &&
+          !(
+            x.m.prefix_ranges?.length && x.m.prefix_ranges.every((r) => ownIps.has(formatCidr(r).replace(/\/\d+$/, '')))
+          ),
+      );
+    }
     if (dropped.length && (label !== 'destination_port' || cands.length === 0))
       skipped = dropped.map((x) => ({ index: x.index, chain: x.chain, reason: dropReason(label, x, conn, cands) }));
     if (cands.length === 0) {

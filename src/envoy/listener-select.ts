@@ -114,6 +114,28 @@ function buildIndex(records: ListenerRecord[]): ListenerIndex {
   return { byAddress, wildcard, specificByPort };
 }
 
+type Skipped = ListenerChoice['skipped'];
+
+/**
+ * The choice, its `skipped` list worked out when first read (once): on a port many services share
+ * (one VIP-bound listener each, 3306 on the 20k mesh has hundreds) the list is long, and only a reader
+ * of one explanation reads it, not explain --all's verdicts.
+ */
+function withSkipped(choice: Omit<ListenerChoice, 'skipped'>, list: () => Skipped): ListenerChoice {
+  let done = false;
+  let value: Skipped;
+  return Object.defineProperty(choice, 'skipped', {
+    enumerable: true,
+    get: () => {
+      if (!done) {
+        value = list();
+        done = true;
+      }
+      return value;
+    },
+  });
+}
+
 /** Listeners bound to another IP on this port: not chosen because the connection is to another address (or its IP is not known). */
 function otherIpListeners(
   idx: ListenerIndex,
@@ -200,27 +222,31 @@ export function selectOutboundListener(
   const wild = findWildcard(idx, ip, port);
   if (wild && wild !== capture) {
     const why = ip ? `no listener for exactly ${formatHostPort(ip, port)}, so ` : '';
-    return {
-      record: wild,
-      how: 'wildcard',
-      capture,
-      notServing,
-      reason: `${via}: ${why}the wildcard listener for port ${port}`,
-      skipped: otherIpListeners(idx, ip, port, wild, model.proxy.ips),
-    };
+    return withSkipped(
+      {
+        record: wild,
+        how: 'wildcard',
+        capture,
+        notServing,
+        reason: `${via}: ${why}the wildcard listener for port ${port}`,
+      },
+      () => otherIpListeners(idx, ip, port, wild, model.proxy.ips),
+    );
   }
   if (capture) {
     const why = usesOriginalDst(capture.listener)
       ? `no listener for ${ip ? formatHostPort(ip, port) : `port ${port}`} (exact or 0.0.0.0), so `
       : `the capture listener has no use_original_dst hand-off, so `;
-    return {
-      record: capture,
-      how: 'self',
-      capture,
-      notServing,
-      reason: `${why}${capture.name} matched the connection (destination ${ip ? formatHostPort(ip, port) : `port ${port}`}) against its own filter chains`,
-      skipped: otherIpListeners(idx, ip, port, capture, model.proxy.ips),
-    };
+    return withSkipped(
+      {
+        record: capture,
+        how: 'self',
+        capture,
+        notServing,
+        reason: `${why}${capture.name} matched the connection (destination ${ip ? formatHostPort(ip, port) : `port ${port}`}) against its own filter chains`,
+      },
+      () => otherIpListeners(idx, ip, port, capture, model.proxy.ips),
+    );
   }
   return {
     how: 'none',
@@ -260,13 +286,15 @@ export function selectBoundListener(
   }
   const wild = findWildcard(idx, ip, port);
   if (wild)
-    return {
-      record: wild,
-      how: 'bound',
-      notServing,
-      reason: `listener bound to ${formatHostPort(socketOf(wild.listener.address)?.address ?? '0.0.0.0', port)} receives every connection to port ${port}`,
-      skipped: otherIpListeners(idx, ip, port, wild),
-    };
+    return withSkipped(
+      {
+        record: wild,
+        how: 'bound',
+        notServing,
+        reason: `listener bound to ${formatHostPort(socketOf(wild.listener.address)?.address ?? '0.0.0.0', port)} receives every connection to port ${port}`,
+      },
+      () => otherIpListeners(idx, ip, port, wild),
+    );
   const others = otherIpListeners(idx, ip, port);
   return {
     how: 'none',

@@ -276,7 +276,8 @@ function selectListener(ctx: Ctx): { choice: ListenerChoice } | { verdict: Verdi
       bind_to_port: bindsToPort(rec.listener),
       ...(choice.capture && choice.capture !== rec ? { captured_by: choice.capture.name } : {}),
     },
-    ...(choice.skipped?.length ? { skipped: choice.skipped } : {}),
+    // why not the other listeners: for a reader of this explanation (not worked out for verdicts only)
+    ...(!tr.verdictOnly && choice.skipped?.length ? { skipped: choice.skipped } : {}),
   });
   return { choice };
 }

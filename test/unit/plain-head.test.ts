@@ -95,8 +95,16 @@ describe('plain listener heads', () => {
     expect(decoded.slice(5).filter(Boolean)).toEqual([]);
   });
 
-  it('a member kept as a byte range (not text) is not decoded', () => {
+  it('a head member kept as a byte range (not text) is not decoded; other members play no part', () => {
     expect(plainListenerHead({ name: '"x"', address: { start: 0, end: 10 } as unknown as string })).toBeUndefined();
+    // a member that is not the head's (the index keeps other kinds' members too) plays no part
+    const range = { start: 0, end: 10 } as unknown as string;
+    expect(
+      plainListenerHead({ name: '"x"', metadata: range, type: '3', address: plainAddr('"1.2.3.4"', '80') }),
+    ).toEqual({
+      name: 'x',
+      address: { socket_address: { address: '1.2.3.4', port_value: 80 } },
+    });
   });
 
   it('the heads of a real dump read this way are those the parsed listeners have', () => {
