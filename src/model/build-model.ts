@@ -341,10 +341,13 @@ class Builder {
   build(origin: string): ConfigModel {
     validateResources(this); // malformed resources are left out, with a warning each (validate.ts)
     this.bootstrap = validBootstrap(this.bootstrap, this.warnings);
-    // name → record lookups: an explain asks a handful (3 routes, 6 clusters, 2 endpoints on the 20k mesh), which
-    // are scans of the list; the maps (50,000 entries there, ≈20 ms) are built only once more are asked for
+    // name → record lookups: an explain of a big dump's index asks a handful (3 routes, 6 clusters, 2 endpoints on
+    // the 20k mesh), which are scans of the list; the maps (50,000 entries there, ≈20 ms) are built only once more
+    // are asked for. A document parsed whole is read by commands that ask thousands (explain --all, check, tables;
+    // or it is small): its maps are built now.
+    const eager = !(this.clusters[0]?.pending || this.endpoints[0]?.pending || this.routeConfigs[0]?.pending);
     const routes = this.routeConfigs;
-    const routeByName = new LazyNameIndex(() => {
+    const routeByName = new LazyNameIndex(eager, () => {
       const m = new Map<string, RouteConfigRecord>();
       for (const r of routes) {
         // dynamic wins over static on a name clash (inline HCM routes are cross-checks only, §1.2)
@@ -366,7 +369,7 @@ class Builder {
     };
     // one record per name, a list only for a name held in several states (no array per cluster)
     const clusters = this.clusters;
-    const clustersByName = new LazyNameIndex(() => {
+    const clustersByName = new LazyNameIndex(eager, () => {
       const m = new Map<string, ClusterRecord | ClusterRecord[]>();
       for (const c of clusters) {
         const prev = m.get(c.name);
@@ -387,7 +390,7 @@ class Builder {
       return v === undefined ? undefined : Array.isArray(v) ? v.find((c) => c.serving) : v.serving ? v : undefined;
     };
     const endpoints = this.endpoints;
-    const epByName = new LazyNameIndex(() => {
+    const epByName = new LazyNameIndex(eager, () => {
       const m = new Map<string, EndpointRecord>();
       for (const e of endpoints) if (!m.has(e.clusterName)) m.set(e.clusterName, e);
       return m;
@@ -427,7 +430,12 @@ const LOOKUPS_BEFORE_MAP = 8;
 class LazyNameIndex<V> {
   private asked = 0;
   private built_?: Map<string, V>;
-  constructor(private readonly make: () => Map<string, V>) {}
+  constructor(
+    eager: boolean,
+    private readonly make: () => Map<string, V>,
+  ) {
+    if (eager) this.built_ = make();
+  }
   /** One more lookup: past LOOKUPS_BEFORE_MAP, the map is built. */
   ask(): void {
     if (this.built_ === undefined && ++this.asked > LOOKUPS_BEFORE_MAP) this.built_ = this.make();
