@@ -41,7 +41,11 @@ export function parseJsonText(text: string, origin: string): unknown {
     return JSON.parse(body);
   } catch (e) {
     const msg = (e as Error).message;
-    if (/end of JSON input|Unterminated|Unexpected end/i.test(msg)) {
+    // V8 says "end of JSON input" only sometimes: an error at the very end of the text ("Expected property name
+    // or '}' in JSON at position <its length>") is the same cut-off capture
+    const at = /at position (\d+)/.exec(msg);
+    const atEnd = at !== null && Number(at[1]) >= body.trimEnd().length;
+    if (atEnd || /end of JSON input|Unterminated|Unexpected end/i.test(msg)) {
       throw new InputError(`${origin}: JSON is truncated (${msg}); expected a complete Envoy config dump`, {
         hint: 'the capture was cut short: fetch the dump again',
       });

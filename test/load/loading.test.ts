@@ -151,6 +151,10 @@ describe('document shapes', () => {
     );
     expect(() => buildModel([], 'e.json')).toThrow(InputError);
     expect(() => parseJsonText('{"configs": [', 'cut.json')).toThrow(/cut.json: JSON is truncated/);
+    // cut where V8 names the next token it expected (at the text's end): still a cut-off capture
+    for (const cut of ['{"a": {', '{"a": {  \n', '{"a": 1, '])
+      expect(() => parseJsonText(cut, 'cut.json')).toThrow(/cut.json: JSON is truncated/);
+    expect(() => parseJsonText('{"a": {}, x, "b": 1}', 'bad.json')).toThrow(/bad.json: invalid JSON/);
     expect(() => parseJsonText('apiVersion: v1\nkind: Pod', 'p.yaml')).toThrow(/not JSON \(it looks like YAML\)/);
     expect(parseJsonText('200\n{"configs":[]}', 'x')).toEqual({ configs: [] });
     expect(() => parseJsonText('null', 'n.json')).toThrow(
