@@ -702,11 +702,7 @@ export class Scanner {
 
   /** The resource's closing brace at `i`. Returns where the envelopes resume. */
   private endResource(b: Buffer, i: number): number {
-    if (this.value.active) this.fields[this.resKey] = this.value.finishField(b, i, this.pos, this.resKey);
-    this.resources.push(new LazyValue(this.document, this.resStart, this.pos + i + 1, this.fields));
-    this.inResource = false;
-    this.inString = false;
-    this.depth = 0;
+    this.pushResource(b, i);
     const top = this.top;
     if (top >= 0 && this.kinds[top] === OPEN_BRACE) this.lastKey[top] = K_OTHER;
     this.segStart = i + 1;
@@ -876,7 +872,7 @@ export class Scanner {
     }
   }
 
-  /** A resource the wasm loop closed at `i`: its end as endResource has it (the loop did the envelope's part). */
+  /** The resource closed at `i` (either loop; the wasm loop does endResource's envelope part itself). */
   private pushResource(b: Buffer, i: number): void {
     if (this.value.active) this.fields[this.resKey] = this.value.finishField(b, i, this.pos, this.resKey);
     this.resources.push(new LazyValue(this.document, this.resStart, this.pos + i + 1, this.fields));
