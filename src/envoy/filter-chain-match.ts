@@ -260,16 +260,26 @@ function dropReason(label: string, x: Cand, c: ConnectionAttrs, kept: Cand[]): s
     : `no ${label} criterion`;
 }
 
-const LEVELS: [string, Level][] = [
-  ['destination_port', byPort],
-  ['prefix_ranges (destination IP)', byPrefix('prefix_ranges', (c) => c.dstIp, 'destination IP')],
-  ['server_names (SNI)', byServerName],
-  ['transport_protocol', byTransport],
-  ['application_protocols (ALPN)', byAlpn],
-  ['direct_source_prefix_ranges', byPrefix('direct_source_prefix_ranges', (c) => c.srcIp, 'source IP')],
-  ['source_type', bySourceType],
-  ['source_prefix_ranges', byPrefix('source_prefix_ranges', (c) => c.srcIp, 'source IP')],
-  ['source_ports', bySourcePort],
+/**
+ * The levels in Envoy's order, each with the match field it reads: a level no candidate sets keeps them
+ * all (each level's own rule: with the criterion unset everywhere, the "unset" candidates are all of
+ * them), so it is skipped without making its lists (a sidecar's outbound listener is asked 20,000 times
+ * by --all).
+ */
+const LEVELS: [string, keyof FilterChainMatch, Level][] = [
+  ['destination_port', 'destination_port', byPort],
+  ['prefix_ranges (destination IP)', 'prefix_ranges', byPrefix('prefix_ranges', (c) => c.dstIp, 'destination IP')],
+  ['server_names (SNI)', 'server_names', byServerName],
+  ['transport_protocol', 'transport_protocol', byTransport],
+  ['application_protocols (ALPN)', 'application_protocols', byAlpn],
+  [
+    'direct_source_prefix_ranges',
+    'direct_source_prefix_ranges',
+    byPrefix('direct_source_prefix_ranges', (c) => c.srcIp, 'source IP'),
+  ],
+  ['source_type', 'source_type', bySourceType],
+  ['source_prefix_ranges', 'source_prefix_ranges', byPrefix('source_prefix_ranges', (c) => c.srcIp, 'source IP')],
+  ['source_ports', 'source_ports', bySourcePort],
 ];
 
 export function describeConnection(c: ConnectionAttrs): string {
@@ -277,6 +287,11 @@ export function describeConnection(c: ConnectionAttrs): string {
   if (c.sni) parts.push(`SNI ${c.sni}`);
   parts.push(c.alpn.length ? `ALPN [${c.alpn.join(', ')}]` : 'no ALPN');
   return parts.join(', ');
+}
+
+function someSets(cands: Cand[], field: keyof FilterChainMatch): boolean {
+  for (let i = 0; i < cands.length; i++) if (cands[i].m[field] !== undefined) return true;
+  return false;
 }
 
 export function selectFilterChain(listener: Listener, conn: ConnectionAttrs): ChainSelection {
@@ -291,7 +306,8 @@ export function selectFilterChain(listener: Listener, conn: ConnectionAttrs): Ch
   let failedAt: string | undefined;
   let skipped: ChainSelection['skipped'];
   let own: Set<string> | undefined;
-  for (const [label, level] of LEVELS) {
+  for (const [label, field, level] of LEVELS) {
+    if (cands.length && !someSets(cands, field)) continue;
     const before = cands;
     cands = level(cands, conn, notes, assumptions, st);
     // the deciding level is the last one that dropped a chain a client could have meant: not Istio's
