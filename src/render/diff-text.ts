@@ -11,6 +11,7 @@ import type {
 import type { Style } from './style.js';
 import { noStyle } from './style.js';
 import { proxyName } from '../model/proxy-identity.js';
+import { HOP_LABEL } from './hop-label.js';
 
 const HEADING: Record<DiffType, string> = {
   listener: 'listeners',
@@ -29,15 +30,16 @@ const COUNT_WORD: Partial<Record<DiffType, string>> = {
   endpoints: 'endpoint sets',
   secret: 'secrets',
 };
+/** A chain step is called what its hop is (hop-label.ts); diff's own steps: the clusters together, the verdict. */
 const STEP_LABEL: Record<ChainStepKind, string> = {
-  listener: 'listener',
-  filter_chain: 'filter chain',
-  network_filter: 'network filter',
-  route_config: 'route config',
-  virtual_host: 'virtual host',
-  route: 'route',
+  listener: HOP_LABEL.listener,
+  filter_chain: HOP_LABEL.filter_chain,
+  network_filter: HOP_LABEL.network_filter,
+  route_config: HOP_LABEL.route_config,
+  virtual_host: HOP_LABEL.virtual_host,
+  route: HOP_LABEL.route,
+  endpoints: HOP_LABEL.endpoints,
   clusters: 'clusters',
-  endpoints: 'endpoints',
   verdict: 'verdict',
 };
 
